@@ -1,0 +1,250 @@
+//! `routeros-sim`: a RouterOS 7 REST emulator for tests, demos and laptops without a router.
+//!
+//! Prints one shell-evaluable line with the URLs and credentials once it is listening, then
+//! serves until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use acceptance::sim::{Sim, SimConfig};
+use anyhow::{Context, bail};
+
+const HELP: &str = "\
+routeros-sim: a RouterOS 7 emulator serving the REST API (/rest) over HTTP and HTTPS.
+
+It emulates /system/resource, /system/identity, /interface, /interface/ethernet
+(ether1..etherN), /interface/macsec and /interface/macsec/profile with RouterOS's
+value encoding, ids, error bodies and per-version arguments.
+
+Once listening it prints ONE line on stdout that a shell can evaluate, e.g.
+  ROUTEROS_URL=http://127.0.0.1:41234 ROUTEROS_HTTPS_URL=https://127.0.0.1:41235 \\
+  ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
+and serves until SIGINT or SIGTERM.
+
+USAGE:
+  routeros-sim [OPTIONS]
+
+OPTIONS:
+  --listen ADDR         HTTP address (default 127.0.0.1:0, a free port)
+  --https-listen ADDR   HTTPS address (default 127.0.0.1:0, a free port)
+  --no-https            serve HTTP only (no ROUTEROS_HTTPS_URL / ROUTEROS_CA_CERTIFICATE)
+  --version V           RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
+  --ports N             number of Ethernet ports ether1..etherN (default 8)
+  --username U          REST user (default admin)
+  --password P          REST password (default: 16 random letters and digits)
+  --no-serialize        handle requests concurrently (RouterOS handles them one at a time)
+  --cert-dir DIR        write the CA certificate to DIR/ca.pem (default: a temporary
+                        directory removed on exit)
+  --identity NAME       /system/identity name (default MikroTik)
+  --board-name NAME     /system/resource board-name (default CHR)
+  -v, --verbose         log every request (method, path, status; never bodies) to stderr
+  -h, --help            show this help
+";
+
+struct Options {
+    config: SimConfig,
+    http: SocketAddr,
+    https: Option<SocketAddr>,
+    verbose: bool,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Options>> {
+    let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut options = Options {
+        config: SimConfig::default(),
+        http: localhost,
+        https: Some(localhost),
+        verbose: false,
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> anyhow::Result<String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => args
+                    .next()
+                    .with_context(|| format!("{name} needs a value; see --help")),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "-v" | "--verbose" => options.verbose = true,
+            "--listen" => {
+                let v = value("--listen")?;
+                options.http = v.parse().with_context(|| {
+                    format!("--listen {v:?} is not an address like 127.0.0.1:8080")
+                })?;
+            }
+            "--https-listen" => {
+                let v = value("--https-listen")?;
+                options.https = Some(v.parse().with_context(|| {
+                    format!("--https-listen {v:?} is not an address like 127.0.0.1:8443")
+                })?);
+            }
+            "--no-https" => options.https = None,
+            "--version" => options.config.version = value("--version")?,
+            "--ports" => {
+                let v = value("--ports")?;
+                options.config.ethernet_ports = v
+                    .parse()
+                    .with_context(|| format!("--ports {v:?} is not a number"))?;
+            }
+            "--username" => options.config.username = value("--username")?,
+            "--password" => options.config.password = value("--password")?,
+            "--no-serialize" => options.config.serialize = false,
+            "--cert-dir" => options.config.cert_dir = Some(PathBuf::from(value("--cert-dir")?)),
+            "--identity" => options.config.identity = value("--identity")?,
+            "--board-name" => options.config.board_name = value("--board-name")?,
+            other => bail!("unknown option {other:?}; see --help"),
+        }
+    }
+    options.config.https = options.https.is_some();
+    Ok(Some(options))
+}
+
+/// Quotes a value for POSIX shells when it holds anything beyond safe characters.
+fn shell_quote(value: &str) -> String {
+    let safe = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:+,@%".contains(c));
+    if safe {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+/// The line scripts read: `ROUTEROS_URL=... ROUTEROS_USERNAME=... ...`.
+fn announcement(sim: &Sim) -> String {
+    let mut fields = vec![("ROUTEROS_URL", sim.http_url())];
+    if let Some(url) = sim.https_url() {
+        fields.push(("ROUTEROS_HTTPS_URL", url));
+    }
+    fields.push(("ROUTEROS_USERNAME", sim.username().to_string()));
+    fields.push(("ROUTEROS_PASSWORD", sim.password().to_string()));
+    if let Some(path) = sim.ca_certificate_path() {
+        fields.push(("ROUTEROS_CA_CERTIFICATE", path.display().to_string()));
+    }
+    fields
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", shell_quote(&v)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Minimal stderr logger for `--verbose`.
+struct StderrLogger;
+
+impl log::Log for StderrLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target().starts_with("acceptance")
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            eprintln!("routeros-sim: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn wait_for_signal() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the signal runtime")?;
+    runtime.block_on(async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("installing the SIGTERM handler")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("waiting for SIGINT")?,
+            _ = term.recv() => {}
+        }
+        Ok(())
+    })
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let Some(options) = parse_args(std::env::args().skip(1))? else {
+        print!("{HELP}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    if options.verbose {
+        static LOGGER: StderrLogger = StderrLogger;
+        if log::set_logger(&LOGGER).is_ok() {
+            log::set_max_level(log::LevelFilter::Debug);
+        }
+    }
+    let sim = Sim::spawn_on(options.config, options.http, options.https)?;
+    println!("{}", announcement(&sim));
+    use std::io::Write as _;
+    std::io::stdout()
+        .flush()
+        .context("writing the announcement line to stdout")?;
+    wait_for_signal()?;
+    drop(sim);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("routeros-sim: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<Option<Options>> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn parses_flags() {
+        let o = parse(&[
+            "--listen",
+            "127.0.0.1:8080",
+            "--no-https",
+            "--version=7.23",
+            "--ports",
+            "2",
+            "--password",
+            "pw",
+            "--no-serialize",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.http.port(), 8080);
+        assert!(o.https.is_none());
+        assert!(!o.config.https);
+        assert_eq!(o.config.version, "7.23");
+        assert_eq!(o.config.ethernet_ports, 2);
+        assert_eq!(o.config.password, "pw");
+        assert!(!o.config.serialize);
+        assert!(parse(&["--help"]).unwrap().is_none());
+        assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--ports"]).is_err());
+        assert!(parse(&["--listen", "nowhere"]).is_err());
+    }
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(shell_quote("/tmp/x/ca.pem"), "/tmp/x/ca.pem");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

@@ -1,0 +1,897 @@
+//! `routeros-sim`: a RouterOS 7 that runs in-process, for tests and the demo.
+//!
+//! It serves the RouterOS REST API (`/rest/...`) over HTTP and HTTPS with Basic
+//! authentication, and emulates `/system/resource`, `/system/identity`, `/interface`,
+//! `/interface/ethernet`, `/interface/macsec` and `/interface/macsec/profile` the way
+//! RouterOS does: every value a string, `.id` as `*HEX`, RouterOS's error bodies and
+//! status codes, and the arguments each command accepts taken from real `/console/inspect`
+//! dumps of the emulated version (`acceptance/data/`).
+//!
+//! ```no_run
+//! use acceptance::sim::{Sim, SimConfig};
+//!
+//! let sim = Sim::spawn(SimConfig::default())?;
+//! println!("{} {} {}", sim.http_url(), sim.username(), sim.password());
+//! assert_eq!(sim.records("/interface/ethernet").len(), 8);
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+
+mod error;
+mod query;
+mod rest;
+mod schema;
+mod server;
+mod store;
+mod tls;
+mod value;
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener as StdTcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use anyhow::{Context, bail};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use tokio::sync::watch;
+
+use schema::Version;
+use server::{Shared, lock};
+use store::{Menu, Router};
+
+/// How to start an emulator. `SimConfig::default()` gives RouterOS 7.18 with ether1..ether8,
+/// user `admin` with a random password, serialised requests and HTTPS on.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// RouterOS version to emulate, e.g. `7.18`, `7.23.2`, `6.49`. Default `7.18`.
+    pub version: String,
+    /// Number of Ethernet ports, named ether1..etherN. Default 8.
+    pub ethernet_ports: usize,
+    /// The REST user. Default `admin`.
+    pub username: String,
+    /// The REST password. Default: 16 random letters and digits.
+    pub password: String,
+    /// Handle one request at a time, as RouterOS's www service does. Default `true`.
+    pub serialize: bool,
+    /// Serve HTTPS too. Default `true`.
+    pub https: bool,
+    /// Directory to write the CA certificate `ca.pem` into; default a temporary directory
+    /// removed when the emulator stops.
+    pub cert_dir: Option<PathBuf>,
+    /// `/system/identity` name. Default `MikroTik`.
+    pub identity: String,
+    /// `/system/resource` `board-name`. Default `CHR`.
+    pub board_name: String,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            version: "7.18".into(),
+            ethernet_ports: 8,
+            username: "admin".into(),
+            password: random_password(),
+            serialize: true,
+            https: true,
+            cert_dir: None,
+            identity: "MikroTik".into(),
+            board_name: "CHR".into(),
+        }
+    }
+}
+
+fn random_password() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
+}
+
+/// A running emulator. It owns a thread with its own tokio runtime and stops (closing its
+/// listeners and removing a temporary certificate directory) when dropped. Emulators are
+/// independent of each other, also within one process.
+pub struct Sim {
+    shared: Arc<Shared>,
+    username: String,
+    password: String,
+    http_addr: SocketAddr,
+    https_addr: Option<SocketAddr>,
+    ca_path: Option<PathBuf>,
+    ca_pem: Option<String>,
+    shutdown: watch::Sender<bool>,
+    thread: Option<JoinHandle<()>>,
+    // Dropped after the thread has stopped (fields drop in order, after `Drop::drop`).
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("http_addr", &self.http_addr)
+            .field("https_addr", &self.https_addr)
+            .field("ca_path", &self.ca_path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<StdTcpListener> {
+    let listener = StdTcpListener::bind(addr).with_context(|| {
+        format!(
+            "could not listen for {what} on {addr}: is the port in use? Use port 0 for a free one"
+        )
+    })?;
+    listener
+        .set_nonblocking(true)
+        .with_context(|| format!("could not make the {what} listener non-blocking"))?;
+    Ok(listener)
+}
+
+impl Sim {
+    /// Starts an emulator on `127.0.0.1` with free ports for HTTP and (when `cfg.https`)
+    /// HTTPS. Returns once both are listening.
+    pub fn spawn(cfg: SimConfig) -> anyhow::Result<Sim> {
+        let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
+        let https = cfg.https.then_some(localhost);
+        Sim::spawn_on(cfg, localhost, https)
+    }
+
+    /// Starts an emulator on the given addresses (port 0 picks a free port). HTTPS is
+    /// served only when `https` is `Some` and `cfg.https` is true.
+    pub fn spawn_on(
+        cfg: SimConfig,
+        http: SocketAddr,
+        https: Option<SocketAddr>,
+    ) -> anyhow::Result<Sim> {
+        let version = Version::parse(&cfg.version).map_err(anyhow::Error::msg)?;
+        if cfg.username.is_empty() || cfg.username.contains(':') {
+            bail!(
+                "invalid username {:?}: it must be non-empty and must not contain ':'",
+                cfg.username
+            );
+        }
+        let https = if cfg.https { https } else { None };
+
+        let http_listener = bind(http, "HTTP")?;
+        let http_addr = http_listener
+            .local_addr()
+            .context("reading the HTTP listen address")?;
+        let mut temp_dir = None;
+        let mut tls_parts = None;
+        if let Some(addr) = https {
+            let listener = bind(addr, "HTTPS")?;
+            let addr = listener
+                .local_addr()
+                .context("reading the HTTPS listen address")?;
+            let certs = tls::generate()?;
+            let dir = match &cfg.cert_dir {
+                Some(dir) => dir.clone(),
+                None => {
+                    let dir = tempfile::Builder::new()
+                        .prefix("routeros-sim-")
+                        .tempdir()
+                        .context("creating a temporary directory for the CA certificate")?;
+                    let path = dir.path().to_path_buf();
+                    temp_dir = Some(dir);
+                    path
+                }
+            };
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("creating the certificate directory {}", dir.display()))?;
+            let ca_path = dir.join("ca.pem");
+            std::fs::write(&ca_path, &certs.ca_pem)
+                .with_context(|| format!("writing the CA certificate to {}", ca_path.display()))?;
+            tls_parts = Some((listener, addr, certs, ca_path));
+        }
+
+        let router = Router::new(version, cfg.ethernet_ports, &cfg.identity, &cfg.board_name);
+        let shared = Arc::new(Shared::new(
+            router,
+            cfg.serialize,
+            &cfg.username,
+            &cfg.password,
+        ));
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the emulator's tokio runtime")?;
+
+        let (https_addr, ca_path, ca_pem, tls_listener) = match tls_parts {
+            Some((listener, addr, certs, path)) => (
+                Some(addr),
+                Some(path),
+                Some(certs.ca_pem),
+                Some((listener, certs.server_config)),
+            ),
+            None => (None, None, None, None),
+        };
+        let thread_shared = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("routeros-sim-{}", http_addr.port()))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let mut tasks = Vec::new();
+                    match tokio::net::TcpListener::from_std(http_listener) {
+                        Ok(listener) => tasks.push(tokio::spawn(server::accept_loop(
+                            thread_shared.clone(),
+                            listener,
+                            None,
+                            shutdown_rx.clone(),
+                        ))),
+                        Err(e) => log::error!("routeros-sim: HTTP listener unusable: {e}"),
+                    }
+                    if let Some((listener, config)) = tls_listener {
+                        match tokio::net::TcpListener::from_std(listener) {
+                            Ok(listener) => tasks.push(tokio::spawn(server::accept_loop(
+                                thread_shared.clone(),
+                                listener,
+                                Some(tokio_rustls::TlsAcceptor::from(config)),
+                                shutdown_rx.clone(),
+                            ))),
+                            Err(e) => log::error!("routeros-sim: HTTPS listener unusable: {e}"),
+                        }
+                    }
+                    for task in tasks {
+                        let _ = task.await;
+                    }
+                });
+                // Dropping the runtime here cancels the connections still open.
+            })
+            .context("starting the emulator thread")?;
+
+        Ok(Sim {
+            shared,
+            username: cfg.username,
+            password: cfg.password,
+            http_addr,
+            https_addr,
+            ca_path,
+            ca_pem,
+            shutdown,
+            thread: Some(thread),
+            _temp_dir: temp_dir,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.http_addr)
+    }
+
+    /// `https://127.0.0.1:PORT`, when HTTPS is served.
+    pub fn https_url(&self) -> Option<String> {
+        self.https_addr.map(|a| format!("https://{a}"))
+    }
+
+    /// Where the CA certificate (PEM) that signed the HTTPS certificate was written.
+    pub fn ca_certificate_path(&self) -> Option<PathBuf> {
+        self.ca_path.clone()
+    }
+
+    /// The CA certificate (PEM) that signed the HTTPS certificate.
+    pub fn ca_certificate_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// The REST user.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The REST password.
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
+    /// The current records of a menu (`/interface/macsec`, `interface/ethernet`,
+    /// `/system/identity`, ...) as `GET /rest/<menu>` returns them, `.id` included.
+    /// Singleton menus give one record; unknown menus, or menus the emulated version does
+    /// not have, give none.
+    pub fn records(&self, menu: &str) -> Vec<BTreeMap<String, String>> {
+        let Some(menu) = Menu::from_path(menu) else {
+            return Vec::new();
+        };
+        let router = lock(&self.shared.router);
+        if !router.has_menu(menu) {
+            return Vec::new();
+        }
+        router.list(menu)
+    }
+
+    /// Every request received so far, oldest first, as `METHOD /rest/path[?query]` followed
+    /// by a space and the body when there is one. Bodies are logged in full (secrets such as
+    /// `cak` included), so tests can check what a client sent.
+    pub fn request_log(&self) -> Vec<String> {
+        self.shared.log()
+    }
+
+    /// How many requests were received (authenticated or not).
+    pub fn request_count(&self) -> usize {
+        self.shared.request_count()
+    }
+
+    /// Changes the emulated RouterOS version: what `/system/resource` reports and which
+    /// arguments the menus accept.
+    ///
+    /// # Panics
+    /// When `version` is not a RouterOS version such as `7.18` or `7.9.2` (a test bug).
+    pub fn set_version(&self, version: &str) {
+        let parsed = match Version::parse(version) {
+            Ok(v) => v,
+            Err(e) => panic!("Sim::set_version: {e}"),
+        };
+        lock(&self.shared.router).set_version(parsed);
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::{Client, Method, StatusCode};
+    use serde_json::{Value, json};
+
+    fn start(version: &str) -> Sim {
+        Sim::spawn(SimConfig {
+            version: version.into(),
+            ..SimConfig::default()
+        })
+        .unwrap()
+    }
+
+    struct Api<'a> {
+        sim: &'a Sim,
+        client: Client,
+        base: String,
+    }
+
+    impl<'a> Api<'a> {
+        fn http(sim: &'a Sim) -> Api<'a> {
+            Api {
+                sim,
+                client: Client::new(),
+                base: sim.http_url(),
+            }
+        }
+
+        async fn call(
+            &self,
+            method: Method,
+            path: &str,
+            body: Option<Value>,
+        ) -> (StatusCode, Value) {
+            let mut req = self
+                .client
+                .request(method, format!("{}{path}", self.base))
+                .basic_auth(self.sim.username(), Some(self.sim.password()));
+            if let Some(body) = body {
+                req = req.json(&body);
+            }
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            let text = resp.text().await.unwrap();
+            let value = if text.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap()
+            };
+            (status, value)
+        }
+    }
+
+    fn all_strings(value: &Value) -> bool {
+        match value {
+            Value::Array(items) => items.iter().all(all_strings),
+            Value::Object(map) => map.values().all(|v| v.is_string()),
+            _ => false,
+        }
+    }
+
+    #[tokio::test]
+    async fn basic_auth_is_required() {
+        let sim = start("7.18");
+        let client = Client::new();
+        let url = format!("{}/rest/system/resource", sim.http_url());
+        for req in [
+            client.get(&url),
+            client.get(&url).basic_auth("admin", Some("wrong")),
+            client.get(&url).basic_auth("root", Some(sim.password())),
+        ] {
+            let resp = req.send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+            let body: Value = resp.json().await.unwrap();
+            assert_eq!(body, json!({"error": 401, "message": "Unauthorized"}));
+        }
+        let (status, body) = Api::http(&sim)
+            .call(Method::GET, "/rest/system/resource", None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["version"], "7.18 (stable)");
+        assert_eq!(body["board-name"], "CHR");
+        assert_eq!(body["architecture-name"], "x86_64");
+        assert_eq!(body["platform"], "MikroTik");
+        assert!(all_strings(&body), "{body}");
+    }
+
+    #[tokio::test]
+    async fn macsec_lifecycle_over_http() {
+        let sim = start("7.18");
+        let api = Api::http(&sim);
+        let (status, created) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"interface": "ether1", "comment": "to core"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        assert!(all_strings(&created), "{created}");
+        let id = created[".id"].as_str().unwrap().to_string();
+        assert!(id.starts_with('*'));
+        assert_eq!(created["name"], "macsec1");
+        assert_eq!(created["mtu"], "1468");
+        assert_eq!(created["profile"], "default");
+        assert_eq!(created["disabled"], "false");
+        assert_eq!(created["running"], "false");
+        assert_eq!(created["hw-offloaded"], "false");
+        let cak = created["cak"].as_str().unwrap();
+        let ckn = created["ckn"].as_str().unwrap();
+        assert!(cak.len() == 32 && cak.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(ckn.len() == 64 && ckn.bytes().all(|b| b.is_ascii_hexdigit()));
+
+        // One MACsec interface per Ethernet port; the port must exist.
+        let (status, err) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"interface": "ether1", "name": "again"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(err["error"], 400);
+        assert_eq!(err["message"], "Bad Request");
+        assert!(
+            err["detail"]
+                .as_str()
+                .unwrap()
+                .contains("ether1 already has a MACsec interface (macsec1)")
+        );
+        let (status, err) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"interface": "ether42"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(err["detail"], "input does not match any value of interface");
+        let (_, err) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"mtu": 1400})),
+            )
+            .await;
+        assert_eq!(err["detail"], "missing value(s) of argument(s) interface");
+        let (_, err) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"interface": "ether2", "mtu": 70000})),
+            )
+            .await;
+        assert_eq!(err["detail"], "value of mtu out of range (0..65535)");
+        let (_, err) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"interface": "ether2", "cak": "xyz"})),
+            )
+            .await;
+        assert_eq!(err["detail"], "invalid value for argument cak");
+        assert_eq!(
+            sim.records("/interface/macsec").len(),
+            1,
+            "failed adds create nothing"
+        );
+
+        // Read by id and by name; patch normalises values; filters.
+        let (_, by_name) = api
+            .call(Method::GET, "/rest/interface/macsec/macsec1", None)
+            .await;
+        assert_eq!(by_name, created);
+        let (status, patched) = api
+            .call(
+                Method::PATCH,
+                &format!("/rest/interface/macsec/{id}"),
+                Some(json!({"mtu": "1400", "disabled": "yes"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(patched["mtu"], "1400");
+        assert_eq!(patched["disabled"], "true");
+        assert_eq!(patched["status"], "disabled");
+        assert_eq!(patched["comment"], "to core");
+        let (_, listed) = api
+            .call(
+                Method::GET,
+                "/rest/interface/macsec?disabled=true&.proplist=name,mtu",
+                None,
+            )
+            .await;
+        assert_eq!(listed, json!([{"mtu": "1400", "name": "macsec1"}]));
+        let (_, listed) = api
+            .call(
+                Method::GET,
+                "/rest/interface?type=macsec&.proplist=name,type",
+                None,
+            )
+            .await;
+        assert_eq!(listed, json!([{"name": "macsec1", "type": "macsec"}]));
+        let (status, err) = api
+            .call(
+                Method::PATCH,
+                &format!("/rest/interface/macsec/{id}"),
+                Some(json!({"running": "true"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(err["detail"], "unknown parameter running");
+
+        // Delete twice: empty body, then 404 without detail.
+        let (status, body) = api
+            .call(
+                Method::DELETE,
+                &format!("/rest/interface/macsec/{id}"),
+                None,
+            )
+            .await;
+        assert!(status.is_success());
+        assert_eq!(body, Value::Null);
+        let (status, body) = api
+            .call(
+                Method::DELETE,
+                &format!("/rest/interface/macsec/{id}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body, json!({"error": 404, "message": "Not Found"}));
+        let (status, body) = api
+            .call(Method::GET, &format!("/rest/interface/macsec/{id}"), None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body, json!({"error": 404, "message": "Not Found"}));
+        let (_, listed) = api.call(Method::GET, "/rest/interface/macsec", None).await;
+        assert_eq!(listed, json!([]));
+
+        // A new interface gets a new id.
+        let (_, again) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({"interface": "ether1"})),
+            )
+            .await;
+        assert_ne!(again[".id"], id.as_str());
+    }
+
+    #[tokio::test]
+    async fn error_shapes_for_paths_and_verbs() {
+        let sim = start("7.18");
+        let api = Api::http(&sim);
+        let (status, body) = api.call(Method::GET, "/rest/nonexistent", None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body,
+            json!({"detail": "no such command or directory (nonexistent)", "error": 400, "message": "Bad Request"})
+        );
+        let (status, body) = api
+            .call(Method::GET, "/rest/interface/macsec/print", None)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["detail"], "no such command");
+        let (status, body) = api
+            .call(Method::DELETE, "/rest/interface/ethernet/ether1", None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+        assert_eq!(
+            body,
+            json!({"detail": "no such command or directory (remove)", "error": 406, "message": "Not Acceptable"})
+        );
+        let (status, _) = api.call(Method::HEAD, "/rest/interface", None).await;
+        assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
+        let (status, body) = api
+            .call(
+                Method::PATCH,
+                "/rest/interface/ethernet/ether2",
+                Some(json!({"l2mtu": 1630, "disabled": true})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["l2mtu"], "1630");
+        assert_eq!(body["disabled"], "true");
+        assert_eq!(body["running"], "false");
+        let (status, body) = api
+            .call(
+                Method::PATCH,
+                "/rest/interface/ethernet/ether2",
+                Some(json!({"speed-duplex": "x"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["detail"], "unknown parameter speed-duplex");
+        let (status, body) = api
+            .call(Method::GET, "/rest/interface/ethernet", None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(all_strings(&body));
+        assert_eq!(body.as_array().unwrap().len(), 8);
+        assert_eq!(body[7]["name"], "ether8");
+        assert_eq!(body[0]["default-name"], "ether1");
+    }
+
+    #[tokio::test]
+    async fn post_print_with_proplist_and_query() {
+        let sim = start("7.18");
+        let api = Api::http(&sim);
+        api.call(
+            Method::PUT,
+            "/rest/interface/macsec",
+            Some(json!({"interface": "ether3", "name": "m3"})),
+        )
+        .await;
+        let (status, body) = api
+            .call(
+                Method::POST,
+                "/rest/interface/print",
+                Some(json!({".proplist": "name,type", ".query": ["type=macsec", "name=ether1", "#|"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body,
+            json!([{"name": "ether1", "type": "ether"}, {"name": "m3", "type": "macsec"}])
+        );
+        let (_, body) = api
+            .call(
+                Method::POST,
+                "/rest/interface/macsec/profile/print",
+                Some(json!({".proplist": [".id", "name", "default"]})),
+            )
+            .await;
+        assert_eq!(
+            body,
+            json!([{".id": "*1", "default": "true", "name": "default"}])
+        );
+        let (_, body) = api
+            .call(
+                Method::POST,
+                "/rest/system/identity/set",
+                Some(json!({"name": "edge1"})),
+            )
+            .await;
+        assert_eq!(body, json!([]));
+        assert_eq!(sim.records("/system/identity")[0]["name"], "edge1");
+    }
+
+    #[tokio::test]
+    async fn profile_ciphers_only_from_7_23() {
+        let sim = start("7.18");
+        let api = Api::http(&sim);
+        let (status, body) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec/profile",
+                Some(json!({"name": "p", "ciphers": "aes-gcm-128"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["detail"], "unknown parameter ciphers");
+        let (_, body) = api
+            .call(Method::GET, "/rest/interface/macsec/profile/default", None)
+            .await;
+        assert_eq!(
+            body,
+            json!({".id": "*1", "default": "true", "default-name": "default", "name": "default", "server-priority": "10"})
+        );
+
+        sim.set_version("7.23");
+        let (_, body) = api
+            .call(Method::GET, "/rest/system/resource?.proplist=version", None)
+            .await;
+        assert_eq!(body, json!({"version": "7.23 (stable)"}));
+        let (status, body) = api
+            .call(
+                Method::PUT,
+                "/rest/interface/macsec/profile",
+                Some(json!({"name": "p", "ciphers": "aes-gcm-xpn-128", "server-priority": 5})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["ciphers"], "aes-gcm-xpn-128");
+        assert_eq!(body["server-priority"], "5");
+        assert_eq!(body["default"], "false");
+        let (_, body) = api
+            .call(Method::GET, "/rest/interface/macsec/profile/default", None)
+            .await;
+        assert_eq!(body["ciphers"], "aes-gcm-128");
+        let (_, body) = api
+            .call(
+                Method::PATCH,
+                "/rest/interface/macsec/profile/p",
+                Some(json!({"ciphers": "gcm-aes-256"})),
+            )
+            .await;
+        assert_eq!(body["detail"], "input does not match any value of ciphers");
+    }
+
+    #[tokio::test]
+    async fn routeros_6_has_no_macsec() {
+        let sim = start("6.49");
+        let api = Api::http(&sim);
+        let (_, body) = api.call(Method::GET, "/rest/system/resource", None).await;
+        assert_eq!(body["version"], "6.49 (stable)");
+        let (status, body) = api.call(Method::GET, "/rest/interface/macsec", None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["detail"], "no such command or directory (macsec)");
+        assert!(sim.records("/interface/macsec").is_empty());
+    }
+
+    #[tokio::test]
+    async fn https_with_the_ca_as_the_only_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = Sim::spawn(SimConfig {
+            cert_dir: Some(dir.path().to_path_buf()),
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let path = sim.ca_certificate_path().unwrap();
+        assert_eq!(path, dir.path().join("ca.pem"));
+        let pem = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(Some(pem.clone()), sim.ca_certificate_pem());
+        let https = sim.https_url().unwrap();
+        assert!(https.starts_with("https://127.0.0.1:"));
+
+        let trusting = Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
+            .build()
+            .unwrap();
+        for host in ["127.0.0.1", "localhost"] {
+            let url = https.replace("127.0.0.1", host);
+            let resp = trusting
+                .get(format!("{url}/rest/system/identity"))
+                .basic_auth(sim.username(), Some(sim.password()))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            assert_eq!(
+                resp.json::<Value>().await.unwrap(),
+                json!({"name": "MikroTik"})
+            );
+        }
+
+        // Another emulator's CA does not vouch for this one: verification is real.
+        let other = Sim::spawn(SimConfig::default()).unwrap();
+        let wrong_root = Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(
+                other.ca_certificate_pem().unwrap().as_bytes(),
+            )
+            .unwrap()])
+            .build()
+            .unwrap();
+        let err = wrong_root
+            .get(format!("{https}/rest/system/identity"))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_connect(), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn temporary_cert_dir_goes_away_and_no_https_means_none() {
+        let sim = Sim::spawn(SimConfig::default()).unwrap();
+        let path = sim.ca_certificate_path().unwrap();
+        assert!(path.exists());
+        drop(sim);
+        assert!(!path.exists());
+        let plain = Sim::spawn(SimConfig {
+            https: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(plain.https_url().is_none());
+        assert!(plain.ca_certificate_path().is_none());
+        assert!(plain.ca_certificate_pem().is_none());
+    }
+
+    #[tokio::test]
+    async fn sims_are_independent_and_log_requests() {
+        let a = Sim::spawn(SimConfig {
+            ethernet_ports: 2,
+            password: "secret-a".into(),
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let b = start("7.18");
+        assert_ne!(a.http_url(), b.http_url());
+        assert_eq!(a.password(), "secret-a");
+        assert_eq!(b.password().len(), 16);
+        assert_eq!(a.records("/interface/ethernet").len(), 2);
+        assert_eq!(b.records("interface/ethernet").len(), 8);
+
+        let api = Api::http(&a);
+        api.call(
+            Method::PUT,
+            "/rest/interface/macsec",
+            Some(json!({"interface": "ether1"})),
+        )
+        .await;
+        api.call(Method::GET, "/rest/interface/macsec?name=macsec1", None)
+            .await;
+        assert_eq!(a.records("/interface/macsec").len(), 1);
+        assert!(b.records("/interface/macsec").is_empty());
+        assert_eq!(a.request_count(), 2);
+        assert_eq!(b.request_count(), 0);
+        let log = a.request_log();
+        assert_eq!(
+            log[0],
+            r#"PUT /rest/interface/macsec {"interface":"ether1"}"#
+        );
+        assert_eq!(log[1], "GET /rest/interface/macsec?name=macsec1");
+        assert!(a.records("/nonexistent").is_empty());
+    }
+
+    #[tokio::test]
+    async fn serialized_sim_answers_concurrent_clients() {
+        let sim = start("7.18");
+        let client = Client::new();
+        let mut handles = Vec::new();
+        for i in 0..8 {
+            let req = client
+                .put(format!("{}/rest/interface/macsec", sim.http_url()))
+                .basic_auth(sim.username(), Some(sim.password()))
+                .json(&json!({"interface": format!("ether{}", i + 1)}));
+            handles.push(tokio::spawn(
+                async move { req.send().await.unwrap().status() },
+            ));
+        }
+        for h in handles {
+            assert_eq!(h.await.unwrap(), StatusCode::OK);
+        }
+        let names: Vec<String> = sim
+            .records("/interface/macsec")
+            .into_iter()
+            .map(|r| r["name"].clone())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 8, "{names:?}");
+    }
+
+    #[test]
+    fn rejects_bad_configuration() {
+        let err = Sim::spawn(SimConfig {
+            version: "seven".into(),
+            ..SimConfig::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("invalid RouterOS version"));
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let err =
+            Sim::spawn_on(SimConfig::default(), taken.local_addr().unwrap(), None).unwrap_err();
+        assert!(err.to_string().contains("could not listen"), "{err}");
+    }
+}

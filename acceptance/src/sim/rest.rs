@@ -1,0 +1,741 @@
+//! The RouterOS REST mapping: URL + verb + JSON body -> command on a menu -> JSON reply.
+//!
+//! Independent of HTTP plumbing and authentication (see `server.rs`), so it can be tested
+//! directly. Follows reference/routeros.md section 2:
+//!
+//! | request | command |
+//! |---|---|
+//! | `GET /rest/<menu>` | `print` (array; an object for `/system/...` singletons) |
+//! | `GET /rest/<menu>/<id or name>` | `print` of one record, `404` when missing |
+//! | `PUT /rest/<menu>` | `add`, replies with the new record |
+//! | `PATCH /rest/<menu>/<id or name>` | `set`, replies with the whole record |
+//! | `DELETE /rest/<menu>/<id or name>` | `remove`, empty reply |
+//! | `POST /rest/<menu>/<command>` | the command (`print`, `add`, `set`, `remove`, ...) |
+
+use serde_json::{Map, Value};
+
+use super::error::RosError;
+use super::query::{Query, Row, apply_proplist, matches_filters};
+use super::schema::{self, MenuSchema};
+use super::store::{Menu, Router, format_id};
+use super::value::{Args, args_from_object, parse_object};
+
+/// A reply: status and JSON body (`None` for an empty body).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reply {
+    /// HTTP status.
+    pub(crate) status: u16,
+    /// JSON body, or nothing.
+    pub(crate) body: Option<Value>,
+}
+
+impl Reply {
+    fn ok(body: Value) -> Reply {
+        Reply {
+            status: 200,
+            body: Some(body),
+        }
+    }
+
+    fn empty() -> Reply {
+        Reply {
+            status: 204,
+            body: None,
+        }
+    }
+
+    /// The error reply for `err`.
+    pub(crate) fn error(err: &RosError) -> Reply {
+        Reply {
+            status: err.status,
+            body: Some(err.body()),
+        }
+    }
+}
+
+/// What a REST path names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// The menu itself.
+    Menu(Menu),
+    /// One record, by `.id` or name.
+    Item(Menu, String),
+    /// A command of the menu (`print`, `add`, ...).
+    Command(Menu, String),
+}
+
+/// Handles one authenticated request. `path` is the URL path (percent-encoded),
+/// `query` the raw query string.
+pub(crate) fn handle(
+    router: &mut Router,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Reply {
+    match dispatch(router, method, path, query, body) {
+        Ok(reply) => reply,
+        Err(err) => Reply::error(&err),
+    }
+}
+
+fn dispatch(
+    router: &mut Router,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Reply, RosError> {
+    let target = resolve(router, path)?;
+    match (method, target) {
+        ("GET", Target::Menu(menu)) => get_menu(router, menu, query),
+        ("GET", Target::Item(menu, key)) => {
+            let id = router.find(menu, &key).ok_or_else(RosError::not_found)?;
+            let row = router.row(menu, id).ok_or_else(RosError::not_found)?;
+            let proplist = query_params(query)
+                .into_iter()
+                .find(|(k, _)| k == ".proplist")
+                .map(|(_, v)| v);
+            Ok(Reply::ok(row_json(apply_proplist(
+                row,
+                proplist.as_deref(),
+            ))))
+        }
+        ("PUT", Target::Menu(menu)) if !menu.is_singleton() => {
+            require_command(router, menu, "add")?;
+            let args = body_args(body)?;
+            check_args(router, menu, "add", &args, &[])?;
+            let id = router.add(menu, &args)?;
+            let row = router.row(menu, id).ok_or_else(RosError::not_found)?;
+            Ok(Reply::ok(row_json(row)))
+        }
+        ("PATCH", Target::Menu(menu)) if menu.is_singleton() => {
+            require_command(router, menu, "set")?;
+            let args = body_args(body)?;
+            check_args(router, menu, "set", &args, &[])?;
+            router.set_singleton(menu, &args)?;
+            Ok(Reply::ok(row_json(singleton_row(router, menu))))
+        }
+        ("PATCH", Target::Item(menu, key)) => {
+            require_command(router, menu, "set")?;
+            let id = router.find(menu, &key).ok_or_else(RosError::not_found)?;
+            let args = body_args(body)?;
+            check_args(router, menu, "set", &args, &[".id"])?;
+            router.set(menu, &[id], &args)?;
+            let row = router.row(menu, id).ok_or_else(RosError::not_found)?;
+            Ok(Reply::ok(row_json(row)))
+        }
+        ("DELETE", Target::Item(menu, key)) => {
+            require_command(router, menu, "remove")?;
+            let id = router.find(menu, &key).ok_or_else(RosError::not_found)?;
+            router.remove(menu, &[id])?;
+            Ok(Reply::empty())
+        }
+        ("POST", Target::Command(menu, command)) => run_command(router, menu, &command, body),
+        ("POST", Target::Item(_, key)) => Err(RosError::no_such_directory(&key)),
+        ("GET" | "PUT" | "PATCH" | "DELETE" | "POST", _) => Err(RosError::no_such_command()),
+        _ => Err(RosError::not_implemented()),
+    }
+}
+
+/// Maps a `/rest/...` path to a menu, a record or a command of the emulated version.
+fn resolve(router: &Router, path: &str) -> Result<Target, RosError> {
+    let rest = path
+        .strip_prefix("/rest")
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+        .ok_or_else(RosError::not_found)?;
+    let segments: Vec<String> = rest
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    // The longest prefix that is a menu of this version.
+    let mut found: Option<(usize, Menu)> = None;
+    for len in (1..=segments.len()).rev() {
+        let candidate = format!("/{}", segments[..len].join("/"));
+        if let Some(menu) = Menu::from_path(&candidate).filter(|m| router.has_menu(*m)) {
+            found = Some((len, menu));
+            break;
+        }
+    }
+    let Some((len, menu)) = found else {
+        // Not a menu: either a directory that only holds menus (`/rest/system`) or unknown.
+        for i in 0..segments.len() {
+            let prefix = format!("/{}/", segments[..=i].join("/"));
+            let is_dir = Menu::ALL
+                .iter()
+                .any(|m| router.has_menu(*m) && format!("{}/", m.path()).starts_with(&prefix));
+            if !is_dir {
+                return Err(RosError::no_such_directory(&segments[i]));
+            }
+        }
+        return Err(RosError::no_such_command());
+    };
+    let remainder = &segments[len..];
+    match remainder {
+        [] => Ok(Target::Menu(menu)),
+        [name] => {
+            // A menu this version does not have (MACsec before 7.9) is an unknown directory.
+            let child = format!("{}/{name}", menu.path());
+            if Menu::from_path(&child).is_some() {
+                return Err(RosError::no_such_directory(name));
+            }
+            let schema = menu_schema(router, menu)?;
+            if schema.has_command(name) {
+                Ok(Target::Command(menu, name.clone()))
+            } else if menu.is_singleton() {
+                Err(RosError::no_such_directory(name))
+            } else {
+                Ok(Target::Item(menu, name.clone()))
+            }
+        }
+        [first, ..] => Err(RosError::no_such_directory(first)),
+    }
+}
+
+fn menu_schema(router: &Router, menu: Menu) -> Result<&'static MenuSchema, RosError> {
+    schema::menu(router.version(), menu.path())
+        .ok_or_else(|| RosError::no_such_directory(menu.path().rsplit('/').next().unwrap_or("")))
+}
+
+/// The REST verb maps to a command the menu lacks: `406 no such command or directory (X)`.
+fn require_command(router: &Router, menu: Menu, command: &str) -> Result<(), RosError> {
+    if menu_schema(router, menu)?.has_command(command) {
+        Ok(())
+    } else {
+        Err(RosError::not_acceptable(format!(
+            "no such command or directory ({command})"
+        )))
+    }
+}
+
+fn body_args(body: &[u8]) -> Result<Args, RosError> {
+    args_from_object(&parse_object(body)?)
+}
+
+/// Every argument must be one the version's `command` takes (`extra` lists API attributes
+/// such as `.id` that are allowed too): otherwise `400 unknown parameter X`.
+fn check_args(
+    router: &Router,
+    menu: Menu,
+    command: &str,
+    args: &Args,
+    extra: &[&str],
+) -> Result<(), RosError> {
+    let schema = menu_schema(router, menu)?;
+    for (key, _) in args {
+        if !schema.accepts(command, key) && !extra.contains(&key.as_str()) {
+            return Err(RosError::unknown_parameter(key));
+        }
+    }
+    Ok(())
+}
+
+fn row_json(row: Row) -> Value {
+    Value::Object(
+        row.into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
+    )
+}
+
+fn rows_json(rows: Vec<Row>) -> Value {
+    Value::Array(rows.into_iter().map(row_json).collect())
+}
+
+fn singleton_row(router: &Router, menu: Menu) -> Row {
+    router.list(menu).into_iter().next().unwrap_or_default()
+}
+
+fn query_params(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .map(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn get_menu(router: &Router, menu: Menu, query: Option<&str>) -> Result<Reply, RosError> {
+    let mut proplist: Option<String> = None;
+    let mut filters = Vec::new();
+    for (key, value) in query_params(query) {
+        if key == ".proplist" {
+            proplist = Some(value);
+        } else {
+            filters.push((key, value));
+        }
+    }
+    if menu.is_singleton() {
+        let row = singleton_row(router, menu);
+        return Ok(Reply::ok(row_json(apply_proplist(
+            row,
+            proplist.as_deref(),
+        ))));
+    }
+    let rows: Vec<Row> = router
+        .list(menu)
+        .into_iter()
+        .filter(|row| matches_filters(row, &filters))
+        .map(|row| apply_proplist(row, proplist.as_deref()))
+        .collect();
+    Ok(Reply::ok(rows_json(rows)))
+}
+
+/// `POST /rest/<menu>/<command>`.
+fn run_command(
+    router: &mut Router,
+    menu: Menu,
+    command: &str,
+    body: &[u8],
+) -> Result<Reply, RosError> {
+    let object = parse_object(body)?;
+    match command {
+        "print" => print(router, menu, object),
+        "add" if !menu.is_singleton() => {
+            let args = args_from_object(&object)?;
+            check_args(router, menu, "add", &args, &[])?;
+            let id = router.add(menu, &args)?;
+            Ok(Reply::ok(ret(&format_id(id))))
+        }
+        "set" if menu.is_singleton() => {
+            let args = args_from_object(&object)?;
+            check_args(router, menu, "set", &args, &[])?;
+            router.set_singleton(menu, &args)?;
+            Ok(Reply::ok(Value::Array(Vec::new())))
+        }
+        "set" => {
+            let args = args_from_object(&object)?;
+            check_args(router, menu, "set", &args, &[".id"])?;
+            let ids = numbers(router, menu, &args)?;
+            let changes: Args = args
+                .into_iter()
+                .filter(|(k, _)| k != ".id" && k != "numbers")
+                .collect();
+            router.set(menu, &ids, &changes)?;
+            Ok(Reply::ok(Value::Array(Vec::new())))
+        }
+        "remove" | "enable" | "disable" => {
+            let args = args_from_object(&object)?;
+            check_args(router, menu, command, &args, &[".id"])?;
+            let ids = numbers(router, menu, &args)?;
+            match command {
+                "remove" => router.remove(menu, &ids)?,
+                _ => {
+                    let disabled = (command == "disable").to_string();
+                    router.set(menu, &ids, &vec![("disabled".to_string(), disabled)])?;
+                }
+            }
+            Ok(Reply::ok(Value::Array(Vec::new())))
+        }
+        "get" => {
+            let args = args_from_object(&object)?;
+            check_args(router, menu, "get", &args, &[".id"])?;
+            let lookup = |key: &str| args.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+            let row = if menu.is_singleton() {
+                singleton_row(router, menu)
+            } else {
+                let key = lookup("number")
+                    .or_else(|| lookup(".id"))
+                    .ok_or_else(|| missing("number"))?;
+                let id = router
+                    .find(menu, &key)
+                    .ok_or_else(|| RosError::bad_request("no such item"))?;
+                router.row(menu, id).unwrap_or_default()
+            };
+            let name = lookup("value-name").ok_or_else(|| missing("value-name"))?;
+            Ok(Reply::ok(match row.get(&name) {
+                Some(value) => ret(value),
+                None => Value::Array(Vec::new()),
+            }))
+        }
+        other => Err(RosError::bad_request(format!(
+            "routeros-sim does not emulate {}/{other}",
+            menu.path()
+        ))),
+    }
+}
+
+fn missing(arg: &str) -> RosError {
+    RosError::bad_request(format!("missing value(s) of argument(s) {arg}"))
+}
+
+fn ret(value: &str) -> Value {
+    let mut map = Map::new();
+    map.insert("ret".into(), Value::String(value.to_string()));
+    Value::Object(map)
+}
+
+/// The records a command addresses: `.id` or `numbers` (ids or names, comma-separated).
+fn numbers(router: &Router, menu: Menu, args: &Args) -> Result<Vec<u32>, RosError> {
+    let text = args
+        .iter()
+        .find(|(k, _)| k == ".id" || k == "numbers")
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| missing("numbers"))?;
+    router.resolve_numbers(menu, text)
+}
+
+/// `POST .../print {".proplist": .., ".query": [..]}`.
+fn print(router: &Router, menu: Menu, mut object: Map<String, Value>) -> Result<Reply, RosError> {
+    let query = match object.remove(".query") {
+        None => None,
+        Some(Value::Array(words)) => {
+            let words = words
+                .into_iter()
+                .map(|w| match w {
+                    Value::String(s) => Ok(s),
+                    _ => Err(RosError::bad_request(
+                        "invalid value for argument .query: expected an array of strings",
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(Query::parse(&words)?)
+        }
+        Some(Value::String(s)) => Some(Query::parse(&[s])?),
+        Some(_) => {
+            return Err(RosError::bad_request(
+                "invalid value for argument .query: expected an array of strings",
+            ));
+        }
+    };
+    let args = args_from_object(&object)?;
+    check_args(router, menu, "print", &args, &[".proplist"])?;
+    let proplist = args
+        .iter()
+        .find(|(k, _)| k == ".proplist" || k == "proplist")
+        .map(|(_, v)| v.clone());
+    let rows: Vec<Row> = router
+        .list(menu)
+        .into_iter()
+        .filter(|row| query.as_ref().is_none_or(|q| q.matches(row)))
+        .collect();
+    if args.iter().any(|(k, _)| k == "count-only") {
+        return Ok(Reply::ok(ret(&rows.len().to_string())));
+    }
+    let rows = rows
+        .into_iter()
+        .map(|row| apply_proplist(row, proplist.as_deref()))
+        .collect();
+    Ok(Reply::ok(rows_json(rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::schema::Version;
+    use serde_json::json;
+
+    fn router(version: &str) -> Router {
+        Router::new(Version::parse(version).unwrap(), 3, "MikroTik", "CHR")
+    }
+
+    fn call(r: &mut Router, method: &str, path: &str, body: Value) -> Reply {
+        let (path, query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        let body = if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        };
+        handle(r, method, path, query, &body)
+    }
+
+    fn detail(reply: &Reply) -> String {
+        reply.body.as_ref().unwrap()["detail"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    #[test]
+    fn paths_resolve_like_routeros() {
+        let r = router("7.18");
+        let t = |p: &str| resolve(&r, p);
+        assert_eq!(t("/rest/interface"), Ok(Target::Menu(Menu::Interface)));
+        assert_eq!(
+            t("/rest/interface/macsec/profile"),
+            Ok(Target::Menu(Menu::MacsecProfile))
+        );
+        assert_eq!(
+            t("/rest/interface/ether1"),
+            Ok(Target::Item(Menu::Interface, "ether1".into()))
+        );
+        assert_eq!(
+            t("/rest/interface/macsec/%2A1"),
+            Ok(Target::Item(Menu::Macsec, "*1".into()))
+        );
+        assert_eq!(
+            t("/rest/interface/macsec/print"),
+            Ok(Target::Command(Menu::Macsec, "print".into()))
+        );
+        assert_eq!(
+            t("/rest/nonexistent"),
+            Err(RosError::no_such_directory("nonexistent"))
+        );
+        assert_eq!(t("/rest/system"), Err(RosError::no_such_command()));
+        assert_eq!(
+            t("/rest/system/nope"),
+            Err(RosError::no_such_directory("nope"))
+        );
+        assert_eq!(
+            t("/rest/system/identity/nope"),
+            Err(RosError::no_such_directory("nope"))
+        );
+        assert_eq!(
+            t("/rest/interface/ether1/x"),
+            Err(RosError::no_such_directory("ether1"))
+        );
+        let old = router("6.49");
+        assert_eq!(
+            resolve(&old, "/rest/interface/macsec"),
+            Err(RosError::no_such_directory("macsec"))
+        );
+        assert_eq!(
+            resolve(&old, "/rest/interface/macsec/profile"),
+            Err(RosError::no_such_directory("macsec"))
+        );
+    }
+
+    #[test]
+    fn crud_cycle_on_macsec() {
+        let mut r = router("7.18");
+        let created = call(
+            &mut r,
+            "PUT",
+            "/rest/interface/macsec",
+            json!({"interface": "ether1", "mtu": 1400, "disabled": "yes"}),
+        );
+        assert_eq!(created.status, 200);
+        let obj = created.body.unwrap();
+        let id = obj[".id"].as_str().unwrap().to_string();
+        assert_eq!(obj["mtu"], "1400");
+        assert_eq!(obj["disabled"], "true");
+        assert_eq!(obj["status"], "disabled");
+        let patched = call(
+            &mut r,
+            "PATCH",
+            &format!("/rest/interface/macsec/{id}"),
+            json!({"comment": "uplink", "disabled": false}),
+        );
+        assert_eq!(patched.status, 200);
+        let obj = patched.body.unwrap();
+        assert_eq!(obj["comment"], "uplink");
+        assert_eq!(obj["disabled"], "false");
+        assert_eq!(obj["cak"].as_str().unwrap().len(), 32);
+        let by_name = call(&mut r, "GET", "/rest/interface/macsec/macsec1", Value::Null);
+        assert_eq!(by_name.body.unwrap()[".id"], id.as_str());
+        let deleted = call(
+            &mut r,
+            "DELETE",
+            &format!("/rest/interface/macsec/{id}"),
+            Value::Null,
+        );
+        assert_eq!(deleted, Reply::empty());
+        let again = call(
+            &mut r,
+            "DELETE",
+            &format!("/rest/interface/macsec/{id}"),
+            Value::Null,
+        );
+        assert_eq!(again.status, 404);
+        assert_eq!(
+            again.body.unwrap(),
+            json!({"error": 404, "message": "Not Found"})
+        );
+    }
+
+    #[test]
+    fn unknown_parameters_follow_the_version() {
+        let mut r = router("7.18");
+        let reply = call(
+            &mut r,
+            "PUT",
+            "/rest/interface/macsec/profile",
+            json!({"name": "p", "ciphers": "aes-gcm-128"}),
+        );
+        assert_eq!(reply.status, 400);
+        assert_eq!(detail(&reply), "unknown parameter ciphers");
+        let reply = call(
+            &mut r,
+            "PATCH",
+            "/rest/interface/macsec/profile/default",
+            json!({"ciphers": "aes-gcm-128"}),
+        );
+        assert_eq!(detail(&reply), "unknown parameter ciphers");
+        let reply = call(
+            &mut r,
+            "PUT",
+            "/rest/interface/macsec",
+            json!({"interface": "ether1", "status": "x"}),
+        );
+        assert_eq!(detail(&reply), "unknown parameter status");
+        r.set_version(Version::parse("7.23").unwrap());
+        let reply = call(
+            &mut r,
+            "PUT",
+            "/rest/interface/macsec/profile",
+            json!({"name": "p", "ciphers": ["aes-gcm-xpn-128"]}),
+        );
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body.unwrap()["ciphers"], "aes-gcm-xpn-128");
+    }
+
+    #[test]
+    fn ethernet_verbs() {
+        let mut r = router("7.18");
+        let put = call(
+            &mut r,
+            "PUT",
+            "/rest/interface/ethernet",
+            json!({"name": "ether9"}),
+        );
+        assert_eq!(put.status, 406);
+        assert_eq!(detail(&put), "no such command or directory (add)");
+        let del = call(
+            &mut r,
+            "DELETE",
+            "/rest/interface/ethernet/ether1",
+            Value::Null,
+        );
+        assert_eq!(del.status, 406);
+        assert_eq!(
+            del.body.unwrap(),
+            json!({"detail": "no such command or directory (remove)", "error": 406, "message": "Not Acceptable"})
+        );
+        let patch = call(
+            &mut r,
+            "PATCH",
+            "/rest/interface/ethernet/*2",
+            json!({"l2mtu": 1630, "mtu": "1500", "comment": "x"}),
+        );
+        assert_eq!(patch.status, 200);
+        assert_eq!(patch.body.unwrap()["l2mtu"], "1630");
+        let bad = call(
+            &mut r,
+            "PATCH",
+            "/rest/interface/ethernet/*2",
+            json!({"mtu": "abc"}),
+        );
+        assert_eq!(detail(&bad), "invalid value for argument mtu");
+        let get_cmd = call(&mut r, "GET", "/rest/interface/ethernet/print", Value::Null);
+        assert_eq!(get_cmd.status, 400);
+        assert_eq!(detail(&get_cmd), "no such command");
+    }
+
+    #[test]
+    fn post_commands() {
+        let mut r = router("7.18");
+        let added = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/add",
+            json!({"interface": "ether2", "name": "m"}),
+        );
+        assert_eq!(added.body.unwrap(), json!({"ret": "*4"}));
+        let set = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/set",
+            json!({".id": "m", "mtu": "1000"}),
+        );
+        assert_eq!(set.body.unwrap(), json!([]));
+        let got = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/get",
+            json!({"number": "*4", "value-name": "mtu"}),
+        );
+        assert_eq!(got.body.unwrap(), json!({"ret": "1000"}));
+        let disable = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/disable",
+            json!({"numbers": "m"}),
+        );
+        assert_eq!(disable.status, 200);
+        let printed = call(
+            &mut r,
+            "POST",
+            "/rest/interface/print",
+            json!({".proplist": ["name", "type"], ".query": ["type=macsec", "type=ether", "#|", "name=ether1", "#!&"]}),
+        );
+        assert_eq!(
+            printed.body.unwrap(),
+            json!([{"name": "ether2", "type": "ether"}, {"name": "ether3", "type": "ether"}, {"name": "m", "type": "macsec"}])
+        );
+        let count = call(
+            &mut r,
+            "POST",
+            "/rest/interface/print",
+            json!({"count-only": ""}),
+        );
+        assert_eq!(count.body.unwrap(), json!({"ret": "4"}));
+        let unknown = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/print",
+            json!({"bogus": ""}),
+        );
+        assert_eq!(detail(&unknown), "unknown parameter bogus");
+        let removed = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/remove",
+            json!({".id": "*4"}),
+        );
+        assert_eq!(removed.body.unwrap(), json!([]));
+        let missing = call(
+            &mut r,
+            "POST",
+            "/rest/interface/macsec/remove",
+            json!({".id": "*4"}),
+        );
+        assert_eq!(detail(&missing), "no such item");
+        let ident = call(
+            &mut r,
+            "POST",
+            "/rest/system/identity/set",
+            json!({"name": "r1"}),
+        );
+        assert_eq!(ident.status, 200);
+        let ident = call(&mut r, "GET", "/rest/system/identity", Value::Null);
+        assert_eq!(ident.body.unwrap(), json!({"name": "r1"}));
+    }
+
+    #[test]
+    fn get_filters_and_proplist() {
+        let mut r = router("7.18");
+        let reply = call(
+            &mut r,
+            "GET",
+            "/rest/interface/ethernet?name=ether2&disabled=no&.proplist=name,.id",
+            Value::Null,
+        );
+        assert_eq!(
+            reply.body.unwrap(),
+            json!([{".id": "*2", "name": "ether2"}])
+        );
+        let none = call(&mut r, "GET", "/rest/interface/macsec", Value::Null);
+        assert_eq!(none.body.unwrap(), json!([]));
+        let res = call(
+            &mut r,
+            "GET",
+            "/rest/system/resource?.proplist=version,board-name",
+            Value::Null,
+        );
+        assert_eq!(
+            res.body.unwrap(),
+            json!({"board-name": "CHR", "version": "7.18 (stable)"})
+        );
+        let head = call(&mut r, "HEAD", "/rest/interface", Value::Null);
+        assert_eq!(head.status, 501);
+    }
+}

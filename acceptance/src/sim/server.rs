@@ -1,0 +1,216 @@
+//! HTTP and HTTPS serving: Basic authentication, the request log, optional one-at-a-time
+//! handling (RouterOS's www service serves REST requests serially) and the REST mapping.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+
+use super::error::RosError;
+use super::rest::{self, Reply};
+use super::store::Router;
+
+/// Largest request body the emulator reads.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// State shared by every connection of one emulator.
+pub(crate) struct Shared {
+    /// The router's configuration.
+    pub(crate) router: Mutex<Router>,
+    /// Held while a request is handled when `serialize` is on.
+    serial: tokio::sync::Mutex<()>,
+    serialize: bool,
+    username: String,
+    password: String,
+    /// `METHOD /rest/path[?query][ body]`, one per request received.
+    log: Mutex<Vec<String>>,
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it (the data is
+/// replaced whole on every change, so it is never half-updated).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    /// State for a new emulator.
+    pub(crate) fn new(router: Router, serialize: bool, username: &str, password: &str) -> Shared {
+        Shared {
+            router: Mutex::new(router),
+            serial: tokio::sync::Mutex::new(()),
+            serialize,
+            username: username.to_string(),
+            password: password.to_string(),
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The request log.
+    pub(crate) fn log(&self) -> Vec<String> {
+        lock(&self.log).clone()
+    }
+
+    /// How many requests arrived.
+    pub(crate) fn request_count(&self) -> usize {
+        lock(&self.log).len()
+    }
+
+    fn authorized(&self, header: Option<&HeaderValue>) -> bool {
+        let Some(value) = header.and_then(|h| h.to_str().ok()) else {
+            return false;
+        };
+        let Some((scheme, encoded)) = value.split_once(' ') else {
+            return false;
+        };
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return false;
+        }
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+            return false;
+        };
+        let Ok(text) = String::from_utf8(decoded) else {
+            return false;
+        };
+        text.split_once(':')
+            .is_some_and(|(user, pass)| user == self.username && pass == self.password)
+    }
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_string();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_string);
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            log::debug!("{method} {path}: reading the body failed: {e}");
+            return to_response(&Reply::error(&RosError::bad_request(format!(
+                "could not read the request body (limit {MAX_BODY} bytes): {e}"
+            ))));
+        }
+    };
+    let mut line = format!(
+        "{method} {}",
+        parts
+            .uri
+            .path_and_query()
+            .map_or(path.as_str(), |pq| pq.as_str())
+    );
+    if !body.is_empty() {
+        line.push(' ');
+        line.push_str(&String::from_utf8_lossy(&body));
+    }
+    lock(&shared.log).push(line);
+
+    let reply = if !matches!(method.as_str(), "GET" | "PUT" | "PATCH" | "DELETE" | "POST") {
+        Reply::error(&RosError::not_implemented())
+    } else if !(path == "/rest" || path.starts_with("/rest/")) {
+        Reply::error(&RosError::not_found())
+    } else if !shared.authorized(parts.headers.get(hyper::header::AUTHORIZATION)) {
+        Reply::error(&RosError::unauthorized())
+    } else {
+        let _turn = if shared.serialize {
+            Some(shared.serial.lock().await)
+        } else {
+            None
+        };
+        let mut router = lock(&shared.router);
+        rest::handle(&mut router, &method, &path, query.as_deref(), &body)
+    };
+    log::debug!("{method} {path} -> {}", reply.status);
+    let mut response = to_response(&reply);
+    if reply.status == 401 {
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"routeros-sim\""),
+        );
+    }
+    if method == "HEAD" {
+        *response.body_mut() = Full::new(Bytes::new());
+    }
+    response
+}
+
+fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = match &reply.body {
+        Some(body) => {
+            let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        None => Response::new(Full::new(Bytes::new())),
+    };
+    *response.status_mut() = status;
+    response
+}
+
+async fn serve_connection<IO>(shared: Arc<Shared>, io: IO)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        async move { Ok::<_, Infallible>(handle(shared, req).await) }
+    });
+    if let Err(e) = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service)
+        .await
+    {
+        log::debug!("connection ended with an error: {e}");
+    }
+}
+
+/// Accepts connections on `listener` until `shutdown` turns true; with `tls`, each
+/// connection first completes a TLS handshake.
+pub(crate) async fn accept_loop(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                log::warn!("accepting a connection failed: {e}");
+                continue;
+            }
+        };
+        let shared = shared.clone();
+        match &tls {
+            None => {
+                tokio::spawn(serve_connection(shared, stream));
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    match acceptor.accept(stream).await {
+                        Ok(tls_stream) => serve_connection(shared, tls_stream).await,
+                        Err(e) => log::debug!("TLS handshake with {peer} failed: {e}"),
+                    }
+                });
+            }
+        }
+    }
+}

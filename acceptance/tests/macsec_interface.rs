@@ -1,0 +1,618 @@
+//! Acceptance scenarios for `routeros_macsec_interface`: the real Terraform
+//! CLI (every version the harness finds: 1.15.5 and 1.0.3 from `make tools`)
+//! drives the freshly built provider binary against routeros-sim.
+//!
+//! Every test starts its own emulator and working directories, so tests run
+//! in parallel, and each runs its scenario for all Terraform versions at once.
+//! Assertions look at what a user sees: exit codes, diagnostics, plan JSON,
+//! state, and what the router holds afterwards.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use acceptance::harness::{Output, ProviderBlock, Terraform, for_each_terraform, hcl_string};
+use acceptance::sim::{Sim, SimConfig};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// The RouterOS menu the resource manages.
+const MENU: &str = "/interface/macsec";
+/// Address of the resource in the single-resource configurations.
+const ADDR: &str = "routeros_macsec_interface.test";
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+fn start_sim(config: SimConfig) -> Sim {
+    Sim::spawn(config).expect("start routeros-sim")
+}
+
+fn https_sim() -> Sim {
+    start_sim(SimConfig {
+        https: true,
+        ..SimConfig::default()
+    })
+}
+
+/// Provider block for the emulator's plain-HTTP REST endpoint.
+fn http_provider(sim: &Sim) -> ProviderBlock {
+    ProviderBlock::new(&sim.http_url(), &sim.username(), &sim.password())
+}
+
+/// Provider block for the emulator's HTTPS endpoint, without any trust setting.
+fn https_provider(sim: &Sim) -> ProviderBlock {
+    let url = sim.https_url().expect("the emulator serves HTTPS");
+    ProviderBlock::new(&url, &sim.username(), &sim.password())
+}
+
+fn ca_path(sim: &Sim) -> String {
+    sim.ca_certificate_path()
+        .expect("the emulator wrote its CA certificate")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// One `routeros_macsec_interface` block.
+#[derive(Debug, Clone)]
+struct Macsec {
+    name: String,
+    interface: String,
+    mtu: Option<u32>,
+    comment: Option<String>,
+    disabled: Option<bool>,
+}
+
+impl Macsec {
+    fn new(name: &str, interface: &str) -> Self {
+        Macsec {
+            name: name.into(),
+            interface: interface.into(),
+            mtu: None,
+            comment: None,
+            disabled: None,
+        }
+    }
+
+    /// HCL with one attribute per line and single spaces around `=`, so the
+    /// source line Terraform quotes in a diagnostic can be matched exactly.
+    fn hcl(&self, label: &str) -> String {
+        let q = hcl_string;
+        let mut out = format!(
+            "resource \"routeros_macsec_interface\" \"{label}\" {{\n  name = {}\n  interface = {}\n",
+            q(&self.name),
+            q(&self.interface)
+        );
+        if let Some(mtu) = self.mtu {
+            out.push_str(&format!("  mtu = {mtu}\n"));
+        }
+        if let Some(comment) = &self.comment {
+            out.push_str(&format!("  comment = {}\n", q(comment)));
+        }
+        if let Some(disabled) = self.disabled {
+            out.push_str(&format!("  disabled = {disabled}\n"));
+        }
+        out.push_str("}\n");
+        out
+    }
+}
+
+fn main_tf(provider: &ProviderBlock, macsec: &Macsec) -> String {
+    provider.main_tf(&macsec.hcl("test"))
+}
+
+/// Base URL of the emulator's REST API (`…/rest`), over plain HTTP.
+fn rest_base(sim: &Sim) -> String {
+    let url = sim.http_url();
+    let url = url.trim_end_matches('/');
+    format!("{}/rest", url.trim_end_matches("/rest"))
+}
+
+/// A REST call to the emulator as its admin user, the way an operator
+/// changing the router by hand (out of band) would. Returns status and body.
+fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let url = format!("{}{path}", rest_base(sim));
+    let username = sim.username().to_string();
+    let password = sim.password().to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async move {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("reqwest client");
+        let mut request = client
+            .request(method.clone(), &url)
+            .basic_auth(username, Some(password));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    })
+}
+
+/// Asks the emulator directly what RouterOS says about adding `body`, and
+/// returns its `detail`, so scenarios can check that the provider passes
+/// RouterOS's own words on. The request must be refused with 400.
+fn refusal_detail(sim: &Sim, body: Value) -> String {
+    let (status, answer) = rest(sim, Method::PUT, MENU, Some(body.clone()));
+    assert_eq!(status, 400, "PUT {MENU} {body} was not refused: {answer}");
+    answer["detail"]
+        .as_str()
+        .unwrap_or_else(|| panic!("RouterOS refusal without detail: {answer}"))
+        .to_string()
+}
+
+fn rows(sim: &Sim) -> Vec<BTreeMap<String, String>> {
+    sim.records(MENU)
+}
+
+/// The only `/interface/macsec` row; panics when there is not exactly one.
+#[track_caller]
+fn only_row(sim: &Sim) -> BTreeMap<String, String> {
+    let mut rows = rows(sim);
+    assert_eq!(rows.len(), 1, "expected one {MENU} row, found {rows:#?}");
+    rows.remove(0)
+}
+
+#[track_caller]
+fn assert_row(row: &BTreeMap<String, String>, expected: &[(&str, &str)]) {
+    for (key, want) in expected {
+        assert_eq!(
+            row.get(*key).map(String::as_str),
+            Some(*want),
+            "{MENU} row field {key}: {row:#?}"
+        );
+    }
+}
+
+#[track_caller]
+fn assert_nothing_created(sim: &Sim) {
+    let rows = rows(sim);
+    assert!(rows.is_empty(), "expected no {MENU} rows, found {rows:#?}");
+}
+
+/// A failed apply: exactly one error, which names the cause and the remedy.
+#[track_caller]
+fn assert_one_error(out: &Output) {
+    out.assert_failure().assert_single_error();
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on.
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle
+// ---------------------------------------------------------------------------
+
+/// create → clean plan → in-place updates → drift (change and delete) →
+/// import by name and by id → clean refresh-only plan → destroy.
+fn lifecycle(tf: &Terraform, sim: &Sim, provider: &ProviderBlock) {
+    let mut macsec = Macsec::new("macsec1", "ether1");
+
+    // Create: the router gets the row with its defaults, the state the computed values.
+    let wd = tf.workdir(&main_tf(provider, &macsec));
+    wd.apply();
+    let row = only_row(sim);
+    assert_row(
+        &row,
+        &[
+            ("name", "macsec1"),
+            ("interface", "ether1"),
+            ("mtu", "1468"),
+            ("profile", "default"),
+            ("disabled", "false"),
+        ],
+    );
+    let id = row[".id"].clone();
+    assert!(id.starts_with('*'), "RouterOS .id {id:?}");
+    let state = wd.resource_values(ADDR);
+    assert_eq!(state["id"], json!(id), "state: {state:#}");
+    assert_eq!(state["name"], json!("macsec1"), "state: {state:#}");
+    assert_eq!(state["mtu"].as_f64(), Some(1468.0), "state: {state:#}");
+    assert_eq!(state["profile"], json!("default"), "state: {state:#}");
+    assert_eq!(state["disabled"], json!(false), "state: {state:#}");
+
+    // What the router normalises (strings for numbers and booleans) is no diff.
+    wd.assert_no_changes();
+
+    // mtu, comment and disabled change in place: same .id, new values on the router.
+    macsec.mtu = Some(1400);
+    macsec.comment = Some("edge uplink".into());
+    macsec.disabled = Some(true);
+    wd.write_main_tf(&main_tf(provider, &macsec));
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(ADDR, &["update"]);
+    wd.apply_saved_plan();
+    assert_row(
+        &only_row(sim),
+        &[
+            (".id", &id),
+            ("mtu", "1400"),
+            ("comment", "edge uplink"),
+            ("disabled", "true"),
+        ],
+    );
+
+    // Moving to another port is an in-place update too.
+    macsec.interface = "ether2".into();
+    wd.write_main_tf(&main_tf(provider, &macsec));
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(ADDR, &["update"]);
+    wd.apply_saved_plan();
+    assert_row(
+        &only_row(sim),
+        &[(".id", &id), ("interface", "ether2"), ("mtu", "1400")],
+    );
+
+    // Out-of-band change on the router: both plans report it and name the attribute.
+    let (status, body) = rest(
+        sim,
+        Method::PATCH,
+        &format!("{MENU}/{id}"),
+        Some(json!({"mtu": "1500"})),
+    );
+    assert_eq!(status, 200, "PATCH mtu: {body}");
+    wd.refresh_only_plan()
+        .assert_code(2)
+        .assert_stdout_mentions(&["mtu"]);
+    wd.plan_to_file()
+        .assert_code(2)
+        .assert_stdout_mentions(&["~ mtu = 1500 -> 1400"]);
+    wd.apply_saved_plan();
+    assert_row(&only_row(sim), &[(".id", &id), ("mtu", "1400")]);
+
+    // Out-of-band delete: the plan proposes to create it again.
+    let (status, body) = rest(sim, Method::DELETE, &format!("{MENU}/{id}"), None);
+    assert!(status == 200 || status == 204, "DELETE: {status} {body}");
+    assert_nothing_created(sim);
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(ADDR, &["create"]);
+    wd.apply_saved_plan();
+    let row = only_row(sim);
+    assert_row(
+        &row,
+        &[
+            ("name", "macsec1"),
+            ("interface", "ether2"),
+            ("mtu", "1400"),
+            ("comment", "edge uplink"),
+            ("disabled", "true"),
+        ],
+    );
+    let id = row[".id"].clone();
+
+    // Import into an empty state, by name and by .id: then the plan is clean.
+    for import_id in ["macsec1", id.as_str()] {
+        let imported = tf.workdir(&main_tf(provider, &macsec));
+        imported.import(ADDR, import_id);
+        let state = imported.resource_values(ADDR);
+        assert_eq!(state["id"], json!(id), "imported by {import_id}: {state:#}");
+        assert_eq!(state["interface"], json!("ether2"), "{state:#}");
+        assert_eq!(state["comment"], json!("edge uplink"), "{state:#}");
+        imported.assert_no_changes();
+    }
+
+    // Nothing changed since: a refresh-only plan (what CI runs for drift) is clean.
+    wd.refresh_only_plan().assert_code(0);
+
+    // Destroy leaves nothing behind.
+    wd.destroy();
+    assert_nothing_created(sim);
+}
+
+#[test]
+fn lifecycle_over_http() {
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig::default());
+        lifecycle(tf, &sim, &http_provider(&sim));
+    });
+}
+
+#[test]
+fn lifecycle_over_https_with_ca_certificate_file() {
+    for_each_terraform(|tf| {
+        let sim = https_sim();
+        let mut provider = https_provider(&sim);
+        provider.ca_certificate = Some(ca_path(&sim));
+        lifecycle(tf, &sim, &provider);
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Provider configuration
+// ---------------------------------------------------------------------------
+
+#[test]
+fn wrong_password_is_one_clear_diagnostic() {
+    const WRONG: &str = "not-the-Passw0rd-7f3a";
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig::default());
+        let mut provider = http_provider(&sim);
+        provider.password = Some(WRONG.into());
+        let wd = tf.workdir(&main_tf(&provider, &Macsec::new("macsec1", "ether1")));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&["401"])
+            .assert_stderr_mentions(&["password"])
+            .assert_never_shows(WRONG);
+        assert_nothing_created(&sim);
+    });
+}
+
+#[test]
+fn unreachable_router_fails_within_the_timeout() {
+    for_each_terraform(|tf| {
+        // Nothing listens: refused at once.
+        let port = closed_port();
+        let mut provider = ProviderBlock::new(&format!("http://127.0.0.1:{port}"), "admin", "x");
+        provider.timeout = Some(5);
+        let wd = tf.workdir(&main_tf(&provider, &Macsec::new("macsec1", "ether1")));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&[&format!("127.0.0.1:{port}"), "url"])
+            .assert_stderr_mentions_any(&["refused", "connect"]);
+
+        // Something accepts the connection but never answers: the timeout ends it.
+        let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = silent.local_addr().expect("addr").port();
+        let mut provider = ProviderBlock::new(&format!("http://127.0.0.1:{port}"), "admin", "x");
+        provider.timeout = Some(3);
+        wd.write_main_tf(&main_tf(&provider, &Macsec::new("macsec1", "ether1")));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&[&format!("127.0.0.1:{port}"), "timeout"]);
+        // Generous bound: Terraform's own start-up plus the 3 s timeout, far
+        // below the provider's default (30 s) that a lost setting would use.
+        assert!(
+            out.elapsed < Duration::from_secs(15),
+            "the 3 s timeout was not honoured:\n{out}"
+        );
+        drop(silent);
+    });
+}
+
+#[test]
+fn untrusted_https_certificate_says_how_to_fix_it() {
+    for_each_terraform(|tf| {
+        let sim = https_sim();
+        let macsec = Macsec::new("macsec1", "ether1");
+
+        // Neither ca_certificate nor insecure: one diagnostic naming both remedies.
+        let wd = tf.workdir(&main_tf(&https_provider(&sim), &macsec));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&["certificate", "ca_certificate", "insecure"]);
+        assert_nothing_created(&sim);
+
+        // insecure = true connects (the plan proposes the create).
+        let mut provider = https_provider(&sim);
+        provider.insecure = Some(true);
+        wd.write_main_tf(&main_tf(&provider, &macsec));
+        wd.plan_exitcode().assert_code(2);
+
+        // The CA as PEM text from the environment connects too.
+        let pem = std::fs::read_to_string(ca_path(&sim)).expect("read the CA certificate");
+        let mut wd = tf.workdir(&main_tf(&https_provider(&sim), &macsec));
+        wd.set_env("ROUTEROS_CA_CERTIFICATE", &pem);
+        wd.plan_exitcode().assert_code(2);
+
+        // Both at once is a contradiction the provider names.
+        let mut provider = https_provider(&sim);
+        provider.insecure = Some(true);
+        provider.ca_certificate = Some(ca_path(&sim));
+        wd.remove_env("ROUTEROS_CA_CERTIFICATE");
+        wd.write_main_tf(&main_tf(&provider, &macsec));
+        let out = wd.plan_exitcode();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&["insecure", "ca_certificate"]);
+        assert_nothing_created(&sim);
+    });
+}
+
+#[test]
+fn environment_variables_configure_the_provider() {
+    for_each_terraform(|tf| {
+        let sim = https_sim();
+        let config =
+            ProviderBlock::default().main_tf(&Macsec::new("macsec1", "ether1").hcl("test"));
+
+        // ROUTEROS_* over HTTP.
+        let mut wd = tf.workdir(&config);
+        wd.set_env("ROUTEROS_URL", sim.http_url());
+        wd.set_env("ROUTEROS_USERNAME", sim.username().to_string());
+        wd.set_env("ROUTEROS_PASSWORD", sim.password().to_string());
+        wd.plan_exitcode().assert_code(2);
+
+        // The variables of the most used existing RouterOS provider, over HTTPS.
+        let mut wd = tf.workdir(&config);
+        wd.set_env("ROS_HOSTURL", sim.https_url().expect("https url"));
+        wd.set_env("ROS_USERNAME", sim.username().to_string());
+        wd.set_env("ROS_PASSWORD", sim.password().to_string());
+        wd.set_env("ROS_CA_CERTIFICATE", ca_path(&sim));
+        wd.plan_exitcode().assert_code(2);
+        assert_nothing_created(&sim);
+    });
+}
+
+#[test]
+fn routeros_6_gets_one_diagnostic_and_no_changes() {
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig::default());
+        sim.set_version("6.49.10");
+        let wd = tf.workdir(&main_tf(
+            &http_provider(&sim),
+            &Macsec::new("macsec1", "ether1"),
+        ));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&["6.49.10", "RouterOS 7"]);
+        assert_nothing_created(&sim);
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Router errors at apply
+// ---------------------------------------------------------------------------
+
+#[test]
+fn nonexistent_port_carries_routeros_detail_and_points_at_interface() {
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig::default());
+        let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether99"}));
+        let wd = tf.workdir(&main_tf(
+            &http_provider(&sim),
+            &Macsec::new("macsec1", "ether99"),
+        ));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        // RouterOS's own words, and Terraform quoting the offending line.
+        out.assert_stderr_mentions(&[&detail, "interface = \"ether99\""]);
+        assert_nothing_created(&sim);
+    });
+}
+
+#[test]
+fn second_macsec_interface_on_a_port_is_refused() {
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig::default());
+        let (status, body) = rest(
+            &sim,
+            Method::PUT,
+            MENU,
+            Some(json!({"name": "macsec-by-hand", "interface": "ether1"})),
+        );
+        assert_eq!(status, 200, "creating the first MACsec interface: {body}");
+        let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether1"}));
+
+        let wd = tf.workdir(&main_tf(
+            &http_provider(&sim),
+            &Macsec::new("macsec1", "ether1"),
+        ));
+        let out = wd.try_apply();
+        assert_one_error(&out);
+        out.assert_stderr_mentions(&[&detail, "interface = \"ether1\""]);
+        assert_row(&only_row(&sim), &[("name", "macsec-by-hand")]);
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Efficiency and observability
+// ---------------------------------------------------------------------------
+
+#[test]
+fn refresh_of_five_interfaces_reads_the_menu_once() {
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig {
+            ethernet_ports: 8,
+            ..SimConfig::default()
+        });
+        let provider = http_provider(&sim);
+        let body: String = (1..=5)
+            .map(|n| Macsec::new(&format!("macsec{n}"), &format!("ether{n}")).hcl(&format!("m{n}")))
+            .collect();
+        let wd = tf.workdir(&provider.main_tf(&body));
+        wd.apply();
+        assert_eq!(rows(&sim).len(), 5);
+
+        let before = sim.request_log().len();
+        wd.refresh_only_plan().assert_code(0);
+        let log = sim.request_log();
+        let macsec_requests: Vec<String> = log[before..]
+            .iter()
+            .map(|entry| format!("{entry:?}"))
+            .filter(|entry| touches_macsec_menu(entry))
+            .collect();
+        assert_eq!(
+            macsec_requests.len(),
+            1,
+            "a refresh of 5 interfaces should read {MENU} once, requests were: {:#?}",
+            &log[before..]
+        );
+        assert!(
+            macsec_requests[0].contains("GET"),
+            "expected one GET of {MENU}: {macsec_requests:?}"
+        );
+    });
+}
+
+/// Whether a request-log entry (in its Debug form) is a request on
+/// `/interface/macsec` or one of its items, not on the profile sub-menu.
+fn touches_macsec_menu(entry: &str) -> bool {
+    entry.match_indices("/interface/macsec").any(|(at, m)| {
+        let rest = &entry[at + m.len()..];
+        !rest.starts_with("/profile")
+    })
+}
+
+#[test]
+fn tf_log_debug_shows_provider_lines_without_secrets() {
+    for_each_terraform(|tf| {
+        let sim = start_sim(SimConfig::default());
+        let wd = tf.workdir(&main_tf(
+            &http_provider(&sim),
+            &Macsec::new("macsec1", "ether1"),
+        ));
+        let out = wd.run_env(
+            &["plan", "-input=false", "-no-color"],
+            &[("TF_LOG", "debug")],
+        );
+        out.assert_success();
+        // go-plugin re-logs each hclog JSON line of the provider under the
+        // logger `provider.terraform-provider-routeros`, at the line's level,
+        // with its timestamp as a `timestamp=` field. A line that was not
+        // parsed would show up raw, with `"@level"` in it.
+        let provider_debug: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|line| {
+                line.contains("[DEBUG]")
+                    && line.contains("provider.terraform-provider-routeros")
+                    && line.contains("timestamp=")
+                    && !line.contains("\"@level\"")
+            })
+            .collect();
+        assert!(
+            !provider_debug.is_empty(),
+            "no structured [DEBUG] line from the provider in TF_LOG=debug output:\n{out}"
+        );
+        out.assert_never_shows(&sim.password());
+    });
+}
+
+#[test]
+fn closed_port_helper_finds_a_port_nothing_listens_on() {
+    let port = closed_port();
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
+#[test]
+fn macsec_blocks_render_one_attribute_per_line() {
+    let mut m = Macsec::new("macsec1", "ether99");
+    m.mtu = Some(1400);
+    m.comment = Some("a \"quoted\" note".into());
+    m.disabled = Some(false);
+    assert_eq!(
+        m.hcl("test"),
+        "resource \"routeros_macsec_interface\" \"test\" {\n  name = \"macsec1\"\n  interface = \"ether99\"\n  mtu = 1400\n  comment = \"a \\\"quoted\\\" note\"\n  disabled = false\n}\n"
+    );
+    assert!(touches_macsec_menu("GET /rest/interface/macsec"));
+    assert!(touches_macsec_menu("PATCH /rest/interface/macsec/*1"));
+    assert!(!touches_macsec_menu("GET /rest/interface/macsec/profile"));
+    assert!(!touches_macsec_menu("GET /rest/system/resource"));
+}

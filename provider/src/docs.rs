@@ -1,0 +1,160 @@
+//! Registry-layout documentation (`docs/`) rendered from the schemas and
+//! the files under `examples/`, so docs and code cannot disagree.
+//! `make docs` writes them; a test fails when they are stale.
+
+use std::path::Path;
+
+use crate::plugin::resource::Provider;
+use crate::plugin::schema::{Attribute, Block, Type};
+use crate::provider::RouterosProvider;
+use crate::resources;
+
+/// One generated file: path relative to the repository root, and content.
+pub type DocFile = (String, String);
+
+fn type_label(t: &Type) -> String {
+    match t {
+        Type::String => "String".into(),
+        Type::Number => "Number".into(),
+        Type::Bool => "Boolean".into(),
+        Type::Dynamic => "Dynamic".into(),
+        Type::List(e) => format!("List of {}", type_label(e)),
+        Type::Set(e) => format!("Set of {}", type_label(e)),
+        Type::Map(e) => format!("Map of {}", type_label(e)),
+        Type::Object(_) => "Object".into(),
+        Type::Tuple(_) => "Tuple".into(),
+    }
+}
+
+fn attribute_line(a: &Attribute) -> String {
+    let mut flags = vec![a.ty.as_ref().map(type_label).unwrap_or_else(|| "Dynamic".into())];
+    if a.sensitive {
+        flags.push("Sensitive".into());
+    }
+    if a.write_only {
+        flags.push("Write-only".into());
+    }
+    if a.deprecated.is_some() {
+        flags.push("Deprecated".into());
+    }
+    let mut text = a.description.trim().replace('\n', " ");
+    if let Some(d) = &a.default {
+        text.push_str(&format!(" Defaults to `{d}`."));
+    }
+    if a.requires_replace {
+        text.push_str(" Changing it replaces the resource.");
+    }
+    format!("- `{}` ({}) {}\n", a.name, flags.join(", "), text.trim())
+}
+
+/// The `## Schema` section of a block.
+pub fn schema_section(block: &Block) -> String {
+    let mut out = String::from("<!-- schema generated from the provider's model structs -->\n## Schema\n");
+    type Pick = fn(&Attribute) -> bool;
+    let groups: [(&str, Pick); 3] = [
+        ("Required", |a| a.required),
+        ("Optional", |a| a.optional),
+        ("Read-Only", |a| a.computed && !a.optional && !a.required),
+    ];
+    for (title, pick) in groups {
+        let attrs: Vec<&Attribute> = block.attributes.iter().filter(|a| pick(a)).collect();
+        if attrs.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {title}\n\n"));
+        for a in attrs {
+            out.push_str(&attribute_line(a));
+        }
+    }
+    out
+}
+
+fn read(root: &Path, rel: &str) -> Option<String> {
+    std::fs::read_to_string(root.join(rel)).ok()
+}
+
+fn frontmatter(title: &str, description: &str, subcategory: bool) -> String {
+    let mut s = format!("---\npage_title: \"{title}\"\n");
+    if subcategory {
+        s.push_str("subcategory: \"\"\n");
+    }
+    s.push_str("description: |-\n");
+    for line in description.trim().lines() {
+        s.push_str(&format!("  {line}\n"));
+    }
+    s.push_str("---\n\n");
+    s
+}
+
+/// Renders every generated page. `root` is the repository root (for the
+/// examples and notes it includes).
+pub fn render(root: &Path) -> Vec<DocFile> {
+    let mut files = Vec::new();
+    let provider = RouterosProvider::new();
+    let schema = provider.schema();
+    let mut index = frontmatter("Provider: routeros", &schema.block.description, false);
+    index.push_str("# routeros Provider\n\n");
+    index.push_str(schema.block.description.trim());
+    index.push_str("\n\n");
+    if let Some(notes) = read(root, "examples/provider/notes.md") {
+        index.push_str(notes.trim());
+        index.push_str("\n\n");
+    }
+    if let Some(ex) = read(root, "examples/provider/provider.tf") {
+        index.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", ex.trim_end()));
+    }
+    index.push_str(&schema_section(&schema.block));
+    files.push(("docs/index.md".to_string(), index));
+
+    for r in resources::all() {
+        let name = r.type_name();
+        let short = name.strip_prefix("routeros_").unwrap_or(name);
+        let schema = r.schema();
+        let mut page = frontmatter(&format!("{name} Resource - routeros"), &schema.block.description, true);
+        page.push_str(&format!("# {name} (Resource)\n\n{}\n\n", schema.block.description.trim()));
+        if let Some(notes) = read(root, &format!("examples/resources/{name}/notes.md")) {
+            page.push_str(notes.trim());
+            page.push_str("\n\n");
+        }
+        if let Some(ex) = read(root, &format!("examples/resources/{name}/resource.tf")) {
+            page.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", ex.trim_end()));
+        }
+        page.push_str(&schema_section(&schema.block));
+        if let Some(import) = read(root, &format!("examples/resources/{name}/import.sh")) {
+            page.push_str(&format!(
+                "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+                import.trim_end()
+            ));
+        }
+        files.push((format!("docs/resources/{short}.md"), page));
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_lines_carry_type_flags_and_default() {
+        let a = Attribute {
+            name: "password".into(),
+            ty: Some(Type::String),
+            description: "The password.".into(),
+            optional: true,
+            sensitive: true,
+            ..Default::default()
+        };
+        assert_eq!(attribute_line(&a), "- `password` (String, Sensitive) The password.\n");
+        let b = Attribute {
+            name: "disabled".into(),
+            ty: Some(Type::Bool),
+            description: "Off.".into(),
+            optional: true,
+            computed: true,
+            default: Some(serde_json::json!(false)),
+            ..Default::default()
+        };
+        assert_eq!(attribute_line(&b), "- `disabled` (Boolean) Off. Defaults to `false`.\n");
+    }
+}

@@ -1,0 +1,18 @@
+//! The plugin layer: knows Terraform (tfplugin5 over gRPC, go-plugin
+//! handshake, values, schemas, the plan engine), not RouterOS.
+
+pub mod codec;
+pub mod diag;
+pub mod engine;
+pub mod resource;
+pub mod schema;
+pub mod value;
+pub mod handshake;
+pub mod log;
+pub mod proto;
+pub mod serve;
+pub mod server;
+pub mod testing;
+pub mod tls;
+
+pub use serve::{run, serve};

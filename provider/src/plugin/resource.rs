@@ -1,0 +1,153 @@
+//! The traits a provider, its resources and its data sources implement.
+//! The plugin layer owns the generic protocol logic (plan engine, defaults,
+//! unknowns, requires-replace, private state, write-only nulling); these
+//! traits carry only what is specific to one object type.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::diag::Diagnostics;
+use super::schema::Schema;
+use super::value::Value;
+
+/// Private state: opaque to Terraform, carried by the plugin layer through
+/// read, plan and apply, stored beside the resource in state (JSON bytes).
+/// Keep no secret in it.
+pub type Private = BTreeMap<String, serde_json::Value>;
+
+/// What a resource call knows about its surroundings.
+pub struct Ctx<C> {
+    /// The configured client (from [`Provider::configure`]).
+    pub client: Arc<C>,
+    /// Terraform's version, as sent to Configure (empty if unknown).
+    pub terraform_version: String,
+    /// Terraform announced support for write-only attributes (5.8+).
+    pub write_only_allowed: bool,
+}
+
+/// Inputs of a plan, given to [`Resource::modify_plan`].
+pub struct PlanInput<'a> {
+    /// State before the change (`Value::Null` on create).
+    pub prior_state: &'a Value,
+    /// The configuration (may hold unknowns).
+    pub config: &'a Value,
+    /// Terraform's proposed new state.
+    pub proposed: &'a Value,
+}
+
+/// One managed resource type.
+#[async_trait]
+pub trait Resource<C: Send + Sync + 'static>: Send + Sync {
+    /// Full type name, e.g. `routeros_macsec_interface`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema (derived from the model struct).
+    fn schema(&self) -> Schema;
+
+    /// Checks a configuration, which may hold unknowns (skip those). The
+    /// engine has already checked types, required attributes and conflicts
+    /// it can see from the schema.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Adjusts the plan the engine computed (defaults applied, computed
+    /// values unknown where they will change, requires-replace resolved) and
+    /// adds plan-time diagnostics. Not called for a destroy.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx<C>,
+        _input: &PlanInput<'_>,
+        _planned: &mut Value,
+        _private: &mut Private,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
+    /// Creates the object. Returns the new state (wholly known), or `None`
+    /// with an error in `diags`. Returning a state together with an error
+    /// records a partly created object (Terraform taints it).
+    async fn create(
+        &self,
+        ctx: &Ctx<C>,
+        planned: &Value,
+        config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value>;
+
+    /// Reads the object. `Ok(None)`-like result: return `None` without an
+    /// error when the object is gone, so Terraform plans to create it again.
+    async fn read(
+        &self,
+        ctx: &Ctx<C>,
+        state: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value>;
+
+    /// Updates the object in place. Returns the new state, or `None` with an
+    /// error (the prior state is kept).
+    async fn update(
+        &self,
+        ctx: &Ctx<C>,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value>;
+
+    /// Deletes the object. An object already gone is not an error.
+    async fn delete(&self, ctx: &Ctx<C>, prior: &Value, private: &Private, diags: &mut Diagnostics);
+
+    /// Turns an import id into a stub state that [`Resource::read`] can
+    /// complete (attributes left out are filled with null by the engine).
+    async fn import(&self, ctx: &Ctx<C>, id: &str, diags: &mut Diagnostics) -> Option<Value>;
+}
+
+/// One data source type.
+#[async_trait]
+pub trait DataSource<C: Send + Sync + 'static>: Send + Sync {
+    /// Full type name, e.g. `routeros_system_resource`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks a configuration, which may hold unknowns.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Reads it. Returns the state (wholly known) or `None` with an error.
+    async fn read(&self, ctx: &Ctx<C>, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
+}
+
+/// The provider itself.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// What [`Provider::configure`] builds and every call receives.
+    type Client: Send + Sync + 'static;
+
+    /// The provider type name, e.g. `routeros`.
+    fn type_name(&self) -> &'static str;
+
+    /// The provider configuration schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks the provider configuration, which may hold unknowns.
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Builds the client from the configuration (connects, checks versions).
+    async fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Client>;
+
+    /// Every resource type.
+    fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
+
+    /// Every data source type.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>>;
+}

@@ -1,0 +1,819 @@
+//! Schemas: the types and flags Terraform needs, derived from a model
+//! struct's JSON schema (schemars) so that code, schema and docs agree.
+//!
+//! A model field is turned into an attribute as follows:
+//! - the serde name is the attribute name, the doc comment its description;
+//! - a field listed in the JSON schema's `required` is required, any other
+//!   is optional;
+//! - `#[serde(default = "...")]` (schemars emits `"default"`) is a default the
+//!   plan engine fills in when the configuration leaves it null; such an
+//!   attribute is optional and computed;
+//! - extension keys set with `#[schemars(extend("x-tf-..." = true))]`:
+//!   `x-tf-computed` (optional + computed, or computed-only when also
+//!   `x-tf-read-only`), `x-tf-read-only`, `x-tf-sensitive`,
+//!   `x-tf-write-only`, `x-tf-requires-replace`, `x-tf-volatile` (a computed
+//!   value that becomes unknown whenever anything else in the resource
+//!   changes), `x-tf-deprecated` (a string: the deprecation message).
+//! - types: string → `string`, integer/number → `number`, boolean → `bool`,
+//!   array → `list` (or `set` with `uniqueItems`), object with
+//!   `additionalProperties` → `map`, nested struct → `object`.
+
+use serde_json::json;
+
+/// A cty type, as Terraform spells it in schemas.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// `"string"`.
+    String,
+    /// `"number"`.
+    Number,
+    /// `"bool"`.
+    Bool,
+    /// `"dynamic"`.
+    Dynamic,
+    /// `["list", T]`.
+    List(Box<Type>),
+    /// `["set", T]`.
+    Set(Box<Type>),
+    /// `["map", T]`.
+    Map(Box<Type>),
+    /// `["object", {...}]`, attributes sorted by name.
+    Object(Vec<(String, Type)>),
+    /// `["tuple", [...]]`.
+    Tuple(Vec<Type>),
+}
+
+impl Type {
+    /// The compact JSON form Terraform expects in `Schema.Attribute.type`.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Type::String => json!("string"),
+            Type::Number => json!("number"),
+            Type::Bool => json!("bool"),
+            Type::Dynamic => json!("dynamic"),
+            Type::List(t) => json!(["list", t.to_json()]),
+            Type::Set(t) => json!(["set", t.to_json()]),
+            Type::Map(t) => json!(["map", t.to_json()]),
+            Type::Object(attrs) => {
+                let m: serde_json::Map<String, serde_json::Value> = attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), t.to_json()))
+                    .collect();
+                json!(["object", m])
+            }
+            Type::Tuple(ts) => json!(["tuple", ts.iter().map(Type::to_json).collect::<Vec<_>>()]),
+        }
+    }
+
+    /// Parses the compact JSON form of a type (the inverse of
+    /// [`Type::to_json`]), as found in the first element of a msgpack
+    /// `dynamic` value or the `type` member of its JSON form. Object
+    /// attributes come out sorted by name; the optional-attribute list
+    /// that go-cty may append to an object type is ignored.
+    pub fn from_json(json: &serde_json::Value) -> Result<Type, String> {
+        Self::from_json_depth(json, 0)
+    }
+
+    fn from_json_depth(json: &serde_json::Value, depth: usize) -> Result<Type, String> {
+        if depth > MAX_TYPE_DEPTH {
+            return Err(format!("type nested deeper than {MAX_TYPE_DEPTH} levels"));
+        }
+        match json {
+            serde_json::Value::String(s) => match s.as_str() {
+                "string" => Ok(Type::String),
+                "number" => Ok(Type::Number),
+                "bool" => Ok(Type::Bool),
+                "dynamic" => Ok(Type::Dynamic),
+                other => Err(format!("unknown primitive type {other:?}")),
+            },
+            serde_json::Value::Array(parts) => {
+                let kind = parts.first().and_then(|k| k.as_str()).ok_or_else(|| {
+                    "a composite type must be an array starting with its kind".to_string()
+                })?;
+                let arg = parts
+                    .get(1)
+                    .ok_or_else(|| format!("type {kind:?} has no element or attribute types"))?;
+                let inner = |j: &serde_json::Value| Self::from_json_depth(j, depth + 1);
+                match (kind, parts.len()) {
+                    ("list", 2) => Ok(Type::List(Box::new(inner(arg)?))),
+                    ("set", 2) => Ok(Type::Set(Box::new(inner(arg)?))),
+                    ("map", 2) => Ok(Type::Map(Box::new(inner(arg)?))),
+                    ("object", 2 | 3) => {
+                        let attrs = arg.as_object().ok_or_else(|| {
+                            "object attribute types must be a JSON object".to_string()
+                        })?;
+                        let mut out = attrs
+                            .iter()
+                            .map(|(k, t)| Ok((k.clone(), inner(t)?)))
+                            .collect::<Result<Vec<_>, String>>()?;
+                        out.sort_by(|a, b| a.0.cmp(&b.0));
+                        Ok(Type::Object(out))
+                    }
+                    ("tuple", 2) => {
+                        let elems = arg.as_array().ok_or_else(|| {
+                            "tuple element types must be a JSON array".to_string()
+                        })?;
+                        Ok(Type::Tuple(
+                            elems.iter().map(inner).collect::<Result<_, _>>()?,
+                        ))
+                    }
+                    _ => Err(format!(
+                        "unknown composite type {kind:?} with {} parts",
+                        parts.len()
+                    )),
+                }
+            }
+            other => Err(format!("not a type: {other}")),
+        }
+    }
+}
+
+/// How deeply types and values may nest before the codec gives up (a guard
+/// against hostile input exhausting the stack).
+pub const MAX_TYPE_DEPTH: usize = 64;
+
+/// One attribute of a block.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attribute {
+    /// Attribute name (snake_case).
+    pub name: String,
+    /// Its type.
+    pub ty: Option<Type>,
+    /// Markdown description (from the doc comment).
+    pub description: String,
+    /// Must be set in configuration.
+    pub required: bool,
+    /// May be set in configuration.
+    pub optional: bool,
+    /// The provider may set it.
+    pub computed: bool,
+    /// Hidden in CLI output.
+    pub sensitive: bool,
+    /// Never stored in plan or state (protocol 5.8, Terraform 1.11+).
+    pub write_only: bool,
+    /// A change to it replaces the resource.
+    pub requires_replace: bool,
+    /// Computed value that becomes unknown whenever the resource changes.
+    pub volatile: bool,
+    /// Value the plan engine uses when the configuration leaves it null.
+    pub default: Option<serde_json::Value>,
+    /// Deprecation message, when deprecated.
+    pub deprecated: Option<String>,
+}
+
+/// Nesting mode of a nested block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    /// At most one block.
+    Single,
+    /// Ordered blocks.
+    List,
+    /// Unordered blocks.
+    Set,
+    /// Labelled blocks.
+    Map,
+    /// Exactly one block, never null.
+    Group,
+}
+
+/// A nested block type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NestedBlock {
+    /// Block type name.
+    pub type_name: String,
+    /// Its contents.
+    pub block: Block,
+    /// How it nests.
+    pub nesting: Nesting,
+    /// Minimum count.
+    pub min_items: i64,
+    /// Maximum count (0 = unlimited).
+    pub max_items: i64,
+}
+
+/// A block: attributes and nested blocks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Block {
+    /// Attributes, sorted by name.
+    pub attributes: Vec<Attribute>,
+    /// Nested block types.
+    pub block_types: Vec<NestedBlock>,
+    /// Markdown description.
+    pub description: String,
+    /// Deprecation message, when deprecated.
+    pub deprecated: Option<String>,
+}
+
+impl Block {
+    /// The attribute named `name`.
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The object type of a value of this block.
+    pub fn value_type(&self) -> Type {
+        let mut attrs: Vec<(String, Type)> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.ty.clone().unwrap_or(Type::Dynamic)))
+            .collect();
+        for nb in &self.block_types {
+            let inner = nb.block.value_type();
+            let t = match nb.nesting {
+                Nesting::Single | Nesting::Group => inner,
+                Nesting::List => Type::List(Box::new(inner)),
+                Nesting::Set => Type::Set(Box::new(inner)),
+                Nesting::Map => Type::Map(Box::new(inner)),
+            };
+            attrs.push((nb.type_name.clone(), t));
+        }
+        attrs.sort_by(|a, b| a.0.cmp(&b.0));
+        Type::Object(attrs)
+    }
+}
+
+/// A versioned schema (resource, data source, provider configuration or
+/// ephemeral resource).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Schema version, for state upgrades.
+    pub version: i64,
+    /// The top-level block.
+    pub block: Block,
+}
+
+// ---------------------------------------------------------------------------
+// Schemas from model structs
+// ---------------------------------------------------------------------------
+
+/// The schema of a resource, data source or provider configuration whose
+/// model struct is `T`, by the rules in this module's documentation.
+/// `description` describes the whole block; when empty, the struct's doc
+/// comment is used.
+///
+/// A model the rules cannot express (a field whose type has no Terraform
+/// equivalent) is a provider bug: the offending attribute is logged and
+/// typed `dynamic`. Unit tests should call [`try_schema_from_model`] to
+/// catch such models.
+pub fn schema_from_model<T: schemars::JsonSchema>(version: i64, description: &str) -> Schema {
+    match build_schema::<T>(version, description, true) {
+        Ok(s) => s,
+        Err(e) => {
+            log::error!(
+                "schema of model {} is not expressible in Terraform: {e}",
+                T::schema_name()
+            );
+            // Lenient mode never fails; keep an empty block rather than panic.
+            build_schema::<T>(version, description, false).unwrap_or_default()
+        }
+    }
+}
+
+/// Like [`schema_from_model`], but a field that cannot be expressed is an
+/// error naming it.
+pub fn try_schema_from_model<T: schemars::JsonSchema>(
+    version: i64,
+    description: &str,
+) -> Result<Schema, String> {
+    build_schema::<T>(version, description, true)
+}
+
+fn build_schema<T: schemars::JsonSchema>(
+    version: i64,
+    description: &str,
+    strict: bool,
+) -> Result<Schema, String> {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.inline_subschemas = true;
+            s.meta_schema = None;
+        })
+        .into_generator();
+    let root = generator.into_root_schema_for::<T>().to_value();
+    let defs = Defs(&root);
+    let root_obj = defs.resolve(&root, 0)?;
+    let mut block = block_from_json(root_obj, &defs, strict)?;
+    block.description = if description.is_empty() {
+        root_obj
+            .get("description")
+            .and_then(|d| d.as_str())
+            .map(unwrap_doc)
+            .unwrap_or_default()
+    } else {
+        description.to_string()
+    };
+    Ok(Schema { version, block })
+}
+
+/// The `$defs` of a root schema, to resolve `$ref`s of recursive or
+/// non-inlined types.
+struct Defs<'a>(&'a serde_json::Value);
+
+impl<'a> Defs<'a> {
+    /// Follows `$ref` (to `#/$defs/..` or `#/definitions/..`) until a
+    /// schema without one is reached.
+    fn resolve(
+        &self,
+        mut s: &'a serde_json::Value,
+        depth: usize,
+    ) -> Result<&'a serde_json::Value, String> {
+        for _ in depth..MAX_TYPE_DEPTH {
+            match s.get("$ref").and_then(|r| r.as_str()) {
+                Some(r) => {
+                    let pointer = r
+                        .strip_prefix('#')
+                        .ok_or_else(|| format!("external reference {r:?}"))?;
+                    s = self
+                        .0
+                        .pointer(pointer)
+                        .ok_or_else(|| format!("unresolved reference {r:?}"))?;
+                }
+                None => return Ok(s),
+            }
+        }
+        Err(format!(
+            "references nested deeper than {MAX_TYPE_DEPTH} levels (a recursive model?)"
+        ))
+    }
+}
+
+/// Joins the lines of a doc comment's paragraphs (rustdoc keeps the line
+/// breaks of the source), keeping blank lines between paragraphs and
+/// list items on their own lines.
+fn unwrap_doc(doc: &str) -> String {
+    let mut out = String::new();
+    for (i, para) in doc.split("\n\n").enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        let mut first = true;
+        for line in para.lines() {
+            let t = line.trim();
+            if !first {
+                let list = t.starts_with("- ")
+                    || t.starts_with("* ")
+                    || t.starts_with(|c: char| c.is_ascii_digit());
+                out.push(if list { '\n' } else { ' ' });
+            }
+            out.push_str(t);
+            first = false;
+        }
+    }
+    out
+}
+
+fn flag(s: &serde_json::Value, key: &str) -> bool {
+    s.get(key).and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+fn block_from_json(
+    root: &serde_json::Value,
+    defs: &Defs<'_>,
+    strict: bool,
+) -> Result<Block, String> {
+    let props = root
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .ok_or_else(|| "the model must be a struct with named fields".to_string())?;
+    let required: Vec<&str> = root
+        .get("required")
+        .and_then(|r| r.as_array())
+        .map(|r| r.iter().filter_map(|n| n.as_str()).collect())
+        .unwrap_or_default();
+    let mut attributes = Vec::with_capacity(props.len());
+    for (name, prop) in props {
+        let ty = match type_from_json(prop, defs, 0) {
+            Ok((ty, _nullable)) => ty,
+            Err(e) if strict => return Err(format!("attribute {name:?}: {e}")),
+            Err(e) => {
+                log::error!("attribute {name:?} typed dynamic: {e}");
+                Type::Dynamic
+            }
+        };
+        attributes.push(attribute_from_json(
+            name,
+            prop,
+            ty,
+            required.contains(&name.as_str()),
+        ));
+    }
+    attributes.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Block {
+        attributes,
+        ..Block::default()
+    })
+}
+
+fn attribute_from_json(
+    name: &str,
+    prop: &serde_json::Value,
+    ty: Type,
+    in_required: bool,
+) -> Attribute {
+    let default = prop.get("default").filter(|d| !d.is_null()).cloned();
+    let computed_flag = flag(prop, "x-tf-computed");
+    let read_only = flag(prop, "x-tf-read-only");
+    let (required, optional, computed) = if read_only {
+        (false, false, true)
+    } else if computed_flag || default.is_some() {
+        (false, true, true)
+    } else if in_required {
+        (true, false, false)
+    } else {
+        (false, true, false)
+    };
+    let deprecated = match prop.get("x-tf-deprecated") {
+        Some(serde_json::Value::String(m)) => Some(m.clone()),
+        Some(serde_json::Value::Bool(true)) => Some(format!("{name} is deprecated.")),
+        _ if flag(prop, "deprecated") => Some(format!("{name} is deprecated.")),
+        _ => None,
+    };
+    Attribute {
+        name: name.to_string(),
+        ty: Some(ty),
+        description: prop
+            .get("description")
+            .and_then(|d| d.as_str())
+            .map(unwrap_doc)
+            .unwrap_or_default(),
+        required,
+        optional,
+        computed,
+        sensitive: flag(prop, "x-tf-sensitive"),
+        write_only: flag(prop, "x-tf-write-only"),
+        requires_replace: flag(prop, "x-tf-requires-replace"),
+        volatile: flag(prop, "x-tf-volatile"),
+        default,
+        deprecated,
+    }
+}
+
+/// The Terraform type of a JSON schema, and whether it admits null.
+fn type_from_json(
+    s: &serde_json::Value,
+    defs: &Defs<'_>,
+    depth: usize,
+) -> Result<(Type, bool), String> {
+    use serde_json::Value as J;
+    if depth > MAX_TYPE_DEPTH {
+        return Err(format!("nested deeper than {MAX_TYPE_DEPTH} levels"));
+    }
+    let s = defs.resolve(s, depth)?;
+    if let J::Bool(true) = s {
+        return Ok((Type::Dynamic, true));
+    }
+    let obj = s
+        .as_object()
+        .ok_or_else(|| format!("unsupported schema {s}"))?;
+    // anyOf / oneOf: [T, null] is a nullable T.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(J::Array(branches)) = obj.get(key) {
+            let mut nullable = false;
+            let mut types = Vec::new();
+            for b in branches {
+                let b = defs.resolve(b, depth + 1)?;
+                if b.get("type").and_then(|t| t.as_str()) == Some("null") {
+                    nullable = true;
+                } else {
+                    types.push(type_from_json(b, defs, depth + 1)?);
+                }
+            }
+            return match types.as_slice() {
+                [(t, n)] => Ok((t.clone(), nullable || *n)),
+                [] => Err("a schema that only admits null".into()),
+                [(first, _), rest @ ..] if rest.iter().all(|(t, _)| t == first) => {
+                    Ok((first.clone(), nullable))
+                }
+                _ => Err(format!(
+                    "{key} of {} different types has no Terraform equivalent",
+                    types.len()
+                )),
+            };
+        }
+    }
+    if let Some(J::Array(all)) = obj.get("allOf")
+        && let [single] = all.as_slice()
+    {
+        return type_from_json(single, defs, depth + 1);
+    }
+    let (kind, nullable) = match obj.get("type") {
+        Some(J::String(t)) => (t.as_str(), false),
+        Some(J::Array(ts)) => {
+            let names: Vec<&str> = ts.iter().filter_map(|t| t.as_str()).collect();
+            let non_null: Vec<&str> = names.iter().copied().filter(|t| *t != "null").collect();
+            match non_null.as_slice() {
+                [one] => (*one, names.len() > 1),
+                ["integer", "number"] | ["number", "integer"] => ("number", names.len() > 2),
+                _ => return Err(format!("a value of several types {names:?}")),
+            }
+        }
+        None => {
+            // An enum or const without a type: take the type of its values.
+            let sample = obj
+                .get("const")
+                .or_else(|| obj.get("enum").and_then(|e| e.get(0)));
+            match sample {
+                Some(J::String(_)) => ("string", false),
+                Some(J::Bool(_)) => ("boolean", false),
+                Some(J::Number(_)) => ("number", false),
+                None if obj
+                    .keys()
+                    .all(|k| !k.starts_with(char::is_alphabetic) || is_annotation(k)) =>
+                {
+                    return Ok((Type::Dynamic, true));
+                }
+                _ => return Err(format!("unsupported schema {s}")),
+            }
+        }
+        Some(other) => return Err(format!("unsupported type {other}")),
+    };
+    let ty = match kind {
+        "string" => Type::String,
+        "integer" | "number" => Type::Number,
+        "boolean" => Type::Bool,
+        "array" => {
+            if let Some(J::Array(prefix)) = obj.get("prefixItems") {
+                let elems = prefix
+                    .iter()
+                    .map(|p| type_from_json(p, defs, depth + 1).map(|(t, _)| t))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Type::Tuple(elems)
+            } else {
+                let items = obj.get("items").unwrap_or(&J::Bool(true));
+                let (et, _) = type_from_json(items, defs, depth + 1)?;
+                if flag(s, "uniqueItems") {
+                    Type::Set(Box::new(et))
+                } else {
+                    Type::List(Box::new(et))
+                }
+            }
+        }
+        "object" => match (
+            obj.get("properties").and_then(|p| p.as_object()),
+            obj.get("additionalProperties"),
+        ) {
+            (Some(props), _) if !props.is_empty() => {
+                let mut attrs = props
+                    .iter()
+                    .map(|(k, p)| Ok((k.clone(), type_from_json(p, defs, depth + 1)?.0)))
+                    .collect::<Result<Vec<_>, String>>()?;
+                attrs.sort_by(|a, b| a.0.cmp(&b.0));
+                Type::Object(attrs)
+            }
+            (_, Some(J::Bool(false))) => Type::Object(Vec::new()),
+            (_, Some(elem)) => Type::Map(Box::new(type_from_json(elem, defs, depth + 1)?.0)),
+            (_, None) => Type::Map(Box::new(Type::Dynamic)),
+        },
+        "null" => return Err("a schema that only admits null".into()),
+        other => return Err(format!("unsupported type {other:?}")),
+    };
+    Ok((ty, nullable))
+}
+
+/// Schema keywords that only annotate (a schema made of these alone admits
+/// any value).
+fn is_annotation(k: &str) -> bool {
+    matches!(
+        k,
+        "description" | "title" | "default" | "examples" | "deprecated" | "readOnly" | "writeOnly"
+    ) || k.starts_with("x-")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+
+    fn default_mtu() -> Option<i64> {
+        Some(1468)
+    }
+
+    fn no() -> Option<bool> {
+        Some(false)
+    }
+
+    /// A nested struct.
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    struct Peer {
+        /// Peer address.
+        address: String,
+        port: Option<u16>,
+    }
+
+    /// The sample model.
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    struct Sample {
+        /// Id the router gives.
+        #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+        id: Option<String>,
+        /// The name,
+        /// on two lines.
+        ///
+        /// Second paragraph.
+        name: String,
+        /// Carrier port.
+        #[schemars(extend("x-tf-requires-replace" = true))]
+        interface: String,
+        #[schemars(extend("x-tf-computed" = true))]
+        profile: Option<String>,
+        #[serde(default = "default_mtu")]
+        mtu: Option<i64>,
+        #[serde(default = "no")]
+        disabled: Option<bool>,
+        #[serde(rename = "pre_shared_key")]
+        #[schemars(extend("x-tf-sensitive" = true, "x-tf-write-only" = true))]
+        key: Option<String>,
+        #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true, "x-tf-volatile" = true))]
+        running: Option<bool>,
+        #[schemars(extend("x-tf-deprecated" = "Use name."))]
+        old_name: Option<String>,
+        tags: Option<BTreeMap<String, String>>,
+        ports: Vec<u32>,
+        unique: Option<BTreeSet<String>>,
+        peer: Option<Peer>,
+        peers: Option<Vec<Peer>>,
+        ratio: f64,
+    }
+
+    fn schema() -> Schema {
+        try_schema_from_model::<Sample>(3, "").unwrap()
+    }
+
+    fn attr(name: &str) -> Attribute {
+        schema()
+            .block
+            .attribute(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no attribute {name}"))
+    }
+
+    #[test]
+    fn attribute_names_are_serde_names_sorted() {
+        let s = schema();
+        let names: Vec<&str> = s.block.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "disabled",
+                "id",
+                "interface",
+                "mtu",
+                "name",
+                "old_name",
+                "peer",
+                "peers",
+                "ports",
+                "pre_shared_key",
+                "profile",
+                "ratio",
+                "running",
+                "tags",
+                "unique"
+            ]
+        );
+        assert_eq!(s.version, 3);
+        assert_eq!(s.block.description, "The sample model.");
+    }
+
+    #[test]
+    fn required_optional_computed_follow_the_rules() {
+        let name = attr("name");
+        assert!(name.required && !name.optional && !name.computed);
+        let comment_like = attr("old_name");
+        assert!(!comment_like.required && comment_like.optional && !comment_like.computed);
+        let id = attr("id");
+        assert!(!id.required && !id.optional && id.computed);
+        let profile = attr("profile");
+        assert!(!profile.required && profile.optional && profile.computed);
+        let ports = attr("ports");
+        assert!(ports.required);
+    }
+
+    #[test]
+    fn defaults_make_optional_computed() {
+        let mtu = attr("mtu");
+        assert_eq!(mtu.default, Some(serde_json::json!(1468)));
+        assert!(mtu.optional && mtu.computed && !mtu.required);
+        let disabled = attr("disabled");
+        assert_eq!(disabled.default, Some(serde_json::json!(false)));
+        assert_eq!(disabled.ty, Some(Type::Bool));
+        assert!(attr("name").default.is_none());
+    }
+
+    #[test]
+    fn extension_flags_are_read() {
+        assert!(attr("interface").requires_replace);
+        let key = attr("pre_shared_key");
+        assert!(key.sensitive && key.write_only && key.optional);
+        assert!(attr("running").volatile);
+        assert_eq!(attr("old_name").deprecated.as_deref(), Some("Use name."));
+        assert!(
+            !attr("name").sensitive && !attr("name").write_only && !attr("name").requires_replace
+        );
+    }
+
+    #[test]
+    fn descriptions_come_from_doc_comments() {
+        assert_eq!(
+            attr("name").description,
+            "The name, on two lines.\n\nSecond paragraph."
+        );
+        assert_eq!(attr("interface").description, "Carrier port.");
+        assert_eq!(attr("profile").description, "");
+    }
+
+    #[test]
+    fn types_map_to_cty() {
+        let peer = Type::Object(vec![
+            ("address".into(), Type::String),
+            ("port".into(), Type::Number),
+        ]);
+        let cases = [
+            ("id", Type::String),
+            ("mtu", Type::Number),
+            ("ratio", Type::Number),
+            ("disabled", Type::Bool),
+            ("tags", Type::Map(Box::new(Type::String))),
+            ("ports", Type::List(Box::new(Type::Number))),
+            ("unique", Type::Set(Box::new(Type::String))),
+            ("peer", peer.clone()),
+            ("peers", Type::List(Box::new(peer))),
+        ];
+        for (name, ty) in cases {
+            assert_eq!(attr(name).ty, Some(ty), "{name}");
+        }
+        let vt = schema().block.value_type();
+        assert_eq!(
+            vt.to_json()[1]["tags"],
+            serde_json::json!(["map", "string"])
+        );
+    }
+
+    #[test]
+    fn explicit_description_wins() {
+        let s = schema_from_model::<Sample>(0, "Given.");
+        assert_eq!(s.block.description, "Given.");
+    }
+
+    #[test]
+    fn unexpressible_models_are_errors() {
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        enum Either {
+            A(String),
+            B(i64),
+        }
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct Bad {
+            either: Either,
+        }
+        let e = try_schema_from_model::<Bad>(0, "").unwrap_err();
+        assert!(e.contains("either"), "{e}");
+        // The lenient form still serves a schema.
+        let s = schema_from_model::<Bad>(0, "");
+        assert_eq!(
+            s.block.attribute("either").and_then(|a| a.ty.clone()),
+            Some(Type::Dynamic)
+        );
+    }
+
+    #[test]
+    fn recursive_models_resolve_refs_and_stop() {
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct Node {
+            name: String,
+            child: Option<Box<Node>>,
+        }
+        // A recursive type has no finite cty type.
+        let e = try_schema_from_model::<Node>(0, "").unwrap_err();
+        assert!(e.contains("child") && e.contains("deeper"), "{e}");
+    }
+
+    #[test]
+    fn type_json_round_trips() {
+        let t = Type::Object(vec![
+            (
+                "a".into(),
+                Type::List(Box::new(Type::Set(Box::new(Type::Number)))),
+            ),
+            ("b".into(), Type::Tuple(vec![Type::Bool, Type::Dynamic])),
+            ("c".into(), Type::Map(Box::new(Type::String))),
+        ]);
+        assert_eq!(Type::from_json(&t.to_json()).unwrap(), t);
+        assert!(Type::from_json(&serde_json::json!("strang")).is_err());
+        assert!(Type::from_json(&serde_json::json!(["list"])).is_err());
+        assert!(Type::from_json(&serde_json::json!(["object", []])).is_err());
+        // go-cty's optional-attribute list is ignored.
+        let opt = serde_json::json!(["object", {"x": "string"}, ["x"]]);
+        assert_eq!(
+            Type::from_json(&opt).unwrap(),
+            Type::Object(vec![("x".into(), Type::String)])
+        );
+    }
+}

@@ -1,0 +1,364 @@
+//! The provider itself: configuration (with environment fallbacks), the
+//! connection to the router, and the list of resources.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::{DataSource, Provider, Resource};
+use crate::plugin::schema::{schema_from_model, Schema};
+use crate::plugin::value::{to_model, Value};
+use crate::resources;
+use crate::routeros::{rest::TlsOptions, Client, ConnectOptions, Error};
+
+/// The oldest RouterOS with `/interface/macsec`.
+pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
+
+/// Default per-request timeout, in seconds (RouterOS cuts REST commands at 60 s).
+pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
+
+/// Configuration of the `routeros` provider. Every attribute can come from
+/// the environment instead, so CI can configure the provider without HCL.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ProviderConfig {
+    /// Address of the router. `https://router.example.net` (REST over HTTPS,
+    /// the default when no scheme is given) or `http://router.example.net`
+    /// (REST over plain HTTP, RouterOS 7.9+; avoid outside a lab). A port may
+    /// follow the host. Falls back to `ROUTEROS_URL`, then `ROS_HOSTURL`.
+    pub url: Option<String>,
+    /// RouterOS user name. Its group needs the `read`, `write` and `rest-api`
+    /// (or `api`) policies. Falls back to `ROUTEROS_USERNAME`, then
+    /// `ROS_USERNAME`.
+    pub username: Option<String>,
+    /// Password of that user. Falls back to `ROUTEROS_PASSWORD`, then
+    /// `ROS_PASSWORD`; empty when none is given.
+    #[schemars(extend("x-tf-sensitive" = true))]
+    pub password: Option<String>,
+    /// Certificate to trust for the router's HTTPS service: a path to a PEM
+    /// file, or the PEM text itself (the router's self-signed certificate or
+    /// the CA that signed it). Without it the system's trusted roots are
+    /// used. Conflicts with `insecure`. Falls back to
+    /// `ROUTEROS_CA_CERTIFICATE`, then `ROS_CA_CERTIFICATE`.
+    pub ca_certificate: Option<String>,
+    /// Accept any TLS certificate from the router. Only for lab routers:
+    /// anyone on the path can then read the password and the keys. Conflicts
+    /// with `ca_certificate`. Falls back to `ROUTEROS_INSECURE`, then
+    /// `ROS_INSECURE` (`true`/`false`).
+    pub insecure: Option<bool>,
+    /// Seconds to wait for the router to answer one request (default 30).
+    pub timeout: Option<i64>,
+}
+
+/// Looks up the first set, non-empty environment variable of `names`.
+fn env_first(names: &[&str]) -> Option<(String, String)> {
+    names.iter().find_map(|n| match std::env::var(n) {
+        Ok(v) if !v.is_empty() => Some((n.to_string(), v)),
+        _ => None,
+    })
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Normalises the router URL: adds `https://` when no scheme is given,
+/// drops a trailing `/` or `/rest`. Returns an error message for
+/// unsupported schemes.
+pub fn normalise_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let with_scheme = if url.contains("://") { url.to_string() } else { format!("https://{url}") };
+    let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("https", url));
+    let scheme = scheme.to_ascii_lowercase();
+    let rest = rest.trim_end_matches('/');
+    let rest = rest.strip_suffix("/rest").unwrap_or(rest);
+    if rest.is_empty() {
+        return Err("the URL has no host".to_string());
+    }
+    match scheme.as_str() {
+        "https" | "http" => Ok(format!("{scheme}://{rest}")),
+        "api" | "apis" => Err(format!(
+            "the classic API transport ({scheme}://) is not available in this version; use https:// (REST, the www-ssl service) or http:// (the www service)"
+        )),
+        other => Err(format!("unsupported scheme {other}://; use https:// (REST over TLS) or http://")),
+    }
+}
+
+/// Reads the PEM from `value`: PEM text itself, or a path to a PEM file.
+fn load_pem(value: &str) -> Result<Vec<u8>, String> {
+    if value.contains("-----BEGIN") {
+        return Ok(value.as_bytes().to_vec());
+    }
+    std::fs::read(value).map_err(|e| format!("could not read the PEM file {value:?}: {e}"))
+}
+
+/// The `routeros` provider.
+#[derive(Debug, Default)]
+pub struct RouterosProvider;
+
+impl RouterosProvider {
+    /// The provider.
+    pub fn new() -> Self {
+        RouterosProvider
+    }
+}
+
+/// A diagnostic for a failed connection, saying what to do.
+pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
+    match err {
+        Error::Unauthorized { endpoint } => Diagnostic::error(
+            "The router refused the username or password",
+            format!(
+                "RouterOS at {endpoint} answered 401 Unauthorized for user {username:?}. Check `username` and `password` (or ROUTEROS_USERNAME / ROUTEROS_PASSWORD), and that the user's group has the `read`, `write` and `rest-api` policies."
+            ),
+        ),
+        Error::UntrustedCertificate { endpoint, reason } => Diagnostic::error(
+            "The router's TLS certificate is not trusted",
+            format!(
+                "The HTTPS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text. For a lab router only, `insecure = true` skips the check."
+            ),
+        )
+        .at_attr("ca_certificate"),
+        Error::Timeout { endpoint, seconds } => Diagnostic::error(
+            "The router did not answer in time",
+            format!(
+                "No answer from {endpoint} within {seconds} s. Check that the address and port in `url` are right, that the router's www-ssl (or www) service is enabled and reachable from here, or raise `timeout`."
+            ),
+        )
+        .at_attr("url"),
+        Error::Unreachable { endpoint, reason } => Diagnostic::error(
+            "Could not connect to the router",
+            format!(
+                "Connecting to {endpoint} failed: {reason}. Check `url` (scheme, host and port) and that the router's www-ssl service (https) or www service (http) is enabled in /ip/service."
+            ),
+        )
+        .at_attr("url"),
+        Error::NotFound { .. } => Diagnostic::error(
+            "The router does not serve the REST API",
+            "The router answered 404 for /rest/system/resource. The REST API needs RouterOS 7.1 or later, and MACsec needs RouterOS 7.9 or later: upgrade the router.",
+        ),
+        other => Diagnostic::error(
+            "Could not read the router's version",
+            format!("{other}. Check that `url` points at a RouterOS 7 router."),
+        ),
+    }
+}
+
+#[async_trait]
+impl Provider for RouterosProvider {
+    type Client = Client;
+
+    fn type_name(&self) -> &'static str {
+        "routeros"
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<ProviderConfig>(
+            0,
+            "Manages MACsec on MikroTik RouterOS 7 routers over the REST API.",
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let ca = config.get("ca_certificate").is_some_and(|v| !v.is_null());
+        if ca && config.get_bool("insecure") == Some(true) {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting TLS settings",
+                    "`insecure = true` turns certificate checks off, `ca_certificate` names the certificate to check against: set one of them, not both.",
+                )
+                .at_attr("insecure"),
+            );
+        }
+        if let Some(url) = config.get_str("url") {
+            if let Err(e) = normalise_url(url) {
+                diags.push(Diagnostic::error("Invalid router URL", format!("{url:?}: {e}.")).at_attr("url"));
+            }
+        }
+        if let Some(t) = config.get_i64("timeout") {
+            if !(1..=3600).contains(&t) {
+                diags.push(
+                    Diagnostic::error("Invalid timeout", format!("timeout = {t}: give a number of seconds from 1 to 3600."))
+                        .at_attr("timeout"),
+                );
+            }
+        }
+    }
+
+    async fn configure(&self, config: &Value, _terraform_version: &str, diags: &mut Diagnostics) -> Option<Client> {
+        if !config.is_wholly_known() {
+            diags.push(Diagnostic::warning(
+                "Provider configuration not known yet",
+                "Some provider arguments depend on values known only after apply; the router will be contacted once they are known.",
+            ));
+            return None;
+        }
+        let cfg: ProviderConfig = match to_model(config) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.push(Diagnostic::error("Invalid provider configuration", e.to_string()));
+                return None;
+            }
+        };
+        let url = cfg
+            .url
+            .or_else(|| env_first(&["ROUTEROS_URL", "ROS_HOSTURL"]).map(|(_, v)| v));
+        let Some(url) = url else {
+            diags.push(
+                Diagnostic::error(
+                    "No router URL",
+                    "Set `url` in the provider block (for example https://192.168.88.1) or the ROUTEROS_URL (or ROS_HOSTURL) environment variable.",
+                )
+                .at_attr("url"),
+            );
+            return None;
+        };
+        let url = match normalise_url(&url) {
+            Ok(u) => u,
+            Err(e) => {
+                diags.push(Diagnostic::error("Invalid router URL", format!("{url:?}: {e}.")).at_attr("url"));
+                return None;
+            }
+        };
+        let username = cfg
+            .username
+            .or_else(|| env_first(&["ROUTEROS_USERNAME", "ROS_USERNAME"]).map(|(_, v)| v));
+        let Some(username) = username else {
+            diags.push(
+                Diagnostic::error(
+                    "No router user name",
+                    "Set `username` in the provider block or the ROUTEROS_USERNAME (or ROS_USERNAME) environment variable.",
+                )
+                .at_attr("username"),
+            );
+            return None;
+        };
+        let password = cfg
+            .password
+            .or_else(|| env_first(&["ROUTEROS_PASSWORD", "ROS_PASSWORD"]).map(|(_, v)| v))
+            .unwrap_or_default();
+        let ca_certificate = cfg
+            .ca_certificate
+            .or_else(|| env_first(&["ROUTEROS_CA_CERTIFICATE", "ROS_CA_CERTIFICATE"]).map(|(_, v)| v));
+        let insecure = match cfg.insecure {
+            Some(b) => b,
+            None => match env_first(&["ROUTEROS_INSECURE", "ROS_INSECURE"]) {
+                Some((name, v)) => match parse_bool(&v) {
+                    Some(b) => b,
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                "Invalid boolean in the environment",
+                                format!("{name}={v:?} is not a boolean: use true or false."),
+                            )
+                            .at_attr("insecure"),
+                        );
+                        return None;
+                    }
+                },
+                None => false,
+            },
+        };
+        if insecure && ca_certificate.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting TLS settings",
+                    "`insecure` is true and `ca_certificate` is set (in the provider block or the environment): set one of them, not both.",
+                )
+                .at_attr("insecure"),
+            );
+            return None;
+        }
+        let ca_pem = match ca_certificate.as_deref().map(load_pem).transpose() {
+            Ok(p) => p,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("Cannot load ca_certificate", format!("{e}. Give a PEM file path or PEM text."))
+                        .at_attr("ca_certificate"),
+                );
+                return None;
+            }
+        };
+        let timeout = cfg.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS).clamp(1, 3600);
+        let opts = ConnectOptions {
+            url,
+            username: username.clone(),
+            password,
+            tls: TlsOptions { ca_pem, insecure },
+            timeout: Duration::from_secs(timeout as u64),
+        };
+        let client = match Client::connect(&opts).await {
+            Ok(c) => c,
+            Err(e) => {
+                diags.push(connection_diagnostic(&e, &username));
+                return None;
+            }
+        };
+        let (major, minor) = MIN_MACSEC_VERSION;
+        if !client.version().at_least(major, minor) {
+            let v = client.version();
+            let detail = if v.major < 7 {
+                format!(
+                    "The router at {} runs RouterOS {v}. MACsec (/interface/macsec) exists only on RouterOS 7 (7.9 or later); RouterOS 6 has none. Upgrade the router to RouterOS 7.9 or later, or remove its MACsec resources from this configuration.",
+                    client.endpoint()
+                )
+            } else {
+                format!(
+                    "The router at {} runs RouterOS {v}; /interface/macsec needs RouterOS 7.9 or later. Upgrade the router.",
+                    client.endpoint()
+                )
+            };
+            diags.push(Diagnostic::error("MACsec needs RouterOS 7", detail));
+            return None;
+        }
+        Some(client)
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource<Client>>> {
+        resources::all()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Client>>> {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_gets_https_by_default_and_loses_rest_suffix() {
+        assert_eq!(normalise_url("192.168.88.1").unwrap(), "https://192.168.88.1");
+        assert_eq!(normalise_url("http://r:8080/rest/").unwrap(), "http://r:8080");
+        assert_eq!(normalise_url("HTTPS://r/").unwrap(), "https://r");
+        assert!(normalise_url("ftp://r").unwrap_err().contains("unsupported scheme"));
+        assert!(normalise_url("api://r").unwrap_err().contains("classic API"));
+        assert!(normalise_url("https://").is_err());
+    }
+
+    #[test]
+    fn booleans_from_the_environment() {
+        assert_eq!(parse_bool("True"), Some(true));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
+    }
+
+    #[test]
+    fn pem_text_is_taken_as_is_and_paths_are_read() {
+        let pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert_eq!(load_pem(pem).unwrap(), pem.as_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("ca.pem");
+        std::fs::write(&p, pem).unwrap();
+        assert_eq!(load_pem(p.to_str().unwrap()).unwrap(), pem.as_bytes());
+        assert!(load_pem("/nonexistent/ca.pem").unwrap_err().contains("could not read"));
+    }
+}

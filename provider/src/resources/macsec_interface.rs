@@ -1,0 +1,467 @@
+//! `routeros_macsec_interface`: one `/interface/macsec` entry, without its
+//! keys (`routeros_macsec_key` owns `cak`/`ckn`). Link state (`status`,
+//! `running`, counters) is deliberately not part of it, so a refresh-only
+//! plan reports configuration drift only.
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{request_diagnostic, ros_bool, ros_bool_text};
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::schema::{schema_from_model, Schema};
+use crate::plugin::value::{from_model, to_model, Value};
+use crate::routeros::{Client, Record};
+
+/// The RouterOS menu.
+pub const MENU: &str = "/interface/macsec";
+
+/// RouterOS argument names and the Terraform attributes they map to.
+const ATTRIBUTES: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("interface", "interface"),
+    ("mtu", "mtu"),
+    ("profile", "profile"),
+    ("disabled", "disabled"),
+    ("comment", "comment"),
+];
+
+/// Smallest and largest `mtu` accepted at plan time.
+pub const MTU_RANGE: std::ops::RangeInclusive<i64> = 64..=65535;
+
+fn no() -> Option<bool> {
+    Some(false)
+}
+
+/// A MACsec interface (`/interface/macsec`) riding on an Ethernet port.
+/// Its pre-shared key is managed by `routeros_macsec_key`; its link state is
+/// read with the MACsec data sources.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MacsecInterfaceModel {
+    /// RouterOS's id of the entry (such as `*1`).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub id: Option<String>,
+    /// Interface name, such as `macsec1`. Renaming is done in place.
+    pub name: String,
+    /// The Ethernet port the MACsec interface rides on, such as `ether1`.
+    /// A port carries at most one MACsec interface. Changing it moves the
+    /// MACsec interface in place.
+    pub interface: String,
+    /// MTU of the MACsec interface. RouterOS sets 1468 when left out (the
+    /// port's 1500 minus the 32 bytes of MACsec overhead).
+    #[schemars(extend("x-tf-computed" = true))]
+    pub mtu: Option<i64>,
+    /// Name of the MACsec profile (`routeros_macsec_profile`) that decides the
+    /// key-server election. RouterOS uses `default` when left out.
+    #[schemars(extend("x-tf-computed" = true))]
+    pub profile: Option<String>,
+    /// Whether the interface is disabled.
+    #[serde(default = "no")]
+    pub disabled: Option<bool>,
+    /// Free-text comment stored on the router.
+    pub comment: Option<String>,
+}
+
+/// The `routeros_macsec_interface` resource.
+#[derive(Debug, Default)]
+pub struct MacsecInterface;
+
+impl MacsecInterface {
+    fn state(&self, model: &MacsecInterfaceModel, diags: &mut Diagnostics) -> Option<Value> {
+        match from_model(model, &self.schema().block.value_type()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(Diagnostic::error("Internal error building state", e.to_string()));
+                None
+            }
+        }
+    }
+
+    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<MacsecInterfaceModel> {
+        match to_model(value) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                diags.push(Diagnostic::error("Internal error reading the plan", e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Finds the router's entry for `model`: by id when known, else by name.
+    async fn find(&self, client: &Client, model: &MacsecInterfaceModel) -> Result<Option<Record>, crate::routeros::Error> {
+        match &model.id {
+            Some(id) => client.find(MENU, ".id", id).await,
+            None => client.find(MENU, "name", &model.name).await,
+        }
+    }
+}
+
+/// The model of a router entry. `prior` keeps forms RouterOS does not echo
+/// (an empty comment) so they never show as drift.
+pub fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecInterfaceModel {
+    let comment = match r.get("comment").filter(|c| !c.is_empty()) {
+        Some(c) => Some(c.clone()),
+        None => prior.and_then(|p| p.comment.clone()).filter(|c| c.is_empty()),
+    };
+    MacsecInterfaceModel {
+        id: r.get(".id").cloned(),
+        name: r.get("name").cloned().unwrap_or_default(),
+        interface: r.get("interface").cloned().unwrap_or_default(),
+        mtu: r.get("mtu").and_then(|m| m.parse().ok()),
+        profile: r.get("profile").cloned(),
+        disabled: Some(r.get("disabled").is_some_and(|d| ros_bool(d))),
+        comment,
+    }
+}
+
+/// The arguments that turn `prior` (or nothing) into `planned`.
+pub fn to_args(planned: &MacsecInterfaceModel, prior: Option<&MacsecInterfaceModel>) -> Record {
+    let mut args = Record::new();
+    let changed = |f: &dyn Fn(&MacsecInterfaceModel) -> String| prior.is_none_or(|p| f(p) != f(planned));
+    if changed(&|m| m.name.clone()) {
+        args.insert("name".into(), planned.name.clone());
+    }
+    if changed(&|m| m.interface.clone()) {
+        args.insert("interface".into(), planned.interface.clone());
+    }
+    if let Some(mtu) = planned.mtu {
+        if prior.is_none_or(|p| p.mtu != Some(mtu)) {
+            args.insert("mtu".into(), mtu.to_string());
+        }
+    }
+    if let Some(profile) = &planned.profile {
+        if prior.is_none_or(|p| p.profile.as_ref() != Some(profile)) {
+            args.insert("profile".into(), profile.clone());
+        }
+    }
+    let disabled = planned.disabled.unwrap_or(false);
+    if prior.is_none_or(|p| p.disabled.unwrap_or(false) != disabled) {
+        args.insert("disabled".into(), ros_bool_text(disabled));
+    }
+    match (&planned.comment, prior.and_then(|p| p.comment.as_ref())) {
+        (Some(c), old) if old != Some(c) => {
+            args.insert("comment".into(), c.clone());
+        }
+        (None, Some(_)) => {
+            args.insert("comment".into(), String::new());
+        }
+        _ => {}
+    }
+    args
+}
+
+/// Plan-time checks of a name (skipped when unknown).
+fn check_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".into());
+    }
+    if name.len() > 255 {
+        return Some("the name is longer than 255 characters".into());
+    }
+    if name.chars().any(char::is_control) {
+        return Some("the name contains control characters".into());
+    }
+    if name.trim() != name {
+        return Some("the name starts or ends with white space".into());
+    }
+    None
+}
+
+#[async_trait]
+impl Resource<Client> for MacsecInterface {
+    fn type_name(&self) -> &'static str {
+        "routeros_macsec_interface"
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<MacsecInterfaceModel>(
+            0,
+            "A MACsec interface (`/interface/macsec`) riding on an Ethernet port. Keys are managed by `routeros_macsec_key`; link state by the MACsec data sources.",
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if let Some(name) = config.get_str("name") {
+            if let Some(problem) = check_name(name) {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid MACsec interface name",
+                        format!("{problem}. Use a name such as macsec1: printable characters, no surrounding spaces."),
+                    )
+                    .at_attr("name"),
+                );
+            }
+        }
+        if let Some(port) = config.get_str("interface") {
+            if port.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error("Invalid port", "`interface` is empty: name the Ethernet port, such as ether1.")
+                        .at_attr("interface"),
+                );
+            }
+        }
+        if let Some(mtu) = config.get_i64("mtu") {
+            if !MTU_RANGE.contains(&mtu) {
+                diags.push(
+                    Diagnostic::error(
+                        "MTU out of range",
+                        format!(
+                            "mtu = {mtu} is outside {}..{}. Leave it out for RouterOS's default (1468), or keep it at most the port's l2mtu minus 32.",
+                            MTU_RANGE.start(),
+                            MTU_RANGE.end()
+                        ),
+                    )
+                    .at_attr("mtu"),
+                );
+            }
+        }
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        _planned: &mut Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        // A port that does not exist fails at plan time, not half-way
+        // through an apply.
+        let Some(port) = input.config.get_str("interface") else { return };
+        let interfaces = match ctx.client.list("/interface").await {
+            Ok(rows) => rows,
+            Err(e) => {
+                diags.push(request_diagnostic("reading /interface", &e, &[]));
+                return;
+            }
+        };
+        match interfaces.iter().find(|r| r.get("name").map(String::as_str) == Some(port)) {
+            None => {
+                let mut ports: Vec<&str> = interfaces
+                    .iter()
+                    .filter(|r| r.get("type").map(String::as_str) == Some("ether"))
+                    .filter_map(|r| r.get("name").map(String::as_str))
+                    .collect();
+                ports.sort();
+                diags.push(
+                    Diagnostic::error(
+                        "No such Ethernet port",
+                        format!(
+                            "The router at {} has no interface {port:?}. Its Ethernet ports are: {}. Set `interface` to one of them.",
+                            ctx.client.endpoint(),
+                            if ports.is_empty() { "none".to_string() } else { ports.join(", ") }
+                        ),
+                    )
+                    .at_attr("interface"),
+                );
+            }
+            Some(r) if r.get("type").is_some_and(|t| t != "ether") => {
+                diags.push(
+                    Diagnostic::error(
+                        "Not an Ethernet port",
+                        format!(
+                            "{port:?} is an interface of type {:?}; MACsec rides on an Ethernet port. Set `interface` to an Ethernet port such as ether1.",
+                            r.get("type").map(String::as_str).unwrap_or("")
+                        ),
+                    )
+                    .at_attr("interface"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Client>,
+        planned: &Value,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let plan = self.model(planned, diags)?;
+        let action = format!("creating MACsec interface {:?} on {:?}", plan.name, plan.interface);
+        let args = to_args(&plan, None);
+        let id = match ctx.client.add(MENU, &args).await {
+            Ok(id) => id,
+            Err(e) => {
+                diags.push(request_diagnostic(&action, &e, ATTRIBUTES));
+                return None;
+            }
+        };
+        log::info!("created {MENU} {id} ({})", plan.name);
+        match ctx.client.find(MENU, ".id", &id).await {
+            Ok(Some(r)) => self.state(&from_record(&r, Some(&plan)), diags),
+            Ok(None) => {
+                diags.push(Diagnostic::error(
+                    "MACsec interface vanished after creation",
+                    format!("RouterOS created {id} but does not list it. Check the router's log; run apply again."),
+                ));
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(&format!("reading back {id}"), &e, &[]));
+                let mut partial = plan.clone();
+                partial.id = Some(id);
+                self.state(&partial, diags)
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<Client>,
+        state: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let prior = self.model(state, diags)?;
+        match self.find(&ctx.client, &prior).await {
+            Ok(Some(r)) => self.state(&from_record(&r, Some(&prior)), diags),
+            Ok(None) => {
+                log::info!("{MENU} {:?} is gone from the router", prior.id.as_deref().unwrap_or(&prior.name));
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(&format!("reading MACsec interface {:?}", prior.name), &e, &[]));
+                None
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let old = self.model(prior, diags)?;
+        let plan = self.model(planned, diags)?;
+        let Some(id) = old.id.clone() else {
+            diags.push(Diagnostic::error("MACsec interface has no id in state", "Run terraform refresh, then apply again."));
+            return None;
+        };
+        let args = to_args(&plan, Some(&old));
+        if !args.is_empty() {
+            if let Err(e) = ctx.client.set(MENU, &id, &args).await {
+                diags.push(request_diagnostic(&format!("updating MACsec interface {:?}", old.name), &e, ATTRIBUTES));
+                return None;
+            }
+        }
+        match ctx.client.find(MENU, ".id", &id).await {
+            Ok(Some(r)) => self.state(&from_record(&r, Some(&plan)), diags),
+            Ok(None) => {
+                diags.push(Diagnostic::error(
+                    "MACsec interface vanished during update",
+                    format!("{id} is no longer on the router. Run apply again to create it."),
+                ));
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(&format!("reading back {id}"), &e, &[]));
+                None
+            }
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx<Client>, prior: &Value, _private: &Private, diags: &mut Diagnostics) {
+        let Some(old) = self.model(prior, diags) else { return };
+        let Some(id) = old.id.clone() else { return };
+        match ctx.client.remove(MENU, &id).await {
+            Ok(()) => log::info!("removed {MENU} {id}"),
+            Err(e) if e.is_not_found() => log::info!("{MENU} {id} was already gone"),
+            Err(e) => diags.push(request_diagnostic(&format!("removing MACsec interface {:?}", old.name), &e, &[])),
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let id = id.trim();
+        let stub = if let Some(hex) = id.strip_prefix('*') {
+            MacsecInterfaceModel { id: Some(format!("*{}", hex.to_ascii_uppercase())), ..Default::default() }
+        } else {
+            MacsecInterfaceModel { name: id.to_string(), ..Default::default() }
+        };
+        match self.find(&ctx.client, &stub).await {
+            Ok(Some(r)) => self.state(&from_record(&r, None), diags),
+            Ok(None) => {
+                diags.push(Diagnostic::error(
+                    "MACsec interface not found",
+                    format!(
+                        "The router at {} has no /interface/macsec entry {id:?}. Import by name (macsec1) or by RouterOS id (*1); `/interface/macsec/print` on the router lists both.",
+                        ctx.client.endpoint()
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(&format!("looking up {id:?}"), &e, &[]));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(pairs: &[(&str, &str)]) -> Record {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn router_forms_are_normalised() {
+        let r = rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1"), ("mtu", "1468"), ("profile", "default"), ("disabled", "yes")]);
+        let m = from_record(&r, None);
+        assert_eq!(m.id.as_deref(), Some("*1"));
+        assert_eq!(m.mtu, Some(1468));
+        assert_eq!(m.disabled, Some(true));
+        assert_eq!(m.comment, None);
+    }
+
+    #[test]
+    fn an_empty_comment_in_state_is_not_drift() {
+        let r = rec(&[(".id", "*1"), ("name", "m"), ("interface", "ether1")]);
+        let prior = MacsecInterfaceModel { comment: Some(String::new()), ..Default::default() };
+        assert_eq!(from_record(&r, Some(&prior)).comment, Some(String::new()));
+        let prior = MacsecInterfaceModel { comment: Some("old".into()), ..Default::default() };
+        assert_eq!(from_record(&r, Some(&prior)).comment, None, "a comment removed on the router is drift");
+    }
+
+    #[test]
+    fn update_sends_only_what_changed_and_clears_a_removed_comment() {
+        let old = MacsecInterfaceModel {
+            id: Some("*1".into()),
+            name: "macsec1".into(),
+            interface: "ether1".into(),
+            mtu: Some(1468),
+            profile: Some("default".into()),
+            disabled: Some(false),
+            comment: Some("uplink".into()),
+        };
+        let mut new = old.clone();
+        new.mtu = Some(1400);
+        new.comment = None;
+        let args = to_args(&new, Some(&old));
+        assert_eq!(args, rec(&[("mtu", "1400"), ("comment", "")]));
+        assert!(to_args(&old, Some(&old)).is_empty());
+    }
+
+    #[test]
+    fn create_sends_required_and_set_attributes() {
+        let new = MacsecInterfaceModel { name: "macsec1".into(), interface: "ether2".into(), disabled: Some(false), ..Default::default() };
+        assert_eq!(to_args(&new, None), rec(&[("name", "macsec1"), ("interface", "ether2"), ("disabled", "no")]));
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("macsec1").is_none());
+        assert!(check_name("").is_some());
+        assert!(check_name(" macsec1").is_some());
+        assert!(check_name("mac\nsec").is_some());
+    }
+}

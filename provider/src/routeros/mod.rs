@@ -1,0 +1,48 @@
+//! The RouterOS client: knows RouterOS, not Terraform.
+//!
+//! One interface ([`Transport`]: list a menu, add, set, remove, run a
+//! command) with its transports ([`rest`] today), and a [`Client`] on top
+//! that reads each menu once and answers individual lookups from it,
+//! because a router serves requests one at a time.
+
+mod client;
+mod error;
+pub mod rest;
+mod version;
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+pub use client::{Client, ConnectOptions};
+pub use error::Error;
+pub use version::Version;
+
+/// One RouterOS row: every value is a string, as RouterOS sends it.
+pub type Record = BTreeMap<String, String>;
+
+/// A way of talking to one router. Menus are written in slash form:
+/// `/interface/macsec`.
+#[async_trait]
+pub trait Transport: Send + Sync {
+    /// Every row of a menu (`print`).
+    async fn list(&self, menu: &str) -> Result<Vec<Record>, Error>;
+
+    /// The single object of a menu that has no rows (`/system/resource`).
+    async fn get(&self, menu: &str) -> Result<Record, Error>;
+
+    /// Adds a row; returns its `.id`.
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error>;
+
+    /// Sets attributes of the row `id`.
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error>;
+
+    /// Removes the row `id`.
+    async fn remove(&self, menu: &str, id: &str) -> Result<(), Error>;
+
+    /// Runs a command (`/interface/macsec/monitor`) and returns its rows.
+    async fn command(&self, path: &str, args: &Record) -> Result<Vec<Record>, Error>;
+
+    /// Where this transport talks to, for messages (never with a password).
+    fn endpoint(&self) -> &str;
+}

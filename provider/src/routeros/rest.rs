@@ -1,0 +1,292 @@
+//! The REST transport (`http://` and `https://`, RouterOS 7.1+): JSON over
+//! HTTP with Basic authentication, one request at a time per router.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::{Method, StatusCode};
+
+use super::{Error, Record, Transport};
+
+/// How to trust the router's TLS certificate.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    /// PEM certificates (the router's own, or its CA) to trust instead of
+    /// the system's roots.
+    pub ca_pem: Option<Vec<u8>>,
+    /// Accept any certificate (testing only).
+    pub insecure: bool,
+}
+
+/// REST transport to one router.
+pub struct RestTransport {
+    http: reqwest::Client,
+    base: String,
+    username: String,
+    password: String,
+    timeout: Duration,
+    gate: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for RestTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestTransport").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+impl RestTransport {
+    /// A transport for `base` (`https://host[:port]`, no path), with the
+    /// given credentials, TLS trust and per-request timeout.
+    pub fn new(
+        base: &str,
+        username: &str,
+        password: &str,
+        tls: &TlsOptions,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        let endpoint = base.trim_end_matches('/').to_string();
+        let mut builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("terraform-provider-routeros/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(1);
+        if tls.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        } else if let Some(pem) = &tls.ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| Error::Protocol {
+                endpoint: endpoint.clone(),
+                reason: format!("ca_certificate is not valid PEM: {e}"),
+            })?;
+            if certs.is_empty() {
+                return Err(Error::Protocol {
+                    endpoint,
+                    reason: "ca_certificate holds no PEM certificate".to_string(),
+                });
+            }
+            builder = builder.tls_certs_only(certs);
+        }
+        let http = builder.build().map_err(|e| Error::Protocol {
+            endpoint: endpoint.clone(),
+            reason: format!("could not set up the HTTP client: {e}"),
+        })?;
+        Ok(RestTransport {
+            http,
+            base: endpoint,
+            username: username.to_string(),
+            password: password.to_string(),
+            timeout,
+            gate: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/rest{}", self.base, path)
+    }
+
+    /// Sends one request (serialised per router) and returns the JSON body
+    /// (`Null` for an empty body).
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, Error> {
+        let url = self.url(path);
+        let _turn = self.gate.lock().await;
+        log::debug!("RouterOS REST {method} {url}");
+        let mut req = self
+            .http
+            .request(method.clone(), &url)
+            .basic_auth(&self.username, Some(&self.password));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.map_err(|e| self.transport_error(e))?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+        log::debug!("RouterOS REST {method} {url} -> {}", status.as_u16());
+        if status.is_success() {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(serde_json::Value::Null);
+            }
+            return parse_json(&bytes).ok_or_else(|| Error::Protocol {
+                endpoint: self.base.clone(),
+                reason: format!("{method} {path} returned a body that is not JSON"),
+            });
+        }
+        let parsed = parse_json(&bytes);
+        let text = |k: &str| {
+            parsed
+                .as_ref()
+                .and_then(|v| v.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        match status {
+            StatusCode::UNAUTHORIZED => Err(Error::Unauthorized { endpoint: self.base.clone() }),
+            StatusCode::NOT_FOUND => Err(Error::NotFound { what: path.to_string() }),
+            _ => Err(Error::Rejected {
+                status: status.as_u16(),
+                message: text("message")
+                    .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string()),
+                detail: text("detail").unwrap_or_default(),
+            }),
+        }
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> Error {
+        let endpoint = self.base.clone();
+        if e.is_timeout() {
+            return Error::Timeout { endpoint, seconds: self.timeout.as_secs() };
+        }
+        let mut chain = String::new();
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        let mut tls: Option<String> = None;
+        while let Some(s) = source {
+            if !chain.is_empty() {
+                chain.push_str(": ");
+            }
+            chain.push_str(&s.to_string());
+            if let Some(r) = s.downcast_ref::<rustls::Error>() {
+                if matches!(r, rustls::Error::InvalidCertificate(_)) {
+                    tls = Some(r.to_string());
+                }
+            }
+            if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                if let Some(r) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                    if matches!(r, rustls::Error::InvalidCertificate(_)) {
+                        tls = Some(r.to_string());
+                    }
+                }
+            }
+            source = s.source();
+        }
+        if tls.is_none() && chain.contains("invalid peer certificate") {
+            tls = Some(chain.clone());
+        }
+        match tls {
+            Some(reason) => Error::UntrustedCertificate { endpoint, reason },
+            None if chain.contains("timed out") => {
+                Error::Timeout { endpoint, seconds: self.timeout.as_secs() }
+            }
+            None => Error::Unreachable { endpoint, reason: chain },
+        }
+    }
+
+    fn protocol(&self, what: &str) -> Error {
+        Error::Protocol { endpoint: self.base.clone(), reason: what.to_string() }
+    }
+}
+
+/// Parses JSON, retrying once with raw control characters escaped (some
+/// RouterOS versions emit them inside strings).
+fn parse_json(bytes: &[u8]) -> Option<serde_json::Value> {
+    if let Ok(v) = serde_json::from_slice(bytes) {
+        return Some(v);
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') {
+            escaped.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            escaped.push(c);
+        }
+    }
+    serde_json::from_str(&escaped).ok()
+}
+
+/// A JSON object from the router as a [`Record`] (values as strings).
+fn to_record(v: &serde_json::Value) -> Option<Record> {
+    let obj = v.as_object()?;
+    Some(
+        obj.iter()
+            .map(|(k, v)| {
+                let s = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (k.clone(), s)
+            })
+            .collect(),
+    )
+}
+
+fn to_body(attrs: &Record) -> serde_json::Value {
+    serde_json::Value::Object(
+        attrs.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+    )
+}
+
+#[async_trait]
+impl Transport for RestTransport {
+    async fn list(&self, menu: &str) -> Result<Vec<Record>, Error> {
+        let v = self.request(Method::GET, menu, None).await?;
+        let arr = v.as_array().ok_or_else(|| self.protocol(&format!("GET {menu} is not a list")))?;
+        arr.iter()
+            .map(|o| to_record(o).ok_or_else(|| self.protocol(&format!("GET {menu} holds a non-object"))))
+            .collect()
+    }
+
+    async fn get(&self, menu: &str) -> Result<Record, Error> {
+        let v = self.request(Method::GET, menu, None).await?;
+        to_record(&v).ok_or_else(|| self.protocol(&format!("GET {menu} is not an object")))
+    }
+
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
+        let v = self.request(Method::PUT, menu, Some(to_body(attrs))).await?;
+        v.get(".id")
+            .and_then(|i| i.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| self.protocol(&format!("PUT {menu} returned no .id")))
+    }
+
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
+        self.request(Method::PATCH, &format!("{menu}/{id}"), Some(to_body(attrs))).await?;
+        Ok(())
+    }
+
+    async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
+        self.request(Method::DELETE, &format!("{menu}/{id}"), None).await?;
+        Ok(())
+    }
+
+    async fn command(&self, path: &str, args: &Record) -> Result<Vec<Record>, Error> {
+        let v = self.request(Method::POST, path, Some(to_body(args))).await?;
+        match &v {
+            serde_json::Value::Null => Ok(Vec::new()),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .map(|o| to_record(o).ok_or_else(|| self.protocol(&format!("POST {path}: non-object row"))))
+                .collect(),
+            serde_json::Value::Object(_) => Ok(to_record(&v).into_iter().collect()),
+            _ => Err(self.protocol(&format!("POST {path}: unexpected reply"))),
+        }
+    }
+
+    fn endpoint(&self) -> &str {
+        &self.base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_on_retry() {
+        let raw = b"[{\"comment\":\"a\x01b\"}]";
+        let v = parse_json(raw).unwrap();
+        assert_eq!(v[0]["comment"], "a\u{1}b");
+    }
+
+    #[test]
+    fn records_turn_every_value_into_a_string() {
+        let v = serde_json::json!({".id": "*1", "mtu": 1468, "disabled": false});
+        let r = to_record(&v).unwrap();
+        assert_eq!(r["mtu"], "1468");
+        assert_eq!(r["disabled"], "false");
+        assert_eq!(r[".id"], "*1");
+    }
+}
