@@ -7,14 +7,21 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let proto_dir = manifest_dir.join("..").join("proto");
-    let files = ["tfplugin5.proto", "grpc_controller.proto", "grpc_stdio.proto"];
+    let files = [
+        "tfplugin5.proto",
+        "grpc_controller.proto",
+        "grpc_stdio.proto",
+    ];
 
     for file in &files {
         println!("cargo:rerun-if-changed={}", proto_dir.join(file).display());
     }
 
     let fds = protox::compile(files, [&proto_dir]).map_err(|e| {
-        format!("cannot compile the protocol files in {}: {e}", proto_dir.display())
+        format!(
+            "cannot compile the protocol files in {}: {e}",
+            proto_dir.display()
+        )
     })?;
 
     tonic_prost_build::configure()

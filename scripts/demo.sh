@@ -65,22 +65,48 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 [ -n "$LINE" ] || die "routeros-sim printed nothing within 30 s"
-echo "$LINE"
 
-# Take ROUTEROS_* assignments from that line (KEY=VALUE words, values optionally quoted);
-# nothing from it is evaluated as shell code.
-unset ROUTEROS_URL ROUTEROS_USERNAME ROUTEROS_PASSWORD ROUTEROS_CA_CERTIFICATE ROUTEROS_INSECURE
-unset ROS_HOSTURL ROS_USERNAME ROS_PASSWORD ROS_CA_CERTIFICATE ROS_INSECURE
+# Take the KEY=VALUE words of that line (values optionally quoted); nothing in it is evaluated
+# as shell code.
+SIM_URL="" SIM_HTTPS_URL="" SIM_USERNAME="admin" SIM_PASSWORD="" SIM_CA=""
 read -ra WORDS <<<"$LINE"
 for word in "${WORDS[@]}"; do
-  if [[ "$word" =~ ^(ROUTEROS_[A-Z_]+)=(.*)$ ]]; then
-    value="${BASH_REMATCH[2]}"
-    value="${value#[\"\']}"
-    value="${value%[\"\']}"
-    export "${BASH_REMATCH[1]}=$value"
-  fi
+  [[ "$word" =~ ^([A-Z_]+)=(.*)$ ]] || continue
+  value="${BASH_REMATCH[2]}"
+  value="${value#[\"\']}"
+  value="${value%[\"\']}"
+  case "${BASH_REMATCH[1]}" in
+    ROUTEROS_URL) SIM_URL="$value" ;;
+    ROUTEROS_HTTPS_URL) SIM_HTTPS_URL="$value" ;;
+    ROUTEROS_USERNAME) SIM_USERNAME="$value" ;;
+    ROUTEROS_PASSWORD) SIM_PASSWORD="$value" ;;
+    ROUTEROS_CA_CERTIFICATE) SIM_CA="$value" ;;
+  esac
 done
-[ -n "${ROUTEROS_URL:-}" ] || die "could not find ROUTEROS_URL=... in the emulator's line: $LINE"
+[ -n "$SIM_URL" ] || die "could not find ROUTEROS_URL=... in the emulator's line: $LINE"
+
+# The provider reads its settings from the environment (examples/quickstart has an empty
+# provider block). Use HTTPS, checked against the emulator's CA, when it serves HTTPS.
+unset ROUTEROS_URL ROUTEROS_USERNAME ROUTEROS_PASSWORD ROUTEROS_CA_CERTIFICATE ROUTEROS_INSECURE
+unset ROS_HOSTURL ROS_USERNAME ROS_PASSWORD ROS_CA_CERTIFICATE ROS_INSECURE
+export ROUTEROS_USERNAME="$SIM_USERNAME" ROUTEROS_PASSWORD="$SIM_PASSWORD"
+if [ -n "$SIM_HTTPS_URL" ] && [ -n "$SIM_CA" ]; then
+  export ROUTEROS_URL="$SIM_HTTPS_URL" ROUTEROS_CA_CERTIFICATE="$SIM_CA"
+else
+  export ROUTEROS_URL="$SIM_URL"
+fi
+
+echo "routeros-sim (pid $SIM_PID) serves $SIM_URL${SIM_HTTPS_URL:+ and $SIM_HTTPS_URL}, user $SIM_USERNAME"
+
+# tf ARGS...: runs Terraform; a failure names the step before the script stops.
+tf() {
+  local rc=0
+  "$TERRAFORM" "$@" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "demo: error: 'terraform $*' exited $rc" >&2
+    return "$rc"
+  fi
+}
 
 mkdir -p "$WORK/quickstart"
 cp "$EXAMPLE"/*.tf "$WORK/quickstart/"
@@ -97,10 +123,10 @@ export TF_CLI_CONFIG_FILE="$WORK/demo.tfrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKP
 cd "$WORK/quickstart"
 
 step "terraform plan   (examples/quickstart against $ROUTEROS_URL)"
-"$TERRAFORM" plan -input=false
+tf plan -input=false
 
 step "terraform apply"
-"$TERRAFORM" apply -auto-approve -input=false
+tf apply -auto-approve -input=false
 
 step "terraform plan -detailed-exitcode   (must be 0: router and configuration agree)"
 set +e
@@ -110,7 +136,7 @@ set -e
 [ "$rc" -eq 0 ] || die "plan after apply exited $rc, expected 0 (no changes)"
 
 step "terraform destroy"
-"$TERRAFORM" destroy -auto-approve -input=false
+tf destroy -auto-approve -input=false
 
 step "stopping routeros-sim"
 kill "$SIM_PID"

@@ -29,6 +29,7 @@ fn start_sim(config: SimConfig) -> Sim {
     Sim::spawn(config).expect("start routeros-sim")
 }
 
+/// An emulator serving HTTP and HTTPS (its default), said explicitly.
 fn https_sim() -> Sim {
     start_sim(SimConfig {
         https: true,
@@ -533,31 +534,32 @@ fn refresh_of_five_interfaces_reads_the_menu_once() {
         let before = sim.request_log().len();
         wd.refresh_only_plan().assert_code(0);
         let log = sim.request_log();
-        let macsec_requests: Vec<String> = log[before..]
+        let macsec_requests: Vec<&String> = log[before..]
             .iter()
-            .map(|entry| format!("{entry:?}"))
             .filter(|entry| touches_macsec_menu(entry))
             .collect();
         assert_eq!(
             macsec_requests.len(),
             1,
-            "a refresh of 5 interfaces should read {MENU} once, requests were: {:#?}",
+            "a refresh of 5 interfaces should read {MENU} once; requests during the refresh: {:#?}",
             &log[before..]
         );
         assert!(
-            macsec_requests[0].contains("GET"),
+            macsec_requests[0].starts_with("GET /rest/interface/macsec"),
             "expected one GET of {MENU}: {macsec_requests:?}"
         );
     });
 }
 
-/// Whether a request-log entry (in its Debug form) is a request on
-/// `/interface/macsec` or one of its items, not on the profile sub-menu.
+/// Whether a request-log entry (`METHOD /rest/path[?query][ body]`) is a
+/// request on `/interface/macsec` or one of its items (not the profile menu).
 fn touches_macsec_menu(entry: &str) -> bool {
-    entry.match_indices("/interface/macsec").any(|(at, m)| {
-        let rest = &entry[at + m.len()..];
-        !rest.starts_with("/profile")
-    })
+    let path = entry.split(' ').nth(1).unwrap_or("");
+    let path = path.split('?').next().unwrap_or("");
+    match path.strip_prefix("/rest/interface/macsec") {
+        Some(rest) => rest.is_empty() || (rest.starts_with('/') && !rest.starts_with("/profile")),
+        None => false,
+    }
 }
 
 #[test]
@@ -612,7 +614,16 @@ fn macsec_blocks_render_one_attribute_per_line() {
         "resource \"routeros_macsec_interface\" \"test\" {\n  name = \"macsec1\"\n  interface = \"ether99\"\n  mtu = 1400\n  comment = \"a \\\"quoted\\\" note\"\n  disabled = false\n}\n"
     );
     assert!(touches_macsec_menu("GET /rest/interface/macsec"));
-    assert!(touches_macsec_menu("PATCH /rest/interface/macsec/*1"));
+    assert!(touches_macsec_menu(
+        "GET /rest/interface/macsec?name=macsec1"
+    ));
+    assert!(touches_macsec_menu(
+        "PATCH /rest/interface/macsec/*1 {\"mtu\":\"1400\"}"
+    ));
+    assert!(touches_macsec_menu("POST /rest/interface/macsec/print {}"));
     assert!(!touches_macsec_menu("GET /rest/interface/macsec/profile"));
-    assert!(!touches_macsec_menu("GET /rest/system/resource"));
+    assert!(!touches_macsec_menu("GET /rest/interface/macsecx"));
+    assert!(!touches_macsec_menu(
+        "GET /rest/system/resource {\"x\":\"/interface/macsec\"}"
+    ));
 }

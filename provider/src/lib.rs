@@ -5,17 +5,14 @@
 //! [`routeros`] knows RouterOS, and [`resources`] is the only place that
 //! knows both.
 
+pub mod docs;
 pub mod plugin;
-pub mod routeros;
 pub mod provider;
 pub mod resources;
-pub mod docs;
+pub mod routeros;
 
-/// The binary's entry point; returns the process exit code.
-///
-/// Temporary: serves the plugin layer's fake provider
-/// ([`plugin::testing::TestProvider`]) until the RouterOS provider is wired
-/// in here.
+/// The binary's entry point: serves the `routeros` provider to Terraform
+/// (or handles `--debug`, `--version`, `--help`); returns the exit code.
 pub fn main_entry() -> i32 {
-    plugin::run(plugin::testing::TestProvider::new())
+    plugin::run(provider::RouterosProvider::new())
 }

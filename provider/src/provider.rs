@@ -70,7 +70,9 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Normalises the router URL: adds `https://` when no scheme is given,
-/// drops a trailing `/` or `/rest`. Returns an error message for
+/// drops a trailing `/` (and, for REST, a trailing `/rest`). `api://` and
+/// `apis://` (the classic API, ports 8728 and 8729 by default) take a
+/// host and an optional port only. Returns an error message for
 /// unsupported schemes.
 pub fn normalise_url(url: &str) -> Result<String, String> {
     let url = url.trim();
@@ -78,16 +80,22 @@ pub fn normalise_url(url: &str) -> Result<String, String> {
     let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("https", url));
     let scheme = scheme.to_ascii_lowercase();
     let rest = rest.trim_end_matches('/');
-    let rest = rest.strip_suffix("/rest").unwrap_or(rest);
-    if rest.is_empty() {
-        return Err("the URL has no host".to_string());
-    }
     match scheme.as_str() {
-        "https" | "http" => Ok(format!("{scheme}://{rest}")),
-        "api" | "apis" => Err(format!(
-            "the classic API transport ({scheme}://) is not available in this version; use https:// (REST, the www-ssl service) or http:// (the www service)"
+        "https" | "http" => {
+            let rest = rest.strip_suffix("/rest").unwrap_or(rest);
+            if rest.is_empty() {
+                return Err("the URL has no host".to_string());
+            }
+            Ok(format!("{scheme}://{rest}"))
+        }
+        "api" | "apis" => {
+            let normal = format!("{scheme}://{rest}");
+            crate::routeros::api::Target::parse(&normal)?;
+            Ok(normal)
+        }
+        other => Err(format!(
+            "unsupported scheme {other}://; use https:// (REST over TLS), http:// (REST), apis:// (the API over TLS, port 8729) or api:// (the API, port 8728)"
         )),
-        other => Err(format!("unsupported scheme {other}://; use https:// (REST over TLS) or http://")),
     }
 }
 
@@ -340,8 +348,19 @@ mod tests {
         assert_eq!(normalise_url("http://r:8080/rest/").unwrap(), "http://r:8080");
         assert_eq!(normalise_url("HTTPS://r/").unwrap(), "https://r");
         assert!(normalise_url("ftp://r").unwrap_err().contains("unsupported scheme"));
-        assert!(normalise_url("api://r").unwrap_err().contains("classic API"));
         assert!(normalise_url("https://").is_err());
+        assert!(normalise_url("http:///rest").unwrap_err().contains("no host"));
+    }
+
+    #[test]
+    fn api_urls_are_accepted_with_host_and_port_only() {
+        assert_eq!(normalise_url("api://192.168.88.1").unwrap(), "api://192.168.88.1");
+        assert_eq!(normalise_url("APIS://r:8729/").unwrap(), "apis://r:8729");
+        assert_eq!(normalise_url("apis://[fe80::1]:9000").unwrap(), "apis://[fe80::1]:9000");
+        assert!(normalise_url("api://").unwrap_err().contains("no host"));
+        assert!(normalise_url("api://r/rest").unwrap_err().contains("no path"));
+        assert!(normalise_url("apis://r:99999").unwrap_err().contains("not a TCP port"));
+        assert!(normalise_url("ftp://r").unwrap_err().contains("api://"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `routeros-sim`: a RouterOS 7 REST emulator for tests, demos and laptops without a router.
+//! `routeros-sim`: a RouterOS 7 REST and API emulator for tests, demos and laptops without a router.
 //!
 //! Prints one shell-evaluable line with the URLs and credentials once it is listening, then
 //! serves until SIGINT or SIGTERM.
@@ -7,11 +7,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use acceptance::sim::{Sim, SimConfig};
+use acceptance::sim::{Listeners, Sim, SimConfig};
 use anyhow::{Context, bail};
 
 const HELP: &str = "\
-routeros-sim: a RouterOS 7 emulator serving the REST API (/rest) over HTTP and HTTPS.
+routeros-sim: a RouterOS 7 emulator serving the REST API (/rest) over HTTP and HTTPS,
+and the classic API (api://, apis://) on the same configuration.
 
 It emulates /system/resource, /system/identity, /interface, /interface/ethernet
 (ether1..etherN), /interface/macsec and /interface/macsec/profile with RouterOS's
@@ -19,6 +20,7 @@ value encoding, ids, error bodies and per-version arguments.
 
 Once listening it prints ONE line on stdout that a shell can evaluate, e.g.
   ROUTEROS_URL=http://127.0.0.1:41234 ROUTEROS_HTTPS_URL=https://127.0.0.1:41235 \\
+  ROUTEROS_API_URL=api://127.0.0.1:41236 ROUTEROS_APIS_URL=apis://127.0.0.1:41237 \\
   ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
 and serves until SIGINT or SIGTERM.
 
@@ -28,7 +30,12 @@ USAGE:
 OPTIONS:
   --listen ADDR         HTTP address (default 127.0.0.1:0, a free port)
   --https-listen ADDR   HTTPS address (default 127.0.0.1:0, a free port)
-  --no-https            serve HTTP only (no ROUTEROS_HTTPS_URL / ROUTEROS_CA_CERTIFICATE)
+  --no-https            no TLS: neither HTTPS nor the API over TLS (no
+                        ROUTEROS_HTTPS_URL / ROUTEROS_APIS_URL / ROUTEROS_CA_CERTIFICATE)
+  --api-listen ADDR     API address (default 127.0.0.1:0, a free port)
+  --apis-listen ADDR    API-over-TLS address (default 127.0.0.1:0, a free port)
+  --no-api              serve no API (no ROUTEROS_API_URL / ROUTEROS_APIS_URL)
+  --legacy-login        API login the pre-6.43 way (MD5 challenge) instead of plain text
   --version V           RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
   --ports N             number of Ethernet ports ether1..etherN (default 8)
   --username U          REST user (default admin)
@@ -46,6 +53,8 @@ struct Options {
     config: SimConfig,
     http: SocketAddr,
     https: Option<SocketAddr>,
+    api: SocketAddr,
+    apis: SocketAddr,
     verbose: bool,
 }
 
@@ -55,6 +64,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         config: SimConfig::default(),
         http: localhost,
         https: Some(localhost),
+        api: localhost,
+        apis: localhost,
         verbose: false,
     };
     let mut args = args.into_iter();
@@ -88,6 +99,20 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
                 })?);
             }
             "--no-https" => options.https = None,
+            "--api-listen" => {
+                let v = value("--api-listen")?;
+                options.api = v.parse().with_context(|| {
+                    format!("--api-listen {v:?} is not an address like 127.0.0.1:8728")
+                })?;
+            }
+            "--apis-listen" => {
+                let v = value("--apis-listen")?;
+                options.apis = v.parse().with_context(|| {
+                    format!("--apis-listen {v:?} is not an address like 127.0.0.1:8729")
+                })?;
+            }
+            "--no-api" => options.config.api = false,
+            "--legacy-login" => options.config.legacy_login = true,
             "--version" => options.config.version = value("--version")?,
             "--ports" => {
                 let v = value("--ports")?;
@@ -126,6 +151,12 @@ fn announcement(sim: &Sim) -> String {
     let mut fields = vec![("ROUTEROS_URL", sim.http_url())];
     if let Some(url) = sim.https_url() {
         fields.push(("ROUTEROS_HTTPS_URL", url));
+    }
+    if let Some(url) = sim.api_url() {
+        fields.push(("ROUTEROS_API_URL", url));
+    }
+    if let Some(url) = sim.apis_url() {
+        fields.push(("ROUTEROS_APIS_URL", url));
     }
     fields.push(("ROUTEROS_USERNAME", sim.username().to_string()));
     fields.push(("ROUTEROS_PASSWORD", sim.password().to_string()));
@@ -183,7 +214,14 @@ fn run() -> anyhow::Result<ExitCode> {
             log::set_max_level(log::LevelFilter::Debug);
         }
     }
-    let sim = Sim::spawn_on(options.config, options.http, options.https)?;
+    let listeners = Listeners {
+        http: options.http,
+        https: options.https,
+        api: Some(options.api),
+        // TLS services go together: no HTTPS means no API over TLS either.
+        apis: options.https.map(|_| options.apis),
+    };
+    let sim = Sim::spawn_with(options.config, listeners)?;
     println!("{}", announcement(&sim));
     use std::io::Write as _;
     std::io::stdout()
@@ -238,6 +276,37 @@ mod tests {
         assert!(parse(&["--bogus"]).is_err());
         assert!(parse(&["--ports"]).is_err());
         assert!(parse(&["--listen", "nowhere"]).is_err());
+        let o = parse(&[
+            "--api-listen",
+            "127.0.0.1:8728",
+            "--apis-listen=127.0.0.1:8729",
+            "--legacy-login",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.api.port(), 8728);
+        assert_eq!(o.apis.port(), 8729);
+        assert!(o.config.api);
+        assert!(o.config.legacy_login);
+        let o = parse(&["--no-api"]).unwrap().unwrap();
+        assert!(!o.config.api);
+        assert!(parse(&["--api-listen", "8728"]).is_err());
+    }
+
+    #[test]
+    fn announcement_lists_the_api_urls() {
+        let sim = Sim::spawn(SimConfig::default()).unwrap();
+        let line = announcement(&sim);
+        let api = sim.api_url().unwrap();
+        let apis = sim.apis_url().unwrap();
+        assert!(line.contains(&format!(" ROUTEROS_API_URL={api} ")), "{line}");
+        assert!(line.contains(&format!(" ROUTEROS_APIS_URL={apis} ")), "{line}");
+        let no_api = Sim::spawn(SimConfig {
+            api: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(!announcement(&no_api).contains("ROUTEROS_API"));
     }
 
     #[test]

@@ -7,6 +7,13 @@
 //! status codes, and the arguments each command accepts taken from real `/console/inspect`
 //! dumps of the emulated version (`acceptance/data/`).
 //!
+//! Users: the configured user has the `sensitive` policy; more users, with or without it,
+//! come from [`SimConfig::users`] or [`Sim::add_user`]. Without it, `cak` is left out of
+//! every reply. Links: [`Sim::pair`] (or [`link`]) cables an Ethernet port of one emulator
+//! to a port of another in the same process; MACsec link state (`status`, `running`,
+//! `monitor` key server and cipher suite, `print stats` counters) is then derived from
+//! both ends on every read.
+//!
 //! ```no_run
 //! use acceptance::sim::{Sim, SimConfig};
 //!
@@ -16,13 +23,19 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+mod api;
+pub mod api_wire;
 mod error;
+mod link;
+#[cfg(test)]
+mod macsec_tests;
 mod query;
 mod rest;
 mod schema;
 mod server;
 mod store;
 mod tls;
+mod users;
 mod value;
 
 use std::collections::BTreeMap;
@@ -39,10 +52,12 @@ use tokio::sync::watch;
 use schema::Version;
 use server::{Shared, lock};
 use store::{Menu, Router};
+pub use users::SimUser;
 
 /// How to start an emulator. `SimConfig::default()` gives RouterOS 7.18 with ether1..ether8,
 /// user `admin` with a random password, serialised requests and HTTPS on.
-#[derive(Clone, Debug)]
+/// Its `Debug` output leaves the password out.
+#[derive(Clone)]
 pub struct SimConfig {
     /// RouterOS version to emulate, e.g. `7.18`, `7.23.2`, `6.49`. Default `7.18`.
     pub version: String,
@@ -63,6 +78,15 @@ pub struct SimConfig {
     pub identity: String,
     /// `/system/resource` `board-name`. Default `CHR`.
     pub board_name: String,
+    /// More REST users besides `username` (which has the `sensitive` policy). A user
+    /// without the `sensitive` policy never sees `cak` in replies. Default none.
+    pub users: Vec<SimUser>,
+    /// Serve the classic API (`api://`, and `apis://` when TLS is on) next to REST, on the
+    /// same configuration. Default `true`.
+    pub api: bool,
+    /// The API answers `/login` the pre-6.43 way: `!done =ret=<challenge>`, then expects
+    /// `/login =name= =response=00<md5>`. Default `false` (`/login =name= =password=`).
+    pub legacy_login: bool,
 }
 
 impl Default for SimConfig {
@@ -77,7 +101,29 @@ impl Default for SimConfig {
             cert_dir: None,
             identity: "MikroTik".into(),
             board_name: "CHR".into(),
+            users: Vec::new(),
+            api: true,
+            legacy_login: false,
         }
+    }
+}
+
+impl std::fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("version", &self.version)
+            .field("ethernet_ports", &self.ethernet_ports)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("serialize", &self.serialize)
+            .field("https", &self.https)
+            .field("cert_dir", &self.cert_dir)
+            .field("identity", &self.identity)
+            .field("board_name", &self.board_name)
+            .field("users", &self.users)
+            .field("api", &self.api)
+            .field("legacy_login", &self.legacy_login)
+            .finish()
     }
 }
 
@@ -98,6 +144,8 @@ pub struct Sim {
     password: String,
     http_addr: SocketAddr,
     https_addr: Option<SocketAddr>,
+    api_addr: Option<SocketAddr>,
+    apis_addr: Option<SocketAddr>,
     ca_path: Option<PathBuf>,
     ca_pem: Option<String>,
     shutdown: watch::Sender<bool>,
@@ -111,6 +159,8 @@ impl std::fmt::Debug for Sim {
         f.debug_struct("Sim")
             .field("http_addr", &self.http_addr)
             .field("https_addr", &self.https_addr)
+            .field("api_addr", &self.api_addr)
+            .field("apis_addr", &self.apis_addr)
             .field("ca_path", &self.ca_path)
             .finish_non_exhaustive()
     }
@@ -128,9 +178,38 @@ fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<StdTcpListener> {
     Ok(listener)
 }
 
+/// Where an emulator listens; port 0 picks a free port. A service is served when its
+/// address is `Some` and the [`SimConfig`] turns it on (`https`; `api` for both API ports).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listeners {
+    /// REST over HTTP.
+    pub http: SocketAddr,
+    /// REST over HTTPS.
+    pub https: Option<SocketAddr>,
+    /// The classic API over TCP (RouterOS: 8728).
+    pub api: Option<SocketAddr>,
+    /// The classic API over TLS (RouterOS: 8729), with the same certificate as HTTPS.
+    pub apis: Option<SocketAddr>,
+}
+
+fn bind_optional(
+    addr: Option<SocketAddr>,
+    what: &str,
+) -> anyhow::Result<Option<(StdTcpListener, SocketAddr)>> {
+    addr.map(|addr| {
+        let listener = bind(addr, what)?;
+        let local = listener
+            .local_addr()
+            .with_context(|| format!("reading the {what} listen address"))?;
+        Ok((listener, local))
+    })
+    .transpose()
+}
+
 impl Sim {
-    /// Starts an emulator on `127.0.0.1` with free ports for HTTP and (when `cfg.https`)
-    /// HTTPS. Returns once both are listening.
+    /// Starts an emulator on `127.0.0.1` with free ports for HTTP, HTTPS (when
+    /// `cfg.https`), the API and the API over TLS (when `cfg.api`; TLS only with
+    /// `cfg.https`). Returns once all are listening.
     pub fn spawn(cfg: SimConfig) -> anyhow::Result<Sim> {
         let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
         let https = cfg.https.then_some(localhost);
@@ -138,12 +217,35 @@ impl Sim {
     }
 
     /// Starts an emulator on the given addresses (port 0 picks a free port). HTTPS is
-    /// served only when `https` is `Some` and `cfg.https` is true.
+    /// served only when `https` is `Some` and `cfg.https` is true. With `cfg.api` the API
+    /// gets a free port on the HTTP address's IP, and so does the API over TLS when HTTPS
+    /// is served.
     pub fn spawn_on(
         cfg: SimConfig,
         http: SocketAddr,
         https: Option<SocketAddr>,
     ) -> anyhow::Result<Sim> {
+        let free = SocketAddr::new(http.ip(), 0);
+        let apis = https.filter(|_| cfg.https).map(|_| free);
+        Sim::spawn_with(
+            cfg,
+            Listeners {
+                http,
+                https,
+                api: Some(free),
+                apis,
+            },
+        )
+    }
+
+    /// Starts an emulator listening where `listeners` says (see [`Listeners`]).
+    pub fn spawn_with(cfg: SimConfig, listeners: Listeners) -> anyhow::Result<Sim> {
+        let Listeners {
+            http,
+            https,
+            api,
+            apis,
+        } = listeners;
         let version = Version::parse(&cfg.version).map_err(anyhow::Error::msg)?;
         if cfg.username.is_empty() || cfg.username.contains(':') {
             bail!(
@@ -152,6 +254,8 @@ impl Sim {
             );
         }
         let https = if cfg.https { https } else { None };
+        let api = if cfg.api { api } else { None };
+        let apis = if cfg.api { apis } else { None };
 
         let http_listener = bind(http, "HTTP")?;
         let http_addr = http_listener
@@ -159,11 +263,10 @@ impl Sim {
             .context("reading the HTTP listen address")?;
         let mut temp_dir = None;
         let mut tls_parts = None;
-        if let Some(addr) = https {
-            let listener = bind(addr, "HTTPS")?;
-            let addr = listener
-                .local_addr()
-                .context("reading the HTTPS listen address")?;
+        let https_bound = bind_optional(https, "HTTPS")?;
+        let api_bound = bind_optional(api, "the API")?;
+        let apis_bound = bind_optional(apis, "the API over TLS")?;
+        if https_bound.is_some() || apis_bound.is_some() {
             let certs = tls::generate()?;
             let dir = match &cfg.cert_dir {
                 Some(dir) => dir.clone(),
@@ -182,10 +285,15 @@ impl Sim {
             let ca_path = dir.join("ca.pem");
             std::fs::write(&ca_path, &certs.ca_pem)
                 .with_context(|| format!("writing the CA certificate to {}", ca_path.display()))?;
-            tls_parts = Some((listener, addr, certs, ca_path));
+            tls_parts = Some((certs, ca_path));
         }
 
-        let router = Router::new(version, cfg.ethernet_ports, &cfg.identity, &cfg.board_name);
+        let mut router = Router::new(version, cfg.ethernet_ports, &cfg.identity, &cfg.board_name);
+        // The configured user is `admin`-like: group `full`, which has `sensitive`.
+        let admin = SimUser::new(cfg.username.clone(), cfg.password.clone(), true);
+        for user in std::iter::once(admin).chain(cfg.users.iter().cloned()) {
+            router.add_user(user).map_err(anyhow::Error::msg)?;
+        }
         let shared = Arc::new(Shared::new(
             router,
             cfg.serialize,
@@ -198,14 +306,18 @@ impl Sim {
             .build()
             .context("starting the emulator's tokio runtime")?;
 
-        let (https_addr, ca_path, ca_pem, tls_listener) = match tls_parts {
-            Some((listener, addr, certs, path)) => (
-                Some(addr),
-                Some(path),
-                Some(certs.ca_pem),
-                Some((listener, certs.server_config)),
-            ),
-            None => (None, None, None, None),
+        let (ca_path, ca_pem, tls_config) = match tls_parts {
+            Some((certs, path)) => (Some(path), Some(certs.ca_pem), Some(certs.server_config)),
+            None => (None, None, None),
+        };
+        let https_addr = https_bound.as_ref().map(|(_, addr)| *addr);
+        let api_addr = api_bound.as_ref().map(|(_, addr)| *addr);
+        let apis_addr = apis_bound.as_ref().map(|(_, addr)| *addr);
+        let tls_listener = https_bound.zip(tls_config.clone());
+        let api_listener = api_bound.map(|(listener, _)| listener);
+        let apis_listener = apis_bound.zip(tls_config);
+        let api_options = api::ApiOptions {
+            legacy_login: cfg.legacy_login,
         };
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new()
@@ -222,7 +334,7 @@ impl Sim {
                         ))),
                         Err(e) => log::error!("routeros-sim: HTTP listener unusable: {e}"),
                     }
-                    if let Some((listener, config)) = tls_listener {
+                    if let Some(((listener, _), config)) = tls_listener {
                         match tokio::net::TcpListener::from_std(listener) {
                             Ok(listener) => tasks.push(tokio::spawn(server::accept_loop(
                                 thread_shared.clone(),
@@ -231,6 +343,30 @@ impl Sim {
                                 shutdown_rx.clone(),
                             ))),
                             Err(e) => log::error!("routeros-sim: HTTPS listener unusable: {e}"),
+                        }
+                    }
+                    if let Some(listener) = api_listener {
+                        match tokio::net::TcpListener::from_std(listener) {
+                            Ok(listener) => tasks.push(tokio::spawn(api::accept_loop(
+                                thread_shared.clone(),
+                                listener,
+                                None,
+                                api_options,
+                                shutdown_rx.clone(),
+                            ))),
+                            Err(e) => log::error!("routeros-sim: API listener unusable: {e}"),
+                        }
+                    }
+                    if let Some(((listener, _), config)) = apis_listener {
+                        match tokio::net::TcpListener::from_std(listener) {
+                            Ok(listener) => tasks.push(tokio::spawn(api::accept_loop(
+                                thread_shared.clone(),
+                                listener,
+                                Some(tokio_rustls::TlsAcceptor::from(api::tls_config(&config))),
+                                api_options,
+                                shutdown_rx.clone(),
+                            ))),
+                            Err(e) => log::error!("routeros-sim: API-SSL listener unusable: {e}"),
                         }
                     }
                     for task in tasks {
@@ -247,6 +383,8 @@ impl Sim {
             password: cfg.password,
             http_addr,
             https_addr,
+            api_addr,
+            apis_addr,
             ca_path,
             ca_pem,
             shutdown,
@@ -263,6 +401,17 @@ impl Sim {
     /// `https://127.0.0.1:PORT`, when HTTPS is served.
     pub fn https_url(&self) -> Option<String> {
         self.https_addr.map(|a| format!("https://{a}"))
+    }
+
+    /// `api://127.0.0.1:PORT`, when the classic API is served.
+    pub fn api_url(&self) -> Option<String> {
+        self.api_addr.map(|a| format!("api://{a}"))
+    }
+
+    /// `apis://127.0.0.1:PORT`, when the classic API is served over TLS (with the same
+    /// certificate, signed by [`Sim::ca_certificate_pem`], as HTTPS).
+    pub fn apis_url(&self) -> Option<String> {
+        self.apis_addr.map(|a| format!("apis://{a}"))
     }
 
     /// Where the CA certificate (PEM) that signed the HTTPS certificate was written.
@@ -302,7 +451,10 @@ impl Sim {
 
     /// Every request received so far, oldest first, as `METHOD /rest/path[?query]` followed
     /// by a space and the body when there is one. Bodies are logged in full (secrets such as
-    /// `cak` included), so tests can check what a client sent.
+    /// `cak` included), so tests can check what a client sent. API sentences appear as
+    /// `API /command word word...` (e.g. `API /interface/macsec/add =interface=ether1
+    /// .tag=2`), with the password or challenge response of `/login` replaced by
+    /// `<redacted>`.
     pub fn request_log(&self) -> Vec<String> {
         self.shared.log()
     }
@@ -324,6 +476,53 @@ impl Sim {
         };
         lock(&self.shared.router).set_version(parsed);
     }
+
+    /// Adds a REST user. `sensitive` gives it the `sensitive` policy (it may read `cak`);
+    /// without it `cak` is left out of every reply. Fails when the name is taken or is
+    /// not a valid user name (empty, or containing `:`).
+    pub fn add_user(&self, name: &str, password: &str, sensitive: bool) -> anyhow::Result<()> {
+        lock(&self.shared.router)
+            .add_user(SimUser::new(name, password, sensitive))
+            .map_err(anyhow::Error::msg)
+    }
+
+    /// Connects Ethernet port `a_port` of `a` and `b_port` of `b` as the two ends of one
+    /// cable (replacing any cable already plugged into either port). Link state is then
+    /// derived from both ends on every read: a MACsec interface on either port reaches
+    /// `open-encrypted` when the other port carries an enabled MACsec interface with the
+    /// same `cak` and `ckn` and both ports are enabled, else it stays `negotiating`; the
+    /// lower profile `server-priority`, then the lower port MAC address, is key server.
+    /// `a` and `b` may be the same emulator (two different ports). A cable to an emulator
+    /// that has stopped carries nothing (`running=false`).
+    pub fn pair(a: &Sim, a_port: &str, b: &Sim, b_port: &str) -> anyhow::Result<()> {
+        let (a_reg, a_id) = a.ethernet_port(a_port)?;
+        let (b_reg, b_id) = b.ethernet_port(b_port)?;
+        a_reg
+            .connect(a_id, &b_reg, b_id)
+            .map_err(|e| anyhow::anyhow!("can not cable {a_port} to {b_port}: {e}"))
+    }
+
+    /// Unplugs the cable of Ethernet port `port`, if it has one; the other end is then
+    /// unplugged too.
+    pub fn unplug(&self, port: &str) -> anyhow::Result<()> {
+        let (registration, id) = self.ethernet_port(port)?;
+        registration.disconnect(id);
+        Ok(())
+    }
+
+    /// The link-hub handle and interface id of an Ethernet port, by name or `.id`.
+    fn ethernet_port(&self, port: &str) -> anyhow::Result<(Arc<link::Registration>, u32)> {
+        let router = lock(&self.shared.router);
+        let id = router.find(Menu::Ethernet, port).with_context(|| {
+            format!("{port:?} is not an Ethernet port of this emulator: use a name such as ether1")
+        })?;
+        Ok((router.link_registration(), id))
+    }
+}
+
+/// Connects two emulators' Ethernet ports as the two ends of a cable; see [`Sim::pair`].
+pub fn link(a: &Sim, a_port: &str, b: &Sim, b_port: &str) -> anyhow::Result<()> {
+    Sim::pair(a, a_port, b, b_port)
 }
 
 impl Drop for Sim {
@@ -879,6 +1078,17 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), 8, "{names:?}");
+    }
+
+    #[test]
+    fn debug_output_hides_the_password() {
+        let cfg = SimConfig {
+            password: "hunter2-secret".into(),
+            ..SimConfig::default()
+        };
+        let shown = format!("{cfg:?}");
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        assert!(shown.contains("7.18"));
     }
 
     #[test]

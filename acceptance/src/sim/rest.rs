@@ -11,13 +11,19 @@
 //! | `PATCH /rest/<menu>/<id or name>` | `set`, replies with the whole record |
 //! | `DELETE /rest/<menu>/<id or name>` | `remove`, empty reply |
 //! | `POST /rest/<menu>/<command>` | the command (`print`, `add`, `set`, `remove`, ...) |
+//!
+//! Also `POST /rest/interface/macsec/print {"stats":""}` (the traffic and error counters,
+//! where the version's `print` takes `stats`) and `POST /rest/interface/macsec/monitor
+//! {"numbers":"macsec1","once":""}` (7.23+). Properties the user may not read (`cak` for a
+//! user without the `sensitive` policy) are left out of every reply.
 
 use serde_json::{Map, Value};
 
 use super::error::RosError;
 use super::query::{Query, Row, apply_proplist, matches_filters};
 use super::schema::{self, MenuSchema};
-use super::store::{Menu, Router, format_id};
+use super::store::{Menu, Router, format_id, hide_sensitive};
+use super::users::Access;
 use super::value::{Args, args_from_object, parse_object};
 
 /// A reply: status and JSON body (`None` for an empty body).
@@ -64,8 +70,10 @@ enum Target {
     Command(Menu, String),
 }
 
-/// Handles one authenticated request. `path` is the URL path (percent-encoded),
-/// `query` the raw query string.
+/// Handles one request of a user with the `sensitive` policy (who sees everything).
+/// `path` is the URL path (percent-encoded), `query` the raw query string.
+// Also called by the classic API front end (api.rs), which may not be compiled in yet.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn handle(
     router: &mut Router,
     method: &str,
@@ -73,7 +81,20 @@ pub(crate) fn handle(
     query: Option<&str>,
     body: &[u8],
 ) -> Reply {
-    match dispatch(router, method, path, query, body) {
+    handle_as(router, Access::FULL, method, path, query, body)
+}
+
+/// Handles one request of an authenticated user with `access`: properties the user may
+/// not read (`cak` without the `sensitive` policy) are left out of the reply.
+pub(crate) fn handle_as(
+    router: &mut Router,
+    access: Access,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Reply {
+    match dispatch(router, access, method, path, query, body) {
         Ok(reply) => reply,
         Err(err) => Reply::error(&err),
     }
@@ -81,6 +102,7 @@ pub(crate) fn handle(
 
 fn dispatch(
     router: &mut Router,
+    access: Access,
     method: &str,
     path: &str,
     query: Option<&str>,
@@ -88,10 +110,11 @@ fn dispatch(
 ) -> Result<Reply, RosError> {
     let target = resolve(router, path)?;
     match (method, target) {
-        ("GET", Target::Menu(menu)) => get_menu(router, menu, query),
+        ("GET", Target::Menu(menu)) => get_menu(router, access, menu, query),
         ("GET", Target::Item(menu, key)) => {
             let id = router.find(menu, &key).ok_or_else(RosError::not_found)?;
             let row = router.row(menu, id).ok_or_else(RosError::not_found)?;
+            let row = hide_sensitive(menu, row, access);
             let proplist = query_params(query)
                 .into_iter()
                 .find(|(k, _)| k == ".proplist")
@@ -107,7 +130,7 @@ fn dispatch(
             check_args(router, menu, "add", &args, &[])?;
             let id = router.add(menu, &args)?;
             let row = router.row(menu, id).ok_or_else(RosError::not_found)?;
-            Ok(Reply::ok(row_json(row)))
+            Ok(Reply::ok(row_json(hide_sensitive(menu, row, access))))
         }
         ("PATCH", Target::Menu(menu)) if menu.is_singleton() => {
             require_command(router, menu, "set")?;
@@ -123,7 +146,7 @@ fn dispatch(
             check_args(router, menu, "set", &args, &[".id"])?;
             router.set(menu, &[id], &args)?;
             let row = router.row(menu, id).ok_or_else(RosError::not_found)?;
-            Ok(Reply::ok(row_json(row)))
+            Ok(Reply::ok(row_json(hide_sensitive(menu, row, access))))
         }
         ("DELETE", Target::Item(menu, key)) => {
             require_command(router, menu, "remove")?;
@@ -131,7 +154,9 @@ fn dispatch(
             router.remove(menu, &[id])?;
             Ok(Reply::empty())
         }
-        ("POST", Target::Command(menu, command)) => run_command(router, menu, &command, body),
+        ("POST", Target::Command(menu, command)) => {
+            run_command(router, access, menu, &command, body)
+        }
         ("POST", Target::Item(_, key)) => Err(RosError::no_such_directory(&key)),
         ("GET" | "PUT" | "PATCH" | "DELETE" | "POST", _) => Err(RosError::no_such_command()),
         _ => Err(RosError::not_implemented()),
@@ -261,7 +286,12 @@ fn query_params(query: Option<&str>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-fn get_menu(router: &Router, menu: Menu, query: Option<&str>) -> Result<Reply, RosError> {
+fn get_menu(
+    router: &Router,
+    access: Access,
+    menu: Menu,
+    query: Option<&str>,
+) -> Result<Reply, RosError> {
     let mut proplist: Option<String> = None;
     let mut filters = Vec::new();
     for (key, value) in query_params(query) {
@@ -281,6 +311,7 @@ fn get_menu(router: &Router, menu: Menu, query: Option<&str>) -> Result<Reply, R
     let rows: Vec<Row> = router
         .list(menu)
         .into_iter()
+        .map(|row| hide_sensitive(menu, row, access))
         .filter(|row| matches_filters(row, &filters))
         .map(|row| apply_proplist(row, proplist.as_deref()))
         .collect();
@@ -290,13 +321,15 @@ fn get_menu(router: &Router, menu: Menu, query: Option<&str>) -> Result<Reply, R
 /// `POST /rest/<menu>/<command>`.
 fn run_command(
     router: &mut Router,
+    access: Access,
     menu: Menu,
     command: &str,
     body: &[u8],
 ) -> Result<Reply, RosError> {
     let object = parse_object(body)?;
     match command {
-        "print" => print(router, menu, object),
+        "print" => print(router, access, menu, object),
+        "monitor" if menu == Menu::Macsec => monitor(router, menu, &object),
         "add" if !menu.is_singleton() => {
             let args = args_from_object(&object)?;
             check_args(router, menu, "add", &args, &[])?;
@@ -346,7 +379,7 @@ fn run_command(
                 let id = router
                     .find(menu, &key)
                     .ok_or_else(|| RosError::bad_request("no such item"))?;
-                router.row(menu, id).unwrap_or_default()
+                hide_sensitive(menu, router.row(menu, id).unwrap_or_default(), access)
             };
             let name = lookup("value-name").ok_or_else(|| missing("value-name"))?;
             Ok(Reply::ok(match row.get(&name) {
@@ -381,8 +414,39 @@ fn numbers(router: &Router, menu: Menu, args: &Args) -> Result<Vec<u32>, RosErro
     router.resolve_numbers(menu, text)
 }
 
-/// `POST .../print {".proplist": .., ".query": [..]}`.
-fn print(router: &Router, menu: Menu, mut object: Map<String, Value>) -> Result<Reply, RosError> {
+/// `POST /rest/interface/macsec/monitor {"numbers":"macsec1","once":""}`: one reading
+/// per interface. Continuous monitoring is not available over REST (MT-REST): RouterOS
+/// keeps such a request open until its 60 s limit and then answers
+/// `400 {"detail":"Session closed",...}`; the emulator answers that at once. With
+/// `duration` the request ends by itself, so it gets a reading like `once`.
+fn monitor(router: &Router, menu: Menu, object: &Map<String, Value>) -> Result<Reply, RosError> {
+    let args = args_from_object(object)?;
+    check_args(router, menu, "monitor", &args, &[".id", ".proplist"])?;
+    let given = |key: &str| args.iter().any(|(k, _)| k == key);
+    if !given("once") && !given("duration") {
+        return Err(RosError::bad_request("Session closed"));
+    }
+    let ids = numbers(router, menu, &args)?;
+    let proplist = args
+        .iter()
+        .find(|(k, _)| k == ".proplist" || k == "proplist")
+        .map(|(_, v)| v.clone());
+    let rows = router
+        .macsec_monitor(&ids)
+        .into_iter()
+        .map(|row| apply_proplist(row, proplist.as_deref()))
+        .collect();
+    Ok(Reply::ok(rows_json(rows)))
+}
+
+/// `POST .../print {".proplist": .., ".query": [..]}`; with `stats` on
+/// `/interface/macsec`, the counters instead of the configuration.
+fn print(
+    router: &Router,
+    access: Access,
+    menu: Menu,
+    mut object: Map<String, Value>,
+) -> Result<Reply, RosError> {
     let query = match object.remove(".query") {
         None => None,
         Some(Value::Array(words)) => {
@@ -410,9 +474,14 @@ fn print(router: &Router, menu: Menu, mut object: Map<String, Value>) -> Result<
         .iter()
         .find(|(k, _)| k == ".proplist" || k == "proplist")
         .map(|(_, v)| v.clone());
-    let rows: Vec<Row> = router
-        .list(menu)
+    let source = if menu == Menu::Macsec && args.iter().any(|(k, _)| k == "stats") {
+        router.macsec_stats()
+    } else {
+        router.list(menu)
+    };
+    let rows: Vec<Row> = source
         .into_iter()
+        .map(|row| hide_sensitive(menu, row, access))
         .filter(|row| query.as_ref().is_none_or(|q| q.matches(row)))
         .collect();
     if args.iter().any(|(k, _)| k == "count-only") {
@@ -708,6 +777,38 @@ mod tests {
         assert_eq!(ident.status, 200);
         let ident = call(&mut r, "GET", "/rest/system/identity", Value::Null);
         assert_eq!(ident.body.unwrap(), json!({"name": "r1"}));
+    }
+
+    #[test]
+    fn replies_to_users_without_sensitive_leave_the_cak_out() {
+        let mut r = router("7.23");
+        let reader = Access { sensitive: false };
+        let body = json!({"interface": "ether1", "cak": "00ff"}).to_string();
+        let put = handle_as(
+            &mut r,
+            reader,
+            "PUT",
+            "/rest/interface/macsec",
+            None,
+            body.as_bytes(),
+        );
+        let obj = put.body.unwrap();
+        assert!(obj.get("cak").is_none(), "{obj}");
+        assert_eq!(obj["name"], "macsec1");
+        let get = handle_as(&mut r, reader, "GET", "/rest/interface/macsec", None, b"");
+        assert!(get.body.unwrap()[0].get("cak").is_none());
+        let full = call(&mut r, "GET", "/rest/interface/macsec/macsec1", Value::Null);
+        assert_eq!(full.body.unwrap()["cak"], "00ff");
+        // Profiles have nothing sensitive.
+        let profiles = handle_as(
+            &mut r,
+            reader,
+            "GET",
+            "/rest/interface/macsec/profile/default",
+            None,
+            b"",
+        );
+        assert_eq!(profiles.body.unwrap()["ciphers"], "aes-gcm-128");
     }
 
     #[test]

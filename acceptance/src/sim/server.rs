@@ -19,6 +19,7 @@ use tokio_rustls::TlsAcceptor;
 use super::error::RosError;
 use super::rest::{self, Reply};
 use super::store::Router;
+use super::users::Access;
 
 /// Largest request body the emulator reads.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -67,24 +68,43 @@ impl Shared {
         lock(&self.log).len()
     }
 
-    fn authorized(&self, header: Option<&HeaderValue>) -> bool {
-        let Some(value) = header.and_then(|h| h.to_str().ok()) else {
-            return false;
-        };
-        let Some((scheme, encoded)) = value.split_once(' ') else {
-            return false;
-        };
-        if !scheme.eq_ignore_ascii_case("basic") {
-            return false;
+    /// Appends a line to the request log (the API front end logs its commands here).
+    pub(crate) fn record(&self, line: String) {
+        lock(&self.log).push(line);
+    }
+
+    /// Like [`Shared::login`], for logins that prove the password without sending it (the
+    /// API's pre-6.43 challenge): `check` gets each candidate password of `user`.
+    pub(crate) fn login_with(&self, user: &str, check: impl Fn(&str) -> bool) -> Option<Access> {
+        if user == self.username && check(&self.password) {
+            return Some(Access::FULL);
         }
-        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
-            return false;
-        };
-        let Ok(text) = String::from_utf8(decoded) else {
-            return false;
-        };
-        text.split_once(':')
-            .is_some_and(|(user, pass)| user == self.username && pass == self.password)
+        lock(&self.router).login_with(user, check)
+    }
+
+    /// The access of the user named in a Basic `Authorization` header, or `None` when
+    /// the header is missing or the name and password match no user.
+    fn authenticate(&self, header: Option<&HeaderValue>) -> Option<Access> {
+        let value = header.and_then(|h| h.to_str().ok())?;
+        let (scheme, encoded) = value.split_once(' ')?;
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return None;
+        }
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let (user, pass) = text.split_once(':')?;
+        self.login(user, pass)
+    }
+
+    /// The access of `user` logging in with `pass` (the configured user, then the users
+    /// added with `SimConfig::users` / `Sim::add_user`), or `None`.
+    pub(crate) fn login(&self, user: &str, pass: &str) -> Option<Access> {
+        if user == self.username && pass == self.password {
+            return Some(Access::FULL);
+        }
+        lock(&self.router).login(user, pass)
     }
 }
 
@@ -119,16 +139,18 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
         Reply::error(&RosError::not_implemented())
     } else if !(path == "/rest" || path.starts_with("/rest/")) {
         Reply::error(&RosError::not_found())
-    } else if !shared.authorized(parts.headers.get(hyper::header::AUTHORIZATION)) {
-        Reply::error(&RosError::unauthorized())
-    } else {
+    } else if let Some(access) =
+        shared.authenticate(parts.headers.get(hyper::header::AUTHORIZATION))
+    {
         let _turn = if shared.serialize {
             Some(shared.serial.lock().await)
         } else {
             None
         };
         let mut router = lock(&shared.router);
-        rest::handle(&mut router, &method, &path, query.as_deref(), &body)
+        rest::handle_as(&mut router, access, &method, &path, query.as_deref(), &body)
+    } else {
+        Reply::error(&RosError::unauthorized())
     };
     log::debug!("{method} {path} -> {}", reply.status);
     let mut response = to_response(&reply);

@@ -8,13 +8,17 @@
 //! Ethernet port shows the new name on the MACsec interface that rides on it.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use rand::Rng;
 
 use super::error::RosError;
+use super::link::{LinkHub, MacsecEnd, Peer, PortState, Registration};
 use super::query::Row;
 use super::schema::{self, Version};
+use super::users::{Access, SimUser, Users};
 use super::value::{
     Args, bool_text, parse_bool, parse_ciphers, parse_hex, parse_int, parse_mac, parse_name,
 };
@@ -88,6 +92,95 @@ pub(crate) const ETHER_DEFAULT_L2MTU: u64 = 1598;
 pub(crate) const ETHER_MAX_L2MTU: u64 = 9578;
 /// Largest `mtu` RouterOS accepts on an interface.
 pub(crate) const MAX_MTU: u64 = 65535;
+/// The cipher suite a MACsec link uses when nothing else is configured.
+pub(crate) const DEFAULT_CIPHER: &str = "aes-gcm-128";
+
+/// The read-only counters of `/interface/macsec/print stats` (reference/routeros.md 1.3),
+/// with the values an `open-encrypted` link shows. They are fixed, so tests can compare
+/// them; every counter is `0` while the link is not `open-encrypted`. The per-SC/SA
+/// "multi counters" are printed as a single number (their exact REST form is not known).
+pub(crate) const MACSEC_STATS_OPEN: [(&str, u64); 29] = [
+    ("tx-untagged", 0),
+    ("rx-untagged", 0),
+    ("tx-too-long", 0),
+    ("rx-no-tag", 0),
+    ("rx-bad-tag", 0),
+    ("rx-unknown-sci", 0),
+    ("rx-no-sci", 0),
+    ("rx-overrun", 0),
+    ("tx-sc-protected-byte", 0),
+    ("tx-sc-protected-packet", 0),
+    ("tx-sc-encrypted-byte", 46_720),
+    ("tx-sc-encrypted-packet", 320),
+    ("rx-sc-validated-byte", 0),
+    ("rx-sc-decrypted-byte", 46_720),
+    ("rx-sc-unchecked", 0),
+    ("rx-sc-delayed", 0),
+    ("rx-sc-ok", 320),
+    ("rx-sc-invalid", 0),
+    ("rx-sc-late", 0),
+    ("rx-sc-not-valid", 0),
+    ("rx-sc-not-using-sa", 0),
+    ("rx-sc-unused-sa", 0),
+    ("rx-sa-ok", 320),
+    ("rx-sa-invalid", 0),
+    ("rx-sa-not-valid", 0),
+    ("rx-sa-not-using-sa", 0),
+    ("rx-sa-unused-sa", 0),
+    ("tx-sa-protected", 0),
+    ("tx-sa-encrypted", 320),
+];
+
+/// The properties of a menu that only users with the `sensitive` policy may read.
+///
+/// RouterOS lists `/interface/macsec` `cak` as sensitive (MT-SENS). How REST treats a user
+/// without the policy is not documented or observed (reference/routeros.md 1.2); the
+/// emulator leaves the property out of every reply to such a user (`GET`, `PUT`/`PATCH`
+/// replies, `print`, `get`), which is how RouterOS hides other secrets such as `/user`
+/// `password` over REST. Users with the policy always see it, with or without
+/// `show-sensitive`.
+pub(crate) fn sensitive_properties(menu: Menu) -> &'static [&'static str] {
+    match menu {
+        Menu::Macsec => &["cak"],
+        _ => &[],
+    }
+}
+
+/// Removes from `row` what `access` may not read.
+pub(crate) fn hide_sensitive(menu: Menu, mut row: Row, access: Access) -> Row {
+    if !access.sensitive {
+        for key in sensitive_properties(menu) {
+            row.remove(*key);
+        }
+    }
+    row
+}
+
+/// The link state of one MACsec interface, derived from both ends of its port's cable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MacsecLink {
+    /// `disabled`, `negotiating` or `open-encrypted`.
+    pub(crate) status: &'static str,
+    /// This end is the MKA key server.
+    pub(crate) key_server: bool,
+    /// The negotiated cipher suite, when the link is `open-encrypted`.
+    pub(crate) cipher_suite: Option<String>,
+}
+
+impl MacsecLink {
+    fn down(status: &'static str) -> MacsecLink {
+        MacsecLink {
+            status,
+            key_server: false,
+            cipher_suite: None,
+        }
+    }
+
+    /// `true` when the link carries traffic.
+    pub(crate) fn is_open(&self) -> bool {
+        self.status == "open-encrypted"
+    }
+}
 
 #[derive(Clone, Debug)]
 struct Ethernet {
@@ -165,6 +258,9 @@ pub(crate) struct Router {
     macsecs: Vec<Macsec>,
     next_profile_id: u32,
     profiles: Vec<Profile>,
+    users: Users,
+    /// This router's place in the process's link hub (shared by clones of the router).
+    link: Arc<Registration>,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -176,9 +272,7 @@ fn random_hex(bytes: usize) -> String {
 impl Router {
     /// A router as it comes up: `ports` Ethernet ports and the built-in `default` profile.
     pub(crate) fn new(version: Version, ports: usize, identity: &str, board_name: &str) -> Router {
-        let mut rng = rand::rng();
-        // A locally administered base address; the last byte counts the ports.
-        let base: [u8; 3] = rng.random();
+        let base = mac_base();
         let mut router = Router {
             version,
             identity: identity.to_string(),
@@ -189,14 +283,17 @@ impl Router {
             macsecs: Vec::new(),
             next_profile_id: 1,
             profiles: Vec::new(),
+            users: Users::default(),
+            link: LinkHub::global().register(),
         };
         for n in 1..=ports {
             let id = router.take_interface_id();
             let mac = format!(
-                "02:{:02X}:{:02X}:{:02X}:{:02X}:{:02X}",
+                "{:02X}:{:02X}:{:02X}:{:02X}:{:02X}:{:02X}",
                 base[0],
                 base[1],
                 base[2],
+                base[3],
                 (n >> 8) & 0xff,
                 n & 0xff
             );
@@ -223,8 +320,9 @@ impl Router {
             name: "default".into(),
             default_name: Some("default".into()),
             server_priority: 10,
-            ciphers: "aes-gcm-128".into(),
+            ciphers: DEFAULT_CIPHER.into(),
         });
+        router.publish();
         router
     }
 
@@ -243,6 +341,182 @@ impl Router {
     /// the menus accept).
     pub(crate) fn set_version(&mut self, version: Version) {
         self.version = version;
+        self.publish();
+    }
+
+    // ----- users -----
+
+    /// Adds a REST user.
+    pub(crate) fn add_user(&mut self, user: SimUser) -> Result<(), String> {
+        self.users.add(user)
+    }
+
+    /// The access of a user logging in with `name` and `password`, or `None`.
+    pub(crate) fn login(&self, name: &str, password: &str) -> Option<Access> {
+        self.users.login(name, password)
+    }
+
+    /// The access of user `name` when `check` accepts its password, or `None` (the API's
+    /// challenge login hashes the password instead of comparing it).
+    pub(crate) fn login_with(&self, name: &str, check: impl Fn(&str) -> bool) -> Option<Access> {
+        self.users.login_with(name, check)
+    }
+
+    // ----- links -----
+
+    /// This router's handle in the link hub (to cable its ports to another router's).
+    pub(crate) fn link_registration(&self) -> Arc<Registration> {
+        self.link.clone()
+    }
+
+    /// Publishes what the Ethernet ports show to their cables. Called after every change.
+    fn publish(&self) {
+        let ports = self
+            .ethernets
+            .iter()
+            .map(|e| {
+                let macsec = self
+                    .macsecs
+                    .iter()
+                    .find(|m| m.interface == e.id)
+                    .map(|m| self.macsec_end(m));
+                (
+                    e.id,
+                    PortState {
+                        enabled: !e.disabled,
+                        mac: mac_bytes(&e.mac),
+                        macsec,
+                    },
+                )
+            })
+            .collect();
+        self.link.publish(ports);
+    }
+
+    /// What a MACsec interface tells its peer in MKA.
+    fn macsec_end(&self, m: &Macsec) -> MacsecEnd {
+        let profile = self.profile(m.profile);
+        let ciphers = match profile {
+            Some(p) if self.profile_has_ciphers() => {
+                p.ciphers.split(',').map(str::to_string).collect()
+            }
+            // Before 7.23 there is no choice: GCM-AES-128 only (MT-MACSEC).
+            _ => vec![DEFAULT_CIPHER.to_string()],
+        };
+        MacsecEnd {
+            enabled: !m.disabled,
+            cak: m.cak.clone(),
+            ckn: m.ckn.clone(),
+            server_priority: profile.map_or(10, |p| p.server_priority),
+            ciphers,
+        }
+    }
+
+    /// `running` of an Ethernet port. With a cable: both ends enabled and the other
+    /// emulator still running. Without a cable the port counts as plugged into an
+    /// always-on switch, so it runs whenever it is enabled (what the emulator did before
+    /// links existed, and what a CHR's virtual NIC shows).
+    fn port_running(&self, e: &Ethernet) -> bool {
+        match self.link.peer(e.id) {
+            Peer::Unlinked => !e.disabled,
+            Peer::Gone => false,
+            Peer::Present(peer) => !e.disabled && peer.enabled,
+        }
+    }
+
+    /// The link state of a MACsec interface, computed from both ends (no timers):
+    ///
+    /// - `disabled` when the interface is disabled;
+    /// - `open-encrypted` when its port runs (cable, both ports enabled) and the other
+    ///   port carries an enabled MACsec interface with the same CAK and CKN and at least
+    ///   one cipher suite both accept;
+    /// - `negotiating` otherwise, also on a port without a cable.
+    ///
+    /// Key server: the end whose profile has the lower `server-priority`; on a tie the
+    /// end whose port has the lower MAC address (MT-MACSEC). With identical MAC addresses
+    /// neither end wins. Cipher suite: the first of the key server's `ciphers` that the
+    /// other end accepts (`aes-gcm-128` before 7.23, where profiles have no `ciphers`).
+    fn macsec_link(&self, m: &Macsec) -> MacsecLink {
+        if m.disabled {
+            return MacsecLink::down("disabled");
+        }
+        let Some(port) = self.ether(m.interface) else {
+            return MacsecLink::down("negotiating");
+        };
+        if !self.port_running(port) {
+            return MacsecLink::down("negotiating");
+        }
+        let Peer::Present(peer) = self.link.peer(port.id) else {
+            return MacsecLink::down("negotiating");
+        };
+        let Some(theirs) = peer.macsec.filter(|p| p.enabled) else {
+            return MacsecLink::down("negotiating");
+        };
+        let ours = self.macsec_end(m);
+        if ours.cak != theirs.cak || ours.ckn != theirs.ckn {
+            return MacsecLink::down("negotiating");
+        }
+        let our_mac = mac_bytes(&port.mac);
+        let key_server = ours.server_priority < theirs.server_priority
+            || (ours.server_priority == theirs.server_priority && our_mac < peer.mac);
+        let they_serve = theirs.server_priority < ours.server_priority
+            || (theirs.server_priority == ours.server_priority && peer.mac < our_mac);
+        let (chooser, other) = if they_serve {
+            (&theirs, &ours)
+        } else {
+            (&ours, &theirs)
+        };
+        let Some(cipher) = chooser
+            .ciphers
+            .iter()
+            .find(|c| other.ciphers.contains(c))
+            .cloned()
+        else {
+            // No cipher suite both ends accept: MKA can not agree on a SAK.
+            return MacsecLink::down("negotiating");
+        };
+        MacsecLink {
+            status: "open-encrypted",
+            key_server,
+            cipher_suite: Some(cipher),
+        }
+    }
+
+    /// `/interface/macsec/print stats`: `.id`, `name` and the counters of each interface.
+    pub(crate) fn macsec_stats(&self) -> Vec<Row> {
+        self.macsecs
+            .iter()
+            .map(|m| {
+                let open = self.macsec_link(m).is_open();
+                let mut row = Row::new();
+                row.insert(".id".into(), format_id(m.id));
+                row.insert("name".into(), m.name.clone());
+                for (counter, value) in MACSEC_STATS_OPEN {
+                    let value = if open { value } else { 0 };
+                    row.insert(counter.into(), value.to_string());
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// `/interface/macsec/monitor` (7.23+) of the interfaces `ids`: one reading each with
+    /// `name`, `status`, `key-server` and, once a cipher suite is agreed, `cipher-suite`.
+    pub(crate) fn macsec_monitor(&self, ids: &[u32]) -> Vec<Row> {
+        ids.iter()
+            .filter_map(|id| self.macsecs.iter().find(|m| m.id == *id))
+            .map(|m| {
+                let link = self.macsec_link(m);
+                let mut row = Row::new();
+                if let Some(cipher) = &link.cipher_suite {
+                    row.insert("cipher-suite".into(), cipher.clone());
+                }
+                row.insert("key-server".into(), bool_text(link.key_server));
+                row.insert("name".into(), m.name.clone());
+                row.insert("status".into(), link.status.into());
+                row
+            })
+            .collect()
     }
 
     /// `true` when the menu exists in the emulated version.
@@ -377,7 +651,7 @@ impl Router {
         row.insert("mtu".into(), e.mtu.to_string());
         row.insert("name".into(), e.name.clone());
         row.insert("orig-mac-address".into(), e.orig_mac.clone());
-        row.insert("running".into(), bool_text(!e.disabled));
+        row.insert("running".into(), bool_text(self.port_running(e)));
         row
     }
 
@@ -408,13 +682,9 @@ impl Router {
                 .map(|p| p.name.clone())
                 .unwrap_or_default(),
         );
-        row.insert("running".into(), "false".into());
-        let status = if m.disabled {
-            "disabled"
-        } else {
-            "negotiating"
-        };
-        row.insert("status".into(), status.into());
+        let link = self.macsec_link(m);
+        row.insert("running".into(), bool_text(link.is_open()));
+        row.insert("status".into(), link.status.into());
         row
     }
 
@@ -469,7 +739,7 @@ impl Router {
         row.insert("max-l2mtu".into(), ETHER_MAX_L2MTU.to_string());
         row.insert("mtu".into(), e.mtu.to_string());
         row.insert("name".into(), e.name.clone());
-        row.insert("running".into(), bool_text(!e.disabled));
+        row.insert("running".into(), bool_text(self.port_running(e)));
         row.insert("type".into(), "ether".into());
         Self::interface_counters(&mut row);
         row
@@ -497,7 +767,7 @@ impl Router {
         );
         row.insert("mtu".into(), m.mtu.to_string());
         row.insert("name".into(), m.name.clone());
-        row.insert("running".into(), "false".into());
+        row.insert("running".into(), bool_text(self.macsec_link(m).is_open()));
         row.insert("type".into(), "macsec".into());
         Self::interface_counters(&mut row);
         row
@@ -546,6 +816,7 @@ impl Router {
         let mut draft = self.clone();
         let out = change(&mut draft)?;
         *self = draft;
+        self.publish();
         Ok(out)
     }
 
@@ -795,7 +1066,7 @@ impl Router {
                     name: String::new(),
                     default_name: None,
                     server_priority: 10,
-                    ciphers: "aes-gcm-128".into(),
+                    ciphers: DEFAULT_CIPHER.into(),
                 }
             }
         };
@@ -873,6 +1144,27 @@ fn no_match(arg: &str) -> RosError {
 
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
+}
+
+/// The first four bytes of this router's MAC addresses (the last two number the ports):
+/// `02` (locally administered), one random byte per process and a per-process counter,
+/// so two emulators of one process always differ and the one started first has the lower
+/// addresses. Stable for the router's lifetime.
+fn mac_base() -> [u8; 4] {
+    static PROCESS: OnceLock<u8> = OnceLock::new();
+    static COUNTER: AtomicU16 = AtomicU16::new(0);
+    let process = *PROCESS.get_or_init(|| rand::rng().random());
+    let [hi, lo] = COUNTER.fetch_add(1, Ordering::Relaxed).to_be_bytes();
+    [0x02, process, hi, lo]
+}
+
+/// The bytes of a MAC address as the store keeps it (`02:AB:...`, validated on input).
+fn mac_bytes(mac: &str) -> [u8; 6] {
+    let mut out = [0u8; 6];
+    for (slot, part) in out.iter_mut().zip(mac.split(':')) {
+        *slot = u8::from_str_radix(part, 16).unwrap_or(0);
+    }
+    out
 }
 
 /// RouterOS's uptime format: `3w2d4h5m6s`, leading zero units left out.
@@ -1055,6 +1347,54 @@ mod tests {
         assert_eq!(rows[4]["l2mtu"], (ETHER_DEFAULT_L2MTU - 32).to_string());
         assert_eq!(rows[0]["type"], "ether");
         assert_eq!(r.find(Menu::Interface, "macsec1"), Some(5));
+    }
+
+    #[test]
+    fn names_are_unique_across_interfaces_and_copy_from_copies() {
+        let mut r = router();
+        let err = r
+            .add(
+                Menu::Macsec,
+                &args(&[("interface", "ether1"), ("name", "ether2")]),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.detail.as_deref(),
+            Some("failure: already have interface with such name")
+        );
+        let first = r
+            .add(
+                Menu::Macsec,
+                &args(&[("interface", "ether1"), ("mtu", "1400"), ("cak", "00ff")]),
+            )
+            .unwrap();
+        let copy = r
+            .add(
+                Menu::Macsec,
+                &args(&[
+                    ("copy-from", "macsec1"),
+                    ("interface", "ether2"),
+                    ("name", "m2"),
+                ]),
+            )
+            .unwrap();
+        let (a, b) = (
+            r.row(Menu::Macsec, first).unwrap(),
+            r.row(Menu::Macsec, copy).unwrap(),
+        );
+        assert_eq!(b["mtu"], "1400");
+        assert_eq!(b["cak"], a["cak"]);
+        assert_eq!(b["interface"], "ether2");
+        let err = r
+            .add(
+                Menu::Macsec,
+                &args(&[("interface", "ether3"), ("name", "")]),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.detail.as_deref(),
+            Some("invalid value for argument name")
+        );
     }
 
     #[test]

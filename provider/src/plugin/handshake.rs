@@ -16,7 +16,8 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 
 /// The value Terraform and OpenTofu set [`MAGIC_COOKIE_KEY`] to.
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// Environment variable listing the app protocol versions the client speaks.
 pub const PROTOCOL_VERSIONS_KEY: &str = "PLUGIN_PROTOCOL_VERSIONS";
@@ -86,10 +87,16 @@ pub fn negotiate_version(offered: Option<&str>) -> Result<u32, HandshakeError> {
     let Some(offered) = offered.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(PROTOCOL_VERSION);
     };
-    if offered.split(',').filter_map(|v| v.trim().parse::<u32>().ok()).any(|v| v == PROTOCOL_VERSION) {
+    if offered
+        .split(',')
+        .filter_map(|v| v.trim().parse::<u32>().ok())
+        .any(|v| v == PROTOCOL_VERSION)
+    {
         Ok(PROTOCOL_VERSION)
     } else {
-        Err(HandshakeError::UnsupportedProtocol { offered: offered.to_string() })
+        Err(HandshakeError::UnsupportedProtocol {
+            offered: offered.to_string(),
+        })
     }
 }
 
@@ -98,7 +105,10 @@ pub fn negotiate_version(offered: Option<&str>) -> Result<u32, HandshakeError> {
 /// encoded in standard base64 without padding. Without a certificate
 /// (plaintext) the last field is left out.
 pub fn handshake_line(version: u32, socket: &Path, server_cert_der: Option<&[u8]>) -> String {
-    let mut line = format!("{CORE_PROTOCOL_VERSION}|{version}|unix|{}|grpc", socket.display());
+    let mut line = format!(
+        "{CORE_PROTOCOL_VERSION}|{version}|unix|{}|grpc",
+        socket.display()
+    );
     if let Some(der) = server_cert_der {
         line.push('|');
         line.push_str(&STANDARD_NO_PAD.encode(der));
@@ -129,10 +139,19 @@ mod tests {
     #[test]
     fn cookie_must_match_exactly() {
         assert_eq!(check_cookie(Some(MAGIC_COOKIE_VALUE)), Ok(()));
-        assert_eq!(check_cookie(None), Err(HandshakeError::NotLaunchedByTerraform));
-        assert_eq!(check_cookie(Some("")), Err(HandshakeError::NotLaunchedByTerraform));
+        assert_eq!(
+            check_cookie(None),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
+        assert_eq!(
+            check_cookie(Some("")),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
         let upper = MAGIC_COOKIE_VALUE.to_uppercase();
-        assert_eq!(check_cookie(Some(&upper)), Err(HandshakeError::NotLaunchedByTerraform));
+        assert_eq!(
+            check_cookie(Some(&upper)),
+            Err(HandshakeError::NotLaunchedByTerraform)
+        );
     }
 
     #[test]
@@ -161,7 +180,12 @@ mod tests {
     #[test]
     fn refuses_when_five_is_not_offered() {
         let err = negotiate_version(Some("6,4")).unwrap_err();
-        assert_eq!(err, HandshakeError::UnsupportedProtocol { offered: "6,4".into() });
+        assert_eq!(
+            err,
+            HandshakeError::UnsupportedProtocol {
+                offered: "6,4".into()
+            }
+        );
         assert!(err.to_string().contains("protocol 5"));
         assert!(negotiate_version(Some("55")).is_err());
     }
@@ -184,7 +208,11 @@ mod tests {
 
     #[test]
     fn reattach_value_has_the_shape_terraform_reads() {
-        let json = reattach_config("registry.terraform.io/macsec-gitops/routeros", 42, Path::new("/tmp/plugin7"));
+        let json = reattach_config(
+            "registry.terraform.io/macsec-gitops/routeros",
+            42,
+            Path::new("/tmp/plugin7"),
+        );
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let p = &v["registry.terraform.io/macsec-gitops/routeros"];
         assert_eq!(p["Protocol"], "grpc");

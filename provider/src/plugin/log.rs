@@ -19,7 +19,10 @@ pub const MODULE: &str = "provider";
 /// Terraform filters by its own `TF_LOG` anyway, so unset or unrecognised
 /// values emit debug and above; trace lines (costly) only on request.
 pub fn level_from_env(tf_log_provider: Option<&str>, tf_log: Option<&str>) -> LevelFilter {
-    let chosen = tf_log_provider.map(str::trim).filter(|s| !s.is_empty()).or(tf_log.map(str::trim));
+    let chosen = tf_log_provider
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .or(tf_log.map(str::trim));
     match chosen.map(str::to_ascii_lowercase).as_deref() {
         // Terraform's TF_LOG=JSON means trace, in JSON.
         Some("trace") | Some("json") => LevelFilter::Trace,
@@ -44,12 +47,20 @@ pub fn level_name(level: Level) -> &'static str {
 
 /// One log line (without the newline) in hclog's JSON format. The
 /// timestamp has microseconds and a `Z`, the form go-plugin parses.
-pub fn format_line(level: Level, target: &str, message: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+pub fn format_line(
+    level: Level,
+    target: &str,
+    message: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
     let mut obj = serde_json::Map::new();
     obj.insert("@level".into(), level_name(level).into());
     obj.insert("@message".into(), message.into());
     obj.insert("@module".into(), MODULE.into());
-    obj.insert("@timestamp".into(), now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into());
+    obj.insert(
+        "@timestamp".into(),
+        now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().into(),
+    );
     obj.insert("target".into(), target.into());
     serde_json::Value::Object(obj).to_string()
 }
@@ -76,7 +87,12 @@ impl Log for HclogLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let mut line = format_line(record.level(), record.target(), &record.args().to_string(), chrono::Utc::now());
+        let mut line = format_line(
+            record.level(),
+            record.target(),
+            &record.args().to_string(),
+            chrono::Utc::now(),
+        );
         line.push('\n');
         // One write per line so lines from different threads never mix;
         // a failed write to stderr has nowhere to be reported.
@@ -92,7 +108,10 @@ impl Log for HclogLogger {
 /// drown the provider's own lines.
 fn is_noisy(target: &str, level: Level) -> bool {
     const NOISY: [&str; 5] = ["h2", "hyper", "rustls", "tower", "tonic"];
-    level >= Level::Debug && NOISY.iter().any(|n| target == *n || target.starts_with(&format!("{n}::")))
+    level >= Level::Debug
+        && NOISY
+            .iter()
+            .any(|n| target == *n || target.starts_with(&format!("{n}::")))
 }
 
 /// Installs the logger, with the level from the environment. Does nothing
@@ -114,8 +133,15 @@ mod tests {
 
     #[test]
     fn line_is_hclog_json() {
-        let at = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
-        let line = format_line(Level::Debug, "terraform_provider_routeros::x", "hello \"you\"", at);
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+            .unwrap();
+        let line = format_line(
+            Level::Debug,
+            "terraform_provider_routeros::x",
+            "hello \"you\"",
+            at,
+        );
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(v["@level"], "debug");
         assert_eq!(v["@message"], "hello \"you\"");
@@ -127,8 +153,16 @@ mod tests {
 
     #[test]
     fn level_names_match_hclog() {
-        let names: Vec<_> =
-            [Level::Trace, Level::Debug, Level::Info, Level::Warn, Level::Error].into_iter().map(level_name).collect();
+        let names: Vec<_> = [
+            Level::Trace,
+            Level::Debug,
+            Level::Info,
+            Level::Warn,
+            Level::Error,
+        ]
+        .into_iter()
+        .map(level_name)
+        .collect();
         assert_eq!(names, ["trace", "debug", "info", "warn", "error"]);
     }
 
@@ -141,7 +175,10 @@ mod tests {
 
     #[test]
     fn provider_level_wins_over_tf_log() {
-        assert_eq!(level_from_env(Some("TRACE"), Some("error")), LevelFilter::Trace);
+        assert_eq!(
+            level_from_env(Some("TRACE"), Some("error")),
+            LevelFilter::Trace
+        );
         assert_eq!(level_from_env(Some(""), Some("warn")), LevelFilter::Warn);
         assert_eq!(level_from_env(None, Some("json")), LevelFilter::Trace);
         assert_eq!(level_from_env(None, Some("Info")), LevelFilter::Info);
@@ -151,7 +188,8 @@ mod tests {
     #[test]
     fn library_chatter_is_filtered_below_info() {
         let logger = HclogLogger::new(LevelFilter::Trace);
-        let meta = |target: &'static str, level| Metadata::builder().target(target).level(level).build();
+        let meta =
+            |target: &'static str, level| Metadata::builder().target(target).level(level).build();
         assert!(!logger.enabled(&meta("h2::codec", Level::Debug)));
         assert!(logger.enabled(&meta("h2::codec", Level::Warn)));
         assert!(logger.enabled(&meta("h2o", Level::Debug)));

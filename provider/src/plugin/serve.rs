@@ -91,7 +91,9 @@ impl ServeConfig {
     pub fn from_env(protocol_version: u32) -> Self {
         ServeConfig {
             protocol_version,
-            client_cert_pem: std::env::var(handshake::CLIENT_CERT_KEY).ok().filter(|s| !s.trim().is_empty()),
+            client_cert_pem: std::env::var(handshake::CLIENT_CERT_KEY)
+                .ok()
+                .filter(|s| !s.trim().is_empty()),
             socket_dir: std::env::var_os(handshake::UNIX_SOCKET_DIR_KEY)
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from),
@@ -144,7 +146,11 @@ fn usage(program: &str) -> String {
 pub fn run<P: Provider>(provider: P) -> i32 {
     let program = std::env::args()
         .next()
-        .and_then(|p| Path::new(&p).file_name().map(|f| f.to_string_lossy().into_owned()))
+        .and_then(|p| {
+            Path::new(&p)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| format!("terraform-provider-{}", provider.type_name()));
     let command = match parse_args(std::env::args().skip(1)) {
         Ok(c) => c,
@@ -172,10 +178,15 @@ pub fn run<P: Provider>(provider: P) -> i32 {
             )),
         },
         Command::Serve => {
-            let checked = handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
-                .and_then(|()| {
-                    handshake::negotiate_version(std::env::var(handshake::PROTOCOL_VERSIONS_KEY).ok().as_deref())
-                });
+            let checked =
+                handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
+                    .and_then(|()| {
+                        handshake::negotiate_version(
+                            std::env::var(handshake::PROTOCOL_VERSIONS_KEY)
+                                .ok()
+                                .as_deref(),
+                        )
+                    });
             match checked {
                 Ok(version) => ServeConfig::from_env(version),
                 Err(e) => {
@@ -187,7 +198,10 @@ pub fn run<P: Provider>(provider: P) -> i32 {
     };
 
     super::log::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             log::error!("cannot start the async runtime: {e}");
@@ -209,8 +223,12 @@ pub fn run<P: Provider>(provider: P) -> i32 {
 /// Serves `provider` as Terraform asks through the environment (handshake
 /// already checked; see [`run`]).
 pub async fn serve<P: Provider>(provider: P) -> Result<(), ServeError> {
-    let version = handshake::negotiate_version(std::env::var(handshake::PROTOCOL_VERSIONS_KEY).ok().as_deref())
-        .unwrap_or(handshake::PROTOCOL_VERSION);
+    let version = handshake::negotiate_version(
+        std::env::var(handshake::PROTOCOL_VERSIONS_KEY)
+            .ok()
+            .as_deref(),
+    )
+    .unwrap_or(handshake::PROTOCOL_VERSION);
     serve_with(provider, ServeConfig::from_env(version)).await
 }
 
@@ -219,7 +237,11 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), ServeError> {
 pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result<(), ServeError> {
     let engine = Arc::new(Engine::new(provider));
 
-    let tls = match config.client_cert_pem.as_deref().filter(|p| !p.trim().is_empty()) {
+    let tls = match config
+        .client_cert_pem
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+    {
         Some(pem) => {
             let identity = tls::generate_identity()?;
             let server_config = tls::server_config(&identity, pem)?;
@@ -229,7 +251,10 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
     };
 
     let dir = config.socket_dir.clone().unwrap_or_else(std::env::temp_dir);
-    let (listener, socket) = bind_socket(&dir).map_err(|source| ServeError::Listen { dir: dir.clone(), source })?;
+    let (listener, socket) = bind_socket(&dir).map_err(|source| ServeError::Listen {
+        dir: dir.clone(),
+        source,
+    })?;
     let _guard = SocketGuard(socket.clone());
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -237,9 +262,15 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
     watch_signals(shutdown_tx.clone(), debug)?;
 
     let (health, health_service) = tonic_health::server::health_reporter();
-    health.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
+    health
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
 
-    let incoming = accept_loop(listener, tls.as_ref().map(|(_, a)| a.clone()), shutdown_rx.clone());
+    let incoming = accept_loop(
+        listener,
+        tls.as_ref().map(|(_, a)| a.clone()),
+        shutdown_rx.clone(),
+    );
 
     match &config.debug_provider_address {
         Some(address) => print_debug_banner(address, &socket).map_err(ServeError::Stdout)?,
@@ -250,7 +281,9 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
                 tls.as_ref().map(|(der, _)| der.as_ref()),
             );
             let mut out = io::stdout().lock();
-            writeln!(out, "{line}").and_then(|()| out.flush()).map_err(ServeError::Stdout)?;
+            writeln!(out, "{line}")
+                .and_then(|()| out.flush())
+                .map_err(ServeError::Stdout)?;
         }
     }
     log::info!(
@@ -266,7 +299,9 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
     let mut stop = shutdown_rx.clone();
     let server = tonic::transport::Server::builder()
         .add_service(provider_service)
-        .add_service(GrpcControllerServer::new(Controller::new(shutdown_tx.clone())))
+        .add_service(GrpcControllerServer::new(Controller::new(
+            shutdown_tx.clone(),
+        )))
         .add_service(GrpcStdioServer::new(Stdio::new(shutdown_rx.clone())))
         .add_service(health_service)
         .serve_with_incoming_shutdown(incoming, async move { wait_for_shutdown(&mut stop).await });
@@ -383,11 +418,15 @@ fn accept_loop(
                 }
                 Some(acceptor) => {
                     tokio::spawn(async move {
-                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                        match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream))
+                            .await
+                        {
                             Ok(Ok(tls)) => {
                                 let _ = tx.send(Ok(PluginConn::Tls(Box::new(tls)))).await;
                             }
-                            Ok(Err(e)) => log::warn!("rejected a connection: TLS handshake failed: {e}"),
+                            Ok(Err(e)) => {
+                                log::warn!("rejected a connection: TLS handshake failed: {e}")
+                            }
                             Err(_) => log::warn!("rejected a connection: TLS handshake timed out"),
                         }
                     });
@@ -413,7 +452,11 @@ impl Connected for PluginConn {
 }
 
 impl AsyncRead for PluginConn {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             PluginConn::Plain(s) => Pin::new(s).poll_read(cx, buf),
             PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -422,7 +465,11 @@ impl AsyncRead for PluginConn {
 }
 
 impl AsyncWrite for PluginConn {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             PluginConn::Plain(s) => Pin::new(s).poll_write(cx, buf),
             PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -476,17 +523,29 @@ mod tests {
         assert_eq!(parse_args(args(&["--debug"])), Ok(Command::Debug));
         assert_eq!(parse_args(args(&["--version"])), Ok(Command::Version));
         assert_eq!(parse_args(args(&["-h"])), Ok(Command::Help));
-        assert!(parse_args(args(&["--bogus"])).unwrap_err().contains("--bogus"));
+        assert!(
+            parse_args(args(&["--bogus"]))
+                .unwrap_err()
+                .contains("--bogus")
+        );
     }
 
     #[test]
     fn socket_is_created_in_the_directory_and_removed_by_the_guard() {
         let dir = tempfile::tempdir().unwrap();
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let path = rt.block_on(async {
             let (_listener, path) = bind_socket(dir.path()).unwrap();
             assert_eq!(path.parent(), Some(dir.path()));
-            assert!(path.file_name().unwrap().to_string_lossy().starts_with("plugin"));
+            assert!(
+                path.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("plugin")
+            );
             assert!(path.exists());
             drop(SocketGuard(path.clone()));
             path
@@ -496,10 +555,16 @@ mod tests {
 
     #[test]
     fn missing_socket_dir_is_a_clear_error() {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         let dir = PathBuf::from("/nonexistent/for/sure");
         let err = rt.block_on(async { bind_socket(&dir) }).unwrap_err();
         let msg = ServeError::Listen { dir, source: err }.to_string();
-        assert!(msg.contains("/nonexistent/for/sure") && msg.contains("PLUGIN_UNIX_SOCKET_DIR"), "{msg}");
+        assert!(
+            msg.contains("/nonexistent/for/sure") && msg.contains("PLUGIN_UNIX_SOCKET_DIR"),
+            "{msg}"
+        );
     }
 }

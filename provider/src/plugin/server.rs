@@ -38,7 +38,10 @@ pub struct ProviderService<P: Provider> {
 impl<P: Provider> ProviderService<P> {
     /// The service over `engine`.
     pub fn new(engine: Arc<Engine<P>>) -> Self {
-        ProviderService { engine, types: OnceLock::new() }
+        ProviderService {
+            engine,
+            types: OnceLock::new(),
+        }
     }
 
     fn types(&self) -> &Types {
@@ -46,14 +49,25 @@ impl<P: Provider> ProviderService<P> {
             let s = self.engine.schemas();
             Types {
                 provider: s.provider.block.value_type(),
-                resources: s.resources.iter().map(|(k, v)| (k.clone(), v.block.value_type())).collect(),
-                data_sources: s.data_sources.iter().map(|(k, v)| (k.clone(), v.block.value_type())).collect(),
+                resources: s
+                    .resources
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.block.value_type()))
+                    .collect(),
+                data_sources: s
+                    .data_sources
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.block.value_type()))
+                    .collect(),
             }
         })
     }
 
     fn resource_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        self.types().resources.get(type_name).ok_or_else(|| unknown_type("resource", type_name, self.engine.type_name()))
+        self.types()
+            .resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("resource", type_name, self.engine.type_name()))
     }
 
     fn data_source_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
@@ -86,7 +100,11 @@ pub fn client_capabilities(caps: Option<&pb::ClientCapabilities>) -> engine::Cli
 
 /// Decodes a `DynamicValue`: msgpack if present, else JSON; absent or empty
 /// is null. A decode failure is an error diagnostic naming `what`.
-pub fn decode_value(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+pub fn decode_value(
+    dv: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+) -> Result<Value, Diagnostics> {
     let result = match dv {
         None => return Ok(Value::Null),
         Some(dv) if !dv.msgpack.is_empty() => codec::decode_msgpack(&dv.msgpack, ty),
@@ -108,7 +126,10 @@ pub fn decode_value(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Res
 /// Encodes a value as a msgpack `DynamicValue` (the only encoding Terraform
 /// reliably accepts in responses).
 pub fn encode_value(value: &Value, ty: &Type) -> pb::DynamicValue {
-    pb::DynamicValue { msgpack: codec::encode_msgpack(value, ty), json: Vec::new() }
+    pb::DynamicValue {
+        msgpack: codec::encode_msgpack(value, ty),
+        json: Vec::new(),
+    }
 }
 
 /// An attribute path as protocol steps.
@@ -147,7 +168,11 @@ pub fn diagnostics_to_proto(diags: &Diagnostics) -> Vec<pb::Diagnostic> {
 
 fn type_bytes(ty: &Option<Type>) -> Vec<u8> {
     // Compact JSON, e.g. `"string"` or `["list","number"]`.
-    ty.as_ref().unwrap_or(&Type::Dynamic).to_json().to_string().into_bytes()
+    ty.as_ref()
+        .unwrap_or(&Type::Dynamic)
+        .to_json()
+        .to_string()
+        .into_bytes()
 }
 
 fn block_to_proto(block: &schema::Block) -> pb::schema::Block {
@@ -197,7 +222,10 @@ fn block_to_proto(block: &schema::Block) -> pb::schema::Block {
 
 /// A schema as the protocol message.
 pub fn schema_to_proto(schema: &schema::Schema) -> pb::Schema {
-    pb::Schema { version: schema.version, block: Some(block_to_proto(&schema.block)) }
+    pb::Schema {
+        version: schema.version,
+        block: Some(block_to_proto(&schema.block)),
+    }
 }
 
 /// What this server supports beyond the base protocol.
@@ -215,19 +243,26 @@ type RpcResult<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
 impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
-    async fn get_metadata(&self, _req: Request<pb::get_metadata::Request>) -> RpcResult<pb::get_metadata::Response> {
+    async fn get_metadata(
+        &self,
+        _req: Request<pb::get_metadata::Request>,
+    ) -> RpcResult<pb::get_metadata::Response> {
         let types = self.types();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             resources: types
                 .resources
                 .keys()
-                .map(|t| pb::get_metadata::ResourceMetadata { type_name: t.clone() })
+                .map(|t| pb::get_metadata::ResourceMetadata {
+                    type_name: t.clone(),
+                })
                 .collect(),
             data_sources: types
                 .data_sources
                 .keys()
-                .map(|t| pb::get_metadata::DataSourceMetadata { type_name: t.clone() })
+                .map(|t| pb::get_metadata::DataSourceMetadata {
+                    type_name: t.clone(),
+                })
                 .collect(),
             ..Default::default()
         }))
@@ -245,8 +280,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         );
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(schema_to_proto(&schemas.provider)),
-            resource_schemas: schemas.resources.iter().map(|(k, v)| (k.clone(), schema_to_proto(v))).collect(),
-            data_source_schemas: schemas.data_sources.iter().map(|(k, v)| (k.clone(), schema_to_proto(v))).collect(),
+            resource_schemas: schemas
+                .resources
+                .iter()
+                .map(|(k, v)| (k.clone(), schema_to_proto(v)))
+                .collect(),
+            data_source_schemas: schemas
+                .data_sources
+                .iter()
+                .map(|(k, v)| (k.clone(), schema_to_proto(v)))
+                .collect(),
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
         }))
@@ -258,10 +301,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> RpcResult<pb::prepare_provider_config::Response> {
         let req = req.into_inner();
         let ty = &self.types().provider;
-        let (prepared, diags) = match decode_value(req.config.as_ref(), ty, "provider configuration") {
-            Ok(config) => self.engine.validate_provider_config(config).await,
-            Err(d) => (Value::Null, d),
-        };
+        let (prepared, diags) =
+            match decode_value(req.config.as_ref(), ty, "provider configuration") {
+                Ok(config) => self.engine.validate_provider_config(config).await,
+                Err(d) => (Value::Null, d),
+            };
         Ok(Response::new(pb::prepare_provider_config::Response {
             prepared_config: Some(encode_value(&prepared, ty)),
             diagnostics: diagnostics_to_proto(&diags),
@@ -278,10 +322,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             .resource_type(&req.type_name)
             .and_then(|ty| decode_value(req.config.as_ref(), ty, "resource configuration"))
         {
-            Ok(config) => self.engine.validate_resource_config(&req.type_name, config, caps).await,
+            Ok(config) => {
+                self.engine
+                    .validate_resource_config(&req.type_name, config, caps)
+                    .await
+            }
             Err(d) => d,
         };
-        Ok(Response::new(pb::validate_resource_type_config::Response { diagnostics: diagnostics_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_resource_type_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
     async fn validate_data_source_config(
@@ -293,10 +343,16 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             .data_source_type(&req.type_name)
             .and_then(|ty| decode_value(req.config.as_ref(), ty, "data source configuration"))
         {
-            Ok(config) => self.engine.validate_data_source_config(&req.type_name, config).await,
+            Ok(config) => {
+                self.engine
+                    .validate_data_source_config(&req.type_name, config)
+                    .await
+            }
             Err(d) => d,
         };
-        Ok(Response::new(pb::validate_data_source_config::Response { diagnostics: diagnostics_to_proto(&diags) }))
+        Ok(Response::new(pb::validate_data_source_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -320,36 +376,70 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             );
             return Ok(Response::new(upgrade_error(&d.into())));
         }
-        let (state, diags) = self.engine.upgrade_resource_state(&req.type_name, req.version, &raw.json).await;
+        let (state, diags) = self
+            .engine
+            .upgrade_resource_state(&req.type_name, req.version, &raw.json)
+            .await;
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: Some(encode_value(&state, ty)),
             diagnostics: diagnostics_to_proto(&diags),
         }))
     }
 
-    async fn configure(&self, req: Request<pb::configure::Request>) -> RpcResult<pb::configure::Response> {
+    async fn configure(
+        &self,
+        req: Request<pb::configure::Request>,
+    ) -> RpcResult<pb::configure::Response> {
         let req = req.into_inner();
         let caps = client_capabilities(req.client_capabilities.as_ref());
         log::debug!("Configure: Terraform {}", req.terraform_version);
-        let diags = match decode_value(req.config.as_ref(), &self.types().provider, "provider configuration") {
-            Ok(config) => self.engine.configure(config, &req.terraform_version, caps).await,
+        let diags = match decode_value(
+            req.config.as_ref(),
+            &self.types().provider,
+            "provider configuration",
+        ) {
+            Ok(config) => {
+                self.engine
+                    .configure(config, &req.terraform_version, caps)
+                    .await
+            }
             Err(d) => d,
         };
-        Ok(Response::new(pb::configure::Response { diagnostics: diagnostics_to_proto(&diags) }))
+        Ok(Response::new(pb::configure::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
-    async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> RpcResult<pb::read_resource::Response> {
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> RpcResult<pb::read_resource::Response> {
         let req = req.into_inner();
         let caps = client_capabilities(req.client_capabilities.as_ref());
         let ty = match self.resource_type(&req.type_name) {
             Ok(ty) => ty,
-            Err(d) => return Ok(Response::new(read_error(&d, req.current_state, req.private))),
+            Err(d) => {
+                return Ok(Response::new(read_error(
+                    &d,
+                    req.current_state,
+                    req.private,
+                )));
+            }
         };
         let state = match decode_value(req.current_state.as_ref(), ty, "current state") {
             Ok(v) => v,
-            Err(d) => return Ok(Response::new(read_error(&d, req.current_state, req.private))),
+            Err(d) => {
+                return Ok(Response::new(read_error(
+                    &d,
+                    req.current_state,
+                    req.private,
+                )));
+            }
         };
-        let (new_state, private, diags) = self.engine.read_resource(&req.type_name, state, req.private, caps).await;
+        let (new_state, private, diags) = self
+            .engine
+            .read_resource(&req.type_name, state, req.private, caps)
+            .await;
         Ok(Response::new(pb::read_resource::Response {
             new_state: Some(encode_value(&new_state, ty)),
             diagnostics: diagnostics_to_proto(&diags),
@@ -457,7 +547,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 ..Default::default()
             }));
         }
-        let (imported, mut diags) = self.engine.import_resource_state(&req.type_name, &req.id, caps).await;
+        let (imported, mut diags) = self
+            .engine
+            .import_resource_state(&req.type_name, &req.id, caps)
+            .await;
         let mut imported_resources = Vec::with_capacity(imported.len());
         for item in imported {
             match self.resource_type(&item.type_name) {
@@ -483,9 +576,12 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
     ) -> RpcResult<pb::read_data_source::Response> {
         let req = req.into_inner();
         let caps = client_capabilities(req.client_capabilities.as_ref());
-        let decoded = self
-            .data_source_type(&req.type_name)
-            .and_then(|ty| Ok((ty, decode_value(req.config.as_ref(), ty, "data source configuration")?)));
+        let decoded = self.data_source_type(&req.type_name).and_then(|ty| {
+            Ok((
+                ty,
+                decode_value(req.config.as_ref(), ty, "data source configuration")?,
+            ))
+        });
         let (ty, config) = match decoded {
             Ok(v) => v,
             Err(d) => {
@@ -495,7 +591,10 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 }));
             }
         };
-        let (state, diags) = self.engine.read_data_source(&req.type_name, config, caps).await;
+        let (state, diags) = self
+            .engine
+            .read_data_source(&req.type_name, config, caps)
+            .await;
         Ok(Response::new(pb::read_data_source::Response {
             state: Some(encode_value(&state, ty)),
             diagnostics: diagnostics_to_proto(&diags),
@@ -508,22 +607,32 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         _req: Request<pb::get_resource_identity_schemas::Request>,
     ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
         // No resource declares an identity.
-        Ok(Response::new(pb::get_resource_identity_schemas::Response::default()))
+        Ok(Response::new(
+            pb::get_resource_identity_schemas::Response::default(),
+        ))
     }
 
-    async fn get_functions(&self, _req: Request<pb::get_functions::Request>) -> RpcResult<pb::get_functions::Response> {
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> RpcResult<pb::get_functions::Response> {
         Ok(Response::new(pb::get_functions::Response::default()))
     }
 
     async fn stop(&self, _req: Request<pb::stop::Request>) -> RpcResult<pb::stop::Response> {
         log::debug!("Stop: cancelling in-flight work");
         self.engine.stop();
-        Ok(Response::new(pb::stop::Response { error: String::new() }))
+        Ok(Response::new(pb::stop::Response {
+            error: String::new(),
+        }))
     }
 }
 
 fn upgrade_error(d: &Diagnostics) -> pb::upgrade_resource_state::Response {
-    pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics: diagnostics_to_proto(d) }
+    pb::upgrade_resource_state::Response {
+        upgraded_state: None,
+        diagnostics: diagnostics_to_proto(d),
+    }
 }
 
 fn read_error(
@@ -562,7 +671,8 @@ impl goplugin::grpc_controller_server::GrpcController for Controller {
 }
 
 /// The stream type of `GRPCStdio.StreamStdio`.
-type StdioStream = std::pin::Pin<Box<dyn futures::Stream<Item = Result<goplugin::StdioData, Status>> + Send>>;
+type StdioStream =
+    std::pin::Pin<Box<dyn futures::Stream<Item = Result<goplugin::StdioData, Status>> + Send>>;
 
 /// go-plugin's `GRPCStdio`: nothing is ever forwarded (the provider writes
 /// only to stderr, which go-plugin reads directly), but the stream stays
@@ -580,13 +690,10 @@ impl Stdio {
 
 #[tonic::async_trait]
 impl goplugin::grpc_stdio_server::GrpcStdio for Stdio {
-    async fn stream_stdio(
-        &self,
-        _req: Request<()>,
-    ) -> RpcResult<StdioStream> {
+    async fn stream_stdio(&self, _req: Request<()>) -> RpcResult<StdioStream> {
         let mut shutdown = self.shutdown.clone();
         let stream = futures::stream::once(async move { wait_for_shutdown(&mut shutdown).await })
-        .filter_map(|()| futures::future::ready(None::<Result<goplugin::StdioData, Status>>));
+            .filter_map(|()| futures::future::ready(None::<Result<goplugin::StdioData, Status>>));
         Ok(Response::new(Box::pin(stream)))
     }
 }
@@ -602,7 +709,11 @@ mod tests {
     use crate::plugin::schema::{Attribute, Block, NestedBlock, Schema};
 
     fn attr(name: &str, ty: Type) -> Attribute {
-        Attribute { name: name.into(), ty: Some(ty), ..Default::default() }
+        Attribute {
+            name: name.into(),
+            ty: Some(ty),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -611,7 +722,11 @@ mod tests {
             version: 2,
             block: Block {
                 attributes: vec![
-                    Attribute { required: true, description: "The *name*.".into(), ..attr("name", Type::String) },
+                    Attribute {
+                        required: true,
+                        description: "The *name*.".into(),
+                        ..attr("name", Type::String)
+                    },
                     Attribute {
                         optional: true,
                         sensitive: true,
@@ -623,11 +738,18 @@ mod tests {
                         deprecated: Some("Use `name`.".into()),
                         ..attr("ports", Type::List(Box::new(Type::Number)))
                     },
-                    Attribute { ty: None, optional: true, ..Default::default() },
+                    Attribute {
+                        ty: None,
+                        optional: true,
+                        ..Default::default()
+                    },
                 ],
                 block_types: vec![NestedBlock {
                     type_name: "rule".into(),
-                    block: Block { attributes: vec![attr("on", Type::Bool)], ..Default::default() },
+                    block: Block {
+                        attributes: vec![attr("on", Type::Bool)],
+                        ..Default::default()
+                    },
                     nesting: Nesting::Set,
                     min_items: 1,
                     max_items: 3,
@@ -657,27 +779,52 @@ mod tests {
         assert_eq!(b.attributes[3].r#type, br#""dynamic""#);
         let nb = &b.block_types[0];
         assert_eq!(nb.type_name, "rule");
-        assert_eq!(nb.nesting, pb::schema::nested_block::NestingMode::Set as i32);
+        assert_eq!(
+            nb.nesting,
+            pb::schema::nested_block::NestingMode::Set as i32
+        );
         assert_eq!((nb.min_items, nb.max_items), (1, 3));
-        assert_eq!(nb.block.as_ref().unwrap().attributes[0].r#type, br#""bool""#);
+        assert_eq!(
+            nb.block.as_ref().unwrap().attributes[0].r#type,
+            br#""bool""#
+        );
     }
 
     #[test]
     fn object_types_are_compact_json_with_sorted_keys() {
-        let ty = Type::Object(vec![("a".into(), Type::String), ("b".into(), Type::Set(Box::new(Type::Bool)))]);
-        assert_eq!(type_bytes(&Some(ty)), br#"["object",{"a":"string","b":["set","bool"]}]"#);
+        let ty = Type::Object(vec![
+            ("a".into(), Type::String),
+            ("b".into(), Type::Set(Box::new(Type::Bool))),
+        ]);
+        assert_eq!(
+            type_bytes(&Some(ty)),
+            br#"["object",{"a":"string","b":["set","bool"]}]"#
+        );
     }
 
     #[test]
     fn diagnostics_carry_severity_and_path_steps() {
         use pb::attribute_path::step::Selector;
         let mut diags = Diagnostics::new();
-        diags.push(Diagnostic::error("bad", "fix it").at(AttributePath::root("rules").index(2).key("k").attr("x")));
+        diags.push(
+            Diagnostic::error("bad", "fix it")
+                .at(AttributePath::root("rules").index(2).key("k").attr("x")),
+        );
         diags.push(Diagnostic::warning("meh", "ok"));
         let p = diagnostics_to_proto(&diags);
         assert_eq!(p[0].severity, pb::diagnostic::Severity::Error as i32);
-        assert_eq!((p[0].summary.as_str(), p[0].detail.as_str()), ("bad", "fix it"));
-        let steps: Vec<_> = p[0].attribute.as_ref().unwrap().steps.iter().map(|s| s.selector.clone().unwrap()).collect();
+        assert_eq!(
+            (p[0].summary.as_str(), p[0].detail.as_str()),
+            ("bad", "fix it")
+        );
+        let steps: Vec<_> = p[0]
+            .attribute
+            .as_ref()
+            .unwrap()
+            .steps
+            .iter()
+            .map(|s| s.selector.clone().unwrap())
+            .collect();
         assert_eq!(
             steps,
             vec![
@@ -705,13 +852,20 @@ mod tests {
     #[test]
     fn absent_or_empty_dynamic_value_is_null() {
         assert_eq!(decode_value(None, &Type::String, "x"), Ok(Value::Null));
-        assert_eq!(decode_value(Some(&pb::DynamicValue::default()), &Type::String, "x"), Ok(Value::Null));
+        assert_eq!(
+            decode_value(Some(&pb::DynamicValue::default()), &Type::String, "x"),
+            Ok(Value::Null)
+        );
     }
 
     #[test]
     fn capabilities_announce_destroy_planning_only() {
         let c = server_capabilities();
         assert!(c.plan_destroy);
-        assert!(!c.get_provider_schema_optional && !c.move_resource_state && !c.generate_resource_config);
+        assert!(
+            !c.get_provider_schema_optional
+                && !c.move_resource_state
+                && !c.generate_resource_config
+        );
     }
 }

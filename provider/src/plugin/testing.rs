@@ -45,7 +45,9 @@ pub struct Store {
 
 impl Store {
     fn persist(&self) -> Result<(), String> {
-        let Some(file) = &self.file else { return Ok(()) };
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         std::fs::write(file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))
     }
@@ -78,12 +80,19 @@ impl TestProvider {
 
     /// A client sharing this provider's store, for tests to look inside.
     pub fn client(&self) -> TestClient {
-        TestClient { store: self.store.clone() }
+        TestClient {
+            store: self.store.clone(),
+        }
     }
 }
 
 fn string_attr(name: &str, description: &str) -> Attribute {
-    Attribute { name: name.into(), ty: Some(Type::String), description: description.into(), ..Default::default() }
+    Attribute {
+        name: name.into(),
+        ty: Some(Type::String),
+        description: description.into(),
+        ..Default::default()
+    }
 }
 
 /// The schema of `routeros_test_thing`.
@@ -92,9 +101,20 @@ pub fn thing_schema() -> Schema {
         version: 0,
         block: Block {
             attributes: vec![
-                Attribute { computed: true, ..string_attr("id", "Identifier, set by the provider.") },
-                Attribute { required: true, requires_replace: true, ..string_attr("name", "Name; changing it replaces the thing.") },
-                Attribute { optional: true, sensitive: true, ..string_attr("secret", "A sensitive value.") },
+                Attribute {
+                    computed: true,
+                    ..string_attr("id", "Identifier, set by the provider.")
+                },
+                Attribute {
+                    required: true,
+                    requires_replace: true,
+                    ..string_attr("name", "Name; changing it replaces the thing.")
+                },
+                Attribute {
+                    optional: true,
+                    sensitive: true,
+                    ..string_attr("secret", "A sensitive value.")
+                },
                 Attribute {
                     name: "size".into(),
                     ty: Some(Type::Number),
@@ -104,7 +124,10 @@ pub fn thing_schema() -> Schema {
                     default: Some(serde_json::json!(3)),
                     ..Default::default()
                 },
-                Attribute { optional: true, ..string_attr("value", "Free text, updated in place.") },
+                Attribute {
+                    optional: true,
+                    ..string_attr("value", "Free text, updated in place.")
+                },
             ],
             description: "A fake resource for testing the plugin layer.".into(),
             ..Default::default()
@@ -133,7 +156,10 @@ fn thing_from(planned: &Value) -> Thing {
 }
 
 fn store_error(e: String) -> Diagnostic {
-    Diagnostic::error("Cannot save the test store", format!("{e}. Check that store_file is writable."))
+    Diagnostic::error(
+        "Cannot save the test store",
+        format!("{e}. Check that store_file is writable."),
+    )
 }
 
 struct ThingResource;
@@ -154,7 +180,9 @@ impl Resource<TestClient> for ThingResource {
                 diags.push(
                     Diagnostic::error(
                         "Invalid name",
-                        format!("{name:?} is not a valid name: use a non-empty name without spaces."),
+                        format!(
+                            "{name:?} is not a valid name: use a non-empty name without spaces."
+                        ),
                     )
                     .at_attr("name"),
                 );
@@ -204,7 +232,10 @@ impl Resource<TestClient> for ThingResource {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let Some(id) = prior.get_str("id") else {
-            diags.push(Diagnostic::error("Missing id", "The prior state has no id; import the thing again."));
+            diags.push(Diagnostic::error(
+                "Missing id",
+                "The prior state has no id; import the thing again.",
+            ));
             return None;
         };
         let thing = thing_from(planned);
@@ -223,7 +254,13 @@ impl Resource<TestClient> for ThingResource {
         Some(thing_value(id, &thing))
     }
 
-    async fn delete(&self, ctx: &Ctx<TestClient>, prior: &Value, _private: &Private, diags: &mut Diagnostics) {
+    async fn delete(
+        &self,
+        ctx: &Ctx<TestClient>,
+        prior: &Value,
+        _private: &Private,
+        diags: &mut Diagnostics,
+    ) {
         if let Some(id) = prior.get_str("id") {
             let mut store = ctx.client.store();
             store.things.remove(id);
@@ -233,15 +270,25 @@ impl Resource<TestClient> for ThingResource {
         }
     }
 
-    async fn import(&self, ctx: &Ctx<TestClient>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+    async fn import(
+        &self,
+        ctx: &Ctx<TestClient>,
+        id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         if !ctx.client.store().things.contains_key(id) {
             diags.push(Diagnostic::error(
                 "Cannot import",
-                format!("There is no {THING_TYPE} with id {id:?}. Check the id (it looks like thing-1)."),
+                format!(
+                    "There is no {THING_TYPE} with id {id:?}. Check the id (it looks like thing-1)."
+                ),
             ));
             return None;
         }
-        Some(Value::Object(BTreeMap::from([("id".to_string(), Value::string(id))])))
+        Some(Value::Object(BTreeMap::from([(
+            "id".to_string(),
+            Value::string(id),
+        )])))
     }
 }
 
@@ -259,7 +306,10 @@ impl Provider for TestProvider {
             block: Block {
                 attributes: vec![Attribute {
                     optional: true,
-                    ..string_attr("store_file", "JSON file keeping the things between runs (default: in memory).")
+                    ..string_attr(
+                        "store_file",
+                        "JSON file keeping the things between runs (default: in memory).",
+                    )
                 }],
                 description: "Fake provider for testing the plugin layer.".into(),
                 ..Default::default()
@@ -267,29 +317,39 @@ impl Provider for TestProvider {
         }
     }
 
-    async fn configure(&self, config: &Value, terraform_version: &str, diags: &mut Diagnostics) -> Option<TestClient> {
+    async fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<TestClient> {
         log::debug!("configuring the test provider for Terraform {terraform_version}");
         if let Some(path) = config.get_str("store_file") {
             let path = PathBuf::from(path);
             let mut loaded = match std::fs::read_to_string(&path) {
-                Ok(text) => match serde_json::from_str::<Store>(&text) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        diags.push(
+                Ok(text) => {
+                    match serde_json::from_str::<Store>(&text) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            diags.push(
                             Diagnostic::error(
                                 "Unreadable store file",
                                 format!("{} is not a test store ({e}); delete it or pick another path.", path.display()),
                             )
                             .at_attr("store_file"),
                         );
-                        return None;
+                            return None;
+                        }
                     }
-                },
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Store::default(),
                 Err(e) => {
                     diags.push(
-                        Diagnostic::error("Cannot read the store file", format!("{}: {e}", path.display()))
-                            .at_attr("store_file"),
+                        Diagnostic::error(
+                            "Cannot read the store file",
+                            format!("{}: {e}", path.display()),
+                        )
+                        .at_attr("store_file"),
                     );
                     return None;
                 }
@@ -315,7 +375,12 @@ mod tests {
 
     #[test]
     fn thing_round_trips_through_a_value() {
-        let t = Thing { name: "a".into(), value: None, size: 7, secret: Some("s".into()) };
+        let t = Thing {
+            name: "a".into(),
+            value: None,
+            size: 7,
+            secret: Some("s".into()),
+        };
         let v = thing_value("thing-1", &t);
         assert_eq!(v.get_str("id"), Some("thing-1"));
         assert_eq!(v.get("value"), Some(&Value::Null));
@@ -325,10 +390,20 @@ mod tests {
     #[test]
     fn schema_lists_every_attribute_of_the_value() {
         let s = thing_schema();
-        let Type::Object(attrs) = s.block.value_type() else { panic!("object expected") };
+        let Type::Object(attrs) = s.block.value_type() else {
+            panic!("object expected")
+        };
         let names: Vec<_> = attrs.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["id", "name", "secret", "size", "value"]);
-        let Value::Object(m) = thing_value("x", &Thing { name: "n".into(), value: None, size: 3, secret: None }) else {
+        let Value::Object(m) = thing_value(
+            "x",
+            &Thing {
+                name: "n".into(),
+                value: None,
+                size: 3,
+                secret: None,
+            },
+        ) else {
             panic!("object expected")
         };
         assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), names);
@@ -337,9 +412,15 @@ mod tests {
     #[test]
     fn validate_points_at_the_name() {
         let mut diags = Diagnostics::new();
-        let config = Value::Object(BTreeMap::from([("name".to_string(), Value::string("has space"))]));
+        let config = Value::Object(BTreeMap::from([(
+            "name".to_string(),
+            Value::string("has space"),
+        )]));
         ThingResource.validate(&config, &mut diags);
         assert!(diags.has_error());
-        assert_eq!(diags.0[0].attribute, Some(super::super::diag::AttributePath::root("name")));
+        assert_eq!(
+            diags.0[0].attribute,
+            Some(super::super::diag::AttributePath::root("name"))
+        );
     }
 }

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use chrono::Datelike;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
 };
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::CryptoProvider;
@@ -22,7 +22,10 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::WebPkiClientVerifier;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName as TlsDistinguishedName, RootCertStore, ServerConfig, SignatureScheme};
+use rustls::{
+    DigitallySignedStruct, DistinguishedName as TlsDistinguishedName, RootCertStore, ServerConfig,
+    SignatureScheme,
+};
 
 /// Why TLS could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +54,9 @@ pub struct ServerIdentity {
 impl std::fmt::Debug for ServerIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the private key.
-        f.debug_struct("ServerIdentity").field("cert_der_len", &self.cert_der.len()).finish_non_exhaustive()
+        f.debug_struct("ServerIdentity")
+            .field("cert_der_len", &self.cert_der.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -71,15 +76,24 @@ pub fn generate_identity() -> Result<ServerIdentity, TlsError> {
     dn.push(DnType::OrganizationName, "terraform-provider-routeros");
     params.distinguished_name = dn;
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages =
-        vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment, KeyUsagePurpose::KeyCertSign];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+        KeyUsagePurpose::KeyCertSign,
+    ];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsagePurpose::ClientAuth,
+    ];
     let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
     let (month, day) = (yesterday.month() as u8, yesterday.day() as u8);
     params.not_before = rcgen::date_time_ymd(yesterday.year(), month, day);
     params.not_after = rcgen::date_time_ymd(yesterday.year() + 30, month, day.min(28));
     let cert = params.self_signed(&key)?;
-    Ok(ServerIdentity { cert_der: cert.der().clone(), key_der: PrivatePkcs8KeyDer::from(key.serialize_der()) })
+    Ok(ServerIdentity {
+        cert_der: cert.der().clone(),
+        key_der: PrivatePkcs8KeyDer::from(key.serialize_der()),
+    })
 }
 
 /// Parses the first certificate of a PEM text (`PLUGIN_CLIENT_CERT`).
@@ -88,14 +102,19 @@ pub fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsError>
     match certs.next() {
         Some(Ok(cert)) => Ok(cert),
         Some(Err(e)) => Err(TlsError::ClientCert(e.to_string())),
-        None => Err(TlsError::ClientCert("no CERTIFICATE block found".to_string())),
+        None => Err(TlsError::ClientCert(
+            "no CERTIFICATE block found".to_string(),
+        )),
     }
 }
 
 /// The rustls server configuration: our identity, ALPN `h2` (grpc-go
 /// refuses TLS without it), and a client verifier that requires the
 /// certificate from `client_cert_pem`.
-pub fn server_config(identity: &ServerIdentity, client_cert_pem: &str) -> Result<Arc<ServerConfig>, TlsError> {
+pub fn server_config(
+    identity: &ServerIdentity,
+    client_cert_pem: &str,
+) -> Result<Arc<ServerConfig>, TlsError> {
     let provider = crypto_provider();
     let client_cert = parse_client_cert(client_cert_pem)?;
     let verifier = PluginClientVerifier::new(client_cert, provider.clone())?;
@@ -125,9 +144,14 @@ struct PluginClientVerifier {
 }
 
 impl PluginClientVerifier {
-    fn new(trusted: CertificateDer<'static>, provider: Arc<CryptoProvider>) -> Result<Self, TlsError> {
+    fn new(
+        trusted: CertificateDer<'static>,
+        provider: Arc<CryptoProvider>,
+    ) -> Result<Self, TlsError> {
         let mut roots = RootCertStore::empty();
-        roots.add(trusted.clone()).map_err(|e| TlsError::ClientCert(e.to_string()))?;
+        roots
+            .add(trusted.clone())
+            .map_err(|e| TlsError::ClientCert(e.to_string()))?;
         let webpki = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
             .build()
             .map_err(|e| TlsError::ClientCert(e.to_string()))?;
@@ -157,7 +181,8 @@ impl ClientCertVerifier for PluginClientVerifier {
         if end_entity.as_ref() == self.trusted.as_ref() {
             return Ok(ClientCertVerified::assertion());
         }
-        self.webpki.verify_client_cert(end_entity, intermediates, now)
+        self.webpki
+            .verify_client_cert(end_entity, intermediates, now)
     }
 
     fn verify_tls12_signature(
@@ -193,7 +218,10 @@ mod tests {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
         let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::ServerAuth];
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ClientAuth,
+            ExtendedKeyUsagePurpose::ServerAuth,
+        ];
         (params.self_signed(&key).unwrap(), key, params)
     }
 
@@ -209,10 +237,19 @@ mod tests {
         // The DER holds the SAN dNSName "localhost" and both EKU OIDs.
         let contains = |needle: &[u8]| der.windows(needle.len()).any(|w| w == needle);
         assert!(contains(b"\x82\x09localhost"), "SAN dNSName localhost");
-        assert!(contains(&[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01]), "EKU serverAuth");
-        assert!(contains(&[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02]), "EKU clientAuth");
+        assert!(
+            contains(&[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01]),
+            "EKU serverAuth"
+        );
+        assert!(
+            contains(&[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02]),
+            "EKU clientAuth"
+        );
         // basicConstraints with cA TRUE.
-        assert!(contains(&[0x06, 0x03, 0x55, 0x1d, 0x13]), "basicConstraints present");
+        assert!(
+            contains(&[0x06, 0x03, 0x55, 0x1d, 0x13]),
+            "basicConstraints present"
+        );
         assert!(contains(&[0x30, 0x03, 0x01, 0x01, 0xff]), "cA TRUE");
     }
 
@@ -240,7 +277,10 @@ mod tests {
         let v = PluginClientVerifier::new(client.der().clone(), crypto_provider()).unwrap();
         assert!(v.client_auth_mandatory());
         assert!(v.offer_client_auth());
-        assert!(v.supported_verify_schemes().contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(
+            v.supported_verify_schemes()
+                .contains(&SignatureScheme::ECDSA_NISTP521_SHA512)
+        );
         assert_eq!(v.root_hint_subjects().len(), 1);
     }
 
@@ -263,7 +303,10 @@ mod tests {
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         let leaf = params.signed_by(&leaf_key, &issuer).unwrap();
         let v = PluginClientVerifier::new(ca.der().clone(), crypto_provider()).unwrap();
-        assert!(v.verify_client_cert(leaf.der(), &[], UnixTime::now()).is_ok());
+        assert!(
+            v.verify_client_cert(leaf.der(), &[], UnixTime::now())
+                .is_ok()
+        );
     }
 
     #[test]

@@ -34,6 +34,17 @@ fn no() -> Option<bool> {
     Some(false)
 }
 
+/// RouterOS's default MACsec MTU.
+pub const DEFAULT_MTU: i64 = 1468;
+
+fn default_mtu() -> Option<i64> {
+    Some(DEFAULT_MTU)
+}
+
+fn default_profile() -> Option<String> {
+    Some("default".to_string())
+}
+
 /// A MACsec interface (`/interface/macsec`) riding on an Ethernet port.
 /// Its pre-shared key is managed by `routeros_macsec_key`; its link state is
 /// read with the MACsec data sources.
@@ -48,13 +59,15 @@ pub struct MacsecInterfaceModel {
     /// A port carries at most one MACsec interface. Changing it moves the
     /// MACsec interface in place.
     pub interface: String,
-    /// MTU of the MACsec interface. RouterOS sets 1468 when left out (the
-    /// port's 1500 minus the 32 bytes of MACsec overhead).
-    #[schemars(extend("x-tf-computed" = true))]
+    /// MTU of the MACsec interface: at most the port's `l2mtu` minus the 32
+    /// bytes of MACsec overhead. Left out, it is RouterOS's default, and a
+    /// value changed on the router by hand shows as drift.
+    #[serde(default = "default_mtu")]
     pub mtu: Option<i64>,
-    /// Name of the MACsec profile (`routeros_macsec_profile`) that decides the
-    /// key-server election. RouterOS uses `default` when left out.
-    #[schemars(extend("x-tf-computed" = true))]
+    /// Name of the MACsec profile (`routeros_macsec_profile`) that decides
+    /// the key-server election. Left out, it is RouterOS's built-in
+    /// `default` profile.
+    #[serde(default = "default_profile")]
     pub profile: Option<String>,
     /// Whether the interface is disabled.
     #[serde(default = "no")]

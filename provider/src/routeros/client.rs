@@ -5,13 +5,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::api::ApiTransport;
 use super::rest::{RestTransport, TlsOptions};
 use super::{Error, Record, Transport, Version};
 
 /// How to reach a router.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
-    /// `https://host[:port]` or `http://host[:port]`.
+    /// `https://host[:port]` or `http://host[:port]` (REST), or
+    /// `api://host[:port]` or `apis://host[:port]` (the classic API).
     pub url: String,
     /// User name.
     pub username: String,
@@ -34,16 +36,28 @@ pub struct Client {
 }
 
 impl Client {
-    /// Connects and reads the router's version from `/system/resource`.
+    /// Connects over the transport the URL's scheme names (`api://` and
+    /// `apis://`: the classic API; otherwise REST) and reads the router's
+    /// version from `/system/resource`.
     pub async fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
-        let transport = RestTransport::new(
-            &opts.url,
-            &opts.username,
-            &opts.password,
-            &opts.tls,
-            opts.timeout,
-        )?;
-        Client::with_transport(Box::new(transport)).await
+        let scheme = opts.url.trim().split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        let transport: Box<dyn Transport> = match scheme.as_deref() {
+            Some("api" | "apis") => Box::new(ApiTransport::new(
+                &opts.url,
+                &opts.username,
+                &opts.password,
+                &opts.tls,
+                opts.timeout,
+            )?),
+            _ => Box::new(RestTransport::new(
+                &opts.url,
+                &opts.username,
+                &opts.password,
+                &opts.tls,
+                opts.timeout,
+            )?),
+        };
+        Client::with_transport(transport).await
     }
 
     /// Wraps an existing transport and reads the router's version.

@@ -1,10 +1,12 @@
 //! The RouterOS client: knows RouterOS, not Terraform.
 //!
 //! One interface ([`Transport`]: list a menu, add, set, remove, run a
-//! command) with its transports ([`rest`] today), and a [`Client`] on top
+//! command) with its transports ([`rest`] and the classic [`api`]), and a
+//! [`Client`] on top
 //! that reads each menu once and answers individual lookups from it,
 //! because a router serves requests one at a time.
 
+pub mod api;
 mod client;
 mod error;
 pub mod rest;

@@ -1,0 +1,1402 @@
+//! The classic RouterOS API (`api`, TCP 8728; `api-ssl`, TLS 8729) on top of the same
+//! configuration store as REST, following reference/routeros.md section 3.
+//!
+//! * Login: `/login =name= =password=` (RouterOS 6.43 and later), or, with
+//!   `legacy_login`, the pre-6.43 challenge: any `/login` without `=response=` gets
+//!   `!done =ret=<challenge>`, then `/login =name= =response=00<md5>` logs in. A wrong
+//!   password gets `!trap =message=invalid user name or password (6)` and `!done`; the
+//!   connection stays open. Any other command before login gets `!fatal` `not logged in`
+//!   and the connection closes.
+//! * Commands `/menu/command` run through the REST mapping (`rest.rs`) as
+//!   `POST /rest/menu/command`, so both front ends accept the same arguments and give the
+//!   same error texts: `=name=value` words become the body, `?` words the `.query` of
+//!   `print`. `getall` is `print`; `listen` streams changes until `/cancel`.
+//! * Replies: `!re` per row, `!empty` for a `print` without rows on RouterOS 7.18 and
+//!   later, `!done` (with `=ret=` for `add`), `!trap =category=N =message=...`, and
+//!   `!fatal` before the connection closes (`/quit`, protocol violations). `.tag` is
+//!   echoed on every reply of a tagged command.
+//! * Limits: small sentences and at most [`MAX_SENTENCES_BEFORE_LOGIN`] commands before
+//!   login, [`Limits::AFTER_LOGIN`] afterwards, [`MAX_IN_FLIGHT`] running `listen`s, and a
+//!   bounded reply queue per connection, so a peer cannot make the emulator buffer
+//!   without bound.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use md5::{Digest, Md5};
+use serde_json::{Map, Value};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+use super::api_wire::{Decoded, Limits, SentenceDecoder, WireError, encode_sentence};
+use super::query::Row;
+use super::rest::{self, Reply};
+use super::schema;
+use super::server::{Shared, lock};
+use super::store::{Menu, Router, hide_sensitive};
+use super::users::Access;
+
+/// Commands a connection may send before it has logged in.
+pub(crate) const MAX_SENTENCES_BEFORE_LOGIN: usize = 16;
+/// Long-running commands (`listen`) one connection may have at once.
+pub(crate) const MAX_IN_FLIGHT: usize = 32;
+/// Reply sentences queued per connection before the emulator stops reading from it.
+const OUT_QUEUE: usize = 64;
+/// How often `listen` looks for changes.
+const LISTEN_POLL: Duration = Duration::from_millis(50);
+/// Bytes read from the socket at a time.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// The text RouterOS sends for a failed login.
+pub(crate) const LOGIN_FAILED: &str = "invalid user name or password (6)";
+
+/// How one API listener behaves.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ApiOptions {
+    /// Emulate the pre-6.43 MD5 challenge login instead of the plain-text one.
+    pub(crate) legacy_login: bool,
+}
+
+/// Accepts API connections on `listener` until `shutdown` turns true; with `tls`, each
+/// connection first completes a TLS handshake.
+pub(crate) async fn accept_loop(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    options: ApiOptions,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                log::warn!("accepting an API connection failed: {e}");
+                continue;
+            }
+        };
+        let shared = shared.clone();
+        match &tls {
+            None => {
+                tokio::spawn(serve(shared, stream, options));
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    match acceptor.accept(stream).await {
+                        Ok(tls_stream) => serve(shared, tls_stream, options).await,
+                        Err(e) => log::debug!("API TLS handshake with {peer} failed: {e}"),
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// The TLS configuration of `api-ssl`: the HTTPS one without ALPN (API clients offer none,
+/// and a client offering other protocols must not be refused for it).
+pub(crate) fn tls_config(https: &Arc<rustls::ServerConfig>) -> Arc<rustls::ServerConfig> {
+    let mut config = (**https).clone();
+    config.alpn_protocols.clear();
+    Arc::new(config)
+}
+
+/// Why reading a sentence stopped.
+#[derive(Debug)]
+enum ReadError {
+    Io(std::io::Error),
+    Wire(WireError),
+}
+
+/// Reads the next sentence. `Ok(None)` when the peer closed the connection.
+async fn read_sentence<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    decoder: &mut SentenceDecoder,
+) -> Result<Option<Vec<Vec<u8>>>, ReadError> {
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        match decoder.decode(buf).map_err(ReadError::Wire)? {
+            Decoded::Sentence { words, consumed } => {
+                buf.drain(..consumed);
+                return Ok(Some(words));
+            }
+            Decoded::NeedMore { consumed } => {
+                buf.drain(..consumed);
+            }
+        }
+        let n = reader.read(&mut chunk).await.map_err(ReadError::Io)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+async fn write_loop<W: AsyncWrite + Unpin>(
+    mut writer: WriteHalf<W>,
+    mut queue: mpsc::Receiver<Vec<u8>>,
+) {
+    while let Some(bytes) = queue.recv().await {
+        if let Err(e) = writer.write_all(&bytes).await {
+            log::debug!("API connection: writing failed: {e}");
+            return;
+        }
+        if queue.is_empty()
+            && let Err(e) = writer.flush().await
+        {
+            log::debug!("API connection: flushing failed: {e}");
+            return;
+        }
+    }
+    let _ = writer.shutdown().await;
+}
+
+/// Serves one connection until the peer leaves, `/quit`s or breaks the protocol.
+async fn serve<IO>(shared: Arc<Shared>, io: IO, options: ApiOptions)
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut reader, writer): (ReadHalf<IO>, WriteHalf<IO>) = tokio::io::split(io);
+    let (out, queue) = mpsc::channel(OUT_QUEUE);
+    let writer_task = tokio::spawn(write_loop(writer, queue));
+    let mut session = Session {
+        shared,
+        options,
+        access: None,
+        challenge: None,
+        sentences_before_login: 0,
+        out,
+        in_flight: Vec::new(),
+    };
+    let mut decoder = SentenceDecoder::new(Limits::BEFORE_LOGIN);
+    let mut buf = Vec::new();
+    loop {
+        let words = match read_sentence(&mut reader, &mut buf, &mut decoder).await {
+            Ok(Some(words)) => words,
+            Ok(None) => break,
+            Err(ReadError::Io(e)) => {
+                log::debug!("API connection: reading failed: {e}");
+                break;
+            }
+            Err(ReadError::Wire(e)) => {
+                log::debug!("API connection: protocol violation: {e}");
+                session.fatal(&e.to_string()).await;
+                break;
+            }
+        };
+        // RouterOS ignores empty sentences.
+        if words.is_empty() {
+            continue;
+        }
+        if session.handle(&words).await == Flow::Close {
+            break;
+        }
+        if session.access.is_some() && decoder.limits() != Limits::AFTER_LOGIN {
+            decoder.set_limits(Limits::AFTER_LOGIN);
+        }
+    }
+    session.stop_all().await;
+    drop(session);
+    let _ = writer_task.await;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Close,
+}
+
+/// One reply sentence before encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Out {
+    Re(Vec<(String, String)>),
+    Empty,
+    Done(Vec<(String, String)>),
+    Trap(Option<u8>, String),
+}
+
+impl Out {
+    fn encode(&self, tag: Option<&str>) -> Vec<u8> {
+        let (kind, attrs): (&str, Vec<(String, String)>) = match self {
+            Out::Re(attrs) => ("!re", attrs.clone()),
+            Out::Empty => ("!empty", Vec::new()),
+            Out::Done(attrs) => ("!done", attrs.clone()),
+            Out::Trap(category, message) => {
+                let mut attrs = Vec::new();
+                if let Some(c) = category {
+                    attrs.push(("category".to_string(), c.to_string()));
+                }
+                attrs.push(("message".to_string(), message.clone()));
+                ("!trap", attrs)
+            }
+        };
+        // RouterOS puts `.tag` right after the reply word.
+        let mut words: Vec<Vec<u8>> = vec![kind.as_bytes().to_vec()];
+        if let Some(tag) = tag {
+            words.push(format!(".tag={tag}").into_bytes());
+        }
+        for (k, v) in attrs {
+            words.push(format!("={k}={v}").into_bytes());
+        }
+        encode_sentence(&words)
+    }
+}
+
+/// A parsed command sentence.
+#[derive(Debug, Default)]
+struct Request {
+    command: String,
+    attrs: Vec<(String, String)>,
+    queries: Vec<String>,
+    tag: Option<String>,
+    /// Words that are none of the above.
+    stray: Vec<String>,
+}
+
+impl Request {
+    fn parse(words: &[Vec<u8>]) -> Request {
+        let text = |w: &[u8]| String::from_utf8_lossy(w).into_owned();
+        let mut req = Request {
+            command: words.first().map(|w| text(w)).unwrap_or_default(),
+            ..Request::default()
+        };
+        for word in words.iter().skip(1).map(|w| text(w)) {
+            if let Some(attr) = word.strip_prefix('=') {
+                let (k, v) = attr.split_once('=').unwrap_or((attr, ""));
+                req.attrs.push((k.to_string(), v.to_string()));
+            } else if let Some(tag) = word.strip_prefix(".tag=") {
+                req.tag = Some(tag.to_string());
+            } else if word.starts_with('?') {
+                req.queries.push(word);
+            } else {
+                req.stray.push(word);
+            }
+        }
+        req
+    }
+
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The request-log line for a sentence: `API /command words...`, login secrets left out.
+fn log_line(words: &[Vec<u8>]) -> String {
+    let mut line = String::from("API");
+    let is_login = words.first().is_some_and(|w| w.as_slice() == b"/login");
+    for word in words {
+        let word = String::from_utf8_lossy(word);
+        line.push(' ');
+        let secret = ["=password=", "=response="]
+            .into_iter()
+            .find(|p| is_login && word.starts_with(p));
+        match secret {
+            Some(prefix) => {
+                line.push_str(prefix);
+                line.push_str("<redacted>");
+            }
+            None => line.push_str(&word),
+        }
+    }
+    line
+}
+
+/// A long-running command.
+struct InFlight {
+    tag: Option<String>,
+    task: JoinHandle<()>,
+}
+
+struct Session {
+    shared: Arc<Shared>,
+    options: ApiOptions,
+    /// What the logged-in user may see; `None` before login.
+    access: Option<Access>,
+    /// The challenge handed out by a legacy `/login`, valid for one answer.
+    challenge: Option<[u8; 16]>,
+    sentences_before_login: usize,
+    out: mpsc::Sender<Vec<u8>>,
+    in_flight: Vec<InFlight>,
+}
+
+impl Session {
+    async fn send(&self, replies: &[Out], tag: Option<&str>) -> Flow {
+        for reply in replies {
+            if self.out.send(reply.encode(tag)).await.is_err() {
+                return Flow::Close;
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Sends `!fatal` with `reason`; the caller closes the connection.
+    async fn fatal(&self, reason: &str) -> Flow {
+        let _ = self.out.send(encode_sentence(&["!fatal", reason])).await;
+        Flow::Close
+    }
+
+    async fn stop_all(&mut self) {
+        for job in self.in_flight.drain(..) {
+            job.task.abort();
+            let _ = job.task.await;
+        }
+    }
+
+    async fn handle(&mut self, words: &[Vec<u8>]) -> Flow {
+        self.shared.record(log_line(words));
+        let req = Request::parse(words);
+        let tag = req.tag.clone();
+        if self.access.is_none() {
+            self.sentences_before_login += 1;
+            if self.sentences_before_login > MAX_SENTENCES_BEFORE_LOGIN {
+                return self.fatal("too many commands before login").await;
+            }
+        }
+        match req.command.as_str() {
+            "/login" => {
+                let replies = self.login(&req);
+                self.send(&replies, tag.as_deref()).await
+            }
+            _ if self.access.is_none() => self.fatal("not logged in").await,
+            "/quit" => self.fatal("session terminated on request").await,
+            "/cancel" => self.cancel(&req).await,
+            _ => self.run(req).await,
+        }
+    }
+
+    fn login(&mut self, req: &Request) -> Vec<Out> {
+        let name = req.attr("name").unwrap_or("");
+        let access = if let Some(response) = req.attr("response") {
+            // The answer to a challenge, valid once, and only for a challenge we sent.
+            self.challenge.take().and_then(|challenge| {
+                self.shared.login_with(name, |password| {
+                    response.eq_ignore_ascii_case(&challenge_response(password, &challenge))
+                })
+            })
+        } else if self.options.legacy_login {
+            // Before 6.43 every /login without a response starts the challenge, whatever
+            // else it carries: that `=ret=` is how clients know to fall back.
+            let challenge: [u8; 16] = rand::random();
+            self.challenge = Some(challenge);
+            return vec![Out::Done(vec![("ret".into(), hex::encode(challenge))])];
+        } else {
+            req.attr("password")
+                .and_then(|password| self.shared.login(name, password))
+        };
+        if let Some(access) = access {
+            self.access = Some(access);
+            vec![Out::Done(Vec::new())]
+        } else {
+            vec![Out::Trap(None, LOGIN_FAILED.into()), Out::Done(Vec::new())]
+        }
+    }
+
+    /// `/cancel [=tag=N]`: stops one long-running command, or all of them. The stopped
+    /// command gets `!trap =category=2 =message=interrupted`, then `/cancel` its `!done`,
+    /// then the stopped command its `!done` (the order of the manual's example).
+    async fn cancel(&mut self, req: &Request) -> Flow {
+        self.in_flight.retain(|job| !job.task.is_finished());
+        let target = req.attr("tag").map(str::to_string);
+        let (stopped, kept): (Vec<InFlight>, Vec<InFlight>) = self
+            .in_flight
+            .drain(..)
+            .partition(|job| target.is_none() || job.tag == target);
+        self.in_flight = kept;
+        let mut tags = Vec::new();
+        for job in stopped {
+            job.task.abort();
+            let _ = job.task.await;
+            tags.push(job.tag);
+        }
+        for tag in &tags {
+            let interrupted = Out::Trap(Some(2), "interrupted".into());
+            if self.send(&[interrupted], tag.as_deref()).await == Flow::Close {
+                return Flow::Close;
+            }
+        }
+        if self
+            .send(&[Out::Done(Vec::new())], req.tag.as_deref())
+            .await
+            == Flow::Close
+        {
+            return Flow::Close;
+        }
+        for tag in &tags {
+            if self.send(&[Out::Done(Vec::new())], tag.as_deref()).await == Flow::Close {
+                return Flow::Close;
+            }
+        }
+        Flow::Continue
+    }
+
+    async fn run(&mut self, req: Request) -> Flow {
+        let tag = req.tag.clone();
+        let access = self.access.unwrap_or(Access { sensitive: false });
+        let (replies, listen) = {
+            let mut router = lock(&self.shared.router);
+            execute(&mut router, access, &req)
+        };
+        if let Some(menu) = listen {
+            self.in_flight.retain(|job| !job.task.is_finished());
+            if self.in_flight.len() >= MAX_IN_FLIGHT {
+                let refused = [
+                    Out::Trap(
+                        Some(5),
+                        format!("too many commands in flight (limit {MAX_IN_FLIGHT})"),
+                    ),
+                    Out::Done(Vec::new()),
+                ];
+                return self.send(&refused, tag.as_deref()).await;
+            }
+            // The starting point is taken now, so commands sent after `listen` are seen
+            // as changes however the tasks get scheduled.
+            let start = snapshot(&self.shared, menu, access);
+            let task = tokio::spawn(listen_task(
+                self.shared.clone(),
+                menu,
+                access,
+                start,
+                tag.clone(),
+                self.out.clone(),
+            ));
+            self.in_flight.push(InFlight { tag, task });
+            return Flow::Continue;
+        }
+        self.send(&replies, tag.as_deref()).await
+    }
+}
+
+/// `00` + hex(md5(0x00 + password + challenge)), the pre-6.43 login answer.
+pub(crate) fn challenge_response(password: &str, challenge: &[u8]) -> String {
+    let mut md5 = Md5::new();
+    md5.update([0u8]);
+    md5.update(password.as_bytes());
+    md5.update(challenge);
+    format!("00{}", hex::encode(md5.finalize()))
+}
+
+/// What a command path names.
+enum Resolved {
+    /// A command of an emulated menu.
+    Command(Menu, String),
+    /// Not runnable: the traps to send.
+    Missing(Vec<Out>),
+}
+
+/// Resolves `/menu/path/command` against the emulated version.
+fn resolve(router: &Router, command: &str) -> Resolved {
+    let no_such_command = || Resolved::Missing(vec![Out::Trap(Some(0), "no such command".into())]);
+    let Some(path) = command.strip_prefix('/') else {
+        return no_such_command();
+    };
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if let Some(menu) = Menu::from_path(&format!("/{dir}")).filter(|m| router.has_menu(*m))
+        && !dir.is_empty()
+    {
+        let Some(menu_schema) = schema::menu(router.version(), menu.path()) else {
+            return no_such_command();
+        };
+        let known = menu_schema.has_command(name)
+            || (matches!(name, "getall" | "listen") && menu_schema.has_command("print"));
+        return if known {
+            Resolved::Command(menu, name.to_string())
+        } else {
+            no_such_command()
+        };
+    }
+    // Not a menu: name the first directory that does not exist, as RouterOS 7 does.
+    let segments: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for i in 0..segments.len() {
+        let prefix = format!("/{}", segments[..=i].join("/"));
+        let exists = Menu::ALL.iter().any(|m| {
+            router.has_menu(*m)
+                && (m.path() == prefix || m.path().starts_with(&format!("{prefix}/")))
+        });
+        if !exists {
+            return Resolved::Missing(vec![
+                Out::Trap(
+                    Some(0),
+                    format!("no such command or directory ({})", segments[i]),
+                ),
+                Out::Trap(None, "no such command prefix".into()),
+            ]);
+        }
+    }
+    no_such_command()
+}
+
+/// The `!trap` category RouterOS gives an error text (reference/routeros.md section 3):
+/// 0 for a missing item or command, none for `failure: ...` (as RouterOS sends those),
+/// 1 (argument value failure) otherwise.
+fn category(message: &str) -> Option<u8> {
+    if message.starts_with("no such ") {
+        Some(0)
+    } else if message.starts_with("failure:") || message.starts_with("routeros-sim ") {
+        None
+    } else {
+        Some(1)
+    }
+}
+
+fn attrs_of(object: &Map<String, Value>) -> Vec<(String, String)> {
+    object
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
+        .collect()
+}
+
+/// Runs one command. Returns the replies, or the menu to `listen` to.
+fn execute(router: &mut Router, access: Access, req: &Request) -> (Vec<Out>, Option<Menu>) {
+    let (menu, command) = match resolve(router, &req.command) {
+        Resolved::Command(menu, command) => (menu, command),
+        Resolved::Missing(mut traps) => {
+            traps.push(Out::Done(Vec::new()));
+            return (traps, None);
+        }
+    };
+    if let Some(word) = req.stray.first() {
+        let name = word.split('=').next().unwrap_or(word);
+        return (
+            vec![
+                Out::Trap(Some(1), format!("unknown parameter {name}")),
+                Out::Done(Vec::new()),
+            ],
+            None,
+        );
+    }
+    if command == "listen" {
+        return (Vec::new(), Some(menu));
+    }
+    let is_print = matches!(command.as_str(), "print" | "getall");
+    let mut body = Map::new();
+    for (k, v) in &req.attrs {
+        body.insert(k.clone(), Value::String(v.clone()));
+    }
+    if is_print && !req.queries.is_empty() {
+        // `?=name=x` (as librouteros writes it) is the same test as `?name=x`.
+        let words = req
+            .queries
+            .iter()
+            .map(|q| match q.strip_prefix("?=") {
+                Some(rest) => Value::String(format!("?{rest}")),
+                None => Value::String(q.clone()),
+            })
+            .collect();
+        body.insert(".query".into(), Value::Array(words));
+    }
+    let rest_command = if command == "getall" {
+        "print"
+    } else {
+        &command
+    };
+    let path = format!("/rest{}/{rest_command}", menu.path());
+    let body = Value::Object(body).to_string();
+    let reply = rest::handle_as(router, access, "POST", &path, None, body.as_bytes());
+    let empty_reply = router.version().at_least(7, 18, 0);
+    (to_api(&reply, is_print && empty_reply), None)
+}
+
+/// Turns a REST reply into API replies: rows become `!re`, an object `!done` attributes,
+/// an error `!trap` + `!done`. `with_empty` adds `!empty` when there are no rows.
+fn to_api(reply: &Reply, with_empty: bool) -> Vec<Out> {
+    if reply.status >= 400 {
+        let body = reply.body.as_ref();
+        let message = body
+            .and_then(|b| b.get("detail"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| match reply.status {
+                404 => "no such item".to_string(),
+                _ => body
+                    .and_then(|b| b.get("message"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("failure")
+                    .to_string(),
+            });
+        return vec![
+            Out::Trap(category(&message), message),
+            Out::Done(Vec::new()),
+        ];
+    }
+    match &reply.body {
+        Some(Value::Array(rows)) => {
+            let mut out: Vec<Out> = rows
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|row| Out::Re(attrs_of(row)))
+                .collect();
+            if out.is_empty() && with_empty {
+                out.push(Out::Empty);
+            }
+            out.push(Out::Done(Vec::new()));
+            out
+        }
+        Some(Value::Object(object)) => vec![Out::Done(attrs_of(object))],
+        _ => vec![Out::Done(Vec::new())],
+    }
+}
+
+fn snapshot(shared: &Shared, menu: Menu, access: Access) -> BTreeMap<String, Row> {
+    let router = lock(&shared.router);
+    if !router.has_menu(menu) {
+        return BTreeMap::new();
+    }
+    router
+        .list(menu)
+        .into_iter()
+        .map(|row| hide_sensitive(menu, row, access))
+        .map(|row| (row.get(".id").cloned().unwrap_or_default(), row))
+        .collect()
+}
+
+/// `listen`: sends every new or changed row as `!re`, and `=.id=X =.dead=true` for removed
+/// ones, until cancelled.
+async fn listen_task(
+    shared: Arc<Shared>,
+    menu: Menu,
+    access: Access,
+    mut last: BTreeMap<String, Row>,
+    tag: Option<String>,
+    out: mpsc::Sender<Vec<u8>>,
+) {
+    let mut ticks = tokio::time::interval(LISTEN_POLL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        ticks.tick().await;
+        let now = snapshot(&shared, menu, access);
+        let mut changes = Vec::new();
+        for (id, row) in &now {
+            if last.get(id) != Some(row) {
+                changes.push(Out::Re(row.clone().into_iter().collect()));
+            }
+        }
+        for id in last.keys().filter(|id| !now.contains_key(*id)) {
+            changes.push(Out::Re(vec![
+                (".id".into(), id.clone()),
+                (".dead".into(), "true".into()),
+            ]));
+        }
+        for change in changes {
+            if out.send(change.encode(tag.as_deref())).await.is_err() {
+                return;
+            }
+        }
+        last = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Sim, SimConfig};
+    use serde_json::json;
+    use std::pin::Pin;
+    use tokio::net::TcpStream;
+
+    trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+    impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+    /// A raw API client for the tests: words in, sentences out.
+    struct Client {
+        stream: Pin<Box<dyn Stream>>,
+        buf: Vec<u8>,
+        decoder: SentenceDecoder,
+    }
+
+    type Sentence = Vec<String>;
+
+    fn port_of(url: &str) -> String {
+        url.rsplit("//").next().unwrap().to_string()
+    }
+
+    impl Client {
+        async fn connect(sim: &Sim) -> Client {
+            let addr = port_of(&sim.api_url().unwrap());
+            let stream = TcpStream::connect(addr).await.unwrap();
+            Client::over(Box::pin(stream))
+        }
+
+        fn over(stream: Pin<Box<dyn Stream>>) -> Client {
+            Client {
+                stream,
+                buf: Vec::new(),
+                decoder: SentenceDecoder::new(Limits::AFTER_LOGIN),
+            }
+        }
+
+        async fn logged_in(sim: &Sim) -> Client {
+            let mut c = Client::connect(sim).await;
+            let reply = c
+                .call(&[
+                    "/login",
+                    &format!("=name={}", sim.username()),
+                    &format!("=password={}", sim.password()),
+                ])
+                .await;
+            assert_eq!(reply, vec![vec!["!done".to_string()]]);
+            c
+        }
+
+        async fn write_raw(&mut self, bytes: &[u8]) {
+            self.stream.write_all(bytes).await.unwrap();
+            self.stream.flush().await.unwrap();
+        }
+
+        async fn send(&mut self, words: &[&str]) {
+            self.write_raw(&encode_sentence(words)).await;
+        }
+
+        /// The next sentence, or `None` when the server closed the connection.
+        async fn recv(&mut self) -> Option<Sentence> {
+            let fut = read_sentence(&mut self.stream, &mut self.buf, &mut self.decoder);
+            let words = tokio::time::timeout(Duration::from_secs(10), fut)
+                .await
+                .expect("the emulator answers within 10 s")
+                .ok()??;
+            Some(
+                words
+                    .into_iter()
+                    .map(|w| String::from_utf8(w).unwrap())
+                    .collect(),
+            )
+        }
+
+        /// Sends an untagged command and reads replies up to `!done` (or `!fatal`).
+        async fn call(&mut self, words: &[&str]) -> Vec<Sentence> {
+            self.send(words).await;
+            let mut replies = Vec::new();
+            loop {
+                let sentence = self.recv().await.expect("connection open");
+                let last = sentence[0] == "!done" || sentence[0] == "!fatal";
+                replies.push(sentence);
+                if last {
+                    return replies;
+                }
+            }
+        }
+    }
+
+    fn s(words: &[&str]) -> Sentence {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    fn start(version: &str, legacy_login: bool) -> Sim {
+        Sim::spawn(SimConfig {
+            version: version.into(),
+            legacy_login,
+            ..SimConfig::default()
+        })
+        .unwrap()
+    }
+
+    fn attr<'a>(sentence: &'a Sentence, name: &str) -> Option<&'a str> {
+        let prefix = format!("={name}=");
+        sentence
+            .iter()
+            .find_map(|w| w.strip_prefix(prefix.as_str()))
+    }
+
+    #[test]
+    fn challenge_response_matches_the_documented_formula() {
+        // md5(0x00 + "" + 16 zero bytes), computed independently.
+        let mut md5 = Md5::new();
+        md5.update([0u8; 17]);
+        let want = format!("00{}", hex::encode(md5.finalize()));
+        assert_eq!(challenge_response("", &[0u8; 16]), want);
+        assert_eq!(challenge_response("pw", &[1; 16]).len(), 34);
+        assert_ne!(
+            challenge_response("pw", &[1; 16]),
+            challenge_response("pv", &[1; 16])
+        );
+    }
+
+    #[test]
+    fn log_lines_hide_login_secrets_only() {
+        let words = |ws: &[&str]| ws.iter().map(|w| w.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(
+            log_line(&words(&["/login", "=name=admin", "=password=hunter2"])),
+            "API /login =name=admin =password=<redacted>"
+        );
+        assert_eq!(
+            log_line(&words(&["/login", "=name=admin", "=response=00ab"])),
+            "API /login =name=admin =response=<redacted>"
+        );
+        assert_eq!(
+            log_line(&words(&["/user/add", "=password=x"])),
+            "API /user/add =password=x"
+        );
+    }
+
+    #[tokio::test]
+    async fn plain_login_and_what_comes_before_it() {
+        let sim = start("7.18", false);
+        // Wrong password: trap, done, and the connection stays usable.
+        let mut c = Client::connect(&sim).await;
+        let reply = c
+            .call(&["/login", "=name=admin", "=password=wrong", ".tag=1"])
+            .await;
+        assert_eq!(
+            reply,
+            vec![
+                s(&[
+                    "!trap",
+                    ".tag=1",
+                    "=message=invalid user name or password (6)"
+                ]),
+                s(&["!done", ".tag=1"])
+            ]
+        );
+        let reply = c
+            .call(&[
+                "/login",
+                "=name=admin",
+                &format!("=password={}", sim.password()),
+            ])
+            .await;
+        assert_eq!(reply, vec![s(&["!done"])]);
+        let reply = c.call(&["/system/identity/print"]).await;
+        assert_eq!(reply, vec![s(&["!re", "=name=MikroTik"]), s(&["!done"])]);
+
+        // A command before login ends the session.
+        let mut c = Client::connect(&sim).await;
+        let reply = c.call(&["/interface/print"]).await;
+        assert_eq!(reply, vec![s(&["!fatal", "not logged in"])]);
+        assert_eq!(c.recv().await, None);
+
+        // The post-6.43 router hands out no challenge.
+        let mut c = Client::connect(&sim).await;
+        let reply = c.call(&["/login"]).await;
+        assert_eq!(reply[0][0], "!trap");
+
+        // Too many sentences before login.
+        let mut c = Client::connect(&sim).await;
+        for _ in 0..MAX_SENTENCES_BEFORE_LOGIN {
+            let reply = c.call(&["/login", "=name=x", "=password=y"]).await;
+            assert_eq!(reply.len(), 2);
+        }
+        let reply = c.call(&["/login", "=name=x", "=password=y"]).await;
+        assert_eq!(
+            reply,
+            vec![s(&["!fatal", "too many commands before login"])]
+        );
+        assert_eq!(c.recv().await, None);
+
+        // The log shows API commands without the password.
+        let log = sim.request_log();
+        assert!(log.contains(&"API /login =name=admin =password=<redacted> .tag=1".to_string()));
+        assert!(log.iter().all(|l| !l.contains(sim.password())), "{log:?}");
+    }
+
+    #[tokio::test]
+    async fn legacy_challenge_login() {
+        let sim = start("7.16", true);
+        let mut c = Client::connect(&sim).await;
+        // A plain-text login gets the challenge instead, which is how clients fall back.
+        let reply = c
+            .call(&[
+                "/login",
+                "=name=admin",
+                &format!("=password={}", sim.password()),
+            ])
+            .await;
+        assert_eq!(reply.len(), 1);
+        let challenge = attr(&reply[0], "ret").unwrap().to_string();
+        assert_eq!(challenge.len(), 32);
+        assert!(challenge.bytes().all(|b| b.is_ascii_hexdigit()));
+        // Still not logged in.
+        let reply = c.call(&["/login"]).await;
+        let challenge = hex::decode(attr(&reply[0], "ret").unwrap()).unwrap();
+        let wrong = challenge_response("wrong", &challenge);
+        let reply = c
+            .call(&["/login", "=name=admin", &format!("=response={wrong}")])
+            .await;
+        assert_eq!(
+            reply[0],
+            s(&["!trap", "=message=invalid user name or password (6)"])
+        );
+        // A challenge is good for one answer only.
+        let right = challenge_response(sim.password(), &challenge);
+        let reply = c
+            .call(&["/login", "=name=admin", &format!("=response={right}")])
+            .await;
+        assert_eq!(reply[0][0], "!trap");
+        let reply = c.call(&["/login"]).await;
+        let challenge = hex::decode(attr(&reply[0], "ret").unwrap()).unwrap();
+        let right = challenge_response(sim.password(), &challenge);
+        let reply = c
+            .call(&["/login", "=name=admin", &format!("=response={right}")])
+            .await;
+        assert_eq!(reply, vec![s(&["!done"])]);
+        let reply = c
+            .call(&["/system/resource/print", "=.proplist=version"])
+            .await;
+        assert_eq!(
+            reply,
+            vec![s(&["!re", "=version=7.16 (stable)"]), s(&["!done"])]
+        );
+    }
+
+    #[tokio::test]
+    async fn empty_reply_only_from_7_18() {
+        for (version, empty) in [("7.16", false), ("7.18", true), ("7.20", true)] {
+            let sim = start(version, false);
+            let mut c = Client::logged_in(&sim).await;
+            let reply = c.call(&["/interface/macsec/print", ".tag=4"]).await;
+            let mut want = Vec::new();
+            if empty {
+                want.push(s(&["!empty", ".tag=4"]));
+            }
+            want.push(s(&["!done", ".tag=4"]));
+            assert_eq!(reply, want, "version {version}");
+            // A query that matches nothing is a print without rows too.
+            let reply = c
+                .call(&["/interface/print", "?name=nothing", ".tag=5"])
+                .await;
+            assert_eq!(reply.len(), if empty { 2 } else { 1 }, "{version}");
+            // Commands that are not print never get !empty.
+            let reply = c
+                .call(&["/system/identity/set", "=name=r1", ".tag=6"])
+                .await;
+            assert_eq!(reply, vec![s(&["!done", ".tag=6"])]);
+        }
+    }
+
+    #[tokio::test]
+    async fn crud_print_queries_and_proplist() {
+        let sim = start("7.20", false);
+        let mut c = Client::logged_in(&sim).await;
+        let reply = c
+            .call(&[
+                "/interface/macsec/add",
+                "=interface=ether2",
+                "=name=m2",
+                "=cak=71a7c363794da400dbde595d3926b0e9",
+                "=ckn=ab",
+            ])
+            .await;
+        assert_eq!(reply, vec![s(&["!done", "=ret=*9"])]);
+        c.call(&[
+            "/interface/macsec/add",
+            "=interface=ether3",
+            "=comment=uplink",
+        ])
+        .await;
+        let reply = c
+            .call(&[
+                "/interface/macsec/print",
+                "=.proplist=.id,name,cak",
+                "?name=m2",
+            ])
+            .await;
+        assert_eq!(
+            reply,
+            vec![
+                s(&[
+                    "!re",
+                    "=.id=*9",
+                    "=cak=71a7c363794da400dbde595d3926b0e9",
+                    "=name=m2"
+                ]),
+                s(&["!done"])
+            ]
+        );
+        // ?name (exists), ?-comment (absent), comparisons and the stack.
+        let names = |reply: &[Sentence]| -> Vec<String> {
+            reply
+                .iter()
+                .filter(|r| r[0] == "!re")
+                .map(|r| attr(r, "name").unwrap().to_string())
+                .collect()
+        };
+        let reply = c
+            .call(&[
+                "/interface/print",
+                "=.proplist=name",
+                "?type=macsec",
+                "?name=ether1",
+                "?#|",
+            ])
+            .await;
+        assert_eq!(names(&reply), ["ether1", "m2", "macsec1"]);
+        let reply = c
+            .call(&[
+                "/interface/print",
+                "=.proplist=name",
+                "?=type=macsec",
+                "?=name=m2",
+                "?#!",
+                "?#&",
+            ])
+            .await;
+        assert_eq!(names(&reply), ["macsec1"]);
+        let reply = c
+            .call(&["/interface/macsec/getall", "=.proplist=name", "?-comment"])
+            .await;
+        assert_eq!(names(&reply), ["m2"]);
+        let reply = c
+            .call(&["/interface/macsec/print", "=.proplist=name", "?comment"])
+            .await;
+        assert_eq!(names(&reply), ["macsec1"]);
+        let reply = c
+            .call(&[
+                "/interface/ethernet/print",
+                "=.proplist=name",
+                "?>l2mtu=1000",
+                "?<mtu=1501",
+                "?#&!",
+            ])
+            .await;
+        assert!(names(&reply).is_empty());
+        let reply = c
+            .call(&["/interface/print", "=count-only=", "?type=ether"])
+            .await;
+        assert_eq!(reply, vec![s(&["!done", "=ret=8"])]);
+        // set by name and by id, get, remove.
+        let reply = c
+            .call(&["/interface/macsec/set", "=.id=m2", "=mtu=1400"])
+            .await;
+        assert_eq!(reply, vec![s(&["!done"])]);
+        let reply = c
+            .call(&["/interface/macsec/get", "=number=*9", "=value-name=mtu"])
+            .await;
+        assert_eq!(reply, vec![s(&["!done", "=ret=1400"])]);
+        let reply = c.call(&["/interface/macsec/remove", "=.id=*9"]).await;
+        assert_eq!(reply, vec![s(&["!done"])]);
+        assert_eq!(sim.records("/interface/macsec").len(), 1);
+        assert!(
+            sim.request_log()
+                .iter()
+                .any(|l| l == "API /interface/macsec/remove =.id=*9"),
+            "{:?}",
+            sim.request_log()
+        );
+    }
+
+    #[tokio::test]
+    async fn trap_categories_and_texts() {
+        let sim = start("7.18", false);
+        let mut c = Client::logged_in(&sim).await;
+        let reply = c.call(&["/system/routerboard/print"]).await;
+        assert_eq!(
+            reply,
+            vec![
+                s(&[
+                    "!trap",
+                    "=category=0",
+                    "=message=no such command or directory (routerboard)"
+                ]),
+                s(&["!trap", "=message=no such command prefix"]),
+                s(&["!done"])
+            ]
+        );
+        let reply = c.call(&["/interface/macsec/frobnicate"]).await;
+        assert_eq!(
+            reply,
+            vec![
+                s(&["!trap", "=category=0", "=message=no such command"]),
+                s(&["!done"])
+            ]
+        );
+        let reply = c.call(&["/interface/ethernet/remove", "=.id=*1"]).await;
+        assert_eq!(
+            reply[0],
+            s(&["!trap", "=category=0", "=message=no such command"])
+        );
+        let reply = c.call(&["/interface/macsec/remove", "=.id=*99"]).await;
+        assert_eq!(
+            reply[0],
+            s(&["!trap", "=category=0", "=message=no such item"])
+        );
+        let reply = c
+            .call(&["/interface/macsec/add", "=interface=ether9"])
+            .await;
+        assert_eq!(
+            reply,
+            vec![
+                s(&[
+                    "!trap",
+                    "=category=1",
+                    "=message=input does not match any value of interface"
+                ]),
+                s(&["!done"])
+            ]
+        );
+        let reply = c
+            .call(&["/interface/macsec/add", "=interface=ether1", "=status=x"])
+            .await;
+        assert_eq!(
+            reply[0],
+            s(&["!trap", "=category=1", "=message=unknown parameter status"])
+        );
+        let reply = c
+            .call(&[
+                "/interface/macsec/profile/add",
+                "=name=p",
+                "=ciphers=aes-gcm-128",
+            ])
+            .await;
+        assert_eq!(
+            reply[0],
+            s(&["!trap", "=category=1", "=message=unknown parameter ciphers"])
+        );
+        c.call(&["/interface/macsec/add", "=interface=ether1"])
+            .await;
+        let reply = c
+            .call(&[
+                "/interface/macsec/add",
+                "=interface=ether2",
+                "=name=macsec1",
+            ])
+            .await;
+        assert_eq!(
+            reply[0],
+            s(&[
+                "!trap",
+                "=message=failure: already have interface with such name"
+            ])
+        );
+        // Nothing half-applied.
+        assert_eq!(sim.records("/interface/macsec").len(), 1);
+        // The session survives every trap.
+        let reply = c.call(&["/quit"]).await;
+        assert_eq!(reply, vec![s(&["!fatal", "session terminated on request"])]);
+        assert_eq!(c.recv().await, None);
+    }
+
+    #[tokio::test]
+    async fn tags_interleave_and_cancel_stops_listen() {
+        let sim = start("7.18", false);
+        let mut c = Client::logged_in(&sim).await;
+        // Three tagged commands in one write: every reply carries its command's tag.
+        let mut batch = encode_sentence(&["/interface/macsec/listen", ".tag=l"]);
+        batch.extend(encode_sentence(&["/system/identity/print", ".tag=a"]));
+        batch.extend(encode_sentence(&[
+            "/interface/macsec/add",
+            "=interface=ether1",
+            ".tag=b",
+        ]));
+        c.write_raw(&batch).await;
+        assert_eq!(
+            c.recv().await.unwrap(),
+            s(&["!re", ".tag=a", "=name=MikroTik"])
+        );
+        assert_eq!(c.recv().await.unwrap(), s(&["!done", ".tag=a"]));
+        // The add is done, and the listen, still running, reports the new interface (in
+        // either order: the two run side by side).
+        let (first, second) = (c.recv().await.unwrap(), c.recv().await.unwrap());
+        let done = s(&["!done", ".tag=b", "=ret=*9"]);
+        assert!(first == done || second == done, "{first:?} {second:?}");
+        let seen = if first == done { second } else { first };
+        assert_eq!(&seen[..2], &s(&["!re", ".tag=l"])[..]);
+        assert_eq!(attr(&seen, "name"), Some("macsec1"));
+        // A change made over REST shows up too; a removal as .dead.
+        let client = reqwest::Client::new();
+        let resp = client
+            .delete(format!("{}/rest/interface/macsec/*9", sim.http_url()))
+            .basic_auth(sim.username(), Some(sim.password()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 204);
+        assert_eq!(
+            c.recv().await.unwrap(),
+            s(&["!re", ".tag=l", "=.id=*9", "=.dead=true"])
+        );
+        // Cancelling an unknown tag changes nothing.
+        let reply = c.call(&["/cancel", "=tag=nope", ".tag=c0"]).await;
+        assert_eq!(reply, vec![s(&["!done", ".tag=c0"])]);
+        // Cancel: the listen is interrupted, /cancel is done, then the listen is done.
+        c.send(&["/cancel", "=tag=l", ".tag=c"]).await;
+        assert_eq!(
+            c.recv().await.unwrap(),
+            s(&["!trap", ".tag=l", "=category=2", "=message=interrupted"])
+        );
+        assert_eq!(c.recv().await.unwrap(), s(&["!done", ".tag=c"]));
+        assert_eq!(c.recv().await.unwrap(), s(&["!done", ".tag=l"]));
+        // No more listen output after the cancel.
+        c.call(&["/interface/macsec/add", "=interface=ether2"])
+            .await;
+        let reply = c.call(&["/system/identity/print"]).await;
+        assert_eq!(reply, vec![s(&["!re", "=name=MikroTik"]), s(&["!done"])]);
+
+        // /cancel without a tag stops everything.
+        c.send(&["/interface/listen", ".tag=x"]).await;
+        c.send(&["/interface/macsec/listen", ".tag=y"]).await;
+        let reply = c.call(&["/cancel"]).await;
+        assert_eq!(
+            reply,
+            vec![
+                s(&["!trap", ".tag=x", "=category=2", "=message=interrupted"]),
+                s(&["!trap", ".tag=y", "=category=2", "=message=interrupted"]),
+                s(&["!done"]),
+            ]
+        );
+        assert_eq!(c.recv().await.unwrap(), s(&["!done", ".tag=x"]));
+        assert_eq!(c.recv().await.unwrap(), s(&["!done", ".tag=y"]));
+    }
+
+    #[tokio::test]
+    async fn api_and_rest_share_one_store() {
+        let sim = start("7.20", false);
+        let mut c = Client::logged_in(&sim).await;
+        let reply = c
+            .call(&[
+                "/interface/macsec/add",
+                "=interface=ether4",
+                "=name=api-made",
+                "=mtu=1300",
+            ])
+            .await;
+        let id = attr(&reply[0], "ret").unwrap().to_string();
+        let http = reqwest::Client::new();
+        let got: Value = http
+            .get(format!("{}/rest/interface/macsec/api-made", sim.http_url()))
+            .basic_auth(sim.username(), Some(sim.password()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(got[".id"], id.as_str());
+        assert_eq!(got["mtu"], "1300");
+        assert_eq!(got["interface"], "ether4");
+        // And the other way round.
+        let resp = http
+            .patch(format!("{}/rest/interface/macsec/{id}", sim.http_url()))
+            .basic_auth(sim.username(), Some(sim.password()))
+            .json(&json!({"comment": "from rest"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let reply = c
+            .call(&[
+                "/interface/macsec/print",
+                "=.proplist=comment",
+                &format!("?.id={id}"),
+            ])
+            .await;
+        assert_eq!(reply[0], s(&["!re", "=comment=from rest"]));
+        let log = sim.request_log();
+        assert_eq!(
+            log.iter().filter(|l| l.starts_with("API ")).count(),
+            3,
+            "{log:?}"
+        );
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with("PATCH /rest/interface/macsec/"))
+        );
+    }
+
+    #[tokio::test]
+    async fn oversized_lengths_close_the_connection_without_reading_on() {
+        let sim = start("7.18", false);
+        // Before login a modest word is already too long.
+        let mut c = Client::connect(&sim).await;
+        c.write_raw(&[0x88, 0x00]).await; // announces 2048 bytes, sends none
+        let reply = c.recv().await.unwrap();
+        assert_eq!(reply[0], "!fatal");
+        assert!(reply[1].contains("2048"), "{reply:?}");
+        assert_eq!(c.recv().await, None);
+        // After login, a 5-byte prefix announcing 4 GiB: refused from the prefix alone, so
+        // the answer comes although no byte of the word follows.
+        let mut c = Client::logged_in(&sim).await;
+        c.write_raw(&[0xF0, 0xFF, 0xFF, 0xFF, 0xFF]).await;
+        let reply = c.recv().await.unwrap();
+        assert_eq!(
+            reply,
+            s(&[
+                "!fatal",
+                "word of 4294967295 bytes exceeds the limit of 1048576 bytes"
+            ])
+        );
+        assert_eq!(c.recv().await, None);
+        // A reserved control byte.
+        let mut c = Client::logged_in(&sim).await;
+        c.write_raw(&[0xF8]).await;
+        assert_eq!(c.recv().await.unwrap()[0], "!fatal");
+        // The emulator keeps serving others.
+        let mut c = Client::logged_in(&sim).await;
+        assert_eq!(c.call(&["/system/identity/print"]).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn api_ssl_uses_the_emulator_ca() {
+        use rustls_pki_types::pem::PemObject;
+        let sim = start("7.18", false);
+        let url = sim.apis_url().unwrap();
+        assert!(url.starts_with("apis://127.0.0.1:"), "{url}");
+        let pem = sim.ca_certificate_pem().unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(rustls_pki_types::CertificateDer::from_pem_slice(pem.as_bytes()).unwrap())
+            .unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let tcp = TcpStream::connect(port_of(&url)).await.unwrap();
+        let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+        let tls = connector.connect(name, tcp).await.unwrap();
+        let mut c = Client::over(Box::pin(tls));
+        let reply = c
+            .call(&[
+                "/login",
+                "=name=admin",
+                &format!("=password={}", sim.password()),
+            ])
+            .await;
+        assert_eq!(reply, vec![s(&["!done"])]);
+        let reply = c.call(&["/system/identity/print"]).await;
+        assert_eq!(reply[0], s(&["!re", "=name=MikroTik"]));
+        // Plain API on the TLS port gets no API reply.
+        let mut plain = Client::over(Box::pin(TcpStream::connect(port_of(&url)).await.unwrap()));
+        plain.send(&["/login", "=name=admin", "=password=x"]).await;
+        let answer = plain.recv().await;
+        assert!(
+            answer.as_ref().is_none_or(|s| s[0] != "!done"),
+            "{answer:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn api_can_be_turned_off() {
+        let sim = Sim::spawn(SimConfig {
+            api: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(sim.api_url().is_none());
+        assert!(sim.apis_url().is_none());
+        let no_tls = Sim::spawn(SimConfig {
+            https: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(no_tls.api_url().unwrap().starts_with("api://127.0.0.1:"));
+        assert!(no_tls.apis_url().is_none());
+    }
+}

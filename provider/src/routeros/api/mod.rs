@@ -1,0 +1,527 @@
+//! The classic API transport (`api://host[:8728]`, `apis://host[:8729]`
+//! with TLS): RouterOS's own binary protocol, the same menus and commands
+//! as REST.
+//!
+//! One session per router, opened on first use and logged in (the 6.43+
+//! plaintext login, falling back to the MD5 challenge of older RouterOS).
+//! Every command carries a `.tag`, so several run at once over the one
+//! connection. A session that ends (`!fatal`, a dropped connection) is
+//! replaced on the next request. A read (`print`) whose connection drops
+//! mid-reply is retried once on a new session; a write is never sent
+//! twice: if its answer is lost the error says the outcome is unknown.
+
+mod conn;
+mod tls;
+pub mod wire;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+
+use self::conn::{Closed, LoginError, Outcome, RequestError, Session, Stream};
+use self::wire::{Command, Decoder, Limits};
+use super::rest::TlsOptions;
+use super::{Error, Record, Transport};
+
+/// Default port of the `api` service.
+pub const DEFAULT_PORT: u16 = 8728;
+/// Default port of the `api-ssl` service.
+pub const DEFAULT_TLS_PORT: u16 = 8729;
+
+/// Where an `api://` or `apis://` URL points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Host name or IP address (IPv6 without brackets).
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// `apis://`: TLS.
+    pub tls: bool,
+}
+
+impl Target {
+    /// Parses `api://host[:port]` or `apis://host[:port]` (IPv6 in
+    /// brackets); the port defaults to 8728 or 8729.
+    pub fn parse(url: &str) -> Result<Target, String> {
+        let (scheme, rest) = url
+            .trim()
+            .split_once("://")
+            .ok_or_else(|| format!("{url:?} has no scheme; write api://host or apis://host"))?;
+        let (tls, default_port) = match scheme.to_ascii_lowercase().as_str() {
+            "api" => (false, DEFAULT_PORT),
+            "apis" => (true, DEFAULT_TLS_PORT),
+            other => {
+                return Err(format!(
+                    "{other}:// is not an API scheme; use api:// or apis://"
+                ));
+            }
+        };
+        let rest = rest.trim_end_matches('/');
+        if rest.contains('/') {
+            return Err(
+                "an api:// or apis:// URL takes no path: write api://host or api://host:port"
+                    .to_string(),
+            );
+        }
+        if rest.contains('@') {
+            return Err("put the user name in `username`, not in the URL".to_string());
+        }
+        let (host, port) = if let Some(inner) = rest.strip_prefix('[') {
+            let (host, after) = inner.split_once(']').ok_or_else(|| {
+                format!("{rest:?}: an IPv6 address in brackets lacks its closing ]")
+            })?;
+            match after {
+                "" => (host, None),
+                p => (
+                    host,
+                    Some(
+                        p.strip_prefix(':')
+                            .ok_or_else(|| format!("{rest:?}: expected :port after ]"))?,
+                    ),
+                ),
+            }
+        } else if rest.matches(':').count() == 1 {
+            let (h, p) = rest.split_once(':').unwrap_or((rest, ""));
+            (h, Some(p))
+        } else {
+            (rest, None)
+        };
+        if host.is_empty() {
+            return Err("the URL has no host".to_string());
+        }
+        let port = match port {
+            None => default_port,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 => n,
+                _ => return Err(format!("{p:?} is not a TCP port (1 to 65535)")),
+            },
+        };
+        Ok(Target {
+            host: host.to_string(),
+            port,
+            tls,
+        })
+    }
+
+    /// `api://host:port` or `apis://host:port`.
+    pub fn endpoint(&self) -> String {
+        let scheme = if self.tls { "apis" } else { "api" };
+        if self.host.contains(':') {
+            format!("{scheme}://[{}]:{}", self.host, self.port)
+        } else {
+            format!("{scheme}://{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Names of the `!trap` categories.
+fn category_name(category: Option<u32>) -> &'static str {
+    match category {
+        Some(0) => "missing item or command",
+        Some(1) => "argument value failure",
+        Some(2) => "execution interrupted",
+        Some(3) => "scripting failure",
+        Some(4) => "general failure",
+        Some(5) => "API failure",
+        Some(6) => "TTY failure",
+        Some(7) => "value from :return",
+        _ => "failure",
+    }
+}
+
+/// A `!trap` as a typed error: `what` is what the command was about
+/// (`/interface/macsec/*1`).
+fn trap_error(category: Option<u32>, message: &str, what: &str) -> Error {
+    let lower = message.to_ascii_lowercase();
+    if lower.starts_with("no such item")
+        || (category == Some(0) && !lower.starts_with("no such command"))
+    {
+        return Error::NotFound {
+            what: what.to_string(),
+        };
+    }
+    Error::Rejected {
+        status: 0,
+        message: category_name(category).to_string(),
+        detail: message.to_string(),
+    }
+}
+
+/// The sentence added to errors that leave a write's outcome unknown.
+const UNKNOWN_OUTCOME: &str = "whether the router applied it is unknown, and it was not sent again: \
+     run `terraform plan` to see the router's state before applying again";
+
+/// Classic API transport to one router.
+pub struct ApiTransport {
+    target: Target,
+    endpoint: String,
+    username: String,
+    password: String,
+    tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
+    timeout: Duration,
+    limits: Limits,
+    session: tokio::sync::Mutex<Option<Arc<Session>>>,
+}
+
+impl std::fmt::Debug for ApiTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the password.
+        f.debug_struct("ApiTransport")
+            .field("endpoint", &self.endpoint)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApiTransport {
+    /// A transport for `url` (`api://host[:port]` or `apis://host[:port]`)
+    /// with the given credentials, TLS trust (for `apis://`) and
+    /// per-request timeout. Nothing is sent until the first request.
+    pub fn new(
+        url: &str,
+        username: &str,
+        password: &str,
+        tls: &TlsOptions,
+        timeout: Duration,
+    ) -> Result<Self, Error> {
+        let target = Target::parse(url).map_err(|reason| Error::Protocol {
+            endpoint: url.trim().to_string(),
+            reason,
+        })?;
+        let endpoint = target.endpoint();
+        let tls = if target.tls {
+            let bad = |reason| Error::Protocol {
+                endpoint: endpoint.clone(),
+                reason,
+            };
+            let config = tls::client_config(tls).map_err(bad)?;
+            let name = tls::server_name(&target.host).map_err(bad)?;
+            Some((config, name))
+        } else {
+            None
+        };
+        Ok(ApiTransport {
+            target,
+            endpoint,
+            username: username.to_string(),
+            password: password.to_string(),
+            tls,
+            timeout,
+            limits: Limits::default(),
+            session: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Reads `menu` with `print`: only the properties in `proplist` when
+    /// given (`.proplist`), and only the rows matching `queries`, each the
+    /// text after `?` (`name=macsec1`, `-comment`, `#|`), in order.
+    pub async fn print(
+        &self,
+        menu: &str,
+        proplist: Option<&[&str]>,
+        queries: &[&str],
+    ) -> Result<Vec<Record>, Error> {
+        let mut cmd = Command::new(&format!("{menu}/print"));
+        if let Some(props) = proplist {
+            cmd = cmd.attr(".proplist", &props.join(","));
+        }
+        for q in queries {
+            cmd = cmd.query(q);
+        }
+        let outcome = self.run(cmd, true).await?;
+        self.check_trap(&outcome, menu)?;
+        Ok(outcome.rows)
+    }
+
+    fn seconds(&self) -> u64 {
+        self.timeout.as_secs().max(1)
+    }
+
+    fn timeout_error(&self) -> Error {
+        Error::Timeout {
+            endpoint: self.endpoint.clone(),
+            seconds: self.seconds(),
+        }
+    }
+
+    fn unreachable(&self, reason: String) -> Error {
+        Error::Unreachable {
+            endpoint: self.endpoint.clone(),
+            reason,
+        }
+    }
+
+    fn protocol(&self, reason: String) -> Error {
+        Error::Protocol {
+            endpoint: self.endpoint.clone(),
+            reason,
+        }
+    }
+
+    /// The live session, opening and logging in a new one if there is
+    /// none or the last one ended.
+    async fn session(&self) -> Result<Arc<Session>, Error> {
+        let mut slot = self.session.lock().await;
+        if let Some(s) = slot.as_ref() {
+            if !s.is_closed() {
+                return Ok(s.clone());
+            }
+            log::debug!(
+                "RouterOS API session to {} ended; opening a new one",
+                self.endpoint
+            );
+        }
+        *slot = None;
+        let s = Arc::new(self.open().await?);
+        *slot = Some(s.clone());
+        Ok(s)
+    }
+
+    /// Drops `old` if it is still the current session.
+    async fn forget(&self, old: &Arc<Session>) {
+        let mut slot = self.session.lock().await;
+        if slot.as_ref().is_some_and(|s| Arc::ptr_eq(s, old)) {
+            *slot = None;
+        }
+    }
+
+    async fn open(&self) -> Result<Session, Error> {
+        let Target { host, port, .. } = &self.target;
+        let service = if self.target.tls { "api-ssl" } else { "api" };
+        let tcp = tokio::time::timeout(self.timeout, TcpStream::connect((host.as_str(), *port)))
+            .await
+            .map_err(|_| self.timeout_error())?
+            .map_err(|e| {
+                self.unreachable(format!(
+                    "{e}. Check the host and port, and that the {service} service is enabled in /ip/service"
+                ))
+            })?;
+        let _ = tcp.set_nodelay(true);
+        let mut stream: Stream = match &self.tls {
+            None => Box::new(tcp),
+            Some((config, name)) => Box::new(self.handshake(tcp, config, name).await?),
+        };
+        let mut decoder = Decoder::new(self.limits);
+        let login = conn::login(&mut stream, &mut decoder, &self.username, &self.password);
+        match tokio::time::timeout(self.timeout, login).await {
+            Err(_) => Err(self.timeout_error()),
+            Ok(Err(e)) => Err(self.login_error(e)),
+            Ok(Ok(())) => {
+                log::debug!(
+                    "logged in to the RouterOS API at {} as {:?}",
+                    self.endpoint,
+                    self.username
+                );
+                Ok(Session::start(stream, decoder))
+            }
+        }
+    }
+
+    async fn handshake(
+        &self,
+        tcp: TcpStream,
+        config: &Arc<rustls::ClientConfig>,
+        name: &ServerName<'static>,
+    ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, Error> {
+        let hint = "the port does not seem to speak TLS: apis:// needs the api-ssl service (port 8729 by default) \
+                    with a certificate set in /ip/service; for the plain api service (port 8728) use api://";
+        let connector = tokio_rustls::TlsConnector::from(config.clone());
+        match tokio::time::timeout(self.timeout, connector.connect(name.clone(), tcp)).await {
+            Err(_) => Err(self.unreachable(format!(
+                "no TLS handshake within {} s; {hint}",
+                self.seconds()
+            ))),
+            Ok(Ok(s)) => Ok(s),
+            Ok(Err(e)) => match tls::classify_handshake_error(&e) {
+                Ok(reason) => Err(Error::UntrustedCertificate {
+                    endpoint: self.endpoint.clone(),
+                    reason,
+                }),
+                Err(reason) => {
+                    Err(self.unreachable(format!("the TLS handshake failed ({reason}); {hint}")))
+                }
+            },
+        }
+    }
+
+    fn login_error(&self, e: LoginError) -> Error {
+        match e {
+            LoginError::Refused(message) => {
+                let lower = message.to_ascii_lowercase();
+                if lower.contains("invalid user name or password") || lower.contains("cannot log in") {
+                    Error::Unauthorized { endpoint: self.endpoint.clone() }
+                } else {
+                    Error::Rejected { status: 0, message: "login failed".to_string(), detail: message }
+                }
+            }
+            LoginError::BadChallenge(reason) => self.protocol(reason),
+            LoginError::Closed(Closed::Fatal(reason)) => {
+                self.unreachable(format!("the router ended the session during login (!fatal: {reason})"))
+            }
+            LoginError::Closed(Closed::Dropped(reason)) => self.unreachable(format!(
+                "the connection closed during login ({reason}); check that the port is the router's api service \
+                 (8728 for api://, 8729 for apis://)"
+            )),
+            LoginError::Closed(Closed::Malformed(reason)) => self.protocol(format!(
+                "the answer to /login is not the RouterOS API protocol ({reason}); check that the port is the \
+                 router's api service (8728 for api://, 8729 for apis://)"
+            )),
+        }
+    }
+
+    /// Runs `cmd`. `read`: the command changes nothing, so a session lost
+    /// mid-reply is replaced and the command sent once more.
+    async fn run(&self, cmd: Command, read: bool) -> Result<Outcome, Error> {
+        let path = cmd.path().to_string();
+        let mut retried = false;
+        loop {
+            let session = self.session().await?;
+            log::debug!("RouterOS API {path} at {}", self.endpoint);
+            let err = match session.request(cmd.clone(), self.timeout).await {
+                Ok(outcome) => return Ok(outcome),
+                Err(e) => e,
+            };
+            match err {
+                RequestError::Timeout => return Err(self.timeout_error()),
+                RequestError::Encode(e) => {
+                    return Err(self.protocol(format!("cannot send {path}: {e}")));
+                }
+                RequestError::NotSent(why) => {
+                    self.forget(&session).await;
+                    if retried {
+                        return Err(self.unreachable(format!(
+                            "the session ended before {path} was sent: {}",
+                            describe(&why)
+                        )));
+                    }
+                }
+                RequestError::Lost(why) => {
+                    self.forget(&session).await;
+                    let retry = read && !retried && matches!(why, Closed::Dropped(_));
+                    if !retry {
+                        return Err(self.lost_error(&path, &why, read, retried));
+                    }
+                    log::warn!(
+                        "RouterOS API connection to {} dropped during {path} ({}); reading again on a new connection",
+                        self.endpoint,
+                        describe(&why)
+                    );
+                }
+            }
+            retried = true;
+        }
+    }
+
+    fn lost_error(&self, path: &str, why: &Closed, read: bool, retried: bool) -> Error {
+        let mut reason = match why {
+            Closed::Fatal(r) => format!(
+                "the router ended the API session (!fatal: {r}) during {path}; the next request opens a new session"
+            ),
+            Closed::Dropped(r) if retried => {
+                format!("the connection dropped during {path} ({r}), again after reconnecting once")
+            }
+            Closed::Dropped(r) => format!("the connection dropped during {path} ({r})"),
+            Closed::Malformed(r) => format!(
+                "the answer to {path} is not valid API protocol ({r}); the connection was closed"
+            ),
+        };
+        if !read {
+            reason.push_str("; ");
+            reason.push_str(UNKNOWN_OUTCOME);
+        }
+        match why {
+            Closed::Malformed(_) => self.protocol(reason),
+            _ => self.unreachable(reason),
+        }
+    }
+
+    fn check_trap(&self, outcome: &Outcome, what: &str) -> Result<(), Error> {
+        match &outcome.trap {
+            Some((category, message)) => Err(trap_error(*category, message, what)),
+            None => Ok(()),
+        }
+    }
+}
+
+fn describe(why: &Closed) -> String {
+    match why {
+        Closed::Fatal(r) => format!("!fatal: {r}"),
+        Closed::Dropped(r) | Closed::Malformed(r) => r.clone(),
+    }
+}
+
+/// True when `path`'s last segment is `print` (reads that may be retried).
+fn is_print(path: &str) -> bool {
+    path.rsplit('/').next() == Some("print")
+}
+
+#[async_trait]
+impl Transport for ApiTransport {
+    async fn list(&self, menu: &str) -> Result<Vec<Record>, Error> {
+        self.print(menu, None, &[]).await
+    }
+
+    async fn get(&self, menu: &str) -> Result<Record, Error> {
+        let outcome = self
+            .run(Command::new(&format!("{menu}/print")), true)
+            .await?;
+        self.check_trap(&outcome, menu)?;
+        match outcome.rows.into_iter().next() {
+            Some(row) => Ok(row),
+            None if !outcome.done.is_empty() => Ok(outcome.done),
+            None => Err(self.protocol(format!("{menu}/print returned no data"))),
+        }
+    }
+
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
+        let outcome = self
+            .run(Command::new(&format!("{menu}/add")).attrs(attrs), false)
+            .await?;
+        self.check_trap(&outcome, menu)?;
+        outcome
+            .done
+            .get("ret")
+            .cloned()
+            .ok_or_else(|| self.protocol(format!("{menu}/add returned no .id (no =ret= in !done)")))
+    }
+
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
+        let cmd = Command::new(&format!("{menu}/set"))
+            .attr(".id", id)
+            .attrs(attrs);
+        let outcome = self.run(cmd, false).await?;
+        self.check_trap(&outcome, &format!("{menu}/{id}"))
+    }
+
+    async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
+        let outcome = self
+            .run(
+                Command::new(&format!("{menu}/remove")).attr(".id", id),
+                false,
+            )
+            .await?;
+        self.check_trap(&outcome, &format!("{menu}/{id}"))
+    }
+
+    async fn command(&self, path: &str, args: &Record) -> Result<Vec<Record>, Error> {
+        let outcome = self
+            .run(Command::new(path).attrs(args), is_print(path))
+            .await?;
+        self.check_trap(&outcome, path)?;
+        if outcome.rows.is_empty() && !outcome.done.is_empty() {
+            // As REST: data carried by !done is one object.
+            return Ok(vec![outcome.done]);
+        }
+        Ok(outcome.rows)
+    }
+
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}

@@ -1,0 +1,164 @@
+//! TLS for `apis://`: trust as the REST transport does (the PEM given in
+//! `ca_certificate`, or anything when `insecure`, else the system's
+//! roots), on rustls with the aws-lc-rs provider.
+
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls_platform_verifier::BuilderVerifierExt;
+
+use crate::routeros::rest::TlsOptions;
+
+/// The client configuration for `tls`, or why it cannot be built.
+pub(super) fn client_config(tls: &TlsOptions) -> Result<Arc<ClientConfig>, String> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("cannot set up TLS: {e}"))?;
+    let config = if tls.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+            .with_no_client_auth()
+    } else if let Some(pem) = &tls.ca_pem {
+        let mut roots = RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| format!("ca_certificate is not valid PEM: {e}"))?;
+            roots.add(cert).map_err(|e| {
+                format!(
+                    "ca_certificate holds a certificate that cannot be used as a trust root: {e}"
+                )
+            })?;
+        }
+        if roots.is_empty() {
+            return Err("ca_certificate holds no PEM certificate".to_string());
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    } else {
+        builder
+            .with_platform_verifier()
+            .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?
+            .with_no_client_auth()
+    };
+    Ok(Arc::new(config))
+}
+
+/// The name the router's certificate must carry: a DNS name or an IP
+/// address (`host` without brackets).
+pub(super) fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+    ServerName::try_from(host.to_string())
+        .map_err(|e| format!("{host:?} is not a host name or IP address: {e}"))
+}
+
+/// `insecure = true`: any certificate is accepted, but the handshake
+/// signatures are still checked against it.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// What a failed TLS handshake means: `Ok(reason)` for an untrusted
+/// certificate, `Err(reason)` for anything else.
+pub(super) fn classify_handshake_error(e: &std::io::Error) -> Result<String, String> {
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+    match inner {
+        Some(r @ rustls::Error::InvalidCertificate(_)) => Ok(r.to_string()),
+        Some(r) => Err(r.to_string()),
+        None => Err(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_settings_build_or_say_what_is_wrong() {
+        assert!(
+            client_config(&TlsOptions {
+                ca_pem: None,
+                insecure: true
+            })
+            .is_ok()
+        );
+        let e = client_config(&TlsOptions {
+            ca_pem: Some(b"not a pem".to_vec()),
+            insecure: false,
+        })
+        .unwrap_err();
+        assert!(e.contains("no PEM certificate"), "{e}");
+        let cert = rcgen::generate_simple_self_signed(vec!["router".to_string()]).unwrap();
+        let pem = cert.cert.pem().into_bytes();
+        assert!(
+            client_config(&TlsOptions {
+                ca_pem: Some(pem),
+                insecure: false
+            })
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn server_names_accept_hosts_and_addresses() {
+        assert!(matches!(
+            server_name("192.168.88.1").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            server_name("::1").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            server_name("router.lan").unwrap(),
+            ServerName::DnsName(_)
+        ));
+        assert!(server_name("bad host").is_err());
+    }
+}
