@@ -25,9 +25,11 @@ pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 /// the environment instead, so CI can configure the provider without HCL.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ProviderConfig {
-    /// Address of the router. `https://router.example.net` (REST over HTTPS,
-    /// the default when no scheme is given) or `http://router.example.net`
-    /// (REST over plain HTTP, RouterOS 7.9+; avoid outside a lab). A port may
+    /// Address of the router: `https://router.example.net` (REST over HTTPS,
+    /// the default when no scheme is given), `http://router.example.net`
+    /// (REST over plain HTTP, RouterOS 7.9+; avoid outside a lab),
+    /// `apis://router.example.net` (the classic API over TLS, port 8729) or
+    /// `api://router.example.net` (the classic API, port 8728). A port may
     /// follow the host. Falls back to `ROUTEROS_URL`, then `ROS_HOSTURL`.
     pub url: Option<String>,
     /// RouterOS user name. Its group needs the `read`, `write` and `rest-api`
@@ -118,33 +120,45 @@ impl RouterosProvider {
     }
 }
 
+/// The router service a URL talks to, for messages.
+fn service_for(endpoint: &str) -> &'static str {
+    match endpoint.split("://").next().unwrap_or("") {
+        "http" => "the www service (REST over HTTP)",
+        "api" => "the api service (port 8728)",
+        "apis" => "the api-ssl service (port 8729)",
+        _ => "the www-ssl service (REST over HTTPS)",
+    }
+}
+
 /// A diagnostic for a failed connection, saying what to do.
 pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
     match err {
         Error::Unauthorized { endpoint } => Diagnostic::error(
             "The router refused the username or password",
             format!(
-                "RouterOS at {endpoint} answered 401 Unauthorized for user {username:?}. Check `username` and `password` (or ROUTEROS_USERNAME / ROUTEROS_PASSWORD), and that the user's group has the `read`, `write` and `rest-api` policies."
+                "RouterOS at {endpoint} refused the login of user {username:?}. Check `username` and `password` (or ROUTEROS_USERNAME / ROUTEROS_PASSWORD), and that the user's group has the `read`, `write` and `rest-api` (REST) or `api` (API) policies."
             ),
         ),
         Error::UntrustedCertificate { endpoint, reason } => Diagnostic::error(
             "The router's TLS certificate is not trusted",
             format!(
-                "The HTTPS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text. For a lab router only, `insecure = true` skips the check."
+                "The TLS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text. For a lab router only, `insecure = true` skips the check."
             ),
         )
         .at_attr("ca_certificate"),
         Error::Timeout { endpoint, seconds } => Diagnostic::error(
             "The router did not answer in time",
             format!(
-                "No answer from {endpoint} within {seconds} s. Check that the address and port in `url` are right, that the router's www-ssl (or www) service is enabled and reachable from here, or raise `timeout`."
+                "No answer from {endpoint} within {seconds} s. Check that the address and port in `url` are right, that {} is enabled in /ip/service and reachable from here, or raise `timeout`.",
+                service_for(endpoint)
             ),
         )
         .at_attr("url"),
         Error::Unreachable { endpoint, reason } => Diagnostic::error(
             "Could not connect to the router",
             format!(
-                "Connecting to {endpoint} failed: {reason}. Check `url` (scheme, host and port) and that the router's www-ssl service (https) or www service (http) is enabled in /ip/service."
+                "Connecting to {endpoint} failed: {reason}. Check `url` (scheme, host and port) and that {} is enabled in /ip/service.",
+                service_for(endpoint)
             ),
         )
         .at_attr("url"),
@@ -170,7 +184,7 @@ impl Provider for RouterosProvider {
     fn schema(&self) -> Schema {
         schema_from_model::<ProviderConfig>(
             0,
-            "Manages MACsec on MikroTik RouterOS 7 routers over the REST API.",
+            "Manages MACsec on MikroTik RouterOS 7 routers over the REST API or the classic API.",
         )
     }
 

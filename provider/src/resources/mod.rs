@@ -55,7 +55,7 @@ pub fn request_diagnostic(action: &str, err: &Error, attributes: &[(&str, &str)]
         ),
         other => Diagnostic::error(
             format!("Failed: {action}"),
-            format!("{other}. Nothing else was changed; run the command again once the router is reachable."),
+            format!("{other}. Once the router is reachable, run `terraform plan` to see what it now holds, then apply again."),
         ),
     }
 }
