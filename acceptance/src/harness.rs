@@ -257,13 +257,10 @@ pub fn provider_dir() -> PathBuf {
         let check_fresh = explicit.is_none();
         let dir = locate_provider_dir(explicit, std::env::current_exe().ok(), &workspace_root())?;
         if check_fresh {
-            let root = workspace_root();
-            let sources = [
-                root.join("provider").join("src"),
-                root.join("provider").join("build.rs"),
-                root.join("proto"),
-            ];
-            check_fresh_binary(&dir.join(provider_file_name()), &sources)?;
+            check_fresh_binary(
+                &dir.join(provider_file_name()),
+                &dir.join(format!("{PROVIDER_BINARY}.d")),
+            )?;
         }
         Ok(dir)
     }) {
@@ -308,15 +305,21 @@ pub fn locate_provider_dir(
     Ok(dir)
 }
 
-/// Fails when a file under `sources` was modified after `binary` was built,
-/// so a test never silently runs an old provider.
-pub fn check_fresh_binary(binary: &Path, sources: &[PathBuf]) -> Result<(), String> {
+/// Fails when a file the binary was built from changed after it was built,
+/// so a test never silently runs an old provider. The inputs are the ones
+/// cargo records in the binary's dep-info file (`<binary>.d` beside it), so
+/// a file cargo does not build from never counts. Without a dep-info file
+/// (a binary cargo did not build) there is nothing to check.
+pub fn check_fresh_binary(binary: &Path, dep_info: &Path) -> Result<(), String> {
+    let Ok(text) = std::fs::read_to_string(dep_info) else {
+        return Ok(());
+    };
     let built = modified(binary)
         .ok_or_else(|| format!("cannot read the modification time of {}", binary.display()))?;
-    let mut newest: Option<(SystemTime, PathBuf)> = None;
-    for source in sources {
-        newest_file(source, &mut newest);
-    }
+    let newest = dep_info_inputs(&text)
+        .into_iter()
+        .filter_map(|path| Some((modified(&path)?, path)))
+        .max_by_key(|(time, _)| *time);
     match newest {
         Some((time, path)) if time > built => Err(format!(
             "The provider binary {} is older than {}. Rebuild it with `cargo build -p terraform-provider-routeros` (or run `make test`), or set {ENV_PROVIDER_DIR} to use a binary as it is.",
@@ -327,25 +330,36 @@ pub fn check_fresh_binary(binary: &Path, sources: &[PathBuf]) -> Result<(), Stri
     }
 }
 
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
-}
-
-fn newest_file(path: &Path, newest: &mut Option<(SystemTime, PathBuf)>) {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return;
-    };
-    if meta.is_dir() {
-        if let Ok(entries) = std::fs::read_dir(path) {
-            for entry in entries.flatten() {
-                newest_file(&entry.path(), newest);
+/// The inputs of the first rule of a Makefile-style dep-info file
+/// (`target: input input…`, spaces inside paths escaped as `\ `).
+fn dep_info_inputs(text: &str) -> Vec<PathBuf> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('\n') | None => {}
+                Some(next) => word.push(next),
+            },
+            '\n' => break,
+            c if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
             }
-        }
-    } else if let Ok(time) = meta.modified() {
-        if newest.as_ref().is_none_or(|(t, _)| time > *t) {
-            *newest = Some((time, path.to_path_buf()));
+            c => word.push(c),
         }
     }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    // The first word is the target, `path:`; the rest are inputs.
+    words.into_iter().skip(1).map(PathBuf::from).collect()
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 // ---------------------------------------------------------------------------
@@ -1170,14 +1184,30 @@ mod tests {
     }
 
     #[test]
-    fn a_source_newer_than_the_binary_is_reported() {
+    fn dep_info_inputs_are_parsed_with_escaped_spaces() {
+        let text =
+            "/t/debug/bin: /src/main.rs /my\\ dir/lib.rs \\\n /proto/x.proto\n\n/src/main.rs:\n";
+        assert_eq!(
+            dep_info_inputs(text),
+            [
+                PathBuf::from("/src/main.rs"),
+                PathBuf::from("/my dir/lib.rs"),
+                PathBuf::from("/proto/x.proto")
+            ]
+        );
+        assert!(dep_info_inputs("").is_empty());
+    }
+
+    #[test]
+    fn an_input_newer_than_the_binary_is_reported() {
         let tmp = temp("fresh");
         let binary = tmp.0.join("bin");
-        let src = tmp.0.join("src");
-        std::fs::create_dir_all(src.join("nested")).unwrap();
-        let file = src.join("nested").join("lib.rs");
-        std::fs::write(&file, "").unwrap();
-        std::fs::write(&binary, "").unwrap();
+        let dep_info = tmp.0.join("bin.d");
+        let input = tmp.0.join("lib.rs");
+        let unrelated = tmp.0.join("orphan.rs");
+        for path in [&binary, &input, &unrelated] {
+            std::fs::write(path, "").unwrap();
+        }
         let now = SystemTime::now();
         let set = |path: &Path, t: SystemTime| {
             std::fs::File::options()
@@ -1187,14 +1217,25 @@ mod tests {
                 .set_modified(t)
                 .unwrap();
         };
-        set(&file, now - Duration::from_secs(60));
+        set(&input, now - Duration::from_secs(60));
         set(&binary, now - Duration::from_secs(30));
-        assert_eq!(
-            check_fresh_binary(&binary, std::slice::from_ref(&src)),
-            Ok(())
-        );
-        set(&file, now);
-        let err = check_fresh_binary(&binary, &[src, tmp.0.join("missing")]).unwrap_err();
+        // A file the binary is not built from (not in the dep-info) never counts.
+        set(&unrelated, now);
+        // No dep-info: nothing to compare against.
+        assert_eq!(check_fresh_binary(&binary, &dep_info), Ok(()));
+        std::fs::write(
+            &dep_info,
+            format!(
+                "{}: {} {}\n",
+                binary.display(),
+                input.display(),
+                tmp.0.join("gone.rs").display()
+            ),
+        )
+        .unwrap();
+        assert_eq!(check_fresh_binary(&binary, &dep_info), Ok(()));
+        set(&input, now);
+        let err = check_fresh_binary(&binary, &dep_info).unwrap_err();
         assert!(err.contains("lib.rs"), "{err}");
         assert!(
             err.contains("cargo build -p terraform-provider-routeros"),

@@ -39,13 +39,13 @@ fn https_sim() -> Sim {
 
 /// Provider block for the emulator's plain-HTTP REST endpoint.
 fn http_provider(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), &sim.username(), &sim.password())
+    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
 }
 
 /// Provider block for the emulator's HTTPS endpoint, without any trust setting.
 fn https_provider(sim: &Sim) -> ProviderBlock {
     let url = sim.https_url().expect("the emulator serves HTTPS");
-    ProviderBlock::new(&url, &sim.username(), &sim.password())
+    ProviderBlock::new(&url, sim.username(), sim.password())
 }
 
 fn ca_path(sim: &Sim) -> String {
@@ -349,8 +349,9 @@ fn wrong_password_is_one_clear_diagnostic() {
         let wd = tf.workdir(&main_tf(&provider, &Macsec::new("macsec1", "ether1")));
         let out = wd.try_apply();
         assert_one_error(&out);
-        out.assert_stderr_mentions(&["401"])
-            .assert_stderr_mentions(&["password"])
+        // Cause: the router refused the credentials; remedy: check them.
+        out.assert_stderr_mentions_any(&["401", "refused", "unauthorized", "rejected"])
+            .assert_stderr_mentions(&["username", "password"])
             .assert_never_shows(WRONG);
         assert_nothing_created(&sim);
     });
@@ -436,15 +437,15 @@ fn environment_variables_configure_the_provider() {
         // ROUTEROS_* over HTTP.
         let mut wd = tf.workdir(&config);
         wd.set_env("ROUTEROS_URL", sim.http_url());
-        wd.set_env("ROUTEROS_USERNAME", sim.username().to_string());
-        wd.set_env("ROUTEROS_PASSWORD", sim.password().to_string());
+        wd.set_env("ROUTEROS_USERNAME", sim.username());
+        wd.set_env("ROUTEROS_PASSWORD", sim.password());
         wd.plan_exitcode().assert_code(2);
 
         // The variables of the most used existing RouterOS provider, over HTTPS.
         let mut wd = tf.workdir(&config);
         wd.set_env("ROS_HOSTURL", sim.https_url().expect("https url"));
-        wd.set_env("ROS_USERNAME", sim.username().to_string());
-        wd.set_env("ROS_PASSWORD", sim.password().to_string());
+        wd.set_env("ROS_USERNAME", sim.username());
+        wd.set_env("ROS_PASSWORD", sim.password());
         wd.set_env("ROS_CA_CERTIFICATE", ca_path(&sim));
         wd.plan_exitcode().assert_code(2);
         assert_nothing_created(&sim);
@@ -471,25 +472,36 @@ fn routeros_6_gets_one_diagnostic_and_no_changes() {
 // Router errors at apply
 // ---------------------------------------------------------------------------
 
+/// `on main.tf line N`: how Terraform points a diagnostic at the line of
+/// `main_tf` that contains `needle`.
+fn points_at(main_tf: &str, needle: &str) -> String {
+    let line = main_tf
+        .lines()
+        .position(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is not in main.tf:\n{main_tf}"));
+    format!("on main.tf line {}", line + 1)
+}
+
 #[test]
-fn nonexistent_port_carries_routeros_detail_and_points_at_interface() {
+fn nonexistent_port_is_named_and_points_at_interface() {
     for_each_terraform(|tf| {
         let sim = start_sim(SimConfig::default());
         let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether99"}));
-        let wd = tf.workdir(&main_tf(
-            &http_provider(&sim),
-            &Macsec::new("macsec1", "ether99"),
-        ));
+        let config = main_tf(&http_provider(&sim), &Macsec::new("macsec1", "ether99"));
+        let wd = tf.workdir(&config);
         let out = wd.try_apply();
         assert_one_error(&out);
-        // RouterOS's own words, and Terraform quoting the offending line.
-        out.assert_stderr_mentions(&[&detail, "interface = \"ether99\""]);
+        // The diagnostic sits on the `interface` line and names the bad port;
+        // it carries RouterOS's own words, or (when the provider checks the
+        // port list before asking the router) the ports that do exist.
+        out.assert_stderr_mentions(&[&points_at(&config, "interface = "), "\"ether99\""])
+            .assert_stderr_mentions_any(&[&detail, "ether1"]);
         assert_nothing_created(&sim);
     });
 }
 
 #[test]
-fn second_macsec_interface_on_a_port_is_refused() {
+fn second_macsec_interface_on_a_port_carries_routeros_detail() {
     for_each_terraform(|tf| {
         let sim = start_sim(SimConfig::default());
         let (status, body) = rest(
@@ -501,13 +513,11 @@ fn second_macsec_interface_on_a_port_is_refused() {
         assert_eq!(status, 200, "creating the first MACsec interface: {body}");
         let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether1"}));
 
-        let wd = tf.workdir(&main_tf(
-            &http_provider(&sim),
-            &Macsec::new("macsec1", "ether1"),
-        ));
+        let config = main_tf(&http_provider(&sim), &Macsec::new("macsec1", "ether1"));
+        let wd = tf.workdir(&config);
         let out = wd.try_apply();
         assert_one_error(&out);
-        out.assert_stderr_mentions(&[&detail, "interface = \"ether1\""]);
+        out.assert_stderr_mentions(&[&detail, &points_at(&config, "interface = ")]);
         assert_row(&only_row(&sim), &[("name", "macsec-by-hand")]);
     });
 }
@@ -577,14 +587,16 @@ fn tf_log_debug_shows_provider_lines_without_secrets() {
         out.assert_success();
         // go-plugin re-logs each hclog JSON line of the provider under the
         // logger `provider.terraform-provider-routeros`, at the line's level,
-        // with its timestamp as a `timestamp=` field. A line that was not
-        // parsed would show up raw, with `"@level"` in it.
+        // with its fields (the Rust module path among them) and its timestamp
+        // as `key=value`. A line that was not parsed would show up raw, with
+        // `"@level"` in it.
         let provider_debug: Vec<&str> = out
             .stderr
             .lines()
             .filter(|line| {
                 line.contains("[DEBUG]")
                     && line.contains("provider.terraform-provider-routeros")
+                    && line.contains("terraform_provider_routeros")
                     && line.contains("timestamp=")
                     && !line.contains("\"@level\"")
             })
@@ -593,7 +605,7 @@ fn tf_log_debug_shows_provider_lines_without_secrets() {
             !provider_debug.is_empty(),
             "no structured [DEBUG] line from the provider in TF_LOG=debug output:\n{out}"
         );
-        out.assert_never_shows(&sim.password());
+        out.assert_never_shows(sim.password());
     });
 }
 

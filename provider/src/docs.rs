@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::data_sources;
 use crate::plugin::resource::Provider;
 use crate::plugin::schema::{Attribute, Block, Type};
 use crate::provider::RouterosProvider;
@@ -44,7 +45,40 @@ fn attribute_line(a: &Attribute) -> String {
     if a.requires_replace {
         text.push_str(" Changing it replaces the resource.");
     }
+    if nested_object(a).is_some() {
+        text.push_str(&format!(" (see [below for nested schema](#{}))", nested_anchor(&a.name)));
+    }
     format!("- `{}` ({}) {}\n", a.name, flags.join(", "), text.trim())
+}
+
+/// The object type inside an attribute of type object, or list, set or
+/// map of objects: its attributes get a nested section, as tfplugindocs
+/// writes them.
+fn nested_object(a: &Attribute) -> Option<&[(String, Type)]> {
+    match a.ty.as_ref()? {
+        Type::Object(attrs) => Some(attrs),
+        Type::List(e) | Type::Set(e) | Type::Map(e) => match e.as_ref() {
+            Type::Object(attrs) => Some(attrs),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn nested_anchor(name: &str) -> String {
+    format!("nestedatt--{name}")
+}
+
+/// The `### Nested Schema for` section of an object-typed attribute. Object
+/// types carry no descriptions, so the parent's description explains the
+/// members.
+fn nested_section(a: &Attribute, attrs: &[(String, Type)]) -> String {
+    let group = if a.computed && !a.optional && !a.required { "Read-Only" } else { "Attributes" };
+    let mut out = format!("\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n\n{group}:\n\n", nested_anchor(&a.name), a.name);
+    for (name, ty) in attrs {
+        out.push_str(&format!("- `{name}` ({})\n", type_label(ty)));
+    }
+    out
 }
 
 /// The `## Schema` section of a block.
@@ -64,6 +98,11 @@ pub fn schema_section(block: &Block) -> String {
         out.push_str(&format!("\n### {title}\n\n"));
         for a in attrs {
             out.push_str(&attribute_line(a));
+        }
+    }
+    for a in &block.attributes {
+        if let Some(attrs) = nested_object(a) {
+            out.push_str(&nested_section(a, attrs));
         }
     }
     out
@@ -128,6 +167,24 @@ pub fn render(root: &Path) -> Vec<DocFile> {
         }
         files.push((format!("docs/resources/{short}.md"), page));
     }
+
+    for d in data_sources::all() {
+        let name = d.type_name();
+        let short = name.strip_prefix("routeros_").unwrap_or(name);
+        let schema = d.schema();
+        let mut page = frontmatter(&format!("{name} Data Source - routeros"), &schema.block.description, true);
+        page.push_str(&format!("# {name} (Data Source)\n\n{}\n\n", schema.block.description.trim()));
+        if let Some(notes) = read(root, &format!("examples/data-sources/{name}/notes.md")) {
+            page.push_str(notes.trim());
+            page.push_str("\n\n");
+        }
+        if let Some(ex) = read(root, &format!("examples/data-sources/{name}/data-source.tf")) {
+            page.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", ex.trim_end()));
+        }
+        page.push_str(&schema_section(&schema.block));
+        files.push((format!("docs/data-sources/{short}.md"), page));
+    }
+    // docs/guides/ is written by hand and not generated.
     files
 }
 
@@ -156,5 +213,48 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(attribute_line(&b), "- `disabled` (Boolean) Off. Defaults to `false`.\n");
+    }
+
+    #[test]
+    fn lists_of_objects_get_a_nested_section() {
+        let block = Block {
+            attributes: vec![Attribute {
+                name: "interfaces".into(),
+                ty: Some(Type::List(Box::new(Type::Object(vec![
+                    ("mtu".into(), Type::Number),
+                    ("name".into(), Type::String),
+                ])))),
+                description: "The interfaces.".into(),
+                computed: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let section = schema_section(&block);
+        assert!(
+            section.contains(
+                "- `interfaces` (List of Object) The interfaces. (see [below for nested schema](#nestedatt--interfaces))\n"
+            ),
+            "{section}"
+        );
+        assert!(
+            section.ends_with(
+                "<a id=\"nestedatt--interfaces\"></a>\n### Nested Schema for `interfaces`\n\nRead-Only:\n\n- `mtu` (Number)\n- `name` (String)\n"
+            ),
+            "{section}"
+        );
+    }
+
+    #[test]
+    fn every_data_source_gets_a_page_and_guides_are_left_alone() {
+        let files = render(Path::new("/nonexistent"));
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        for d in data_sources::all() {
+            let short = d.type_name().trim_start_matches("routeros_");
+            let path = format!("docs/data-sources/{short}.md");
+            let page = &files.iter().find(|(p, _)| *p == path).unwrap_or_else(|| panic!("{path} in {paths:?}")).1;
+            assert!(page.contains(&format!("# {} (Data Source)", d.type_name())), "{page}");
+        }
+        assert!(paths.iter().all(|p| !p.starts_with("docs/guides/")), "{paths:?}");
     }
 }

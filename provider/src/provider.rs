@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{DataSource, Provider, Resource};
-use crate::plugin::schema::{schema_from_model, Schema};
-use crate::plugin::value::{to_model, Value};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::{Value, to_model};
 use crate::resources;
-use crate::routeros::{rest::TlsOptions, Client, ConnectOptions, Error};
+use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
 
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
@@ -78,7 +78,11 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// unsupported schemes.
 pub fn normalise_url(url: &str) -> Result<String, String> {
     let url = url.trim();
-    let with_scheme = if url.contains("://") { url.to_string() } else { format!("https://{url}") };
+    let with_scheme = if url.contains("://") {
+        url.to_string()
+    } else {
+        format!("https://{url}")
+    };
     let (scheme, rest) = with_scheme.split_once("://").unwrap_or(("https", url));
     let scheme = scheme.to_ascii_lowercase();
     let rest = rest.trim_end_matches('/');
@@ -201,20 +205,31 @@ impl Provider for RouterosProvider {
         }
         if let Some(url) = config.get_str("url") {
             if let Err(e) = normalise_url(url) {
-                diags.push(Diagnostic::error("Invalid router URL", format!("{url:?}: {e}.")).at_attr("url"));
+                diags.push(
+                    Diagnostic::error("Invalid router URL", format!("{url:?}: {e}."))
+                        .at_attr("url"),
+                );
             }
         }
         if let Some(t) = config.get_i64("timeout") {
             if !(1..=3600).contains(&t) {
                 diags.push(
-                    Diagnostic::error("Invalid timeout", format!("timeout = {t}: give a number of seconds from 1 to 3600."))
-                        .at_attr("timeout"),
+                    Diagnostic::error(
+                        "Invalid timeout",
+                        format!("timeout = {t}: give a number of seconds from 1 to 3600."),
+                    )
+                    .at_attr("timeout"),
                 );
             }
         }
     }
 
-    async fn configure(&self, config: &Value, _terraform_version: &str, diags: &mut Diagnostics) -> Option<Client> {
+    async fn configure(
+        &self,
+        config: &Value,
+        _terraform_version: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Client> {
         if !config.is_wholly_known() {
             diags.push(Diagnostic::warning(
                 "Provider configuration not known yet",
@@ -225,7 +240,10 @@ impl Provider for RouterosProvider {
         let cfg: ProviderConfig = match to_model(config) {
             Ok(c) => c,
             Err(e) => {
-                diags.push(Diagnostic::error("Invalid provider configuration", e.to_string()));
+                diags.push(Diagnostic::error(
+                    "Invalid provider configuration",
+                    e.to_string(),
+                ));
                 return None;
             }
         };
@@ -245,7 +263,10 @@ impl Provider for RouterosProvider {
         let url = match normalise_url(&url) {
             Ok(u) => u,
             Err(e) => {
-                diags.push(Diagnostic::error("Invalid router URL", format!("{url:?}: {e}.")).at_attr("url"));
+                diags.push(
+                    Diagnostic::error("Invalid router URL", format!("{url:?}: {e}."))
+                        .at_attr("url"),
+                );
                 return None;
             }
         };
@@ -266,9 +287,9 @@ impl Provider for RouterosProvider {
             .password
             .or_else(|| env_first(&["ROUTEROS_PASSWORD", "ROS_PASSWORD"]).map(|(_, v)| v))
             .unwrap_or_default();
-        let ca_certificate = cfg
-            .ca_certificate
-            .or_else(|| env_first(&["ROUTEROS_CA_CERTIFICATE", "ROS_CA_CERTIFICATE"]).map(|(_, v)| v));
+        let ca_certificate = cfg.ca_certificate.or_else(|| {
+            env_first(&["ROUTEROS_CA_CERTIFICATE", "ROS_CA_CERTIFICATE"]).map(|(_, v)| v)
+        });
         let insecure = match cfg.insecure {
             Some(b) => b,
             None => match env_first(&["ROUTEROS_INSECURE", "ROS_INSECURE"]) {
@@ -302,13 +323,19 @@ impl Provider for RouterosProvider {
             Ok(p) => p,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("Cannot load ca_certificate", format!("{e}. Give a PEM file path or PEM text."))
-                        .at_attr("ca_certificate"),
+                    Diagnostic::error(
+                        "Cannot load ca_certificate",
+                        format!("{e}. Give a PEM file path or PEM text."),
+                    )
+                    .at_attr("ca_certificate"),
                 );
                 return None;
             }
         };
-        let timeout = cfg.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS).clamp(1, 3600);
+        let timeout = cfg
+            .timeout
+            .unwrap_or(DEFAULT_TIMEOUT_SECONDS)
+            .clamp(1, 3600);
         let opts = ConnectOptions {
             url,
             username: username.clone(),
@@ -348,7 +375,7 @@ impl Provider for RouterosProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Client>>> {
-        Vec::new()
+        crate::data_sources::all()
     }
 }
 
@@ -358,22 +385,50 @@ mod tests {
 
     #[test]
     fn url_gets_https_by_default_and_loses_rest_suffix() {
-        assert_eq!(normalise_url("192.168.88.1").unwrap(), "https://192.168.88.1");
-        assert_eq!(normalise_url("http://r:8080/rest/").unwrap(), "http://r:8080");
+        assert_eq!(
+            normalise_url("192.168.88.1").unwrap(),
+            "https://192.168.88.1"
+        );
+        assert_eq!(
+            normalise_url("http://r:8080/rest/").unwrap(),
+            "http://r:8080"
+        );
         assert_eq!(normalise_url("HTTPS://r/").unwrap(), "https://r");
-        assert!(normalise_url("ftp://r").unwrap_err().contains("unsupported scheme"));
+        assert!(
+            normalise_url("ftp://r")
+                .unwrap_err()
+                .contains("unsupported scheme")
+        );
         assert!(normalise_url("https://").is_err());
-        assert!(normalise_url("http:///rest").unwrap_err().contains("no host"));
+        assert!(
+            normalise_url("http:///rest")
+                .unwrap_err()
+                .contains("no host")
+        );
     }
 
     #[test]
     fn api_urls_are_accepted_with_host_and_port_only() {
-        assert_eq!(normalise_url("api://192.168.88.1").unwrap(), "api://192.168.88.1");
+        assert_eq!(
+            normalise_url("api://192.168.88.1").unwrap(),
+            "api://192.168.88.1"
+        );
         assert_eq!(normalise_url("APIS://r:8729/").unwrap(), "apis://r:8729");
-        assert_eq!(normalise_url("apis://[fe80::1]:9000").unwrap(), "apis://[fe80::1]:9000");
+        assert_eq!(
+            normalise_url("apis://[fe80::1]:9000").unwrap(),
+            "apis://[fe80::1]:9000"
+        );
         assert!(normalise_url("api://").unwrap_err().contains("no host"));
-        assert!(normalise_url("api://r/rest").unwrap_err().contains("no path"));
-        assert!(normalise_url("apis://r:99999").unwrap_err().contains("not a TCP port"));
+        assert!(
+            normalise_url("api://r/rest")
+                .unwrap_err()
+                .contains("no path")
+        );
+        assert!(
+            normalise_url("apis://r:99999")
+                .unwrap_err()
+                .contains("not a TCP port")
+        );
         assert!(normalise_url("ftp://r").unwrap_err().contains("api://"));
     }
 
@@ -392,6 +447,10 @@ mod tests {
         let p = dir.path().join("ca.pem");
         std::fs::write(&p, pem).unwrap();
         assert_eq!(load_pem(p.to_str().unwrap()).unwrap(), pem.as_bytes());
-        assert!(load_pem("/nonexistent/ca.pem").unwrap_err().contains("could not read"));
+        assert!(
+            load_pem("/nonexistent/ca.pem")
+                .unwrap_err()
+                .contains("could not read")
+        );
     }
 }

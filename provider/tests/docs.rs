@@ -17,5 +17,8 @@ fn docs_are_up_to_date() {
             stale.push(rel);
         }
     }
-    assert!(stale.is_empty(), "stale or missing docs: {stale:?}; run `make docs` and commit the result");
+    assert!(
+        stale.is_empty(),
+        "stale or missing docs: {stale:?}; run `make docs` and commit the result"
+    );
 }

@@ -299,8 +299,14 @@ mod tests {
         let line = announcement(&sim);
         let api = sim.api_url().unwrap();
         let apis = sim.apis_url().unwrap();
-        assert!(line.contains(&format!(" ROUTEROS_API_URL={api} ")), "{line}");
-        assert!(line.contains(&format!(" ROUTEROS_APIS_URL={apis} ")), "{line}");
+        assert!(
+            line.contains(&format!(" ROUTEROS_API_URL={api} ")),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!(" ROUTEROS_APIS_URL={apis} ")),
+            "{line}"
+        );
         let no_api = Sim::spawn(SimConfig {
             api: false,
             ..SimConfig::default()

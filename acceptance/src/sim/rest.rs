@@ -72,8 +72,7 @@ enum Target {
 
 /// Handles one request of a user with the `sensitive` policy (who sees everything).
 /// `path` is the URL path (percent-encoded), `query` the raw query string.
-// Also called by the classic API front end (api.rs), which may not be compiled in yet.
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 pub(crate) fn handle(
     router: &mut Router,
     method: &str,

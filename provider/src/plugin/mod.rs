@@ -4,15 +4,15 @@
 pub mod codec;
 pub mod diag;
 pub mod engine;
-pub mod resource;
-pub mod schema;
-pub mod value;
 pub mod handshake;
 pub mod log;
 pub mod proto;
+pub mod resource;
+pub mod schema;
 pub mod serve;
 pub mod server;
 pub mod testing;
 pub mod tls;
+pub mod value;
 
 pub use serve::{run, serve};

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::{request_diagnostic, ros_bool, ros_bool_text};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
-use crate::plugin::schema::{schema_from_model, Schema};
-use crate::plugin::value::{from_model, to_model, Value};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::{Value, from_model, to_model};
 use crate::routeros::{Client, Record};
 
 /// The RouterOS menu.
@@ -85,7 +85,10 @@ impl MacsecInterface {
         match from_model(model, &self.schema().block.value_type()) {
             Ok(v) => Some(v),
             Err(e) => {
-                diags.push(Diagnostic::error("Internal error building state", e.to_string()));
+                diags.push(Diagnostic::error(
+                    "Internal error building state",
+                    e.to_string(),
+                ));
                 None
             }
         }
@@ -95,14 +98,21 @@ impl MacsecInterface {
         match to_model(value) {
             Ok(m) => Some(m),
             Err(e) => {
-                diags.push(Diagnostic::error("Internal error reading the plan", e.to_string()));
+                diags.push(Diagnostic::error(
+                    "Internal error reading the plan",
+                    e.to_string(),
+                ));
                 None
             }
         }
     }
 
     /// Finds the router's entry for `model`: by id when known, else by name.
-    async fn find(&self, client: &Client, model: &MacsecInterfaceModel) -> Result<Option<Record>, crate::routeros::Error> {
+    async fn find(
+        &self,
+        client: &Client,
+        model: &MacsecInterfaceModel,
+    ) -> Result<Option<Record>, crate::routeros::Error> {
         match &model.id {
             Some(id) => client.find(MENU, ".id", id).await,
             None => client.find(MENU, "name", &model.name).await,
@@ -115,7 +125,9 @@ impl MacsecInterface {
 pub fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecInterfaceModel {
     let comment = match r.get("comment").filter(|c| !c.is_empty()) {
         Some(c) => Some(c.clone()),
-        None => prior.and_then(|p| p.comment.clone()).filter(|c| c.is_empty()),
+        None => prior
+            .and_then(|p| p.comment.clone())
+            .filter(|c| c.is_empty()),
     };
     MacsecInterfaceModel {
         id: r.get(".id").cloned(),
@@ -131,7 +143,8 @@ pub fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecIn
 /// The arguments that turn `prior` (or nothing) into `planned`.
 pub fn to_args(planned: &MacsecInterfaceModel, prior: Option<&MacsecInterfaceModel>) -> Record {
     let mut args = Record::new();
-    let changed = |f: &dyn Fn(&MacsecInterfaceModel) -> String| prior.is_none_or(|p| f(p) != f(planned));
+    let changed =
+        |f: &dyn Fn(&MacsecInterfaceModel) -> String| prior.is_none_or(|p| f(p) != f(planned));
     if changed(&|m| m.name.clone()) {
         args.insert("name".into(), planned.name.clone());
     }
@@ -209,8 +222,11 @@ impl Resource<Client> for MacsecInterface {
         if let Some(port) = config.get_str("interface") {
             if port.trim().is_empty() {
                 diags.push(
-                    Diagnostic::error("Invalid port", "`interface` is empty: name the Ethernet port, such as ether1.")
-                        .at_attr("interface"),
+                    Diagnostic::error(
+                        "Invalid port",
+                        "`interface` is empty: name the Ethernet port, such as ether1.",
+                    )
+                    .at_attr("interface"),
                 );
             }
         }
@@ -241,7 +257,9 @@ impl Resource<Client> for MacsecInterface {
     ) {
         // A port that does not exist fails at plan time, not half-way
         // through an apply.
-        let Some(port) = input.config.get_str("interface") else { return };
+        let Some(port) = input.config.get_str("interface") else {
+            return;
+        };
         let interfaces = match ctx.client.list("/interface").await {
             Ok(rows) => rows,
             Err(e) => {
@@ -249,7 +267,10 @@ impl Resource<Client> for MacsecInterface {
                 return;
             }
         };
-        match interfaces.iter().find(|r| r.get("name").map(String::as_str) == Some(port)) {
+        match interfaces
+            .iter()
+            .find(|r| r.get("name").map(String::as_str) == Some(port))
+        {
             None => {
                 let mut ports: Vec<&str> = interfaces
                     .iter()
@@ -294,7 +315,10 @@ impl Resource<Client> for MacsecInterface {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
-        let action = format!("creating MACsec interface {:?} on {:?}", plan.name, plan.interface);
+        let action = format!(
+            "creating MACsec interface {:?} on {:?}",
+            plan.name, plan.interface
+        );
         let args = to_args(&plan, None);
         let id = match ctx.client.add(MENU, &args).await {
             Ok(id) => id,
@@ -333,11 +357,18 @@ impl Resource<Client> for MacsecInterface {
         match self.find(&ctx.client, &prior).await {
             Ok(Some(r)) => self.state(&from_record(&r, Some(&prior)), diags),
             Ok(None) => {
-                log::info!("{MENU} {:?} is gone from the router", prior.id.as_deref().unwrap_or(&prior.name));
+                log::info!(
+                    "{MENU} {:?} is gone from the router",
+                    prior.id.as_deref().unwrap_or(&prior.name)
+                );
                 None
             }
             Err(e) => {
-                diags.push(request_diagnostic(&format!("reading MACsec interface {:?}", prior.name), &e, &[]));
+                diags.push(request_diagnostic(
+                    &format!("reading MACsec interface {:?}", prior.name),
+                    &e,
+                    &[],
+                ));
                 None
             }
         }
@@ -355,13 +386,20 @@ impl Resource<Client> for MacsecInterface {
         let old = self.model(prior, diags)?;
         let plan = self.model(planned, diags)?;
         let Some(id) = old.id.clone() else {
-            diags.push(Diagnostic::error("MACsec interface has no id in state", "Run terraform refresh, then apply again."));
+            diags.push(Diagnostic::error(
+                "MACsec interface has no id in state",
+                "Run terraform refresh, then apply again.",
+            ));
             return None;
         };
         let args = to_args(&plan, Some(&old));
         if !args.is_empty() {
             if let Err(e) = ctx.client.set(MENU, &id, &args).await {
-                diags.push(request_diagnostic(&format!("updating MACsec interface {:?}", old.name), &e, ATTRIBUTES));
+                diags.push(request_diagnostic(
+                    &format!("updating MACsec interface {:?}", old.name),
+                    &e,
+                    ATTRIBUTES,
+                ));
                 return None;
             }
         }
@@ -381,22 +419,40 @@ impl Resource<Client> for MacsecInterface {
         }
     }
 
-    async fn delete(&self, ctx: &Ctx<Client>, prior: &Value, _private: &Private, diags: &mut Diagnostics) {
-        let Some(old) = self.model(prior, diags) else { return };
+    async fn delete(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        _private: &Private,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(old) = self.model(prior, diags) else {
+            return;
+        };
         let Some(id) = old.id.clone() else { return };
         match ctx.client.remove(MENU, &id).await {
             Ok(()) => log::info!("removed {MENU} {id}"),
             Err(e) if e.is_not_found() => log::info!("{MENU} {id} was already gone"),
-            Err(e) => diags.push(request_diagnostic(&format!("removing MACsec interface {:?}", old.name), &e, &[])),
+            Err(e) => diags.push(request_diagnostic(
+                &format!("removing MACsec interface {:?}", old.name),
+                &e,
+                &[],
+            )),
         }
     }
 
     async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
         let id = id.trim();
         let stub = if let Some(hex) = id.strip_prefix('*') {
-            MacsecInterfaceModel { id: Some(format!("*{}", hex.to_ascii_uppercase())), ..Default::default() }
+            MacsecInterfaceModel {
+                id: Some(format!("*{}", hex.to_ascii_uppercase())),
+                ..Default::default()
+            }
         } else {
-            MacsecInterfaceModel { name: id.to_string(), ..Default::default() }
+            MacsecInterfaceModel {
+                name: id.to_string(),
+                ..Default::default()
+            }
         };
         match self.find(&ctx.client, &stub).await {
             Ok(Some(r)) => self.state(&from_record(&r, None), diags),
@@ -423,12 +479,22 @@ mod tests {
     use super::*;
 
     fn rec(pairs: &[(&str, &str)]) -> Record {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn router_forms_are_normalised() {
-        let r = rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1"), ("mtu", "1468"), ("profile", "default"), ("disabled", "yes")]);
+        let r = rec(&[
+            (".id", "*1"),
+            ("name", "macsec1"),
+            ("interface", "ether1"),
+            ("mtu", "1468"),
+            ("profile", "default"),
+            ("disabled", "yes"),
+        ]);
         let m = from_record(&r, None);
         assert_eq!(m.id.as_deref(), Some("*1"));
         assert_eq!(m.mtu, Some(1468));
@@ -439,10 +505,20 @@ mod tests {
     #[test]
     fn an_empty_comment_in_state_is_not_drift() {
         let r = rec(&[(".id", "*1"), ("name", "m"), ("interface", "ether1")]);
-        let prior = MacsecInterfaceModel { comment: Some(String::new()), ..Default::default() };
+        let prior = MacsecInterfaceModel {
+            comment: Some(String::new()),
+            ..Default::default()
+        };
         assert_eq!(from_record(&r, Some(&prior)).comment, Some(String::new()));
-        let prior = MacsecInterfaceModel { comment: Some("old".into()), ..Default::default() };
-        assert_eq!(from_record(&r, Some(&prior)).comment, None, "a comment removed on the router is drift");
+        let prior = MacsecInterfaceModel {
+            comment: Some("old".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            from_record(&r, Some(&prior)).comment,
+            None,
+            "a comment removed on the router is drift"
+        );
     }
 
     #[test]
@@ -466,8 +542,20 @@ mod tests {
 
     #[test]
     fn create_sends_required_and_set_attributes() {
-        let new = MacsecInterfaceModel { name: "macsec1".into(), interface: "ether2".into(), disabled: Some(false), ..Default::default() };
-        assert_eq!(to_args(&new, None), rec(&[("name", "macsec1"), ("interface", "ether2"), ("disabled", "no")]));
+        let new = MacsecInterfaceModel {
+            name: "macsec1".into(),
+            interface: "ether2".into(),
+            disabled: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            to_args(&new, None),
+            rec(&[
+                ("name", "macsec1"),
+                ("interface", "ether2"),
+                ("disabled", "no")
+            ])
+        );
     }
 
     #[test]

@@ -8,11 +8,19 @@ use crate::plugin::diag::Diagnostic;
 use crate::plugin::resource::Resource;
 use crate::routeros::{Client, Error};
 
+pub mod ethernet_binding;
 pub mod macsec_interface;
+pub mod macsec_key;
+pub mod macsec_profile;
 
 /// Every resource type the provider serves.
 pub fn all() -> Vec<Arc<dyn Resource<Client>>> {
-    vec![Arc::new(macsec_interface::MacsecInterface)]
+    vec![
+        Arc::new(macsec_interface::MacsecInterface),
+        Arc::new(ethernet_binding::EthernetBinding),
+        Arc::new(macsec_key::MacsecKey),
+        Arc::new(macsec_profile::MacsecProfile),
+    ]
 }
 
 /// RouterOS's boolean text (`true`, `yes`) as a bool.
@@ -31,7 +39,9 @@ pub fn ros_bool_text(b: bool) -> String {
 /// diagnostic points at it.
 pub fn request_diagnostic(action: &str, err: &Error, attributes: &[(&str, &str)]) -> Diagnostic {
     match err {
-        Error::Rejected { detail, message, .. } => {
+        Error::Rejected {
+            detail, message, ..
+        } => {
             let attr = attributes
                 .iter()
                 .find(|(ros, _)| mentions(detail, ros))
@@ -51,11 +61,15 @@ pub fn request_diagnostic(action: &str, err: &Error, attributes: &[(&str, &str)]
         }
         Error::Unauthorized { .. } => Diagnostic::error(
             format!("Not allowed: {action}"),
-            format!("{err}. Check the provider's `username`/`password` and that the user's group has the `write` policy."),
+            format!(
+                "{err}. Check the provider's `username`/`password` and that the user's group has the `write` policy."
+            ),
         ),
         other => Diagnostic::error(
             format!("Failed: {action}"),
-            format!("{other}. Once the router is reachable, run `terraform plan` to see what it now holds, then apply again."),
+            format!(
+                "{other}. Once the router is reachable, run `terraform plan` to see what it now holds, then apply again."
+            ),
         ),
     }
 }
@@ -78,9 +92,16 @@ mod tests {
             message: "Bad Request".into(),
             detail: "input does not match any value of interface".into(),
         };
-        let d = request_diagnostic("creating x", &err, &[("mtu", "mtu"), ("interface", "interface")]);
+        let d = request_diagnostic(
+            "creating x",
+            &err,
+            &[("mtu", "mtu"), ("interface", "interface")],
+        );
         assert_eq!(d.attribute.unwrap().to_string(), "interface");
-        assert!(d.detail.contains("input does not match any value of interface"));
+        assert!(
+            d.detail
+                .contains("input does not match any value of interface")
+        );
         let d = request_diagnostic("creating x", &err, &[("mtu", "mtu")]);
         assert!(d.attribute.is_none());
     }

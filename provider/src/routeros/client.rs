@@ -40,7 +40,11 @@ impl Client {
     /// `apis://`: the classic API; otherwise REST) and reads the router's
     /// version from `/system/resource`.
     pub async fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
-        let scheme = opts.url.trim().split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        let scheme = opts
+            .url
+            .trim()
+            .split_once("://")
+            .map(|(s, _)| s.to_ascii_lowercase());
         let transport: Box<dyn Transport> = match scheme.as_deref() {
             Some("api" | "apis") => Box::new(ApiTransport::new(
                 &opts.url,
@@ -66,11 +70,21 @@ impl Client {
         let raw = resource.get("version").cloned().unwrap_or_default();
         let version = Version::parse(&raw).ok_or_else(|| Error::Protocol {
             endpoint: transport.endpoint().to_string(),
-            reason: format!("/system/resource reports version {raw:?}, which is not a RouterOS version"),
+            reason: format!(
+                "/system/resource reports version {raw:?}, which is not a RouterOS version"
+            ),
         })?;
         let board = resource.get("board-name").cloned().unwrap_or_default();
-        log::info!("connected to RouterOS {version} ({board}) at {}", transport.endpoint());
-        Ok(Client { transport, version, board, cache: Mutex::new(HashMap::new()) })
+        log::info!(
+            "connected to RouterOS {version} ({board}) at {}",
+            transport.endpoint()
+        );
+        Ok(Client {
+            transport,
+            version,
+            board,
+            cache: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The router's RouterOS version.
@@ -105,7 +119,10 @@ impl Client {
     /// The row of `menu` whose `key` equals `value`.
     pub async fn find(&self, menu: &str, key: &str, value: &str) -> Result<Option<Record>, Error> {
         let rows = self.list(menu).await?;
-        Ok(rows.iter().find(|r| r.get(key).map(String::as_str) == Some(value)).cloned())
+        Ok(rows
+            .iter()
+            .find(|r| r.get(key).map(String::as_str) == Some(value))
+            .cloned())
     }
 
     /// Forgets what was read of `menu`.
@@ -137,7 +154,12 @@ impl Client {
 
     /// Runs a command. It may change anything, so the whole cache is
     /// dropped unless `read_only`.
-    pub async fn command(&self, path: &str, args: &Record, read_only: bool) -> Result<Vec<Record>, Error> {
+    pub async fn command(
+        &self,
+        path: &str,
+        args: &Record,
+        read_only: bool,
+    ) -> Result<Vec<Record>, Error> {
         let r = self.transport.command(path, args).await;
         if !read_only {
             self.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
@@ -189,20 +211,28 @@ mod tests {
     #[tokio::test]
     async fn concurrent_reads_of_a_menu_cost_one_list_and_writes_invalidate() {
         let lists = Arc::new(AtomicUsize::new(0));
-        let transport = Counting { lists: lists.clone() };
+        let transport = Counting {
+            lists: lists.clone(),
+        };
         let client = Arc::new(Client::with_transport(Box::new(transport)).await.unwrap());
         let mut tasks = Vec::new();
         for _ in 0..10 {
             let c = client.clone();
             tasks.push(tokio::spawn(async move {
-                c.find("/interface/macsec", "name", "macsec1").await.unwrap().is_some()
+                c.find("/interface/macsec", "name", "macsec1")
+                    .await
+                    .unwrap()
+                    .is_some()
             }));
         }
         for task in tasks {
             assert!(task.await.unwrap());
         }
         assert_eq!(lists.load(Ordering::SeqCst), 1);
-        client.set("/interface/macsec", "*1", &Record::new()).await.unwrap();
+        client
+            .set("/interface/macsec", "*1", &Record::new())
+            .await
+            .unwrap();
         client.list("/interface/macsec").await.unwrap();
         assert_eq!(lists.load(Ordering::SeqCst), 2);
         client.list("/interface/ethernet").await.unwrap();

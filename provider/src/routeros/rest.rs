@@ -30,7 +30,9 @@ pub struct RestTransport {
 
 impl std::fmt::Debug for RestTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RestTransport").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("RestTransport")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
     }
 }
 
@@ -48,15 +50,19 @@ impl RestTransport {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
-            .user_agent(concat!("terraform-provider-routeros/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "terraform-provider-routeros/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .pool_max_idle_per_host(1);
         if tls.insecure {
             builder = builder.tls_danger_accept_invalid_certs(true);
         } else if let Some(pem) = &tls.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| Error::Protocol {
-                endpoint: endpoint.clone(),
-                reason: format!("ca_certificate is not valid PEM: {e}"),
-            })?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|e| Error::Protocol {
+                    endpoint: endpoint.clone(),
+                    reason: format!("ca_certificate is not valid PEM: {e}"),
+                })?;
             if certs.is_empty() {
                 return Err(Error::Protocol {
                     endpoint,
@@ -123,8 +129,12 @@ impl RestTransport {
                 .map(str::to_string)
         };
         match status {
-            StatusCode::UNAUTHORIZED => Err(Error::Unauthorized { endpoint: self.base.clone() }),
-            StatusCode::NOT_FOUND => Err(Error::NotFound { what: path.to_string() }),
+            StatusCode::UNAUTHORIZED => Err(Error::Unauthorized {
+                endpoint: self.base.clone(),
+            }),
+            StatusCode::NOT_FOUND => Err(Error::NotFound {
+                what: path.to_string(),
+            }),
             _ => Err(Error::Rejected {
                 status: status.as_u16(),
                 message: text("message")
@@ -137,7 +147,10 @@ impl RestTransport {
     fn transport_error(&self, e: reqwest::Error) -> Error {
         let endpoint = self.base.clone();
         if e.is_timeout() {
-            return Error::Timeout { endpoint, seconds: self.timeout.as_secs() };
+            return Error::Timeout {
+                endpoint,
+                seconds: self.timeout.as_secs(),
+            };
         }
         let mut chain = String::new();
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
@@ -166,15 +179,22 @@ impl RestTransport {
         }
         match tls {
             Some(reason) => Error::UntrustedCertificate { endpoint, reason },
-            None if chain.contains("timed out") => {
-                Error::Timeout { endpoint, seconds: self.timeout.as_secs() }
-            }
-            None => Error::Unreachable { endpoint, reason: chain },
+            None if chain.contains("timed out") => Error::Timeout {
+                endpoint,
+                seconds: self.timeout.as_secs(),
+            },
+            None => Error::Unreachable {
+                endpoint,
+                reason: chain,
+            },
         }
     }
 
     fn protocol(&self, what: &str) -> Error {
-        Error::Protocol { endpoint: self.base.clone(), reason: what.to_string() }
+        Error::Protocol {
+            endpoint: self.base.clone(),
+            reason: what.to_string(),
+        }
     }
 }
 
@@ -215,7 +235,10 @@ fn to_record(v: &serde_json::Value) -> Option<Record> {
 
 fn to_body(attrs: &Record) -> serde_json::Value {
     serde_json::Value::Object(
-        attrs.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect(),
+        attrs
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect(),
     )
 }
 
@@ -223,9 +246,13 @@ fn to_body(attrs: &Record) -> serde_json::Value {
 impl Transport for RestTransport {
     async fn list(&self, menu: &str) -> Result<Vec<Record>, Error> {
         let v = self.request(Method::GET, menu, None).await?;
-        let arr = v.as_array().ok_or_else(|| self.protocol(&format!("GET {menu} is not a list")))?;
+        let arr = v
+            .as_array()
+            .ok_or_else(|| self.protocol(&format!("GET {menu} is not a list")))?;
         arr.iter()
-            .map(|o| to_record(o).ok_or_else(|| self.protocol(&format!("GET {menu} holds a non-object"))))
+            .map(|o| {
+                to_record(o).ok_or_else(|| self.protocol(&format!("GET {menu} holds a non-object")))
+            })
             .collect()
     }
 
@@ -235,7 +262,9 @@ impl Transport for RestTransport {
     }
 
     async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
-        let v = self.request(Method::PUT, menu, Some(to_body(attrs))).await?;
+        let v = self
+            .request(Method::PUT, menu, Some(to_body(attrs)))
+            .await?;
         v.get(".id")
             .and_then(|i| i.as_str())
             .map(str::to_string)
@@ -243,22 +272,29 @@ impl Transport for RestTransport {
     }
 
     async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
-        self.request(Method::PATCH, &format!("{menu}/{id}"), Some(to_body(attrs))).await?;
+        self.request(Method::PATCH, &format!("{menu}/{id}"), Some(to_body(attrs)))
+            .await?;
         Ok(())
     }
 
     async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
-        self.request(Method::DELETE, &format!("{menu}/{id}"), None).await?;
+        self.request(Method::DELETE, &format!("{menu}/{id}"), None)
+            .await?;
         Ok(())
     }
 
     async fn command(&self, path: &str, args: &Record) -> Result<Vec<Record>, Error> {
-        let v = self.request(Method::POST, path, Some(to_body(args))).await?;
+        let v = self
+            .request(Method::POST, path, Some(to_body(args)))
+            .await?;
         match &v {
             serde_json::Value::Null => Ok(Vec::new()),
             serde_json::Value::Array(a) => a
                 .iter()
-                .map(|o| to_record(o).ok_or_else(|| self.protocol(&format!("POST {path}: non-object row"))))
+                .map(|o| {
+                    to_record(o)
+                        .ok_or_else(|| self.protocol(&format!("POST {path}: non-object row")))
+                })
                 .collect(),
             serde_json::Value::Object(_) => Ok(to_record(&v).into_iter().collect()),
             _ => Err(self.protocol(&format!("POST {path}: unexpected reply"))),

@@ -39,7 +39,12 @@ impl Version {
         if count < 2 {
             return None;
         }
-        Some(Version { major: nums[0], minor: nums[1], patch: nums[2], raw: text.to_string() })
+        Some(Version {
+            major: nums[0],
+            minor: nums[1],
+            patch: nums[2],
+            raw: text.to_string(),
+        })
     }
 
     /// True when this version is at least `major.minor`.
@@ -50,7 +55,11 @@ impl Version {
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.raw.split_whitespace().next().unwrap_or(&self.raw))
+        write!(
+            f,
+            "{}",
+            self.raw.split_whitespace().next().unwrap_or(&self.raw)
+        )
     }
 }
 

@@ -1,0 +1,1248 @@
+//! `routeros_ethernet_binding`: the carrier port of a MACsec interface
+//! (`/interface/ethernet`). It makes the port fit to carry MACsec
+//! (`disabled`, `mtu`, `l2mtu`), checks that the named MACsec interface
+//! rides on it, and gives the port back as it found it on destroy.
+//!
+//! A port cannot be created or removed, so the binding owns only what it
+//! sets. Before it first changes an attribute of the port it records the
+//! port's value in private state (`original`); destroy writes those values
+//! back, and so does an update that stops managing `mtu` or `l2mtu`.
+//! Link state (`running`, the MACsec `status`) is left to the data sources.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{request_diagnostic, ros_bool, ros_bool_text};
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::{Value, from_model, to_model};
+use crate::routeros::{Client, Record};
+
+/// The RouterOS menu of the port.
+pub const MENU: &str = "/interface/ethernet";
+
+/// The menu of the MACsec interfaces the binding checks.
+pub const MACSEC_MENU: &str = "/interface/macsec";
+
+/// Every interface, with its `type` (to tell a non-Ethernet interface from
+/// a missing one) and `max-l2mtu`.
+pub const INTERFACE_MENU: &str = "/interface";
+
+/// What MACsec adds to every frame: the MACsec interface's `mtu` plus this
+/// must fit in the port's `l2mtu`.
+pub const MACSEC_OVERHEAD: i64 = 32;
+
+/// The private-state key of the port values recorded before the binding
+/// changed them (a JSON object: RouterOS argument → RouterOS text).
+pub const PRIVATE_ORIGINAL: &str = "original";
+
+/// Values accepted at plan time for `mtu` and `l2mtu` (the router's own
+/// `max-l2mtu` is checked against the port too).
+pub const MTU_RANGE: std::ops::RangeInclusive<i64> = 64..=65535;
+
+/// RouterOS argument names and the Terraform attributes they map to.
+const ATTRIBUTES: &[(&str, &str)] = &[("disabled", "disabled"), ("mtu", "mtu"), ("l2mtu", "l2mtu")];
+
+/// Port values recorded before the binding changed them.
+pub type Originals = BTreeMap<String, String>;
+
+fn no() -> Option<bool> {
+    Some(false)
+}
+
+/// The carrier port of a MACsec interface (`/interface/ethernet`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EthernetBindingModel {
+    /// RouterOS's id of the Ethernet port (such as `*1`).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub id: Option<String>,
+    /// Name of the Ethernet port, such as `ether1`. A port cannot be
+    /// created or removed: the binding takes an existing one over.
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub ethernet: String,
+    /// Name of the MACsec interface that rides on this port (the `name` of
+    /// a `routeros_macsec_interface` whose `interface` is this port).
+    /// Checked when planning if the MACsec interface exists by then, else
+    /// when applying.
+    pub macsec_interface: String,
+    /// Whether the port is disabled. A disabled port carries nothing, so
+    /// MACsec on it stays down.
+    #[serde(default = "no")]
+    pub disabled: Option<bool>,
+    /// MTU of the port. Left out, the binding does not manage it (and a
+    /// change on the router is not drift).
+    pub mtu: Option<i64>,
+    /// Layer-2 MTU of the port. MACsec adds 32 bytes to every frame, so it
+    /// must be at least the MACsec interface's `mtu` plus 32; the plan
+    /// warns when it is not. Left out, the binding does not manage it.
+    pub l2mtu: Option<i64>,
+    /// MAC address of the port (MACsec's key-server election falls back to
+    /// the lower MAC address when the priorities are equal).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub mac_address: Option<String>,
+}
+
+impl EthernetBindingModel {
+    /// The port values this binding sets, as RouterOS arguments.
+    pub fn desired(&self) -> Record {
+        let mut args = Record::new();
+        args.insert(
+            "disabled".into(),
+            ros_bool_text(self.disabled.unwrap_or(false)),
+        );
+        if let Some(mtu) = self.mtu {
+            args.insert("mtu".into(), mtu.to_string());
+        }
+        if let Some(l2mtu) = self.l2mtu {
+            args.insert("l2mtu".into(), l2mtu.to_string());
+        }
+        args
+    }
+}
+
+/// A port value in the form the binding compares and sends: booleans as
+/// `yes`/`no`, anything else as RouterOS printed it.
+fn normal(key: &str, text: &str) -> String {
+    if key == "disabled" {
+        ros_bool_text(ros_bool(text))
+    } else {
+        text.trim().to_string()
+    }
+}
+
+/// The arguments that make the port `row` show `wanted`: only what differs.
+pub fn changes(wanted: &Record, row: &Record) -> Record {
+    wanted
+        .iter()
+        .filter(|(k, v)| row.get(*k).map(|cur| normal(k, cur)) != Some(normal(k, v)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Records, for every attribute of `wanted` not recorded yet, the value the
+/// port `row` has now. Values already recorded are kept: they are what the
+/// port had before the binding first changed it.
+pub fn record_originals(originals: &mut Originals, wanted: &Record, row: &Record) {
+    for key in wanted.keys() {
+        if originals.contains_key(key) {
+            continue;
+        }
+        if let Some(current) = row.get(key) {
+            originals.insert(key.clone(), normal(key, current));
+        }
+    }
+}
+
+/// The recorded values of the attributes `wanted` no longer manages: they
+/// are given back to the port and forgotten.
+pub fn released(originals: &mut Originals, wanted: &Record) -> Record {
+    let gone: Vec<String> = originals
+        .keys()
+        .filter(|k| !wanted.contains_key(*k))
+        .cloned()
+        .collect();
+    gone.into_iter()
+        .filter_map(|k| originals.remove(&k).map(|v| (k, v)))
+        .collect()
+}
+
+/// The originals kept in private state.
+pub fn originals_of(private: &Private) -> Originals {
+    match private.get(PRIVATE_ORIGINAL) {
+        Some(serde_json::Value::Object(m)) => m
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect(),
+        _ => Originals::new(),
+    }
+}
+
+/// Stores `originals` in private state (removing the key when empty).
+pub fn store_originals(private: &mut Private, originals: &Originals) {
+    if originals.is_empty() {
+        private.remove(PRIVATE_ORIGINAL);
+    } else {
+        let map = originals
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        private.insert(PRIVATE_ORIGINAL.into(), serde_json::Value::Object(map));
+    }
+}
+
+/// The model of the port `row`. Only the attributes `prior` manages are
+/// read back (`mtu`, `l2mtu`); `macsec_interface` is the binding's own.
+pub fn from_record(row: &Record, prior: &EthernetBindingModel) -> EthernetBindingModel {
+    let number = |k: &str| row.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+    EthernetBindingModel {
+        id: row.get(".id").cloned(),
+        ethernet: row.get("name").cloned().unwrap_or_default(),
+        macsec_interface: prior.macsec_interface.clone(),
+        disabled: Some(row.get("disabled").is_some_and(|d| ros_bool(d))),
+        mtu: prior.mtu.and(number("mtu")),
+        l2mtu: prior.l2mtu.and(number("l2mtu")),
+        mac_address: row.get("mac-address").cloned(),
+    }
+}
+
+/// The warning for a MACsec interface whose frames do not fit in the port:
+/// `macsec_mtu` + 32 > `l2mtu`.
+pub fn frame_fit_warning(
+    port: &str,
+    macsec: &str,
+    macsec_mtu: i64,
+    l2mtu: i64,
+    planned: bool,
+) -> Option<Diagnostic> {
+    let needed = macsec_mtu + MACSEC_OVERHEAD;
+    if needed <= l2mtu {
+        return None;
+    }
+    let which = if planned { "will be" } else { "is" };
+    Some(Diagnostic::warning(
+        "MACsec frames will not fit in the port",
+        format!(
+            "{macsec:?} has mtu {macsec_mtu}; with MACsec's {MACSEC_OVERHEAD} bytes its frames need an l2mtu of at least {needed}, but the l2mtu of {port:?} {which} {l2mtu}. Full-size packets would be dropped: set `l2mtu` of this binding to {needed} or more, or lower the `mtu` of the MACsec interface to {} or less.",
+            l2mtu - MACSEC_OVERHEAD
+        ),
+    ))
+}
+
+/// The error for a binding whose port and MACsec interface disagree.
+pub fn mismatch_error(port: &str, macsec: &str, actual_port: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The MACsec interface rides on another port",
+        format!(
+            "This binding is for port {port:?}, but the MACsec interface {macsec:?} rides on {actual_port:?}. Set `ethernet = {actual_port:?}`, or move {macsec} to {port} (its `interface`). If this configuration moves it in the same apply, apply that first, for example with -target on the routeros_macsec_interface."
+        ),
+    )
+    .at_attr("macsec_interface")
+}
+
+/// The diagnostic for a port name that is no Ethernet port, given every
+/// interface of the router.
+pub fn not_a_port(
+    endpoint: &str,
+    port: &str,
+    interfaces: &[Record],
+    attr: Option<&str>,
+) -> Diagnostic {
+    let d = match interfaces
+        .iter()
+        .find(|r| r.get("name").map(String::as_str) == Some(port))
+    {
+        Some(r) => Diagnostic::error(
+            "Not an Ethernet port",
+            format!(
+                "{port:?} is an interface of type {:?}; a MACsec interface rides on an Ethernet port, and only Ethernet ports can be bound. Name an Ethernet port such as ether1.",
+                r.get("type").map(String::as_str).unwrap_or("")
+            ),
+        ),
+        None => {
+            let mut ports: Vec<&str> = interfaces
+                .iter()
+                .filter(|r| r.get("type").map(String::as_str) == Some("ether"))
+                .filter_map(|r| r.get("name").map(String::as_str))
+                .collect();
+            ports.sort();
+            Diagnostic::error(
+                "No such Ethernet port",
+                format!(
+                    "The router at {endpoint} has no interface {port:?}. Its Ethernet ports are: {}.",
+                    if ports.is_empty() {
+                        "none".to_string()
+                    } else {
+                        ports.join(", ")
+                    }
+                ),
+            )
+        }
+    };
+    match attr {
+        Some(a) => d.at_attr(a),
+        None => d,
+    }
+}
+
+/// Plan-time checks that need no router.
+fn check_sizes(config: &Value, diags: &mut Diagnostics) {
+    for attr in ["mtu", "l2mtu"] {
+        if let Some(v) = config.get_i64(attr) {
+            if !MTU_RANGE.contains(&v) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("{attr} out of range"),
+                        format!(
+                            "{attr} = {v} is outside {}..{}. Leave it out to keep the port's value.",
+                            MTU_RANGE.start(),
+                            MTU_RANGE.end()
+                        ),
+                    )
+                    .at_attr(attr),
+                );
+            }
+        }
+    }
+    if let (Some(mtu), Some(l2mtu)) = (config.get_i64("mtu"), config.get_i64("l2mtu")) {
+        if mtu > l2mtu {
+            diags.push(
+                Diagnostic::error(
+                    "mtu larger than l2mtu",
+                    format!(
+                        "mtu = {mtu} does not fit in l2mtu = {l2mtu}: a packet of mtu bytes must fit in a layer-2 frame. Raise l2mtu or lower mtu."
+                    ),
+                )
+                .at_attr("mtu"),
+            );
+        }
+    }
+}
+
+/// The `routeros_ethernet_binding` resource.
+#[derive(Debug, Default)]
+pub struct EthernetBinding;
+
+impl EthernetBinding {
+    fn state(&self, model: &EthernetBindingModel, diags: &mut Diagnostics) -> Option<Value> {
+        match from_model(model, &self.schema().block.value_type()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Internal error building state",
+                    e.to_string(),
+                ));
+                None
+            }
+        }
+    }
+
+    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<EthernetBindingModel> {
+        match to_model(value) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Internal error reading the plan",
+                    e.to_string(),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The port row: by id when known, else by name.
+    async fn port(
+        &self,
+        client: &Client,
+        model: &EthernetBindingModel,
+    ) -> Result<Option<Record>, crate::routeros::Error> {
+        if let Some(id) = &model.id {
+            if let Some(r) = client.find(MENU, ".id", id).await? {
+                return Ok(Some(r));
+            }
+            // RouterOS keeps a port's id; a missing id means the port is gone.
+            return Ok(None);
+        }
+        client.find(MENU, "name", &model.ethernet).await
+    }
+
+    /// The port row for `model`, or an error diagnostic saying why there is none.
+    async fn existing_port(
+        &self,
+        ctx: &Ctx<Client>,
+        model: &EthernetBindingModel,
+        diags: &mut Diagnostics,
+    ) -> Option<Record> {
+        match self.port(&ctx.client, model).await {
+            Ok(Some(r)) => Some(r),
+            Ok(None) => {
+                match ctx.client.list(INTERFACE_MENU).await {
+                    Ok(all) => diags.push(not_a_port(
+                        ctx.client.endpoint(),
+                        &model.ethernet,
+                        &all,
+                        Some("ethernet"),
+                    )),
+                    Err(e) => diags.push(request_diagnostic("reading /interface", &e, &[])),
+                }
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(
+                    &format!("reading Ethernet port {:?}", model.ethernet),
+                    &e,
+                    &[],
+                ));
+                None
+            }
+        }
+    }
+
+    /// Apply-time check: the MACsec interface exists and rides on `port`.
+    async fn check_rides_on(
+        &self,
+        ctx: &Ctx<Client>,
+        port: &str,
+        macsec: &str,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        match ctx.client.find(MACSEC_MENU, "name", macsec).await {
+            Ok(Some(m)) => {
+                let actual = m.get("interface").map(String::as_str).unwrap_or("");
+                if actual == port {
+                    true
+                } else {
+                    diags.push(mismatch_error(port, macsec, actual));
+                    false
+                }
+            }
+            Ok(None) => {
+                diags.push(
+                    Diagnostic::error(
+                        "No such MACsec interface",
+                        format!(
+                            "The router at {} has no MACsec interface {macsec:?} to ride on port {port:?}. Create it with routeros_macsec_interface (interface = {port:?}) and set `macsec_interface` to its name, for example routeros_macsec_interface.<name>.name, so that it is created first.",
+                            ctx.client.endpoint()
+                        ),
+                    )
+                    .at_attr("macsec_interface"),
+                );
+                false
+            }
+            Err(e) => {
+                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
+                false
+            }
+        }
+    }
+
+    /// Sets `args` on the port `id` and reads the port back.
+    async fn write(
+        &self,
+        ctx: &Ctx<Client>,
+        id: &str,
+        args: &Record,
+        action: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Record> {
+        if !args.is_empty() {
+            if let Err(e) = ctx.client.set(MENU, id, args).await {
+                diags.push(request_diagnostic(action, &e, ATTRIBUTES));
+                return None;
+            }
+            log::info!(
+                "set {MENU} {id}: {}",
+                args.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+        match ctx.client.find(MENU, ".id", id).await {
+            Ok(Some(r)) => Some(r),
+            Ok(None) => {
+                diags.push(Diagnostic::error(
+                    "Ethernet port vanished",
+                    format!("The port {id} is no longer on the router. Check the router, then run apply again."),
+                ));
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(
+                    &format!("reading back port {id}"),
+                    &e,
+                    &[],
+                ));
+                None
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Resource<Client> for EthernetBinding {
+    fn type_name(&self) -> &'static str {
+        "routeros_ethernet_binding"
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<EthernetBindingModel>(
+            0,
+            "The carrier port of a MACsec interface (`/interface/ethernet`): makes the port fit to carry MACsec (`disabled`, `mtu`, `l2mtu`), checks that the MACsec interface rides on it, and gives the port back as it found it on destroy. Link state is read with the MACsec data sources.",
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        for attr in ["ethernet", "macsec_interface"] {
+            if config.get_str(attr).is_some_and(|s| s.trim().is_empty()) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("Empty {attr}"),
+                        if attr == "ethernet" {
+                            "`ethernet` is empty: name the Ethernet port, such as ether1.".to_string()
+                        } else {
+                            "`macsec_interface` is empty: name the MACsec interface riding on the port, such as macsec1.".to_string()
+                        },
+                    )
+                    .at_attr(attr),
+                );
+            }
+        }
+        check_sizes(config, diags);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        _planned: &mut Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(port) = input.config.get_str("ethernet") else {
+            return;
+        };
+        let interfaces = match ctx.client.list(INTERFACE_MENU).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                diags.push(request_diagnostic("reading /interface", &e, &[]));
+                return;
+            }
+        };
+        let Some(port_row) = interfaces.iter().find(|r| {
+            r.get("name").map(String::as_str) == Some(port)
+                && r.get("type").map(String::as_str) == Some("ether")
+        }) else {
+            diags.push(not_a_port(
+                ctx.client.endpoint(),
+                port,
+                &interfaces,
+                Some("ethernet"),
+            ));
+            return;
+        };
+        let max_l2mtu = port_row
+            .get("max-l2mtu")
+            .and_then(|v| v.parse::<i64>().ok());
+        let planned_l2mtu = input.config.get_i64("l2mtu");
+        if let (Some(l2mtu), Some(max)) = (planned_l2mtu, max_l2mtu) {
+            if l2mtu > max {
+                diags.push(
+                    Diagnostic::error(
+                        "l2mtu larger than the port allows",
+                        format!("l2mtu = {l2mtu}, but {port:?} takes at most {max} (its max-l2mtu). Set l2mtu to {max} or less."),
+                    )
+                    .at_attr("l2mtu"),
+                );
+                return;
+            }
+        }
+
+        let Some(macsec) = input.config.get_str("macsec_interface") else {
+            return;
+        };
+        let macsecs = match ctx.client.list(MACSEC_MENU).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
+                return;
+            }
+        };
+        // Not there yet: it is created in the same apply; checked then.
+        let Some(m) = macsecs
+            .iter()
+            .find(|r| r.get("name").map(String::as_str) == Some(macsec))
+        else {
+            return;
+        };
+        let actual = m.get("interface").map(String::as_str).unwrap_or("");
+        if actual != port {
+            let prior_port = input.prior_state.get_str("ethernet");
+            let prior_macsec = input.prior_state.get_str("macsec_interface");
+            if prior_port == Some(actual) {
+                // The binding follows its MACsec interface to a new port;
+                // that move is applied first and the result checked then.
+                return;
+            }
+            if prior_port == Some(port) && prior_macsec == Some(macsec) {
+                // Nothing in this binding changed: the MACsec interface
+                // was moved on the router. Its own resource reports that.
+                diags.push(Diagnostic::warning(
+                    "The MACsec interface left this port",
+                    format!(
+                        "The MACsec interface {macsec:?} now rides on {actual:?}, not on {port:?} as this binding says. If a routeros_macsec_interface manages it, this apply moves it back; otherwise move it back on the router or change this binding."
+                    ),
+                ));
+                return;
+            }
+            diags.push(mismatch_error(port, macsec, actual));
+            return;
+        }
+        let l2mtu = planned_l2mtu.or_else(|| port_row.get("l2mtu").and_then(|v| v.parse().ok()));
+        let macsec_mtu = m.get("mtu").and_then(|v| v.parse::<i64>().ok());
+        if let (Some(l2mtu), Some(macsec_mtu)) = (l2mtu, macsec_mtu) {
+            if let Some(w) =
+                frame_fit_warning(port, macsec, macsec_mtu, l2mtu, planned_l2mtu.is_some())
+            {
+                diags.push(w.at_attr(if planned_l2mtu.is_some() {
+                    "l2mtu"
+                } else {
+                    "macsec_interface"
+                }));
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Client>,
+        planned: &Value,
+        _config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let plan = self.model(planned, diags)?;
+        let row = self
+            .existing_port(
+                ctx,
+                &EthernetBindingModel {
+                    id: None,
+                    ..plan.clone()
+                },
+                diags,
+            )
+            .await?;
+        if !self
+            .check_rides_on(ctx, &plan.ethernet, &plan.macsec_interface, diags)
+            .await
+        {
+            return None;
+        }
+        let Some(id) = row.get(".id").cloned() else {
+            diags.push(Diagnostic::error(
+                "Ethernet port without id",
+                format!(
+                    "RouterOS listed {:?} without an .id. Check the router, then run apply again.",
+                    plan.ethernet
+                ),
+            ));
+            return None;
+        };
+        let wanted = plan.desired();
+        let mut originals = Originals::new();
+        record_originals(&mut originals, &wanted, &row);
+        let args = changes(&wanted, &row);
+        let action = format!(
+            "binding Ethernet port {:?} to {:?}",
+            plan.ethernet, plan.macsec_interface
+        );
+        let after = self.write(ctx, &id, &args, &action, diags).await?;
+        store_originals(private, &originals);
+        self.state(&from_record(&after, &plan), diags)
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<Client>,
+        state: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let prior = self.model(state, diags)?;
+        match self.port(&ctx.client, &prior).await {
+            Ok(Some(row)) => {
+                // After an import nothing is recorded yet: what the port has
+                // now is what it had before this binding changed anything.
+                let mut originals = originals_of(private);
+                record_originals(&mut originals, &prior.desired(), &row);
+                store_originals(private, &originals);
+                self.state(&from_record(&row, &prior), diags)
+            }
+            Ok(None) => {
+                log::info!("Ethernet port {:?} is gone from the router", prior.ethernet);
+                None
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(
+                    &format!("reading Ethernet port {:?}", prior.ethernet),
+                    &e,
+                    &[],
+                ));
+                None
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        planned: &Value,
+        _config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let old = self.model(prior, diags)?;
+        let plan = self.model(planned, diags)?;
+        let row = self.existing_port(ctx, &old, diags).await?;
+        let id = row.get(".id").cloned().unwrap_or_default();
+        if plan.macsec_interface != old.macsec_interface
+            && !self
+                .check_rides_on(ctx, &plan.ethernet, &plan.macsec_interface, diags)
+                .await
+        {
+            return None;
+        }
+        let wanted = plan.desired();
+        let mut originals = originals_of(private);
+        record_originals(&mut originals, &wanted, &row);
+        let mut target = released(&mut originals, &wanted);
+        target.extend(wanted);
+        let args = changes(&target, &row);
+        let after = self
+            .write(
+                ctx,
+                &id,
+                &args,
+                &format!("updating Ethernet port {:?}", old.ethernet),
+                diags,
+            )
+            .await?;
+        store_originals(private, &originals);
+        self.state(&from_record(&after, &plan), diags)
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        private: &Private,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(old) = self.model(prior, diags) else {
+            return;
+        };
+        let originals = originals_of(private);
+        if originals.is_empty() {
+            log::info!(
+                "binding of {:?} removed; no port values were recorded, so none are restored",
+                old.ethernet
+            );
+            return;
+        }
+        let row = match self.port(&ctx.client, &old).await {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                log::info!(
+                    "Ethernet port {:?} is gone; nothing to restore",
+                    old.ethernet
+                );
+                return;
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(
+                    &format!("reading Ethernet port {:?}", old.ethernet),
+                    &e,
+                    &[],
+                ));
+                return;
+            }
+        };
+        let id = row.get(".id").cloned().unwrap_or_default();
+        let args = changes(&originals, &row);
+        if args.is_empty() {
+            return;
+        }
+        match ctx.client.set(MENU, &id, &args).await {
+            Ok(()) => log::info!(
+                "restored {MENU} {id}: {}",
+                args.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            Err(e) => diags.push(request_diagnostic(
+                &format!(
+                    "restoring the original values of Ethernet port {:?}",
+                    old.ethernet
+                ),
+                &e,
+                ATTRIBUTES,
+            )),
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let key = id.trim();
+        let lookup = match key.strip_prefix('*') {
+            Some(hex) => {
+                ctx.client
+                    .find(MENU, ".id", &format!("*{}", hex.to_ascii_uppercase()))
+                    .await
+            }
+            None => ctx.client.find(MENU, "name", key).await,
+        };
+        let row = match lookup {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                match ctx.client.list(INTERFACE_MENU).await {
+                    Ok(all) => {
+                        let d = not_a_port(ctx.client.endpoint(), key, &all, None);
+                        diags.push(Diagnostic::error(
+                            format!("Cannot import: {}", d.summary),
+                            format!(
+                                "{} Import by the Ethernet port's name, such as ether1.",
+                                d.detail
+                            ),
+                        ));
+                    }
+                    Err(e) => diags.push(request_diagnostic("reading /interface", &e, &[])),
+                }
+                return None;
+            }
+            Err(e) => {
+                diags.push(request_diagnostic(
+                    &format!("looking up port {key:?}"),
+                    &e,
+                    &[],
+                ));
+                return None;
+            }
+        };
+        let port = row.get("name").cloned().unwrap_or_default();
+        let macsecs = match ctx.client.list(MACSEC_MENU).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
+                return None;
+            }
+        };
+        let Some(m) = macsecs.iter().find(|r| r.get("interface") == Some(&port)) else {
+            let mut carried: Vec<String> = macsecs
+                .iter()
+                .filter_map(|r| Some(format!("{} (on {})", r.get("name")?, r.get("interface")?)))
+                .collect();
+            carried.sort();
+            diags.push(Diagnostic::error(
+                "No MACsec interface on this port",
+                format!(
+                    "No MACsec interface rides on {port:?}, and a binding ties a MACsec interface to its port. Create the MACsec interface first (routeros_macsec_interface with interface = {port:?}), or import the binding of a port that carries one: {}.",
+                    if carried.is_empty() { "the router has no MACsec interface".to_string() } else { carried.join(", ") }
+                ),
+            ));
+            return None;
+        };
+        let number = |k: &str| row.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+        let stub = EthernetBindingModel {
+            id: row.get(".id").cloned(),
+            ethernet: port.clone(),
+            macsec_interface: m.get("name").cloned().unwrap_or_default(),
+            disabled: Some(row.get("disabled").is_some_and(|d| ros_bool(d))),
+            mtu: number("mtu"),
+            l2mtu: number("l2mtu"),
+            mac_address: row.get("mac-address").cloned(),
+        };
+        self.state(&stub, diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    use crate::routeros::{Error, Transport};
+
+    fn rec(pairs: &[(&str, &str)]) -> Record {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn port_row() -> Record {
+        rec(&[
+            (".id", "*1"),
+            ("name", "ether1"),
+            ("mtu", "1500"),
+            ("l2mtu", "1598"),
+            ("disabled", "true"),
+            ("mac-address", "02:00:00:00:00:01"),
+        ])
+    }
+
+    fn binding(mtu: Option<i64>, l2mtu: Option<i64>, disabled: bool) -> EthernetBindingModel {
+        EthernetBindingModel {
+            id: None,
+            ethernet: "ether1".into(),
+            macsec_interface: "macsec1".into(),
+            disabled: Some(disabled),
+            mtu,
+            l2mtu,
+            mac_address: None,
+        }
+    }
+
+    #[test]
+    fn only_set_attributes_are_wanted_and_only_differences_sent() {
+        let b = binding(None, Some(1600), false);
+        assert_eq!(b.desired(), rec(&[("disabled", "no"), ("l2mtu", "1600")]));
+        assert_eq!(
+            changes(&b.desired(), &port_row()),
+            rec(&[("disabled", "no"), ("l2mtu", "1600")])
+        );
+        // RouterOS prints booleans as true/false: no change when they agree.
+        let same = binding(Some(1500), Some(1598), true);
+        assert!(changes(&same.desired(), &port_row()).is_empty());
+    }
+
+    #[test]
+    fn originals_are_recorded_once_and_never_overwritten() {
+        let mut originals = Originals::new();
+        record_originals(
+            &mut originals,
+            &binding(None, Some(1600), false).desired(),
+            &port_row(),
+        );
+        assert_eq!(originals, rec(&[("disabled", "yes"), ("l2mtu", "1598")]));
+        // Later the port shows the binding's values; mtu becomes managed now.
+        let mut changed = port_row();
+        changed.insert("l2mtu".into(), "1600".into());
+        changed.insert("disabled".into(), "false".into());
+        changed.insert("mtu".into(), "1400".into());
+        record_originals(
+            &mut originals,
+            &binding(Some(1500), Some(1600), false).desired(),
+            &changed,
+        );
+        assert_eq!(
+            originals,
+            rec(&[("disabled", "yes"), ("l2mtu", "1598"), ("mtu", "1400")])
+        );
+    }
+
+    #[test]
+    fn attributes_no_longer_managed_are_released() {
+        let mut originals = rec(&[("disabled", "yes"), ("l2mtu", "1598"), ("mtu", "1400")]);
+        let back = released(&mut originals, &binding(None, Some(1600), false).desired());
+        assert_eq!(back, rec(&[("mtu", "1400")]));
+        assert_eq!(originals, rec(&[("disabled", "yes"), ("l2mtu", "1598")]));
+    }
+
+    #[test]
+    fn originals_round_trip_through_private_state() {
+        let mut private = Private::new();
+        let originals = rec(&[("disabled", "no"), ("mtu", "1500")]);
+        store_originals(&mut private, &originals);
+        assert_eq!(originals_of(&private), originals);
+        store_originals(&mut private, &Originals::new());
+        assert!(private.is_empty());
+        private.insert(PRIVATE_ORIGINAL.into(), serde_json::json!("garbage"));
+        assert!(originals_of(&private).is_empty());
+    }
+
+    #[test]
+    fn unmanaged_sizes_are_not_read_back() {
+        let m = from_record(&port_row(), &binding(None, Some(1), false));
+        assert_eq!(
+            m.mtu, None,
+            "mtu is not managed: a change on the router is no drift"
+        );
+        assert_eq!(m.l2mtu, Some(1598));
+        assert_eq!(m.disabled, Some(true));
+        assert_eq!(m.id.as_deref(), Some("*1"));
+        assert_eq!(m.mac_address.as_deref(), Some("02:00:00:00:00:01"));
+        assert_eq!(m.macsec_interface, "macsec1");
+    }
+
+    #[test]
+    fn frames_that_do_not_fit_warn_with_the_numbers() {
+        assert!(frame_fit_warning("ether1", "macsec1", 1468, 1500, false).is_none());
+        let w = frame_fit_warning("ether1", "macsec1", 1500, 1500, true).unwrap();
+        assert!(
+            w.detail.contains("1532") && w.detail.contains("will be 1500"),
+            "{}",
+            w.detail
+        );
+        assert!(w.detail.contains("macsec1") && w.detail.contains("ether1"));
+    }
+
+    #[test]
+    fn a_mismatch_names_both_ports() {
+        let d = mismatch_error("ether1", "macsec1", "ether2");
+        assert!(
+            d.detail.contains("\"ether1\"")
+                && d.detail.contains("\"ether2\"")
+                && d.detail.contains("macsec1")
+        );
+        assert_eq!(d.attribute.unwrap().to_string(), "macsec_interface");
+    }
+
+    #[test]
+    fn a_port_that_is_not_ethernet_is_told_apart_from_a_missing_one() {
+        let all = vec![
+            rec(&[("name", "ether2"), ("type", "ether")]),
+            rec(&[("name", "ether1"), ("type", "ether")]),
+            rec(&[("name", "macsec1"), ("type", "macsec")]),
+        ];
+        let d = not_a_port("r", "macsec1", &all, None);
+        assert_eq!(d.summary, "Not an Ethernet port");
+        assert!(d.detail.contains("\"macsec\""));
+        let d = not_a_port("r", "ether9", &all, Some("ethernet"));
+        assert_eq!(d.summary, "No such Ethernet port");
+        assert!(d.detail.contains("ether1, ether2"), "{}", d.detail);
+    }
+
+    #[test]
+    fn sizes_are_checked_without_the_router() {
+        let cfg = |mtu: i64, l2mtu: i64| {
+            let mut v = Value::Object(Default::default());
+            v.set("mtu", Value::int(mtu));
+            v.set("l2mtu", Value::int(l2mtu));
+            let mut d = Diagnostics::new();
+            check_sizes(&v, &mut d);
+            d.0.into_iter().map(|d| d.summary).collect::<Vec<_>>()
+        };
+        assert!(cfg(1500, 1600).is_empty());
+        assert_eq!(cfg(1700, 1600), ["mtu larger than l2mtu"]);
+        assert_eq!(cfg(10, 1600), ["mtu out of range"]);
+    }
+
+    // ----- the whole lifecycle against an in-memory router -----
+
+    #[derive(Default)]
+    struct Fake {
+        menus: Mutex<BTreeMap<String, Vec<Record>>>,
+    }
+
+    struct FakeTransport(Arc<Fake>);
+
+    #[async_trait]
+    impl Transport for FakeTransport {
+        async fn list(&self, menu: &str) -> Result<Vec<Record>, Error> {
+            Ok(self
+                .0
+                .menus
+                .lock()
+                .unwrap()
+                .get(menu)
+                .cloned()
+                .unwrap_or_default())
+        }
+        async fn get(&self, _menu: &str) -> Result<Record, Error> {
+            Ok(rec(&[("version", "7.18 (stable)")]))
+        }
+        async fn add(&self, _: &str, _: &Record) -> Result<String, Error> {
+            unreachable!("a binding never adds")
+        }
+        async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
+            let mut menus = self.0.menus.lock().unwrap();
+            // A port's values show in /interface too, as on RouterOS.
+            let targets: &[&str] = if menu == MENU {
+                &[MENU, INTERFACE_MENU]
+            } else {
+                &[menu]
+            };
+            for m in targets {
+                let row = menus
+                    .get_mut(*m)
+                    .and_then(|rows| {
+                        rows.iter_mut()
+                            .find(|r| r.get(".id").map(String::as_str) == Some(id))
+                    })
+                    .expect("set on an existing row");
+                for (k, v) in attrs {
+                    let printed = match v.as_str() {
+                        "yes" => "true",
+                        "no" => "false",
+                        other => other,
+                    };
+                    row.insert(k.clone(), printed.to_string());
+                }
+            }
+            Ok(())
+        }
+        async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
+            unreachable!("a binding never removes")
+        }
+        async fn command(&self, _: &str, _: &Record) -> Result<Vec<Record>, Error> {
+            Ok(Vec::new())
+        }
+        fn endpoint(&self) -> &str {
+            "fake"
+        }
+    }
+
+    async fn fixture() -> (Arc<Fake>, Ctx<Client>) {
+        let fake = Arc::new(Fake::default());
+        {
+            let mut menus = fake.menus.lock().unwrap();
+            let mut iface = port_row();
+            iface.insert("type".into(), "ether".into());
+            iface.insert("max-l2mtu".into(), "9578".into());
+            menus.insert(
+                INTERFACE_MENU.into(),
+                vec![
+                    iface,
+                    rec(&[(".id", "*9"), ("name", "macsec1"), ("type", "macsec")]),
+                ],
+            );
+            menus.insert(MENU.into(), vec![port_row()]);
+            menus.insert(
+                MACSEC_MENU.into(),
+                vec![rec(&[
+                    (".id", "*9"),
+                    ("name", "macsec1"),
+                    ("interface", "ether1"),
+                    ("mtu", "1468"),
+                ])],
+            );
+        }
+        let client = Client::with_transport(Box::new(FakeTransport(fake.clone())))
+            .await
+            .unwrap();
+        let ctx = Ctx {
+            client: Arc::new(client),
+            terraform_version: String::new(),
+            write_only_allowed: false,
+        };
+        (fake, ctx)
+    }
+
+    fn port_now(fake: &Fake) -> Record {
+        fake.menus.lock().unwrap()[MENU][0].clone()
+    }
+
+    fn value(m: &EthernetBindingModel) -> Value {
+        EthernetBinding.state(m, &mut Diagnostics::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn create_update_and_destroy_give_the_port_back_as_found() {
+        let (fake, ctx) = fixture().await;
+        let r = EthernetBinding;
+        let mut private = Private::new();
+        let mut diags = Diagnostics::new();
+
+        // Create: enable the port and raise l2mtu; mtu is not managed.
+        let plan = binding(None, Some(1600), false);
+        let state = r
+            .create(&ctx, &value(&plan), &Value::Null, &mut private, &mut diags)
+            .await
+            .unwrap();
+        assert!(diags.0.is_empty(), "{diags:?}");
+        let port = port_now(&fake);
+        assert_eq!(
+            (port["disabled"].as_str(), port["l2mtu"].as_str()),
+            ("false", "1600")
+        );
+        assert_eq!(
+            originals_of(&private),
+            rec(&[("disabled", "yes"), ("l2mtu", "1598")])
+        );
+        assert_eq!(state.get_str("id"), Some("*1"));
+
+        // Someone changes mtu by hand; then the binding starts managing it.
+        fake.menus.lock().unwrap().get_mut(MENU).unwrap()[0].insert("mtu".into(), "1400".into());
+        ctx.client.invalidate(MENU);
+        let prior = r
+            .read(&ctx, &state, &mut private, &mut diags)
+            .await
+            .unwrap();
+        assert_eq!(
+            prior.get("mtu"),
+            Some(&Value::Null),
+            "unmanaged mtu is no drift"
+        );
+        let plan = binding(Some(1500), Some(1600), false);
+        let state = r
+            .update(
+                &ctx,
+                &prior,
+                &value(&plan),
+                &Value::Null,
+                &mut private,
+                &mut diags,
+            )
+            .await
+            .unwrap();
+        assert!(diags.0.is_empty(), "{diags:?}");
+        assert_eq!(port_now(&fake)["mtu"], "1500");
+        assert_eq!(
+            originals_of(&private),
+            rec(&[("disabled", "yes"), ("l2mtu", "1598"), ("mtu", "1400")])
+        );
+
+        // Stop managing l2mtu: it goes back to what it was.
+        let plan = binding(Some(1500), None, false);
+        let state = r
+            .update(
+                &ctx,
+                &state,
+                &value(&plan),
+                &Value::Null,
+                &mut private,
+                &mut diags,
+            )
+            .await
+            .unwrap();
+        assert_eq!(port_now(&fake)["l2mtu"], "1598");
+        assert_eq!(
+            originals_of(&private),
+            rec(&[("disabled", "yes"), ("mtu", "1400")])
+        );
+
+        // Destroy restores the rest.
+        r.delete(&ctx, &state, &private, &mut diags).await;
+        assert!(diags.0.is_empty(), "{diags:?}");
+        let port = port_now(&fake);
+        assert_eq!(
+            (
+                port["disabled"].as_str(),
+                port["mtu"].as_str(),
+                port["l2mtu"].as_str()
+            ),
+            ("true", "1400", "1598")
+        );
+    }
+
+    #[tokio::test]
+    async fn import_fills_the_stub_and_the_first_read_records_originals() {
+        let (_fake, ctx) = fixture().await;
+        let r = EthernetBinding;
+        let mut diags = Diagnostics::new();
+        let stub = r.import(&ctx, "ether1", &mut diags).await.unwrap();
+        assert_eq!(stub.get_str("macsec_interface"), Some("macsec1"));
+        assert_eq!(stub.get_i64("l2mtu"), Some(1598));
+        let mut private = Private::new();
+        r.read(&ctx, &stub, &mut private, &mut diags).await.unwrap();
+        assert_eq!(
+            originals_of(&private),
+            rec(&[("disabled", "yes"), ("l2mtu", "1598"), ("mtu", "1500")])
+        );
+
+        let mut diags = Diagnostics::new();
+        assert!(r.import(&ctx, "macsec1", &mut diags).await.is_none());
+        assert_eq!(diags.0[0].summary, "Cannot import: Not an Ethernet port");
+    }
+
+    #[tokio::test]
+    async fn create_refuses_a_macsec_interface_on_another_port() {
+        let (fake, ctx) = fixture().await;
+        fake.menus.lock().unwrap().get_mut(MACSEC_MENU).unwrap()[0]
+            .insert("interface".into(), "ether2".into());
+        let mut diags = Diagnostics::new();
+        let out = EthernetBinding
+            .create(
+                &ctx,
+                &value(&binding(None, None, false)),
+                &Value::Null,
+                &mut Private::new(),
+                &mut diags,
+            )
+            .await;
+        assert!(out.is_none());
+        assert_eq!(
+            diags.0[0].summary,
+            "The MACsec interface rides on another port"
+        );
+        assert_eq!(port_now(&fake)["disabled"], "true", "nothing was changed");
+    }
+}
