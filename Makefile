@@ -10,7 +10,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build test lint demo
+.PHONY: help tools build test lint demo docs bench
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -31,3 +31,9 @@ lint: ## cargo fmt --check and clippy with warnings as errors
 
 demo: tools build ## Start routeros-sim, apply examples/quickstart, show the plan is clean, destroy, stop
 	@scripts/demo.sh
+
+docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with the schema change)
+	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs
+
+bench: ## Benchmarks, reported as ratios against a baseline run in the same process
+	$(CARGO) bench -p terraform-provider-routeros --bench refresh

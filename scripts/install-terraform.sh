@@ -70,9 +70,11 @@ sha256_of() {
 # has_version BINARY VERSION: true when BINARY runs and reports exactly "Terraform vVERSION".
 has_version() {
   [ -x "$1" ] || return 1
-  local first
-  first="$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1)" || return 1
-  [ "$first" = "Terraform v$2" ]
+  local out
+  # Read the whole output: cutting the pipe early (head) can make Terraform
+  # exit non-zero on SIGPIPE, which made this check flaky.
+  out="$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null)" || return 1
+  [ "${out%%$'\n'*}" = "Terraform v$2" ]
 }
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/install-terraform.XXXXXX")"
