@@ -44,7 +44,10 @@ async fn cached_refresh(sim: &Sim, ids: &[String]) -> Duration {
         for id in chunk {
             let (c, id) = (client.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
-                c.find("/interface/macsec", ".id", &id).await.unwrap().is_some()
+                c.find("/interface/macsec", ".id", &id)
+                    .await
+                    .unwrap()
+                    .is_some()
             }));
         }
         for t in tasks {
@@ -62,8 +65,12 @@ async fn per_item_refresh(sim: &Sim, ids: &[String]) -> Duration {
         let mut tasks = Vec::new();
         for id in chunk {
             let url = format!("{}/rest/interface/macsec/{id}", sim.http_url());
-            let req = http.get(url).basic_auth(sim.username(), Some(sim.password()));
-            tasks.push(tokio::spawn(async move { req.send().await.unwrap().status().is_success() }));
+            let req = http
+                .get(url)
+                .basic_auth(sim.username(), Some(sim.password()));
+            tasks.push(tokio::spawn(async move {
+                req.send().await.unwrap().status().is_success()
+            }));
         }
         for t in tasks {
             assert!(t.await.unwrap());
@@ -99,9 +106,13 @@ fn main() {
     }
     let requests = sim.request_count() - before;
     let (b, c) = (median(baseline), median(cached));
-    println!("refresh of {INTERFACES} MACsec interfaces, {PARALLELISM} at a time, median of {ROUNDS} rounds");
+    println!(
+        "refresh of {INTERFACES} MACsec interfaces, {PARALLELISM} at a time, median of {ROUNDS} rounds"
+    );
     println!("  baseline, one GET per resource : {b:?}");
-    println!("  menu cache, one GET per menu   : {c:?} (includes connecting and reading /system/resource)");
+    println!(
+        "  menu cache, one GET per menu   : {c:?} (includes connecting and reading /system/resource)"
+    );
     println!("  speed-up: {:.1}x", b.as_secs_f64() / c.as_secs_f64());
     println!(
         "  requests: {requests} in all = {} baseline + {} cached",

@@ -3,8 +3,9 @@
 //! socket with mutual TLS (Terraform's P-521 client certificate verified),
 //! and exits, removing the socket, on `GRPCController.Shutdown`.
 //!
-//! The binary currently serves the plugin layer's fake provider
-//! (`routeros_test_thing`), see `terraform_provider_routeros::main_entry`.
+//! The gRPC tests drive `plugin-test-provider`, the same plugin layer serving
+//! its in-memory fake provider (`routeros_test_thing`), so they need no
+//! router; the command-line tests run the real binary.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -28,6 +29,7 @@ use tokio::net::UnixStream;
 use tonic::transport::{Channel, Endpoint};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-routeros");
+const TEST_BIN: &str = env!("CARGO_BIN_EXE_plugin-test-provider");
 const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// A client certificate like the one go-plugin makes: self-signed ECDSA
@@ -68,7 +70,7 @@ impl Plugin {
     /// plaintext.
     fn start(client_cert_pem: Option<&str>) -> Plugin {
         let dir = tempfile::tempdir().unwrap();
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(TEST_BIN);
         cmd.env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
             .env("PLUGIN_PROTOCOL_VERSIONS", "6,5")
             .env("PLUGIN_UNIX_SOCKET_DIR", dir.path())

@@ -5,6 +5,12 @@ resource "routeros_macsec_profile" "uplink" {
 
   # RouterOS 7.23 and later only; leave it out on older routers.
   ciphers = ["aes-gcm-128", "aes-gcm-xpn-128"]
+
+  # Interfaces move off a profile before it is removed (RouterOS refuses to
+  # remove a profile in use).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "routeros_macsec_interface" "uplink" {

@@ -174,7 +174,9 @@ pub fn parse_counter(text: &str) -> Option<i64> {
     if parts.is_empty() {
         return None;
     }
-    parts.iter().try_fold(0i64, |sum, p| sum.checked_add(p.parse::<i64>().ok()?))
+    parts
+        .iter()
+        .try_fold(0i64, |sum, p| sum.checked_add(p.parse::<i64>().ok()?))
 }
 
 /// True when `version` has `print stats` and `monitor`.
@@ -184,7 +186,12 @@ pub fn has_monitor(version: &Version) -> bool {
 
 /// Builds the result from the `/interface/macsec` row, the `print stats`
 /// row and the `monitor once` reading (each `None` when not available).
-pub fn build(interface: &str, row: &Record, stats: Option<&Record>, monitor: Option<&Record>) -> serde_json::Value {
+pub fn build(
+    interface: &str,
+    row: &Record,
+    stats: Option<&Record>,
+    monitor: Option<&Record>,
+) -> serde_json::Value {
     let mut out = serde_json::Map::new();
     let flag = |k: &str| serde_json::Value::Bool(row.get(k).is_some_and(|v| ros_bool(v)));
     out.insert("interface".into(), interface.into());
@@ -195,14 +202,23 @@ pub fn build(interface: &str, row: &Record, stats: Option<&Record>, monitor: Opt
     out.insert("hw_offloaded".into(), flag("hw-offloaded"));
     out.insert(
         "key_server".into(),
-        monitor.and_then(|m| m.get("key-server")).map(|v| ros_bool(v)).into(),
+        monitor
+            .and_then(|m| m.get("key-server"))
+            .map(|v| ros_bool(v))
+            .into(),
     );
     out.insert(
         "cipher_suite".into(),
-        monitor.and_then(|m| m.get("cipher-suite")).filter(|c| !c.is_empty()).cloned().into(),
+        monitor
+            .and_then(|m| m.get("cipher-suite"))
+            .filter(|c| !c.is_empty())
+            .cloned()
+            .into(),
     );
     for counter in COUNTERS {
-        let value = stats.and_then(|s| s.get(counter)).and_then(|t| parse_counter(t));
+        let value = stats
+            .and_then(|s| s.get(counter))
+            .and_then(|t| parse_counter(t));
         out.insert(attribute_of(counter), value.into());
     }
     serde_json::Value::Object(out)
@@ -215,16 +231,28 @@ pub struct MacsecStatus;
 impl MacsecStatus {
     /// `print stats` and `monitor once` of entry `id`, on routers that
     /// have them.
-    async fn live(&self, client: &Client, id: &str, name: &str, diags: &mut Diagnostics) -> Option<(Option<Record>, Option<Record>)> {
+    async fn live(
+        &self,
+        client: &Client,
+        id: &str,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<(Option<Record>, Option<Record>)> {
         if !has_monitor(client.version()) {
             return Some((None, None));
         }
         let mut args = Record::new();
         args.insert("stats".into(), String::new());
         let stats = match client.command(PRINT, &args, true).await {
-            Ok(rows) => rows.into_iter().find(|r| r.get(".id").map(String::as_str) == Some(id)),
+            Ok(rows) => rows
+                .into_iter()
+                .find(|r| r.get(".id").map(String::as_str) == Some(id)),
             Err(e) => {
-                diags.push(request_diagnostic(&format!("reading the counters of MACsec interface {name:?}"), &e, &[]));
+                diags.push(request_diagnostic(
+                    &format!("reading the counters of MACsec interface {name:?}"),
+                    &e,
+                    &[],
+                ));
                 return None;
             }
         };
@@ -234,7 +262,11 @@ impl MacsecStatus {
         let monitor = match client.command(MONITOR, &args, true).await {
             Ok(rows) => rows.into_iter().next(),
             Err(e) => {
-                diags.push(request_diagnostic(&format!("monitoring MACsec interface {name:?}"), &e, &[]));
+                diags.push(request_diagnostic(
+                    &format!("monitoring MACsec interface {name:?}"),
+                    &e,
+                    &[],
+                ));
                 return None;
             }
         };
@@ -256,15 +288,26 @@ impl DataSource<Client> for MacsecStatus {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.get_str("interface").is_some_and(|p| p.trim().is_empty()) {
+        if config
+            .get_str("interface")
+            .is_some_and(|p| p.trim().is_empty())
+        {
             diags.push(
-                Diagnostic::error("Empty interface name", "`interface` is empty: name the MACsec interface, such as macsec1.")
-                    .at_attr("interface"),
+                Diagnostic::error(
+                    "Empty interface name",
+                    "`interface` is empty: name the MACsec interface, such as macsec1.",
+                )
+                .at_attr("interface"),
             );
         }
     }
 
-    async fn read(&self, ctx: &Ctx<Client>, config: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    async fn read(
+        &self,
+        ctx: &Ctx<Client>,
+        config: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let model: MacsecStatusModel = model_of(config, diags)?;
         let name = model.interface.as_str();
         // Link state changes by itself: never answer it from the cache.
@@ -276,8 +319,14 @@ impl DataSource<Client> for MacsecStatus {
                 return None;
             }
         };
-        let Some(row) = rows.iter().find(|r| r.get("name").map(String::as_str) == Some(name)) else {
-            let mut names: Vec<&str> = rows.iter().filter_map(|r| r.get("name").map(String::as_str)).collect();
+        let Some(row) = rows
+            .iter()
+            .find(|r| r.get("name").map(String::as_str) == Some(name))
+        else {
+            let mut names: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.get("name").map(String::as_str))
+                .collect();
             names.sort();
             diags.push(
                 Diagnostic::error(
@@ -315,22 +364,37 @@ mod tests {
     use crate::plugin::schema::{Type, try_schema_from_model};
 
     fn rec(pairs: &[(&str, &str)]) -> Record {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn every_counter_is_a_number_attribute_and_only_interface_is_input() {
         let s = try_schema_from_model::<MacsecStatusModel>(0, "x").unwrap();
         for counter in COUNTERS {
-            let a = s.block.attribute(&attribute_of(counter)).unwrap_or_else(|| panic!("{counter} has no attribute"));
+            let a = s
+                .block
+                .attribute(&attribute_of(counter))
+                .unwrap_or_else(|| panic!("{counter} has no attribute"));
             assert_eq!(a.ty, Some(Type::Number), "{counter}");
             assert!(a.computed && !a.optional, "{counter}");
             assert!(!a.description.is_empty(), "{counter}");
         }
         assert_eq!(s.block.attributes.len(), COUNTERS.len() + 8);
-        let inputs: Vec<&str> = s.block.attributes.iter().filter(|a| a.required || a.optional).map(|a| a.name.as_str()).collect();
+        let inputs: Vec<&str> = s
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.required || a.optional)
+            .map(|a| a.name.as_str())
+            .collect();
         assert_eq!(inputs, ["interface"]);
-        assert_eq!(s.block.attribute("key_server").unwrap().ty, Some(Type::Bool));
+        assert_eq!(
+            s.block.attribute("key_server").unwrap().ty,
+            Some(Type::Bool)
+        );
     }
 
     #[test]
@@ -354,8 +418,17 @@ mod tests {
             ("hw-offloaded", "false"),
             ("cak", "71a7c363794da400dbde595d3926b0e9"),
         ]);
-        let stats = rec(&[(".id", "*5"), ("name", "macsec1"), ("rx-sc-ok", "320"), ("tx-sc-encrypted-byte", "46720")]);
-        let monitor = rec(&[("key-server", "true"), ("cipher-suite", "aes-gcm-128"), ("status", "open-encrypted")]);
+        let stats = rec(&[
+            (".id", "*5"),
+            ("name", "macsec1"),
+            ("rx-sc-ok", "320"),
+            ("tx-sc-encrypted-byte", "46720"),
+        ]);
+        let monitor = rec(&[
+            ("key-server", "true"),
+            ("cipher-suite", "aes-gcm-128"),
+            ("status", "open-encrypted"),
+        ]);
         let json = build("macsec1", &row, Some(&stats), Some(&monitor));
         let m: MacsecStatusModel = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(m.id.as_deref(), Some("*5"));
@@ -365,16 +438,27 @@ mod tests {
         assert_eq!(m.cipher_suite.as_deref(), Some("aes-gcm-128"));
         assert_eq!(m.rx_sc_ok, Some(320));
         assert_eq!(m.tx_sc_encrypted_byte, Some(46720));
-        assert_eq!(m.rx_overrun, None, "a counter RouterOS did not print is null");
-        assert!(!json.to_string().contains("71a7c363"), "the CAK never reaches the result");
+        assert_eq!(
+            m.rx_overrun, None,
+            "a counter RouterOS did not print is null"
+        );
+        assert!(
+            !json.to_string().contains("71a7c363"),
+            "the CAK never reaches the result"
+        );
 
         // An older router: no stats, no monitor.
-        let m: MacsecStatusModel = serde_json::from_value(build("macsec1", &row, None, None)).unwrap();
-        assert_eq!((m.key_server, m.cipher_suite, m.rx_sc_ok), (None, None, None));
+        let m: MacsecStatusModel =
+            serde_json::from_value(build("macsec1", &row, None, None)).unwrap();
+        assert_eq!(
+            (m.key_server, m.cipher_suite, m.rx_sc_ok),
+            (None, None, None)
+        );
         assert_eq!(m.running, Some(true));
         // Negotiating: monitor without a cipher suite.
         let monitor = rec(&[("key-server", "false"), ("status", "negotiating")]);
-        let m: MacsecStatusModel = serde_json::from_value(build("macsec1", &row, None, Some(&monitor))).unwrap();
+        let m: MacsecStatusModel =
+            serde_json::from_value(build("macsec1", &row, None, Some(&monitor))).unwrap();
         assert_eq!((m.key_server, m.cipher_suite), (Some(false), None));
     }
 

@@ -56,8 +56,8 @@ pub struct MacsecKeyModel {
     #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
     pub id: Option<String>,
     /// Name of the MACsec interface whose keys these are, such as `macsec1`
-    /// (usually `routeros_macsec_interface.<name>.name`). Changing it
-    /// replaces the key: the interface it leaves gets a random CAK.
+    /// (usually `routeros_macsec_interface.<name>.name`). On a change, the
+    /// interface the key leaves gets a random CAK.
     #[schemars(extend("x-tf-requires-replace" = true))]
     pub interface: String,
     /// The pre-shared Connectivity Association Key: exactly 32 hexadecimal
@@ -430,9 +430,13 @@ impl MacsecKey {
             ));
             return None;
         };
-        // Compare with what the router has, where it shows it, so an
-        // update writes what drifted too.
-        let current = from_record(&record, prior);
+        // Compare with what the router has, so an update writes what
+        // drifted too. Where the router hides the CAK, it is written
+        // whenever the key is touched: what is there cannot be known.
+        let mut current = from_record(&record, prior);
+        if RouterCak::of(&record) == RouterCak::Hidden {
+            current.cak = None;
+        }
         let args = key_args(
             cak,
             plan.ckn.as_deref(),

@@ -527,7 +527,7 @@ impl Resource<Client> for MacsecProfile {
                     request_diagnostic(&format!("removing MACsec profile {:?}", old.name), &e, &[]);
                 if e.detail().is_some_and(|d| d.contains("used by")) {
                     d.detail.push_str(
-                        " Point those MACsec interfaces (`profile` of routeros_macsec_interface) at another profile first, then destroy the profile.",
+                        " Point those MACsec interfaces (`profile` of routeros_macsec_interface) at another profile first. To do both in one apply, give this routeros_macsec_profile `lifecycle { create_before_destroy = true }`: Terraform then updates the interfaces before it removes the profile.",
                     );
                 }
                 diags.push(d);

@@ -1,0 +1,500 @@
+//! Acceptance scenarios for `routeros_macsec_key`: the real Terraform CLI
+//! (1.15.5 and 1.0.3) drives the freshly built provider against
+//! routeros-sim, as a user who may read the CAK (`sensitive` policy) and as
+//! one who may not.
+//!
+//! Every test starts its own emulator and working directories. Assertions
+//! look at what a user sees (exit codes, diagnostics, plan JSON, state) and
+//! at the keys the router holds afterwards.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use acceptance::harness::{
+    Output, ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string,
+};
+use acceptance::sim::{Sim, SimConfig, SimUser};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const MENU: &str = "/interface/macsec";
+const KEY_ADDR: &str = "routeros_macsec_key.uplink";
+
+/// Keys used by the scenarios (test values, not secrets).
+const CAK_1: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+const CAK_2: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+const CAK_HAND: &str = "deadbeefdeadbeefdeadbeefdeadbeef";
+const CKN_1: &str = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+
+/// The user without the `sensitive` policy.
+const READER: &str = "reader";
+const READER_PASSWORD: &str = "reader-Passw0rd";
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// An emulator with an extra user, `reader`, who may not read the CAK.
+fn start_sim() -> Sim {
+    Sim::spawn(SimConfig {
+        users: vec![SimUser::new(READER, READER_PASSWORD, false)],
+        ..SimConfig::default()
+    })
+    .expect("start routeros-sim")
+}
+
+fn admin(sim: &Sim) -> ProviderBlock {
+    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
+}
+
+fn reader(sim: &Sim) -> ProviderBlock {
+    ProviderBlock::new(&sim.http_url(), READER, READER_PASSWORD)
+}
+
+/// One key in configuration.
+#[derive(Debug, Clone)]
+struct Key {
+    /// The MACsec interface resource it refers to (`uplink` or `spare`).
+    interface: &'static str,
+    cak: String,
+    ckn: Option<String>,
+}
+
+impl Key {
+    fn new(cak: &str) -> Key {
+        Key {
+            interface: "uplink",
+            cak: cak.into(),
+            ckn: None,
+        }
+    }
+}
+
+/// Two MACsec interfaces (macsec-uplink on ether1, macsec-spare on ether2)
+/// and the key of one of them.
+fn config(provider: &ProviderBlock, key: Option<&Key>) -> String {
+    let mut body = String::from(
+        "resource \"routeros_macsec_interface\" \"uplink\" {\n  name = \"macsec-uplink\"\n  interface = \"ether1\"\n}\n\
+         resource \"routeros_macsec_interface\" \"spare\" {\n  name = \"macsec-spare\"\n  interface = \"ether2\"\n}\n",
+    );
+    if let Some(key) = key {
+        body.push_str(&format!(
+            "resource \"routeros_macsec_key\" \"uplink\" {{\n  interface = routeros_macsec_interface.{}.name\n  cak = {}\n",
+            key.interface,
+            hcl_string(&key.cak)
+        ));
+        if let Some(ckn) = &key.ckn {
+            body.push_str(&format!("  ckn = {}\n", hcl_string(ckn)));
+        }
+        body.push_str("}\n");
+    }
+    provider.main_tf(&body)
+}
+
+/// A REST call to the emulator as its admin (an operator changing the router
+/// by hand).
+fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let url = format!("{}/rest{path}", sim.http_url());
+    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async move {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("reqwest client");
+        let mut request = client
+            .request(method.clone(), &url)
+            .basic_auth(user, Some(pass));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    })
+}
+
+/// The `/interface/macsec` row named `name`.
+#[track_caller]
+fn row(sim: &Sim, name: &str) -> BTreeMap<String, String> {
+    sim.records(MENU)
+        .into_iter()
+        .find(|r| r.get("name").map(String::as_str) == Some(name))
+        .unwrap_or_else(|| panic!("no {MENU} row {name:?}: {:#?}", sim.records(MENU)))
+}
+
+/// Sets `field` of the MACsec interface `name` by hand.
+#[track_caller]
+fn patch(sim: &Sim, name: &str, field: &str, value: &str) {
+    let id = row(sim, name)[".id"].clone();
+    let (status, body) = rest(
+        sim,
+        Method::PATCH,
+        &format!("{MENU}/{id}"),
+        Some(json!({ field: value })),
+    );
+    assert_eq!(status, 200, "PATCH {field}: {body}");
+}
+
+fn is_cak(text: &str) -> bool {
+    text.len() == 32
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Panics unless `out` shows none of the keys used here.
+#[track_caller]
+fn assert_no_keys_shown(out: &Output) {
+    for key in [CAK_1, CAK_2, CAK_HAND] {
+        out.assert_never_shows(key);
+        out.assert_never_shows(&key.to_ascii_uppercase());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle, as a user who may read the CAK
+// ---------------------------------------------------------------------------
+
+/// create → clean plan → in-place updates (ckn, cak, case only) → replace →
+/// drift (CAK changed by hand, interface deleted) → import → destroy.
+fn lifecycle(tf: &Terraform, sim: &Sim) {
+    let provider = admin(sim);
+    // Create, with the CAK in upper case: the router stores lower case and
+    // the plan afterwards is clean.
+    let mut key = Key::new(&CAK_1.to_ascii_uppercase());
+    let wd = tf.workdir(&config(&provider, Some(&key)));
+    let out = wd.apply();
+    assert_no_keys_shown(&out);
+    let uplink = row(sim, "macsec-uplink");
+    assert_eq!(uplink["cak"], CAK_1);
+    let generated_ckn = uplink["ckn"].clone();
+    let state = wd.resource_values(KEY_ADDR);
+    assert_eq!(state["id"], json!(uplink[".id"]), "{state:#}");
+    assert_eq!(state["interface"], json!("macsec-uplink"));
+    assert_eq!(
+        state["ckn"],
+        json!(generated_ckn),
+        "the router's CKN is reported"
+    );
+    wd.assert_no_changes();
+
+    // A change of case alone is no change.
+    key.cak = CAK_1.into();
+    wd.write_main_tf(&config(&provider, Some(&key)));
+    wd.assert_no_changes();
+
+    // In place: a new CKN, then a new CAK.
+    key.ckn = Some(CKN_1.to_ascii_uppercase());
+    wd.write_main_tf(&config(&provider, Some(&key)));
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(KEY_ADDR, &["update"]);
+    wd.apply_saved_plan();
+    assert_eq!(row(sim, "macsec-uplink")["ckn"], CKN_1);
+    assert_eq!(row(sim, "macsec-uplink")["cak"], CAK_1);
+    wd.assert_no_changes();
+
+    key.cak = CAK_2.into();
+    wd.write_main_tf(&config(&provider, Some(&key)));
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(KEY_ADDR, &["update"]);
+    plan.output
+        .assert_stdout_mentions(&["cak", "(sensitive value)"]);
+    assert_no_keys_shown(&plan.output);
+    wd.apply_saved_plan();
+    assert_eq!(row(sim, "macsec-uplink")["cak"], CAK_2);
+
+    // Replace: the key moves to the other interface; the one it leaves gets
+    // a fresh random CAK, so the old key no longer works there.
+    key.interface = "spare";
+    wd.write_main_tf(&config(&provider, Some(&key)));
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(KEY_ADDR, &["delete", "create"]);
+    wd.apply_saved_plan();
+    let left = row(sim, "macsec-uplink")["cak"].clone();
+    assert!(
+        is_cak(&left) && left != CAK_2,
+        "the uplink kept the old key"
+    );
+    assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
+    assert_eq!(row(sim, "macsec-spare")["ckn"], CKN_1);
+    wd.assert_no_changes();
+
+    // Out of band: a CAK changed by hand is drift (the key is readable), and
+    // the plan never prints either key.
+    patch(sim, "macsec-spare", "cak", CAK_HAND);
+    let out = wd.refresh_only_plan();
+    out.assert_code(2).assert_stdout_mentions(&["cak"]);
+    assert_no_keys_shown(&out);
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(KEY_ADDR, &["update"]);
+    plan.output
+        .assert_stdout_mentions(&["~ cak", "(sensitive value)"]);
+    assert_no_keys_shown(&plan.output);
+    wd.apply_saved_plan();
+    assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
+
+    // A CKN changed by hand is drift too.
+    patch(sim, "macsec-spare", "ckn", "abcd");
+    wd.plan_exitcode()
+        .assert_code(2)
+        .assert_stdout_mentions(&["ckn"]);
+    wd.apply();
+    assert_eq!(row(sim, "macsec-spare")["ckn"], CKN_1);
+
+    // Out-of-band delete of the interface: interface and key are created again.
+    let id = row(sim, "macsec-spare")[".id"].clone();
+    let (status, body) = rest(sim, Method::DELETE, &format!("{MENU}/{id}"), None);
+    assert!(status < 300, "DELETE: {status} {body}");
+    let plan = wd.show_json_plan();
+    plan.output.assert_code(2);
+    plan.assert_actions(KEY_ADDR, &["create"]);
+    plan.assert_actions("routeros_macsec_interface.spare", &["create"]);
+    wd.apply_saved_plan();
+    assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
+    wd.assert_no_changes();
+
+    // Import into an empty state, by name and by id: the plan is clean.
+    let spare_id = row(sim, "macsec-spare")[".id"].clone();
+    for import_id in ["macsec-spare", spare_id.as_str()] {
+        let imported = tf.workdir(&config(&provider, Some(&key)));
+        imported.import("routeros_macsec_interface.uplink", "macsec-uplink");
+        imported.import("routeros_macsec_interface.spare", "macsec-spare");
+        let out = imported.import(KEY_ADDR, import_id);
+        assert_no_keys_shown(&out);
+        let state = imported.resource_values(KEY_ADDR);
+        assert_eq!(state["cak"], json!(CAK_2), "imported by {import_id}");
+        assert_eq!(state["ckn"], json!(CKN_1));
+        imported.assert_no_changes();
+    }
+
+    // Destroy the key alone: the interface stays, with a random CAK.
+    wd.write_main_tf(&config(&provider, None));
+    let plan = wd.show_json_plan();
+    plan.assert_actions(KEY_ADDR, &["delete"]);
+    wd.apply_saved_plan();
+    let after = row(sim, "macsec-spare")["cak"].clone();
+    assert!(
+        is_cak(&after) && after != CAK_2,
+        "destroy left the key in place"
+    );
+    assert_eq!(
+        row(sim, "macsec-spare")["ckn"],
+        CKN_1,
+        "destroy leaves the CKN"
+    );
+
+    // A key whose interface is gone is destroyed quietly (no refresh, so the
+    // provider's delete runs against a missing interface).
+    wd.write_main_tf(&config(&provider, Some(&key)));
+    wd.apply();
+    let id = row(sim, "macsec-spare")[".id"].clone();
+    let (status, _) = rest(sim, Method::DELETE, &format!("{MENU}/{id}"), None);
+    assert!(status < 300);
+    wd.run(&[
+        "destroy",
+        "-auto-approve",
+        "-refresh=false",
+        "-input=false",
+        "-no-color",
+    ])
+    .assert_success();
+    assert!(sim.records(MENU).is_empty(), "{:#?}", sim.records(MENU));
+}
+
+#[test]
+fn lifecycle_with_a_readable_cak() {
+    for_each_terraform(|tf| lifecycle(tf, &start_sim()));
+}
+
+// ---------------------------------------------------------------------------
+// A user without the `sensitive` policy
+// ---------------------------------------------------------------------------
+
+#[test]
+fn hidden_cak_keeps_state_and_import_explains_the_plan() {
+    for_each_terraform(|tf| {
+        let sim = start_sim();
+        let provider = reader(&sim);
+        let key = Key {
+            ckn: Some(CKN_1.into()),
+            ..Key::new(CAK_1)
+        };
+        let wd = tf.workdir(&config(&provider, Some(&key)));
+        wd.apply();
+        assert_eq!(row(&sim, "macsec-uplink")["cak"], CAK_1);
+        assert_eq!(
+            wd.resource_values(KEY_ADDR)["cak"],
+            json!(CAK_1),
+            "state keeps the written key"
+        );
+        wd.assert_no_changes();
+        wd.refresh_only_plan().assert_code(0);
+
+        // The documented blind spot: a CAK changed by hand is invisible.
+        patch(&sim, "macsec-uplink", "cak", CAK_HAND);
+        wd.plan_exitcode().assert_code(0);
+        // ... but a CKN changed by hand is not, and since the CAK on the
+        // router cannot be known, the apply that restores the CKN writes
+        // the configured CAK too.
+        patch(&sim, "macsec-uplink", "ckn", "abcd");
+        wd.plan_exitcode()
+            .assert_code(2)
+            .assert_stdout_mentions(&["ckn"]);
+        wd.apply();
+        assert_eq!(row(&sim, "macsec-uplink")["cak"], CAK_1);
+        wd.assert_no_changes();
+
+        // Import: the CAK cannot be read, so state has none; the plan warns,
+        // says what applying does, and writes the configured key. (The key
+        // comes from a sensitive variable here: a literal would be quoted by
+        // Terraform itself in the warning's source snippet.)
+        let mut imported = tf.workdir(&config_with_cak_variable(&provider, key.ckn.as_deref()));
+        imported.set_env("TF_VAR_cak", CAK_1);
+        imported.import("routeros_macsec_interface.uplink", "macsec-uplink");
+        imported.import("routeros_macsec_interface.spare", "macsec-spare");
+        imported.import(KEY_ADDR, "macsec-uplink");
+        assert_eq!(imported.resource_values(KEY_ADDR)["cak"], Value::Null);
+        patch(&sim, "macsec-uplink", "cak", CAK_HAND);
+        let plan = imported.show_json_plan();
+        plan.output.assert_code(2);
+        plan.assert_actions(KEY_ADDR, &["update"]);
+        let text = acceptance::harness::normalise(
+            &format!("{}{}", plan.output.stdout, plan.output.stderr).replace('│', " "),
+        );
+        for phrase in [
+            "warning",
+            "cannot be compared",
+            "sensitive",
+            "policy",
+            "applying sets the cak",
+        ] {
+            assert!(
+                text.contains(phrase),
+                "the plan does not say {phrase:?}:\n{}",
+                plan.output
+            );
+        }
+        assert_no_keys_shown(&plan.output);
+        imported.apply_saved_plan();
+        assert_eq!(row(&sim, "macsec-uplink")["cak"], CAK_1);
+        imported.assert_no_changes();
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Bad input
+// ---------------------------------------------------------------------------
+
+/// A plan that fails before anything reaches the router, with one error
+/// naming the attribute and what to do.
+#[track_caller]
+fn assert_rejected(wd: &Workdir, sim: &Sim, phrases: &[&str], secret: &str) {
+    let out = wd.plan_exitcode();
+    out.assert_failure()
+        .assert_single_error()
+        .assert_stderr_mentions(phrases);
+    if !secret.is_empty() {
+        out.assert_never_shows(secret);
+    }
+    assert!(
+        sim.records(MENU).is_empty(),
+        "nothing may be created: {:#?}",
+        sim.records(MENU)
+    );
+}
+
+/// The configuration of [`config`], with the CAK taken from the sensitive
+/// variable `cak` (set through `TF_VAR_cak`), as users should write it.
+fn config_with_cak_variable(provider: &ProviderBlock, ckn: Option<&str>) -> String {
+    let key = Key {
+        ckn: ckn.map(str::to_string),
+        ..Key::new("@")
+    };
+    config(provider, Some(&key)).replace("cak = \"@\"", "cak = var.cak")
+        + "variable \"cak\" {\n  type = string\n  sensitive = true\n}\n"
+}
+
+#[test]
+fn malformed_cak_and_ckn_fail_at_plan_time() {
+    for_each_terraform(|tf| {
+        let sim = start_sim();
+        let provider = admin(&sim);
+        let mut wd = tf.workdir(&config_with_cak_variable(&provider, None));
+        // The provider's message never repeats the key (Terraform itself
+        // quotes only the configuration line, `cak = var.cak`).
+        wd.set_env("TF_VAR_cak", &CAK_1[..30]);
+        assert_rejected(
+            &wd,
+            &sim,
+            &[
+                "Invalid CAK",
+                "exactly 32 hexadecimal characters",
+                "30 characters",
+                "openssl rand -hex 16",
+                "cak = var.cak",
+            ],
+            &CAK_1[..30],
+        );
+
+        let not_hex = format!("{}zz", &CAK_1[..30]);
+        wd.set_env("TF_VAR_cak", &not_hex);
+        assert_rejected(
+            &wd,
+            &sim,
+            &["Invalid CAK", "character 31", "openssl rand -hex 16"],
+            &not_hex,
+        );
+
+        let long = format!("{CAK_1}{CAK_2}");
+        wd.set_env("TF_VAR_cak", &long);
+        assert_rejected(&wd, &sim, &["Invalid CAK", "256-bit"], &long);
+
+        // A literal in the configuration fails the same way.
+        wd.write_main_tf(&config(&provider, Some(&Key::new(&CAK_1[..31]))));
+        assert_rejected(&wd, &sim, &["Invalid CAK", "31 characters"], "");
+
+        wd.set_env("TF_VAR_cak", CAK_1);
+        let too_long = format!("{CKN_1}00");
+        for (ckn, phrase) in [
+            ("abc", "even number"),
+            ("zz", "hexadecimal"),
+            (too_long.as_str(), "at most 64"),
+        ] {
+            wd.write_main_tf(&config_with_cak_variable(&provider, Some(ckn)));
+            assert_rejected(&wd, &sim, &["Invalid CKN", phrase, "ckn ="], CAK_1);
+        }
+    });
+}
+
+#[test]
+fn a_key_for_a_missing_interface_fails_at_apply_with_what_to_do() {
+    for_each_terraform(|tf| {
+        let sim = start_sim();
+        let body = format!(
+            "resource \"routeros_macsec_key\" \"uplink\" {{\n  interface = \"macsec-nowhere\"\n  cak = {}\n}}\n",
+            hcl_string(CAK_1)
+        );
+        let wd = tf.workdir(&admin(&sim).main_tf(&body));
+        let out = wd.try_apply();
+        out.assert_failure()
+            .assert_single_error()
+            .assert_stderr_mentions(&[
+                "No such MACsec interface",
+                "macsec-nowhere",
+                "routeros_macsec_interface",
+            ]);
+        assert_no_keys_shown(&out);
+    });
+}

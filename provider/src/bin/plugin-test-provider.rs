@@ -1,0 +1,10 @@
+//! `plugin-test-provider`: the plugin layer's in-memory fake provider
+//! (`routeros_test_thing`) behind the real handshake, TLS and gRPC server.
+//! The protocol tests (`provider/tests/handshake.rs`) drive it so that they
+//! exercise the plugin layer without a router. Not shipped in releases.
+
+fn main() {
+    std::process::exit(terraform_provider_routeros::plugin::run(
+        terraform_provider_routeros::plugin::testing::TestProvider::new(),
+    ));
+}
