@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::data_sources;
+use crate::ephemeral_resources;
 use crate::plugin::resource::Provider;
 use crate::plugin::schema::{Attribute, Block, Type};
 use crate::provider::RouterosProvider;
@@ -28,7 +29,11 @@ fn type_label(t: &Type) -> String {
 }
 
 fn attribute_line(a: &Attribute) -> String {
-    let mut flags = vec![a.ty.as_ref().map(type_label).unwrap_or_else(|| "Dynamic".into())];
+    let mut flags = vec![
+        a.ty.as_ref()
+            .map(type_label)
+            .unwrap_or_else(|| "Dynamic".into()),
+    ];
     if a.sensitive {
         flags.push("Sensitive".into());
     }
@@ -46,7 +51,10 @@ fn attribute_line(a: &Attribute) -> String {
         text.push_str(" Changing it replaces the resource.");
     }
     if nested_object(a).is_some() {
-        text.push_str(&format!(" (see [below for nested schema](#{}))", nested_anchor(&a.name)));
+        text.push_str(&format!(
+            " (see [below for nested schema](#{}))",
+            nested_anchor(&a.name)
+        ));
     }
     format!("- `{}` ({}) {}\n", a.name, flags.join(", "), text.trim())
 }
@@ -73,8 +81,16 @@ fn nested_anchor(name: &str) -> String {
 /// types carry no descriptions, so the parent's description explains the
 /// members.
 fn nested_section(a: &Attribute, attrs: &[(String, Type)]) -> String {
-    let group = if a.computed && !a.optional && !a.required { "Read-Only" } else { "Attributes" };
-    let mut out = format!("\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n\n{group}:\n\n", nested_anchor(&a.name), a.name);
+    let group = if a.computed && !a.optional && !a.required {
+        "Read-Only"
+    } else {
+        "Attributes"
+    };
+    let mut out = format!(
+        "\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n\n{group}:\n\n",
+        nested_anchor(&a.name),
+        a.name
+    );
     for (name, ty) in attrs {
         out.push_str(&format!("- `{name}` ({})\n", type_label(ty)));
     }
@@ -83,7 +99,8 @@ fn nested_section(a: &Attribute, attrs: &[(String, Type)]) -> String {
 
 /// The `## Schema` section of a block.
 pub fn schema_section(block: &Block) -> String {
-    let mut out = String::from("<!-- schema generated from the provider's model structs -->\n## Schema\n");
+    let mut out =
+        String::from("<!-- schema generated from the provider's model structs -->\n## Schema\n");
     type Pick = fn(&Attribute) -> bool;
     let groups: [(&str, Pick); 3] = [
         ("Required", |a| a.required),
@@ -140,7 +157,10 @@ pub fn render(root: &Path) -> Vec<DocFile> {
         index.push_str("\n\n");
     }
     if let Some(ex) = read(root, "examples/provider/provider.tf") {
-        index.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", ex.trim_end()));
+        index.push_str(&format!(
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            ex.trim_end()
+        ));
     }
     index.push_str(&schema_section(&schema.block));
     files.push(("docs/index.md".to_string(), index));
@@ -149,14 +169,24 @@ pub fn render(root: &Path) -> Vec<DocFile> {
         let name = r.type_name();
         let short = name.strip_prefix("routeros_").unwrap_or(name);
         let schema = r.schema();
-        let mut page = frontmatter(&format!("{name} Resource - routeros"), &schema.block.description, true);
-        page.push_str(&format!("# {name} (Resource)\n\n{}\n\n", schema.block.description.trim()));
+        let mut page = frontmatter(
+            &format!("{name} Resource - routeros"),
+            &schema.block.description,
+            true,
+        );
+        page.push_str(&format!(
+            "# {name} (Resource)\n\n{}\n\n",
+            schema.block.description.trim()
+        ));
         if let Some(notes) = read(root, &format!("examples/resources/{name}/notes.md")) {
             page.push_str(notes.trim());
             page.push_str("\n\n");
         }
         if let Some(ex) = read(root, &format!("examples/resources/{name}/resource.tf")) {
-            page.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", ex.trim_end()));
+            page.push_str(&format!(
+                "## Example Usage\n\n```terraform\n{}\n```\n\n",
+                ex.trim_end()
+            ));
         }
         page.push_str(&schema_section(&schema.block));
         if let Some(import) = read(root, &format!("examples/resources/{name}/import.sh")) {
@@ -172,17 +202,62 @@ pub fn render(root: &Path) -> Vec<DocFile> {
         let name = d.type_name();
         let short = name.strip_prefix("routeros_").unwrap_or(name);
         let schema = d.schema();
-        let mut page = frontmatter(&format!("{name} Data Source - routeros"), &schema.block.description, true);
-        page.push_str(&format!("# {name} (Data Source)\n\n{}\n\n", schema.block.description.trim()));
+        let mut page = frontmatter(
+            &format!("{name} Data Source - routeros"),
+            &schema.block.description,
+            true,
+        );
+        page.push_str(&format!(
+            "# {name} (Data Source)\n\n{}\n\n",
+            schema.block.description.trim()
+        ));
         if let Some(notes) = read(root, &format!("examples/data-sources/{name}/notes.md")) {
             page.push_str(notes.trim());
             page.push_str("\n\n");
         }
-        if let Some(ex) = read(root, &format!("examples/data-sources/{name}/data-source.tf")) {
-            page.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", ex.trim_end()));
+        if let Some(ex) = read(
+            root,
+            &format!("examples/data-sources/{name}/data-source.tf"),
+        ) {
+            page.push_str(&format!(
+                "## Example Usage\n\n```terraform\n{}\n```\n\n",
+                ex.trim_end()
+            ));
         }
         page.push_str(&schema_section(&schema.block));
         files.push((format!("docs/data-sources/{short}.md"), page));
+    }
+    for e in ephemeral_resources::all() {
+        let name = e.type_name();
+        let short = name.strip_prefix("routeros_").unwrap_or(name);
+        let schema = e.schema();
+        let mut page = frontmatter(
+            &format!("{name} Ephemeral Resource - routeros"),
+            &schema.block.description,
+            true,
+        );
+        page.push_str(&format!(
+            "# {name} (Ephemeral Resource)\n\n{}\n\n",
+            schema.block.description.trim()
+        ));
+        if let Some(notes) = read(
+            root,
+            &format!("examples/ephemeral-resources/{name}/notes.md"),
+        ) {
+            page.push_str(notes.trim());
+            page.push_str("\n\n");
+        }
+        if let Some(ex) = read(
+            root,
+            &format!("examples/ephemeral-resources/{name}/ephemeral-resource.tf"),
+        ) {
+            page.push_str(&format!(
+                "## Example Usage\n\n```terraform\n{}\n```\n\n",
+                ex.trim_end()
+            ));
+        }
+        page.push_str(&schema_section(&schema.block));
+        files.push((format!("docs/ephemeral-resources/{short}.md"), page));
     }
     // docs/guides/ is written by hand and not generated.
     files
@@ -202,7 +277,10 @@ mod tests {
             sensitive: true,
             ..Default::default()
         };
-        assert_eq!(attribute_line(&a), "- `password` (String, Sensitive) The password.\n");
+        assert_eq!(
+            attribute_line(&a),
+            "- `password` (String, Sensitive) The password.\n"
+        );
         let b = Attribute {
             name: "disabled".into(),
             ty: Some(Type::Bool),
@@ -212,7 +290,10 @@ mod tests {
             default: Some(serde_json::json!(false)),
             ..Default::default()
         };
-        assert_eq!(attribute_line(&b), "- `disabled` (Boolean) Off. Defaults to `false`.\n");
+        assert_eq!(
+            attribute_line(&b),
+            "- `disabled` (Boolean) Off. Defaults to `false`.\n"
+        );
     }
 
     #[test]
@@ -252,9 +333,38 @@ mod tests {
         for d in data_sources::all() {
             let short = d.type_name().trim_start_matches("routeros_");
             let path = format!("docs/data-sources/{short}.md");
-            let page = &files.iter().find(|(p, _)| *p == path).unwrap_or_else(|| panic!("{path} in {paths:?}")).1;
-            assert!(page.contains(&format!("# {} (Data Source)", d.type_name())), "{page}");
+            let page = &files
+                .iter()
+                .find(|(p, _)| *p == path)
+                .unwrap_or_else(|| panic!("{path} in {paths:?}"))
+                .1;
+            assert!(
+                page.contains(&format!("# {} (Data Source)", d.type_name())),
+                "{page}"
+            );
         }
-        assert!(paths.iter().all(|p| !p.starts_with("docs/guides/")), "{paths:?}");
+        assert!(
+            paths.iter().all(|p| !p.starts_with("docs/guides/")),
+            "{paths:?}"
+        );
+    }
+
+    #[test]
+    fn every_ephemeral_resource_gets_a_page() {
+        let files = render(Path::new("/nonexistent"));
+        for e in ephemeral_resources::all() {
+            let short = e.type_name().trim_start_matches("routeros_");
+            let path = format!("docs/ephemeral-resources/{short}.md");
+            let page = &files
+                .iter()
+                .find(|(p, _)| *p == path)
+                .unwrap_or_else(|| panic!("{path} missing"))
+                .1;
+            assert!(
+                page.contains(&format!("# {} (Ephemeral Resource)", e.type_name())),
+                "{page}"
+            );
+            assert!(page.contains("### Read-Only"), "{page}");
+        }
     }
 }
