@@ -6,11 +6,13 @@
 #   .tools/pyclients            third-party Python RouterOS API clients (emulator conformance tests)
 
 CARGO ?= cargo
+# Seconds `make fuzz` gives each fuzz target.
+FUZZ_SECONDS ?= 300
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build test lint demo docs bench
+.PHONY: help tools build test lint demo docs bench fuzz
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,3 +39,6 @@ docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with
 
 bench: ## Benchmarks, reported as ratios against a baseline run in the same process
 	$(CARGO) bench -p terraform-provider-routeros --bench refresh
+
+fuzz: ## Fuzz the API decoders for FUZZ_SECONDS (default 300) each (nightly + cargo-fuzz, installed if missing)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh

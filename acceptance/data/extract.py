@@ -8,7 +8,9 @@ with include_str!, so that a build from a release tarball does not need ../share
 
 For every version and every emulated menu it keeps the names of the sub-directories
 and, for every command, the names of its arguments with their "desc" text ("" when the
-dump has none). Re-run it whenever the dumps change:
+dump has none). A path that names a command rather than a directory (`/export`) is kept
+as that command of its parent directory (`"/"` for `/export`). Re-run it whenever the
+dumps change:
 
     python3 acceptance/data/extract.py [SCHEMA_DIR] [OUTPUT]
 """
@@ -24,6 +26,10 @@ MENUS = [
     "/interface/macsec/profile",
     "/system/identity",
     "/system/resource",
+    # Backups, exports and the file area (reference/routeros.md section 4).
+    "/file",
+    "/system/backup",
+    "/export",
 ]
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -80,7 +86,14 @@ def main():
         menus = {}
         for path in MENUS:
             node = find_node(data["menus"], path)
-            if node is not None:
+            if node is None:
+                continue
+            if node.get("_type") == "cmd":
+                # A top-level command such as /export: a command of its parent directory.
+                parent, _, name = path.rstrip("/").rpartition("/")
+                menu = menus.setdefault(parent or "/", {"dirs": [], "commands": {}})
+                menu["commands"][name] = {arg: node[arg].get("desc", "") for arg in children(node, "arg")}
+            else:
                 menus[path] = extract_menu(node)
         versions[data.get("routeros_version", dump.stem)] = menus
     result = {

@@ -14,9 +14,16 @@
 //!   assertions print all of it when they fail.
 //! * [`for_each_terraform`] runs one scenario for every Terraform version, in
 //!   parallel.
+//! * [`Scheme`] names the four ways the provider reaches a router (`http://`,
+//!   `https://`, `api://`, `apis://`); [`ProviderBlock::for_sim`] points a
+//!   provider block at an emulator over one of them, and
+//!   [`for_each_scheme`] / [`for_each_terraform_and_scheme`] run one scenario
+//!   over every scheme (with the newest Terraform; the others over `http://`),
+//!   in parallel.
 //!
-//! The harness knows Terraform, not the emulator: scenarios pass the router's
-//! URL and credentials in through [`ProviderBlock`] or environment variables.
+//! Apart from [`ProviderBlock::for_sim`] the harness knows Terraform, not the
+//! emulator: scenarios pass the router's URL and credentials in through
+//! [`ProviderBlock`] or environment variables.
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -29,6 +36,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
+
+use crate::sim::Sim;
 
 /// Source address of the provider in `required_providers`, as in the examples.
 pub const PROVIDER_SOURCE: &str = "macsec-gitops/routeros";
@@ -52,6 +61,16 @@ pub const ENV_KEEP_WORKDIR: &str = "TF_ACC_KEEP_WORKDIR";
 
 /// Environment variable: seconds one Terraform command may take (default 300).
 pub const ENV_COMMAND_TIMEOUT: &str = "TF_ACC_COMMAND_TIMEOUT";
+
+/// Environment variable: when set to `1`, [`for_each_terraform_and_scheme`]
+/// runs every Terraform over every scheme instead of every scheme with the
+/// newest Terraform only.
+pub const ENV_FULL_MATRIX: &str = "TF_ACC_FULL_MATRIX";
+
+/// Environment variable: the schemes [`for_each_scheme`] and
+/// [`for_each_terraform_and_scheme`] run, comma-separated (`http,api`);
+/// unset or empty means all four.
+pub const ENV_SCHEMES: &str = "TF_ACC_SCHEMES";
 
 /// Name of the plan file written by [`Workdir::plan_to_file`].
 pub const PLAN_FILE: &str = "tfplan";
@@ -88,6 +107,24 @@ impl Terraform {
             Ok(found) => found.clone(),
             Err(message) => panic!("{message}"),
         }
+    }
+
+    /// The newest of [`Terraform::available`]: for scenarios whose outcome
+    /// does not depend on the Terraform version (how the provider talks to
+    /// the router). Panics like [`Terraform::available`].
+    #[track_caller]
+    pub fn newest() -> Terraform {
+        let available = Terraform::available();
+        let mut newest: Option<Terraform> = None;
+        for tf in available {
+            if newest
+                .as_ref()
+                .is_none_or(|n| tf.version_tuple() > n.version_tuple())
+            {
+                newest = Some(tf);
+            }
+        }
+        newest.unwrap_or_else(|| panic!("no Terraform found: run `make tools`"))
     }
 
     /// Runs `<path> version -json` and records the version it reports.
@@ -217,29 +254,246 @@ pub fn for_each_terraform<F>(scenario: F)
 where
     F: Fn(&Terraform) + Sync,
 {
-    let terraforms = Terraform::available();
-    let failed: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = terraforms
+    let runs: Vec<(String, Terraform)> = Terraform::available()
+        .into_iter()
+        .map(|tf| (format!("tf-{}", tf.version()), tf))
+        .collect();
+    let failed = run_parallel(&runs, |tf| scenario(tf));
+    assert!(
+        failed.is_empty(),
+        "scenario failed on {} (see the panic message of thread tf-<version> above)",
+        failed
             .iter()
-            .map(|tf| {
+            .map(Terraform::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Transports
+// ---------------------------------------------------------------------------
+
+/// How the provider reaches the router: the scheme of its `url`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scheme {
+    /// REST over plain HTTP (`http://`).
+    Http,
+    /// REST over HTTPS (`https://`), trusting the emulator's CA.
+    Https,
+    /// The classic API over TCP (`api://`).
+    Api,
+    /// The classic API over TLS (`apis://`), trusting the emulator's CA.
+    Apis,
+}
+
+impl Scheme {
+    /// Every scheme, REST first.
+    pub const ALL: [Scheme; 4] = [Scheme::Http, Scheme::Https, Scheme::Api, Scheme::Apis];
+
+    /// The URL scheme: `http`, `https`, `api` or `apis`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+            Scheme::Api => "api",
+            Scheme::Apis => "apis",
+        }
+    }
+
+    /// Parses `http`, `https`, `api` or `apis` (case-insensitive, an
+    /// optional `://` after it).
+    pub fn parse(text: &str) -> Option<Scheme> {
+        let text = text.trim();
+        let text = text.strip_suffix("://").unwrap_or(text);
+        Scheme::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// True for the TLS schemes (`https`, `apis`).
+    pub fn is_tls(self) -> bool {
+        matches!(self, Scheme::Https | Scheme::Apis)
+    }
+
+    /// True for the classic API (`api`, `apis`); false for REST.
+    pub fn is_api(self) -> bool {
+        matches!(self, Scheme::Api | Scheme::Apis)
+    }
+
+    /// The emulator's URL for this scheme. Panics when the emulator does not
+    /// serve it (HTTPS or the API turned off in its `SimConfig`).
+    #[track_caller]
+    pub fn url(self, sim: &Sim) -> String {
+        let url = match self {
+            Scheme::Http => Some(sim.http_url()),
+            Scheme::Https => sim.https_url(),
+            Scheme::Api => sim.api_url(),
+            Scheme::Apis => sim.apis_url(),
+        };
+        url.unwrap_or_else(|| {
+            panic!(
+                "the emulator does not serve {self}: start it with `https: true` and `api: true` (the SimConfig defaults)"
+            )
+        })
+    }
+
+    /// The schemes to run: [`ENV_SCHEMES`] when set and not empty, else all
+    /// four. Panics naming the unknown entry.
+    #[track_caller]
+    pub fn selected() -> Vec<Scheme> {
+        match schemes_from(std::env::var(ENV_SCHEMES).ok().as_deref()) {
+            Ok(schemes) => schemes,
+            Err(message) => panic!("{message}"),
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://", self.as_str())
+    }
+}
+
+/// The schemes named in `value` (comma-separated), or all four for `None` or
+/// an empty value, in [`Scheme::ALL`] order without repeats.
+pub fn schemes_from(value: Option<&str>) -> Result<Vec<Scheme>, String> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(Scheme::ALL.to_vec());
+    };
+    let mut chosen = Vec::new();
+    for part in value.split(',').filter(|p| !p.trim().is_empty()) {
+        let scheme = Scheme::parse(part).ok_or_else(|| {
+            format!(
+                "{ENV_SCHEMES}={value}: {:?} is not a scheme; use http, https, api and apis, comma-separated",
+                part.trim()
+            )
+        })?;
+        chosen.push(scheme);
+    }
+    chosen.sort();
+    chosen.dedup();
+    Ok(chosen)
+}
+
+/// Runs `scenario` once per selected [`Scheme`] (all four unless
+/// [`ENV_SCHEMES`] says otherwise), each in its own thread (named
+/// `scheme-<scheme>`), and fails naming the schemes it failed over. Each
+/// run should start its own emulator.
+#[track_caller]
+pub fn for_each_scheme<F>(scenario: F)
+where
+    F: Fn(Scheme) + Sync,
+{
+    let runs: Vec<(String, Scheme)> = Scheme::selected()
+        .into_iter()
+        .map(|scheme| (format!("scheme-{}", scheme.as_str()), scheme))
+        .collect();
+    let failed = run_parallel(&runs, |scheme| scenario(*scheme));
+    assert!(
+        failed.is_empty(),
+        "scenario failed over {} (see the panic message of thread scheme-<scheme> above)",
+        failed
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// Runs `scenario` for pairs of an available Terraform and a selected
+/// [`Scheme`], each pair in its own thread (named `tf-<version>-<scheme>`),
+/// and fails naming the pairs it failed on. Each run should start its own
+/// emulator.
+///
+/// The pairs are those of [`terraform_scheme_pairs`]: every scheme with the
+/// newest Terraform, and every other Terraform over `http://` only, because
+/// how the provider talks to the router does not depend on the Terraform
+/// that drives it. With [`ENV_FULL_MATRIX`]`=1` every Terraform runs over
+/// every scheme.
+#[track_caller]
+pub fn for_each_terraform_and_scheme<F>(scenario: F)
+where
+    F: Fn(&Terraform, Scheme) + Sync,
+{
+    let terraforms = Terraform::available();
+    let full = std::env::var_os(ENV_FULL_MATRIX).is_some_and(|v| v == "1");
+    let runs: Vec<(String, (&Terraform, Scheme))> =
+        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full)
+            .into_iter()
+            .map(|(tf, scheme)| {
+                (
+                    format!("tf-{}-{}", tf.version(), scheme.as_str()),
+                    (tf, scheme),
+                )
+            })
+            .collect();
+    let failed = run_parallel(&runs, |(tf, scheme)| scenario(tf, *scheme));
+    assert!(
+        failed.is_empty(),
+        "scenario failed on {} (see the panic message of thread tf-<version>-<scheme> above)",
+        failed
+            .iter()
+            .map(|(tf, scheme)| format!("Terraform {} over {scheme}", tf.version()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// The (Terraform, scheme) pairs [`for_each_terraform_and_scheme`] runs:
+/// with `full`, all of them; otherwise every scheme in `schemes` with the
+/// newest Terraform, then each other Terraform with `http://` (or, when
+/// `http` is not selected, the first selected scheme).
+pub fn terraform_scheme_pairs<'a>(
+    terraforms: &'a [Terraform],
+    schemes: &[Scheme],
+    full: bool,
+) -> Vec<(&'a Terraform, Scheme)> {
+    let newest = terraforms
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, tf)| (tf.version_tuple(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    let fallback = if schemes.contains(&Scheme::Http) {
+        Some(Scheme::Http)
+    } else {
+        schemes.first().copied()
+    };
+    let mut pairs = Vec::new();
+    for (i, tf) in terraforms.iter().enumerate() {
+        if full || Some(i) == newest {
+            pairs.extend(schemes.iter().map(|s| (tf, *s)));
+        } else if let Some(scheme) = fallback {
+            pairs.push((tf, scheme));
+        }
+    }
+    pairs
+}
+
+/// Runs `scenario` for every input, each in a thread of the given name, and
+/// returns the inputs whose thread panicked.
+fn run_parallel<T, F>(runs: &[(String, T)], scenario: F) -> Vec<T>
+where
+    T: Clone + Sync,
+    F: Fn(&T) + Sync,
+{
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|(name, input)| {
                 let scenario = &scenario;
                 let handle = std::thread::Builder::new()
-                    .name(format!("tf-{}", tf.version()))
-                    .spawn_scoped(scope, move || scenario(tf))
+                    .name(name.clone())
+                    .spawn_scoped(scope, move || scenario(input))
                     .expect("spawn a scenario thread");
-                (tf, handle)
+                (input, handle)
             })
             .collect();
         handles
             .into_iter()
-            .filter_map(|(tf, handle)| handle.join().is_err().then(|| tf.to_string()))
+            .filter_map(|(input, handle)| handle.join().is_err().then(|| input.clone()))
             .collect()
-    });
-    assert!(
-        failed.is_empty(),
-        "scenario failed on {} (see the panic message of thread tf-<version> above)",
-        failed.join(", ")
-    );
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -426,6 +680,22 @@ impl ProviderBlock {
             password: Some(password.to_string()),
             ..ProviderBlock::default()
         }
+    }
+
+    /// A block for emulator `sim` over `scheme`: its URL for that scheme,
+    /// its user and password, and for `https://` and `apis://` its CA
+    /// certificate file as `ca_certificate`. Panics when the emulator does
+    /// not serve `scheme` (see [`Scheme::url`]).
+    #[track_caller]
+    pub fn for_sim(sim: &Sim, scheme: Scheme) -> Self {
+        let mut block = ProviderBlock::new(&scheme.url(sim), sim.username(), sim.password());
+        if scheme.is_tls() {
+            let ca = sim.ca_certificate_path().unwrap_or_else(|| {
+                panic!("the emulator serves {scheme} but wrote no CA certificate")
+            });
+            block.ca_certificate = Some(ca.to_string_lossy().into_owned());
+        }
+        block
     }
 
     /// The block as HCL.
@@ -1314,6 +1584,134 @@ mod tests {
             "{main}"
         );
         assert!(main.ends_with("resource \"x\" \"y\" {}\n"), "{main}");
+    }
+
+    #[test]
+    fn schemes_parse_and_select_from_the_environment_value() {
+        assert_eq!(Scheme::parse("API"), Some(Scheme::Api));
+        assert_eq!(Scheme::parse(" apis:// "), Some(Scheme::Apis));
+        assert_eq!(Scheme::parse("ftp"), None);
+        assert_eq!(Scheme::Https.to_string(), "https://");
+        assert!(Scheme::Apis.is_tls() && Scheme::Apis.is_api());
+        assert!(!Scheme::Http.is_tls() && !Scheme::Http.is_api());
+        assert_eq!(schemes_from(None).unwrap(), Scheme::ALL);
+        assert_eq!(schemes_from(Some(" ")).unwrap(), Scheme::ALL);
+        assert_eq!(
+            schemes_from(Some("apis,http,,apis")).unwrap(),
+            [Scheme::Http, Scheme::Apis]
+        );
+        let err = schemes_from(Some("http,rest")).unwrap_err();
+        assert!(
+            err.contains(ENV_SCHEMES) && err.contains("\"rest\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_scheme_runs_with_the_newest_terraform_and_the_others_over_http() {
+        let tf = |version: &str| Terraform {
+            path: PathBuf::from(format!("/bin/tf-{version}")),
+            version: version.into(),
+        };
+        let terraforms = [tf("1.0.3"), tf("1.15.5"), tf("1.9.0")];
+        let show = |pairs: Vec<(&Terraform, Scheme)>| {
+            pairs
+                .into_iter()
+                .map(|(tf, s)| format!("{} {}", tf.version(), s.as_str()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            show(terraform_scheme_pairs(&terraforms, &Scheme::ALL, false)),
+            [
+                "1.0.3 http",
+                "1.15.5 http",
+                "1.15.5 https",
+                "1.15.5 api",
+                "1.15.5 apis",
+                "1.9.0 http"
+            ]
+        );
+        assert_eq!(
+            show(terraform_scheme_pairs(
+                &terraforms[..1],
+                &[Scheme::Api, Scheme::Apis],
+                false
+            )),
+            ["1.0.3 api", "1.0.3 apis"]
+        );
+        assert_eq!(
+            show(terraform_scheme_pairs(
+                &terraforms,
+                &[Scheme::Https, Scheme::Api],
+                false
+            )),
+            ["1.0.3 https", "1.15.5 https", "1.15.5 api", "1.9.0 https"]
+        );
+        assert_eq!(
+            terraform_scheme_pairs(&terraforms, &Scheme::ALL, true).len(),
+            12
+        );
+        assert!(terraform_scheme_pairs(&[], &Scheme::ALL, false).is_empty());
+    }
+
+    #[test]
+    fn provider_blocks_for_the_emulator_trust_its_ca_over_tls_only() {
+        let sim = Sim::spawn(crate::sim::SimConfig::default()).unwrap();
+        let ca = sim.ca_certificate_path().unwrap();
+        for scheme in Scheme::ALL {
+            let block = ProviderBlock::for_sim(&sim, scheme);
+            let url = block.url.clone().unwrap();
+            assert!(url.starts_with(&scheme.to_string()), "{url}");
+            assert_eq!(url, scheme.url(&sim));
+            assert_eq!(block.username.as_deref(), Some(sim.username()));
+            assert_eq!(block.password.as_deref(), Some(sim.password()));
+            assert_eq!(
+                block.ca_certificate,
+                scheme.is_tls().then(|| ca.to_string_lossy().into_owned()),
+                "{scheme}"
+            );
+            assert_eq!(block.insecure, None);
+        }
+        // Each scheme has its own port.
+        let mut ports: Vec<String> = Scheme::ALL
+            .iter()
+            .map(|s| s.url(&sim).rsplit(':').next().unwrap().to_string())
+            .collect();
+        ports.sort();
+        ports.dedup();
+        assert_eq!(ports.len(), 4);
+    }
+
+    #[test]
+    #[should_panic(expected = "does not serve api://")]
+    fn a_scheme_the_emulator_does_not_serve_fails_clearly() {
+        let sim = Sim::spawn(crate::sim::SimConfig {
+            api: false,
+            ..crate::sim::SimConfig::default()
+        })
+        .unwrap();
+        let _ = ProviderBlock::for_sim(&sim, Scheme::Api);
+    }
+
+    #[test]
+    fn parallel_runs_report_exactly_the_inputs_that_panicked() {
+        let runs: Vec<(String, u32)> = (0..4).map(|n| (format!("run-{n}"), n)).collect();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let failed = run_parallel(&runs, |n| {
+            seen.lock()
+                .unwrap()
+                .push((std::thread::current().name().map(str::to_string), *n));
+            assert!(n % 2 == 0, "odd input {n}");
+        });
+        assert_eq!(failed, [1, 3]);
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_by_key(|(_, n)| *n);
+        assert_eq!(
+            seen,
+            (0..4)
+                .map(|n| (Some(format!("run-{n}")), n))
+                .collect::<Vec<_>>()
+        );
     }
 
     fn output(code: i32, stdout: &str, stderr: &str) -> Output {

@@ -4,6 +4,10 @@
 //!
 //! Every test starts its own emulator and working directories, so tests run
 //! in parallel, and each runs its scenario for all Terraform versions at once.
+//! Scenarios that do not depend on the transport run over `http://`,
+//! `https://`, `api://` and `apis://` (every scheme with the newest
+//! Terraform, see `for_each_terraform_and_scheme`): the provider must behave
+//! the same over REST and the classic API.
 //! Assertions look at what a user sees: exit codes, diagnostics, plan JSON,
 //! state, and what the router holds afterwards.
 
@@ -11,7 +15,10 @@ use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use acceptance::harness::{Output, ProviderBlock, Terraform, for_each_terraform, hcl_string};
+use acceptance::harness::{
+    Output, ProviderBlock, Scheme, Terraform, for_each_terraform, for_each_terraform_and_scheme,
+    hcl_string,
+};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -199,8 +206,10 @@ fn closed_port() -> u16 {
 // ---------------------------------------------------------------------------
 
 /// create → clean plan → in-place updates → drift (change and delete) →
-/// import by name and by id → clean refresh-only plan → destroy.
-fn lifecycle(tf: &Terraform, sim: &Sim, provider: &ProviderBlock) {
+/// import by name and by id → clean refresh-only plan → destroy, with the
+/// provider talking to `sim` over `scheme` (out-of-band changes go over REST).
+fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
+    let provider = &ProviderBlock::for_sim(sim, scheme);
     let mut macsec = Macsec::new("macsec1", "ether1");
 
     // Create: the router gets the row with its defaults, the state the computed values.
@@ -315,23 +324,94 @@ fn lifecycle(tf: &Terraform, sim: &Sim, provider: &ProviderBlock) {
     // Destroy leaves nothing behind.
     wd.destroy();
     assert_nothing_created(sim);
+    assert_provider_used(sim, scheme);
 }
 
+/// Panics unless the provider's writes reached `sim` over `scheme`'s
+/// transport (and none over the other): API sentences for `api`/`apis`,
+/// REST requests otherwise. The scenarios' own out-of-band changes are
+/// `PATCH` and `DELETE` over REST, so `PUT` (create) tells the two apart.
+#[track_caller]
+fn assert_provider_used(sim: &Sim, scheme: Scheme) {
+    let log = sim.request_log();
+    let api_adds = log
+        .iter()
+        .filter(|l| l.starts_with("API /interface/macsec/add "))
+        .count();
+    let rest_adds = log
+        .iter()
+        .filter(|l| l.starts_with("PUT /rest/interface/macsec "))
+        .count();
+    let (used, unused) = if scheme.is_api() {
+        (api_adds, rest_adds)
+    } else {
+        (rest_adds, api_adds)
+    };
+    assert!(
+        used > 0 && unused == 0,
+        "over {scheme} the provider should create over {} only; request log: {log:#?}",
+        if scheme.is_api() { "the API" } else { "REST" }
+    );
+}
+
+/// The lifecycle over `http://`, `https://` (trusting the emulator's CA
+/// file), `api://` and `apis://`, with every Terraform: the provider must
+/// behave the same over REST and the classic API.
 #[test]
-fn lifecycle_over_http() {
-    for_each_terraform(|tf| {
+fn lifecycle_over_every_scheme() {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
-        lifecycle(tf, &sim, &http_provider(&sim));
+        lifecycle(tf, &sim, scheme);
     });
 }
 
+/// What one transport wrote, every other reads back identically: applied
+/// over `https://`, the configuration plans clean over `http://`, `api://`
+/// and `apis://`, and a refresh over each leaves the state exactly as it was.
+/// Then the same the other way round, from `api://`.
 #[test]
-fn lifecycle_over_https_with_ca_certificate_file() {
-    for_each_terraform(|tf| {
-        let sim = https_sim();
-        let mut provider = https_provider(&sim);
-        provider.ca_certificate = Some(ca_path(&sim));
-        lifecycle(tf, &sim, &provider);
+fn state_written_over_one_transport_reads_back_identically_over_the_others() {
+    let tf = &Terraform::newest();
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = [Scheme::Https, Scheme::Api]
+            .into_iter()
+            .map(|first| {
+                scope.spawn(move || {
+                    let sim = start_sim(SimConfig::default());
+                    let mut macsec = Macsec::new("macsec1", "ether3");
+                    macsec.mtu = Some(1400);
+                    macsec.comment =
+                        Some("written over one, read over all: a=b, \"q\", ünï".into());
+                    let wd = tf.workdir(&main_tf(&ProviderBlock::for_sim(&sim, first), &macsec));
+                    wd.apply();
+                    let written = wd.resource_values(ADDR);
+                    for scheme in Scheme::ALL.into_iter().filter(|s| *s != first) {
+                        wd.write_main_tf(&main_tf(&ProviderBlock::for_sim(&sim, scheme), &macsec));
+                        wd.assert_no_changes();
+                        wd.run(&[
+                            "apply",
+                            "-refresh-only",
+                            "-auto-approve",
+                            "-input=false",
+                            "-no-color",
+                        ])
+                        .assert_success();
+                        assert_eq!(
+                            wd.resource_values(ADDR),
+                            written,
+                            "written over {first}, refreshed over {scheme}"
+                        );
+                    }
+                    wd.destroy();
+                    assert_nothing_created(&sim);
+                })
+            })
+            .collect();
+        for run in runs {
+            if let Err(panic) = run.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
     });
 }
 
@@ -448,17 +528,31 @@ fn environment_variables_configure_the_provider() {
         wd.set_env("ROS_PASSWORD", sim.password());
         wd.set_env("ROS_CA_CERTIFICATE", ca_path(&sim));
         wd.plan_exitcode().assert_code(2);
+
+        // An api:// URL from the environment picks the classic API.
+        let mut wd = tf.workdir(&config);
+        wd.set_env("ROUTEROS_URL", Scheme::Api.url(&sim));
+        wd.set_env("ROUTEROS_USERNAME", sim.username());
+        wd.set_env("ROUTEROS_PASSWORD", sim.password());
+        wd.plan_exitcode().assert_code(2);
+        assert!(
+            sim.request_log()
+                .iter()
+                .any(|l| l.starts_with("API /system/resource/print")),
+            "the plan did not read the router over the API: {:#?}",
+            sim.request_log()
+        );
         assert_nothing_created(&sim);
     });
 }
 
 #[test]
 fn routeros_6_gets_one_diagnostic_and_no_changes() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         sim.set_version("6.49.10");
         let wd = tf.workdir(&main_tf(
-            &http_provider(&sim),
+            &ProviderBlock::for_sim(&sim, scheme),
             &Macsec::new("macsec1", "ether1"),
         ));
         let out = wd.try_apply();
@@ -484,10 +578,13 @@ fn points_at(main_tf: &str, needle: &str) -> String {
 
 #[test]
 fn nonexistent_port_is_named_and_points_at_interface() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether99"}));
-        let config = main_tf(&http_provider(&sim), &Macsec::new("macsec1", "ether99"));
+        let config = main_tf(
+            &ProviderBlock::for_sim(&sim, scheme),
+            &Macsec::new("macsec1", "ether99"),
+        );
         let wd = tf.workdir(&config);
         let out = wd.try_apply();
         assert_one_error(&out);
@@ -502,7 +599,7 @@ fn nonexistent_port_is_named_and_points_at_interface() {
 
 #[test]
 fn second_macsec_interface_on_a_port_carries_routeros_detail() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let (status, body) = rest(
             &sim,
@@ -513,7 +610,10 @@ fn second_macsec_interface_on_a_port_carries_routeros_detail() {
         assert_eq!(status, 200, "creating the first MACsec interface: {body}");
         let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether1"}));
 
-        let config = main_tf(&http_provider(&sim), &Macsec::new("macsec1", "ether1"));
+        let config = main_tf(
+            &ProviderBlock::for_sim(&sim, scheme),
+            &Macsec::new("macsec1", "ether1"),
+        );
         let wd = tf.workdir(&config);
         let out = wd.try_apply();
         assert_one_error(&out);
@@ -528,12 +628,12 @@ fn second_macsec_interface_on_a_port_carries_routeros_detail() {
 
 #[test]
 fn refresh_of_five_interfaces_reads_the_menu_once() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig {
             ethernet_ports: 8,
             ..SimConfig::default()
         });
-        let provider = http_provider(&sim);
+        let provider = ProviderBlock::for_sim(&sim, scheme);
         let body: String = (1..=5)
             .map(|n| Macsec::new(&format!("macsec{n}"), &format!("ether{n}")).hcl(&format!("m{n}")))
             .collect();
@@ -554,19 +654,32 @@ fn refresh_of_five_interfaces_reads_the_menu_once() {
             "a refresh of 5 interfaces should read {MENU} once; requests during the refresh: {:#?}",
             &log[before..]
         );
+        let read = if scheme.is_api() {
+            "API /interface/macsec/print"
+        } else {
+            "GET /rest/interface/macsec"
+        };
         assert!(
-            macsec_requests[0].starts_with("GET /rest/interface/macsec"),
-            "expected one GET of {MENU}: {macsec_requests:?}"
+            macsec_requests[0].starts_with(read),
+            "expected one {read}: {macsec_requests:?}"
         );
     });
 }
 
-/// Whether a request-log entry (`METHOD /rest/path[?query][ body]`) is a
-/// request on `/interface/macsec` or one of its items (not the profile menu).
+/// Whether a request-log entry (`METHOD /rest/path[?query][ body]`, or
+/// `API /menu/command words…`) is a request on `/interface/macsec` or one of
+/// its items (not the profile menu).
 fn touches_macsec_menu(entry: &str) -> bool {
-    let path = entry.split(' ').nth(1).unwrap_or("");
+    let mut words = entry.split(' ');
+    let api = words.next() == Some("API");
+    let path = words.next().unwrap_or("");
     let path = path.split('?').next().unwrap_or("");
-    match path.strip_prefix("/rest/interface/macsec") {
+    let path = if api {
+        Some(path)
+    } else {
+        path.strip_prefix("/rest")
+    };
+    match path.and_then(|p| p.strip_prefix("/interface/macsec")) {
         Some(rest) => rest.is_empty() || (rest.starts_with('/') && !rest.starts_with("/profile")),
         None => false,
     }
@@ -574,10 +687,10 @@ fn touches_macsec_menu(entry: &str) -> bool {
 
 #[test]
 fn tf_log_debug_shows_provider_lines_without_secrets() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let wd = tf.workdir(&main_tf(
-            &http_provider(&sim),
+            &ProviderBlock::for_sim(&sim, scheme),
             &Macsec::new("macsec1", "ether1"),
         ));
         let out = wd.run_env(
@@ -638,4 +751,13 @@ fn macsec_blocks_render_one_attribute_per_line() {
     assert!(!touches_macsec_menu(
         "GET /rest/system/resource {\"x\":\"/interface/macsec\"}"
     ));
+    assert!(touches_macsec_menu("API /interface/macsec/print .tag=3"));
+    assert!(touches_macsec_menu(
+        "API /interface/macsec/set =.id=*1 =mtu=1400 .tag=4"
+    ));
+    assert!(!touches_macsec_menu(
+        "API /interface/macsec/profile/print .tag=5"
+    ));
+    assert!(!touches_macsec_menu("API /interface/print .tag=6"));
+    assert!(!touches_macsec_menu("GET /interface/macsec"));
 }

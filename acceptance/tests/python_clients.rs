@@ -2,6 +2,9 @@
 //! `librouteros` and `routeros_api` (PyPI `RouterOS-api`), each used as its documentation
 //! shows (`acceptance/clients/*.py`), log in, add a MACsec interface with a key, list it
 //! and remove it, against emulated RouterOS 7.16 (before `!empty`) and 7.20 (after).
+//! What a script leaves in place (`--keep`) the provider then imports by name, with the
+//! real Terraform (the newest the harness finds), and plans clean, over `api://` and
+//! over `https://`.
 //!
 //! The libraries live in the venv `.tools/pyclients` made by
 //! `scripts/install-python-clients.sh` (`$TOOLS_DIR/pyclients` when `TOOLS_DIR` is set).
@@ -10,7 +13,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use acceptance::harness::workspace_root;
+use acceptance::harness::{ProviderBlock, Scheme, Terraform, hcl_string, workspace_root};
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::Value;
 
@@ -264,33 +267,91 @@ fn both_libraries_add_list_and_remove_at_7_16_and_7_20() {
 
 #[test]
 fn keep_leaves_the_interface_for_the_provider_to_import() {
-    for version in VERSIONS {
-        let sim = start(version, false);
-        let url = sim.api_url().expect("the emulator serves the API");
-        for (i, library) in Library::ALL.into_iter().enumerate() {
-            let name = format!("kept-{}", library.name());
-            let interface = format!("ether{}", i + 3);
-            let run = run_ok(
-                library,
-                &sim,
-                &url,
-                &["--name", &name, "--interface", &interface, "--keep"],
-            );
-            let id = check_result(library, &run, &name, &interface, true);
-            check_log(&sim, &name, &id, false);
-            // The record is in the one store REST reads too.
-            let records = sim.records("/interface/macsec");
-            let record = records
-                .iter()
-                .find(|r| r["name"] == name)
-                .unwrap_or_else(|| panic!("{version}: {name} not kept: {records:?}"));
-            assert_eq!(record[".id"], id);
-            assert_eq!(record["interface"], interface);
-            assert_eq!(record["cak"], CAK);
-            assert_eq!(record["ckn"], CKN);
-            assert_eq!(record["disabled"], "false");
+    let tf = &Terraform::newest();
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = VERSIONS
+            .into_iter()
+            .map(|version| scope.spawn(move || keep_then_import(tf, version)))
+            .collect();
+        for run in runs {
+            if let Err(panic) = run.join() {
+                std::panic::resume_unwind(panic);
+            }
         }
-        assert_eq!(sim.records("/interface/macsec").len(), 2, "{version}");
+    });
+}
+
+/// Each library adds an interface and keeps it; the provider imports both by name and
+/// plans clean, over the API and over REST.
+fn keep_then_import(tf: &Terraform, version: &str) {
+    let sim = start(version, false);
+    let url = sim.api_url().expect("the emulator serves the API");
+    let mut kept = Vec::new();
+    for (i, library) in Library::ALL.into_iter().enumerate() {
+        let name = format!("kept-{}", library.name());
+        let interface = format!("ether{}", i + 3);
+        let run = run_ok(
+            library,
+            &sim,
+            &url,
+            &["--name", &name, "--interface", &interface, "--keep"],
+        );
+        let id = check_result(library, &run, &name, &interface, true);
+        check_log(&sim, &name, &id, false);
+        // The record is in the one store REST reads too.
+        let records = sim.records("/interface/macsec");
+        let record = records
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("{version}: {name} not kept: {records:?}"));
+        assert_eq!(record[".id"], id);
+        assert_eq!(record["interface"], interface);
+        assert_eq!(record["cak"], CAK);
+        assert_eq!(record["ckn"], CKN);
+        assert_eq!(record["disabled"], "false");
+        kept.push((library, name, interface, id));
+    }
+    assert_eq!(sim.records("/interface/macsec").len(), 2, "{version}");
+
+    // The provider adopts what the scripts made: import by name, then nothing to do.
+    let body: String = kept
+        .iter()
+        .map(|(library, name, interface, _)| {
+            format!(
+                "resource \"routeros_macsec_interface\" \"{}\" {{\n  name = {}\n  interface = {}\n}}\n",
+                library.name(),
+                hcl_string(name),
+                hcl_string(interface)
+            )
+        })
+        .collect();
+    let wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Api).main_tf(&body));
+    for (library, name, interface, id) in &kept {
+        let address = format!("routeros_macsec_interface.{}", library.name());
+        wd.import(&address, name);
+        let state = wd.resource_values(&address);
+        assert_eq!(state["id"], id.as_str(), "{version} {address}: {state:#}");
+        assert_eq!(state["name"], name.as_str(), "{version}: {state:#}");
+        assert_eq!(
+            state["interface"],
+            interface.as_str(),
+            "{version}: {state:#}"
+        );
+        assert_eq!(state["mtu"].as_f64(), Some(1468.0), "{version}: {state:#}");
+        assert_eq!(state["disabled"], false, "{version}: {state:#}");
+    }
+    wd.assert_no_changes();
+    // The same state is clean over REST too.
+    wd.write_main_tf(&ProviderBlock::for_sim(&sim, Scheme::Https).main_tf(&body));
+    wd.assert_no_changes();
+    // Importing and planning changed nothing on the router.
+    let after = sim.records("/interface/macsec");
+    assert_eq!(after.len(), 2, "{version}: {after:?}");
+    for (_, name, _, id) in &kept {
+        assert!(
+            after.iter().any(|r| &r["name"] == name && &r[".id"] == id),
+            "{version}: {name} {id} in {after:?}"
+        );
     }
 }
 

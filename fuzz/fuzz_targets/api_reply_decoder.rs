@@ -24,7 +24,11 @@ fn run(data: &[u8], limits: Limits) {
             match decoder.next_sentence() {
                 Ok(Some(sentence)) => {
                     assert!(!sentence.is_empty() && sentence.len() <= limits.max_words);
-                    assert!(sentence.iter().all(|w| !w.is_empty() && w.len() <= limits.max_word));
+                    assert!(
+                        sentence
+                            .iter()
+                            .all(|w| !w.is_empty() && w.len() <= limits.max_word)
+                    );
                     let _ = parse_reply(&sentence);
                     let bytes = encode_sentence(&sentence).expect("decoded words re-encode");
                     let mut again = Decoder::new(limits);
@@ -45,5 +49,12 @@ fn run(data: &[u8], limits: Limits) {
 
 fuzz_target!(|data: &[u8]| {
     run(data, Limits::default());
-    run(data, Limits { max_word: 64, max_words: 8, max_sentence: 256 });
+    run(
+        data,
+        Limits {
+            max_word: 64,
+            max_words: 8,
+            max_sentence: 256,
+        },
+    );
 });

@@ -7,10 +7,12 @@
 
 pub mod data_sources;
 pub mod docs;
+pub mod ephemeral_resources;
 pub mod plugin;
 pub mod provider;
 pub mod resources;
 pub mod routeros;
+pub mod secrets;
 
 /// The binary's entry point: serves the `routeros` provider to Terraform
 /// (or handles `--debug`, `--version`, `--help`); returns the exit code.

@@ -1,6 +1,7 @@
 //! The provider itself: configuration (with environment fallbacks), the
 //! connection to the router, and the list of resources.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,11 +10,12 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{DataSource, Provider, Resource};
+use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
 use crate::resources;
 use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
+use crate::secrets::{self, Identities, IdentityConfig, SecretString};
 
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
@@ -23,7 +25,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 
 /// Configuration of the `routeros` provider. Every attribute can come from
 /// the environment instead, so CI can configure the provider without HCL.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Deserialize, JsonSchema)]
 pub struct ProviderConfig {
     /// Address of the router: `https://router.example.net` (REST over HTTPS,
     /// the default when no scheme is given), `http://router.example.net`
@@ -37,9 +39,39 @@ pub struct ProviderConfig {
     /// `ROS_USERNAME`.
     pub username: Option<String>,
     /// Password of that user. Falls back to `ROUTEROS_PASSWORD`, then
-    /// `ROS_PASSWORD`; empty when none is given.
+    /// `ROS_PASSWORD`, then `password_age`'s environment variable; empty when
+    /// none is given. Conflicts with `password_age`.
     #[schemars(extend("x-tf-sensitive" = true))]
     pub password: Option<String>,
+    /// The password of that user as age ciphertext, so that it can live in
+    /// git: armored text (`age --armor`, `rage --armor`), usually
+    /// `file("router.password.age")`, or a binary age file read with
+    /// `filebase64()`. Decrypted inside the provider process with the
+    /// identities below; a trailing newline (as `echo ... | age` leaves) is
+    /// dropped. Conflicts with `password`. Falls back to
+    /// `ROUTEROS_PASSWORD_AGE` when neither `password` nor
+    /// `ROUTEROS_PASSWORD` / `ROS_PASSWORD` is set.
+    pub password_age: Option<String>,
+    /// age identities that decrypt the `*_age` inputs (`password_age`, and
+    /// `cak_age` of `routeros_macsec_key` and `routeros_age_secret`): the
+    /// text of an identity file, one `AGE-SECRET-KEY-1...` per line (`#`
+    /// comments and blank lines allowed), and/or an unencrypted OpenSSH
+    /// ed25519 or RSA private key. Usually `file(...)` of a file outside git,
+    /// or a variable. Read only when a value must be decrypted. When neither
+    /// this nor `age_identity_file` is set, the provider falls back, in
+    /// order, to `ROUTEROS_AGE_IDENTITY`, `ROUTEROS_AGE_IDENTITY_FILE`,
+    /// `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, then SOPS's default key file
+    /// (`$XDG_CONFIG_HOME/sops/age/keys.txt`, else
+    /// `~/.config/sops/age/keys.txt`; on macOS
+    /// `~/Library/Application Support/sops/age/keys.txt`), so a repository
+    /// set up for SOPS works unchanged. The first of those that is set is
+    /// used.
+    #[schemars(extend("x-tf-sensitive" = true))]
+    pub age_identity: Option<String>,
+    /// Path of an age identity file (as `age-keygen -o` writes it) or of an
+    /// unencrypted OpenSSH private key, used with `age_identity` (both may be
+    /// given). See `age_identity` for the fallbacks when neither is set.
+    pub age_identity_file: Option<String>,
     /// Certificate to trust for the router's HTTPS service: a path to a PEM
     /// file, or the PEM text itself (the router's self-signed certificate or
     /// the CA that signed it). Without it the system's trusted roots are
@@ -53,6 +85,28 @@ pub struct ProviderConfig {
     pub insecure: Option<bool>,
     /// Seconds to wait for the router to answer one request (default 30).
     pub timeout: Option<i64>,
+}
+
+/// Shows the configuration without its secrets (`password`,
+/// `age_identity`).
+impl std::fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "(sensitive)");
+        f.debug_struct("ProviderConfig")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &hidden(&self.password))
+            .field(
+                "password_age",
+                &self.password_age.as_ref().map(|_| "(age ciphertext)"),
+            )
+            .field("age_identity", &hidden(&self.age_identity))
+            .field("age_identity_file", &self.age_identity_file)
+            .field("ca_certificate", &self.ca_certificate)
+            .field("insecure", &self.insecure)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// Looks up the first set, non-empty environment variable of `names`.
@@ -111,6 +165,39 @@ fn load_pem(value: &str) -> Result<Vec<u8>, String> {
         return Ok(value.as_bytes().to_vec());
     }
     std::fs::read(value).map_err(|e| format!("could not read the PEM file {value:?}: {e}"))
+}
+
+/// Decrypts an age-encrypted router password (`password_age`); a
+/// diagnostic at `attribute` when that fails. One trailing newline (what
+/// `echo ... | age` leaves) is dropped.
+fn decrypt_password(
+    ciphertext: &str,
+    attribute: &str,
+    identities: &Identities,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let bytes = match secrets::decrypt(&secrets::ciphertext_bytes(ciphertext), identities) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(secrets::diagnostic(&e, attribute));
+            return None;
+        }
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        diags.push(
+            Diagnostic::error(
+                format!("Decrypted `{attribute}` is not text"),
+                "The password decrypted to bytes that are not UTF-8 text. Encrypt the password itself, as text.",
+            )
+            .at_attr(attribute),
+        );
+        return None;
+    };
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text);
+    Some(text.to_owned())
 }
 
 /// The `routeros` provider.
@@ -193,6 +280,16 @@ impl Provider for RouterosProvider {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
+        if set("password") && set("password_age") {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting password settings",
+                    "`password` gives the password in the clear, `password_age` gives it age-encrypted: set one of them, not both.",
+                )
+                .at_attr("password_age"),
+            );
+        }
         let ca = config.get("ca_certificate").is_some_and(|v| !v.is_null());
         if ca && config.get_bool("insecure") == Some(true) {
             diags.push(
@@ -283,10 +380,37 @@ impl Provider for RouterosProvider {
             );
             return None;
         };
-        let password = cfg
-            .password
-            .or_else(|| env_first(&["ROUTEROS_PASSWORD", "ROS_PASSWORD"]).map(|(_, v)| v))
-            .unwrap_or_default();
+        let identities = Arc::new(Identities::new(IdentityConfig {
+            age_identity: cfg.age_identity.map(SecretString::from),
+            age_identity_file: cfg
+                .age_identity_file
+                .filter(|p| !p.trim().is_empty())
+                .map(PathBuf::from),
+        }));
+        secrets::set_provider_identities(Arc::clone(&identities));
+        if cfg.password.is_some() && cfg.password_age.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting password settings",
+                    "`password` gives the password in the clear, `password_age` gives it age-encrypted: set one of them, not both.",
+                )
+                .at_attr("password_age"),
+            );
+            return None;
+        }
+        let password = match cfg.password {
+            Some(p) => p,
+            None => match cfg.password_age {
+                Some(ct) => decrypt_password(&ct, "password_age", &identities, diags)?,
+                None => match env_first(&["ROUTEROS_PASSWORD", "ROS_PASSWORD"]) {
+                    Some((_, v)) => v,
+                    None => match env_first(&["ROUTEROS_PASSWORD_AGE"]) {
+                        Some((_, ct)) => decrypt_password(&ct, "password_age", &identities, diags)?,
+                        None => String::new(),
+                    },
+                },
+            },
+        };
         let ca_certificate = cfg.ca_certificate.or_else(|| {
             env_first(&["ROUTEROS_CA_CERTIFICATE", "ROS_CA_CERTIFICATE"]).map(|(_, v)| v)
         });
@@ -377,6 +501,10 @@ impl Provider for RouterosProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Client>>> {
         crate::data_sources::all()
     }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Client>>> {
+        crate::ephemeral_resources::all()
+    }
 }
 
 #[cfg(test)]
@@ -452,5 +580,80 @@ mod tests {
                 .unwrap_err()
                 .contains("could not read")
         );
+    }
+
+    fn test_identities() -> (Identities, String) {
+        use crate::secrets::ExposeSecret;
+        let id = age::x25519::Identity::generate();
+        let ids = Identities::from_text(
+            "test",
+            SecretString::from(id.to_string().expose_secret().to_owned()),
+        )
+        .unwrap();
+        (ids, id.to_public().to_string())
+    }
+
+    #[test]
+    fn password_age_is_decrypted_and_loses_one_trailing_newline() {
+        let (ids, recipient) = test_identities();
+        let r = secrets::parse_recipients(&[recipient]).unwrap();
+        let ct = secrets::encrypt_armored(b"p4ss word \n", &r).unwrap();
+        let mut diags = Diagnostics::new();
+        let pw = decrypt_password(&ct, "password_age", &ids, &mut diags).unwrap();
+        assert_eq!(pw, "p4ss word ");
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn password_age_errors_never_show_the_password() {
+        let (_, recipient) = test_identities();
+        let (other, _) = test_identities();
+        let r = secrets::parse_recipients(&[recipient]).unwrap();
+        let ct = secrets::encrypt_armored(b"hunter2", &r).unwrap();
+        let mut diags = Diagnostics::new();
+        assert!(decrypt_password(&ct, "password_age", &other, &mut diags).is_none());
+        let d = &diags.0[0];
+        assert_eq!(d.summary, "No identity matches `password_age`");
+        assert!(!d.detail.contains("hunter2"));
+    }
+
+    #[test]
+    fn password_and_password_age_conflict() {
+        let config = Value::Object(
+            [
+                ("password".to_string(), Value::string("a")),
+                ("password_age".to_string(), Value::string("b")),
+            ]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        RouterosProvider.validate(&config, &mut diags);
+        assert!(
+            diags
+                .0
+                .iter()
+                .any(|d| d.summary == "Conflicting password settings")
+        );
+    }
+
+    #[test]
+    fn debug_hides_password_and_identity() {
+        let cfg = ProviderConfig {
+            url: None,
+            username: Some("admin".into()),
+            password: Some("hunter2".into()),
+            password_age: None,
+            age_identity: Some("AGE-SECRET-KEY-1XYZ".into()),
+            age_identity_file: None,
+            ca_certificate: None,
+            insecure: None,
+            timeout: None,
+        };
+        let s = format!("{cfg:?}");
+        assert!(
+            !s.contains("hunter2") && !s.contains("AGE-SECRET-KEY"),
+            "{s}"
+        );
+        assert!(s.contains("admin"));
     }
 }

@@ -15,6 +15,9 @@
 //!   later, `!done` (with `=ret=` for `add`), `!trap =category=N =message=...`, and
 //!   `!fatal` before the connection closes (`/quit`, protocol violations). `.tag` is
 //!   echoed on every reply of a tagged command.
+//! * Faults for tests ([`ApiFault`], injected with `Sim::inject_api_fault`): the next
+//!   command with a given prefix gets `!fatal` instead of running, or runs and has its
+//!   reply cut off mid-sentence by a dropped connection.
 //! * Limits: small sentences and at most [`MAX_SENTENCES_BEFORE_LOGIN`] commands before
 //!   login, [`Limits::AFTER_LOGIN`] afterwards, [`MAX_IN_FLIGHT`] running `listen`s, and a
 //!   bounded reply queue per connection, so a peer cannot make the emulator buffer
@@ -61,6 +64,64 @@ pub(crate) struct ApiOptions {
     pub(crate) legacy_login: bool,
 }
 
+/// A failure the emulator's API stages once, for tests of how a client copes
+/// (`Sim::inject_api_fault`). The prefix is matched against the command word of
+/// commands sent after login (`/interface/macsec/add`, or `/interface/macsec/` for
+/// every command of that menu); the first command that matches fires the fault, which
+/// is then used up. Faults fire in the order they were injected, on any API connection
+/// (TCP or TLS) of the emulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFault {
+    /// The command is not run: the emulator answers `!fatal` with
+    /// [`FAULT_FATAL_REASON`] and closes the connection, as RouterOS does when an
+    /// administrator ends the session.
+    FatalOnNext(String),
+    /// The command runs (its changes stay), then the connection closes part-way
+    /// through its reply: the client receives the first half of the reply's bytes,
+    /// never the `!done`.
+    DropMidReply(String),
+}
+
+impl ApiFault {
+    fn prefix(&self) -> &str {
+        match self {
+            ApiFault::FatalOnNext(prefix) | ApiFault::DropMidReply(prefix) => prefix,
+        }
+    }
+}
+
+/// The `!fatal` text of [`ApiFault::FatalOnNext`].
+pub const FAULT_FATAL_REASON: &str = "session terminated by administrator";
+
+/// The faults staged for one emulator, shared by all its API connections.
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    queue: std::sync::Mutex<Vec<ApiFault>>,
+}
+
+impl Faults {
+    /// Stages `fault` behind those already staged.
+    pub(crate) fn push(&self, fault: ApiFault) {
+        self.lock().push(fault);
+    }
+
+    /// Takes the first staged fault whose prefix `command` starts with.
+    fn take(&self, command: &str) -> Option<ApiFault> {
+        let mut queue = self.lock();
+        let index = queue.iter().position(|f| command.starts_with(f.prefix()))?;
+        Some(queue.remove(index))
+    }
+
+    /// How many faults are still staged.
+    pub(crate) fn pending(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<ApiFault>> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Accepts API connections on `listener` until `shutdown` turns true; with `tls`, each
 /// connection first completes a TLS handshake.
 pub(crate) async fn accept_loop(
@@ -68,6 +129,7 @@ pub(crate) async fn accept_loop(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     options: ApiOptions,
+    faults: Arc<Faults>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -83,15 +145,16 @@ pub(crate) async fn accept_loop(
             }
         };
         let shared = shared.clone();
+        let faults = faults.clone();
         match &tls {
             None => {
-                tokio::spawn(serve(shared, stream, options));
+                tokio::spawn(serve(shared, stream, options, faults));
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
                     match acceptor.accept(stream).await {
-                        Ok(tls_stream) => serve(shared, tls_stream, options).await,
+                        Ok(tls_stream) => serve(shared, tls_stream, options, faults).await,
                         Err(e) => log::debug!("API TLS handshake with {peer} failed: {e}"),
                     }
                 });
@@ -160,7 +223,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(
 }
 
 /// Serves one connection until the peer leaves, `/quit`s or breaks the protocol.
-async fn serve<IO>(shared: Arc<Shared>, io: IO, options: ApiOptions)
+async fn serve<IO>(shared: Arc<Shared>, io: IO, options: ApiOptions, faults: Arc<Faults>)
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -170,6 +233,7 @@ where
     let mut session = Session {
         shared,
         options,
+        faults,
         access: None,
         challenge: None,
         sentences_before_login: 0,
@@ -322,6 +386,7 @@ struct InFlight {
 struct Session {
     shared: Arc<Shared>,
     options: ApiOptions,
+    faults: Arc<Faults>,
     /// What the logged-in user may see; `None` before login.
     access: Option<Access>,
     /// The challenge handed out by a legacy `/login`, valid for one answer.
@@ -444,10 +509,31 @@ impl Session {
     async fn run(&mut self, req: Request) -> Flow {
         let tag = req.tag.clone();
         let access = self.access.unwrap_or(Access { sensitive: false });
+        let fault = self.faults.take(&req.command);
+        if let Some(ApiFault::FatalOnNext(_)) = fault {
+            log::debug!("API fault: !fatal instead of {}", req.command);
+            return self.fatal(FAULT_FATAL_REASON).await;
+        }
         let (replies, listen) = {
             let mut router = lock(&self.shared.router);
             execute(&mut router, access, &req)
         };
+        if let Some(ApiFault::DropMidReply(_)) = fault {
+            log::debug!(
+                "API fault: dropping the connection inside the reply to {}",
+                req.command
+            );
+            let bytes: Vec<u8> = replies
+                .iter()
+                .flat_map(|reply| reply.encode(tag.as_deref()))
+                .collect();
+            // Never the whole reply (a `listen` has none yet: nothing is sent).
+            let cut = bytes.len() / 2;
+            if cut > 0 {
+                let _ = self.out.send(bytes[..cut].to_vec()).await;
+            }
+            return Flow::Close;
+        }
         if let Some(menu) = listen {
             self.in_flight.retain(|job| !job.task.is_finished());
             if self.in_flight.len() >= MAX_IN_FLIGHT {
@@ -491,6 +577,8 @@ pub(crate) fn challenge_response(password: &str, challenge: &[u8]) -> String {
 enum Resolved {
     /// A command of an emulated menu.
     Command(Menu, String),
+    /// A command of the file area, backups or exports (`files.rs`), by its path.
+    Files(String),
     /// Not runnable: the traps to send.
     Missing(Vec<Out>),
 }
@@ -498,6 +586,9 @@ enum Resolved {
 /// Resolves `/menu/path/command` against the emulated version.
 fn resolve(router: &Router, command: &str) -> Resolved {
     let no_such_command = || Resolved::Missing(vec![Out::Trap(Some(0), "no such command".into())]);
+    if super::files::is_command(router, command) {
+        return Resolved::Files(command.to_string());
+    }
     let Some(path) = command.strip_prefix('/') else {
         return no_such_command();
     };
@@ -567,6 +658,7 @@ fn attrs_of(object: &Map<String, Value>) -> Vec<(String, String)> {
 fn execute(router: &mut Router, access: Access, req: &Request) -> (Vec<Out>, Option<Menu>) {
     let (menu, command) = match resolve(router, &req.command) {
         Resolved::Command(menu, command) => (menu, command),
+        Resolved::Files(path) => return (files_command(router, access, req, &path), None),
         Resolved::Missing(mut traps) => {
             traps.push(Out::Done(Vec::new()));
             return (traps, None);
@@ -612,6 +704,43 @@ fn execute(router: &mut Router, access: Access, req: &Request) -> (Vec<Out>, Opt
     let reply = rest::handle_as(router, access, "POST", &path, None, body.as_bytes());
     let empty_reply = router.version().at_least(7, 18, 0);
     (to_api(&reply, is_print && empty_reply), None)
+}
+
+/// Runs a command of `files.rs` (`/file/read`, `/system/backup/save`, `/export`) through
+/// its REST mapping: `=name=value` words become the body, `?` words the `.query` of
+/// `print` (`getall` is `print`; `listen` is not emulated there).
+fn files_command(router: &mut Router, access: Access, req: &Request, path: &str) -> Vec<Out> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let name = if name == "getall" { "print" } else { name };
+    if name == "listen" {
+        return vec![
+            Out::Trap(None, format!("routeros-sim does not emulate {path}")),
+            Out::Done(Vec::new()),
+        ];
+    }
+    let mut body = Map::new();
+    for (k, v) in &req.attrs {
+        body.insert(k.clone(), Value::String(v.clone()));
+    }
+    let is_print = name == "print";
+    if is_print && !req.queries.is_empty() {
+        let words = req
+            .queries
+            .iter()
+            .map(|q| {
+                Value::String(
+                    q.strip_prefix("?=")
+                        .map_or_else(|| q.clone(), |r| format!("?{r}")),
+                )
+            })
+            .collect();
+        body.insert(".query".into(), Value::Array(words));
+    }
+    let rest_path = format!("/rest{dir}/{name}");
+    let body = Value::Object(body).to_string();
+    let reply = rest::handle_as(router, access, "POST", &rest_path, None, body.as_bytes());
+    let with_empty = is_print && router.version().at_least(7, 18, 0);
+    to_api(&reply, with_empty)
 }
 
 /// Turns a REST reply into API replies: rows become `!re`, an object `!done` attributes,
@@ -1306,6 +1435,55 @@ mod tests {
             log.iter()
                 .any(|l| l.starts_with("PATCH /rest/interface/macsec/"))
         );
+    }
+
+    #[tokio::test]
+    async fn injected_faults_fire_once_in_order_on_matching_commands() {
+        let sim = start("7.20", false);
+        sim.inject_api_fault(ApiFault::FatalOnNext("/interface/macsec/add".into()));
+        sim.inject_api_fault(ApiFault::DropMidReply("/interface/macsec/".into()));
+        assert_eq!(sim.pending_api_faults(), 2);
+
+        // Login and other menus are untouched.
+        let mut c = Client::logged_in(&sim).await;
+        let reply = c.call(&["/system/identity/print"]).await;
+        assert_eq!(reply, vec![s(&["!re", "=name=MikroTik"]), s(&["!done"])]);
+        // The first matching fault (in order of injection): !fatal, the add is not run.
+        let reply = c
+            .call(&["/interface/macsec/add", "=interface=ether1", ".tag=7"])
+            .await;
+        assert_eq!(reply, vec![s(&["!fatal", FAULT_FATAL_REASON])]);
+        assert_eq!(c.recv().await, None);
+        assert!(sim.records("/interface/macsec").is_empty());
+        assert_eq!(sim.pending_api_faults(), 1);
+
+        // The second: the add runs, its reply is cut inside the sentence.
+        let mut c = Client::logged_in(&sim).await;
+        c.send(&["/interface/macsec/add", "=interface=ether2", ".tag=8"])
+            .await;
+        let mut received = Vec::new();
+        loop {
+            let mut chunk = [0u8; 256];
+            let n = tokio::time::timeout(Duration::from_secs(10), c.stream.read(&mut chunk))
+                .await
+                .expect("the emulator closes the connection")
+                .unwrap();
+            if n == 0 {
+                break;
+            }
+            received.extend_from_slice(&chunk[..n]);
+        }
+        let whole = Out::Done(vec![("ret".into(), "*9".into())]).encode(Some("8"));
+        assert_eq!(received, whole[..whole.len() / 2]);
+        let rows = sim.records("/interface/macsec");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0][".id"], "*9");
+        assert_eq!(sim.pending_api_faults(), 0);
+
+        // Used up: the next connection works normally.
+        let mut c = Client::logged_in(&sim).await;
+        let reply = c.call(&["/interface/macsec/print", "=.proplist=.id"]).await;
+        assert_eq!(reply, vec![s(&["!re", "=.id=*9"]), s(&["!done"])]);
     }
 
     #[tokio::test]

@@ -7,6 +7,13 @@
 //! status codes, and the arguments each command accepts taken from real `/console/inspect`
 //! dumps of the emulated version (`acceptance/data/`).
 //!
+//! Backups, exports and files (`files.rs`, `backup.rs`, `export.rs`):
+//! `/system/backup/save` writes an (optionally password-encrypted) binary backup of the
+//! emulated configuration into the file area and `/system/backup/load` restores it;
+//! `/export file=` writes the configuration as a RouterOS script; `/file` lists, reads
+//! (`contents` up to 60 KB; `/file/read` in chunks from 7.13) and removes files. See
+//! [`Sim::set_backup_padding`], [`Sim::files`], [`Sim::written_file`].
+//!
 //! Users: the configured user has the `sensitive` policy; more users, with or without it,
 //! come from [`SimConfig::users`] or [`Sim::add_user`]. Without it, `cak` is left out of
 //! every reply. Links: [`Sim::pair`] (or [`link`]) cables an Ethernet port of one emulator
@@ -25,7 +32,10 @@
 
 mod api;
 pub mod api_wire;
+mod backup;
 mod error;
+mod export;
+mod files;
 mod link;
 #[cfg(test)]
 mod macsec_tests;
@@ -49,6 +59,7 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use tokio::sync::watch;
 
+pub use api::{ApiFault, FAULT_FATAL_REASON};
 use schema::Version;
 use server::{Shared, lock};
 use store::{Menu, Router};
@@ -148,6 +159,7 @@ pub struct Sim {
     apis_addr: Option<SocketAddr>,
     ca_path: Option<PathBuf>,
     ca_pem: Option<String>,
+    api_faults: Arc<api::Faults>,
     shutdown: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
     // Dropped after the thread has stopped (fields drop in order, after `Drop::drop`).
@@ -319,6 +331,8 @@ impl Sim {
         let api_options = api::ApiOptions {
             legacy_login: cfg.legacy_login,
         };
+        let api_faults = Arc::new(api::Faults::default());
+        let thread_faults = api_faults.clone();
         let thread_shared = shared.clone();
         let thread = std::thread::Builder::new()
             .name(format!("routeros-sim-{}", http_addr.port()))
@@ -352,6 +366,7 @@ impl Sim {
                                 listener,
                                 None,
                                 api_options,
+                                thread_faults.clone(),
                                 shutdown_rx.clone(),
                             ))),
                             Err(e) => log::error!("routeros-sim: API listener unusable: {e}"),
@@ -364,6 +379,7 @@ impl Sim {
                                 listener,
                                 Some(tokio_rustls::TlsAcceptor::from(api::tls_config(&config))),
                                 api_options,
+                                thread_faults.clone(),
                                 shutdown_rx.clone(),
                             ))),
                             Err(e) => log::error!("routeros-sim: API-SSL listener unusable: {e}"),
@@ -387,6 +403,7 @@ impl Sim {
             apis_addr,
             ca_path,
             ca_pem,
+            api_faults,
             shutdown,
             thread: Some(thread),
             _temp_dir: temp_dir,
@@ -459,6 +476,18 @@ impl Sim {
         self.shared.log()
     }
 
+    /// Stages a failure of the classic API for a test: see [`ApiFault`]. Each injected
+    /// fault fires once, on the first later API command (after login, on any
+    /// connection) whose command word starts with its prefix; several may be staged.
+    pub fn inject_api_fault(&self, fault: ApiFault) {
+        self.api_faults.push(fault);
+    }
+
+    /// How many injected [`ApiFault`]s have not fired yet.
+    pub fn pending_api_faults(&self) -> usize {
+        self.api_faults.pending()
+    }
+
     /// How many requests were received (authenticated or not).
     pub fn request_count(&self) -> usize {
         self.shared.request_count()
@@ -475,6 +504,44 @@ impl Sim {
             Err(e) => panic!("Sim::set_version: {e}"),
         };
         lock(&self.shared.router).set_version(parsed);
+    }
+
+    /// Makes every later `/system/backup/save` carry `bytes` of padding after the
+    /// configuration (deterministic filler, encrypted with the rest when a password is
+    /// given), to get multi-megabyte backups for streaming tests. Default 0.
+    pub fn set_backup_padding(&self, bytes: usize) {
+        lock(&self.shared.router).files.backup_padding = bytes;
+    }
+
+    /// The files in the file area (`/file`), as `GET /rest/file` lists them: `.id`,
+    /// `name`, `type`, `size`, `creation-time`, and `contents` for files up to 60 KB.
+    pub fn files(&self) -> Vec<BTreeMap<String, String>> {
+        let router = lock(&self.shared.router);
+        router.files.rows(router.version())
+    }
+
+    /// The bytes of file `name` (or `.id`) in the file area, if it exists.
+    pub fn file(&self, name: &str) -> Option<Vec<u8>> {
+        lock(&self.shared.router)
+            .files
+            .find(name)
+            .map(|f| f.data().to_vec())
+    }
+
+    /// The bytes `/system/backup/save` or `/export file=` last wrote under `name`
+    /// (`nightly.backup`, `cfg.rsc`), even when the file has been removed since.
+    pub fn written_file(&self, name: &str) -> Option<Vec<u8>> {
+        lock(&self.shared.router)
+            .files
+            .written(name)
+            .map(|d| d.to_vec())
+    }
+
+    /// Puts a file into the file area (as an upload would), replacing one of the same
+    /// name.
+    pub fn put_file(&self, name: &str, data: impl Into<Vec<u8>>) {
+        let data: Vec<u8> = data.into();
+        lock(&self.shared.router).files.put(name, data.into());
     }
 
     /// Adds a REST user. `sensitive` gives it the `sensitive` policy (it may read `cak`);

@@ -93,6 +93,10 @@ pub(crate) fn handle_as(
     query: Option<&str>,
     body: &[u8],
 ) -> Reply {
+    // The file area, backups and exports (files.rs).
+    if let Some(reply) = super::files::handle(router, access, method, path, query, body) {
+        return reply;
+    }
     match dispatch(router, access, method, path, query, body) {
         Ok(reply) => reply,
         Err(err) => Reply::error(&err),

@@ -224,7 +224,7 @@ struct Profile {
 
 /// Ethernet properties RouterOS prints that the emulator does not give a meaning to,
 /// with the values a fresh port shows.
-const ETHER_OTHER_DEFAULTS: [(&str, &str); 10] = [
+pub(crate) const ETHER_OTHER_DEFAULTS: [(&str, &str); 10] = [
     ("advertise", ""),
     ("arp", "enabled"),
     ("arp-timeout", "auto"),
@@ -261,6 +261,8 @@ pub(crate) struct Router {
     users: Users,
     /// This router's place in the process's link hub (shared by clones of the router).
     link: Arc<Registration>,
+    /// The file area (`/file`): backups, exports, uploads (see `files.rs`).
+    pub(crate) files: super::files::FileStore,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -285,6 +287,7 @@ impl Router {
             profiles: Vec::new(),
             users: Users::default(),
             link: LinkHub::global().register(),
+            files: super::files::FileStore::default(),
         };
         for n in 1..=ports {
             let id = router.take_interface_id();

@@ -10,6 +10,7 @@ use crate::plugin::schema::Schema;
 use crate::plugin::value::{Value, from_model, to_model};
 use crate::routeros::Client;
 
+pub mod config_export;
 pub mod macsec_interfaces;
 pub mod macsec_status;
 pub mod system_resource;
@@ -20,6 +21,7 @@ pub fn all() -> Vec<Arc<dyn DataSource<Client>>> {
         Arc::new(macsec_interfaces::MacsecInterfaces),
         Arc::new(macsec_status::MacsecStatus),
         Arc::new(system_resource::SystemResource),
+        Arc::new(config_export::ConfigExportData),
     ]
 }
 

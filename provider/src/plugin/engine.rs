@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::codec::{Extra, value_from_json};
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
-use super::resource::{Ctx, DataSource, PlanInput, Private, Provider, Resource};
+use super::resource::{Ctx, DataSource, EphemeralResource, PlanInput, Private, Provider, Resource};
 use super::schema::{Block, Nesting, Schema, Type};
 use super::value::{Value, check_type, conform};
 
@@ -33,6 +33,8 @@ pub struct Schemas {
     pub resources: BTreeMap<String, Schema>,
     /// Data sources by type name.
     pub data_sources: BTreeMap<String, Schema>,
+    /// Ephemeral resources by type name.
+    pub ephemeral_resources: BTreeMap<String, Schema>,
 }
 
 /// PlanResourceChange input, decoded.
@@ -112,6 +114,7 @@ pub struct Engine<P: Provider> {
     provider: P,
     resources: BTreeMap<String, ResourceRef<P::Client>>,
     data_sources: BTreeMap<String, Arc<dyn DataSource<P::Client>>>,
+    ephemeral_resources: BTreeMap<String, Arc<dyn EphemeralResource<P::Client>>>,
     configured: tokio::sync::RwLock<Option<Configured<P::Client>>>,
 }
 
@@ -221,11 +224,15 @@ fn check_config(
             );
         }
         if a.write_only && !write_only_allowed && !v.is_null() {
+            let instead = match &a.write_only_alternative {
+                Some(alt) => format!("upgrade, or use {alt} instead"),
+                None => "upgrade, or leave it out".to_owned(),
+            };
             diags.push(
                 Diagnostic::error(
                     "Write-only attribute not supported",
                     format!(
-                        "{:?} is write-only, which needs Terraform 1.11 or OpenTofu 1.11 or later; upgrade, or leave it out.",
+                        "{:?} is write-only, which needs Terraform 1.11 or OpenTofu 1.11 or later (plugin protocol 5.8); this Terraform did not announce write-only support: {instead}.",
                         a.name
                     ),
                 )
@@ -421,10 +428,16 @@ impl<P: Provider> Engine<P> {
             .into_iter()
             .map(|d| (d.type_name().to_string(), d))
             .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| (e.type_name().to_string(), e))
+            .collect();
         Engine {
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
             configured: tokio::sync::RwLock::new(None),
         }
     }
@@ -447,6 +460,11 @@ impl<P: Provider> Engine<P> {
                 .data_sources
                 .iter()
                 .map(|(n, d)| (n.clone(), d.schema()))
+                .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .iter()
+                .map(|(n, e)| (n.clone(), e.schema()))
                 .collect(),
         }
     }
@@ -1056,6 +1074,94 @@ impl<P: Provider> Engine<P> {
         }
     }
 
+    /// The schema of an ephemeral resource type, if it exists.
+    pub fn ephemeral_resource_schema(&self, type_name: &str) -> Option<Schema> {
+        self.ephemeral_resources.get(type_name).map(|e| e.schema())
+    }
+
+    /// ValidateEphemeralResourceConfig.
+    pub async fn validate_ephemeral_resource_config(
+        &self,
+        type_name: &str,
+        config: Value,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.ephemeral_resources.get(type_name) else {
+            return unknown_type("ephemeral resource", type_name, self.type_name()).into();
+        };
+        let schema = e.schema();
+        let config = conform(config, &schema.block.value_type());
+        check_config(
+            &schema.block,
+            &config,
+            &AttributePath::default(),
+            true,
+            &mut diags,
+        );
+        e.validate(&config, &mut diags);
+        diags
+    }
+
+    /// OpenEphemeralResource. A configuration that is not wholly known yet
+    /// (during plan) is not opened: the result is the configuration with
+    /// every computed attribute unknown, as for a data source that cannot be
+    /// read yet.
+    pub async fn open_ephemeral_resource(
+        &self,
+        type_name: &str,
+        config: Value,
+        caps: ClientCapabilities,
+    ) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let Some(e) = self.ephemeral_resources.get(type_name) else {
+            return (
+                Value::Null,
+                unknown_type("ephemeral resource", type_name, self.type_name()).into(),
+            );
+        };
+        let schema = e.schema();
+        let ty = schema.block.value_type();
+        let config = conform(config, &ty);
+        if !config.is_wholly_known() {
+            let mut v = config;
+            for a in schema.block.attributes.iter().filter(|a| a.computed) {
+                if v.get(&a.name).is_none_or(Value::is_null) {
+                    v.set(&a.name, Value::unknown());
+                }
+            }
+            return (v, diags);
+        }
+        let ctx = match self.ctx(Some(caps)).await {
+            Ok(c) => c,
+            Err(e) => return (Value::Null, e.into()),
+        };
+        match e.open(&ctx, &config, &mut diags).await {
+            Some(v) => {
+                let v = finish_state(&schema.block, &ty, v, "ephemeral result", &mut diags);
+                (v, diags)
+            }
+            None => {
+                if !diags.has_error() {
+                    diags.push(provider_bug(
+                        format!("Ephemeral resource {type_name} returned nothing"),
+                        "Opening it reported success but returned no value",
+                    ));
+                }
+                (Value::Null, diags)
+            }
+        }
+    }
+
+    /// CloseEphemeralResource: nothing is held open, so only the type is
+    /// checked.
+    pub async fn close_ephemeral_resource(&self, type_name: &str) -> Diagnostics {
+        if self.ephemeral_resources.contains_key(type_name) {
+            Diagnostics::new()
+        } else {
+            unknown_type("ephemeral resource", type_name, self.type_name()).into()
+        }
+    }
+
     /// Stop: cancel in-flight work (returns at once).
     pub fn stop(&self) {}
 }
@@ -1307,6 +1413,54 @@ mod tests {
         }
     }
 
+    /// The fake ephemeral resource's model.
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    struct Echo {
+        input: String,
+        #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true, "x-tf-sensitive" = true))]
+        output: Option<String>,
+    }
+
+    /// Returns its input reversed; `fail` fails.
+    struct EchoEphemeral;
+
+    #[async_trait]
+    impl EphemeralResource<Store> for EchoEphemeral {
+        fn type_name(&self) -> &'static str {
+            "test_echo"
+        }
+
+        fn schema(&self) -> Schema {
+            schema_from_model::<Echo>(0, "Echo.")
+        }
+
+        fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+            if config.get_str("input") == Some("") {
+                diags.push(Diagnostic::error("Empty input", "Give some input.").at_attr("input"));
+            }
+        }
+
+        async fn open(
+            &self,
+            ctx: &Ctx<Store>,
+            config: &Value,
+            diags: &mut Diagnostics,
+        ) -> Option<Value> {
+            ctx.client.log.lock().unwrap().push("open".into());
+            let input = config.get_str("input")?;
+            if input == "fail" {
+                diags.push(Diagnostic::error("Open failed", "As asked.").at_attr("input"));
+                return None;
+            }
+            let mut v = config.clone();
+            v.set(
+                "output",
+                Value::string(input.chars().rev().collect::<String>()),
+            );
+            Some(v)
+        }
+    }
+
     /// The fake provider's configuration model.
     #[derive(Serialize, Deserialize, JsonSchema)]
     struct Config {
@@ -1348,6 +1502,10 @@ mod tests {
 
         fn data_sources(&self) -> Vec<Arc<dyn DataSource<Store>>> {
             vec![Arc::new(InfoSource)]
+        }
+
+        fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Store>>> {
+            vec![Arc::new(EchoEphemeral)]
         }
     }
 
@@ -2067,5 +2225,119 @@ mod tests {
         assert!(d.is_empty());
         assert_eq!(v.get_i64("count"), Some(1));
         assert_eq!(v.get_str("name"), Some("x"));
+    }
+
+    fn echo(input: Value) -> Value {
+        let ty = schema_from_model::<Echo>(0, "").block.value_type();
+        conform(
+            Value::Object([("input".to_string(), input)].into_iter().collect()),
+            &ty,
+        )
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resource_is_listed_and_opened() {
+        let e = engine(Mode::Good).await;
+        let schemas = e.schemas();
+        assert!(schemas.ephemeral_resources.contains_key("test_echo"));
+        assert!(e.ephemeral_resource_schema("test_echo").is_some());
+        let (v, d) = e
+            .open_ephemeral_resource("test_echo", echo(Value::string("abc")), caps())
+            .await;
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(v.get_str("output"), Some("cba"));
+        assert!(e.close_ephemeral_resource("test_echo").await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resource_with_unknown_config_is_not_opened() {
+        let e = engine(Mode::Good).await;
+        let (v, d) = e
+            .open_ephemeral_resource("test_echo", echo(Value::unknown()), caps())
+            .await;
+        assert!(d.is_empty(), "{d:?}");
+        assert!(v.get("output").is_some_and(Value::is_unknown));
+        let (v, _) = e
+            .open_ephemeral_resource("test_echo", echo(Value::string("x")), caps())
+            .await;
+        assert_eq!(v.get_str("output"), Some("x"));
+        // Only the second call reached the resource.
+        let configured = e.configured.read().await;
+        let log = configured
+            .as_ref()
+            .unwrap()
+            .client
+            .log
+            .lock()
+            .unwrap()
+            .clone();
+        assert_eq!(log.iter().filter(|l| *l == "open").count(), 1);
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resource_errors_and_validation() {
+        let e = engine(Mode::Good).await;
+        let (v, d) = e
+            .open_ephemeral_resource("test_echo", echo(Value::string("fail")), caps())
+            .await;
+        assert!(v.is_null());
+        assert!(d.has_error());
+        let d = e
+            .validate_ephemeral_resource_config("test_echo", echo(Value::string("")))
+            .await;
+        assert!(d.has_error());
+        let d = e
+            .validate_ephemeral_resource_config("test_echo", echo(Value::unknown()))
+            .await;
+        assert!(d.is_empty(), "{d:?}");
+        let d = e
+            .validate_ephemeral_resource_config("test_nope", echo(Value::string("x")))
+            .await;
+        assert!(d.has_error());
+        assert!(e.close_ephemeral_resource("test_nope").await.has_error());
+    }
+
+    #[tokio::test]
+    async fn ephemeral_resource_needs_a_configured_provider() {
+        let e = Engine::new(TestProvider(Mode::Good));
+        let (v, d) = e
+            .open_ephemeral_resource("test_echo", echo(Value::string("x")), caps())
+            .await;
+        assert!(v.is_null());
+        assert!(d.has_error());
+    }
+
+    #[test]
+    fn write_only_error_on_old_clients_names_the_alternative() {
+        use crate::plugin::schema::Attribute;
+        let block = Block {
+            attributes: vec![Attribute {
+                name: "key_wo".into(),
+                ty: Some(Type::String),
+                optional: true,
+                write_only: true,
+                write_only_alternative: Some("`key_age`".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let config = Value::Object([("key_wo".to_string(), Value::string("k"))].into());
+        let mut diags = Diagnostics::new();
+        check_config(
+            &block,
+            &config,
+            &AttributePath::default(),
+            false,
+            &mut diags,
+        );
+        assert!(diags.has_error());
+        let detail = &diags.0[0].detail;
+        assert!(
+            detail.contains("Terraform 1.11") && detail.contains("use `key_age` instead"),
+            "{detail}"
+        );
+        let mut diags = Diagnostics::new();
+        check_config(&block, &config, &AttributePath::default(), true, &mut diags);
+        assert!(diags.is_empty());
     }
 }

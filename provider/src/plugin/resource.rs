@@ -122,6 +122,27 @@ pub trait DataSource<C: Send + Sync + 'static>: Send + Sync {
     async fn read(&self, ctx: &Ctx<C>, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
 }
 
+/// One ephemeral resource type (protocol 5.7, Terraform 1.10+ and
+/// OpenTofu 1.11+): a value produced anew in every plan and apply and never
+/// stored in plan or state, such as a decrypted secret.
+#[async_trait]
+pub trait EphemeralResource<C: Send + Sync + 'static>: Send + Sync {
+    /// Full type name, e.g. `routeros_age_secret`.
+    fn type_name(&self) -> &'static str;
+
+    /// The schema.
+    fn schema(&self) -> Schema;
+
+    /// Checks a configuration, which may hold unknowns (skip those).
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Opens it: returns the result (wholly known), or `None` with an error
+    /// in `diags`. The configuration is wholly known (the engine answers
+    /// for unknown configurations itself). Nothing is renewed or closed:
+    /// the result must not depend on a lease.
+    async fn open(&self, ctx: &Ctx<C>, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
+}
+
 /// The provider itself.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
@@ -150,4 +171,9 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every data source type.
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<Self::Client>>>;
+
+    /// Every ephemeral resource type (none unless overridden).
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Client>>> {
+        Vec::new()
+    }
 }

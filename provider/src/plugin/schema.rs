@@ -11,7 +11,9 @@
 //! - extension keys set with `#[schemars(extend("x-tf-..." = true))]`:
 //!   `x-tf-computed` (optional + computed, or computed-only when also
 //!   `x-tf-read-only`), `x-tf-read-only`, `x-tf-sensitive`,
-//!   `x-tf-write-only`, `x-tf-requires-replace`, `x-tf-volatile` (a computed
+//!   `x-tf-write-only` (with `x-tf-write-only-alternative`, a string: what
+//!   to use instead on clients without write-only support),
+//!   `x-tf-requires-replace`, `x-tf-volatile` (a computed
 //!   value that becomes unknown whenever anything else in the resource
 //!   changes), `x-tf-deprecated` (a string: the deprecation message).
 //! - types: string → `string`, integer/number → `number`, boolean → `bool`,
@@ -151,6 +153,9 @@ pub struct Attribute {
     pub sensitive: bool,
     /// Never stored in plan or state (protocol 5.8, Terraform 1.11+).
     pub write_only: bool,
+    /// For a write-only attribute: what to use instead on a Terraform or
+    /// OpenTofu too old for write-only attributes (named in the error).
+    pub write_only_alternative: Option<String>,
     /// A change to it replaces the resource.
     pub requires_replace: bool,
     /// Computed value that becomes unknown whenever the resource changes.
@@ -441,6 +446,10 @@ fn attribute_from_json(
         computed,
         sensitive: flag(prop, "x-tf-sensitive"),
         write_only: flag(prop, "x-tf-write-only"),
+        write_only_alternative: prop
+            .get("x-tf-write-only-alternative")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
         requires_replace: flag(prop, "x-tf-requires-replace"),
         volatile: flag(prop, "x-tf-volatile"),
         default,

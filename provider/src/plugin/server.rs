@@ -27,6 +27,7 @@ struct Types {
     provider: Type,
     resources: BTreeMap<String, Type>,
     data_sources: BTreeMap<String, Type>,
+    ephemeral_resources: BTreeMap<String, Type>,
 }
 
 /// The `tfplugin5.Provider` service over an [`Engine`].
@@ -59,6 +60,11 @@ impl<P: Provider> ProviderService<P> {
                     .iter()
                     .map(|(k, v)| (k.clone(), v.block.value_type()))
                     .collect(),
+                ephemeral_resources: s
+                    .ephemeral_resources
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.block.value_type()))
+                    .collect(),
             }
         })
     }
@@ -75,6 +81,13 @@ impl<P: Provider> ProviderService<P> {
             .data_sources
             .get(type_name)
             .ok_or_else(|| unknown_type("data source", type_name, self.engine.type_name()))
+    }
+
+    fn ephemeral_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
+        self.types()
+            .ephemeral_resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("ephemeral resource", type_name, self.engine.type_name()))
     }
 }
 
@@ -264,6 +277,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     type_name: t.clone(),
                 })
                 .collect(),
+            ephemeral_resources: types
+                .ephemeral_resources
+                .keys()
+                .map(|t| pb::get_metadata::EphemeralMetadata {
+                    type_name: t.clone(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -287,6 +307,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .collect(),
             data_source_schemas: schemas
                 .data_sources
+                .iter()
+                .map(|(k, v)| (k.clone(), schema_to_proto(v)))
+                .collect(),
+            ephemeral_resource_schemas: schemas
+                .ephemeral_resources
                 .iter()
                 .map(|(k, v)| (k.clone(), schema_to_proto(v)))
                 .collect(),
@@ -599,6 +624,77 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             state: Some(encode_value(&state, ty)),
             diagnostics: diagnostics_to_proto(&diags),
             deferred: None,
+        }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = match self.ephemeral_type(&req.type_name).and_then(|ty| {
+            decode_value(req.config.as_ref(), ty, "ephemeral resource configuration")
+        }) {
+            Ok(config) => {
+                self.engine
+                    .validate_ephemeral_resource_config(&req.type_name, config)
+                    .await
+            }
+            Err(d) => d,
+        };
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diagnostics_to_proto(&diags),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let caps = client_capabilities(req.client_capabilities.as_ref());
+        let decoded = self.ephemeral_type(&req.type_name).and_then(|ty| {
+            Ok((
+                ty,
+                decode_value(req.config.as_ref(), ty, "ephemeral resource configuration")?,
+            ))
+        });
+        let (ty, config) = match decoded {
+            Ok(v) => v,
+            Err(d) => {
+                return Ok(Response::new(pb::open_ephemeral_resource::Response {
+                    diagnostics: diagnostics_to_proto(&d),
+                    ..Default::default()
+                }));
+            }
+        };
+        log::debug!("OpenEphemeralResource: {}", req.type_name);
+        let (result, diags) = self
+            .engine
+            .open_ephemeral_resource(&req.type_name, config, caps)
+            .await;
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            // No error result without a value: Terraform reads the
+            // diagnostics then.
+            result: (!diags.has_error()).then(|| encode_value(&result, ty)),
+            diagnostics: diagnostics_to_proto(&diags),
+            // Nothing to renew, nothing to carry to Close.
+            renew_at: None,
+            private: None,
+            deferred: None,
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::close_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let diags = self.engine.close_ephemeral_resource(&req.type_name).await;
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: diagnostics_to_proto(&diags),
         }))
     }
 

@@ -8,10 +8,13 @@ use crate::plugin::diag::Diagnostic;
 use crate::plugin::resource::Resource;
 use crate::routeros::{Client, Error};
 
+pub mod backup_common;
+pub mod config_export;
 pub mod ethernet_binding;
 pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
+pub mod system_backup;
 
 /// Every resource type the provider serves.
 pub fn all() -> Vec<Arc<dyn Resource<Client>>> {
@@ -20,6 +23,8 @@ pub fn all() -> Vec<Arc<dyn Resource<Client>>> {
         Arc::new(ethernet_binding::EthernetBinding),
         Arc::new(macsec_key::MacsecKey),
         Arc::new(macsec_profile::MacsecProfile),
+        Arc::new(system_backup::SystemBackup),
+        Arc::new(config_export::ConfigExport),
     ]
 }
 

@@ -8,7 +8,13 @@
 //! connection. A session that ends (`!fatal`, a dropped connection) is
 //! replaced on the next request. A read (`print`) whose connection drops
 //! mid-reply is retried once on a new session; a write is never sent
-//! twice: if its answer is lost the error says the outcome is unknown.
+//! twice. When the answer to an `add` is lost (`!fatal`, dropped
+//! connection), a new session looks for the row it would have made (a
+//! `.id` that was not there before the `add`, with the `name` sent): found,
+//! the `add` counts as done and its `.id` is returned, so that Terraform
+//! records what the router holds; not found, the error says nothing
+//! changed. Any other lost write ends in an error saying the outcome is
+//! unknown.
 
 mod conn;
 mod tls;
@@ -17,6 +23,7 @@ pub mod wire;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -154,8 +161,7 @@ fn trap_error(category: Option<u32>, message: &str, what: &str) -> Error {
 }
 
 /// The sentence added to errors that leave a write's outcome unknown.
-const UNKNOWN_OUTCOME: &str = "whether the router applied it is unknown, and it was not sent again: \
-     run `terraform plan` to see the router's state before applying again";
+const UNKNOWN_OUTCOME: &str = "whether the router applied it is unknown (it was not sent again)";
 
 /// Classic API transport to one router.
 pub struct ApiTransport {
@@ -293,15 +299,10 @@ impl ApiTransport {
 
     async fn open(&self) -> Result<Session, Error> {
         let Target { host, port, .. } = &self.target;
-        let service = if self.target.tls { "api-ssl" } else { "api" };
         let tcp = tokio::time::timeout(self.timeout, TcpStream::connect((host.as_str(), *port)))
             .await
             .map_err(|_| self.timeout_error())?
-            .map_err(|e| {
-                self.unreachable(format!(
-                    "{e}. Check the host and port, and that the {service} service is enabled in /ip/service"
-                ))
-            })?;
+            .map_err(|e| self.unreachable(e.to_string()))?;
         let _ = tcp.set_nodelay(true);
         let mut stream: Stream = match &self.tls {
             None => Box::new(tcp),
@@ -379,6 +380,17 @@ impl ApiTransport {
     /// mid-reply is replaced and the command sent once more.
     async fn run(&self, cmd: Command, read: bool) -> Result<Outcome, Error> {
         let path = cmd.path().to_string();
+        self.exec(cmd, read).await.map_err(|failure| match failure {
+            Failure::Error(e) => e,
+            Failure::Lost { why, retried } => self.lost_error(&path, &why, read, retried),
+        })
+    }
+
+    /// Like [`ApiTransport::run`], but a session lost after `cmd` was
+    /// handed over (and, for a read, after the one retry) is returned as
+    /// [`Failure::Lost`] for the caller to deal with.
+    async fn exec(&self, cmd: Command, read: bool) -> Result<Outcome, Failure> {
+        let path = cmd.path().to_string();
         let mut retried = false;
         loop {
             let session = self.session().await?;
@@ -388,24 +400,26 @@ impl ApiTransport {
                 Err(e) => e,
             };
             match err {
-                RequestError::Timeout => return Err(self.timeout_error()),
+                RequestError::Timeout => return Err(self.timeout_error().into()),
                 RequestError::Encode(e) => {
-                    return Err(self.protocol(format!("cannot send {path}: {e}")));
+                    return Err(self.protocol(format!("cannot send {path}: {e}")).into());
                 }
                 RequestError::NotSent(why) => {
                     self.forget(&session).await;
                     if retried {
-                        return Err(self.unreachable(format!(
-                            "the session ended before {path} was sent: {}",
-                            describe(&why)
-                        )));
+                        return Err(self
+                            .unreachable(format!(
+                                "the session ended before {path} was sent: {}",
+                                describe(&why)
+                            ))
+                            .into());
                     }
                 }
                 RequestError::Lost(why) => {
                     self.forget(&session).await;
                     let retry = read && !retried && matches!(why, Closed::Dropped(_));
                     if !retry {
-                        return Err(self.lost_error(&path, &why, read, retried));
+                        return Err(Failure::Lost { why, retried });
                     }
                     log::warn!(
                         "RouterOS API connection to {} dropped during {path} ({}); reading again on a new connection",
@@ -418,19 +432,70 @@ impl ApiTransport {
         }
     }
 
-    fn lost_error(&self, path: &str, why: &Closed, read: bool, retried: bool) -> Error {
-        let mut reason = match why {
-            Closed::Fatal(r) => format!(
-                "the router ended the API session (!fatal: {r}) during {path}; the next request opens a new session"
-            ),
-            Closed::Dropped(r) if retried => {
-                format!("the connection dropped during {path} ({r}), again after reconnecting once")
+    /// The `.id`s of `menu` (`print =.proplist=.id`).
+    async fn ids(&self, menu: &str) -> Result<HashSet<String>, Error> {
+        let rows = self.print(menu, Some(&[".id"]), &[]).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|mut r| r.remove(".id"))
+            .collect())
+    }
+
+    /// After the answer to `add` on `menu` was lost (`why`): looks, on a new
+    /// session, for the one row that is new since `before` and carries the
+    /// `name` that was sent (if one was). Found: the `add` happened and this
+    /// is its `.id`. Not found: it did not, and the error says nothing
+    /// changed. Undecidable: the error says the outcome is unknown.
+    async fn recover_add(
+        &self,
+        menu: &str,
+        attrs: &Record,
+        before: &HashSet<String>,
+        why: Closed,
+    ) -> Result<String, Error> {
+        let path = format!("{menu}/add");
+        log::warn!(
+            "RouterOS API: the answer to {path} at {} was lost ({}); checking on a new connection whether the router added the row",
+            self.endpoint,
+            describe(&why)
+        );
+        let rows = match self.print(menu, None, &[]).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                log::warn!("RouterOS API: could not check whether {path} was applied: {e}");
+                return Err(self.lost_error(&path, &why, false, false));
             }
-            Closed::Dropped(r) => format!("the connection dropped during {path} ({r})"),
-            Closed::Malformed(r) => format!(
-                "the answer to {path} is not valid API protocol ({r}); the connection was closed"
-            ),
         };
+        let name = attrs.get("name");
+        let new: Vec<&Record> = rows
+            .iter()
+            .filter(|r| r.get(".id").is_some_and(|id| !before.contains(id)))
+            .filter(|r| name.is_none_or(|n| r.get("name") == Some(n)))
+            .collect();
+        match new.as_slice() {
+            [row] => {
+                let id = row.get(".id").cloned().unwrap_or_default();
+                log::warn!(
+                    "RouterOS API: {path} was applied before the connection was lost; the new row is {id}"
+                );
+                Ok(id)
+            }
+            [] => {
+                let reason = format!(
+                    "{}; the router did not apply it (checked on a new connection), so nothing changed",
+                    lost_reason(&path, &why, false)
+                );
+                Err(match why {
+                    Closed::Malformed(_) => self.protocol(reason),
+                    _ => self.unreachable(reason),
+                })
+            }
+            _ => Err(self.lost_error(&path, &why, false, false)),
+        }
+    }
+
+    fn lost_error(&self, path: &str, why: &Closed, read: bool, retried: bool) -> Error {
+        let mut reason = lost_reason(path, why, retried);
         if !read {
             reason.push_str("; ");
             reason.push_str(UNKNOWN_OUTCOME);
@@ -446,6 +511,35 @@ impl ApiTransport {
             Some((category, message)) => Err(trap_error(*category, message, what)),
             None => Ok(()),
         }
+    }
+}
+
+/// Why a command got no answer, for an error message.
+fn lost_reason(path: &str, why: &Closed, retried: bool) -> String {
+    match why {
+        Closed::Fatal(r) => format!("the router ended the API session (!fatal: {r}) during {path}"),
+        Closed::Dropped(r) if retried => {
+            format!("the connection dropped during {path} ({r}), again after reconnecting once")
+        }
+        Closed::Dropped(r) => format!("the connection dropped during {path} ({r})"),
+        Closed::Malformed(r) => format!(
+            "the answer to {path} is not valid API protocol ({r}); the connection was closed"
+        ),
+    }
+}
+
+/// Why [`ApiTransport::exec`] got no outcome.
+enum Failure {
+    /// An error to report as it is.
+    Error(Error),
+    /// The session ended after the command was handed over; `retried`: a
+    /// read was already sent twice.
+    Lost { why: Closed, retried: bool },
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
     }
 }
 
@@ -480,9 +574,19 @@ impl Transport for ApiTransport {
     }
 
     async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
-        let outcome = self
-            .run(Command::new(&format!("{menu}/add")).attrs(attrs), false)
-            .await?;
+        // What is there before, to tell the row this add makes from any
+        // other should its answer be lost.
+        let before = self.ids(menu).await?;
+        let outcome = match self
+            .exec(Command::new(&format!("{menu}/add")).attrs(attrs), false)
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(Failure::Error(e)) => return Err(e),
+            Err(Failure::Lost { why, .. }) => {
+                return self.recover_add(menu, attrs, &before, why).await;
+            }
+        };
         self.check_trap(&outcome, menu)?;
         outcome
             .done

@@ -79,6 +79,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
         (words, t)
     }
 
+    /// Answers the `print =.proplist=.id` an `add` starts with: these rows.
+    async fn answer_ids(&mut self, menu: &str, ids: &[&str]) {
+        let (w, tg) = self.expect(&format!("{menu}/print")).await;
+        assert!(has(&w, "=.proplist=.id"), "{w:?}");
+        for id in ids {
+            self.send(&["!re", &format!("=.id={id}"), &t(&tg)]).await;
+        }
+        self.send(&["!done", &t(&tg)]).await;
+    }
+
     /// Waits until the client closes the connection, returning what it
     /// sent meanwhile.
     async fn until_closed(&mut self) -> Vec<Vec<String>> {
@@ -289,6 +299,7 @@ async fn writes_send_their_words_and_traps_become_typed_errors() {
         let mut p = accept(&l).await;
         p.accept_login().await;
 
+        p.answer_ids("/interface/macsec", &[]).await;
         let (w, tg) = p.expect("/interface/macsec/add").await;
         assert!(
             has(&w, "=interface=ether1") && has(&w, "=comment="),
@@ -296,6 +307,7 @@ async fn writes_send_their_words_and_traps_become_typed_errors() {
         );
         p.send(&["!done", "=ret=*7F", &t(&tg)]).await;
 
+        p.answer_ids("/interface/macsec", &["*7F"]).await;
         let (w, tg) = p.expect("/interface/macsec/add").await;
         assert!(has(&w, "=interface=nonexistent"));
         p.send(&[
@@ -492,9 +504,12 @@ async fn a_write_whose_answer_is_lost_is_not_sent_again() {
     let server = tokio::spawn(async move {
         let mut p = accept(&l).await;
         p.accept_login().await;
-        p.expect("/interface/macsec/add").await;
+        let (_, tg) = p.expect("/interface/macsec/set").await;
+        // Half of the `!done`, then the connection drops.
+        let done = encode_sentence(&["!done", &t(&tg)]).unwrap();
+        p.send_raw(&done[..done.len() / 2]).await;
         drop(p);
-        // The next connection must start with the read, not a replayed add.
+        // The next connection must start with the read, not a replayed set.
         let mut p = accept(&l).await;
         p.accept_login().await;
         let (_, tg) = p.expect("/interface/macsec/print").await;
@@ -502,16 +517,113 @@ async fn a_write_whose_answer_is_lost_is_not_sent_again() {
     });
     let api = plain(port);
     let err = api
-        .add("/interface/macsec", &record(&[("interface", "ether1")]))
+        .set("/interface/macsec", "*1", &record(&[("mtu", "1400")]))
         .await
         .unwrap_err();
     assert!(
         matches!(&err, Error::Unreachable { reason, .. }
-            if reason.contains("/interface/macsec/add") && reason.contains("unknown") && reason.contains("terraform plan")),
+            if reason.contains("/interface/macsec/set") && reason.contains("unknown") && reason.contains("not sent again")),
         "{err:?}"
     );
     assert!(api.list("/interface/macsec").await.unwrap().is_empty());
     server.await.unwrap();
+}
+
+/// The fake router for a lost `add`: `before` rows exist, the add's answer
+/// is lost (`fatal`: `!fatal`, else the connection drops inside the
+/// `!done`), and on the next connection the menu holds `after`. Returns
+/// what `add` returned and every command the router received.
+async fn lost_add(
+    before: &'static [&'static str],
+    fatal: bool,
+    after: &'static [(&'static str, &'static str)],
+) -> (Result<String, Error>, Vec<Vec<String>>) {
+    let (l, port) = listener().await;
+    let server = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        let mut p = accept(&l).await;
+        p.accept_login().await;
+        p.answer_ids("/interface/macsec", before).await;
+        let (w, tg) = p.expect("/interface/macsec/add").await;
+        seen.push(w);
+        if fatal {
+            p.send(&["!fatal", "session terminated by administrator"])
+                .await;
+        } else {
+            let done = encode_sentence(&["!done", "=ret=*9", &t(&tg)]).unwrap();
+            p.send_raw(&done[..done.len() / 2]).await;
+        }
+        drop(p);
+        let mut p = accept(&l).await;
+        p.accept_login().await;
+        let (w, tg) = p.expect("/interface/macsec/print").await;
+        seen.push(w);
+        for (id, name) in after {
+            p.send(&[
+                "!re",
+                &format!("=.id={id}"),
+                &format!("=name={name}"),
+                &t(&tg),
+            ])
+            .await;
+        }
+        p.send(&["!done", &t(&tg)]).await;
+        seen.extend(p.until_closed().await);
+        seen
+    });
+    let api = plain(port);
+    let result = api
+        .add(
+            "/interface/macsec",
+            &record(&[("interface", "ether1"), ("name", "macsec1")]),
+        )
+        .await;
+    drop(api);
+    (result, server.await.unwrap())
+}
+
+#[tokio::test]
+async fn a_lost_add_that_the_router_applied_returns_the_new_rows_id() {
+    let (result, seen) = lost_add(&["*1"], false, &[("*1", "old"), ("*9", "macsec1")]).await;
+    assert_eq!(result.unwrap(), "*9");
+    // The add was sent once; the check is a plain print on the new connection.
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[1][0], "/interface/macsec/print");
+    assert!(
+        !seen[1].iter().any(|w| w.starts_with("=.proplist")),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_add_that_the_router_did_not_apply_says_nothing_changed() {
+    // The row named macsec1 was there before: the add failed, it is not ours.
+    let (result, _) = lost_add(&["*1"], true, &[("*1", "macsec1")]).await;
+    let err = result.unwrap_err();
+    assert!(
+        matches!(&err, Error::Unreachable { reason, .. }
+            if reason.contains("!fatal: session terminated by administrator")
+                && reason.contains("/interface/macsec/add")
+                && reason.contains("did not apply it")
+                && reason.contains("nothing changed")),
+        "{err:?}"
+    );
+    let (result, _) = lost_add(&[], false, &[]).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("connection dropped") && err.contains("nothing changed"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_lost_add_with_more_than_one_candidate_is_unknown() {
+    let (result, _) = lost_add(&[], false, &[("*8", "macsec1"), ("*9", "macsec1")]).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("unknown") && err.contains("not sent again"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -520,6 +632,7 @@ async fn a_trap_stands_even_when_the_connection_drops_before_done() {
     let server = tokio::spawn(async move {
         let mut p = accept(&l).await;
         p.accept_login().await;
+        p.answer_ids("/interface/macsec", &[]).await;
         let (_, tg) = p.expect("/interface/macsec/add").await;
         p.send(&[
             "!trap",
@@ -587,7 +700,8 @@ async fn a_refused_connection_is_unreachable() {
     drop(l);
     let err = plain(port).list("/interface/macsec").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Unreachable { reason, .. } if reason.contains("api service")),
+        matches!(&err, Error::Unreachable { endpoint, reason }
+            if endpoint == &format!("api://127.0.0.1:{port}") && reason.to_lowercase().contains("refused")),
         "{err:?}"
     );
 }

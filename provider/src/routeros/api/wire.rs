@@ -562,6 +562,96 @@ mod tests {
         assert!(d.capacity() <= before && before < 1024, "capacity {before}");
     }
 
+    /// Counts the bytes the current thread asks the allocator for, so a
+    /// test can tell what one call allocated, whatever other tests do.
+    /// Test-only: a `GlobalAlloc` cannot be written without `unsafe`; every
+    /// call goes to `System` unchanged.
+    #[allow(unsafe_code)]
+    mod counting {
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        pub struct Counting;
+
+        thread_local! {
+            static REQUESTED: Cell<usize> = const { Cell::new(0) };
+        }
+
+        fn count(bytes: usize) {
+            // `try_with`: the thread's slot may be gone while it exits.
+            let _ = REQUESTED.try_with(|r| r.set(r.get().saturating_add(bytes)));
+        }
+
+        // SAFETY: every call is passed on to `System` unchanged.
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                count(layout.size());
+                // SAFETY: same contract as ours.
+                unsafe { System.alloc(layout) }
+            }
+            unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+                count(layout.size());
+                // SAFETY: same contract as ours.
+                unsafe { System.alloc_zeroed(layout) }
+            }
+            unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+                count(new_size.saturating_sub(layout.size()));
+                // SAFETY: same contract as ours.
+                unsafe { System.realloc(ptr, layout, new_size) }
+            }
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                // SAFETY: same contract as ours.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+        }
+
+        /// Bytes requested by this thread so far.
+        pub fn requested() -> usize {
+            REQUESTED.with(Cell::get)
+        }
+    }
+
+    #[global_allocator]
+    static ALLOCATOR: counting::Counting = counting::Counting;
+
+    #[test]
+    fn a_four_gib_prefix_costs_no_allocation_at_all() {
+        // Default limits and limits as large as the prefix can say: either
+        // way the announced 4 GiB are never asked of the allocator.
+        for limits in [
+            Limits::default(),
+            Limits {
+                max_word: usize::MAX,
+                max_words: usize::MAX,
+                max_sentence: usize::MAX,
+            },
+        ] {
+            let mut d = Decoder::new(limits);
+            d.feed(&[0xF0, 0xFF, 0xFF, 0xFF, 0xFF]);
+            let before = counting::requested();
+            let r = d.next_sentence();
+            let during = counting::requested() - before;
+            assert_eq!(during, 0, "{r:?} allocated {during} bytes");
+            if limits == Limits::default() {
+                assert!(matches!(
+                    r,
+                    Err(WireError::WordTooLong {
+                        len: 0xFFFF_FFFF,
+                        ..
+                    })
+                ));
+            } else {
+                // Allowed, so it waits for the bytes, without reserving them.
+                assert_eq!(r, Ok(None));
+            }
+        }
+        // The counter works: a real allocation is seen.
+        let before = counting::requested();
+        let v: Vec<u8> = Vec::with_capacity(4096);
+        assert!(counting::requested() - before >= 4096);
+        drop(v);
+    }
+
     #[test]
     fn even_with_huge_limits_nothing_is_reserved_for_an_announced_length() {
         let huge = usize::MAX / 2;

@@ -1,0 +1,707 @@
+//! `/system/backup/save` and `/system/backup/load` (reference/routeros.md section 4).
+//!
+//! `save name= password= encryption=aes-sha256|rc4 dont-encrypt=yes|no` writes
+//! `<name>.backup` into the file area (default name `<identity>-<yyyymmdd>-<hhmm>`). As on
+//! RouterOS since 6.43, a backup is encrypted only when a password is given and
+//! `dont-encrypt` is not set. `load name= password=` checks the password and puts the
+//! saved configuration back (RouterOS then reboots; the emulator restores at once, with
+//! new `.id`s).
+//!
+//! The file is not RouterOS's format (which is not public) but has the same properties:
+//! binary, a header, content that depends only on the configuration (plus
+//! [`FileStore::backup_padding`](super::files::FileStore) bytes of padding, for
+//! multi-megabyte backups), and encrypted with the password:
+//!
+//! ```text
+//! "RSIMBAK1" | scheme u8 (0 none, 1 aes-sha256, 2 rc4) | 3 zero bytes
+//! | configuration length u64 BE | padding length u64 BE
+//! | when encrypted: salt [16] | MAC [32]
+//! | configuration JSON, then padding (XOR a SHA-256 keystream when encrypted)
+//! ```
+//!
+//! The key is SHA-256 over a domain tag, the scheme, a random salt and the password;
+//! the keystream block `i` is SHA-256(key ‖ i); the MAC is SHA-256 over the key, the
+//! header and the ciphertext, so a wrong password (or a changed file) fails `load`.
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::error::RosError;
+use super::files::check_args;
+use super::schema;
+use super::store::{Menu, Router};
+use super::value::{Args, parse_bool};
+
+/// First bytes of every emulated backup.
+pub(crate) const MAGIC: &[u8; 8] = b"RSIMBAK1";
+/// Header length without the encryption fields.
+const HEADER_LEN: usize = 8 + 4 + 8 + 8;
+const SALT_LEN: usize = 16;
+const MAC_LEN: usize = 32;
+const KEY_DOMAIN: &[u8] = b"routeros-sim backup key v1\0";
+
+/// How a backup is encrypted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// Not encrypted.
+    None,
+    /// `encryption=aes-sha256` (the default).
+    AesSha256,
+    /// `encryption=rc4`.
+    Rc4,
+}
+
+impl Scheme {
+    fn byte(self) -> u8 {
+        match self {
+            Scheme::None => 0,
+            Scheme::AesSha256 => 1,
+            Scheme::Rc4 => 2,
+        }
+    }
+
+    fn from_byte(b: u8) -> Option<Scheme> {
+        match b {
+            0 => Some(Scheme::None),
+            1 => Some(Scheme::AesSha256),
+            2 => Some(Scheme::Rc4),
+            _ => None,
+        }
+    }
+}
+
+fn lookup<'a>(args: &'a Args, key: &str) -> Option<&'a str> {
+    args.iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn allowed(router: &Router, command: &str) -> Vec<String> {
+    schema::menu(router.version(), "/system/backup")
+        .and_then(|m| m.commands.get(command))
+        .map(|args| args.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `/system/backup/save`: writes the backup; replies `[]`.
+pub(crate) fn save(router: &mut Router, args: &Args) -> Result<super::rest::Reply, RosError> {
+    let names = allowed(router, "save");
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    check_args(args, &names)?;
+    let dont_encrypt = match lookup(args, "dont-encrypt") {
+        Some(text) => parse_bool("dont-encrypt", text)?,
+        None => false,
+    };
+    let scheme = match lookup(args, "encryption") {
+        None | Some("aes-sha256") => Scheme::AesSha256,
+        Some("rc4") => Scheme::Rc4,
+        Some(_) => {
+            return Err(RosError::bad_request(
+                "input does not match any value of encryption",
+            ));
+        }
+    };
+    let password = lookup(args, "password").filter(|p| !p.is_empty());
+    let (scheme, password) = match password {
+        Some(p) if !dont_encrypt => (scheme, Some(p)),
+        _ => (Scheme::None, None),
+    };
+    let name = match lookup(args, "name") {
+        Some("") => return Err(RosError::bad_request("invalid value for argument name")),
+        Some(name) => name.to_string(),
+        None => default_name(router),
+    };
+    let name = if name.ends_with(".backup") {
+        name
+    } else {
+        format!("{name}.backup")
+    };
+    let config = config_json(router);
+    let bytes = encode(&config, router.files.backup_padding, scheme, password);
+    router.files.write(&name, bytes);
+    Ok(super::rest::Reply {
+        status: 200,
+        body: Some(Value::Array(Vec::new())),
+    })
+}
+
+/// `/system/backup/load`: checks the password and restores the configuration.
+pub(crate) fn load(router: &mut Router, args: &Args) -> Result<super::rest::Reply, RosError> {
+    let names = allowed(router, "load");
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    check_args(args, &names)?;
+    let name = lookup(args, "name")
+        .ok_or_else(|| RosError::bad_request("missing value(s) of argument(s) name"))?;
+    let file = router
+        .files
+        .find(name)
+        .or_else(|| router.files.find(&format!("{name}.backup")))
+        .ok_or_else(|| RosError::failure(format!("no such file {name}")))?;
+    let data = file.data().clone();
+    let config = decode(&data, lookup(args, "password")).map_err(RosError::failure)?;
+    let config: Value = serde_json::from_slice(&config)
+        .map_err(|e| RosError::failure(format!("damaged backup: {e}")))?;
+    let mut draft = router.clone();
+    restore(&mut draft, &config)?;
+    *router = draft;
+    Ok(super::rest::Reply {
+        status: 200,
+        body: Some(Value::Array(Vec::new())),
+    })
+}
+
+/// `<identity>-<yyyymmdd>-<hhmm>`, RouterOS's default backup name.
+fn default_name(router: &Router) -> String {
+    let identity = router
+        .list(Menu::Identity)
+        .first()
+        .and_then(|r| r.get("name").cloned())
+        .unwrap_or_else(|| "MikroTik".into());
+    let now = chrono::Utc::now();
+    format!("{identity}-{}", now.format("%Y%m%d-%H%M"))
+}
+
+/// Properties that describe state rather than configuration: left out of backups.
+const NOT_CONFIG: [&str; 8] = [
+    ".id",
+    "running",
+    "status",
+    "inactive",
+    "hw-offloaded",
+    "bandwidth",
+    "loop-protect-status",
+    "default",
+];
+
+fn config_rows(router: &Router, menu: Menu) -> Value {
+    Value::Array(
+        router
+            .list(menu)
+            .into_iter()
+            .map(|row| {
+                Value::Object(
+                    row.into_iter()
+                        .filter(|(k, _)| !NOT_CONFIG.contains(&k.as_str()))
+                        .map(|(k, v)| (k, Value::String(v)))
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The configuration as deterministic JSON: the same configuration gives the same bytes.
+pub(crate) fn config_json(router: &Router) -> Vec<u8> {
+    let mut top = Map::new();
+    top.insert(
+        "format".into(),
+        Value::String("routeros-sim backup 1".into()),
+    );
+    top.insert(
+        "version".into(),
+        Value::String(router.version().to_string()),
+    );
+    let identity = router
+        .list(Menu::Identity)
+        .first()
+        .and_then(|r| r.get("name").cloned())
+        .unwrap_or_default();
+    top.insert("identity".into(), Value::String(identity));
+    top.insert("ethernet".into(), config_rows(router, Menu::Ethernet));
+    if router.has_menu(Menu::Macsec) {
+        top.insert("profiles".into(), config_rows(router, Menu::MacsecProfile));
+        top.insert("macsec".into(), config_rows(router, Menu::Macsec));
+    }
+    serde_json::to_vec(&Value::Object(top)).unwrap_or_default()
+}
+
+/// `len` bytes that look random but depend only on `seed`.
+fn padding(seed: &[u8], len: usize) -> Vec<u8> {
+    let digest = Sha256::digest(seed);
+    let mut state = u64::from_be_bytes(digest[..8].try_into().unwrap_or([1; 8])) | 1;
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let word = state.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes();
+        let take = (len - out.len()).min(8);
+        out.extend_from_slice(&word[..take]);
+    }
+    out
+}
+
+fn derive_key(scheme: Scheme, salt: &[u8], password: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(KEY_DOMAIN);
+    h.update([scheme.byte()]);
+    h.update(salt);
+    h.update(password.as_bytes());
+    h.finalize().into()
+}
+
+/// XORs `data` with the keystream of `key`.
+fn apply_keystream(key: &[u8; 32], data: &mut [u8]) {
+    for (i, block) in data.chunks_mut(32).enumerate() {
+        let mut h = Sha256::new();
+        h.update(key);
+        h.update((i as u64).to_be_bytes());
+        let stream = h.finalize();
+        for (b, s) in block.iter_mut().zip(stream.iter()) {
+            *b ^= s;
+        }
+    }
+}
+
+fn mac(key: &[u8; 32], header: &[u8], body: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"mac");
+    h.update(key);
+    h.update(header);
+    h.update(body);
+    h.finalize().into()
+}
+
+/// The backup file for `config` with `padding_len` bytes of padding.
+pub(crate) fn encode(
+    config: &[u8],
+    padding_len: usize,
+    scheme: Scheme,
+    password: Option<&str>,
+) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN + SALT_LEN + MAC_LEN);
+    header.extend_from_slice(MAGIC);
+    header.push(scheme.byte());
+    header.extend_from_slice(&[0, 0, 0]);
+    header.extend_from_slice(&(config.len() as u64).to_be_bytes());
+    header.extend_from_slice(&(padding_len as u64).to_be_bytes());
+    let mut body = Vec::with_capacity(config.len() + padding_len);
+    body.extend_from_slice(config);
+    body.extend(padding(config, padding_len));
+    match (scheme, password) {
+        (Scheme::None, _) | (_, None) => {
+            let mut out = header;
+            out.extend(body);
+            out
+        }
+        (scheme, Some(password)) => {
+            let salt: [u8; SALT_LEN] = rand::random();
+            let key = derive_key(scheme, &salt, password);
+            apply_keystream(&key, &mut body);
+            header.extend_from_slice(&salt);
+            let tag = mac(&key, &header, &body);
+            let mut out = header;
+            out.extend_from_slice(&tag);
+            out.extend(body);
+            out
+        }
+    }
+}
+
+/// The configuration JSON inside a backup file; an error text (without `failure: `) for
+/// a file that is not a backup, a missing or wrong password, or a damaged file.
+pub(crate) fn decode(data: &[u8], password: Option<&str>) -> Result<Vec<u8>, String> {
+    if data.len() < HEADER_LEN || &data[..8] != MAGIC {
+        return Err("not a backup file".into());
+    }
+    let scheme = Scheme::from_byte(data[8]).ok_or("unknown backup encryption")?;
+    let word = |at: usize| -> usize {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&data[at..at + 8]);
+        usize::try_from(u64::from_be_bytes(b)).unwrap_or(usize::MAX)
+    };
+    let config_len = word(12);
+    let padding_len = word(20);
+    let body_at = match scheme {
+        Scheme::None => HEADER_LEN,
+        _ => HEADER_LEN + SALT_LEN + MAC_LEN,
+    };
+    if data.len() < body_at || data.len() - body_at != config_len.saturating_add(padding_len) {
+        return Err("damaged backup: wrong length".into());
+    }
+    let mut body = data[body_at..].to_vec();
+    if scheme != Scheme::None {
+        let password = password
+            .filter(|p| !p.is_empty())
+            .ok_or("password required: the backup is encrypted")?;
+        let salt = &data[HEADER_LEN..HEADER_LEN + SALT_LEN];
+        let key = derive_key(scheme, salt, password);
+        let header = &data[..HEADER_LEN + SALT_LEN];
+        let stored = &data[HEADER_LEN + SALT_LEN..body_at];
+        if mac(&key, header, &body)[..] != stored[..] {
+            return Err("wrong password or damaged backup".into());
+        }
+        apply_keystream(&key, &mut body);
+    }
+    body.truncate(config_len);
+    Ok(body)
+}
+
+fn str_field<'a>(row: &'a Value, key: &str) -> Option<&'a str> {
+    row.get(key).and_then(Value::as_str)
+}
+
+fn rows_of<'a>(config: &'a Value, key: &str) -> &'a [Value] {
+    config
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn args_of(row: &Value, keys: &[&str]) -> Args {
+    keys.iter()
+        .filter_map(|k| str_field(row, k).map(|v| (k.to_string(), v.to_string())))
+        .collect()
+}
+
+/// Puts the configuration of a backup back onto `router` (a draft the caller discards
+/// on error).
+fn restore(router: &mut Router, config: &Value) -> Result<(), RosError> {
+    if let Some(identity) = str_field(config, "identity") {
+        router.set_singleton(
+            Menu::Identity,
+            &vec![("name".to_string(), identity.to_string())],
+        )?;
+    }
+    if router.has_menu(Menu::Macsec) {
+        let ids: Vec<u32> = router
+            .list(Menu::Macsec)
+            .iter()
+            .filter_map(|r| r.get(".id"))
+            .filter_map(|id| router.find(Menu::Macsec, id))
+            .collect();
+        router.remove(Menu::Macsec, &ids)?;
+        let extra: Vec<u32> = router
+            .list(Menu::MacsecProfile)
+            .iter()
+            .filter(|r| r.get("default").map(String::as_str) != Some("true"))
+            .filter_map(|r| r.get(".id"))
+            .filter_map(|id| router.find(Menu::MacsecProfile, id))
+            .collect();
+        router.remove(Menu::MacsecProfile, &extra)?;
+    }
+    // Ethernet ports, matched by default-name; renamed in two steps so that swapped
+    // names do not collide.
+    let ports = router.list(Menu::Ethernet);
+    let port_id = |default_name: &str| {
+        ports
+            .iter()
+            .find(|r| r.get("default-name").map(String::as_str) == Some(default_name))
+            .and_then(|r| r.get(".id"))
+            .and_then(|id| router.find(Menu::Ethernet, id))
+    };
+    let mut plans = Vec::new();
+    for row in rows_of(config, "ethernet") {
+        let Some(id) = str_field(row, "default-name").and_then(port_id) else {
+            continue;
+        };
+        let mut args: Args = row
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| !matches!(k.as_str(), "default-name" | "orig-mac-address"))
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect();
+        if str_field(row, "comment").is_none() {
+            args.push(("comment".into(), String::new()));
+        }
+        plans.push((id, args));
+    }
+    for (id, _) in &plans {
+        router.set(
+            Menu::Ethernet,
+            &[*id],
+            &vec![("name".to_string(), format!("restore-{id}"))],
+        )?;
+    }
+    for (id, args) in &plans {
+        router.set(Menu::Ethernet, &[*id], args)?;
+    }
+    if !router.has_menu(Menu::Macsec) {
+        return Ok(());
+    }
+    let ciphers = schema::menu(router.version(), Menu::MacsecProfile.path())
+        .is_some_and(|m| m.accepts("set", "ciphers"));
+    let profile_keys: &[&str] = if ciphers {
+        &["name", "server-priority", "ciphers"]
+    } else {
+        &["name", "server-priority"]
+    };
+    for row in rows_of(config, "profiles") {
+        if str_field(row, "default-name").is_some() {
+            let default = router
+                .list(Menu::MacsecProfile)
+                .iter()
+                .find(|r| r.get("default").map(String::as_str) == Some("true"))
+                .and_then(|r| r.get(".id"))
+                .and_then(|id| router.find(Menu::MacsecProfile, id));
+            if let Some(id) = default {
+                router.set(Menu::MacsecProfile, &[id], &args_of(row, profile_keys))?;
+            }
+        } else {
+            router.add(Menu::MacsecProfile, &args_of(row, profile_keys))?;
+        }
+    }
+    for row in rows_of(config, "macsec") {
+        router.add(
+            Menu::Macsec,
+            &args_of(
+                row,
+                &[
+                    "name",
+                    "interface",
+                    "mtu",
+                    "profile",
+                    "disabled",
+                    "comment",
+                    "cak",
+                    "ckn",
+                ],
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::rest::{Reply, handle};
+    use crate::sim::schema::Version;
+    use serde_json::json;
+
+    fn router(version: &str) -> Router {
+        Router::new(Version::parse(version).unwrap(), 3, "MikroTik", "CHR")
+    }
+
+    fn call(r: &mut Router, method: &str, path: &str, body: Value) -> Reply {
+        handle(r, method, path, None, body.to_string().as_bytes())
+    }
+
+    fn detail(reply: &Reply) -> String {
+        reply.body.as_ref().unwrap()["detail"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn configure(r: &mut Router) {
+        for (method, path, body) in [
+            (
+                "PUT",
+                "/rest/interface/macsec/profile",
+                json!({"name": "p1", "server-priority": "5"}),
+            ),
+            (
+                "PUT",
+                "/rest/interface/macsec",
+                json!({"interface": "ether1", "name": "m1", "profile": "p1", "cak": "00112233445566778899aabbccddeeff", "ckn": "abcd"}),
+            ),
+            (
+                "PATCH",
+                "/rest/interface/ethernet/ether1",
+                json!({"l2mtu": "1600", "comment": "uplink"}),
+            ),
+            (
+                "POST",
+                "/rest/system/identity/set",
+                json!({"name": "edge1"}),
+            ),
+        ] {
+            let reply = call(r, method, path, body);
+            assert_eq!(reply.status, 200, "{path}: {reply:?}");
+        }
+    }
+
+    #[test]
+    fn content_depends_on_the_configuration_only() {
+        let mut a = router("7.18");
+        let mut b = router("7.18");
+        assert_eq!(config_json(&a).len(), config_json(&b).len());
+        configure(&mut a);
+        configure(&mut b);
+        // Same configuration, different MAC addresses: compare without the ports.
+        let strip = |r: &Router| {
+            let mut v: Value = serde_json::from_slice(&config_json(r)).unwrap();
+            v.as_object_mut().unwrap().remove("ethernet");
+            v
+        };
+        assert_eq!(strip(&a), strip(&b));
+        assert_eq!(config_json(&a), config_json(&a.clone()));
+        let before = config_json(&a);
+        call(
+            &mut a,
+            "PATCH",
+            "/rest/interface/macsec/m1",
+            json!({"mtu": "1400"}),
+        );
+        assert_ne!(before, config_json(&a));
+        let text = String::from_utf8(config_json(&a)).unwrap();
+        assert!(text.contains("00112233445566778899aabbccddeeff"), "{text}");
+        assert!(!text.contains("\"running\""), "{text}");
+    }
+
+    #[test]
+    fn encoding_round_trips_and_checks_the_password() {
+        let config = br#"{"x":1}"#;
+        let plain = encode(config, 100, Scheme::None, None);
+        assert_eq!(&plain[..8], MAGIC);
+        assert_eq!(plain.len(), HEADER_LEN + config.len() + 100);
+        assert_eq!(decode(&plain, None).unwrap(), config);
+        assert_eq!(decode(&plain, Some("ignored")).unwrap(), config);
+        // Padding is deterministic.
+        assert_eq!(plain, encode(config, 100, Scheme::None, None));
+
+        let sealed = encode(config, 1000, Scheme::AesSha256, Some("s3cret"));
+        assert!(!sealed.windows(config.len()).any(|w| w == config));
+        assert_eq!(decode(&sealed, Some("s3cret")).unwrap(), config);
+        assert_eq!(
+            decode(&sealed, Some("wrong")).unwrap_err(),
+            "wrong password or damaged backup"
+        );
+        assert!(
+            decode(&sealed, None)
+                .unwrap_err()
+                .contains("password required")
+        );
+        let mut tampered = sealed.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(decode(&tampered, Some("s3cret")).is_err());
+        let rc4 = encode(config, 0, Scheme::Rc4, Some("s3cret"));
+        assert_eq!(rc4[8], 2);
+        assert_eq!(decode(&rc4, Some("s3cret")).unwrap(), config);
+        assert_eq!(
+            decode(b"hello world, not a backup!!!!!!", None).unwrap_err(),
+            "not a backup file"
+        );
+    }
+
+    #[test]
+    fn save_and_load_over_rest() {
+        let mut r = router("7.18");
+        configure(&mut r);
+        r.files.backup_padding = 50_000;
+        let reply = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/save",
+            json!({"name": "nightly", "password": "pw"}),
+        );
+        assert_eq!(reply.body, Some(json!([])), "{reply:?}");
+        let saved = r.files.written("nightly.backup").unwrap();
+        assert_eq!(saved[8], 1, "aes-sha256 by default");
+        assert!(saved.len() > 50_000);
+        assert_eq!(r.files.find("nightly.backup").unwrap().data(), &saved);
+
+        // Change the configuration, then load with a wrong and the right password.
+        call(&mut r, "DELETE", "/rest/interface/macsec/m1", Value::Null);
+        call(
+            &mut r,
+            "POST",
+            "/rest/system/identity/set",
+            json!({"name": "other"}),
+        );
+        let wrong = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/load",
+            json!({"name": "nightly.backup", "password": "nope"}),
+        );
+        assert_eq!(wrong.status, 400);
+        assert_eq!(detail(&wrong), "failure: wrong password or damaged backup");
+        assert!(
+            r.list(Menu::Macsec).is_empty(),
+            "a failed load changes nothing"
+        );
+        let none = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/load",
+            json!({"name": "nightly.backup"}),
+        );
+        assert!(detail(&none).contains("password required"));
+        let ok = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/load",
+            json!({"name": "nightly", "password": "pw"}),
+        );
+        assert_eq!(ok.status, 200, "{ok:?}");
+        let macsec = r.list(Menu::Macsec);
+        assert_eq!(macsec.len(), 1);
+        assert_eq!(macsec[0]["name"], "m1");
+        assert_eq!(macsec[0]["profile"], "p1");
+        assert_eq!(macsec[0]["cak"], "00112233445566778899aabbccddeeff");
+        assert_eq!(r.list(Menu::Identity)[0]["name"], "edge1");
+        assert_eq!(r.list(Menu::Ethernet)[0]["l2mtu"], "1600");
+        assert_eq!(r.list(Menu::Ethernet)[0]["comment"], "uplink");
+    }
+
+    #[test]
+    fn save_arguments_follow_routeros() {
+        let mut r = router("7.18");
+        let reply = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/save",
+            json!({"name": "a", "password": "pw", "dont-encrypt": "yes"}),
+        );
+        assert_eq!(reply.status, 200);
+        assert_eq!(
+            r.files.written("a.backup").unwrap()[8],
+            0,
+            "dont-encrypt wins"
+        );
+        call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/save",
+            json!({"name": "b"}),
+        );
+        assert_eq!(
+            r.files.written("b.backup").unwrap()[8],
+            0,
+            "no password: not encrypted (6.43+)"
+        );
+        call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/save",
+            json!({"name": "c", "password": "pw", "encryption": "rc4"}),
+        );
+        assert_eq!(r.files.written("c.backup").unwrap()[8], 2);
+        let bad = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/save",
+            json!({"encryption": "des"}),
+        );
+        assert_eq!(detail(&bad), "input does not match any value of encryption");
+        let bad = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/save",
+            json!({"compress": "yes"}),
+        );
+        assert_eq!(detail(&bad), "unknown parameter compress");
+        call(&mut r, "POST", "/rest/system/backup/save", json!({}));
+        let rows = r.files.rows(r.version());
+        let default = rows
+            .iter()
+            .find(|row| row["name"].starts_with("MikroTik-"))
+            .expect("default name");
+        assert!(default["name"].ends_with(".backup"));
+        assert_eq!(default["type"], "backup");
+        let missing = call(
+            &mut r,
+            "POST",
+            "/rest/system/backup/load",
+            json!({"name": "nope"}),
+        );
+        assert_eq!(detail(&missing), "failure: no such file nope");
+    }
+}

@@ -1,0 +1,15 @@
+//! Ephemeral resources (plugin protocol 5.7: Terraform 1.10+, OpenTofu
+//! 1.11+): values produced anew in every plan and apply and never written
+//! to plan or state. One file per Terraform type.
+
+use std::sync::Arc;
+
+use crate::plugin::resource::EphemeralResource;
+use crate::routeros::Client;
+
+pub mod age_secret;
+
+/// Every ephemeral resource type the provider serves.
+pub fn all() -> Vec<Arc<dyn EphemeralResource<Client>>> {
+    vec![Arc::new(age_secret::AgeSecret)]
+}

@@ -1,0 +1,565 @@
+//! `routeros_config_export`: runs `/export` on the router into a file,
+//! downloads it, removes the router's copy and writes it to a local path,
+//! age-encrypted when `age_recipients` is set (see `backup_common`).
+//!
+//! With `show_sensitive` the export holds every secret of the router
+//! (MACsec CAKs among them), so it must be age-encrypted unless
+//! `allow_plaintext_secrets` says otherwise: a plan-time error. The export
+//! text never enters state or logs; state keeps its SHA-256 and size.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::backup_common::{
+    self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
+};
+use super::request_diagnostic;
+use super::system_backup::fetch_diagnostic;
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::{Value, from_model, to_model};
+use crate::routeros::{Client, Record};
+use crate::secrets;
+
+/// The RouterOS command.
+pub const EXPORT: &str = "/export";
+
+/// The RouterOS version (major, minor) from which `/export` takes `path`
+/// (in the inspect dump of 7.23, not in that of 7.20).
+pub const PATH_SINCE: (u32, u32) = (7, 23);
+
+/// Prefix of the router files exports are written to.
+const NAME_PREFIX: &str = "terraform-export";
+
+fn no() -> Option<bool> {
+    Some(false)
+}
+
+/// An export of the router's configuration as a RouterOS script, downloaded
+/// to a local file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ConfigExportModel {
+    /// The router file the export was written to before download.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub id: Option<String>,
+    /// Local file to write the export to, such as `exports/edge1.rsc`. Its
+    /// directory must exist. With `age_recipients`, `.age` is appended
+    /// unless the path already ends in `.age`.
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub path: String,
+    /// Include secrets (MACsec `cak`, passwords): RouterOS 7 hides them by
+    /// default. Requires `age_recipients`, unless `allow_plaintext_secrets`
+    /// is set. The router user needs the `sensitive` policy, or RouterOS
+    /// leaves the secrets out anyway.
+    #[serde(default = "no")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub show_sensitive: Option<bool>,
+    /// Allow `show_sensitive` without `age_recipients`, writing the router's
+    /// secrets to disk in the clear. Think twice.
+    #[serde(default = "no")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub allow_plaintext_secrets: Option<bool>,
+    /// age recipients (`age1...` or SSH public keys): the local file is
+    /// age-encrypted to them (binary age format).
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub age_recipients: Option<Vec<String>>,
+    /// One line per item with the menu path in front (`/export terse`),
+    /// which diffs line by line.
+    #[serde(default = "no")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub terse: Option<bool>,
+    /// Every value, defaults included (`/export verbose`); otherwise only
+    /// what differs from RouterOS's defaults (compact, the default).
+    #[serde(default = "no")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub verbose: Option<bool>,
+    /// Export only this menu and the menus below it, such as
+    /// `/interface/macsec` (`/export path=`, RouterOS 7.23 and later).
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub menu: Option<String>,
+    /// Arbitrary values; any change takes a new export.
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub triggers: Option<BTreeMap<String, String>>,
+    /// The local file written: `path`, plus `.age` when age-encrypted.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub output_path: Option<String>,
+    /// Size of the export in bytes (before any age encryption).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub size: Option<i64>,
+    /// SHA-256 (hex) of the local file as written. A refresh that finds a
+    /// different file, or none, reports the export gone.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub sha256: Option<String>,
+    /// The RouterOS version that made the export.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub routeros_version: Option<String>,
+    /// When the export was taken (RFC 3339, UTC).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub created_at: Option<String>,
+}
+
+/// The `routeros_config_export` resource.
+#[derive(Debug, Default)]
+pub struct ConfigExport;
+
+/// The options of an export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// `show-sensitive`.
+    pub show_sensitive: bool,
+    /// `terse`.
+    pub terse: bool,
+    /// `verbose` (else compact).
+    pub verbose: bool,
+    /// `path`.
+    pub menu: Option<String>,
+}
+
+/// The arguments of `/export` writing into router file `file`.
+pub fn export_args(file: &str, options: &ExportOptions) -> Record {
+    let mut args = Record::new();
+    args.insert("file".into(), file.to_string());
+    if options.show_sensitive {
+        args.insert("show-sensitive".into(), String::new());
+    }
+    if options.terse {
+        args.insert("terse".into(), String::new());
+    }
+    if options.verbose {
+        args.insert("verbose".into(), String::new());
+    }
+    if let Some(menu) = &options.menu {
+        args.insert("path".into(), normalise_menu(menu));
+    }
+    args
+}
+
+/// `/interface/macsec`, `interface/macsec` or `interface macsec` as RouterOS
+/// takes it after `path=`: `interface/macsec`.
+pub fn normalise_menu(menu: &str) -> String {
+    menu.split(|c: char| c == '/' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Plan-time problem with a `menu` value, if any.
+pub fn menu_problem(menu: &str) -> Option<String> {
+    let parts = normalise_menu(menu);
+    if parts.is_empty() {
+        return Some("`menu` is empty: give a menu such as /interface/macsec, or leave it out to export everything".into());
+    }
+    if !parts
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+    {
+        return Some(format!(
+            "`menu` = {menu:?} is not a RouterOS menu path: use letters, digits and dashes separated by slashes, such as /interface/macsec"
+        ));
+    }
+    None
+}
+
+/// A diagnostic when `menu` is set for a router that cannot filter.
+pub fn menu_version_diagnostic(client: &Client) -> Option<Diagnostic> {
+    (!client.version().at_least(PATH_SINCE.0, PATH_SINCE.1)).then(|| {
+        Diagnostic::error(
+            "Export filter not supported by this RouterOS",
+            format!(
+                "`menu` uses `/export path=`, which RouterOS has from 7.23 on; the router at {} runs {}. Leave `menu` out to export the whole configuration, or upgrade the router.",
+                client.endpoint(),
+                client.version()
+            ),
+        )
+        .at_attr("menu")
+    })
+}
+
+/// Runs `/export` into a fresh router file; returns the file's name.
+pub async fn run_export(
+    client: &Client,
+    options: &ExportOptions,
+) -> Result<String, crate::routeros::Error> {
+    let base = common::unique_name(NAME_PREFIX);
+    let file_name = format!("{base}.rsc");
+    client
+        .command(EXPORT, &export_args(&base, options), true)
+        .await?;
+    Ok(file_name)
+}
+
+/// Plan-time check: `show_sensitive` needs `age_recipients` unless
+/// plaintext secrets are allowed.
+pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
+    if config.get_bool("show_sensitive") != Some(true) {
+        return;
+    }
+    let recipients = config.get("age_recipients").unwrap_or(&Value::Null);
+    if !recipients.is_null() || config.get_bool("allow_plaintext_secrets") == Some(true) {
+        return;
+    }
+    if config
+        .get("allow_plaintext_secrets")
+        .is_some_and(Value::is_unknown)
+    {
+        return;
+    }
+    diags.push(
+        Diagnostic::error(
+            "Secrets would be written in the clear",
+            "`show_sensitive = true` puts every secret of the router (MACsec CAKs, passwords) into the export. Set `age_recipients` so that the local file is age-encrypted, or set `allow_plaintext_secrets = true` if a plaintext file is really what you want.",
+        )
+        .at_attr("show_sensitive"),
+    );
+}
+
+impl ConfigExport {
+    fn state(&self, model: &ConfigExportModel, diags: &mut Diagnostics) -> Option<Value> {
+        match from_model(model, &self.schema().block.value_type()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Internal error building state",
+                    format!("{e}. This is a provider bug; please report it."),
+                ));
+                None
+            }
+        }
+    }
+
+    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<ConfigExportModel> {
+        match to_model(value) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Internal error reading the plan",
+                    format!("{e}. This is a provider bug; please report it."),
+                ));
+                None
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Resource<Client> for ConfigExport {
+    fn type_name(&self) -> &'static str {
+        "routeros_config_export"
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<ConfigExportModel>(
+            0,
+            "An export of the router's configuration (`/export`) as a RouterOS script, downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new export.",
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        check_sensitive(config, diags);
+        if let Some(menu) = config.get_str("menu")
+            && let Some(problem) = menu_problem(menu)
+        {
+            diags.push(
+                Diagnostic::error("Invalid export menu", format!("{problem}.")).at_attr("menu"),
+            );
+        }
+        check_recipients(config, diags);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        _planned: &mut Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        // At plan time rather than in validate, so that `terraform validate`
+        // does not depend on the directories of the machine it runs on.
+        let encrypted = known_strings(input.config, "age_recipients").is_some();
+        check_path(input.config, encrypted, diags);
+        if input.config.get("menu").is_some_and(|m| !m.is_null())
+            && let Some(d) = menu_version_diagnostic(&ctx.client)
+        {
+            diags.push(d);
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Client>,
+        planned: &Value,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let plan = self.model(planned, diags)?;
+        let client = &ctx.client;
+        let options = ExportOptions {
+            show_sensitive: plan.show_sensitive.unwrap_or(false),
+            terse: plan.terse.unwrap_or(false),
+            verbose: plan.verbose.unwrap_or(false),
+            menu: plan.menu.clone(),
+        };
+        if options.show_sensitive
+            && plan.age_recipients.is_none()
+            && !plan.allow_plaintext_secrets.unwrap_or(false)
+        {
+            diags.push(Diagnostic::error(
+                "Secrets would be written in the clear",
+                "`show_sensitive = true` needs `age_recipients` or `allow_plaintext_secrets = true`.",
+            ).at_attr("show_sensitive"));
+            return None;
+        }
+        if options.menu.is_some()
+            && let Some(d) = menu_version_diagnostic(client)
+        {
+            diags.push(d);
+            return None;
+        }
+        let recipients = match &plan.age_recipients {
+            Some(list) => match secrets::parse_recipients(list) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    diags.push(secrets::diagnostic(&e, "age_recipients"));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let target = common::output_path(&plan.path, recipients.is_some());
+        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+            Ok(l) => l,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("Cannot write the export file", format!("{e}."))
+                        .at_attr("path"),
+                );
+                return None;
+            }
+        };
+        let file_name = match run_export(client, &options).await {
+            Ok(f) => f,
+            Err(e) => {
+                diags.push(request_diagnostic(
+                    "exporting the configuration",
+                    &e,
+                    &[("path", "menu")],
+                ));
+                return None;
+            }
+        };
+        let fetched = async {
+            let file = common::wait_for_file(client, &file_name)
+                .await?
+                .ok_or_else(|| FetchError::Missing {
+                    name: file_name.clone(),
+                })?;
+            let size = common::download(client, &file, &mut local).await?;
+            let written = local.commit()?;
+            Ok::<_, FetchError>((size, written))
+        }
+        .await;
+        // The router's copy may hold secrets: it never stays.
+        if let Err(e) = common::remove_router_file(client, &file_name).await {
+            diags.push(Diagnostic::warning(
+                "Export left on the router",
+                format!(
+                    "The export {file_name:?} could not be removed from the router's file area ({e}). It may contain secrets: remove it by hand (/file remove {file_name})."
+                ),
+            ));
+        }
+        let (size, written) = match fetched {
+            Ok(x) => x,
+            Err(e) => {
+                diags.push(fetch_diagnostic("downloading the export", &e));
+                return None;
+            }
+        };
+        log::info!(
+            "wrote export {file_name} ({size} bytes) to {}",
+            written.path.display()
+        );
+        let mut state = plan.clone();
+        state.id = Some(file_name);
+        state.output_path = Some(written.path.to_string_lossy().into_owned());
+        state.size = Some(size as i64);
+        state.sha256 = Some(written.sha256);
+        state.routeros_version = Some(client.version().to_string());
+        state.created_at = Some(common::now_rfc3339());
+        self.state(&state, diags)
+    }
+
+    async fn read(
+        &self,
+        _ctx: &Ctx<Client>,
+        state: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let prior = self.model(state, diags)?;
+        let Some(path) = prior.output_path.clone() else {
+            return self.state(&prior, diags);
+        };
+        match common::sha256_of_file(std::path::Path::new(&path)) {
+            Ok(None) => {
+                log::info!("export file {path} is gone; the next apply takes a new export");
+                None
+            }
+            Ok(Some(hash)) if Some(&hash) != prior.sha256.as_ref() => {
+                log::info!("export file {path} changed; the next apply takes a new export");
+                None
+            }
+            Ok(Some(_)) => self.state(&prior, diags),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Cannot read the export file",
+                    format!(
+                        "Reading {path:?} to check its SHA-256 failed: {e}. Check its permissions."
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx<Client>,
+        _prior: &Value,
+        planned: &Value,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        // Every argument replaces the export, so an update changes nothing.
+        let plan = self.model(planned, diags)?;
+        self.state(&plan, diags)
+    }
+
+    async fn delete(
+        &self,
+        _ctx: &Ctx<Client>,
+        prior: &Value,
+        _private: &Private,
+        _diags: &mut Diagnostics,
+    ) {
+        // The router's copy was removed after the download; the local file
+        // stays (see the backup-and-restore guide).
+        if let Ok(old) = to_model::<ConfigExportModel>(prior) {
+            log::info!(
+                "forgetting export {}; the local file stays",
+                old.output_path.unwrap_or_default()
+            );
+        }
+    }
+
+    async fn import(
+        &self,
+        _ctx: &Ctx<Client>,
+        _id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        diags.push(Diagnostic::error(
+            "routeros_config_export cannot be imported",
+            "An export resource is the export taken by its own apply; there is nothing on the router to adopt. Add the resource to the configuration and apply to take an export.",
+        ));
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::schema::try_schema_from_model;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn schema_has_the_issue_attributes() {
+        let schema = try_schema_from_model::<ConfigExportModel>(0, "").unwrap();
+        let a = |n: &str| schema.block.attribute(n).unwrap_or_else(|| panic!("{n}"));
+        for replace in [
+            "path",
+            "show_sensitive",
+            "age_recipients",
+            "terse",
+            "verbose",
+            "menu",
+            "triggers",
+        ] {
+            assert!(a(replace).requires_replace, "{replace}");
+        }
+        for computed in ["sha256", "size", "output_path"] {
+            assert!(a(computed).computed && !a(computed).optional, "{computed}");
+        }
+        assert!(
+            schema.block.attribute("text").is_none(),
+            "the export never enters state"
+        );
+    }
+
+    #[test]
+    fn show_sensitive_needs_recipients_or_an_explicit_opt_in() {
+        let mut diags = Diagnostics::new();
+        check_sensitive(&obj(&[("show_sensitive", Value::Bool(true))]), &mut diags);
+        assert_eq!(diags.0.len(), 1);
+        assert_eq!(
+            diags.0[0].attribute.as_ref().unwrap().to_string(),
+            "show_sensitive"
+        );
+        assert!(diags.0[0].detail.contains("age_recipients"));
+        for ok in [
+            obj(&[("show_sensitive", Value::Bool(false))]),
+            obj(&[
+                ("show_sensitive", Value::Bool(true)),
+                ("allow_plaintext_secrets", Value::Bool(true)),
+            ]),
+            obj(&[
+                ("show_sensitive", Value::Bool(true)),
+                ("age_recipients", Value::List(vec![Value::string("age1x")])),
+            ]),
+            obj(&[
+                ("show_sensitive", Value::Bool(true)),
+                ("age_recipients", Value::unknown()),
+            ]),
+        ] {
+            let mut diags = Diagnostics::new();
+            check_sensitive(&ok, &mut diags);
+            assert!(diags.is_empty(), "{ok:?}: {diags:?}");
+        }
+    }
+
+    #[test]
+    fn export_arguments_and_menus() {
+        let args = export_args(
+            "f",
+            &ExportOptions {
+                show_sensitive: true,
+                terse: true,
+                verbose: false,
+                menu: Some("/interface/macsec/".into()),
+            },
+        );
+        assert_eq!(args["file"], "f");
+        assert_eq!(args["show-sensitive"], "");
+        assert_eq!(args["terse"], "");
+        assert!(!args.contains_key("verbose"));
+        assert_eq!(args["path"], "interface/macsec");
+        assert_eq!(normalise_menu("interface macsec"), "interface/macsec");
+        assert!(menu_problem("/interface/macsec").is_none());
+        assert!(menu_problem("/").is_some());
+        assert!(menu_problem("/interface;/x").is_some());
+    }
+}

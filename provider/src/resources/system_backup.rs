@@ -1,0 +1,691 @@
+//! `routeros_system_backup`: takes a binary backup on the router
+//! (`/system/backup/save`), downloads it, and writes it to a local file,
+//! age-encrypted when `age_recipients` is set. See `backup_common` for how
+//! the download streams and why no partial file is ever left at `path`.
+//!
+//! The resource is the backup file taken at one apply: every argument
+//! forces a new backup (replace), `triggers` exists to force one, and a
+//! refresh that finds the local file missing or changed reports the
+//! resource gone so that the next apply takes a fresh backup.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::backup_common::{
+    self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
+};
+use super::request_diagnostic;
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::{Value, from_model, to_model};
+use crate::routeros::{Client, Record};
+use crate::secrets::{self, Zeroizing};
+
+/// The RouterOS command that saves a backup.
+pub const SAVE: &str = "/system/backup/save";
+
+/// The encryption methods `/system/backup/save` offers.
+pub const ENCRYPTIONS: [&str; 2] = ["aes-sha256", "rc4"];
+
+/// Prefix of generated backup names.
+const NAME_PREFIX: &str = "terraform-backup";
+
+fn no() -> Option<bool> {
+    Some(false)
+}
+
+fn default_encryption() -> Option<String> {
+    Some("aes-sha256".to_string())
+}
+
+/// A backup of the router's configuration, downloaded to a local file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SystemBackupModel {
+    /// The backup's file name on the router (the same as `file_name`).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub id: Option<String>,
+    /// Local file to write the backup to, such as `backups/edge1.backup`.
+    /// Its directory must exist. With `age_recipients`, `.age` is appended
+    /// unless the path already ends in `.age`; `output_path` tells the path
+    /// written.
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub path: String,
+    /// Name of the backup on the router, without `.backup`. Left out, the
+    /// provider picks a unique `terraform-backup-<time>-<random>`.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-requires-replace" = true))]
+    pub name: Option<String>,
+    /// How RouterOS encrypts a password-protected backup: `aes-sha256` or
+    /// `rc4` (insecure, for old RouterOS only).
+    #[serde(default = "default_encryption")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub encryption: Option<String>,
+    /// The backup password, age-encrypted (armored, or the base64 of a
+    /// binary age file) to a recipient whose identity the provider has
+    /// (`age_identity` / `age_identity_file`). Works with every Terraform
+    /// version; only the ciphertext is kept in state.
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub password_age: Option<String>,
+    /// The backup password as a write-only value (Terraform 1.11 and
+    /// later): never stored in plan or state. Change `password_wo_version`
+    /// to take a backup with a new password.
+    #[schemars(extend("x-tf-write-only" = true, "x-tf-sensitive" = true))]
+    pub password_wo: Option<String>,
+    /// Any number; changing it takes a new backup (with the current
+    /// `password_wo`).
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub password_wo_version: Option<i64>,
+    /// Save the backup without encryption. One of `password_age`,
+    /// `password_wo` or `dont_encrypt = true` must be set, so that an
+    /// unencrypted backup is always a stated choice.
+    #[serde(default = "no")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub dont_encrypt: Option<bool>,
+    /// age recipients (`age1...` or SSH public keys): the local file is
+    /// age-encrypted to them (binary age format), whether or not RouterOS
+    /// encrypted the backup itself.
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub age_recipients: Option<Vec<String>>,
+    /// Keep the backup in the router's file area after downloading it.
+    /// Destroy then removes that copy.
+    #[serde(default = "no")]
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub keep_on_router: Option<bool>,
+    /// Arbitrary values; any change takes a new backup (for example a date,
+    /// for one backup a day).
+    #[schemars(extend("x-tf-requires-replace" = true))]
+    pub triggers: Option<BTreeMap<String, String>>,
+    /// The backup's file name on the router (`<name>.backup`).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub file_name: Option<String>,
+    /// The local file written: `path`, plus `.age` when age-encrypted.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub output_path: Option<String>,
+    /// Size of the backup in bytes, as the router saved it (before any age
+    /// encryption).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub size: Option<i64>,
+    /// SHA-256 (hex) of the local file as written. A refresh that finds a
+    /// different file, or none, reports the backup gone.
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub sha256: Option<String>,
+    /// The RouterOS version that saved the backup (a backup is meant to be
+    /// restored on the same device and version).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub routeros_version: Option<String>,
+    /// When the backup was taken (RFC 3339, UTC).
+    #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
+    pub created_at: Option<String>,
+}
+
+/// The `routeros_system_backup` resource.
+#[derive(Debug, Default)]
+pub struct SystemBackup;
+
+impl SystemBackup {
+    fn state(&self, model: &SystemBackupModel, diags: &mut Diagnostics) -> Option<Value> {
+        match from_model(model, &self.schema().block.value_type()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Internal error building state",
+                    format!("{e}. This is a provider bug; please report it."),
+                ));
+                None
+            }
+        }
+    }
+
+    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<SystemBackupModel> {
+        match to_model(value) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Internal error reading the plan",
+                    format!("{e}. This is a provider bug; please report it."),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// The password the configuration gives, if any (decrypting `password_age`).
+/// `Err(())` with a diagnostic when it cannot be had.
+fn backup_password(
+    config: &SystemBackupModel,
+    diags: &mut Diagnostics,
+) -> Result<Option<Zeroizing<String>>, ()> {
+    if let Some(pw) = &config.password_wo {
+        return Ok(Some(Zeroizing::new(pw.clone())));
+    }
+    if let Some(ct) = &config.password_age {
+        return match common::decrypt_text(ct, "password_age", diags) {
+            Some(pw) if pw.is_empty() => {
+                diags.push(
+                    Diagnostic::error(
+                        "Empty backup password",
+                        "`password_age` decrypts to an empty password, which RouterOS takes as no password. Encrypt a real password, or set `dont_encrypt = true`.",
+                    )
+                    .at_attr("password_age"),
+                );
+                Err(())
+            }
+            Some(pw) => Ok(Some(pw)),
+            None => Err(()),
+        };
+    }
+    Ok(None)
+}
+
+/// The arguments of `/system/backup/save`.
+pub fn save_args(
+    name: &str,
+    encryption: &str,
+    password: Option<&str>,
+    dont_encrypt: bool,
+) -> Record {
+    let mut args = Record::new();
+    args.insert("name".into(), name.to_string());
+    if dont_encrypt {
+        args.insert("dont-encrypt".into(), "yes".into());
+    } else if let Some(pw) = password {
+        args.insert("password".into(), pw.to_string());
+        args.insert("encryption".into(), encryption.to_string());
+    }
+    args
+}
+
+/// The router file name for backup `name`.
+pub fn file_name_for(name: &str) -> String {
+    if name.ends_with(".backup") {
+        name.to_string()
+    } else {
+        format!("{name}.backup")
+    }
+}
+
+/// A diagnostic for a failed download of `file`.
+pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
+    match err {
+        FetchError::Router(e) => request_diagnostic(action, e, &[]),
+        FetchError::Local(e) => Diagnostic::error(
+            format!("Cannot write the local file: {action}"),
+            format!("{e}."),
+        )
+        .at_attr("path"),
+        other => Diagnostic::error(format!("Failed: {action}"), format!("{other}.")),
+    }
+}
+
+#[async_trait]
+impl Resource<Client> for SystemBackup {
+    fn type_name(&self) -> &'static str {
+        "routeros_system_backup"
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<SystemBackupModel>(
+            0,
+            "A backup of the router's configuration (`/system/backup/save`), downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new backup.",
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if let Some(enc) = config.get_str("encryption")
+            && !ENCRYPTIONS.contains(&enc)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Unknown backup encryption",
+                    format!("encryption = {enc:?} is not offered by RouterOS: use \"aes-sha256\" (the default) or \"rc4\"."),
+                )
+                .at_attr("encryption"),
+            );
+        }
+        // Exactly one way of protecting the backup, stated explicitly.
+        let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
+        let unknown = |name: &str| config.get(name).is_some_and(Value::is_unknown);
+        let dont = config.get_bool("dont_encrypt") == Some(true);
+        let sources: Vec<&str> = ["password_age", "password_wo"]
+            .into_iter()
+            .filter(|n| set(n))
+            .collect();
+        if sources.len() > 1 {
+            diags.push(
+                Diagnostic::error(
+                    "Two backup passwords",
+                    "`password_age` and `password_wo` both give the backup password: set one of them.",
+                )
+                .at_attr("password_wo"),
+            );
+        }
+        if dont && !sources.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "Password and dont_encrypt together",
+                    format!(
+                        "`dont_encrypt = true` saves the backup unencrypted, so `{}` would be ignored. Remove one of them.",
+                        sources[0]
+                    ),
+                )
+                .at_attr("dont_encrypt"),
+            );
+        }
+        if sources.is_empty() && !dont && !unknown("dont_encrypt") {
+            diags.push(Diagnostic::error(
+                "Backup protection not chosen",
+                "A RouterOS backup holds every secret of the router (MACsec CAKs, user passwords). Give it a password with `password_wo` (Terraform 1.11+) or `password_age`, or state `dont_encrypt = true` to save it unencrypted (then set `age_recipients` to encrypt the local copy).",
+            ));
+        }
+        check_recipients(config, diags);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        _planned: &mut Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        // At plan time rather than in validate, so that `terraform validate`
+        // does not depend on the directories of the machine it runs on.
+        let encrypted = known_strings(input.config, "age_recipients").is_some();
+        check_path(input.config, encrypted, diags);
+        if !input.prior_state.is_null() {
+            return;
+        }
+        if !common::has_file_read(&ctx.client) {
+            diags.push(
+                Diagnostic::warning(
+                    "Old RouterOS: backups above 60 KB cannot be downloaded",
+                    format!(
+                        "The router at {} runs RouterOS {}, which has no `/file/read`; the provider can then download files of at most 60 KB. A larger backup fails the apply (and is removed from the router). RouterOS 7.13 and later have no limit.",
+                        ctx.client.endpoint(),
+                        ctx.client.version()
+                    ),
+                ),
+            );
+        }
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Client>,
+        planned: &Value,
+        config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let plan = self.model(planned, diags)?;
+        let cfg = self.model(config, diags)?;
+        let client = &ctx.client;
+        let recipients = match &plan.age_recipients {
+            Some(list) => match secrets::parse_recipients(list) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    diags.push(secrets::diagnostic(&e, "age_recipients"));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let password = backup_password(&cfg, diags).ok()?;
+        let dont_encrypt = plan.dont_encrypt.unwrap_or(false);
+        if password.is_none() && !dont_encrypt {
+            diags.push(Diagnostic::error(
+                "No backup password",
+                "Neither `password_wo`, `password_age` nor `dont_encrypt = true` is set (a write-only value is not available to this Terraform version). Set one of them.",
+            ));
+            return None;
+        }
+        // The local file first: an unusable path fails before the router is touched.
+        let target = common::output_path(&plan.path, recipients.is_some());
+        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+            Ok(l) => l,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("Cannot write the backup file", format!("{e}."))
+                        .at_attr("path"),
+                );
+                return None;
+            }
+        };
+        let name = plan
+            .name
+            .clone()
+            .unwrap_or_else(|| common::unique_name(NAME_PREFIX));
+        let file_name = file_name_for(&name);
+        let encryption = plan
+            .encryption
+            .clone()
+            .unwrap_or_else(|| "aes-sha256".into());
+        let args = save_args(
+            &name,
+            &encryption,
+            password.as_deref().map(String::as_str),
+            dont_encrypt,
+        );
+        drop(password);
+        if let Err(e) = client.command(SAVE, &args, true).await {
+            diags.push(request_diagnostic(
+                &format!("saving backup {file_name:?}"),
+                &e,
+                &[("name", "name"), ("encryption", "encryption")],
+            ));
+            return None;
+        }
+        drop(args);
+        log::info!("saved backup {file_name} on {}", client.endpoint());
+        let keep = plan.keep_on_router.unwrap_or(false);
+        let fetched = async {
+            let file = common::wait_for_file(client, &file_name)
+                .await?
+                .ok_or_else(|| FetchError::Missing {
+                    name: file_name.clone(),
+                })?;
+            let size = common::download(client, &file, &mut local).await?;
+            if size != file.size {
+                return Err(FetchError::Mismatch {
+                    name: file_name.clone(),
+                    offset: 0,
+                    got: size,
+                    size: file.size,
+                    hint: String::new(),
+                });
+            }
+            let written = local.commit()?;
+            Ok::<_, FetchError>((size, written))
+        }
+        .await;
+        let remove_copy = !keep || fetched.is_err();
+        if remove_copy {
+            match common::remove_router_file(client, &file_name).await {
+                Ok(_) => log::info!("removed {file_name} from the router"),
+                Err(e) => diags.push(Diagnostic::warning(
+                    "Backup left on the router",
+                    format!(
+                        "The backup {file_name:?} could not be removed from the router's file area ({e}). Remove it by hand: /file remove {file_name}"
+                    ),
+                )),
+            }
+        }
+        let (size, written) = match fetched {
+            Ok(x) => x,
+            Err(e) => {
+                diags.push(fetch_diagnostic(
+                    &format!("downloading backup {file_name:?}"),
+                    &e,
+                ));
+                return None;
+            }
+        };
+        log::info!(
+            "wrote backup {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
+            written.path.display(),
+            common::peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
+        );
+        let mut state = plan.clone();
+        state.id = Some(file_name.clone());
+        state.name = Some(name);
+        state.file_name = Some(file_name);
+        state.output_path = Some(written.path.to_string_lossy().into_owned());
+        state.size = Some(size as i64);
+        state.sha256 = Some(written.sha256);
+        state.routeros_version = Some(client.version().to_string());
+        state.created_at = Some(common::now_rfc3339());
+        state.password_wo = None;
+        self.state(&state, diags)
+    }
+
+    async fn read(
+        &self,
+        _ctx: &Ctx<Client>,
+        state: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let prior = self.model(state, diags)?;
+        let Some(path) = prior.output_path.clone() else {
+            return self.state(&prior, diags);
+        };
+        match common::sha256_of_file(std::path::Path::new(&path)) {
+            Ok(None) => {
+                log::info!("backup file {path} is gone; the next apply takes a new backup");
+                None
+            }
+            Ok(Some(hash)) if Some(&hash) != prior.sha256.as_ref() => {
+                log::info!("backup file {path} changed; the next apply takes a new backup");
+                None
+            }
+            Ok(Some(_)) => self.state(&prior, diags),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Cannot read the backup file",
+                    format!(
+                        "Reading {path:?} to check its SHA-256 failed: {e}. Check its permissions."
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx<Client>,
+        _prior: &Value,
+        planned: &Value,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        // Every argument replaces the backup; only a write-only value can
+        // change in place, and it is not kept.
+        let mut plan = self.model(planned, diags)?;
+        plan.password_wo = None;
+        self.state(&plan, diags)
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        _private: &Private,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(old) = self.model(prior, diags) else {
+            return;
+        };
+        // The local file stays: it is the backup, and Terraform is not the
+        // place that decides when a backup may be thrown away.
+        if !old.keep_on_router.unwrap_or(false) {
+            return;
+        }
+        let Some(file_name) = old.file_name.clone() else {
+            return;
+        };
+        match common::remove_router_file(&ctx.client, &file_name).await {
+            Ok(true) => log::info!("removed {file_name} from the router"),
+            Ok(false) => log::info!("{file_name} was already gone from the router"),
+            Err(e) => diags.push(request_diagnostic(
+                &format!("removing backup {file_name:?} from the router"),
+                &e,
+                &[],
+            )),
+        }
+    }
+
+    async fn import(
+        &self,
+        _ctx: &Ctx<Client>,
+        _id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        diags.push(Diagnostic::error(
+            "routeros_system_backup cannot be imported",
+            "A backup resource is the backup taken by its own apply; there is nothing on the router to adopt. Add the resource to the configuration and apply to take a backup.",
+        ));
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::schema::Type;
+    use crate::plugin::schema::try_schema_from_model;
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn errors(config: &Value) -> Vec<String> {
+        let mut diags = Diagnostics::new();
+        SystemBackup.validate(config, &mut diags);
+        diags
+            .0
+            .iter()
+            .map(|d| format!("{}: {}", d.summary, d.detail))
+            .collect()
+    }
+
+    #[test]
+    fn schema_has_the_issue_attributes() {
+        let schema = try_schema_from_model::<SystemBackupModel>(0, "").unwrap();
+        let a = |n: &str| schema.block.attribute(n).unwrap_or_else(|| panic!("{n}"));
+        assert!(a("path").required && a("path").requires_replace);
+        assert!(a("password_wo").write_only && a("password_wo").sensitive);
+        assert_eq!(a("triggers").ty, Some(Type::Map(Box::new(Type::String))));
+        assert!(a("triggers").requires_replace);
+        assert_eq!(
+            a("age_recipients").ty,
+            Some(Type::List(Box::new(Type::String)))
+        );
+        assert_eq!(a("keep_on_router").default, Some(serde_json::json!(false)));
+        assert_eq!(
+            a("encryption").default,
+            Some(serde_json::json!("aes-sha256"))
+        );
+        for computed in [
+            "sha256",
+            "size",
+            "routeros_version",
+            "created_at",
+            "file_name",
+            "output_path",
+        ] {
+            assert!(a(computed).computed && !a(computed).optional, "{computed}");
+        }
+        assert!(a("name").computed && a("name").optional);
+        assert!(
+            schema.block.attribute("password").is_none(),
+            "no plain password in state"
+        );
+    }
+
+    #[test]
+    fn protection_must_be_chosen_once() {
+        let path = ("path", Value::string("/tmp/x.backup"));
+        let none = errors(&obj(std::slice::from_ref(&path)));
+        assert!(
+            none.iter()
+                .any(|e| e.starts_with("Backup protection not chosen")),
+            "{none:?}"
+        );
+        assert!(errors(&obj(&[path.clone(), ("dont_encrypt", Value::Bool(true))])).is_empty());
+        assert!(errors(&obj(&[path.clone(), ("password_wo", Value::string("pw"))])).is_empty());
+        let both = errors(&obj(&[
+            path.clone(),
+            ("password_wo", Value::string("pw")),
+            ("dont_encrypt", Value::Bool(true)),
+        ]));
+        assert!(
+            both.iter()
+                .any(|e| e.starts_with("Password and dont_encrypt")),
+            "{both:?}"
+        );
+        let two = errors(&obj(&[
+            path.clone(),
+            ("password_wo", Value::string("pw")),
+            ("password_age", Value::string("x")),
+        ]));
+        assert!(
+            two.iter().any(|e| e.starts_with("Two backup passwords")),
+            "{two:?}"
+        );
+        let unknown = errors(&obj(&[path, ("dont_encrypt", Value::unknown())]));
+        assert!(unknown.is_empty(), "{unknown:?}");
+    }
+
+    #[test]
+    fn bad_recipients_path_and_encryption_fail_validation() {
+        let cfg = obj(&[
+            ("path", Value::string("/nonexistent-dir-xyz/x.backup")),
+            ("dont_encrypt", Value::Bool(true)),
+            ("encryption", Value::string("des")),
+            (
+                "age_recipients",
+                Value::List(vec![
+                    Value::string("age1notarecipient"),
+                    Value::string("hello"),
+                ]),
+            ),
+        ]);
+        let mut diags = Diagnostics::new();
+        SystemBackup.validate(&cfg, &mut diags);
+        let text: Vec<String> = diags
+            .0
+            .iter()
+            .map(|d| format!("{} {} {:?}", d.summary, d.detail, d.attribute))
+            .collect();
+        assert!(
+            text.iter().any(|t| t.contains("Unknown backup encryption")),
+            "{text:?}"
+        );
+        let recipient = diags
+            .0
+            .iter()
+            .find(|d| d.summary.contains("recipients"))
+            .unwrap_or_else(|| panic!("{text:?}"));
+        assert_eq!(
+            recipient.attribute.as_ref().unwrap().to_string(),
+            "age_recipients[0]"
+        );
+        assert!(!recipient.detail.contains("age1notarecipient"));
+        assert!(
+            !text.iter().any(|t| t.contains("Unusable local path")),
+            "checked at plan time: {text:?}"
+        );
+        let mut diags = Diagnostics::new();
+        check_path(&cfg, true, &mut diags);
+        let path = diags
+            .0
+            .iter()
+            .find(|d| d.summary == "Unusable local path")
+            .unwrap();
+        assert!(path.detail.contains("does not exist"), "{}", path.detail);
+        assert!(path.detail.contains("x.backup.age"), "{}", path.detail);
+    }
+
+    #[test]
+    fn save_arguments() {
+        let args = save_args("n", "aes-sha256", Some("pw"), false);
+        assert_eq!(args["password"], "pw");
+        assert_eq!(args["encryption"], "aes-sha256");
+        let args = save_args("n", "rc4", None, true);
+        assert_eq!(args.get("dont-encrypt").map(String::as_str), Some("yes"));
+        assert!(!args.contains_key("password") && !args.contains_key("encryption"));
+        assert_eq!(file_name_for("x"), "x.backup");
+        assert_eq!(file_name_for("x.backup"), "x.backup");
+    }
+}
