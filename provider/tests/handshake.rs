@@ -673,9 +673,21 @@ async fn bad_input_becomes_diagnostics_not_crashes() {
         .into_inner();
     assert!(errors(&resp.diagnostics)[0].contains("routeros_nope"));
 
+    // An unknown ephemeral resource type is a diagnostic too.
+    let resp = client
+        .open_ephemeral_resource(pb::open_ephemeral_resource::Request {
+            type_name: "routeros_nope".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(errors(&resp.diagnostics)[0].contains("routeros_nope"));
+    assert!(resp.result.is_none());
+
     // RPCs the provider does not implement answer Unimplemented.
     let status = client
-        .open_ephemeral_resource(pb::open_ephemeral_resource::Request::default())
+        .renew_ephemeral_resource(pb::renew_ephemeral_resource::Request::default())
         .await
         .unwrap_err();
     assert_eq!(status.code(), tonic::Code::Unimplemented);

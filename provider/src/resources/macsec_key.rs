@@ -157,6 +157,13 @@ pub struct MacsecKeyModel {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Cak(String);
 
+/// The key's memory is wiped when it is dropped.
+impl Drop for Cak {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl fmt::Debug for Cak {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Cak(<redacted>)")
