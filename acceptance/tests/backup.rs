@@ -4,13 +4,17 @@
 //! diagnostics, plan and state, the local files (decrypted with age), and
 //! what the router's file area holds afterwards.
 //!
-//! Every test starts its own emulators and working directories.
+//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
+//! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
+//! `for_each_terraform_and_scheme`), each run with its own emulator and
+//! working directories; what the scenarios do at the router by hand goes
+//! over REST.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use acceptance::harness::{
-    Output, ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
 };
 use acceptance::sim::{Sim, SimConfig};
 use age::secrecy::ExposeSecret;
@@ -26,17 +30,19 @@ const CAK: &str = "5f0c2a9e8d7b6a5948372615f4e3d2c1";
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn start_sim(version: &str) -> Sim {
+/// An emulator of RouterOS `version` that serves `scheme` (TLS, with its
+/// certificate, only when `scheme` needs it).
+fn start_sim(version: &str, scheme: Scheme) -> Sim {
     Sim::spawn(SimConfig {
         version: version.into(),
-        https: false,
+        https: scheme.is_tls(),
         ..SimConfig::default()
     })
     .expect("start routeros-sim")
 }
 
-fn provider(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
+fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
+    ProviderBlock::for_sim(sim, scheme)
 }
 
 /// A REST call to the emulator as its admin user (an operator at the router).
@@ -198,8 +204,8 @@ fn assert_nothing_written(dir: &Path, target: &Path) {
 /// password reached the router (a load with it works, with another fails).
 #[test]
 fn backup_lifecycle_with_age() {
-    for_each_terraform(|tf: &Terraform| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
+        let sim = start_sim("7.18", scheme);
         configure_router(&sim);
         let key = AgeKey::new();
         let password = "backup-pass-7f3a";
@@ -208,7 +214,7 @@ fn backup_lifecycle_with_age() {
         let dir = backup_dir(&wd);
         let path = dir.join("edge1.backup");
         let main_tf = |trigger: &str| {
-            provider(&sim).main_tf(&backup_block(&[
+            provider(&sim, scheme).main_tf(&backup_block(&[
                 attr("path", &path.to_string_lossy()),
                 attr("password_age", &key.encrypt_b64(password)),
                 list_attr("age_recipients", &[key.recipient()]),
@@ -316,13 +322,13 @@ fn backup_lifecycle_with_age() {
 /// local file (unencrypted, `dont_encrypt`) equals the router's file.
 #[test]
 fn kept_router_copy_is_removed_on_destroy() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
         let path = dir.join("plain.backup");
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &path.to_string_lossy()),
             attr("name", "nightly"),
             "dont_encrypt = true".into(),
@@ -356,13 +362,13 @@ fn kept_router_copy_is_removed_on_destroy() {
 /// never the state or plan; older Terraform gets a clear error.
 #[test]
 fn write_only_password() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
         let path = dir.join("wo.backup");
         let password = "wo-secret-91bd";
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &path.to_string_lossy()),
             attr("password_wo", password),
             "password_wo_version = 1".into(),
@@ -409,7 +415,7 @@ fn write_only_password() {
         assert_eq!(status, 200, "{body}");
         wd.assert_no_changes();
         // A new version takes a new backup.
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &path.to_string_lossy()),
             attr("password_wo", password),
             "password_wo_version = 2".into(),
@@ -439,15 +445,15 @@ fn logged_peak_kib(out: &Output) -> u64 {
 #[test]
 fn twenty_megabyte_backup_streams_with_flat_memory() {
     const PADDING: usize = 20 * 1024 * 1024;
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         configure_router(&sim);
         sim.set_backup_padding(PADDING);
         let key = AgeKey::new();
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
         let path = dir.join("big.backup");
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &path.to_string_lossy()),
             "dont_encrypt = true".into(),
             list_attr("age_recipients", &[key.recipient()]),
@@ -464,26 +470,29 @@ fn twenty_megabyte_backup_streams_with_flat_memory() {
         assert_eq!(key.decrypt(&dir.join("big.backup.age")), saved);
         let peak = logged_peak_kib(&out);
         println!(
-            "Terraform {}: a {:.1} MB backup downloaded with the provider's peak RSS (VmHWM) at {:.1} MB",
+            "Terraform {} over {scheme}: a {:.1} MB backup downloaded with the provider's peak RSS (VmHWM) at {:.1} MB",
             tf.version(),
             saved.len() as f64 / 1_048_576.0,
             peak as f64 / 1024.0
         );
-        assert!(peak < 64 * 1024, "peak memory {peak} kB is not under 64 MB");
+        assert!(
+            peak < 64 * 1024,
+            "peak memory {peak} kB over {scheme} is not under 64 MB"
+        );
     });
 }
 
 /// Bad input fails with a clear diagnostic and leaves no file behind.
 #[test]
 fn bad_input_is_refused_cleanly() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
 
         // A directory that does not exist.
         let missing = dir.join("no-such-dir").join("x.backup");
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &missing.to_string_lossy()),
             "dont_encrypt = true".into(),
         ])));
@@ -496,7 +505,7 @@ fn bad_input_is_refused_cleanly() {
         let file = dir.join("a-file");
         std::fs::write(&file, b"x").unwrap();
         let below = file.join("x.backup");
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &below.to_string_lossy()),
             "dont_encrypt = true".into(),
         ])));
@@ -506,7 +515,7 @@ fn bad_input_is_refused_cleanly() {
 
         // Recipients that are not age recipients: named by index, not echoed.
         let path = dir.join("r.backup");
-        wd.write_main_tf(&provider(&sim).main_tf(&backup_block(&[
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &path.to_string_lossy()),
             "dont_encrypt = true".into(),
             list_attr("age_recipients", &["not-a-recipient-xyz".to_string()]),
@@ -524,7 +533,8 @@ fn bad_input_is_refused_cleanly() {
 
         // No protection chosen.
         wd.write_main_tf(
-            &provider(&sim).main_tf(&backup_block(&[attr("path", &path.to_string_lossy())])),
+            &provider(&sim, scheme)
+                .main_tf(&backup_block(&[attr("path", &path.to_string_lossy())])),
         );
         let out = wd.try_apply();
         out.assert_failure();
@@ -542,13 +552,13 @@ fn bad_input_is_refused_cleanly() {
 /// no router copy.
 #[test]
 fn old_router_without_file_read() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.12");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.12", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
         let path = dir.join("old.backup");
-        let main_tf = provider(&sim).main_tf(&backup_block(&[
+        let main_tf = provider(&sim, scheme).main_tf(&backup_block(&[
             attr("path", &path.to_string_lossy()),
             "dont_encrypt = true".into(),
         ]));

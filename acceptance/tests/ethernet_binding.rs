@@ -3,15 +3,19 @@
 //! the real Terraform CLI (1.15.5 and 1.0.3 from `make tools`) drives the
 //! freshly built provider binary against routeros-sim.
 //!
-//! Each test starts its own emulator per Terraform version, so the versions
-//! run in parallel. Assertions look at what a user sees (exit codes,
-//! diagnostics, plan JSON, state, outputs) and at the router afterwards.
+//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
+//! (every scheme with the newest Terraform, see
+//! `for_each_terraform_and_scheme`): the provider must behave the same over
+//! REST and the classic API. Each run starts its own emulator, so the runs
+//! go in parallel; changes made by hand go over REST. Assertions look at
+//! what a user sees (exit codes, diagnostics, plan JSON, state, outputs) and
+//! at the router afterwards.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use acceptance::harness::{
-    Output, ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
 };
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
@@ -32,8 +36,8 @@ fn start_sim() -> Sim {
     Sim::spawn(SimConfig::default()).expect("start routeros-sim")
 }
 
-fn provider(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
+fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
+    ProviderBlock::for_sim(sim, scheme)
 }
 
 /// A REST call as the emulator's admin, the way an operator changing the
@@ -153,8 +157,8 @@ impl Binding {
     }
 }
 
-fn main_tf(sim: &Sim, body: &str) -> String {
-    provider(sim).main_tf(body)
+fn main_tf(sim: &Sim, scheme: Scheme, body: &str) -> String {
+    provider(sim, scheme).main_tf(body)
 }
 
 /// Stdout and stderr together, normalised (Terraform prints warnings on
@@ -196,8 +200,9 @@ fn outputs(wd: &Workdir) -> Value {
 
 /// create → clean plan → unmanaged drift ignored → in-place update →
 /// out-of-band change = exit 2 → replace on another port (the old port is
-/// given back) → import then clean plan → destroy gives the port back.
-fn lifecycle(tf: &Terraform) {
+/// given back) → import then clean plan → destroy gives the port back, with
+/// the provider talking to the emulator over `scheme`.
+fn lifecycle(tf: &Terraform, scheme: Scheme) {
     let sim = start_sim();
     add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
     add_macsec(&sim, json!({"name": "macsec2", "interface": "ether2"}));
@@ -210,7 +215,7 @@ fn lifecycle(tf: &Terraform) {
     // Create: the port is enabled and gets the l2mtu; mtu is left alone.
     let mut binding = Binding::new("ether1", "macsec1");
     binding.l2mtu = Some(1600);
-    let wd = tf.workdir(&main_tf(&sim, &binding.hcl("test")));
+    let wd = tf.workdir(&main_tf(&sim, scheme, &binding.hcl("test")));
     wd.apply();
     assert_eq!(port_values(&sim, "ether1"), values("false", "1500", "1600"));
     let row = port_row(&sim, "ether1");
@@ -234,7 +239,7 @@ fn lifecycle(tf: &Terraform) {
     // In-place update: mtu becomes managed, l2mtu changes.
     binding.mtu = Some(1400);
     binding.l2mtu = Some(1700);
-    wd.write_main_tf(&main_tf(&sim, &binding.hcl("test")));
+    wd.write_main_tf(&main_tf(&sim, scheme, &binding.hcl("test")));
     let plan = wd.show_json_plan();
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["update"]);
@@ -244,12 +249,12 @@ fn lifecycle(tf: &Terraform) {
 
     // disabled in place, and back.
     binding.disabled = Some(true);
-    wd.write_main_tf(&main_tf(&sim, &binding.hcl("test")));
+    wd.write_main_tf(&main_tf(&sim, scheme, &binding.hcl("test")));
     wd.show_json_plan().assert_actions(ADDR, &["update"]);
     wd.apply_saved_plan();
     assert_eq!(port_values(&sim, "ether1").0, "true");
     binding.disabled = Some(false);
-    wd.write_main_tf(&main_tf(&sim, &binding.hcl("test")));
+    wd.write_main_tf(&main_tf(&sim, scheme, &binding.hcl("test")));
     wd.apply();
     assert_eq!(port_values(&sim, "ether1").0, "false");
 
@@ -273,7 +278,7 @@ fn lifecycle(tf: &Terraform) {
     // before the binding changed it (mtu as it was when it became managed).
     binding.ethernet = "ether2".into();
     binding.macsec_interface = "macsec2".into();
-    wd.write_main_tf(&main_tf(&sim, &binding.hcl("test")));
+    wd.write_main_tf(&main_tf(&sim, scheme, &binding.hcl("test")));
     let plan = wd.show_json_plan();
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["delete", "create"]);
@@ -282,7 +287,7 @@ fn lifecycle(tf: &Terraform) {
     assert_eq!(port_values(&sim, "ether2"), values("false", "1400", "1700"));
 
     // Import by port name into an empty state: the plan is then clean.
-    let imported = tf.workdir(&main_tf(&sim, &binding.hcl("test")));
+    let imported = tf.workdir(&main_tf(&sim, scheme, &binding.hcl("test")));
     imported.import(ADDR, "ether2");
     let state = imported.resource_values(ADDR);
     assert_eq!(state["macsec_interface"], json!("macsec2"), "{state:#}");
@@ -302,19 +307,19 @@ fn lifecycle(tf: &Terraform) {
 
 #[test]
 fn lifecycle_on_the_emulator() {
-    for_each_terraform(lifecycle);
+    for_each_terraform_and_scheme(lifecycle);
 }
 
 /// A binding created in the same apply as its MACsec interface (checked at
 /// apply), then destroyed together with it: the port is given back.
 #[test]
 fn binding_and_macsec_interface_together() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         let before = port_values(&sim, "ether3");
         let body = "resource \"routeros_macsec_interface\" \"m\" {\n  name = \"macsec3\"\n  interface = \"ether3\"\n  mtu = 1500\n}\n\
 resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = routeros_macsec_interface.m.interface\n  macsec_interface = routeros_macsec_interface.m.name\n  l2mtu = 1600\n}\n";
-        let wd = tf.workdir(&main_tf(&sim, body));
+        let wd = tf.workdir(&main_tf(&sim, scheme, body));
         wd.apply();
         assert_eq!(port_values(&sim, "ether3"), values("false", "1500", "1600"));
         wd.assert_no_changes();
@@ -330,13 +335,14 @@ resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = routeros_macsec_
 
 #[test]
 fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         let before = sim.records(ETHERNET);
 
         let wd = tf.workdir(&main_tf(
             &sim,
+            scheme,
             &Binding::new("macsec1", "macsec1").hcl("test"),
         ));
         let out = wd.plan_exitcode();
@@ -349,6 +355,7 @@ fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
 
         wd.write_main_tf(&main_tf(
             &sim,
+            scheme,
             &Binding::new("ether99", "macsec1").hcl("test"),
         ));
         let out = wd.try_apply();
@@ -365,7 +372,7 @@ fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
 
 #[test]
 fn a_binding_whose_port_and_macsec_interface_disagree_names_both() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         let before = sim.records(ETHERNET);
@@ -373,6 +380,7 @@ fn a_binding_whose_port_and_macsec_interface_disagree_names_both() {
         // Known at plan: the MACsec interface exists.
         let wd = tf.workdir(&main_tf(
             &sim,
+            scheme,
             &Binding::new("ether2", "macsec1").hcl("test"),
         ));
         let out = wd.plan_exitcode();
@@ -387,7 +395,7 @@ fn a_binding_whose_port_and_macsec_interface_disagree_names_both() {
         // Known only at apply: the MACsec interface is created in the same run.
         let body = "resource \"routeros_macsec_interface\" \"m\" {\n  name = \"macsec4\"\n  interface = \"ether4\"\n}\n\
 resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = \"ether5\"\n  macsec_interface = routeros_macsec_interface.m.name\n}\n";
-        wd.write_main_tf(&main_tf(&sim, body));
+        wd.write_main_tf(&main_tf(&sim, scheme, body));
         wd.plan_exitcode().assert_code(2);
         let out = wd.try_apply();
         out.assert_failure().assert_single_error();
@@ -406,14 +414,14 @@ resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = \"ether5\"\n  ma
 
 #[test]
 fn frames_that_do_not_fit_warn_at_plan() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
 
         // 1468 + 32 = 1500 bytes do not fit in an l2mtu of 1400.
         let mut binding = Binding::new("ether1", "macsec1");
         binding.l2mtu = Some(1400);
-        let wd = tf.workdir(&main_tf(&sim, &binding.hcl("test")));
+        let wd = tf.workdir(&main_tf(&sim, scheme, &binding.hcl("test")));
         let out = wd.plan_exitcode();
         out.assert_code(2);
         assert_mentions(
@@ -430,6 +438,7 @@ fn frames_that_do_not_fit_warn_at_plan() {
         set_port(&sim, "ether1", json!({"l2mtu": "1480"}));
         wd.write_main_tf(&main_tf(
             &sim,
+            scheme,
             &Binding::new("ether1", "macsec1").hcl("test"),
         ));
         let out = wd.run(&["plan", "-input=false", "-no-color"]);
@@ -438,7 +447,7 @@ fn frames_that_do_not_fit_warn_at_plan() {
 
         // Enough room: no warning.
         binding.l2mtu = Some(1600);
-        wd.write_main_tf(&main_tf(&sim, &binding.hcl("test")));
+        wd.write_main_tf(&main_tf(&sim, scheme, &binding.hcl("test")));
         let out = wd.plan_exitcode();
         out.assert_code(2);
         assert!(
@@ -450,11 +459,12 @@ fn frames_that_do_not_fit_warn_at_plan() {
 
 #[test]
 fn import_of_a_port_without_macsec_explains() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         add_macsec(&sim, json!({"name": "macsec2", "interface": "ether2"}));
         let wd = tf.workdir(&main_tf(
             &sim,
+            scheme,
             &Binding::new("ether1", "macsec1").hcl("test"),
         ));
         let out = wd.try_import(ADDR, "ether1");
@@ -472,7 +482,7 @@ fn import_of_a_port_without_macsec_explains() {
 
 #[test]
 fn macsec_interfaces_lists_and_filters_without_the_key() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         add_macsec(
@@ -483,7 +493,7 @@ fn macsec_interfaces_lists_and_filters_without_the_key() {
 data \"routeros_macsec_interfaces\" \"on2\" {\n  interface = \"ether2\"\n}\n\
 output \"all\" {\n  value = data.routeros_macsec_interfaces.all.interfaces\n}\n\
 output \"on2\" {\n  value = data.routeros_macsec_interfaces.on2.interfaces\n}\n";
-        let wd = tf.workdir(&main_tf(&sim, body));
+        let wd = tf.workdir(&main_tf(&sim, scheme, body));
         let out = wd.apply();
         let outs = outputs(&wd);
         let all = outs["all"].as_array().expect("a list");
@@ -517,7 +527,7 @@ output \"on2\" {\n  value = data.routeros_macsec_interfaces.on2.interfaces\n}\n"
 
         // A filter naming no interface is an error.
         let body = "data \"routeros_macsec_interfaces\" \"x\" {\n  interface = \"ether42\"\n}\n";
-        wd.write_main_tf(&main_tf(&sim, body));
+        wd.write_main_tf(&main_tf(&sim, scheme, body));
         let out = wd.plan_exitcode();
         out.assert_failure().assert_single_error();
         out.assert_stderr_mentions(&["No such port", "ether42"]);
@@ -526,11 +536,11 @@ output \"on2\" {\n  value = data.routeros_macsec_interfaces.on2.interfaces\n}\n"
 
 #[test]
 fn system_resource_reports_version_and_features() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         let body = "data \"routeros_system_resource\" \"r\" {}\n\
 output \"r\" {\n  value = data.routeros_system_resource.r\n}\n";
-        let wd = tf.workdir(&main_tf(&sim, body));
+        let wd = tf.workdir(&main_tf(&sim, scheme, body));
         wd.apply();
         let r = &outputs(&wd)["r"];
         let row = sim.records("/system/resource").remove(0);

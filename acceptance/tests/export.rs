@@ -2,12 +2,17 @@
 //! source): the real Terraform CLI (1.15.5 and 1.0.3) drives the freshly
 //! built provider against routeros-sim. A decrypted export holds the CAKs;
 //! no state, plan or log does.
+//!
+//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
+//! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
+//! `for_each_terraform_and_scheme`), each run with its own emulator; what
+//! the scenarios do at the router by hand goes over REST.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use acceptance::harness::{
-    ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string, normalise,
+    ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string, normalise,
 };
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
@@ -19,17 +24,19 @@ const DATA_ADDR: &str = "data.routeros_config_export.test";
 const CAK_1: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 const CAK_2: &str = "f9e8d7c6b5a4938271605f4e3d2c1b0a";
 
-fn start_sim(version: &str) -> Sim {
+/// An emulator of RouterOS `version` that serves `scheme` (TLS, with its
+/// certificate, only when `scheme` needs it).
+fn start_sim(version: &str, scheme: Scheme) -> Sim {
     Sim::spawn(SimConfig {
         version: version.into(),
-        https: false,
+        https: scheme.is_tls(),
         ..SimConfig::default()
     })
     .expect("start routeros-sim")
 }
 
-fn provider(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
+fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
+    ProviderBlock::for_sim(sim, scheme)
 }
 
 fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -150,15 +157,15 @@ fn assert_no_cak(what: &str, text: &str) {
 /// replace on trigger, local file deleted out of band, destroy.
 #[test]
 fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
-    for_each_terraform(|tf: &Terraform| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
+        let sim = start_sim("7.18", scheme);
         configure_router(&sim);
         let (id, recipient) = key();
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
         let path = dir.join("edge1.rsc");
         let main_tf = |trigger: &str| {
-            provider(&sim).main_tf(&block(
+            provider(&sim, scheme).main_tf(&block(
                 "resource",
                 &[
                     attr("path", &path.to_string_lossy()),
@@ -244,13 +251,13 @@ fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
 /// `allow_plaintext_secrets` the export is written in the clear.
 #[test]
 fn plaintext_secrets_need_an_explicit_opt_in() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
         let path = dir.join("plain.rsc");
-        wd.write_main_tf(&provider(&sim).main_tf(&block(
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&block(
             "resource",
             &[
                 attr("path", &path.to_string_lossy()),
@@ -270,7 +277,7 @@ fn plaintext_secrets_need_an_explicit_opt_in() {
             "nothing was exported at plan time"
         );
 
-        wd.write_main_tf(&provider(&sim).main_tf(&block(
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&block(
             "resource",
             &[
                 attr("path", &path.to_string_lossy()),
@@ -289,7 +296,7 @@ fn plaintext_secrets_need_an_explicit_opt_in() {
 
         // Without show_sensitive, the CAKs stay on the router.
         let hidden = dir.join("hidden.rsc");
-        wd.write_main_tf(&provider(&sim).main_tf(&block(
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&block(
             "resource",
             &[attr("path", &hidden.to_string_lossy())],
         )));
@@ -306,8 +313,8 @@ fn plaintext_secrets_need_an_explicit_opt_in() {
 /// before.
 #[test]
 fn menu_filter_follows_the_router_version() {
-    for_each_terraform(|tf| {
-        let old = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let old = start_sim("7.18", scheme);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
         let path = dir.join("macsec.rsc");
@@ -318,14 +325,14 @@ fn menu_filter_follows_the_router_version() {
                 attr("menu", "/interface/macsec"),
             ],
         );
-        wd.write_main_tf(&provider(&old).main_tf(&body));
+        wd.write_main_tf(&provider(&old, scheme).main_tf(&body));
         let out = wd.plan_exitcode();
         out.assert_code(1);
         out.assert_stderr_mentions(&["not supported by this RouterOS", "7.23", "7.18"]);
 
-        let new = start_sim("7.23");
+        let new = start_sim("7.23", scheme);
         configure_router(&new);
-        wd.write_main_tf(&provider(&new).main_tf(&body));
+        wd.write_main_tf(&provider(&new, scheme).main_tf(&body));
         wd.apply();
         let export = std::fs::read_to_string(&path).unwrap();
         assert!(export.contains("/interface macsec\n"), "{export}");
@@ -336,21 +343,54 @@ fn menu_filter_follows_the_router_version() {
         assert!(
             new.request_log()
                 .iter()
-                .any(|l| l.contains("\"path\":\"interface/macsec\""))
+                .any(|l| exports_menu(l, scheme, "interface/macsec")),
+            "no /export path=interface/macsec over {scheme}: {:#?}",
+            new.request_log()
         );
         wd.assert_no_changes();
     });
+}
+
+/// Whether request-log entry `line` is an `/export` of `menu` (without the
+/// leading slash) sent over `scheme`: a REST `POST` with `path` in its body,
+/// or an API sentence with a `=path=` word.
+fn exports_menu(line: &str, scheme: Scheme, menu: &str) -> bool {
+    if scheme.is_api() {
+        line.starts_with("API /export ") && line.split(' ').any(|w| w == format!("=path={menu}"))
+    } else {
+        line.starts_with("POST /rest/export ") && line.contains(&format!("\"path\":\"{menu}\""))
+    }
+}
+
+#[test]
+fn exports_are_recognised_per_transport() {
+    let rest = "POST /rest/export {\"file\":\"x\",\"path\":\"interface/macsec\"}";
+    let api = "API /export =file=x =path=interface/macsec .tag=3";
+    for scheme in [Scheme::Http, Scheme::Https] {
+        assert!(exports_menu(rest, scheme, "interface/macsec"));
+        assert!(!exports_menu(api, scheme, "interface/macsec"));
+    }
+    for scheme in [Scheme::Api, Scheme::Apis] {
+        assert!(exports_menu(api, scheme, "interface/macsec"));
+        assert!(!exports_menu(rest, scheme, "interface/macsec"));
+    }
+    assert!(!exports_menu(api, Scheme::Api, "interface"));
+    assert!(!exports_menu(
+        "API /export =file=x =path=interface/macsec/profile",
+        Scheme::Api,
+        "interface/macsec"
+    ));
 }
 
 /// The data source returns the export without secrets, and leaves no file
 /// on the router.
 #[test]
 fn data_source_returns_the_export_without_secrets() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
-        wd.write_main_tf(&provider(&sim).main_tf(&format!(
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&format!(
             "{}\noutput \"body\" {{\n  value = data.routeros_config_export.test.body\n}}\n",
             block("data", &["terse = true".into()])
         )));
@@ -404,12 +444,12 @@ fn data_source_returns_the_export_without_secrets() {
 /// exported and nothing written.
 #[test]
 fn bad_input_is_refused_cleanly() {
-    for_each_terraform(|tf| {
-        let sim = start_sim("7.18");
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
         let path = dir.join("x.rsc");
-        wd.write_main_tf(&provider(&sim).main_tf(&block(
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&block(
             "resource",
             &[
                 attr("path", &path.to_string_lossy()),
@@ -429,7 +469,7 @@ fn bad_input_is_refused_cleanly() {
         );
 
         let missing = dir.join("nope").join("x.rsc");
-        wd.write_main_tf(&provider(&sim).main_tf(&block(
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&block(
             "resource",
             &[attr("path", &missing.to_string_lossy())],
         )));

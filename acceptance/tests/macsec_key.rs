@@ -3,15 +3,19 @@
 //! routeros-sim, as a user who may read the CAK (`sensitive` policy) and as
 //! one who may not.
 //!
-//! Every test starts its own emulator and working directories. Assertions
-//! look at what a user sees (exit codes, diagnostics, plan JSON, state) and
-//! at the keys the router holds afterwards.
+//! Every test starts its own emulator and working directories. Every
+//! scenario runs over `http://`, `https://`, `api://` and `apis://` (every
+//! scheme with the newest Terraform, see `for_each_terraform_and_scheme`):
+//! the provider must behave the same over REST and the classic API.
+//! Assertions look at what a user sees (exit codes, diagnostics, plan JSON,
+//! state) and at the keys the router holds afterwards; changes made by hand
+//! go over REST.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use acceptance::harness::{
-    Output, ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
 };
 use acceptance::sim::{Sim, SimConfig, SimUser};
 use reqwest::Method;
@@ -43,12 +47,37 @@ fn start_sim() -> Sim {
     .expect("start routeros-sim")
 }
 
-fn admin(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
+/// The emulator's admin (who may read the CAK) over `scheme`.
+fn admin(sim: &Sim, scheme: Scheme) -> ProviderBlock {
+    ProviderBlock::for_sim(sim, scheme)
 }
 
-fn reader(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), READER, READER_PASSWORD)
+/// `reader` (who may not read the CAK) over `scheme`.
+fn reader(sim: &Sim, scheme: Scheme) -> ProviderBlock {
+    ProviderBlock {
+        username: Some(READER.into()),
+        password: Some(READER_PASSWORD.into()),
+        ..ProviderBlock::for_sim(sim, scheme)
+    }
+}
+
+/// How many times the provider wrote a CAK to the router over `scheme`
+/// (REST `PATCH` or API `set` of `/interface/macsec` carrying `cak`).
+fn key_writes(sim: &Sim, scheme: Scheme) -> usize {
+    sim.request_log()
+        .iter()
+        .filter(|l| is_key_write(l, scheme))
+        .count()
+}
+
+/// Whether request-log entry `line` writes a CAK over `scheme`.
+fn is_key_write(line: &str, scheme: Scheme) -> bool {
+    if scheme.is_api() {
+        line.starts_with("API /interface/macsec/set ")
+            && line.split(' ').any(|w| w.starts_with("=cak="))
+    } else {
+        line.starts_with("PATCH /rest/interface/macsec/") && line.contains("\"cak\"")
+    }
 }
 
 /// One key in configuration.
@@ -164,9 +193,10 @@ fn assert_no_keys_shown(out: &Output) {
 // ---------------------------------------------------------------------------
 
 /// create → clean plan → in-place updates (ckn, cak, case only) → replace →
-/// drift (CAK changed by hand, interface deleted) → import → destroy.
-fn lifecycle(tf: &Terraform, sim: &Sim) {
-    let provider = admin(sim);
+/// drift (CAK changed by hand, interface deleted) → import → destroy, with
+/// the provider talking to `sim` over `scheme`.
+fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
+    let provider = admin(sim, scheme);
     // Create, with the CAK in upper case: the router stores lower case and
     // the plan afterwards is clean.
     let mut key = Key::new(&CAK_1.to_ascii_uppercase());
@@ -285,16 +315,14 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
             "{state:#}"
         );
         assert_eq!(state["ckn"], json!(CKN_1));
-        let key_writes = || {
-            sim.request_log()
-                .iter()
-                .filter(|l| l.starts_with("PATCH /rest/interface/macsec") && l.contains("\"cak\""))
-                .count()
-        };
-        let before = key_writes();
+        let before = key_writes(sim, scheme);
         imported.plan_exitcode().assert_code(2);
         imported.apply();
-        assert_eq!(key_writes(), before, "the imported key was written again");
+        assert_eq!(
+            key_writes(sim, scheme),
+            before,
+            "the imported key was written again"
+        );
         assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
         imported.assert_no_changes();
     }
@@ -335,7 +363,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
 
 #[test]
 fn lifecycle_with_a_readable_cak() {
-    for_each_terraform(|tf| lifecycle(tf, &start_sim()));
+    for_each_terraform_and_scheme(|tf, scheme| lifecycle(tf, &start_sim(), scheme));
 }
 
 // ---------------------------------------------------------------------------
@@ -344,9 +372,9 @@ fn lifecycle_with_a_readable_cak() {
 
 #[test]
 fn hidden_cak_keeps_state_and_import_explains_the_plan() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
-        let provider = reader(&sim);
+        let provider = reader(&sim, scheme);
         let key = Key {
             ckn: Some(CKN_1.into()),
             ..Key::new(CAK_1)
@@ -448,9 +476,9 @@ fn config_with_cak_variable(provider: &ProviderBlock, ckn: Option<&str>) -> Stri
 
 #[test]
 fn malformed_cak_and_ckn_fail_at_plan_time() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
-        let provider = admin(&sim);
+        let provider = admin(&sim, scheme);
         let mut wd = tf.workdir(&config_with_cak_variable(&provider, None));
         // The provider's message never repeats the key (Terraform itself
         // quotes only the configuration line, `cak = var.cak`).
@@ -500,13 +528,13 @@ fn malformed_cak_and_ckn_fail_at_plan_time() {
 
 #[test]
 fn a_key_for_a_missing_interface_fails_at_apply_with_what_to_do() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim();
         let body = format!(
             "resource \"routeros_macsec_key\" \"uplink\" {{\n  interface = \"macsec-nowhere\"\n  cak = {}\n}}\n",
             hcl_string(CAK_1)
         );
-        let wd = tf.workdir(&admin(&sim).main_tf(&body));
+        let wd = tf.workdir(&admin(&sim, scheme).main_tf(&body));
         let out = wd.try_apply();
         out.assert_failure()
             .assert_single_error()
@@ -517,4 +545,33 @@ fn a_key_for_a_missing_interface_fails_at_apply_with_what_to_do() {
             ]);
         assert_no_keys_shown(&out);
     });
+}
+
+#[test]
+fn key_writes_are_told_apart_per_transport() {
+    let rest_write = "PATCH /rest/interface/macsec/*1 {\"cak\":\"x\",\"ckn\":\"ab\"}";
+    let api_write = "API /interface/macsec/set =.id=*1 =cak=x .tag=7";
+    assert!(is_key_write(rest_write, Scheme::Http));
+    assert!(is_key_write(rest_write, Scheme::Https));
+    assert!(!is_key_write(rest_write, Scheme::Api));
+    assert!(is_key_write(api_write, Scheme::Api));
+    assert!(is_key_write(api_write, Scheme::Apis));
+    assert!(!is_key_write(api_write, Scheme::Http));
+    // Writes without a key, or to another menu, do not count.
+    assert!(!is_key_write(
+        "PATCH /rest/interface/macsec/*1 {\"ckn\":\"ab\"}",
+        Scheme::Http
+    ));
+    assert!(!is_key_write(
+        "API /interface/macsec/set =.id=*1 =ckn=ab",
+        Scheme::Api
+    ));
+    assert!(!is_key_write(
+        "API /interface/macsec/profile/set =.id=*1 =cak=x",
+        Scheme::Api
+    ));
+    assert!(!is_key_write(
+        "API /interface/macsec/print =cak=x",
+        Scheme::Api
+    ));
 }

@@ -10,7 +10,10 @@
 //! - a CAK changed by hand on one end drops the link to `negotiating`, is
 //!   drift, and the next apply brings the link back.
 //!
-//! Runs on Terraform 1.15.5 and 1.0.3, each with its own pair of emulators.
+//! Runs over `http://`, `https://`, `api://` and `apis://` (every scheme with
+//! the newest Terraform, 1.0.3 over `http://`; see
+//! `for_each_terraform_and_scheme`), each run with its own pair of
+//! emulators; changes made by hand go over REST.
 //!
 //! The link is managed by one root module and its status read by another
 //! (the "observer"). Terraform 1.15 counts every data source of a root
@@ -23,7 +26,8 @@
 use std::time::Duration;
 
 use acceptance::harness::{
-    ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string, state_resource,
+    ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
+    state_resource,
 };
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
@@ -41,34 +45,36 @@ fn start_sim() -> Sim {
     .expect("start routeros-sim")
 }
 
-/// `provider "routeros"` with `alias`.
-fn provider(sim: &Sim, alias: &str) -> String {
-    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
-        .to_hcl()
-        .replacen(
-            "provider \"routeros\" {\n",
-            &format!(
-                "provider \"routeros\" {{\n  alias = {}\n",
-                hcl_string(alias)
-            ),
-            1,
-        )
+/// `provider "routeros"` with `alias`, reaching `sim` over `scheme`.
+fn provider(sim: &Sim, scheme: Scheme, alias: &str) -> String {
+    ProviderBlock::for_sim(sim, scheme).to_hcl().replacen(
+        "provider \"routeros\" {\n",
+        &format!(
+            "provider \"routeros\" {{\n  alias = {}\n",
+            hcl_string(alias)
+        ),
+        1,
+    )
 }
 
-/// The terraform block and a provider per router.
-fn header(a: &Sim, b: &Sim) -> String {
+/// The terraform block and a provider per router, both over `scheme`.
+fn header(a: &Sim, b: &Sim, scheme: Scheme) -> String {
     let terraform = ProviderBlock::default().main_tf("");
     let terraform = terraform
         .split("provider \"routeros\"")
         .next()
         .unwrap_or_default()
         .to_string();
-    format!("{terraform}{}{}", provider(a, "a"), provider(b, "b"))
+    format!(
+        "{terraform}{}{}",
+        provider(a, scheme, "a"),
+        provider(b, scheme, "b")
+    )
 }
 
 /// Interface and key on both ends, and a profile that makes `a` key server.
-fn link_config(a: &Sim, b: &Sim) -> String {
-    let mut out = header(a, b);
+fn link_config(a: &Sim, b: &Sim, scheme: Scheme) -> String {
+    let mut out = header(a, b, scheme);
     out.push_str(
         "variable \"cak\" {\n  type = string\n  sensitive = true\n}\n\
          resource \"routeros_macsec_profile\" \"a\" {\n  provider = routeros.a\n  name = \"uplink\"\n  server_priority = 5\n}\n",
@@ -89,8 +95,8 @@ fn link_config(a: &Sim, b: &Sim) -> String {
 }
 
 /// Only the status of both ends: each run reads them afresh.
-fn observer_config(a: &Sim, b: &Sim) -> String {
-    let mut out = header(a, b);
+fn observer_config(a: &Sim, b: &Sim, scheme: Scheme) -> String {
+    let mut out = header(a, b, scheme);
     for end in ["a", "b"] {
         out.push_str(&format!(
             "data \"routeros_macsec_status\" \"{end}\" {{\n  provider = routeros.{end}\n  interface = \"macsec1\"\n}}\n"
@@ -183,12 +189,12 @@ fn assert_no_drift(main: &Workdir) {
     main.plan_exitcode().assert_code(0);
 }
 
-fn scenario(tf: &Terraform) {
+fn scenario(tf: &Terraform, scheme: Scheme) {
     let (a, b) = (start_sim(), start_sim());
     Sim::pair(&a, "ether1", &b, "ether1").expect("cable ether1 to ether1");
-    let mut main = tf.workdir(&link_config(&a, &b));
+    let mut main = tf.workdir(&link_config(&a, &b, scheme));
     main.set_env("TF_VAR_cak", CAK);
-    let observer = tf.workdir(&observer_config(&a, &b));
+    let observer = tf.workdir(&observer_config(&a, &b, scheme));
 
     // Apply both ends: the data sources, read afterwards, see the link up.
     let out = main.apply();
@@ -246,5 +252,5 @@ fn scenario(tf: &Terraform) {
 
 #[test]
 fn paired_routers_reach_open_encrypted_and_recover_after_a_key_change() {
-    for_each_terraform(scenario);
+    for_each_terraform_and_scheme(scenario);
 }

@@ -2,11 +2,18 @@
 //! CLI (1.15.5 and 1.0.3) drives the freshly built provider against
 //! routeros-sim emulating RouterOS 7.23 (profiles with `ciphers`) and 7.18
 //! (without).
+//!
+//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
+//! (every scheme with the newest Terraform, see
+//! `for_each_terraform_and_scheme`), each with its own emulator; changes
+//! made by hand go over REST.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use acceptance::harness::{ProviderBlock, Terraform, Workdir, for_each_terraform, hcl_string};
+use acceptance::harness::{
+    ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
+};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -26,8 +33,8 @@ fn start_sim(version: &str) -> Sim {
     .expect("start routeros-sim")
 }
 
-fn provider(sim: &Sim) -> ProviderBlock {
-    ProviderBlock::new(&sim.http_url(), sim.username(), sim.password())
+fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
+    ProviderBlock::for_sim(sim, scheme)
 }
 
 /// One `routeros_macsec_profile` block.
@@ -64,8 +71,8 @@ impl Profile {
     }
 }
 
-fn main_tf(sim: &Sim, profile: &Profile) -> String {
-    provider(sim).main_tf(&profile.hcl("test"))
+fn main_tf(sim: &Sim, scheme: Scheme, profile: &Profile) -> String {
+    provider(sim, scheme).main_tf(&profile.hcl("test"))
 }
 
 /// A REST call to the emulator as its admin (a change made by hand).
@@ -149,14 +156,14 @@ fn state_ciphers(state: &Value) -> Value {
 // Lifecycle on 7.23
 // ---------------------------------------------------------------------------
 
-fn lifecycle(tf: &Terraform, sim: &Sim) {
+fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     // Create.
     let mut profile = Profile {
         server_priority: Some(5),
         ciphers: Some(vec!["aes-gcm-xpn-128", "aes-gcm-128"]),
         ..Profile::new("uplink")
     };
-    let wd = tf.workdir(&main_tf(sim, &profile));
+    let wd = tf.workdir(&main_tf(sim, scheme, &profile));
     wd.apply();
     let created = row(sim, "uplink");
     assert_eq!(created["server-priority"], "5");
@@ -174,7 +181,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
     // In place: priority and ciphers.
     profile.server_priority = Some(7);
     profile.ciphers = Some(vec!["aes-gcm-xpn-128"]);
-    wd.write_main_tf(&main_tf(sim, &profile));
+    wd.write_main_tf(&main_tf(sim, scheme, &profile));
     let plan = wd.show_json_plan();
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["update"]);
@@ -190,7 +197,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
     // Left out, ciphers and server_priority go back to RouterOS's defaults.
     profile.ciphers = None;
     profile.server_priority = None;
-    wd.write_main_tf(&main_tf(sim, &profile));
+    wd.write_main_tf(&main_tf(sim, scheme, &profile));
     let plan = wd.show_json_plan();
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["update"]);
@@ -226,7 +233,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
 
     // Replace: a new name is a new profile.
     profile.name = "uplink2".into();
-    wd.write_main_tf(&main_tf(sim, &profile));
+    wd.write_main_tf(&main_tf(sim, scheme, &profile));
     let plan = wd.show_json_plan();
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["delete", "create"]);
@@ -245,7 +252,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
 
     // Import by name and by id: clean plans.
     for import_id in ["uplink2", id.as_str()] {
-        let imported = tf.workdir(&main_tf(sim, &profile));
+        let imported = tf.workdir(&main_tf(sim, scheme, &profile));
         imported.import(ADDR, import_id);
         assert_eq!(
             imported.resource_values(ADDR)["id"],
@@ -263,14 +270,14 @@ fn lifecycle(tf: &Terraform, sim: &Sim) {
 
 #[test]
 fn lifecycle_on_7_23() {
-    for_each_terraform(|tf| lifecycle(tf, &start_sim("7.23")));
+    for_each_terraform_and_scheme(|tf, scheme| lifecycle(tf, &start_sim("7.23"), scheme));
 }
 
 // ---------------------------------------------------------------------------
 // The built-in profile
 // ---------------------------------------------------------------------------
 
-fn builtin(tf: &Terraform, sim: &Sim, ciphers: bool) {
+fn builtin(tf: &Terraform, sim: &Sim, scheme: Scheme, ciphers: bool) {
     let mut profile = Profile {
         server_priority: Some(20),
         ..Profile::new("default")
@@ -279,7 +286,7 @@ fn builtin(tf: &Terraform, sim: &Sim, ciphers: bool) {
         profile.ciphers = Some(vec!["aes-gcm-xpn-128"]);
     }
     // Created without import: the built-in profile is adopted.
-    let wd = tf.workdir(&main_tf(sim, &profile));
+    let wd = tf.workdir(&main_tf(sim, scheme, &profile));
     wd.apply();
     let adopted = row(sim, "default");
     assert_eq!(
@@ -290,7 +297,7 @@ fn builtin(tf: &Terraform, sim: &Sim, ciphers: bool) {
     wd.assert_no_changes();
 
     // Imported by name: a clean plan.
-    let imported = tf.workdir(&main_tf(sim, &profile));
+    let imported = tf.workdir(&main_tf(sim, scheme, &profile));
     imported.import(ADDR, "default");
     imported.assert_no_changes();
 
@@ -308,9 +315,9 @@ fn builtin(tf: &Terraform, sim: &Sim, ciphers: bool) {
 
 #[test]
 fn builtin_profile_is_adopted_and_reset() {
-    for_each_terraform(|tf| {
-        builtin(tf, &start_sim("7.23"), true);
-        builtin(tf, &start_sim("7.18"), false);
+    for_each_terraform_and_scheme(|tf, scheme| {
+        builtin(tf, &start_sim("7.23"), scheme, true);
+        builtin(tf, &start_sim("7.18"), scheme, false);
     });
 }
 
@@ -320,13 +327,13 @@ fn builtin_profile_is_adopted_and_reset() {
 
 #[test]
 fn ciphers_on_a_router_older_than_7_23_is_a_plan_error() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim("7.18");
         let profile = Profile {
             ciphers: Some(vec!["aes-gcm-128"]),
             ..Profile::new("uplink")
         };
-        let wd = tf.workdir(&main_tf(&sim, &profile));
+        let wd = tf.workdir(&main_tf(&sim, scheme, &profile));
         wd.plan_exitcode()
             .assert_failure()
             .assert_single_error()
@@ -334,7 +341,7 @@ fn ciphers_on_a_router_older_than_7_23_is_a_plan_error() {
         assert_only_builtin(&sim);
 
         // Without ciphers the profile works, and its ciphers stay null.
-        wd.write_main_tf(&main_tf(&sim, &Profile::new("uplink")));
+        wd.write_main_tf(&main_tf(&sim, scheme, &Profile::new("uplink")));
         wd.apply();
         assert_eq!(row(&sim, "uplink")["server-priority"], "10");
         assert_eq!(wd.resource_values(ADDR)["ciphers"], Value::Null);
@@ -353,10 +360,11 @@ fn assert_invalid(wd: &Workdir, sim: &Sim, phrases: &[&str]) {
 
 #[test]
 fn bad_priority_and_ciphers_fail_at_plan_time() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim("7.23");
         let wd = tf.workdir(&main_tf(
             &sim,
+            scheme,
             &Profile {
                 server_priority: Some(256),
                 ..Profile::new("p")
@@ -385,6 +393,7 @@ fn bad_priority_and_ciphers_fail_at_plan_time() {
         for (ciphers, phrases) in cases {
             wd.write_main_tf(&main_tf(
                 &sim,
+                scheme,
                 &Profile {
                     ciphers: Some(ciphers),
                     ..Profile::new("p")
@@ -397,7 +406,7 @@ fn bad_priority_and_ciphers_fail_at_plan_time() {
 
 #[test]
 fn a_profile_in_use_is_released_before_it_is_removed() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         let sim = start_sim("7.23");
         let interface = |profile: &str| {
             format!(
@@ -415,13 +424,13 @@ fn a_profile_in_use_is_released_before_it_is_removed() {
             "\n}\n",
             "\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n",
         ) + &interface("routeros_macsec_profile.test.name");
-        let wd = tf.workdir(&provider(&sim).main_tf(&body));
+        let wd = tf.workdir(&provider(&sim, scheme).main_tf(&body));
         wd.apply();
         assert_eq!(sim.records("/interface/macsec")[0]["profile"], "uplink");
 
         // The interface goes back to the built-in profile and the profile
         // goes away, in one apply.
-        wd.write_main_tf(&provider(&sim).main_tf(&interface("\"default\"")));
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&interface("\"default\"")));
         wd.apply();
         assert_eq!(sim.records("/interface/macsec")[0]["profile"], "default");
         assert_only_builtin(&sim);
@@ -437,9 +446,9 @@ fn a_profile_in_use_is_released_before_it_is_removed() {
             Some(json!({"profile": "held"})),
         );
         assert_eq!(status, 200);
-        let held = tf.workdir(&provider(&sim).main_tf(&Profile::new("held").hcl("test")));
+        let held = tf.workdir(&provider(&sim, scheme).main_tf(&Profile::new("held").hcl("test")));
         held.import(ADDR, "held");
-        held.write_main_tf(&provider(&sim).main_tf(""));
+        held.write_main_tf(&provider(&sim, scheme).main_tf(""));
         held.try_apply()
             .assert_failure()
             .assert_single_error()

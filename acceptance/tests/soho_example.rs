@@ -3,12 +3,17 @@
 //! a working directory, its variables from `TF_VAR_*`. It must apply
 //! cleanly, plan clean afterwards, and report the uplink `open-encrypted`
 //! on both ends through `routeros_macsec_status`; destroy gives both
-//! devices back as they were.
+//! devices back as they were. It runs over `http://`, `https://`, `api://`
+//! and `apis://` (every scheme with the newest Terraform, 1.0.3 over
+//! `http://`; see `for_each_terraform_and_scheme`), the URLs and CA
+//! certificates coming in through the example's variables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use acceptance::harness::{Terraform, Workdir, for_each_terraform, workspace_root};
+use acceptance::harness::{
+    Scheme, Terraform, Workdir, for_each_terraform_and_scheme, workspace_root,
+};
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::{Value, json};
 
@@ -42,8 +47,9 @@ fn example_files() -> BTreeMap<String, String> {
 }
 
 /// A working directory holding a copy of `examples/soho`, configured for
-/// the two emulators through `TF_VAR_*`.
-fn soho_workdir(tf: &Terraform, router: &Sim, switch: &Sim) -> Workdir {
+/// the two emulators through `TF_VAR_*`: their URLs for `scheme`, and for
+/// `https://` and `apis://` their CA certificates.
+fn soho_workdir(tf: &Terraform, router: &Sim, switch: &Sim, scheme: Scheme) -> Workdir {
     let files = example_files();
     let mut wd = tf.workdir(&files["main.tf"]);
     for (name, text) in &files {
@@ -52,7 +58,13 @@ fn soho_workdir(tf: &Terraform, router: &Sim, switch: &Sim) -> Workdir {
         }
     }
     for (prefix, sim) in [("router", router), ("switch", switch)] {
-        wd.set_env(format!("TF_VAR_{prefix}_url"), sim.http_url());
+        wd.set_env(format!("TF_VAR_{prefix}_url"), scheme.url(sim));
+        if scheme.is_tls() {
+            let ca = sim
+                .ca_certificate_path()
+                .expect("the emulator wrote its CA certificate");
+            wd.set_env(format!("TF_VAR_{prefix}_ca_certificate"), ca);
+        }
         wd.set_env(format!("TF_VAR_{prefix}_username"), sim.username());
         wd.set_env(format!("TF_VAR_{prefix}_password"), sim.password());
     }
@@ -79,7 +91,7 @@ fn port(sim: &Sim, name: &str) -> BTreeMap<String, String> {
         .unwrap_or_else(|| panic!("no port {name}"))
 }
 
-fn scenario(tf: &Terraform, routeros: &str) {
+fn scenario(tf: &Terraform, scheme: Scheme, routeros: &str) {
     let config = || SimConfig {
         version: routeros.to_string(),
         ..SimConfig::default()
@@ -89,7 +101,7 @@ fn scenario(tf: &Terraform, routeros: &str) {
     Sim::pair(&router, "ether1", &switch, "ether1").expect("cable ether1 to ether1");
     let ports_before = (port(&router, "ether1"), port(&switch, "ether1"));
 
-    let wd = soho_workdir(tf, &router, &switch);
+    let wd = soho_workdir(tf, &router, &switch, scheme);
     let applied = wd.apply();
     applied.assert_never_shows(CAK);
 
@@ -152,9 +164,9 @@ fn scenario(tf: &Terraform, routeros: &str) {
 
 #[test]
 fn soho_example_applies_plans_clean_and_links_up() {
-    for_each_terraform(|tf| {
+    for_each_terraform_and_scheme(|tf, scheme| {
         for routeros in ["7.18", "7.23.2"] {
-            scenario(tf, routeros);
+            scenario(tf, scheme, routeros);
         }
     });
 }
