@@ -24,8 +24,18 @@ tools: ## Install Terraform 1.15.5 and 1.0.3 and the Python RouterOS clients int
 build: ## Build every crate (provider binary and routeros-sim)
 	$(CARGO) build --workspace
 
+# Acceptance tests mostly wait on Terraform processes, so they run more at once
+# than there are cores. cargo-nextest (on the project's machine image) runs the
+# test binaries side by side; plain `cargo test` is the fallback.
+TEST_THREADS ?= 4
+
 test: tools build ## Run every test, acceptance suites included (real Terraform against routeros-sim)
-	$(CARGO) test --workspace --no-fail-fast
+	if $(CARGO) nextest --version >/dev/null 2>&1; then \
+	  $(CARGO) nextest run --workspace --no-fail-fast --test-threads $(TEST_THREADS); \
+	  $(CARGO) test --workspace --doc; \
+	else \
+	  RUST_TEST_THREADS=$(TEST_THREADS) $(CARGO) test --workspace --no-fail-fast; \
+	fi
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all --check
