@@ -303,6 +303,7 @@ fn lifecycle(tf: &Terraform, scheme: Scheme) {
     assert_eq!(port_values(&sim, "ether2"), ether2_before);
     assert_eq!(port_values(&sim, "ether1"), values("true", "1450", "1598"));
     assert_eq!(sim.records(MACSEC).len(), 2);
+    assert_provider_reached(&sim, scheme);
 }
 
 #[test]
@@ -565,4 +566,25 @@ output \"r\" {\n  value = data.routeros_system_resource.r\n}\n";
         );
         assert_eq!(r["ciphers_supported"], json!(true));
     });
+}
+
+/// Panics unless the provider reached `sim` over `scheme`'s transport only:
+/// API sentences and no REST read for `api://` and `apis://`, REST reads and
+/// no API sentence otherwise. (What the scenarios change by hand goes over
+/// REST, but never with `GET`.)
+#[track_caller]
+fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
+    let log = sim.request_log();
+    let api = log.iter().filter(|l| l.starts_with("API ")).count();
+    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
+    let (used, unused) = if scheme.is_api() {
+        (api, rest_reads)
+    } else {
+        (rest_reads, api)
+    };
+    assert!(
+        used > 0 && unused == 0,
+        "over {scheme} the provider should talk {} only; request log: {log:#?}",
+        if scheme.is_api() { "the API" } else { "REST" }
+    );
 }

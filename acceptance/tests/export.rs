@@ -244,6 +244,7 @@ fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
             "the final state",
             &std::fs::read_to_string(wd.path().join("terraform.tfstate")).unwrap_or_default(),
         );
+        assert_provider_reached(&sim, scheme);
     });
 }
 
@@ -483,4 +484,25 @@ fn bad_input_is_refused_cleanly() {
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
     });
+}
+
+/// Panics unless the provider reached `sim` over `scheme`'s transport only:
+/// API sentences and no REST read for `api://` and `apis://`, REST reads and
+/// no API sentence otherwise. (What the scenarios change by hand goes over
+/// REST, but never with `GET`.)
+#[track_caller]
+fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
+    let log = sim.request_log();
+    let api = log.iter().filter(|l| l.starts_with("API ")).count();
+    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
+    let (used, unused) = if scheme.is_api() {
+        (api, rest_reads)
+    } else {
+        (rest_reads, api)
+    };
+    assert!(
+        used > 0 && unused == 0,
+        "over {scheme} the provider should talk {} only; request log: {log:#?}",
+        if scheme.is_api() { "the API" } else { "REST" }
+    );
 }

@@ -266,6 +266,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     wd.refresh_only_plan().assert_code(0);
     wd.destroy();
     assert_only_builtin(sim);
+    assert_provider_reached(sim, scheme);
 }
 
 #[test]
@@ -455,4 +456,25 @@ fn a_profile_in_use_is_released_before_it_is_removed() {
             .assert_stderr_mentions(&["used by", "point those macsec interfaces"]);
         assert!(find(&sim, "held").is_some());
     });
+}
+
+/// Panics unless the provider reached `sim` over `scheme`'s transport only:
+/// API sentences and no REST read for `api://` and `apis://`, REST reads and
+/// no API sentence otherwise. (What the scenarios change by hand goes over
+/// REST, but never with `GET`.)
+#[track_caller]
+fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
+    let log = sim.request_log();
+    let api = log.iter().filter(|l| l.starts_with("API ")).count();
+    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
+    let (used, unused) = if scheme.is_api() {
+        (api, rest_reads)
+    } else {
+        (rest_reads, api)
+    };
+    assert!(
+        used > 0 && unused == 0,
+        "over {scheme} the provider should talk {} only; request log: {log:#?}",
+        if scheme.is_api() { "the API" } else { "REST" }
+    );
 }
