@@ -390,8 +390,14 @@ async fn mtls_serves_the_schema_to_the_certified_client_only() {
     let count = |what: &str| rejected.iter().filter(|l| l.contains(what)).count();
     // A refused client may retry its connection (tonic reconnects), so each
     // kind of refusal shows at least once; every attempt was refused above.
-    assert!(count("invalid peer certificate") >= 1, "the stranger: {log}");
-    assert!(count("peer sent no certificates") >= 1, "no certificate: {log}");
+    assert!(
+        count("invalid peer certificate") >= 1,
+        "the stranger: {log}"
+    );
+    assert!(
+        count("peer sent no certificates") >= 1,
+        "no certificate: {log}"
+    );
     // The plaintext client may retry once; each attempt is refused.
     assert!(count("corrupt message") >= 1, "plaintext: {log}");
 }
