@@ -4,10 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::DataSource;
-use crate::plugin::schema::Schema;
-use crate::plugin::value::{Value, from_model, to_model};
 use crate::routeros::Client;
 
 pub mod config_export;
@@ -25,39 +22,4 @@ pub fn all() -> Vec<Arc<dyn DataSource<Client>>> {
     ]
 }
 
-/// The model of a data source configuration; an error diagnostic (a
-/// provider bug: schema and model disagree) when it does not fit.
-pub fn model_of<T: serde::de::DeserializeOwned>(
-    config: &Value,
-    diags: &mut Diagnostics,
-) -> Option<T> {
-    match to_model(config) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                "Internal error reading the data source configuration",
-                format!("{e}. This is a provider bug; please report it."),
-            ));
-            None
-        }
-    }
-}
-
-/// The value of `model` in the shape of `schema`; an error diagnostic (a
-/// provider bug) when it does not fit.
-pub fn state_of<T: serde::Serialize>(
-    model: &T,
-    schema: &Schema,
-    diags: &mut Diagnostics,
-) -> Option<Value> {
-    match from_model(model, &schema.block.value_type()) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                "Internal error building the data source result",
-                format!("{e}. This is a provider bug; please report it."),
-            ));
-            None
-        }
-    }
-}
+pub use crate::plugin::resource::{model_of, value_of as state_of};

@@ -177,3 +177,41 @@ pub trait Provider: Send + Sync + 'static {
         Vec::new()
     }
 }
+
+/// The model `T` of a configuration, plan or state value. When the value
+/// does not fit (the model and its schema disagree: a provider bug), adds an
+/// error diagnostic and returns `None`.
+pub fn model_of<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    match super::value::to_model(value) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            diags.push(super::diag::Diagnostic::error(
+                "Internal error: a value does not fit the provider's model",
+                format!("{e}. This is a provider bug; please report it."),
+            ));
+            None
+        }
+    }
+}
+
+/// The value of `model` in the shape of `schema`. When it does not fit (a
+/// provider bug), adds an error diagnostic and returns `None`.
+pub fn value_of<T: serde::Serialize>(
+    model: &T,
+    schema: &Schema,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    match super::value::from_model(model, &schema.block.value_type()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(super::diag::Diagnostic::error(
+                "Internal error: the provider's model does not fit its schema",
+                format!("{e}. This is a provider bug; please report it."),
+            ));
+            None
+        }
+    }
+}

@@ -19,9 +19,9 @@ use super::backup_common::{
 use super::request_diagnostic;
 use super::system_backup::fetch_diagnostic;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
-use crate::plugin::value::{Value, from_model, to_model};
+use crate::plugin::value::{Value, to_model};
 use crate::routeros::{Client, Record};
 use crate::secrets;
 
@@ -219,29 +219,11 @@ pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
 
 impl ConfigExport {
     fn state(&self, model: &ConfigExportModel, diags: &mut Diagnostics) -> Option<Value> {
-        match from_model(model, &self.schema().block.value_type()) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Internal error building state",
-                    format!("{e}. This is a provider bug; please report it."),
-                ));
-                None
-            }
-        }
+        value_of(model, &self.schema(), diags)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<ConfigExportModel> {
-        match to_model(value) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Internal error reading the plan",
-                    format!("{e}. This is a provider bug; please report it."),
-                ));
-                None
-            }
-        }
+        model_of(value, diags)
     }
 }
 

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{request_diagnostic, ros_bool, ros_bool_text};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
-use crate::plugin::value::{Value, from_model, to_model};
+use crate::plugin::value::Value;
 use crate::routeros::{Client, Record};
 
 /// The RouterOS menu of the port.
@@ -308,29 +308,11 @@ pub struct EthernetBinding;
 
 impl EthernetBinding {
     fn state(&self, model: &EthernetBindingModel, diags: &mut Diagnostics) -> Option<Value> {
-        match from_model(model, &self.schema().block.value_type()) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Internal error building state",
-                    e.to_string(),
-                ));
-                None
-            }
-        }
+        value_of(model, &self.schema(), diags)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<EthernetBindingModel> {
-        match to_model(value) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Internal error reading the plan",
-                    e.to_string(),
-                ));
-                None
-            }
-        }
+        model_of(value, diags)
     }
 
     /// The port row: by id when known, else by name.

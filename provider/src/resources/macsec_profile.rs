@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{request_diagnostic, ros_bool};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
-use crate::plugin::value::{Value, from_model, to_model};
+use crate::plugin::value::Value;
 use crate::routeros::{Client, Record, Version};
 
 /// The RouterOS menu.
@@ -195,29 +195,11 @@ fn check_ciphers(ciphers: &[&str]) -> Option<String> {
 
 impl MacsecProfile {
     fn state(&self, model: &MacsecProfileModel, diags: &mut Diagnostics) -> Option<Value> {
-        match from_model(model, &self.schema().block.value_type()) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Internal error building state",
-                    e.to_string(),
-                ));
-                None
-            }
-        }
+        value_of(model, &self.schema(), diags)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<MacsecProfileModel> {
-        match to_model(value) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Internal error reading the plan",
-                    e.to_string(),
-                ));
-                None
-            }
-        }
+        model_of(value, diags)
     }
 
     /// Finds the router's entry for `model`: by id when known, else by name.
