@@ -559,6 +559,38 @@ impl Drop for LocalFile {
     }
 }
 
+/// Whether the local file written by a backup or export (`kind`) at `path`
+/// is still the one recorded (`sha256`). `Some(false)` when it is gone or
+/// changed, so the next apply takes a new one; `None` with an error
+/// diagnostic when it cannot be read.
+pub fn local_file_unchanged(
+    kind: &str,
+    path: &str,
+    sha256: Option<&String>,
+    diags: &mut Diagnostics,
+) -> Option<bool> {
+    match sha256_of_file(Path::new(path)) {
+        Ok(None) => {
+            log::info!("{kind} file {path} is gone; the next apply takes a new {kind}");
+            Some(false)
+        }
+        Ok(Some(hash)) if Some(&hash) != sha256 => {
+            log::info!("{kind} file {path} changed; the next apply takes a new {kind}");
+            Some(false)
+        }
+        Ok(Some(_)) => Some(true),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                format!("Cannot read the {kind} file"),
+                format!(
+                    "Reading {path:?} to check its SHA-256 failed: {e}. Check its permissions."
+                ),
+            ));
+            None
+        }
+    }
+}
+
 /// SHA-256 (lower-case hex) of the file at `path`, read in chunks; `None`
 /// when there is no such file.
 pub fn sha256_of_file(path: &Path) -> io::Result<Option<String>> {

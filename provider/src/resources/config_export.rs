@@ -387,25 +387,9 @@ impl Resource<Client> for ConfigExport {
         let Some(path) = prior.output_path.clone() else {
             return self.state(&prior, diags);
         };
-        match common::sha256_of_file(std::path::Path::new(&path)) {
-            Ok(None) => {
-                log::info!("export file {path} is gone; the next apply takes a new export");
-                None
-            }
-            Ok(Some(hash)) if Some(&hash) != prior.sha256.as_ref() => {
-                log::info!("export file {path} changed; the next apply takes a new export");
-                None
-            }
-            Ok(Some(_)) => self.state(&prior, diags),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Cannot read the export file",
-                    format!(
-                        "Reading {path:?} to check its SHA-256 failed: {e}. Check its permissions."
-                    ),
-                ));
-                None
-            }
+        match common::local_file_unchanged("export", &path, prior.sha256.as_ref(), diags)? {
+            true => self.state(&prior, diags),
+            false => None,
         }
     }
 

@@ -435,25 +435,9 @@ impl Resource<Client> for SystemBackup {
         let Some(path) = prior.output_path.clone() else {
             return self.state(&prior, diags);
         };
-        match common::sha256_of_file(std::path::Path::new(&path)) {
-            Ok(None) => {
-                log::info!("backup file {path} is gone; the next apply takes a new backup");
-                None
-            }
-            Ok(Some(hash)) if Some(&hash) != prior.sha256.as_ref() => {
-                log::info!("backup file {path} changed; the next apply takes a new backup");
-                None
-            }
-            Ok(Some(_)) => self.state(&prior, diags),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Cannot read the backup file",
-                    format!(
-                        "Reading {path:?} to check its SHA-256 failed: {e}. Check its permissions."
-                    ),
-                ));
-                None
-            }
+        match common::local_file_unchanged("backup", &path, prior.sha256.as_ref(), diags)? {
+            true => self.state(&prior, diags),
+            false => None,
         }
     }
 
