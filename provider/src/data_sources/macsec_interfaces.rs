@@ -17,7 +17,7 @@ use crate::resources::{request_diagnostic, ros_bool};
 use crate::routeros::{Client, Record};
 
 /// The RouterOS menu read.
-pub const MENU: &str = "/interface/macsec";
+pub const MENU: &str = crate::resources::menus::MACSEC;
 
 /// One MACsec interface as the data source reports it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -142,7 +142,11 @@ impl DataSource<Client> for MacsecInterfaces {
         };
         if let Some(port) = model.interface.as_deref() {
             // A filter naming no interface at all is a typo, not "no MACsec".
-            match ctx.client.find("/interface", "name", port).await {
+            match ctx
+                .client
+                .find(crate::resources::menus::INTERFACE, "name", port)
+                .await
+            {
                 Ok(Some(_)) => {}
                 Ok(None) => {
                     diags.push(

@@ -18,7 +18,7 @@ use crate::resources::{request_diagnostic, ros_bool};
 use crate::routeros::{Client, Record, Version};
 
 /// The RouterOS menu read.
-pub const MENU: &str = "/interface/macsec";
+pub const MENU: &str = crate::resources::menus::MACSEC;
 
 /// The counters command (`print stats`).
 pub const PRINT: &str = "/interface/macsec/print";

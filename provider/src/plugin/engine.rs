@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use super::codec::{Extra, value_from_json};
 use super::diag::{AttributePath, Diagnostic, Diagnostics};
-use super::resource::{Ctx, DataSource, EphemeralResource, PlanInput, Private, Provider, Resource};
+use super::resource::{
+    Ctx, DataSource, EphemeralResource, IdentitySchema, ListItem, ListRequest, PlanInput, Private,
+    Provider, Resource,
+};
 use super::schema::{Block, Nesting, Schema, Type};
 use super::value::{Value, check_type, conform};
 
@@ -35,6 +38,10 @@ pub struct Schemas {
     pub data_sources: BTreeMap<String, Schema>,
     /// Ephemeral resources by type name.
     pub ephemeral_resources: BTreeMap<String, Schema>,
+    /// Identity schemas of the resources that have one.
+    pub identities: BTreeMap<String, IdentitySchema>,
+    /// `config` block schemas of the resources that can be listed.
+    pub list_resources: BTreeMap<String, Schema>,
 }
 
 /// PlanResourceChange input, decoded.
@@ -465,6 +472,16 @@ impl<P: Provider> Engine<P> {
                 .ephemeral_resources
                 .iter()
                 .map(|(n, e)| (n.clone(), e.schema()))
+                .collect(),
+            identities: self
+                .resources
+                .iter()
+                .filter_map(|(n, r)| r.identity_schema().map(|s| (n.clone(), s)))
+                .collect(),
+            list_resources: self
+                .resources
+                .iter()
+                .filter_map(|(n, r)| r.list_schema().map(|s| (n.clone(), s)))
                 .collect(),
         }
     }
@@ -1034,6 +1051,217 @@ impl<P: Provider> Engine<P> {
                 (Vec::new(), diags)
             }
         }
+    }
+
+    /// The identity to report with `state` (after a read, plan or apply).
+    /// A stored identity is kept (Terraform forbids a read to change it);
+    /// when the object no longer matches it, a warning says so. `None`
+    /// when the type has no identity or the state is null.
+    pub fn identity_for(
+        &self,
+        type_name: &str,
+        state: &Value,
+        prior_identity: Option<&Value>,
+        keep_prior: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let r = self.resources.get(type_name)?;
+        r.identity_schema()?;
+        if state.is_null() {
+            return None;
+        }
+        if keep_prior {
+            if let Some(prior) = prior_identity.filter(|p| !p.is_null()) {
+                if let Some(w) = r.identity_changed(prior, state) {
+                    diags.push(w);
+                }
+                return Some(prior.clone());
+            }
+        }
+        r.identity(state)
+            .or_else(|| prior_identity.filter(|p| !p.is_null()).cloned())
+    }
+
+    /// True when the plan changes the attribute the identity is made of
+    /// (an in-place rename): the planned identity then follows the plan.
+    pub fn identity_planned_change(
+        &self,
+        type_name: &str,
+        planned: &Value,
+        prior_identity: Option<&Value>,
+    ) -> bool {
+        let (Some(r), Some(prior)) = (self.resources.get(type_name), prior_identity) else {
+            return false;
+        };
+        r.identity(planned).is_some_and(|now| &now != prior)
+    }
+
+    /// ImportResourceState with an identity instead of an id.
+    pub async fn import_resource_identity(
+        &self,
+        type_name: &str,
+        identity: Value,
+        caps: ClientCapabilities,
+    ) -> (Vec<Imported>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let (r, schema) = match self.resource(type_name) {
+            Ok(x) => x,
+            Err(d) => return (Vec::new(), d.into()),
+        };
+        let ctx = match self.ctx(Some(caps)).await {
+            Ok(c) => c,
+            Err(d) => return (Vec::new(), d.into()),
+        };
+        let ty = schema.block.value_type();
+        match r.import_identity(&ctx, &identity, &mut diags).await {
+            Some(stub) if !stub.is_null() => {
+                let mut state = conform(stub, &ty);
+                if let Err(e) = check_type(&state, &ty) {
+                    diags.push(provider_bug("Provider returned a malformed import stub", e));
+                    return (Vec::new(), diags);
+                }
+                null_write_only(&schema.block, &mut state);
+                let _ = null_unknowns(&mut state);
+                (
+                    vec![Imported {
+                        type_name: type_name.to_string(),
+                        state,
+                        private: Vec::new(),
+                    }],
+                    diags,
+                )
+            }
+            _ => {
+                if !diags.has_error() {
+                    diags.push(Diagnostic::error(
+                        "Cannot import",
+                        format!("No {type_name} was found for the identity given. Check it, and that the object exists on the router."),
+                    ));
+                }
+                (Vec::new(), diags)
+            }
+        }
+    }
+
+    /// UpgradeResourceIdentity.
+    pub fn upgrade_resource_identity(
+        &self,
+        type_name: &str,
+        version: i64,
+        json: &[u8],
+    ) -> (Value, Diagnostics) {
+        let r = match self.resource(type_name) {
+            Ok((r, _)) => r,
+            Err(d) => return (Value::Null, d.into()),
+        };
+        let parsed: serde_json::Value = match serde_json::from_slice(json) {
+            Ok(v) => v,
+            Err(e) => {
+                return (
+                    Value::Null,
+                    provider_bug("Cannot read the stored identity", e).into(),
+                );
+            }
+        };
+        match r.upgrade_identity(version, &parsed) {
+            Ok(v) => (v, Diagnostics::new()),
+            Err(e) => (
+                Value::Null,
+                Diagnostic::error(
+                    format!("Cannot upgrade the identity of this {type_name}"),
+                    format!("{e}. Remove the resource from state (`terraform state rm`) and import it again."),
+                )
+                .into(),
+            ),
+        }
+    }
+
+    /// ValidateListResourceConfig.
+    pub async fn validate_list_resource_config(
+        &self,
+        type_name: &str,
+        config: &Value,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let Some(schema) = self.resources.get(type_name).and_then(|r| r.list_schema()) else {
+            return unknown_type("list resource", type_name, self.type_name()).into();
+        };
+        if !config.is_null() {
+            check_config(
+                &schema.block,
+                config,
+                &AttributePath::default(),
+                false,
+                &mut diags,
+            );
+        }
+        diags
+    }
+
+    /// ListResource: every object the list block names.
+    pub async fn list_resource(
+        &self,
+        type_name: &str,
+        config: Value,
+        include_resource: bool,
+        limit: Option<i64>,
+    ) -> (Vec<ListItem>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let (r, schema) = match self.resource(type_name) {
+            Ok(x) => x,
+            Err(d) => return (Vec::new(), d.into()),
+        };
+        let Some(list_schema) = r.list_schema() else {
+            return (
+                Vec::new(),
+                unknown_type("list resource", type_name, self.type_name()).into(),
+            );
+        };
+        let ctx = match self.ctx(None).await {
+            Ok(c) => c,
+            Err(d) => return (Vec::new(), d.into()),
+        };
+        let config = if config.is_null() {
+            Value::Null
+        } else {
+            conform(config, &list_schema.block.value_type())
+        };
+        let request = ListRequest {
+            config: &config,
+            include_resource,
+            limit,
+        };
+        let ty = schema.block.value_type();
+        let mut items = r.list(&ctx, &request, &mut diags).await;
+        for item in &mut items {
+            if let Some(obj) = item.object.take() {
+                let mut v = finish_state(&schema.block, &ty, obj, "listed object", &mut diags);
+                null_write_only(&schema.block, &mut v);
+                item.object = Some(v);
+            }
+        }
+        (items, diags)
+    }
+
+    /// GenerateResourceConfig: the configuration for an object in `state`.
+    /// Computed-only and write-only attributes are left out (null).
+    pub fn generate_resource_config(&self, type_name: &str, state: Value) -> (Value, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let (r, schema) = match self.resource(type_name) {
+            Ok(x) => x,
+            Err(d) => return (Value::Null, d.into()),
+        };
+        let ty = schema.block.value_type();
+        let state = conform(state, &ty);
+        let mut config = r.generate_config(&state, &mut diags).unwrap_or(state);
+        if let Value::Object(map) = &mut config {
+            for a in &schema.block.attributes {
+                if (a.computed && !a.optional && !a.required) || a.write_only {
+                    map.insert(a.name.clone(), Value::Null);
+                }
+            }
+        }
+        (conform(config, &ty), diags)
     }
 
     /// ReadDataSource.

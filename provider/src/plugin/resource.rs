@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::diag::Diagnostics;
+use super::diag::{Diagnostic, Diagnostics};
 use super::schema::Schema;
 use super::value::Value;
 
@@ -35,6 +35,37 @@ pub struct PlanInput<'a> {
     pub config: &'a Value,
     /// Terraform's proposed new state.
     pub proposed: &'a Value,
+}
+
+/// The identity schema of a resource type (protocol 5.9, Terraform 1.12+):
+/// string attributes that name one object on the router.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentitySchema {
+    /// Version; [`Resource::upgrade_identity`] brings older ones forward.
+    pub version: i64,
+    /// (name, description) of each attribute; all strings, all required
+    /// for import.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// A `list` block's request (`terraform query`, Terraform 1.14+).
+pub struct ListRequest<'a> {
+    /// The `config` block of the list block (null when absent).
+    pub config: &'a Value,
+    /// `include_resource = true`: return whole objects too.
+    pub include_resource: bool,
+    /// At most this many results.
+    pub limit: Option<i64>,
+}
+
+/// One object a list found.
+pub struct ListItem {
+    /// Its identity (shaped by [`Resource::identity_schema`]).
+    pub identity: Value,
+    /// A name for people.
+    pub display_name: String,
+    /// The whole object (state shape), when asked for.
+    pub object: Option<Value>,
 }
 
 /// One managed resource type.
@@ -104,6 +135,87 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync {
     /// Turns an import id into a stub state that [`Resource::read`] can
     /// complete (attributes left out are filled with null by the engine).
     async fn import(&self, ctx: &Ctx<C>, id: &str, diags: &mut Diagnostics) -> Option<Value>;
+
+    /// The identity schema, if the type has one.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// The identity of an object given its state.
+    fn identity(&self, _state: &Value) -> Option<Value> {
+        None
+    }
+
+    /// A warning when the object in `state` no longer matches the identity
+    /// Terraform stored for it (changed on the router). The stored identity
+    /// is kept, since Terraform forbids a read to change it.
+    fn identity_changed(&self, _prior_identity: &Value, _state: &Value) -> Option<Diagnostic> {
+        None
+    }
+
+    /// Brings an identity stored at an older `version` (JSON) to the
+    /// current one. The default accepts the current version only.
+    fn upgrade_identity(&self, version: i64, json: &serde_json::Value) -> Result<Value, String> {
+        let current = self.identity_schema().map_or(0, |s| s.version);
+        if version != current {
+            return Err(format!(
+                "identity version {version} is not known (this provider writes version {current})"
+            ));
+        }
+        let attrs = self
+            .identity_schema()
+            .map(|s| s.attributes)
+            .unwrap_or_default();
+        Ok(Value::Object(
+            attrs
+                .into_iter()
+                .map(|(name, _)| {
+                    let v = json
+                        .get(&name)
+                        .and_then(|v| v.as_str())
+                        .map_or(Value::Null, Value::string);
+                    (name, v)
+                })
+                .collect(),
+        ))
+    }
+
+    /// Imports by identity (`import { identity = {...} }`): a stub state
+    /// like [`Resource::import`].
+    async fn import_identity(
+        &self,
+        _ctx: &Ctx<C>,
+        _identity: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        diags.push(super::diag::Diagnostic::error(
+            format!("{} cannot be imported by identity", self.type_name()),
+            "Import it by id instead: `terraform import <address> <id>`.",
+        ));
+        None
+    }
+
+    /// The schema of the `config` block of a `list` block, if the type can
+    /// be listed.
+    fn list_schema(&self) -> Option<Schema> {
+        None
+    }
+
+    /// Lists objects on the router (`terraform query`).
+    async fn list(
+        &self,
+        _ctx: &Ctx<C>,
+        _request: &ListRequest<'_>,
+        _diags: &mut Diagnostics,
+    ) -> Vec<ListItem> {
+        Vec::new()
+    }
+
+    /// The configuration `-generate-config-out` writes for an object in
+    /// `state` (None: Terraform's own, from the state).
+    fn generate_config(&self, _state: &Value, _diags: &mut Diagnostics) -> Option<Value> {
+        None
+    }
 }
 
 /// One data source type.

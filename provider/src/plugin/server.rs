@@ -17,7 +17,7 @@ use super::diag::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 use super::engine::{self, ApplyRequest, Engine, PlanRequest};
 use super::proto::plugin as goplugin;
 use super::proto::tfplugin5 as pb;
-use super::resource::Provider;
+use super::resource::{IdentitySchema, Provider};
 use super::schema::{self, Nesting, Type};
 use super::value::Value;
 
@@ -28,6 +28,8 @@ struct Types {
     resources: BTreeMap<String, Type>,
     data_sources: BTreeMap<String, Type>,
     ephemeral_resources: BTreeMap<String, Type>,
+    identities: BTreeMap<String, Type>,
+    list_resources: BTreeMap<String, Type>,
 }
 
 /// The `tfplugin5.Provider` service over an [`Engine`].
@@ -65,6 +67,16 @@ impl<P: Provider> ProviderService<P> {
                     .iter()
                     .map(|(k, v)| (k.clone(), v.block.value_type()))
                     .collect(),
+                identities: s
+                    .identities
+                    .iter()
+                    .map(|(k, v)| (k.clone(), identity_type(v)))
+                    .collect(),
+                list_resources: s
+                    .list_resources
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.block.value_type()))
+                    .collect(),
             }
         })
     }
@@ -88,6 +100,36 @@ impl<P: Provider> ProviderService<P> {
             .ephemeral_resources
             .get(type_name)
             .ok_or_else(|| unknown_type("ephemeral resource", type_name, self.engine.type_name()))
+    }
+}
+
+/// The value type of an identity: an object of strings.
+pub fn identity_type(s: &IdentitySchema) -> Type {
+    Type::Object(
+        s.attributes
+            .iter()
+            .map(|(n, _)| (n.clone(), Type::String))
+            .collect(),
+    )
+}
+
+/// An identity schema as the protocol message.
+pub fn identity_schema_to_proto(s: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: s.version,
+        identity_attributes: s
+            .attributes
+            .iter()
+            .map(
+                |(name, description)| pb::resource_identity_schema::IdentityAttribute {
+                    name: name.clone(),
+                    r#type: type_bytes(&Some(Type::String)),
+                    required_for_import: true,
+                    optional_for_import: false,
+                    description: description.clone(),
+                },
+            )
+            .collect(),
     }
 }
 
@@ -248,7 +290,9 @@ pub fn server_capabilities() -> pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: false,
         move_resource_state: false,
-        generate_resource_config: false,
+        // Keys must never be written in the clear by
+        // `-generate-config-out`: the provider shapes that configuration.
+        generate_resource_config: true,
     }
 }
 
@@ -284,6 +328,13 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     type_name: t.clone(),
                 })
                 .collect(),
+            list_resources: types
+                .list_resources
+                .keys()
+                .map(|t| pb::get_metadata::ListResourceMetadata {
+                    type_name: t.clone(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -312,6 +363,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .collect(),
             ephemeral_resource_schemas: schemas
                 .ephemeral_resources
+                .iter()
+                .map(|(k, v)| (k.clone(), schema_to_proto(v)))
+                .collect(),
+            list_resource_schemas: schemas
+                .list_resources
                 .iter()
                 .map(|(k, v)| (k.clone(), schema_to_proto(v)))
                 .collect(),
@@ -461,14 +517,26 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 )));
             }
         };
-        let (new_state, private, diags) = self
+        let prior_identity = self.decode_identity(&req.type_name, req.current_identity.as_ref());
+        let (new_state, private, mut diags) = self
             .engine
             .read_resource(&req.type_name, state, req.private, caps)
             .await;
+        let new_identity = self.encode_identity(
+            &req.type_name,
+            self.engine.identity_for(
+                &req.type_name,
+                &new_state,
+                prior_identity.as_ref(),
+                true,
+                &mut diags,
+            ),
+        );
         Ok(Response::new(pb::read_resource::Response {
             new_state: Some(encode_value(&new_state, ty)),
             diagnostics: diagnostics_to_proto(&diags),
             private,
+            new_identity,
             ..Default::default()
         }))
     }
@@ -496,10 +564,11 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 }));
             }
         };
-        let plan = self
+        let prior_identity = self.decode_identity(&req.type_name, req.prior_identity.as_ref());
+        let mut plan = self
             .engine
             .plan_resource_change(PlanRequest {
-                type_name: req.type_name,
+                type_name: req.type_name.clone(),
                 prior_state,
                 proposed_new_state,
                 config,
@@ -507,11 +576,28 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 capabilities: caps,
             })
             .await;
+        // A replacement is a new object: its identity comes from the plan.
+        let keep = plan.requires_replace.is_empty();
+        let planned_identity = self.encode_identity(
+            &req.type_name,
+            self.engine.identity_for(
+                &req.type_name,
+                &plan.planned_state,
+                prior_identity.as_ref(),
+                keep && !self.engine.identity_planned_change(
+                    &req.type_name,
+                    &plan.planned_state,
+                    prior_identity.as_ref(),
+                ),
+                &mut plan.diagnostics,
+            ),
+        );
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state: Some(encode_value(&plan.planned_state, ty)),
             requires_replace: plan.requires_replace.iter().map(path_to_proto).collect(),
             planned_private: plan.planned_private,
             diagnostics: diagnostics_to_proto(&plan.diagnostics),
+            planned_identity,
             ..Default::default()
         }))
     }
@@ -542,20 +628,31 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 }));
             }
         };
-        let applied = self
+        let mut applied = self
             .engine
             .apply_resource_change(ApplyRequest {
-                type_name: req.type_name,
+                type_name: req.type_name.clone(),
                 prior_state,
                 planned_state,
                 config,
                 planned_private: req.planned_private,
             })
             .await;
+        let new_identity = self.encode_identity(
+            &req.type_name,
+            self.engine.identity_for(
+                &req.type_name,
+                &applied.new_state,
+                None,
+                false,
+                &mut applied.diagnostics,
+            ),
+        );
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state: Some(encode_value(&applied.new_state, ty)),
             private: applied.private,
             diagnostics: diagnostics_to_proto(&applied.diagnostics),
+            new_identity,
             ..Default::default()
         }))
     }
@@ -572,19 +669,55 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 ..Default::default()
             }));
         }
-        let (imported, mut diags) = self
-            .engine
-            .import_resource_state(&req.type_name, &req.id, caps)
-            .await;
+        let identity = match req.identity.as_ref() {
+            Some(data) => match self.identities_type(&req.type_name) {
+                Some(ty) => match decode_value(data.identity_data.as_ref(), ty, "identity") {
+                    Ok(v) if !v.is_null() => Some(v),
+                    Ok(_) => None,
+                    Err(d) => {
+                        return Ok(Response::new(pb::import_resource_state::Response {
+                            diagnostics: diagnostics_to_proto(&d),
+                            ..Default::default()
+                        }));
+                    }
+                },
+                None => None,
+            },
+            None => None,
+        };
+        let (imported, mut diags) = match identity {
+            Some(identity) if req.id.is_empty() => {
+                self.engine
+                    .import_resource_identity(&req.type_name, identity, caps)
+                    .await
+            }
+            _ => {
+                self.engine
+                    .import_resource_state(&req.type_name, &req.id, caps)
+                    .await
+            }
+        };
         let mut imported_resources = Vec::with_capacity(imported.len());
         for item in imported {
             match self.resource_type(&item.type_name) {
-                Ok(ty) => imported_resources.push(pb::import_resource_state::ImportedResource {
-                    state: Some(encode_value(&item.state, ty)),
-                    type_name: item.type_name,
-                    private: item.private,
-                    identity: None,
-                }),
+                Ok(ty) => {
+                    let identity = self.encode_identity(
+                        &item.type_name,
+                        self.engine.identity_for(
+                            &item.type_name,
+                            &item.state,
+                            None,
+                            false,
+                            &mut diags,
+                        ),
+                    );
+                    imported_resources.push(pb::import_resource_state::ImportedResource {
+                        state: Some(encode_value(&item.state, ty)),
+                        type_name: item.type_name,
+                        private: item.private,
+                        identity,
+                    })
+                }
                 Err(d) => diags.extend(d),
             }
         }
@@ -702,10 +835,113 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _req: Request<pb::get_resource_identity_schemas::Request>,
     ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
-        // No resource declares an identity.
-        Ok(Response::new(
-            pb::get_resource_identity_schemas::Response::default(),
-        ))
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .engine
+                .schemas()
+                .identities
+                .iter()
+                .map(|(k, v)| (k.clone(), identity_schema_to_proto(v)))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> RpcResult<pb::upgrade_resource_identity::Response> {
+        let req = req.into_inner();
+        let raw = req.raw_identity.unwrap_or_default();
+        let (value, diags) =
+            self.engine
+                .upgrade_resource_identity(&req.type_name, req.version, &raw.json);
+        let upgraded_identity = if diags.has_error() {
+            None
+        } else {
+            self.encode_identity(&req.type_name, Some(value))
+        };
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity,
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> RpcResult<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = match self.decode_list_config(&req.type_name, req.config.as_ref()) {
+            Ok(config) => {
+                self.engine
+                    .validate_list_resource_config(&req.type_name, &config)
+                    .await
+            }
+            Err(d) => d,
+        };
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
+    }
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> RpcResult<tonic::codegen::BoxStream<pb::list_resource::Event>> {
+        let req = req.into_inner();
+        let events: Vec<pb::list_resource::Event> =
+            match self.decode_list_config(&req.type_name, req.config.as_ref()) {
+                Err(d) => vec![error_event(&d)],
+                Ok(config) => {
+                    let limit = (req.limit > 0).then_some(req.limit);
+                    let (items, diags) = self
+                        .engine
+                        .list_resource(&req.type_name, config, req.include_resource_object, limit)
+                        .await;
+                    let ty = self.resource_type(&req.type_name).ok();
+                    let mut events: Vec<_> = items
+                        .into_iter()
+                        .map(|item| pb::list_resource::Event {
+                            identity: self.encode_identity(&req.type_name, Some(item.identity)),
+                            display_name: item.display_name,
+                            resource_object: match (item.object, ty) {
+                                (Some(o), Some(ty)) => Some(encode_value(&o, ty)),
+                                _ => None,
+                            },
+                            diagnostic: Vec::new(),
+                        })
+                        .collect();
+                    if !diags.is_empty() {
+                        events.push(error_event(&diags));
+                    }
+                    events
+                }
+            };
+        log::debug!("ListResource {}: {} event(s)", req.type_name, events.len());
+        let stream = futures::stream::iter(events.into_iter().map(Ok));
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> RpcResult<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        let (config, diags) = match self
+            .resource_type(&req.type_name)
+            .and_then(|ty| Ok((ty, decode_value(req.state.as_ref(), ty, "state")?)))
+        {
+            Ok((ty, state)) => {
+                let (config, diags) = self.engine.generate_resource_config(&req.type_name, state);
+                (Some(encode_value(&config, ty)), diags)
+            }
+            Err(d) => (None, d),
+        };
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config,
+            diagnostics: diagnostics_to_proto(&diags),
+        }))
     }
 
     async fn get_functions(
@@ -721,6 +957,67 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         Ok(Response::new(pb::stop::Response {
             error: String::new(),
         }))
+    }
+}
+
+/// A list event carrying only diagnostics.
+fn error_event(d: &Diagnostics) -> pb::list_resource::Event {
+    pb::list_resource::Event {
+        diagnostic: diagnostics_to_proto(d),
+        ..Default::default()
+    }
+}
+
+impl<P: Provider> ProviderService<P> {
+    fn identities_type(&self, type_name: &str) -> Option<&Type> {
+        self.types().identities.get(type_name)
+    }
+
+    /// The identity Terraform sent, when the type has one and it decodes.
+    fn decode_identity(
+        &self,
+        type_name: &str,
+        data: Option<&pb::ResourceIdentityData>,
+    ) -> Option<Value> {
+        let ty = self.identities_type(type_name)?;
+        decode_value(data?.identity_data.as_ref(), ty, "identity")
+            .ok()
+            .filter(|v| !v.is_null())
+    }
+
+    fn encode_identity(
+        &self,
+        type_name: &str,
+        identity: Option<Value>,
+    ) -> Option<pb::ResourceIdentityData> {
+        let ty = self.identities_type(type_name)?;
+        identity.map(|v| pb::ResourceIdentityData {
+            identity_data: Some(encode_value(&v, ty)),
+        })
+    }
+
+    /// The `config` block of a list block: Terraform sends it alone (or
+    /// null when the block is absent).
+    fn decode_list_config(
+        &self,
+        type_name: &str,
+        dv: Option<&pb::DynamicValue>,
+    ) -> Result<Value, Diagnostics> {
+        let ty = self
+            .types()
+            .list_resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("list resource", type_name, self.engine.type_name()))?;
+        match decode_value(dv, ty, "list configuration") {
+            Ok(v) => Ok(v),
+            Err(d) => {
+                // Some clients wrap it as `{config = {...}}`.
+                let wrapped = Type::Object(vec![("config".to_string(), ty.clone())]);
+                decode_value(dv, &wrapped, "list configuration")
+                    .map(|v| v.get("config").cloned().unwrap_or(Value::Null))
+                    .map_err(|_| d)
+            }
+        }
     }
 }
 
@@ -955,13 +1252,10 @@ mod tests {
     }
 
     #[test]
-    fn capabilities_announce_destroy_planning_only() {
+    fn capabilities_announce_destroy_planning_and_config_generation() {
         let c = server_capabilities();
         assert!(c.plan_destroy);
-        assert!(
-            !c.get_provider_schema_optional
-                && !c.move_resource_state
-                && !c.generate_resource_config
-        );
+        assert!(!c.get_provider_schema_optional && !c.move_resource_state);
+        assert!(c.generate_resource_config);
     }
 }

@@ -15,22 +15,22 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{request_diagnostic, ros_bool, ros_bool_text};
+use super::row::{self, ListFilter, MenuRow};
+use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
-use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Record};
 
 /// The RouterOS menu of the port.
-pub const MENU: &str = "/interface/ethernet";
+pub const MENU: &str = menus::ETHERNET;
 
 /// The menu of the MACsec interfaces the binding checks.
-pub const MACSEC_MENU: &str = "/interface/macsec";
+pub const MACSEC_MENU: &str = menus::MACSEC;
 
 /// Every interface, with its `type` (to tell a non-Ethernet interface from
 /// a missing one) and `max-l2mtu`.
-pub const INTERFACE_MENU: &str = "/interface";
+pub const INTERFACE_MENU: &str = menus::INTERFACE;
 
 /// What MACsec adds to every frame: the MACsec interface's `mtu` plus this
 /// must fit in the port's `l2mtu`.
@@ -307,30 +307,6 @@ fn check_sizes(config: &Value, diags: &mut Diagnostics) {
 pub struct EthernetBinding;
 
 impl EthernetBinding {
-    fn state(&self, model: &EthernetBindingModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
-    }
-
-    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<EthernetBindingModel> {
-        model_of(value, diags)
-    }
-
-    /// The port row: by id when known, else by name.
-    async fn port(
-        &self,
-        client: &Client,
-        model: &EthernetBindingModel,
-    ) -> Result<Option<Record>, crate::routeros::Error> {
-        if let Some(id) = &model.id {
-            if let Some(r) = client.find(MENU, ".id", id).await? {
-                return Ok(Some(r));
-            }
-            // RouterOS keeps a port's id; a missing id means the port is gone.
-            return Ok(None);
-        }
-        client.find(MENU, "name", &model.ethernet).await
-    }
-
     /// The port row for `model`, or an error diagnostic saying why there is none.
     async fn existing_port(
         &self,
@@ -338,7 +314,7 @@ impl EthernetBinding {
         model: &EthernetBindingModel,
         diags: &mut Diagnostics,
     ) -> Option<Record> {
-        match self.port(&ctx.client, model).await {
+        match row::find::<Self>(&ctx.client, model.id.as_deref(), &model.ethernet).await {
             Ok(Some(r)) => Some(r),
             Ok(None) => {
                 match ctx.client.list(INTERFACE_MENU).await {
@@ -410,48 +386,52 @@ impl EthernetBinding {
         action: &str,
         diags: &mut Diagnostics,
     ) -> Option<Record> {
-        if !args.is_empty() {
-            if let Err(e) = ctx.client.set(MENU, id, args).await {
-                diags.push(request_diagnostic(action, &e, ATTRIBUTES));
-                return None;
-            }
-            log::info!(
-                "set {MENU} {id}: {}",
-                args.keys().cloned().collect::<Vec<_>>().join(", ")
-            );
-        }
-        match ctx.client.find(MENU, ".id", id).await {
-            Ok(Some(r)) => Some(r),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    "Ethernet port vanished",
-                    format!("The port {id} is no longer on the router. Check the router, then run apply again."),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("reading back port {id}"),
-                    &e,
-                    &[],
-                ));
-                None
-            }
-        }
+        row::write::<Self>(&ctx.client, id, args, action, "the write", diags).await
     }
 }
 
 #[async_trait]
-impl Resource<Client> for EthernetBinding {
-    fn type_name(&self) -> &'static str {
-        "routeros_ethernet_binding"
+impl MenuRow for EthernetBinding {
+    type Model = EthernetBindingModel;
+    const TYPE_NAME: &'static str = "routeros_ethernet_binding";
+    const DESCRIPTION: &'static str = "The carrier port of a MACsec interface (`/interface/ethernet`): makes the port fit to carry MACsec (`disabled`, `mtu`, `l2mtu`), checks that the MACsec interface rides on it, and gives the port back as it found it on destroy. Link state is read with the MACsec data sources.";
+    const MENU: &'static str = MENU;
+    const NOUN: &'static str = "Ethernet port";
+    const KEY: (&'static str, &'static str) = ("name", "ethernet");
+    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
+    const IMPORT_HINT: &'static str = "the Ethernet port's name (ether1)";
+
+    fn id(m: &EthernetBindingModel) -> Option<&str> {
+        m.id.as_deref()
     }
 
-    fn schema(&self) -> Schema {
-        schema_from_model::<EthernetBindingModel>(
-            0,
-            "The carrier port of a MACsec interface (`/interface/ethernet`): makes the port fit to carry MACsec (`disabled`, `mtu`, `l2mtu`), checks that the MACsec interface rides on it, and gives the port back as it found it on destroy. Link state is read with the MACsec data sources.",
-        )
+    fn key(m: &EthernetBindingModel) -> &str {
+        &m.ethernet
+    }
+
+    fn from_record(r: &Record, prior: Option<&EthernetBindingModel>) -> EthernetBindingModel {
+        from_record(r, prior.unwrap_or(&EthernetBindingModel::default()))
+    }
+
+    fn to_args(planned: &EthernetBindingModel, _prior: Option<&EthernetBindingModel>) -> Record {
+        planned.desired()
+    }
+
+    async fn listed(&self, ctx: &Ctx<Client>, row: &Record) -> bool {
+        let Some(port) = row.get("name") else {
+            return false;
+        };
+        ctx.client
+            .find(MACSEC_MENU, "interface", port)
+            .await
+            .is_ok_and(|m| m.is_some())
+    }
+
+    fn filter_row(&self, filter: &ListFilter, row: &Record) -> bool {
+        filter
+            .interface
+            .as_deref()
+            .is_none_or(|port| row.get("name").map(String::as_str) == Some(port))
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -578,12 +558,11 @@ impl Resource<Client> for EthernetBinding {
     async fn create(
         &self,
         ctx: &Ctx<Client>,
-        planned: &Value,
+        plan: &EthernetBindingModel,
         _config: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let plan = self.model(planned, diags)?;
+    ) -> Option<EthernetBindingModel> {
         let row = self
             .existing_port(
                 ctx,
@@ -620,53 +599,35 @@ impl Resource<Client> for EthernetBinding {
         );
         let after = self.write(ctx, &id, &args, &action, diags).await?;
         store_originals(private, &originals);
-        self.state(&from_record(&after, &plan), diags)
+        Some(from_record(&after, plan))
     }
 
     async fn read(
         &self,
         ctx: &Ctx<Client>,
-        state: &Value,
+        prior: &EthernetBindingModel,
         private: &mut Private,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior = self.model(state, diags)?;
-        match self.port(&ctx.client, &prior).await {
-            Ok(Some(row)) => {
-                // After an import nothing is recorded yet: what the port has
-                // now is what it had before this binding changed anything.
-                let mut originals = originals_of(private);
-                record_originals(&mut originals, &prior.desired(), &row);
-                store_originals(private, &originals);
-                self.state(&from_record(&row, &prior), diags)
-            }
-            Ok(None) => {
-                log::info!("Ethernet port {:?} is gone from the router", prior.ethernet);
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("reading Ethernet port {:?}", prior.ethernet),
-                    &e,
-                    &[],
-                ));
-                None
-            }
-        }
+    ) -> Option<EthernetBindingModel> {
+        let row = row::read::<Self>(&ctx.client, prior, diags).await?;
+        // After an import nothing is recorded yet: what the port has now is
+        // what it had before this binding changed anything.
+        let mut originals = originals_of(private);
+        record_originals(&mut originals, &prior.desired(), &row);
+        store_originals(private, &originals);
+        Some(from_record(&row, prior))
     }
 
     async fn update(
         &self,
         ctx: &Ctx<Client>,
-        prior: &Value,
-        planned: &Value,
+        old: &EthernetBindingModel,
+        plan: &EthernetBindingModel,
         _config: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let old = self.model(prior, diags)?;
-        let plan = self.model(planned, diags)?;
-        let row = self.existing_port(ctx, &old, diags).await?;
+    ) -> Option<EthernetBindingModel> {
+        let row = self.existing_port(ctx, old, diags).await?;
         let id = row.get(".id").cloned().unwrap_or_default();
         if plan.macsec_interface != old.macsec_interface
             && !self
@@ -691,19 +652,16 @@ impl Resource<Client> for EthernetBinding {
             )
             .await?;
         store_originals(private, &originals);
-        self.state(&from_record(&after, &plan), diags)
+        Some(from_record(&after, plan))
     }
 
     async fn delete(
         &self,
         ctx: &Ctx<Client>,
-        prior: &Value,
+        old: &EthernetBindingModel,
         private: &Private,
         diags: &mut Diagnostics,
     ) {
-        let Some(old) = self.model(prior, diags) else {
-            return;
-        };
         let originals = originals_of(private);
         if originals.is_empty() {
             log::info!(
@@ -712,7 +670,7 @@ impl Resource<Client> for EthernetBinding {
             );
             return;
         }
-        let row = match self.port(&ctx.client, &old).await {
+        let row = match row::find::<Self>(&ctx.client, old.id.as_deref(), &old.ethernet).await {
             Ok(Some(r)) => r,
             Ok(None) => {
                 log::info!(
@@ -735,59 +693,23 @@ impl Resource<Client> for EthernetBinding {
         if args.is_empty() {
             return;
         }
-        match ctx.client.set(MENU, &id, &args).await {
-            Ok(()) => log::info!(
-                "restored {MENU} {id}: {}",
-                args.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-            Err(e) => diags.push(request_diagnostic(
-                &format!(
-                    "restoring the original values of Ethernet port {:?}",
-                    old.ethernet
-                ),
-                &e,
-                ATTRIBUTES,
-            )),
+        let action = format!(
+            "restoring the original values of Ethernet port {:?}",
+            old.ethernet
+        );
+        if self.write(ctx, &id, &args, &action, diags).await.is_some() {
+            log::info!("restored the original values of {MENU} {id}");
         }
     }
 
-    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let key = id.trim();
-        let lookup = match key.strip_prefix('*') {
-            Some(hex) => {
-                ctx.client
-                    .find(MENU, ".id", &format!("*{}", hex.to_ascii_uppercase()))
-                    .await
-            }
-            None => ctx.client.find(MENU, "name", key).await,
-        };
-        let row = match lookup {
-            Ok(Some(r)) => r,
-            Ok(None) => {
-                match ctx.client.list(INTERFACE_MENU).await {
-                    Ok(all) => {
-                        let d = not_a_port(ctx.client.endpoint(), key, &all, None);
-                        diags.push(Diagnostic::error(
-                            format!("Cannot import: {}", d.summary),
-                            format!(
-                                "{} Import by the Ethernet port's name, such as ether1.",
-                                d.detail
-                            ),
-                        ));
-                    }
-                    Err(e) => diags.push(request_diagnostic("reading /interface", &e, &[])),
-                }
-                return None;
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("looking up port {key:?}"),
-                    &e,
-                    &[],
-                ));
-                return None;
-            }
-        };
+    /// The binding of an imported port names the MACsec interface riding
+    /// on it; a port without one cannot be imported.
+    async fn imported(
+        &self,
+        ctx: &Ctx<Client>,
+        row: &Record,
+        diags: &mut Diagnostics,
+    ) -> Option<EthernetBindingModel> {
         let port = row.get("name").cloned().unwrap_or_default();
         let macsecs = match ctx.client.list(MACSEC_MENU).await {
             Ok(rows) => rows,
@@ -821,7 +743,7 @@ impl Resource<Client> for EthernetBinding {
             l2mtu: number("l2mtu"),
             mac_address: row.get("mac-address").cloned(),
         };
-        self.state(&stub, diags)
+        Some(stub)
     }
 }
 
@@ -830,6 +752,8 @@ mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
+    use crate::plugin::resource::Resource;
+    use crate::resources::row::Row;
     use crate::routeros::{Error, Transport};
 
     fn rec(pairs: &[(&str, &str)]) -> Record {
@@ -1093,13 +1017,18 @@ mod tests {
     }
 
     fn value(m: &EthernetBindingModel) -> Value {
-        EthernetBinding.state(m, &mut Diagnostics::new()).unwrap()
+        crate::plugin::resource::value_of(
+            m,
+            &Row(EthernetBinding).schema(),
+            &mut Diagnostics::new(),
+        )
+        .unwrap()
     }
 
     #[tokio::test]
     async fn create_update_and_destroy_give_the_port_back_as_found() {
         let (fake, ctx) = fixture().await;
-        let r = EthernetBinding;
+        let r = Row(EthernetBinding);
         let mut private = Private::new();
         let mut diags = Diagnostics::new();
 
@@ -1188,7 +1117,7 @@ mod tests {
     #[tokio::test]
     async fn import_fills_the_stub_and_the_first_read_records_originals() {
         let (_fake, ctx) = fixture().await;
-        let r = EthernetBinding;
+        let r = Row(EthernetBinding);
         let mut diags = Diagnostics::new();
         let stub = r.import(&ctx, "ether1", &mut diags).await.unwrap();
         assert_eq!(stub.get_str("macsec_interface"), Some("macsec1"));
@@ -1202,7 +1131,7 @@ mod tests {
 
         let mut diags = Diagnostics::new();
         assert!(r.import(&ctx, "macsec1", &mut diags).await.is_none());
-        assert_eq!(diags.0[0].summary, "Cannot import: Not an Ethernet port");
+        assert_eq!(diags.0[0].summary, "Ethernet port not found");
     }
 
     #[tokio::test]
@@ -1211,7 +1140,7 @@ mod tests {
         fake.menus.lock().unwrap().get_mut(MACSEC_MENU).unwrap()[0]
             .insert("interface".into(), "ether2".into());
         let mut diags = Diagnostics::new();
-        let out = EthernetBinding
+        let out = Row(EthernetBinding)
             .create(
                 &ctx,
                 &value(&binding(None, None, false)),

@@ -7,15 +7,15 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{request_diagnostic, ros_bool, ros_bool_text};
+use super::row::{ListFilter, MenuRow};
+use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
-use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Record};
 
 /// The RouterOS menu.
-pub const MENU: &str = "/interface/macsec";
+pub const MENU: &str = menus::MACSEC;
 
 /// RouterOS argument names and the Terraform attributes they map to.
 const ATTRIBUTES: &[(&str, &str)] = &[
@@ -79,28 +79,6 @@ pub struct MacsecInterfaceModel {
 /// The `routeros_macsec_interface` resource.
 #[derive(Debug, Default)]
 pub struct MacsecInterface;
-
-impl MacsecInterface {
-    fn state(&self, model: &MacsecInterfaceModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
-    }
-
-    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<MacsecInterfaceModel> {
-        model_of(value, diags)
-    }
-
-    /// Finds the router's entry for `model`: by id when known, else by name.
-    async fn find(
-        &self,
-        client: &Client,
-        model: &MacsecInterfaceModel,
-    ) -> Result<Option<Record>, crate::routeros::Error> {
-        match &model.id {
-            Some(id) => client.find(MENU, ".id", id).await,
-            None => client.find(MENU, "name", &model.name).await,
-        }
-    }
-}
 
 /// The model of a router entry. `prior` keeps forms RouterOS does not echo
 /// (an empty comment) so they never show as drift.
@@ -177,16 +155,37 @@ fn check_name(name: &str) -> Option<String> {
 }
 
 #[async_trait]
-impl Resource<Client> for MacsecInterface {
-    fn type_name(&self) -> &'static str {
-        "routeros_macsec_interface"
+impl MenuRow for MacsecInterface {
+    type Model = MacsecInterfaceModel;
+    const TYPE_NAME: &'static str = "routeros_macsec_interface";
+    const DESCRIPTION: &'static str = "A MACsec interface (`/interface/macsec`) riding on an Ethernet port. Keys are managed by `routeros_macsec_key`; link state by the MACsec data sources.";
+    const MENU: &'static str = MENU;
+    const NOUN: &'static str = "MACsec interface";
+    const KEY: (&'static str, &'static str) = ("name", "name");
+    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
+    const IMPORT_HINT: &'static str = "name (macsec1)";
+
+    fn id(m: &MacsecInterfaceModel) -> Option<&str> {
+        m.id.as_deref()
     }
 
-    fn schema(&self) -> Schema {
-        schema_from_model::<MacsecInterfaceModel>(
-            0,
-            "A MACsec interface (`/interface/macsec`) riding on an Ethernet port. Keys are managed by `routeros_macsec_key`; link state by the MACsec data sources.",
-        )
+    fn key(m: &MacsecInterfaceModel) -> &str {
+        &m.name
+    }
+
+    fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecInterfaceModel {
+        from_record(r, prior)
+    }
+
+    fn to_args(planned: &MacsecInterfaceModel, prior: Option<&MacsecInterfaceModel>) -> Record {
+        to_args(planned, prior)
+    }
+
+    fn filter_row(&self, filter: &ListFilter, row: &Record) -> bool {
+        filter
+            .interface
+            .as_deref()
+            .is_none_or(|port| row.get("interface").map(String::as_str) == Some(port))
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -242,7 +241,7 @@ impl Resource<Client> for MacsecInterface {
         let Some(port) = input.config.get_str("interface") else {
             return;
         };
-        let interfaces = match ctx.client.list("/interface").await {
+        let interfaces = match ctx.client.list(menus::INTERFACE).await {
             Ok(rows) => rows,
             Err(e) => {
                 diags.push(request_diagnostic("reading /interface", &e, &[]));
@@ -285,173 +284,6 @@ impl Resource<Client> for MacsecInterface {
                 );
             }
             Some(_) => {}
-        }
-    }
-
-    async fn create(
-        &self,
-        ctx: &Ctx<Client>,
-        planned: &Value,
-        _config: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let plan = self.model(planned, diags)?;
-        let action = format!(
-            "creating MACsec interface {:?} on {:?}",
-            plan.name, plan.interface
-        );
-        let args = to_args(&plan, None);
-        let id = match ctx.client.add(MENU, &args).await {
-            Ok(id) => id,
-            Err(e) => {
-                diags.push(request_diagnostic(&action, &e, ATTRIBUTES));
-                return None;
-            }
-        };
-        log::info!("created {MENU} {id} ({})", plan.name);
-        match ctx.client.find(MENU, ".id", &id).await {
-            Ok(Some(r)) => self.state(&from_record(&r, Some(&plan)), diags),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    "MACsec interface vanished after creation",
-                    format!("RouterOS created {id} but does not list it. Check the router's log; run apply again."),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(&format!("reading back {id}"), &e, &[]));
-                let mut partial = plan.clone();
-                partial.id = Some(id);
-                self.state(&partial, diags)
-            }
-        }
-    }
-
-    async fn read(
-        &self,
-        ctx: &Ctx<Client>,
-        state: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior = self.model(state, diags)?;
-        match self.find(&ctx.client, &prior).await {
-            Ok(Some(r)) => self.state(&from_record(&r, Some(&prior)), diags),
-            Ok(None) => {
-                log::info!(
-                    "{MENU} {:?} is gone from the router",
-                    prior.id.as_deref().unwrap_or(&prior.name)
-                );
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("reading MACsec interface {:?}", prior.name),
-                    &e,
-                    &[],
-                ));
-                None
-            }
-        }
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx<Client>,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let old = self.model(prior, diags)?;
-        let plan = self.model(planned, diags)?;
-        let Some(id) = old.id.clone() else {
-            diags.push(Diagnostic::error(
-                "MACsec interface has no id in state",
-                "Run terraform refresh, then apply again.",
-            ));
-            return None;
-        };
-        let args = to_args(&plan, Some(&old));
-        if !args.is_empty() {
-            if let Err(e) = ctx.client.set(MENU, &id, &args).await {
-                diags.push(request_diagnostic(
-                    &format!("updating MACsec interface {:?}", old.name),
-                    &e,
-                    ATTRIBUTES,
-                ));
-                return None;
-            }
-        }
-        match ctx.client.find(MENU, ".id", &id).await {
-            Ok(Some(r)) => self.state(&from_record(&r, Some(&plan)), diags),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    "MACsec interface vanished during update",
-                    format!("{id} is no longer on the router. Run apply again to create it."),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(&format!("reading back {id}"), &e, &[]));
-                None
-            }
-        }
-    }
-
-    async fn delete(
-        &self,
-        ctx: &Ctx<Client>,
-        prior: &Value,
-        _private: &Private,
-        diags: &mut Diagnostics,
-    ) {
-        let Some(old) = self.model(prior, diags) else {
-            return;
-        };
-        let Some(id) = old.id.clone() else { return };
-        match ctx.client.remove(MENU, &id).await {
-            Ok(()) => log::info!("removed {MENU} {id}"),
-            Err(e) if e.is_not_found() => log::info!("{MENU} {id} was already gone"),
-            Err(e) => diags.push(request_diagnostic(
-                &format!("removing MACsec interface {:?}", old.name),
-                &e,
-                &[],
-            )),
-        }
-    }
-
-    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let id = id.trim();
-        let stub = if let Some(hex) = id.strip_prefix('*') {
-            MacsecInterfaceModel {
-                id: Some(format!("*{}", hex.to_ascii_uppercase())),
-                ..Default::default()
-            }
-        } else {
-            MacsecInterfaceModel {
-                name: id.to_string(),
-                ..Default::default()
-            }
-        };
-        match self.find(&ctx.client, &stub).await {
-            Ok(Some(r)) => self.state(&from_record(&r, None), diags),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    "MACsec interface not found",
-                    format!(
-                        "The router at {} has no /interface/macsec entry {id:?}. Import by name (macsec1) or by RouterOS id (*1); `/interface/macsec/print` on the router lists both.",
-                        ctx.client.endpoint()
-                    ),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(&format!("looking up {id:?}"), &e, &[]));
-                None
-            }
         }
     }
 }

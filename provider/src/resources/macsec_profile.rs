@@ -12,15 +12,15 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{request_diagnostic, ros_bool};
+use super::row::{self, MenuRow};
+use super::{menus, request_diagnostic, ros_bool};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
-use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Record, Version};
 
 /// The RouterOS menu.
-pub const MENU: &str = "/interface/macsec/profile";
+pub const MENU: &str = menus::MACSEC_PROFILE;
 
 /// RouterOS argument names and the Terraform attributes they map to.
 const ATTRIBUTES: &[(&str, &str)] = &[
@@ -193,67 +193,31 @@ fn check_ciphers(ciphers: &[&str]) -> Option<String> {
     ))
 }
 
-impl MacsecProfile {
-    fn state(&self, model: &MacsecProfileModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
-    }
-
-    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<MacsecProfileModel> {
-        model_of(value, diags)
-    }
-
-    /// Finds the router's entry for `model`: by id when known, else by name.
-    async fn find(
-        &self,
-        client: &Client,
-        model: &MacsecProfileModel,
-    ) -> Result<Option<Record>, crate::routeros::Error> {
-        match &model.id {
-            Some(id) => client.find(MENU, ".id", id).await,
-            None => client.find(MENU, "name", &model.name).await,
-        }
-    }
-
-    /// Reads entry `id` back after a write and turns it into state.
-    async fn read_back(
-        &self,
-        client: &Client,
-        id: &str,
-        what: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        match client.find(MENU, ".id", id).await {
-            Ok(Some(r)) => self.state(&from_record(&r), diags),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    format!("MACsec profile vanished after {what}"),
-                    format!("RouterOS no longer lists {id} in {MENU}. Check the router's log, then run apply again."),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("reading back MACsec profile {id}"),
-                    &e,
-                    &[],
-                ));
-                None
-            }
-        }
-    }
-}
-
 #[async_trait]
-impl Resource<Client> for MacsecProfile {
-    fn type_name(&self) -> &'static str {
-        "routeros_macsec_profile"
+impl MenuRow for MacsecProfile {
+    type Model = MacsecProfileModel;
+    const TYPE_NAME: &'static str = "routeros_macsec_profile";
+    const DESCRIPTION: &'static str = "A MACsec profile (`/interface/macsec/profile`): the key-server priority and, on RouterOS 7.23+, the cipher suites of the MACsec interfaces that name it. The built-in `default` profile can be managed too: it is adopted on create and reset to RouterOS's defaults on destroy.";
+    const MENU: &'static str = MENU;
+    const NOUN: &'static str = "MACsec profile";
+    const KEY: (&'static str, &'static str) = ("name", "name");
+    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
+    const IMPORT_HINT: &'static str = "name (default, uplink)";
+
+    fn id(m: &MacsecProfileModel) -> Option<&str> {
+        m.id.as_deref()
     }
 
-    fn schema(&self) -> Schema {
-        schema_from_model::<MacsecProfileModel>(
-            0,
-            "A MACsec profile (`/interface/macsec/profile`): the key-server priority and, on RouterOS 7.23+, the cipher suites of the MACsec interfaces that name it. The built-in `default` profile can be managed too: it is adopted on create and reset to RouterOS's defaults on destroy.",
-        )
+    fn key(m: &MacsecProfileModel) -> &str {
+        &m.name
+    }
+
+    fn from_record(r: &Record, _prior: Option<&MacsecProfileModel>) -> MacsecProfileModel {
+        from_record(r)
+    }
+
+    fn to_args(planned: &MacsecProfileModel, prior: Option<&MacsecProfileModel>) -> Record {
+        to_args(planned, prior)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -331,15 +295,15 @@ impl Resource<Client> for MacsecProfile {
         }
     }
 
+    /// The built-in profile cannot be added: it is adopted.
     async fn create(
         &self,
         ctx: &Ctx<Client>,
-        planned: &Value,
+        plan: &MacsecProfileModel,
         _config: &Value,
         _private: &mut Private,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let plan = self.model(planned, diags)?;
+    ) -> Option<MacsecProfileModel> {
         let existing = match ctx.client.find(MENU, "name", &plan.name).await {
             Ok(r) => r,
             Err(e) => {
@@ -351,200 +315,56 @@ impl Resource<Client> for MacsecProfile {
                 return None;
             }
         };
-        // The built-in profile cannot be added: adopt it.
-        if let Some(r) = existing.filter(is_builtin) {
-            let Some(id) = r.get(".id").cloned() else {
-                diags.push(Diagnostic::error(
-                    "The built-in MACsec profile has no id",
-                    "RouterOS listed the built-in profile without an .id. Check the router, then run apply again.",
-                ));
-                return None;
-            };
-            let current = from_record(&r);
-            let args = to_args(&plan, Some(&current));
-            if !args.is_empty() {
-                if let Err(e) = ctx.client.set(MENU, &id, &args).await {
-                    diags.push(request_diagnostic(
-                        &format!("updating the built-in MACsec profile {:?}", plan.name),
-                        &e,
-                        ATTRIBUTES,
-                    ));
-                    return None;
-                }
+        let row = match existing.filter(is_builtin) {
+            Some(r) => {
+                let id = r.get(".id").cloned().unwrap_or_default();
+                let args = to_args(plan, Some(&from_record(&r)));
+                let action = format!("updating the built-in MACsec profile {:?}", plan.name);
+                let row =
+                    row::write::<Self>(&ctx.client, &id, &args, &action, "adopting it", diags)
+                        .await?;
+                log::info!("adopted the built-in {MENU} {id} ({})", plan.name);
+                row
             }
-            log::info!("adopted the built-in {MENU} {id} ({})", plan.name);
-            return self.read_back(&ctx.client, &id, "adopting it", diags).await;
-        }
-        let args = to_args(&plan, None);
-        let id = match ctx.client.add(MENU, &args).await {
-            Ok(id) => id,
-            Err(e) => {
-                let mut d = request_diagnostic(
-                    &format!("creating MACsec profile {:?}", plan.name),
-                    &e,
-                    ATTRIBUTES,
-                );
-                if e.detail().is_some_and(|d| d.contains("already exists")) {
-                    d.detail.push_str(&format!(
-                        " A profile named {:?} already exists on the router: import it with `terraform import <address> {}`, or pick another name.",
-                        plan.name, plan.name
-                    ));
-                }
-                diags.push(d);
-                return None;
-            }
+            None => row::create::<Self>(&ctx.client, plan, diags).await?,
         };
-        log::info!("created {MENU} {id} ({})", plan.name);
-        self.read_back(&ctx.client, &id, "creation", diags).await
+        Some(from_record(&row))
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Client>,
-        state: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior = self.model(state, diags)?;
-        match self.find(&ctx.client, &prior).await {
-            Ok(Some(r)) => self.state(&from_record(&r), diags),
-            Ok(None) => {
-                log::info!(
-                    "{MENU} {:?} is gone from the router",
-                    prior.id.as_deref().unwrap_or(&prior.name)
-                );
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("reading MACsec profile {:?}", prior.name),
-                    &e,
-                    &[],
-                ));
-                None
-            }
-        }
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx<Client>,
-        prior: &Value,
-        planned: &Value,
-        _config: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let old = self.model(prior, diags)?;
-        let plan = self.model(planned, diags)?;
-        let Some(id) = old.id.clone() else {
-            diags.push(Diagnostic::error(
-                "MACsec profile has no id in state",
-                "Run terraform refresh, then apply again.",
-            ));
-            return None;
-        };
-        let args = to_args(&plan, Some(&old));
-        if !args.is_empty() {
-            if let Err(e) = ctx.client.set(MENU, &id, &args).await {
-                diags.push(request_diagnostic(
-                    &format!("updating MACsec profile {:?}", old.name),
-                    &e,
-                    ATTRIBUTES,
-                ));
-                return None;
-            }
-        }
-        self.read_back(&ctx.client, &id, "the update", diags).await
-    }
-
+    /// The built-in profile cannot be removed: it is reset to RouterOS's
+    /// defaults.
     async fn delete(
         &self,
         ctx: &Ctx<Client>,
-        prior: &Value,
+        old: &MacsecProfileModel,
         _private: &Private,
         diags: &mut Diagnostics,
     ) {
-        let Some(old) = self.model(prior, diags) else {
+        let Some(record) = row::read::<Self>(&ctx.client, old, diags).await else {
             return;
         };
-        let record = match self.find(&ctx.client, &old).await {
-            Ok(Some(r)) => r,
-            Ok(None) => {
-                log::info!("{MENU} {:?} was already gone", old.name);
-                return;
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("looking up MACsec profile {:?}", old.name),
-                    &e,
-                    &[],
-                ));
-                return;
-            }
-        };
-        let Some(id) = record.get(".id").cloned() else {
-            return;
-        };
+        let id = record.get(".id").cloned().unwrap_or_default();
         if is_builtin(&record) {
             let args = reset_args(ctx.client.version());
-            match ctx.client.set(MENU, &id, &args).await {
-                Ok(()) => log::info!("reset the built-in {MENU} {id} to RouterOS's defaults"),
-                Err(e) => diags.push(request_diagnostic(
-                    &format!(
-                        "resetting the built-in MACsec profile {:?} to RouterOS's defaults",
-                        old.name
-                    ),
-                    &e,
-                    &[],
-                )),
+            let action = format!(
+                "resetting the built-in MACsec profile {:?} to RouterOS's defaults",
+                old.name
+            );
+            if row::write::<Self>(&ctx.client, &id, &args, &action, "the reset", diags)
+                .await
+                .is_some()
+            {
+                log::info!("reset the built-in {MENU} {id} to RouterOS's defaults");
             }
             return;
         }
-        match ctx.client.remove(MENU, &id).await {
-            Ok(()) => log::info!("removed {MENU} {id}"),
-            Err(e) if e.is_not_found() => log::info!("{MENU} {id} was already gone"),
-            Err(e) => {
-                let mut d =
-                    request_diagnostic(&format!("removing MACsec profile {:?}", old.name), &e, &[]);
-                if e.detail().is_some_and(|d| d.contains("used by")) {
-                    d.detail.push_str(
-                        " Point those MACsec interfaces (`profile` of routeros_macsec_interface) at another profile first. To do both in one apply, give this routeros_macsec_profile `lifecycle { create_before_destroy = true }`: Terraform then updates the interfaces before it removes the profile.",
-                    );
-                }
-                diags.push(d);
-            }
-        }
-    }
-
-    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let id = id.trim();
-        let stub = if let Some(hex) = id.strip_prefix('*') {
-            MacsecProfileModel {
-                id: Some(format!("*{}", hex.to_ascii_uppercase())),
-                ..Default::default()
-            }
-        } else {
-            MacsecProfileModel {
-                name: id.to_string(),
-                ..Default::default()
-            }
-        };
-        match self.find(&ctx.client, &stub).await {
-            Ok(Some(r)) => self.state(&from_record(&r), diags),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    "MACsec profile not found",
-                    format!(
-                        "The router at {} has no {MENU} entry {id:?}. Import by name (default, uplink) or by RouterOS id (*1); `/interface/macsec/profile/print` on the router lists both.",
-                        ctx.client.endpoint()
-                    ),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(&format!("looking up {id:?}"), &e, &[]));
-                None
+        let before = diags.0.len();
+        row::remove::<Self>(&ctx.client, old, diags).await;
+        if let Some(d) = diags.0.get_mut(before) {
+            if d.detail.contains("used by") {
+                d.detail.push_str(
+                    " Point those MACsec interfaces (`profile` of routeros_macsec_interface) at another profile first. To do both in one apply, give this routeros_macsec_profile `lifecycle { create_before_destroy = true }`: Terraform then updates the interfaces before it removes the profile.",
+                );
             }
         }
     }

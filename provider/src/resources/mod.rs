@@ -14,15 +14,17 @@ pub mod ethernet_binding;
 pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
+pub mod menus;
+pub mod row;
 pub mod system_backup;
 
 /// Every resource type the provider serves.
 pub fn all() -> Vec<Arc<dyn Resource<Client>>> {
     vec![
-        Arc::new(macsec_interface::MacsecInterface),
-        Arc::new(ethernet_binding::EthernetBinding),
+        row::row(macsec_interface::MacsecInterface),
+        row::row(ethernet_binding::EthernetBinding),
         Arc::new(macsec_key::MacsecKey),
-        Arc::new(macsec_profile::MacsecProfile),
+        row::row(macsec_profile::MacsecProfile),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
     ]

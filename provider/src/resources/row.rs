@@ -1,0 +1,850 @@
+//! The generic menu-row resource: everything a resource over one RouterOS
+//! menu row shares, written once. A resource file implements [`MenuRow`]
+//! (its model, its mapping to RouterOS arguments, its checks) and is served
+//! as [`Row`]; it overrides a lifecycle step only where its menu behaves
+//! differently (a port cannot be added, a built-in profile cannot be
+//! removed).
+//!
+//! What lives here:
+//! - finding a row by `.id` or by its natural key ([`find`]);
+//! - every write to a menu ([`add`], [`set`]): the one place that talks to
+//!   [`Client::add`] / [`Client::set`], returning the router's row;
+//! - create with lost-reply recovery ([`create`]): when the reply to an add
+//!   is lost (timeout, dropped connection, 5xx), the row is looked up by its
+//!   natural key and adopted if it holds what was sent, else the create
+//!   fails with a clear conflict; the add is never replayed blindly;
+//! - update of the changed arguments, delete that ignores "no such item",
+//!   import by `*id` or natural key;
+//! - resource identity (the natural key), listing for `terraform query`,
+//!   and the configuration `-generate-config-out` writes;
+//! - the shared diagnostics, as named constructors in [`diag`].
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::request_diagnostic;
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::{
+    Ctx, IdentitySchema, ListItem, ListRequest, PlanInput, Private, Resource, model_of, value_of,
+};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::Value;
+use crate::routeros::{Client, Error, Record};
+
+/// The shared diagnostics of row resources: one constructor per situation,
+/// so that every resource says it the same way.
+pub mod diag {
+    use crate::plugin::diag::Diagnostic;
+
+    /// State lost the row's `.id` (an older provider, a hand-edited state).
+    pub fn no_id_in_state(noun: &str) -> Diagnostic {
+        Diagnostic::error(
+            format!("{noun} has no id in state"),
+            "The state does not say which router entry this is. Run `terraform apply -refresh-only` (or `terraform refresh`), then apply again.",
+        )
+    }
+
+    /// The row disappeared between a write and its read-back.
+    pub fn vanished(noun: &str, menu: &str, id: &str, during: &str) -> Diagnostic {
+        Diagnostic::error(
+            format!("{noun} vanished during {during}"),
+            format!(
+                "RouterOS no longer lists {id} in {menu}. Something else removed it; check the router's log, then run apply again to create it."
+            ),
+        )
+    }
+
+    /// An import id names no row.
+    pub fn not_found_for_import(
+        noun: &str,
+        menu: &str,
+        endpoint: &str,
+        id: &str,
+        key_hint: &str,
+    ) -> Diagnostic {
+        Diagnostic::error(
+            format!("{noun} not found"),
+            format!(
+                "The router at {endpoint} has no {menu} entry {id:?}. Import by {key_hint} or by RouterOS id (*1); `{menu}/print` on the router lists both."
+            ),
+        )
+    }
+
+    /// A create whose reply was lost found a row with its natural key that
+    /// does not hold what was sent.
+    pub fn conflict_after_lost_reply(
+        noun: &str,
+        menu: &str,
+        key: &str,
+        differs: &[String],
+        cause: &str,
+    ) -> Diagnostic {
+        Diagnostic::error(
+            format!("{noun} {key:?} exists, but not as this apply created it"),
+            format!(
+                "The router's reply to the add was lost ({cause}). A {menu} entry {key:?} is on the router, but its {} differ from what was sent, so it was not adopted. If it is yours, import it (`terraform import <address> {key}`); otherwise remove or rename it on the router, then apply again.",
+                differs.join(", ")
+            ),
+        )
+    }
+
+    /// The identity in state no longer names the object the state holds.
+    pub fn identity_changed(noun: &str, attr: &str, was: &str, now: &str) -> Diagnostic {
+        Diagnostic::warning(
+            format!("{noun} {was:?} was changed on the router: its {attr} is now {now:?}"),
+            format!(
+                "The router entry this state tracks (same RouterOS id) now has {attr} = {now:?}; its identity stays {attr} = {was:?} until the next apply. Apply to set it back, or change `{attr}` in the configuration to {now:?} to keep the router's value."
+            ),
+        )
+    }
+
+    /// An identity given to an import lacks its attribute.
+    pub fn identity_incomplete(noun: &str, attr: &str) -> Diagnostic {
+        Diagnostic::error(
+            format!("Cannot import {noun}: the identity has no {attr}"),
+            format!("Give the identity as `identity = {{ {attr} = \"...\" }}`."),
+        )
+    }
+}
+
+/// One resource type over rows of one RouterOS menu. Implement the model,
+/// its mapping and its checks; the lifecycle steps have defaults that fit a
+/// plain row (override one where the menu behaves differently).
+#[async_trait]
+pub trait MenuRow: Send + Sync + 'static {
+    /// The model: serde names are the Terraform attribute names, doc
+    /// comments the descriptions.
+    type Model: Serialize
+        + DeserializeOwned
+        + JsonSchema
+        + Clone
+        + Default
+        + PartialEq
+        + std::fmt::Debug
+        + Send
+        + Sync;
+
+    /// Terraform type name, such as `routeros_macsec_interface`.
+    const TYPE_NAME: &'static str;
+    /// The resource's description (Markdown).
+    const DESCRIPTION: &'static str;
+    /// The RouterOS menu (from [`super::menus`]).
+    const MENU: &'static str;
+    /// What one row is called in messages, such as `MACsec interface`.
+    const NOUN: &'static str;
+    /// The natural key: the RouterOS column and the Terraform attribute that
+    /// hold it. The attribute is also the resource identity.
+    const KEY: (&'static str, &'static str);
+    /// RouterOS argument names and the Terraform attributes they map to,
+    /// so that a rejected write points at the attribute.
+    const ATTRIBUTES: &'static [(&'static str, &'static str)];
+    /// How to name a row on import, such as `name (macsec1)`.
+    const IMPORT_HINT: &'static str;
+
+    /// The row's `.id` in the model.
+    fn id(m: &Self::Model) -> Option<&str>;
+    /// The natural key in the model.
+    fn key(m: &Self::Model) -> &str;
+    /// The model of a router row; `prior` keeps forms RouterOS does not echo.
+    fn from_record(r: &Record, prior: Option<&Self::Model>) -> Self::Model;
+    /// The arguments that turn `prior` (or nothing) into `planned`.
+    fn to_args(planned: &Self::Model, prior: Option<&Self::Model>) -> Record;
+
+    /// Configuration checks (skip unknowns).
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Plan-time checks and adjustments that need the router.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx<Client>,
+        _input: &PlanInput<'_>,
+        _planned: &mut Value,
+        _private: &mut Private,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
+    /// Creates the row (default: [`create`]).
+    async fn create(
+        &self,
+        ctx: &Ctx<Client>,
+        plan: &Self::Model,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Model> {
+        let row = create::<Self>(&ctx.client, plan, diags).await?;
+        Some(Self::from_record(&row, Some(plan)))
+    }
+
+    /// Reads the row; `None` without an error when it is gone.
+    async fn read(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Self::Model,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Model> {
+        let row = read::<Self>(&ctx.client, prior, diags).await?;
+        Some(Self::from_record(&row, Some(prior)))
+    }
+
+    /// Updates the changed arguments (default: [`update`]).
+    async fn update(
+        &self,
+        ctx: &Ctx<Client>,
+        old: &Self::Model,
+        plan: &Self::Model,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Model> {
+        let row = update::<Self>(&ctx.client, old, plan, diags).await?;
+        Some(Self::from_record(&row, Some(plan)))
+    }
+
+    /// Deletes the row (default: [`remove`]).
+    async fn delete(
+        &self,
+        ctx: &Ctx<Client>,
+        old: &Self::Model,
+        _private: &Private,
+        diags: &mut Diagnostics,
+    ) {
+        remove::<Self>(&ctx.client, old, diags).await;
+    }
+
+    /// The state of an imported row (default: the row's model). Override
+    /// to leave out what must not enter state on import.
+    async fn imported(
+        &self,
+        _ctx: &Ctx<Client>,
+        row: &Record,
+        _diags: &mut Diagnostics,
+    ) -> Option<Self::Model> {
+        Some(Self::from_record(row, None))
+    }
+
+    /// The rows `terraform query` lists (default: every row of the menu).
+    async fn listed(&self, _ctx: &Ctx<Client>, _row: &Record) -> bool {
+        true
+    }
+
+    /// The configuration `-generate-config-out` writes for `state`:
+    /// (default) the state without computed-only attributes.
+    fn generated_config(&self, state: Self::Model) -> Self::Model {
+        state
+    }
+
+    /// Extra attributes of the list filter, beyond the shared `name`
+    /// pattern and `disabled` (see [`ListFilter`]).
+    fn filter_row(&self, _filter: &ListFilter, _row: &Record) -> bool {
+        true
+    }
+}
+
+/// The filters a `list` block takes: a shell-style pattern on the natural
+/// key (`*` and `?`), the carrier `interface`, and `disabled`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, JsonSchema)]
+pub struct ListFilter {
+    /// Only rows whose name (natural key) matches this pattern: `*` matches
+    /// any run of characters, `?` one character, such as `macsec*`.
+    pub name: Option<String>,
+    /// Only rows on this Ethernet port, such as `ether1` (MACsec interfaces
+    /// and keys: their `interface`; bindings: the port itself).
+    pub interface: Option<String>,
+    /// Only disabled (true) or enabled (false) rows.
+    pub disabled: Option<bool>,
+}
+
+/// True when `text` matches the shell-style `pattern` (`*`, `?`).
+pub fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    go(&p, &t)
+}
+
+// ---------------------------------------------------------------------------
+// The steps, usable by resources that override one lifecycle step
+// ---------------------------------------------------------------------------
+
+/// The row of `T::MENU`: by `.id` when known (a row whose id is gone is
+/// gone, even if another row now has the key), else by natural key.
+pub async fn find<T: MenuRow + ?Sized>(
+    client: &Client,
+    id: Option<&str>,
+    key: &str,
+) -> Result<Option<Record>, Error> {
+    match id {
+        Some(id) => client.find(T::MENU, ".id", id).await,
+        None => client.find(T::MENU, T::KEY.0, key).await,
+    }
+}
+
+/// Adds a row and returns the router's row. Every add goes through here.
+pub async fn add(client: &Client, menu: &str, args: &Record) -> Result<Record, Error> {
+    let id = client.add(menu, args).await?;
+    client
+        .find(menu, ".id", &id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("{id} in {menu} just after it was added"),
+        })
+}
+
+/// Sets `args` on row `id` (nothing when empty) and returns the router's
+/// row. Every set goes through here.
+pub async fn set(client: &Client, menu: &str, id: &str, args: &Record) -> Result<Record, Error> {
+    if !args.is_empty() {
+        client.set(menu, id, args).await?;
+    }
+    client
+        .find(menu, ".id", id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("{id} in {menu}"),
+        })
+}
+
+/// True when a write's outcome is unknown: the request may have been
+/// carried out although its reply never arrived.
+pub fn reply_lost(e: &Error) -> bool {
+    match e {
+        Error::Timeout { .. } | Error::Unreachable { .. } | Error::Protocol { .. } => true,
+        Error::Rejected { status, .. } => *status >= 500,
+        _ => false,
+    }
+}
+
+/// A value as RouterOS compares it: booleans in one spelling, trimmed.
+fn normal(v: &str) -> String {
+    match v.trim() {
+        "true" | "yes" => "yes".into(),
+        "false" | "no" => "no".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The arguments of `sent` that `row` does not hold.
+pub fn differences(sent: &Record, row: &Record) -> Vec<String> {
+    sent.iter()
+        .filter(|(k, v)| normal(row.get(*k).map(String::as_str).unwrap_or("")) != normal(v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// After an add whose reply was lost: the row with the key, when it holds
+/// what was sent (`Ok(Some)`), none (`Ok(None)`), or the names of the
+/// arguments that differ (`Err`).
+pub async fn recover_lost_add<T: MenuRow + ?Sized>(
+    client: &Client,
+    key: &str,
+    sent: &Record,
+) -> Result<Option<Record>, Result<Vec<String>, Error>> {
+    client.invalidate(T::MENU);
+    match client.find(T::MENU, T::KEY.0, key).await {
+        Ok(Some(row)) => {
+            let differs = differences(sent, &row);
+            if differs.is_empty() {
+                Ok(Some(row))
+            } else {
+                Err(Ok(differs))
+            }
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(Err(e)),
+    }
+}
+
+/// Creates the row for `plan`; returns the router's row. When the reply is
+/// lost, looks the row up by natural key and adopts it if it holds what was
+/// sent; otherwise reports a conflict. Never adds twice.
+pub async fn create<T: MenuRow + ?Sized>(
+    client: &Client,
+    plan: &T::Model,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    let key = T::key(plan);
+    let action = format!("creating {} {key:?}", T::NOUN);
+    let args = T::to_args(plan, None);
+    match add(client, T::MENU, &args).await {
+        Ok(row) => {
+            log::info!(
+                "created {} {} ({key})",
+                T::MENU,
+                row.get(".id").map(String::as_str).unwrap_or("?")
+            );
+            Some(row)
+        }
+        Err(e) if reply_lost(&e) => match recover_lost_add::<T>(client, key, &args).await {
+            Ok(Some(row)) => {
+                log::info!(
+                    "the reply to adding {key} to {} was lost ({e}); the router holds it as sent: adopted",
+                    T::MENU
+                );
+                Some(row)
+            }
+            Ok(None) => {
+                diags.push(request_diagnostic(&action, &e, T::ATTRIBUTES));
+                None
+            }
+            Err(Ok(differs)) => {
+                diags.push(
+                    diag::conflict_after_lost_reply(
+                        T::NOUN,
+                        T::MENU,
+                        key,
+                        &differs,
+                        &e.to_string(),
+                    )
+                    .at_attr(T::KEY.1),
+                );
+                None
+            }
+            Err(Err(lookup)) => {
+                let mut d = request_diagnostic(&action, &e, T::ATTRIBUTES);
+                d.detail.push_str(&format!(
+                    " Looking {key:?} up afterwards failed too ({lookup}), so whether it was created is unknown: run `terraform plan` once the router answers; if it shows {key:?} to be created but the router has it, import it."
+                ));
+                diags.push(d);
+                None
+            }
+        },
+        Err(e) => {
+            let mut d = request_diagnostic(&action, &e, T::ATTRIBUTES);
+            if e.detail().is_some_and(|d| d.contains("already")) {
+                d.detail.push_str(&format!(
+                    " A {} named {key:?} is already on the router: import it with `terraform import <address> {key}`, or pick another {}.",
+                    T::NOUN,
+                    T::KEY.1
+                ));
+            }
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Reads the row of `prior`; `None` without an error when it is gone.
+pub async fn read<T: MenuRow + ?Sized>(
+    client: &Client,
+    prior: &T::Model,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    match find::<T>(client, T::id(prior), T::key(prior)).await {
+        Ok(Some(r)) => Some(r),
+        Ok(None) => {
+            log::info!(
+                "{} {:?} is gone from the router",
+                T::MENU,
+                T::id(prior).unwrap_or(T::key(prior))
+            );
+            None
+        }
+        Err(e) => {
+            diags.push(request_diagnostic(
+                &format!("reading {} {:?}", T::NOUN, T::key(prior)),
+                &e,
+                &[],
+            ));
+            None
+        }
+    }
+}
+
+/// Sets the arguments that changed from `old` to `plan`; returns the
+/// router's row.
+pub async fn update<T: MenuRow + ?Sized>(
+    client: &Client,
+    old: &T::Model,
+    plan: &T::Model,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    let Some(id) = T::id(old) else {
+        diags.push(diag::no_id_in_state(T::NOUN));
+        return None;
+    };
+    let args = T::to_args(plan, Some(old));
+    write::<T>(
+        client,
+        id,
+        &args,
+        &format!("updating {} {:?}", T::NOUN, T::key(old)),
+        "the update",
+        diags,
+    )
+    .await
+}
+
+/// Sets `args` on row `id` and returns the router's row, or a diagnostic
+/// saying what failed while `action` (`during` names the step for a row
+/// that vanished).
+pub async fn write<T: MenuRow + ?Sized>(
+    client: &Client,
+    id: &str,
+    args: &Record,
+    action: &str,
+    during: &str,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    match set(client, T::MENU, id, args).await {
+        Ok(row) => {
+            if !args.is_empty() {
+                log::info!(
+                    "set {} {id}: {}",
+                    T::MENU,
+                    args.keys().cloned().collect::<Vec<_>>().join(", ")
+                );
+            }
+            Some(row)
+        }
+        Err(e) if e.is_not_found() => {
+            diags.push(diag::vanished(T::NOUN, T::MENU, id, during));
+            None
+        }
+        Err(e) => {
+            diags.push(request_diagnostic(action, &e, T::ATTRIBUTES));
+            None
+        }
+    }
+}
+
+/// Removes the row of `old`; a row already gone is not an error.
+pub async fn remove<T: MenuRow + ?Sized>(client: &Client, old: &T::Model, diags: &mut Diagnostics) {
+    let Some(id) = T::id(old) else { return };
+    match client.remove(T::MENU, id).await {
+        Ok(()) => log::info!("removed {} {id}", T::MENU),
+        Err(e) if e.is_not_found() => log::info!("{} {id} was already gone", T::MENU),
+        Err(e) => diags.push(request_diagnostic(
+            &format!("removing {} {:?}", T::NOUN, T::key(old)),
+            &e,
+            &[],
+        )),
+    }
+}
+
+/// The row an import id names: `*1` (RouterOS id, any case) or the natural
+/// key; an error diagnostic when there is none.
+pub async fn lookup_import<T: MenuRow + ?Sized>(
+    client: &Client,
+    id: &str,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    let id = id.trim();
+    let found = match id.strip_prefix('*') {
+        Some(hex) => {
+            client
+                .find(T::MENU, ".id", &format!("*{}", hex.to_ascii_uppercase()))
+                .await
+        }
+        None => client.find(T::MENU, T::KEY.0, id).await,
+    };
+    match found {
+        Ok(Some(r)) => Some(r),
+        Ok(None) => {
+            diags.push(diag::not_found_for_import(
+                T::NOUN,
+                T::MENU,
+                client.endpoint(),
+                id,
+                T::IMPORT_HINT,
+            ));
+            None
+        }
+        Err(e) => {
+            diags.push(request_diagnostic(&format!("looking up {id:?}"), &e, &[]));
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The resource
+// ---------------------------------------------------------------------------
+
+/// A [`MenuRow`] served as a Terraform resource.
+pub struct Row<T>(pub T);
+
+/// The resource over `t`.
+pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Client>> {
+    std::sync::Arc::new(Row(t))
+}
+
+impl<T: MenuRow> Row<T> {
+    fn state(&self, model: &T::Model, diags: &mut Diagnostics) -> Option<Value> {
+        value_of(model, &self.schema(), diags)
+    }
+
+    /// The identity value of a natural key.
+    fn identity_value(key: &str) -> Value {
+        Value::Object([(T::KEY.1.to_string(), Value::string(key))].into())
+    }
+}
+
+/// Identity: the natural key attribute, version 0.
+pub const IDENTITY_VERSION: i64 = 0;
+
+#[async_trait]
+impl<T: MenuRow> Resource<Client> for Row<T> {
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<T::Model>(0, T::DESCRIPTION)
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        self.0.validate(config, diags);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        planned: &mut Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        self.0
+            .modify_plan(ctx, input, planned, private, diags)
+            .await;
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Client>,
+        planned: &Value,
+        config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let plan: T::Model = model_of(planned, diags)?;
+        let made = self.0.create(ctx, &plan, config, private, diags).await?;
+        self.state(&made, diags)
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<Client>,
+        state: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let prior: T::Model = model_of(state, diags)?;
+        let now = self.0.read(ctx, &prior, private, diags).await?;
+        self.state(&now, diags)
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let old: T::Model = model_of(prior, diags)?;
+        let plan: T::Model = model_of(planned, diags)?;
+        let now = self
+            .0
+            .update(ctx, &old, &plan, config, private, diags)
+            .await?;
+        self.state(&now, diags)
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Ctx<Client>,
+        prior: &Value,
+        private: &Private,
+        diags: &mut Diagnostics,
+    ) {
+        if let Some(old) = model_of::<T::Model>(prior, diags) {
+            self.0.delete(ctx, &old, private, diags).await;
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+        let row = lookup_import::<T>(&ctx.client, id, diags).await?;
+        let model = self.0.imported(ctx, &row, diags).await?;
+        self.state(&model, diags)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema {
+            version: IDENTITY_VERSION,
+            attributes: vec![(
+                T::KEY.1.to_string(),
+                format!(
+                    "The {} that names the {} on the router (RouterOS `{}`).",
+                    T::KEY.1,
+                    T::NOUN,
+                    T::KEY.0
+                ),
+            )],
+        })
+    }
+
+    fn identity(&self, state: &Value) -> Option<Value> {
+        state
+            .get_str(T::KEY.1)
+            .filter(|k| !k.is_empty())
+            .map(Self::identity_value)
+    }
+
+    fn identity_changed(&self, prior_identity: &Value, state: &Value) -> Option<Diagnostic> {
+        let was = prior_identity.get_str(T::KEY.1)?;
+        let now = state.get_str(T::KEY.1)?;
+        (was != now).then(|| diag::identity_changed(T::NOUN, T::KEY.1, was, now))
+    }
+
+    async fn import_identity(
+        &self,
+        ctx: &Ctx<Client>,
+        identity: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        match identity.get_str(T::KEY.1) {
+            Some(key) if !key.trim().is_empty() => self.import(ctx, key, diags).await,
+            _ => {
+                diags.push(diag::identity_incomplete(T::NOUN, T::KEY.1));
+                None
+            }
+        }
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(schema_from_model::<ListFilter>(
+            0,
+            &format!(
+                "Lists the {} entries of the router (`{}`) for `terraform query`. Every filter is optional.",
+                T::NOUN,
+                T::MENU
+            ),
+        ))
+    }
+
+    async fn list(
+        &self,
+        ctx: &Ctx<Client>,
+        request: &ListRequest<'_>,
+        diags: &mut Diagnostics,
+    ) -> Vec<ListItem> {
+        let filter: ListFilter = if request.config.is_null() {
+            ListFilter::default()
+        } else {
+            match model_of(request.config, diags) {
+                Some(f) => f,
+                None => return Vec::new(),
+            }
+        };
+        let rows = match ctx.client.list(T::MENU).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                diags.push(request_diagnostic(&format!("listing {}", T::MENU), &e, &[]));
+                return Vec::new();
+            }
+        };
+        let mut items = Vec::new();
+        for r in rows.iter() {
+            if request.limit.is_some_and(|l| items.len() as i64 >= l) {
+                break;
+            }
+            let Some(key) = r.get(T::KEY.0) else { continue };
+            if !self.0.listed(ctx, r).await
+                || filter.name.as_deref().is_some_and(|p| !glob(p, key))
+                || filter.disabled.is_some_and(|d| {
+                    super::ros_bool(r.get("disabled").map(String::as_str).unwrap_or("")) != d
+                })
+                || !self.0.filter_row(&filter, r)
+            {
+                continue;
+            }
+            let object = if request.include_resource {
+                let Some(model) = self.0.imported(ctx, r, diags).await else {
+                    continue;
+                };
+                let Some(v) = self.state(&model, diags) else {
+                    continue;
+                };
+                Some(v)
+            } else {
+                None
+            };
+            items.push(ListItem {
+                identity: Self::identity_value(key),
+                display_name: format!("{} {key}", T::NOUN),
+                object,
+            });
+        }
+        items
+    }
+
+    fn generate_config(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+        let model: T::Model = model_of(state, diags)?;
+        self.state(&self.0.generated_config(model), diags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(pairs: &[(&str, &str)]) -> Record {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn glob_patterns() {
+        assert!(glob("macsec*", "macsec12"));
+        assert!(glob("*", ""));
+        assert!(glob("m?c", "mac"));
+        assert!(!glob("macsec?", "macsec12"));
+        assert!(!glob("ether*", "macsec1"));
+    }
+
+    #[test]
+    fn a_lost_reply_is_a_timeout_a_dropped_connection_or_a_5xx() {
+        let endpoint = "r".to_string();
+        assert!(reply_lost(&Error::Timeout {
+            endpoint: endpoint.clone(),
+            seconds: 1
+        }));
+        assert!(reply_lost(&Error::Rejected {
+            status: 503,
+            message: "x".into(),
+            detail: "y".into()
+        }));
+        assert!(!reply_lost(&Error::Rejected {
+            status: 400,
+            message: "x".into(),
+            detail: "y".into()
+        }));
+        assert!(!reply_lost(&Error::NotFound { what: "x".into() }));
+    }
+
+    #[test]
+    fn differences_compare_booleans_in_either_spelling() {
+        let sent = rec(&[("name", "m1"), ("disabled", "no"), ("mtu", "1400")]);
+        let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1468")]);
+        assert_eq!(differences(&sent, &row), ["mtu"]);
+        let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1400")]);
+        assert!(differences(&sent, &row).is_empty());
+    }
+}
