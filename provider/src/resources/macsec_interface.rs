@@ -302,30 +302,19 @@ impl Resource<Client> for MacsecInterface {
             plan.name, plan.interface
         );
         let args = to_args(&plan, None);
-        let id = match ctx.client.add(MENU, &args).await {
-            Ok(id) => id,
+        let row = match ctx.client.add(MENU, &args).await {
+            Ok(row) => row,
             Err(e) => {
                 diags.push(request_diagnostic(&action, &e, ATTRIBUTES));
                 return None;
             }
         };
-        log::info!("created {MENU} {id} ({})", plan.name);
-        match ctx.client.find(MENU, ".id", &id).await {
-            Ok(Some(r)) => self.state(&from_record(&r, Some(&plan)), diags),
-            Ok(None) => {
-                diags.push(Diagnostic::error(
-                    "MACsec interface vanished after creation",
-                    format!("RouterOS created {id} but does not list it. Check the router's log; run apply again."),
-                ));
-                None
-            }
-            Err(e) => {
-                diags.push(request_diagnostic(&format!("reading back {id}"), &e, &[]));
-                let mut partial = plan.clone();
-                partial.id = Some(id);
-                self.state(&partial, diags)
-            }
-        }
+        log::info!(
+            "created {MENU} {} ({})",
+            row.get(".id").map(String::as_str).unwrap_or(""),
+            plan.name
+        );
+        self.state(&from_record(&row, Some(&plan)), diags)
     }
 
     async fn read(
@@ -375,17 +364,23 @@ impl Resource<Client> for MacsecInterface {
             return None;
         };
         let args = to_args(&plan, Some(&old));
-        if !args.is_empty() {
-            if let Err(e) = ctx.client.set(MENU, &id, &args).await {
-                diags.push(request_diagnostic(
-                    &format!("updating MACsec interface {:?}", old.name),
-                    &e,
-                    ATTRIBUTES,
-                ));
-                return None;
+        let row = if args.is_empty() {
+            ctx.client.find(MENU, ".id", &id).await
+        } else {
+            match ctx.client.set(MENU, &id, &args).await {
+                Ok(row) => Ok(Some(row)),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => {
+                    diags.push(request_diagnostic(
+                        &format!("updating MACsec interface {:?}", old.name),
+                        &e,
+                        ATTRIBUTES,
+                    ));
+                    return None;
+                }
             }
-        }
-        match ctx.client.find(MENU, ".id", &id).await {
+        };
+        match row {
             Ok(Some(r)) => self.state(&from_record(&r, Some(&plan)), diags),
             Ok(None) => {
                 diags.push(Diagnostic::error(

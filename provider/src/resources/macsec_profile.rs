@@ -377,7 +377,7 @@ impl Resource<Client> for MacsecProfile {
         }
         let args = to_args(&plan, None);
         let id = match ctx.client.add(MENU, &args).await {
-            Ok(id) => id,
+            Ok(row) => row.get(".id").cloned().unwrap_or_default(),
             Err(e) => {
                 let mut d = request_diagnostic(
                     &format!("creating MACsec profile {:?}", plan.name),
@@ -489,7 +489,7 @@ impl Resource<Client> for MacsecProfile {
         if is_builtin(&record) {
             let args = reset_args(ctx.client.version());
             match ctx.client.set(MENU, &id, &args).await {
-                Ok(()) => log::info!("reset the built-in {MENU} {id} to RouterOS's defaults"),
+                Ok(_) => log::info!("reset the built-in {MENU} {id} to RouterOS's defaults"),
                 Err(e) => diags.push(request_diagnostic(
                     &format!(
                         "resetting the built-in MACsec profile {:?} to RouterOS's defaults",
