@@ -94,7 +94,8 @@ fn main() {
             let mut args = Record::new();
             args.insert("name".into(), format!("macsec{i}"));
             args.insert("interface".into(), format!("ether{i}"));
-            ids.push(client.add("/interface/macsec", &args).await.expect("add"));
+            let row = client.add("/interface/macsec", &args).await.expect("add");
+            ids.push(row[".id"].clone());
         }
         ids
     });

@@ -518,6 +518,8 @@ impl Session {
             let mut router = lock(&self.shared.router);
             execute(&mut router, access, &req)
         };
+        self.shared
+            .served(replies.iter().filter(|r| matches!(r, Out::Re(_))).count());
         if let Some(ApiFault::DropMidReply(_)) = fault {
             log::debug!(
                 "API fault: dropping the connection inside the reply to {}",

@@ -493,6 +493,12 @@ impl Sim {
         self.shared.request_count()
     }
 
+    /// How many rows were served: every row of a REST listing, one for a
+    /// REST reply that is one record, and every `!re` of an API reply.
+    pub fn rows_served(&self) -> usize {
+        self.shared.rows_served()
+    }
+
     /// Changes the emulated RouterOS version: what `/system/resource` reports and which
     /// arguments the menus accept.
     ///

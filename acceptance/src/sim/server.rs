@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     password: String,
     /// `METHOD /rest/path[?query][ body]`, one per request received.
     log: Mutex<Vec<String>>,
+    /// Rows sent in replies (a listing counts its rows, a single record one).
+    rows: std::sync::atomic::AtomicUsize,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it (the data is
@@ -55,7 +57,18 @@ impl Shared {
             username: username.to_string(),
             password: password.to_string(),
             log: Mutex::new(Vec::new()),
+            rows: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// Counts `n` rows served.
+    pub(crate) fn served(&self, n: usize) {
+        self.rows.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many rows were served.
+    pub(crate) fn rows_served(&self) -> usize {
+        self.rows.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The request log.
@@ -152,6 +165,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
     } else {
         Reply::error(&RosError::unauthorized())
     };
+    shared.served(rows_in(&reply));
     log::debug!("{method} {path} -> {}", reply.status);
     let mut response = to_response(&reply);
     if reply.status == 401 {
@@ -164,6 +178,18 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
         *response.body_mut() = Full::new(Bytes::new());
     }
     response
+}
+
+/// How many rows a reply carries: a list its elements, an object one.
+fn rows_in(reply: &Reply) -> usize {
+    if reply.status >= 400 {
+        return 0;
+    }
+    match &reply.body {
+        Some(serde_json::Value::Array(rows)) => rows.len(),
+        Some(serde_json::Value::Object(_)) => 1,
+        _ => 0,
+    }
 }
 
 fn to_response(reply: &Reply) -> Response<Full<Bytes>> {

@@ -935,10 +935,10 @@ mod tests {
         async fn get(&self, _menu: &str) -> Result<Record, Error> {
             Ok(rec(&[("version", "7.18 (stable)")]))
         }
-        async fn add(&self, _: &str, _: &Record) -> Result<String, Error> {
+        async fn add(&self, _: &str, _: &Record) -> Result<Record, Error> {
             unreachable!("a binding never adds")
         }
-        async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
+        async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
             let mut menus = self.0.menus.lock().unwrap();
             // A port's values show in /interface too, as on RouterOS.
             let targets: &[&str] = if menu == MENU {
@@ -963,7 +963,11 @@ mod tests {
                     row.insert(k.clone(), printed.to_string());
                 }
             }
-            Ok(())
+            Ok(menus[menu]
+                .iter()
+                .find(|r| r.get(".id").map(String::as_str) == Some(id))
+                .cloned()
+                .expect("set on an existing row"))
         }
         async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
             unreachable!("a binding never removes")

@@ -1419,7 +1419,7 @@ impl Resource<Client> for MacsecKey {
         let mut args = Record::new();
         args.insert("cak".into(), fresh.as_hex().to_string());
         match ctx.client.set(MENU, &id, &args).await {
-            Ok(()) => log::info!(
+            Ok(_) => log::info!(
                 "replaced the CAK of {MENU} {id} ({}) with a random key",
                 old.interface
             ),

@@ -292,22 +292,17 @@ pub async fn find<T: MenuRow + ?Sized>(
     }
 }
 
-/// Adds a row and returns the router's row. Every add goes through here.
+/// Adds a row and returns the router's row, taken from its reply. Every
+/// add goes through here.
 pub async fn add(client: &Client, menu: &str, args: &Record) -> Result<Record, Error> {
-    let id = client.add(menu, args).await?;
-    client
-        .find(menu, ".id", &id)
-        .await?
-        .ok_or_else(|| Error::NotFound {
-            what: format!("{id} in {menu} just after it was added"),
-        })
+    client.add(menu, args).await
 }
 
-/// Sets `args` on row `id` (nothing when empty) and returns the router's
-/// row. Every set goes through here.
+/// Sets `args` on row `id` and returns the router's row, taken from its
+/// reply (with nothing to set: the cached row). Every set goes through here.
 pub async fn set(client: &Client, menu: &str, id: &str, args: &Record) -> Result<Record, Error> {
     if !args.is_empty() {
-        client.set(menu, id, args).await?;
+        return client.set(menu, id, args).await;
     }
     client
         .find(menu, ".id", id)

@@ -25,7 +25,9 @@ pub struct ConnectOptions {
     pub timeout: Duration,
 }
 
-type MenuCell = Arc<tokio::sync::OnceCell<Arc<Vec<Record>>>>;
+/// One menu's rows: listed once, then kept up to date by the writes made
+/// through the client (each replaces the one row it changed).
+type MenuCell = Arc<tokio::sync::OnceCell<Mutex<Arc<Vec<Record>>>>>;
 
 /// A connected router.
 pub struct Client {
@@ -107,13 +109,19 @@ impl Client {
         cache.entry(menu.to_string()).or_default().clone()
     }
 
-    /// Every row of `menu`, read once and then answered from the cache
-    /// until a write through this client changes the menu.
+    /// Every row of `menu`, read once and then answered from the cache,
+    /// which the writes made through this client keep up to date.
     pub async fn list(&self, menu: &str) -> Result<Arc<Vec<Record>>, Error> {
         let cell = self.cell(menu);
-        cell.get_or_try_init(|| async { self.transport.list(menu).await.map(Arc::new) })
-            .await
-            .cloned()
+        let rows = cell
+            .get_or_try_init(|| async {
+                self.transport
+                    .list(menu)
+                    .await
+                    .map(|rows| Mutex::new(Arc::new(rows)))
+            })
+            .await?;
+        Ok(rows.lock().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
     /// The row of `menu` whose `key` equals `value`.
@@ -131,25 +139,94 @@ impl Client {
         cache.remove(menu);
     }
 
-    /// Adds a row to `menu`; returns its `.id`.
-    pub async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
-        let r = self.transport.add(menu, attrs).await;
-        self.invalidate(menu);
-        r
+    /// Applies `change` to the cached rows of `menu`, if they are cached.
+    /// A listing still under way may or may not hold the write, so it is
+    /// forgotten (its waiters get what it returns; later reads list again).
+    fn patch(&self, menu: &str, change: impl FnOnce(&mut Vec<Record>)) {
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(cell) = cache.get(menu) else { return };
+        match cell.get() {
+            Some(rows) => {
+                let mut rows = rows.lock().unwrap_or_else(|p| p.into_inner());
+                change(Arc::make_mut(&mut rows));
+            }
+            None => {
+                cache.remove(menu);
+            }
+        }
     }
 
-    /// Sets attributes of row `id` of `menu`.
-    pub async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
-        let r = self.transport.set(menu, id, attrs).await;
-        self.invalidate(menu);
-        r
+    /// Puts `row` into the cached `menu`, replacing the row with its `.id`.
+    fn put_row(&self, menu: &str, row: &Record) {
+        let id = row.get(".id");
+        self.patch(menu, |rows| {
+            match rows.iter_mut().find(|r| id.is_some() && r.get(".id") == id) {
+                Some(old) => *old = row.clone(),
+                None => rows.push(row.clone()),
+            }
+        });
     }
 
-    /// Removes row `id` of `menu`.
+    /// Drops row `id` from the cached `menu`.
+    fn drop_row(&self, menu: &str, id: &str) {
+        self.patch(menu, |rows| {
+            rows.retain(|r| r.get(".id").map(String::as_str) != Some(id))
+        });
+    }
+
+    /// What a failed write on `menu` (row `id` if known) means for the
+    /// cache: a refusal changed nothing; a row not found is gone; any
+    /// other failure leaves the outcome unknown, so the menu is read again.
+    fn failed(&self, menu: &str, id: Option<&str>, e: &Error) {
+        match (e, id) {
+            (Error::Rejected { .. }, _) => {}
+            (Error::NotFound { .. }, Some(id)) => self.drop_row(menu, id),
+            _ => self.invalidate(menu),
+        }
+    }
+
+    /// Adds a row to `menu`; returns the row the router made (with its
+    /// `.id`), which also goes into the cached menu.
+    pub async fn add(&self, menu: &str, attrs: &Record) -> Result<Record, Error> {
+        match self.transport.add(menu, attrs).await {
+            Ok(row) => {
+                self.put_row(menu, &row);
+                Ok(row)
+            }
+            Err(e) => {
+                self.failed(menu, None, &e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Sets attributes of row `id` of `menu`; returns the row as the router
+    /// now holds it, which also replaces it in the cached menu.
+    pub async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
+        match self.transport.set(menu, id, attrs).await {
+            Ok(row) => {
+                self.put_row(menu, &row);
+                Ok(row)
+            }
+            Err(e) => {
+                self.failed(menu, Some(id), &e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes row `id` of `menu`, and from the cached menu.
     pub async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
-        let r = self.transport.remove(menu, id).await;
-        self.invalidate(menu);
-        r
+        match self.transport.remove(menu, id).await {
+            Ok(()) => {
+                self.drop_row(menu, id);
+                Ok(())
+            }
+            Err(e) => {
+                self.failed(menu, Some(id), &e);
+                Err(e)
+            }
+        }
     }
 
     /// Runs a command. It may change anything, so the whole cache is
@@ -183,6 +260,7 @@ mod tests {
         async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
             self.lists.fetch_add(1, Ordering::SeqCst);
             let mut r = Record::new();
+            r.insert(".id".into(), "*1".into());
             r.insert("name".into(), "macsec1".into());
             Ok(vec![r])
         }
@@ -191,11 +269,16 @@ mod tests {
             r.insert("version".into(), "7.18 (stable)".into());
             Ok(r)
         }
-        async fn add(&self, _menu: &str, _attrs: &Record) -> Result<String, Error> {
-            Ok("*1".into())
+        async fn add(&self, _menu: &str, attrs: &Record) -> Result<Record, Error> {
+            let mut row = attrs.clone();
+            row.insert(".id".into(), "*2".into());
+            Ok(row)
         }
-        async fn set(&self, _: &str, _: &str, _: &Record) -> Result<(), Error> {
-            Ok(())
+        async fn set(&self, _: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
+            let mut row = attrs.clone();
+            row.insert(".id".into(), id.into());
+            row.insert("name".into(), "macsec1".into());
+            Ok(row)
         }
         async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
             Ok(())
@@ -209,7 +292,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn concurrent_reads_of_a_menu_cost_one_list_and_writes_invalidate() {
+    async fn concurrent_reads_of_a_menu_cost_one_list_and_writes_update_it_in_place() {
         let lists = Arc::new(AtomicUsize::new(0));
         let transport = Counting {
             lists: lists.clone(),
@@ -229,13 +312,41 @@ mod tests {
             assert!(task.await.unwrap());
         }
         assert_eq!(lists.load(Ordering::SeqCst), 1);
-        client
-            .set("/interface/macsec", "*1", &Record::new())
+        let mut mtu = Record::new();
+        mtu.insert("mtu".into(), "1400".into());
+        client.set("/interface/macsec", "*1", &mtu).await.unwrap();
+        let row = client
+            .find("/interface/macsec", ".id", "*1")
             .await
+            .unwrap()
             .unwrap();
-        client.list("/interface/macsec").await.unwrap();
-        assert_eq!(lists.load(Ordering::SeqCst), 2);
+        assert_eq!(row["mtu"], "1400");
+        let mut name = Record::new();
+        name.insert("name".into(), "macsec2".into());
+        let added = client.add("/interface/macsec", &name).await.unwrap();
+        assert_eq!(added[".id"], "*2");
+        assert_eq!(client.list("/interface/macsec").await.unwrap().len(), 2);
+        client.remove("/interface/macsec", "*1").await.unwrap();
+        let rows = client.list("/interface/macsec").await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["name"], "macsec2");
+        // Writes changed the cached menu; none of them made it list again.
+        assert_eq!(lists.load(Ordering::SeqCst), 1);
         client.list("/interface/ethernet").await.unwrap();
-        assert_eq!(lists.load(Ordering::SeqCst), 3);
+        assert_eq!(lists.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_write_to_a_menu_not_yet_listed_does_not_list_it() {
+        let lists = Arc::new(AtomicUsize::new(0));
+        let transport = Counting {
+            lists: lists.clone(),
+        };
+        let client = Client::with_transport(Box::new(transport)).await.unwrap();
+        let mut name = Record::new();
+        name.insert("name".into(), "macsec2".into());
+        client.add("/interface/macsec", &name).await.unwrap();
+        client.remove("/interface/macsec", "*2").await.unwrap();
+        assert_eq!(lists.load(Ordering::SeqCst), 0);
     }
 }

@@ -33,13 +33,17 @@ pub trait Transport: Send + Sync {
     /// The single object of a menu that has no rows (`/system/resource`).
     async fn get(&self, menu: &str) -> Result<Record, Error>;
 
-    /// Adds a row; returns its `.id`.
-    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error>;
+    /// Adds a row; returns the row as the router now holds it (with its
+    /// `.id`). REST: one `PUT`, whose reply is the row; the API: `add`
+    /// and a `print` filtered by the new `.id`.
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<Record, Error>;
 
-    /// Sets attributes of the row `id`.
-    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error>;
+    /// Sets attributes of the row `id`; returns the row as the router now
+    /// holds it. REST: one `PATCH`, whose reply is the row; the API: `set`
+    /// and a `print` filtered by `.id`.
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error>;
 
-    /// Removes the row `id`.
+    /// Removes the row `id` (one request).
     async fn remove(&self, menu: &str, id: &str) -> Result<(), Error>;
 
     /// Runs a command (`/interface/macsec/monitor`) and returns its rows.

@@ -261,20 +261,25 @@ impl Transport for RestTransport {
         to_record(&v).ok_or_else(|| self.protocol(&format!("GET {menu} is not an object")))
     }
 
-    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<Record, Error> {
         let v = self
             .request(Method::PUT, menu, Some(to_body(attrs)))
             .await?;
-        v.get(".id")
-            .and_then(|i| i.as_str())
-            .map(str::to_string)
-            .ok_or_else(|| self.protocol(&format!("PUT {menu} returned no .id")))
+        to_record(&v)
+            .filter(|r| r.get(".id").is_some_and(|id| !id.is_empty()))
+            .ok_or_else(|| self.protocol(&format!("PUT {menu} returned no row with an .id")))
     }
 
-    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
-        self.request(Method::PATCH, &format!("{menu}/{id}"), Some(to_body(attrs)))
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
+        let path = format!("{menu}/{id}");
+        let v = self
+            .request(Method::PATCH, &path, Some(to_body(attrs)))
             .await?;
-        Ok(())
+        match to_record(&v) {
+            Some(row) if row.contains_key(".id") => Ok(row),
+            // A reply without the row: read the one row back.
+            _ => self.get(&path).await,
+        }
     }
 
     async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {

@@ -9,12 +9,15 @@
 //! replaced on the next request. A read (`print`) whose connection drops
 //! mid-reply is retried once on a new session; a write is never sent
 //! twice. When the answer to an `add` is lost (`!fatal`, dropped
-//! connection), a new session looks for the row it would have made (a
-//! `.id` that was not there before the `add`, with the `name` sent): found,
-//! the `add` counts as done and its `.id` is returned, so that Terraform
-//! records what the router holds; not found, the error says nothing
-//! changed. Any other lost write ends in an error saying the outcome is
-//! unknown.
+//! connection), a new session looks for the row it would have made by its
+//! natural key (a `print` filtered by the `name` sent, so the check costs
+//! one request of one row, not a listing of the menu): found, the `add`
+//! counts as done and its row is returned, so that Terraform records what
+//! the router holds; not found, the error says nothing changed. Any other
+//! lost write (or a lost `add` without a `name`) ends in an error saying
+//! the outcome is unknown. A write that succeeds is followed by a `print`
+//! filtered by `.id`, so `add` and `set` return the row as the router
+//! holds it.
 
 mod conn;
 mod tls;
@@ -23,7 +26,6 @@ pub mod wire;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -432,55 +434,58 @@ impl ApiTransport {
         }
     }
 
-    /// The `.id`s of `menu` (`print =.proplist=.id`).
-    async fn ids(&self, menu: &str) -> Result<HashSet<String>, Error> {
-        let rows = self.print(menu, Some(&[".id"]), &[]).await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|mut r| r.remove(".id"))
-            .collect())
+    /// The row `id` of `menu`, read with a `print` filtered by `.id` (one
+    /// request, one row). `after`: the write it follows, for the message.
+    async fn row(&self, menu: &str, id: &str, after: &str) -> Result<Record, Error> {
+        let query = format!(".id={id}");
+        let mut rows = self.print(menu, None, &[&query]).await?;
+        match rows.len() {
+            1 => Ok(rows.remove(0)),
+            0 => Err(Error::NotFound {
+                what: format!("{menu}/{id}"),
+            }),
+            n => Err(self.protocol(format!(
+                "{menu}/print ?.id={id} after {after} returned {n} rows"
+            ))),
+        }
     }
 
     /// After the answer to `add` on `menu` was lost (`why`): looks, on a new
-    /// session, for the one row that is new since `before` and carries the
-    /// `name` that was sent (if one was). Found: the `add` happened and this
-    /// is its `.id`. Not found: it did not, and the error says nothing
-    /// changed. Undecidable: the error says the outcome is unknown.
-    async fn recover_add(
-        &self,
-        menu: &str,
-        attrs: &Record,
-        before: &HashSet<String>,
-        why: Closed,
-    ) -> Result<String, Error> {
+    /// session, for the row by the natural key `name` that was sent (a
+    /// `print` filtered by `name`: one request, at most a row or two).
+    /// Found once: the `add` happened (or the name was already taken,
+    /// which the `add` would have refused) and this is the row. Not found:
+    /// it did not, and the error says nothing changed. Without a `name`,
+    /// or with more than one match, the error says the outcome is unknown.
+    async fn recover_add(&self, menu: &str, attrs: &Record, why: Closed) -> Result<Record, Error> {
         let path = format!("{menu}/add");
+        let Some(name) = attrs.get("name") else {
+            return Err(self.lost_error(&path, &why, false, false));
+        };
         log::warn!(
-            "RouterOS API: the answer to {path} at {} was lost ({}); checking on a new connection whether the router added the row",
+            "RouterOS API: the answer to {path} at {} was lost ({}); checking on a new connection whether the router added {name:?}",
             self.endpoint,
             describe(&why)
         );
-        let rows = match self.print(menu, None, &[]).await {
+        let query = format!("name={name}");
+        let mut rows = match self.print(menu, None, &[&query]).await {
             Ok(rows) => rows,
             Err(e) => {
                 log::warn!("RouterOS API: could not check whether {path} was applied: {e}");
                 return Err(self.lost_error(&path, &why, false, false));
             }
         };
-        let name = attrs.get("name");
-        let new: Vec<&Record> = rows
-            .iter()
-            .filter(|r| r.get(".id").is_some_and(|id| !before.contains(id)))
-            .filter(|r| name.is_none_or(|n| r.get("name") == Some(n)))
-            .collect();
-        match new.as_slice() {
-            [row] => {
-                let id = row.get(".id").cloned().unwrap_or_default();
+        rows.retain(|r| r.get("name") == Some(name));
+        match rows.len() {
+            1 => {
+                let row = rows.remove(0);
                 log::warn!(
-                    "RouterOS API: {path} was applied before the connection was lost; the new row is {id}"
+                    "RouterOS API: {path} was applied before the connection was lost; the new row is {}",
+                    row.get(".id").map(String::as_str).unwrap_or("")
                 );
-                Ok(id)
+                Ok(row)
             }
-            [] => {
+            0 => {
                 let reason = format!(
                     "{}; the router did not apply it (checked on a new connection), so nothing changed",
                     lost_reason(&path, &why, false)
@@ -573,10 +578,7 @@ impl Transport for ApiTransport {
         }
     }
 
-    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
-        // What is there before, to tell the row this add makes from any
-        // other should its answer be lost.
-        let before = self.ids(menu).await?;
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<Record, Error> {
         let outcome = match self
             .exec(Command::new(&format!("{menu}/add")).attrs(attrs), false)
             .await
@@ -584,23 +586,28 @@ impl Transport for ApiTransport {
             Ok(outcome) => outcome,
             Err(Failure::Error(e)) => return Err(e),
             Err(Failure::Lost { why, .. }) => {
-                return self.recover_add(menu, attrs, &before, why).await;
+                return self.recover_add(menu, attrs, why).await;
             }
         };
         self.check_trap(&outcome, menu)?;
-        outcome
-            .done
-            .get("ret")
-            .cloned()
-            .ok_or_else(|| self.protocol(format!("{menu}/add returned no .id (no =ret= in !done)")))
+        let id = outcome.done.get("ret").cloned().ok_or_else(|| {
+            self.protocol(format!("{menu}/add returned no .id (no =ret= in !done)"))
+        })?;
+        self.row(menu, &id, "add").await.map_err(|e| match e {
+            Error::NotFound { .. } => self.protocol(format!(
+                "{menu}/add made {id}, but {menu}/print does not show it; check the router's log"
+            )),
+            e => e,
+        })
     }
 
-    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
         let cmd = Command::new(&format!("{menu}/set"))
             .attr(".id", id)
             .attrs(attrs);
         let outcome = self.run(cmd, false).await?;
-        self.check_trap(&outcome, &format!("{menu}/{id}"))
+        self.check_trap(&outcome, &format!("{menu}/{id}"))?;
+        self.row(menu, id, "set").await
     }
 
     async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {

@@ -79,13 +79,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
         (words, t)
     }
 
-    /// Answers the `print =.proplist=.id` an `add` starts with: these rows.
-    async fn answer_ids(&mut self, menu: &str, ids: &[&str]) {
+    /// Answers the `print ?.id=<id>` that follows an `add` or `set` with
+    /// the one row `id` holding `attrs`.
+    async fn answer_row(&mut self, menu: &str, id: &str, attrs: &[&str]) {
         let (w, tg) = self.expect(&format!("{menu}/print")).await;
-        assert!(has(&w, "=.proplist=.id"), "{w:?}");
-        for id in ids {
-            self.send(&["!re", &format!("=.id={id}"), &t(&tg)]).await;
-        }
+        assert!(has(&w, &format!("?.id={id}")), "{w:?}");
+        assert!(!w.iter().any(|x| x.starts_with("=.proplist")), "{w:?}");
+        let mut words = vec!["!re".to_string(), format!("=.id={id}")];
+        words.extend(attrs.iter().map(|a| format!("={a}")));
+        words.push(t(&tg));
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        self.send(&words).await;
         self.send(&["!done", &t(&tg)]).await;
     }
 
@@ -299,15 +303,19 @@ async fn writes_send_their_words_and_traps_become_typed_errors() {
         let mut p = accept(&l).await;
         p.accept_login().await;
 
-        p.answer_ids("/interface/macsec", &[]).await;
         let (w, tg) = p.expect("/interface/macsec/add").await;
         assert!(
             has(&w, "=interface=ether1") && has(&w, "=comment="),
             "{w:?}"
         );
         p.send(&["!done", "=ret=*7F", &t(&tg)]).await;
+        p.answer_row(
+            "/interface/macsec",
+            "*7F",
+            &["interface=ether1", "mtu=1468"],
+        )
+        .await;
 
-        p.answer_ids("/interface/macsec", &["*7F"]).await;
         let (w, tg) = p.expect("/interface/macsec/add").await;
         assert!(has(&w, "=interface=nonexistent"));
         p.send(&[
@@ -322,6 +330,12 @@ async fn writes_send_their_words_and_traps_become_typed_errors() {
         let (w, tg) = p.expect("/interface/macsec/set").await;
         assert!(has(&w, "=.id=*7F") && has(&w, "=mtu=1400"), "{w:?}");
         p.send(&["!done", &t(&tg)]).await;
+        p.answer_row(
+            "/interface/macsec",
+            "*7F",
+            &["interface=ether1", "mtu=1400"],
+        )
+        .await;
 
         let (w, tg) = p.expect("/interface/macsec/remove").await;
         assert!(has(&w, "=.id=*99"));
@@ -350,14 +364,17 @@ async fn writes_send_their_words_and_traps_become_typed_errors() {
         assert!(p.until_closed().await.is_empty());
     });
     let api = plain(port);
-    let id = api
+    let row = api
         .add(
             "/interface/macsec",
             &record(&[("interface", "ether1"), ("comment", "")]),
         )
         .await
         .unwrap();
-    assert_eq!(id, "*7F");
+    assert_eq!(
+        row,
+        record(&[(".id", "*7F"), ("interface", "ether1"), ("mtu", "1468")])
+    );
     let err = api
         .add(
             "/interface/macsec",
@@ -377,9 +394,11 @@ async fn writes_send_their_words_and_traps_become_typed_errors() {
         }
         other => panic!("{other:?}"),
     }
-    api.set("/interface/macsec", "*7F", &record(&[("mtu", "1400")]))
+    let row = api
+        .set("/interface/macsec", "*7F", &record(&[("mtu", "1400")]))
         .await
         .unwrap();
+    assert_eq!(row["mtu"], "1400");
     let err = api.remove("/interface/macsec", "*99").await.unwrap_err();
     assert!(
         matches!(&err, Error::NotFound { what } if what == "/interface/macsec/*99"),
@@ -529,21 +548,20 @@ async fn a_write_whose_answer_is_lost_is_not_sent_again() {
     server.await.unwrap();
 }
 
-/// The fake router for a lost `add`: `before` rows exist, the add's answer
-/// is lost (`fatal`: `!fatal`, else the connection drops inside the
-/// `!done`), and on the next connection the menu holds `after`. Returns
-/// what `add` returned and every command the router received.
+/// The fake router for a lost `add` of `name` (none: no name sent): the
+/// add's answer is lost (`fatal`: `!fatal`, else the connection drops
+/// inside the `!done`), and on the next connection the menu holds `after`.
+/// Returns what `add` returned and every command the router received.
 async fn lost_add(
-    before: &'static [&'static str],
+    name: Option<&'static str>,
     fatal: bool,
     after: &'static [(&'static str, &'static str)],
-) -> (Result<String, Error>, Vec<Vec<String>>) {
+) -> (Result<Record, Error>, Vec<Vec<String>>) {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
         let mut seen = Vec::new();
         let mut p = accept(&l).await;
         p.accept_login().await;
-        p.answer_ids("/interface/macsec", before).await;
         let (w, tg) = p.expect("/interface/macsec/add").await;
         seen.push(w);
         if fatal {
@@ -554,15 +572,25 @@ async fn lost_add(
             p.send_raw(&done[..done.len() / 2]).await;
         }
         drop(p);
+        if name.is_none() {
+            return seen;
+        }
         let mut p = accept(&l).await;
         p.accept_login().await;
         let (w, tg) = p.expect("/interface/macsec/print").await;
+        let wanted = w
+            .iter()
+            .find_map(|x| x.strip_prefix("?name="))
+            .map(str::to_string);
         seen.push(w);
-        for (id, name) in after {
+        for (id, row_name) in after {
+            if wanted.as_deref() != Some(*row_name) {
+                continue;
+            }
             p.send(&[
                 "!re",
                 &format!("=.id={id}"),
-                &format!("=name={name}"),
+                &format!("=name={row_name}"),
                 &t(&tg),
             ])
             .await;
@@ -572,33 +600,32 @@ async fn lost_add(
         seen
     });
     let api = plain(port);
-    let result = api
-        .add(
-            "/interface/macsec",
-            &record(&[("interface", "ether1"), ("name", "macsec1")]),
-        )
-        .await;
+    let mut attrs = record(&[("interface", "ether1")]);
+    if let Some(n) = name {
+        attrs.insert("name".into(), n.into());
+    }
+    let result = api.add("/interface/macsec", &attrs).await;
     drop(api);
     (result, server.await.unwrap())
 }
 
 #[tokio::test]
-async fn a_lost_add_that_the_router_applied_returns_the_new_rows_id() {
-    let (result, seen) = lost_add(&["*1"], false, &[("*1", "old"), ("*9", "macsec1")]).await;
-    assert_eq!(result.unwrap(), "*9");
-    // The add was sent once; the check is a plain print on the new connection.
+async fn a_lost_add_that_the_router_applied_returns_the_new_row() {
+    let (result, seen) =
+        lost_add(Some("macsec1"), false, &[("*1", "old"), ("*9", "macsec1")]).await;
+    let row = result.unwrap();
+    assert_eq!(row[".id"], "*9");
+    assert_eq!(row["name"], "macsec1");
+    // The add was sent once; the check is one print filtered by the name
+    // on the new connection, not a listing of the menu.
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert_eq!(seen[1][0], "/interface/macsec/print");
-    assert!(
-        !seen[1].iter().any(|w| w.starts_with("=.proplist")),
-        "{seen:?}"
-    );
+    assert!(has(&seen[1], "?name=macsec1"), "{seen:?}");
 }
 
 #[tokio::test]
 async fn a_lost_add_that_the_router_did_not_apply_says_nothing_changed() {
-    // The row named macsec1 was there before: the add failed, it is not ours.
-    let (result, _) = lost_add(&["*1"], true, &[("*1", "macsec1")]).await;
+    let (result, _) = lost_add(Some("macsec1"), true, &[("*1", "old")]).await;
     let err = result.unwrap_err();
     assert!(
         matches!(&err, Error::Unreachable { reason, .. }
@@ -608,7 +635,7 @@ async fn a_lost_add_that_the_router_did_not_apply_says_nothing_changed() {
                 && reason.contains("nothing changed")),
         "{err:?}"
     );
-    let (result, _) = lost_add(&[], false, &[]).await;
+    let (result, _) = lost_add(Some("macsec1"), false, &[]).await;
     let err = result.unwrap_err().to_string();
     assert!(
         err.contains("connection dropped") && err.contains("nothing changed"),
@@ -618,7 +645,12 @@ async fn a_lost_add_that_the_router_did_not_apply_says_nothing_changed() {
 
 #[tokio::test]
 async fn a_lost_add_with_more_than_one_candidate_is_unknown() {
-    let (result, _) = lost_add(&[], false, &[("*8", "macsec1"), ("*9", "macsec1")]).await;
+    let (result, _) = lost_add(
+        Some("macsec1"),
+        false,
+        &[("*8", "macsec1"), ("*9", "macsec1")],
+    )
+    .await;
     let err = result.unwrap_err().to_string();
     assert!(
         err.contains("unknown") && err.contains("not sent again"),
@@ -627,12 +659,22 @@ async fn a_lost_add_with_more_than_one_candidate_is_unknown() {
 }
 
 #[tokio::test]
+async fn a_lost_add_without_a_name_is_unknown_and_not_looked_up() {
+    let (result, seen) = lost_add(None, false, &[]).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("unknown") && err.contains("not sent again"),
+        "{err}"
+    );
+    assert_eq!(seen.len(), 1, "{seen:?}");
+}
+
+#[tokio::test]
 async fn a_trap_stands_even_when_the_connection_drops_before_done() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
         let mut p = accept(&l).await;
         p.accept_login().await;
-        p.answer_ids("/interface/macsec", &[]).await;
         let (_, tg) = p.expect("/interface/macsec/add").await;
         p.send(&[
             "!trap",
