@@ -1,0 +1,283 @@
+//! Importing a router configured by hand: resource identity
+//! (`import { identity = {...} }`, Terraform 1.12+) and list resources
+//! (`terraform query -generate-config-out`, Terraform 1.14+), run with the
+//! newest Terraform the harness finds (1.15.5), against routeros-sim.
+//!
+//! The router is set up out of band over REST, as an operator would; each
+//! scenario ends in a plan that proposes nothing.
+
+use std::time::Duration;
+
+use acceptance::harness::{Output, ProviderBlock, Scheme, Terraform, Workdir};
+use acceptance::sim::{Sim, SimConfig};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const MACSEC: &str = "/interface/macsec";
+const PROFILE: &str = "/interface/macsec/profile";
+
+fn start_sim() -> Sim {
+    Sim::spawn(SimConfig::default()).expect("start routeros-sim")
+}
+
+/// A REST call as the emulator's admin (out of band). Returns the status.
+fn rest(sim: &Sim, method: Method, path: &str, body: Value) -> u16 {
+    let url = format!("{}/rest{path}", sim.http_url().trim_end_matches('/'));
+    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async move {
+        let response = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("reqwest client")
+            .request(method.clone(), &url)
+            .basic_auth(user, Some(pass))
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        response.status().as_u16()
+    })
+}
+
+#[track_caller]
+fn add(sim: &Sim, menu: &str, body: Value) {
+    assert_eq!(
+        rest(sim, Method::PUT, menu, body.clone()),
+        200,
+        "PUT {menu} {body}"
+    );
+}
+
+/// The instance object of `address` in the raw state file (it holds the
+/// identity, which `show -json` may leave out).
+fn state_instance(wd: &Workdir, address: &str) -> Value {
+    let text = std::fs::read_to_string(wd.path().join("terraform.tfstate")).expect("state file");
+    let state: Value = serde_json::from_str(&text).expect("state JSON");
+    let (ty, name) = address.split_once('.').expect("type.name");
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["type"] == ty && r["name"] == name && r["mode"] == "managed")
+        .and_then(|r| r["instances"].get(0).cloned())
+        .unwrap_or_else(|| panic!("{address} is not in the state:\n{state:#}"))
+}
+
+fn text(out: &Output) -> String {
+    acceptance::harness::normalise(&format!("{}\n{}", out.stdout, out.stderr))
+}
+
+/// `import { identity = {...} }` for an interface, a profile and a port
+/// binding: the plan imports them and changes nothing, the identity is kept
+/// in state, and after the apply the plan is clean.
+#[test]
+fn import_by_identity_plans_no_change_and_keeps_the_identity() {
+    let tf = Terraform::newest();
+    let sim = start_sim();
+    add(
+        &sim,
+        PROFILE,
+        json!({"name": "uplink", "server-priority": "5"}),
+    );
+    add(
+        &sim,
+        MACSEC,
+        json!({"name": "macsec1", "interface": "ether1", "profile": "uplink"}),
+    );
+    let body = r#"
+import {
+  to       = routeros_macsec_interface.m1
+  identity = { name = "macsec1" }
+}
+resource "routeros_macsec_interface" "m1" {
+  name      = "macsec1"
+  interface = "ether1"
+  profile   = routeros_macsec_profile.uplink.name
+}
+import {
+  to       = routeros_macsec_profile.uplink
+  identity = { name = "uplink" }
+}
+resource "routeros_macsec_profile" "uplink" {
+  name            = "uplink"
+  server_priority = 5
+}
+import {
+  to       = routeros_ethernet_binding.e1
+  identity = { ethernet = "ether1" }
+}
+resource "routeros_ethernet_binding" "e1" {
+  ethernet         = "ether1"
+  macsec_interface = routeros_macsec_interface.m1.name
+  mtu              = 1500
+  l2mtu            = 1598
+}
+"#;
+    let wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(body));
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_success();
+    assert!(
+        text(&plan).contains("plan: 3 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{plan}"
+    );
+    wd.apply();
+    let m1 = state_instance(&wd, "routeros_macsec_interface.m1");
+    assert_eq!(m1["identity"], json!({"name": "macsec1"}), "{m1:#}");
+    assert_eq!(m1["identity_schema_version"], json!(0), "{m1:#}");
+    let e1 = state_instance(&wd, "routeros_ethernet_binding.e1");
+    assert_eq!(e1["identity"], json!({"ethernet": "ether1"}), "{e1:#}");
+    assert_eq!(sim.records(MACSEC).len(), 1, "nothing was created");
+    wd.assert_no_changes();
+}
+
+/// An identity naming nothing on the router fails the import with the
+/// menu and how to name an entry.
+#[test]
+fn import_by_identity_of_a_missing_object_says_what_to_give() {
+    let tf = Terraform::newest();
+    let sim = start_sim();
+    let body = r#"
+import {
+  to       = routeros_macsec_interface.m1
+  identity = { name = "macsec9" }
+}
+resource "routeros_macsec_interface" "m1" {
+  name      = "macsec9"
+  interface = "ether1"
+}
+"#;
+    let wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(body));
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_failure();
+    let t = text(&plan);
+    assert!(t.contains("macsec interface not found"), "{plan}");
+    assert!(t.contains("/interface/macsec entry \"macsec9\""), "{plan}");
+}
+
+/// A MACsec interface renamed on the router keeps its identity in state,
+/// with a warning that says what changed and what to do.
+#[test]
+fn an_identity_changed_on_the_router_is_reported() {
+    let tf = Terraform::newest();
+    let sim = start_sim();
+    let body = "resource \"routeros_macsec_interface\" \"m1\" {\n  name      = \"macsec1\"\n  interface = \"ether1\"\n}\n";
+    let wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(body));
+    wd.apply();
+    let id = sim.records(MACSEC)[0][".id"].clone();
+    assert_eq!(
+        rest(
+            &sim,
+            Method::PATCH,
+            &format!("{MACSEC}/{id}"),
+            json!({"name": "renamed"})
+        ),
+        200
+    );
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_success();
+    let t = text(&plan);
+    assert!(
+        t.contains(
+            "macsec interface \"macsec1\" was changed on the router: its name is now \"renamed\""
+        ),
+        "{plan}"
+    );
+    assert!(
+        t.contains("~ name") && t.contains("\"renamed\" -> \"macsec1\""),
+        "{plan}"
+    );
+    wd.apply();
+    assert_eq!(sim.records(MACSEC)[0]["name"], "macsec1");
+    wd.assert_no_changes();
+}
+
+/// `terraform query` lists what is on the router, filtered; `-generate-
+/// config-out` writes resource and import blocks that plan as imports only,
+/// and after the apply the plan is clean.
+#[test]
+fn query_lists_the_router_and_generated_config_imports_clean() {
+    let tf = Terraform::newest();
+    let sim = start_sim();
+    add(
+        &sim,
+        PROFILE,
+        json!({"name": "uplink", "server-priority": "3"}),
+    );
+    for (name, port) in [
+        ("macsec1", "ether1"),
+        ("macsec2", "ether2"),
+        ("lab", "ether3"),
+    ] {
+        add(
+            &sim,
+            MACSEC,
+            json!({"name": name, "interface": port, "profile": "uplink", "comment": format!("{name} by hand")}),
+        );
+    }
+    let provider = ProviderBlock::for_sim(&sim, Scheme::Http);
+    let wd = tf.workdir(&provider.main_tf(""));
+    wd.write_file(
+        "router.tfquery.hcl",
+        r#"
+list "routeros_macsec_interface" "links" {
+  provider         = routeros
+  include_resource = true
+  config {
+    name = "macsec*"
+  }
+}
+list "routeros_macsec_profile" "profiles" {
+  provider         = routeros
+  include_resource = true
+  config {
+    name = "uplink"
+  }
+}
+list "routeros_ethernet_binding" "ports" {
+  provider         = routeros
+  include_resource = true
+  config {
+    interface = "ether1"
+  }
+}
+"#,
+    );
+    let listed = wd.run(&["query", "-no-color"]);
+    listed.assert_success();
+    let t = text(&listed);
+    for shown in ["macsec1", "macsec2", "uplink", "ether1"] {
+        assert!(t.contains(shown), "query does not show {shown}:\n{listed}");
+    }
+    assert!(
+        !t.contains("macsec interface lab"),
+        "the name filter lets `lab` through:\n{listed}"
+    );
+
+    let generated = wd.run(&["query", "-no-color", "-generate-config-out=imported.tf"]);
+    generated.assert_success();
+    let hcl = std::fs::read_to_string(wd.path().join("imported.tf")).expect("imported.tf");
+    assert!(hcl.contains("import {"), "{hcl}");
+    assert!(
+        hcl.contains("resource \"routeros_macsec_interface\""),
+        "{hcl}"
+    );
+    assert!(!hcl.contains("\"lab\""), "{hcl}");
+
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_success();
+    assert!(
+        text(&plan).contains("plan: 4 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{plan}\n{hcl}"
+    );
+    wd.apply();
+    assert_eq!(
+        sim.records(MACSEC).len(),
+        3,
+        "nothing was created or removed"
+    );
+    wd.assert_no_changes();
+}
