@@ -142,6 +142,39 @@ fn frontmatter(title: &str, description: &str, subcategory: bool) -> String {
     s
 }
 
+/// A value of the natural key of `type_name` for examples.
+fn example_key(type_name: &str) -> &'static str {
+    match type_name {
+        "routeros_macsec_profile" => "uplink",
+        "routeros_ethernet_binding" => "ether1",
+        _ => "macsec1",
+    }
+}
+
+/// The "Import by identity" section of a resource page.
+fn identity_section(type_name: &str, identity: &crate::plugin::resource::IdentitySchema) -> String {
+    let mut s = String::from(
+        "\n## Import by identity\n\nTerraform 1.12+ and OpenTofu 1.12+ import by identity in an `import` block:\n\n```terraform\nimport {\n",
+    );
+    s.push_str(&format!(
+        "  to       = {type_name}.example\n  identity = {{ "
+    ));
+    let attrs: Vec<String> = identity
+        .attributes
+        .iter()
+        .map(|(n, _)| format!("{n} = \"{}\"", example_key(type_name)))
+        .collect();
+    s.push_str(&attrs.join(", "));
+    s.push_str(&format!(
+        " }}\n}}\n```\n\nIdentity (version {}):\n\n",
+        identity.version
+    ));
+    for (n, d) in &identity.attributes {
+        s.push_str(&format!("- `{n}` (String, required for import) {d}\n"));
+    }
+    s
+}
+
 /// Renders every generated page. `root` is the repository root (for the
 /// examples and notes it includes).
 pub fn render(root: &Path) -> Vec<DocFile> {
@@ -195,7 +228,24 @@ pub fn render(root: &Path) -> Vec<DocFile> {
                 import.trim_end()
             ));
         }
+        if let Some(identity) = r.identity_schema() {
+            page.push_str(&identity_section(name, &identity));
+        }
         files.push((format!("docs/resources/{short}.md"), page));
+        if let Some(list) = r.list_schema() {
+            let mut page = frontmatter(
+                &format!("{name} List Resource - routeros"),
+                &list.block.description,
+                true,
+            );
+            page.push_str(&format!(
+                "# {name} (List Resource)\n\n{}\n\nUsed by `terraform query` (Terraform 1.14+) in a `.tfquery.hcl` file; `terraform query -generate-config-out=imported.tf` writes a resource and an import block for every object found. See the guide *Import a whole router*.\n\n## Example Usage\n\n```terraform\nlist \"{name}\" \"all\" {{\n  provider         = routeros\n  include_resource = true\n  config {{\n    name = \"{}*\"\n  }}\n}}\n```\n\n",
+                list.block.description.trim(),
+                example_key(name).trim_end_matches(char::is_numeric)
+            ));
+            page.push_str(&schema_section(&list.block));
+            files.push((format!("docs/list-resources/{short}.md"), page));
+        }
     }
 
     for d in data_sources::all() {
