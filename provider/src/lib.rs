@@ -8,6 +8,7 @@
 pub mod data_sources;
 pub mod docs;
 pub mod ephemeral_resources;
+pub mod generate;
 pub mod plugin;
 pub mod provider;
 pub mod resources;
@@ -15,7 +16,12 @@ pub mod routeros;
 pub mod secrets;
 
 /// The binary's entry point: serves the `routeros` provider to Terraform
-/// (or handles `--debug`, `--version`, `--help`); returns the exit code.
+/// (or handles `--debug`, `--version`, `--help`, and the `generate`
+/// subcommand); returns the exit code.
 pub fn main_entry() -> i32 {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("generate") {
+        return generate::main(&args[1..]);
+    }
     plugin::run(provider::RouterosProvider::new())
 }

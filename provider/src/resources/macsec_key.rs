@@ -968,8 +968,19 @@ impl MenuRow for MacsecKey {
     }
 
     /// No key in the clear: the CAK input is left for the user to give
-    /// (`cak_age = file("<interface>.cak.age")`, see the import guide).
-    fn generated_config(&self, state: MacsecKeyModel) -> MacsecKeyModel {
+    /// (`cak_age = file("<interface>.cak.age")`, see the import guide), and
+    /// a warning says so.
+    fn generated_config(&self, state: MacsecKeyModel, diags: &mut Diagnostics) -> MacsecKeyModel {
+        diags.push(
+            Diagnostic::warning(
+                format!("Give the CAK of MACsec interface {:?}", state.interface),
+                format!(
+                    "The generated routeros_macsec_key for {0:?} names no key: a key is never written in the clear. Add `cak_age = file(\"{0}.cak.age\")` (`terraform-provider-routeros generate --age-recipient ...` writes that file from the router), or `cak_wo` with `cak_wo_version`.",
+                    state.interface
+                ),
+            )
+            .at_attr("cak_age"),
+        );
         MacsecKeyModel {
             id: None,
             interface: state.interface,

@@ -234,7 +234,7 @@ pub trait MenuRow: Send + Sync + 'static {
 
     /// The configuration `-generate-config-out` writes for `state`:
     /// (default) the state without computed-only attributes.
-    fn generated_config(&self, state: Self::Model) -> Self::Model {
+    fn generated_config(&self, state: Self::Model, _diags: &mut Diagnostics) -> Self::Model {
         state
     }
 
@@ -790,7 +790,8 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     fn generate_config(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let model: T::Model = model_of(state, diags)?;
-        self.state(&self.0.generated_config(model), diags)
+        let config = self.0.generated_config(model, diags);
+        self.state(&config, diags)
     }
 }
 
