@@ -1,0 +1,230 @@
+//! The proof of "import a whole router": routeros-sim loaded with 50 MACsec
+//! links (interface, profile, key) by a third-party client (Python's
+//! `librouteros`, `acceptance/clients/librouteros_router.py`, over the
+//! classic API), then each import path ends in a clean plan:
+//!
+//! - `terraform query -generate-config-out`, apply, `plan -detailed-exitcode`
+//!   = 0 (Terraform 1.15.5; interfaces, profiles and ports);
+//! - `terraform-provider-routeros generate` with import blocks (1.15.5) or
+//!   `--import-commands` (1.0.3), keys age-encrypted to files, apply, plan = 0;
+//! - `generate --from-export` on the emulator's own `/export show-sensitive`.
+//!
+//! The venv `.tools/pyclients` (scripts/install-python-clients.sh) must
+//! exist; without it these tests fail and say what to run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use acceptance::harness::{Output, ProviderBlock, Scheme, Terraform, Workdir, workspace_root};
+use acceptance::sim::{Sim, SimConfig};
+use age::secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+/// How many links the router holds.
+const LINKS: usize = 50;
+
+fn python() -> PathBuf {
+    let tools = std::env::var_os("TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".tools"));
+    let python = tools.join("pyclients/bin/python");
+    assert!(
+        python.exists(),
+        "the Python API clients are not installed ({} is missing): run scripts/install-python-clients.sh (or make tools)",
+        python.display()
+    );
+    python
+}
+
+/// An emulator with `LINKS` ports, configured by hand over the classic API.
+fn router_made_by_hand() -> Sim {
+    let sim = Sim::spawn(SimConfig {
+        ethernet_ports: LINKS,
+        ..SimConfig::default()
+    })
+    .expect("start routeros-sim");
+    let script = workspace_root().join("acceptance/clients/librouteros_router.py");
+    let out = Command::new(python())
+        .arg(&script)
+        .args(["--url", &sim.api_url().expect("API"), "--count", &LINKS.to_string()])
+        .env("ROUTEROS_USERNAME", sim.username())
+        .env("ROUTEROS_PASSWORD", sim.password())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run the Python client");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    assert_eq!(summary, json!({"interfaces": LINKS, "profiles": LINKS}));
+    sim
+}
+
+/// A fresh age identity: (secret key text, recipient).
+fn identity() -> (String, String) {
+    let id = age::x25519::Identity::generate();
+    (
+        id.to_string().expose_secret().to_string(),
+        id.to_public().to_string(),
+    )
+}
+
+/// Runs the provider binary's `generate` in `dir` with the router in the
+/// environment, as a user would.
+fn generate(sim: &Sim, dir: &Path, args: &[&str]) -> std::process::Output {
+    let binary = acceptance::harness::provider_dir().join("terraform-provider-routeros");
+    let out = Command::new(&binary)
+        .arg("generate")
+        .args(args)
+        .current_dir(dir)
+        .env("ROUTEROS_URL", sim.http_url())
+        .env("ROUTEROS_USERNAME", sim.username())
+        .env("ROUTEROS_PASSWORD", sim.password())
+        .output()
+        .expect("run generate");
+    assert!(
+        out.status.success(),
+        "generate {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn text(out: &Output) -> String {
+    acceptance::harness::normalise(&format!("{}\n{}", out.stdout, out.stderr))
+}
+
+/// Applies what was generated, then the plan must be empty; the router
+/// keeps exactly the links the client made.
+#[track_caller]
+fn apply_then_clean(wd: &Workdir, sim: &Sim) {
+    wd.apply();
+    wd.plan_exitcode().assert_code(0);
+    assert_eq!(sim.records("/interface/macsec").len(), LINKS);
+}
+
+/// Every CAK on the router is still the one the client set.
+#[track_caller]
+fn keys_untouched(sim: &Sim) {
+    for row in sim.records("/interface/macsec") {
+        let i: u32 = row["name"].trim_start_matches("macsec").parse().unwrap();
+        assert_eq!(row["cak"], format!("{i:08x}").repeat(4), "{}", row["name"]);
+    }
+}
+
+#[test]
+fn query_generate_config_out_imports_fifty_links_then_plans_clean() {
+    let tf = Terraform::newest();
+    let sim = router_made_by_hand();
+    let wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
+    wd.write_file(
+        "router.tfquery.hcl",
+        r#"
+list "routeros_macsec_interface" "links" {
+  provider         = routeros
+  include_resource = true
+}
+list "routeros_macsec_profile" "profiles" {
+  provider         = routeros
+  include_resource = true
+  config {
+    name = "p*"
+  }
+}
+list "routeros_ethernet_binding" "ports" {
+  provider         = routeros
+  include_resource = true
+}
+"#,
+    );
+    wd.run(&["query", "-no-color", "-generate-config-out=imported.tf"])
+        .assert_success();
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_success();
+    let want = format!(
+        "plan: {} to import, 0 to add, 0 to change, 0 to destroy.",
+        3 * LINKS
+    );
+    assert!(text(&plan).contains(&want), "{plan}");
+    apply_then_clean(&wd, &sim);
+    keys_untouched(&sim);
+}
+
+#[test]
+fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
+    acceptance::harness::for_each_terraform(|tf| {
+        let sim = router_made_by_hand();
+        let (secret, recipient) = identity();
+        let mut wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
+        wd.set_env("ROUTEROS_AGE_IDENTITY", &secret);
+        let old = tf.version_tuple() < (1, 5, 0);
+        let mut args = vec!["--out", "imported.tf", "--age-recipient", &recipient];
+        if old {
+            args.push("--import-commands");
+        }
+        let out = generate(&sim, wd.path(), &args);
+        let summary = String::from_utf8_lossy(&out.stderr);
+        assert!(summary.contains(&format!("wrote {} resource(s)", 4 * LINKS)), "{summary}");
+        let hcl = std::fs::read_to_string(wd.path().join("imported.tf")).unwrap();
+        assert!(!hcl.contains(&"00000001".repeat(4)), "a key in the clear");
+        assert!(wd.path().join("macsec7.cak.age").exists());
+        if old {
+            let script = std::fs::read_to_string(wd.path().join("import.sh")).unwrap();
+            let lines: Vec<&str> = script.lines().filter(|l| l.starts_with("terraform import")).collect();
+            assert_eq!(lines.len(), 4 * LINKS);
+            for line in lines {
+                let words: Vec<String> = line
+                    .split_whitespace()
+                    .skip(2)
+                    .map(|w| w.trim_matches('\'').to_string())
+                    .collect();
+                wd.import(&words[0], &words[1]);
+            }
+        }
+        apply_then_clean(&wd, &sim);
+        keys_untouched(&sim);
+    });
+}
+
+#[test]
+fn generate_from_the_routers_own_export_gives_the_same_result() {
+    let tf = Terraform::newest();
+    let sim = router_made_by_hand();
+    let url = format!("{}/rest/export", sim.http_url().trim_end_matches('/'));
+    let status = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap()
+                .post(&url)
+                .basic_auth(sim.username(), Some(sim.password()))
+                .json(&json!({"file": "router", "show-sensitive": ""}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    assert_eq!(status, 200);
+    let export = sim.written_file("router.rsc").expect("the export file");
+    let (secret, recipient) = identity();
+    let mut wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
+    wd.set_env("ROUTEROS_AGE_IDENTITY", &secret);
+    std::fs::write(wd.path().join("router.rsc"), export).unwrap();
+    generate(
+        &sim,
+        wd.path(),
+        &["--from-export", "router.rsc", "--out", "imported.tf", "--age-recipient", &recipient],
+    );
+    apply_then_clean(&wd, &sim);
+    keys_untouched(&sim);
+}
