@@ -24,6 +24,10 @@ Once listening it prints ONE line on stdout that a shell can evaluate, e.g.
   ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
 and serves until SIGINT or SIGTERM.
 
+GET /sim/stats on the HTTP port answers {\"requests\": N, \"rows\": M}: the REST requests
+and API sentences received and the rows served (every row of a listing, one for a
+single record) since start. It needs no password and is not itself counted.
+
 USAGE:
   routeros-sim [OPTIONS]
 
@@ -41,6 +45,10 @@ OPTIONS:
   --username U          REST user (default admin)
   --password P          REST password (default: 16 random letters and digits)
   --no-serialize        handle requests concurrently (RouterOS handles them one at a time)
+  --latency MS          add MS milliseconds to every request, as a router across a network
+                        does (default 0)
+  --row-cost US         add US microseconds for every row a reply carries, rows served one
+                        at a time as RouterOS does (default 0)
   --cert-dir DIR        write the CA certificate to DIR/ca.pem (default: a temporary
                         directory removed on exit)
   --identity NAME       /system/identity name (default MikroTik)
@@ -123,6 +131,20 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
             "--username" => options.config.username = value("--username")?,
             "--password" => options.config.password = value("--password")?,
             "--no-serialize" => options.config.serialize = false,
+            "--latency" => {
+                let v = value("--latency")?;
+                let ms: u64 = v.parse().with_context(|| {
+                    format!("--latency {v:?} is not a whole number of milliseconds")
+                })?;
+                options.config.latency = std::time::Duration::from_millis(ms);
+            }
+            "--row-cost" => {
+                let v = value("--row-cost")?;
+                let us: u64 = v.parse().with_context(|| {
+                    format!("--row-cost {v:?} is not a whole number of microseconds")
+                })?;
+                options.config.row_cost = std::time::Duration::from_micros(us);
+            }
             "--cert-dir" => options.config.cert_dir = Some(PathBuf::from(value("--cert-dir")?)),
             "--identity" => options.config.identity = value("--identity")?,
             "--board-name" => options.config.board_name = value("--board-name")?,
@@ -272,6 +294,13 @@ mod tests {
         assert_eq!(o.config.ethernet_ports, 2);
         assert_eq!(o.config.password, "pw");
         assert!(!o.config.serialize);
+        assert!(o.config.latency.is_zero() && o.config.row_cost.is_zero());
+        let o = parse(&["--latency", "5", "--row-cost=500"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.config.latency, std::time::Duration::from_millis(5));
+        assert_eq!(o.config.row_cost, std::time::Duration::from_micros(500));
+        assert!(parse(&["--latency", "5ms"]).is_err());
         assert!(parse(&["--help"]).unwrap().is_none());
         assert!(parse(&["--bogus"]).is_err());
         assert!(parse(&["--ports"]).is_err());

@@ -518,8 +518,12 @@ impl Session {
             let mut router = lock(&self.shared.router);
             execute(&mut router, access, &req)
         };
-        self.shared
-            .served(replies.iter().filter(|r| matches!(r, Out::Re(_))).count());
+        let rows = replies.iter().filter(|r| matches!(r, Out::Re(_))).count();
+        self.shared.served(rows);
+        {
+            let _turn = self.shared.turn().await;
+            self.shared.pay(rows).await;
+        }
         if let Some(ApiFault::DropMidReply(_)) = fault {
             log::debug!(
                 "API fault: dropping the connection inside the reply to {}",

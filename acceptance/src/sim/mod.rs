@@ -61,6 +61,7 @@ use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
 use schema::Version;
+pub use server::{Cost, STATS_PATH};
 use server::{Shared, lock};
 use store::{Menu, Router};
 pub use users::SimUser;
@@ -98,6 +99,11 @@ pub struct SimConfig {
     /// The API answers `/login` the pre-6.43 way: `!done =ret=<challenge>`, then expects
     /// `/login =name= =response=00<md5>`. Default `false` (`/login =name= =password=`).
     pub legacy_login: bool,
+    /// Time every request costs (`--latency`); zero by default.
+    pub latency: std::time::Duration,
+    /// Time every row served costs (`--row-cost`), rows served one at a time; zero by
+    /// default.
+    pub row_cost: std::time::Duration,
 }
 
 impl Default for SimConfig {
@@ -115,6 +121,8 @@ impl Default for SimConfig {
             users: Vec::new(),
             api: true,
             legacy_login: false,
+            latency: std::time::Duration::ZERO,
+            row_cost: std::time::Duration::ZERO,
         }
     }
 }
@@ -134,6 +142,8 @@ impl std::fmt::Debug for SimConfig {
             .field("users", &self.users)
             .field("api", &self.api)
             .field("legacy_login", &self.legacy_login)
+            .field("latency", &self.latency)
+            .field("row_cost", &self.row_cost)
             .finish()
     }
 }
@@ -311,6 +321,10 @@ impl Sim {
             cfg.serialize,
             &cfg.username,
             &cfg.password,
+            Cost {
+                latency: cfg.latency,
+                per_row: cfg.row_cost,
+            },
         ));
         let (shutdown, shutdown_rx) = watch::channel(false);
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -1123,6 +1137,48 @@ mod tests {
         );
         assert_eq!(log[1], "GET /rest/interface/macsec?name=macsec1");
         assert!(a.records("/nonexistent").is_empty());
+    }
+
+    #[tokio::test]
+    async fn stats_count_requests_and_rows_served_and_are_not_counted() {
+        let sim = start("7.18");
+        let api = Api::http(&sim);
+        for port in ["ether1", "ether2", "ether3"] {
+            api.call(
+                Method::PUT,
+                "/rest/interface/macsec",
+                Some(json!({ "interface": port })),
+            )
+            .await;
+        }
+        api.call(Method::GET, "/rest/interface/macsec", None).await;
+        api.call(Method::GET, "/rest/interface/macsec/macsec1", None)
+            .await;
+        api.call(Method::DELETE, "/rest/interface/macsec/macsec2", None)
+            .await;
+        // 3 added rows + a listing of 3 + 1 record + nothing for the delete.
+        assert_eq!((sim.request_count(), sim.rows_served()), (6, 7));
+        let stats: Value = Client::new()
+            .get(format!("{}{STATS_PATH}", sim.http_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(stats, json!({"requests": 6, "rows": 7}));
+        assert_eq!(sim.request_count(), 6);
+    }
+
+    #[test]
+    fn cost_is_latency_plus_rows_one_at_a_time() {
+        let cost = Cost {
+            latency: std::time::Duration::from_millis(5),
+            per_row: std::time::Duration::from_micros(500),
+        };
+        assert_eq!(cost.of(0), std::time::Duration::from_millis(5));
+        assert_eq!(cost.of(1000), std::time::Duration::from_millis(505));
+        assert!(Cost::default().of(1000).is_zero());
     }
 
     #[tokio::test]

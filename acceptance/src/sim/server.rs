@@ -21,6 +21,10 @@ use super::rest::{self, Reply};
 use super::store::Router;
 use super::users::Access;
 
+/// `GET` here answers the emulator's counters, `{"requests": N, "rows": M}`
+/// (requests received and rows served since start); it is not counted.
+pub const STATS_PATH: &str = "/sim/stats";
+
 /// Largest request body the emulator reads.
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
@@ -37,6 +41,26 @@ pub(crate) struct Shared {
     log: Mutex<Vec<String>>,
     /// Rows sent in replies (a listing counts its rows, a single record one).
     rows: std::sync::atomic::AtomicUsize,
+    /// What each request and each row served costs in time.
+    cost: Cost,
+}
+
+/// What a request costs in time, as on a real router: `latency` for every
+/// request and `per_row` for every row a reply carries. Rows are served one
+/// at a time (while requests are serialised, the next request waits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// Added to every request.
+    pub latency: std::time::Duration,
+    /// Added for every row served.
+    pub per_row: std::time::Duration,
+}
+
+impl Cost {
+    /// How long a reply of `rows` rows takes.
+    pub fn of(&self, rows: usize) -> std::time::Duration {
+        self.latency + self.per_row * u32::try_from(rows).unwrap_or(u32::MAX)
+    }
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it (the data is
@@ -49,7 +73,13 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     /// State for a new emulator.
-    pub(crate) fn new(router: Router, serialize: bool, username: &str, password: &str) -> Shared {
+    pub(crate) fn new(
+        router: Router,
+        serialize: bool,
+        username: &str,
+        password: &str,
+        cost: Cost,
+    ) -> Shared {
         Shared {
             router: Mutex::new(router),
             serial: tokio::sync::Mutex::new(()),
@@ -58,7 +88,33 @@ impl Shared {
             password: password.to_string(),
             log: Mutex::new(Vec::new()),
             rows: std::sync::atomic::AtomicUsize::new(0),
+            cost,
         }
+    }
+
+    /// Waits what serving `rows` rows costs (nothing at zero cost).
+    pub(crate) async fn pay(&self, rows: usize) {
+        let wait = self.cost.of(rows);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The turn of one request when requests are serialised.
+    pub(crate) async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        if self.serialize {
+            Some(self.serial.lock().await)
+        } else {
+            None
+        }
+    }
+
+    /// `{"requests": N, "rows": M}`: what `GET /sim/stats` answers.
+    pub(crate) fn stats(&self) -> serde_json::Value {
+        serde_json::json!({
+            "requests": self.request_count(),
+            "rows": self.rows_served(),
+        })
     }
 
     /// Counts `n` rows served.
@@ -125,6 +181,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
     let path = parts.uri.path().to_string();
+    if path == STATS_PATH && method == "GET" {
+        // The emulator's own counters: not a router request, not counted.
+        return to_response(&Reply {
+            status: 200,
+            body: Some(shared.stats()),
+        });
+    }
     let query = parts.uri.query().map(str::to_string);
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -155,17 +218,18 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
     } else if let Some(access) =
         shared.authenticate(parts.headers.get(hyper::header::AUTHORIZATION))
     {
-        let _turn = if shared.serialize {
-            Some(shared.serial.lock().await)
-        } else {
-            None
+        let _turn = shared.turn().await;
+        let reply = {
+            let mut router = lock(&shared.router);
+            rest::handle_as(&mut router, access, &method, &path, query.as_deref(), &body)
         };
-        let mut router = lock(&shared.router);
-        rest::handle_as(&mut router, access, &method, &path, query.as_deref(), &body)
+        let rows = rows_in(&reply);
+        shared.served(rows);
+        shared.pay(rows).await;
+        reply
     } else {
         Reply::error(&RosError::unauthorized())
     };
-    shared.served(rows_in(&reply));
     log::debug!("{method} {path} -> {}", reply.status);
     let mut response = to_response(&reply);
     if reply.status == 401 {
