@@ -41,7 +41,7 @@ lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-demo: tools build ## Start routeros-sim, apply examples/quickstart, show the plan is clean, destroy, stop
+demo: tools build ## Two cabled emulated routers: age-keyed MACsec link up, encrypted backup, drift caught and repaired, destroy
 	@scripts/demo.sh
 
 dist: ## Release archives in dist/ (Registry layout); PLATFORMS=linux_amd64 for one, VERSION=x.y.z to set the version
