@@ -12,7 +12,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build test lint demo docs bench fuzz
+.PHONY: help tools build test lint demo docs bench fuzz dist install
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -41,8 +41,14 @@ lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-demo: tools build ## Start routeros-sim, apply examples/quickstart, show the plan is clean, destroy, stop
+demo: tools build ## Two cabled emulated routers: age-keyed MACsec link up, encrypted backup, drift caught and repaired, destroy
 	@scripts/demo.sh
+
+dist: ## Release archives in dist/ (Registry layout); PLATFORMS=linux_amd64 for one, VERSION=x.y.z to set the version
+	@scripts/dist.sh
+
+install: ## Build (release) and install into ~/.terraform.d/plugins, where `terraform init` / `tofu init` find it
+	@scripts/install-local.sh
 
 docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with the schema change)
 	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs

@@ -748,7 +748,7 @@ fn null_device() -> &'static str {
 fn hermetic_env(command: &mut Command) {
     for (key, _) in std::env::vars_os() {
         let key_text = key.to_string_lossy();
-        if ["TF_", "ROUTEROS_", "ROS_", "CHECKPOINT_"]
+        if ["TF_", "ROUTEROS_", "ROS_", "MIKROTIK_", "CHECKPOINT_"]
             .iter()
             .any(|prefix| key_text.starts_with(prefix))
         {
@@ -787,9 +787,16 @@ impl Workdir {
     /// Like [`Workdir::new`] with an explicit provider directory.
     #[track_caller]
     pub fn with_provider_dir(terraform: &Terraform, provider_dir: &Path, main_tf: &str) -> Workdir {
+        Workdir::with_cli_config(terraform, &self::cli_config(provider_dir), main_tf)
+    }
+
+    /// Like [`Workdir::new`] with a CLI configuration of the caller's (e.g. a
+    /// `filesystem_mirror` instead of `dev_overrides`).
+    #[track_caller]
+    pub fn with_cli_config(terraform: &Terraform, cli_config_text: &str, main_tf: &str) -> Workdir {
         let dir = unique_temp_dir(&format!("tf{}", terraform.version()));
         let cli_config = dir.join("harness.tfrc");
-        std::fs::write(&cli_config, self::cli_config(provider_dir))
+        std::fs::write(&cli_config, cli_config_text)
             .unwrap_or_else(|e| panic!("write {}: {e}", cli_config.display()));
         let wd = Workdir {
             dir,

@@ -1,15 +1,16 @@
 terraform {
+  required_version = ">= 1.0"
   required_providers {
     routeros = {
-      source = "macsec-gitops/routeros"
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
     }
   }
 }
 
 # Credentials usually come from the environment in CI:
 #   ROUTEROS_URL, ROUTEROS_USERNAME, ROUTEROS_PASSWORD, ROUTEROS_CA_CERTIFICATE
-# (the ROS_HOSTURL / ROS_USERNAME / ROS_PASSWORD / ROS_CA_CERTIFICATE / ROS_INSECURE
-# variables of terraform-routeros/routeros work too).
+# (the ROS_* and MIKROTIK_* variables of terraform-routeros/routeros work too).
 provider "routeros" {
   url            = "https://192.168.88.1"
   username       = "terraform"

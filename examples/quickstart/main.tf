@@ -4,9 +4,11 @@
 # built-in emulator):
 #   ROUTEROS_URL, ROUTEROS_USERNAME, ROUTEROS_PASSWORD
 terraform {
+  required_version = ">= 1.0"
   required_providers {
     routeros = {
-      source = "macsec-gitops/routeros"
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
     }
   }
 }

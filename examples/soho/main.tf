@@ -13,9 +13,11 @@
 # uplink's IP address, or add it to the switch's bridge.
 
 terraform {
+  required_version = ">= 1.0"
   required_providers {
     routeros = {
-      source = "macsec-gitops/routeros"
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
     }
   }
 }

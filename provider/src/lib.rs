@@ -5,6 +5,10 @@
 //! [`routeros`] knows RouterOS, and [`resources`] is the only place that
 //! knows both.
 
+/// The version this binary reports (`--version`, the User-Agent): the
+/// release version `make dist` built it as, else the Cargo.toml version.
+pub const VERSION: &str = env!("PROVIDER_VERSION");
+
 pub mod data_sources;
 pub mod docs;
 pub mod ephemeral_resources;

@@ -23,6 +23,24 @@ pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
 /// Default per-request timeout, in seconds (RouterOS cuts REST commands at 60 s).
 pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 
+/// Environment fallbacks of each connection argument, first found wins: this
+/// provider's own name, then the names of the terraform-routeros/routeros
+/// provider (`ROS_*`, then `MIKROTIK_*`), which mean the same thing there,
+/// so an environment set up for that provider configures this one too.
+pub const URL_ENV: [&str; 3] = ["ROUTEROS_URL", "ROS_HOSTURL", "MIKROTIK_HOST"];
+/// See [`URL_ENV`].
+pub const USERNAME_ENV: [&str; 3] = ["ROUTEROS_USERNAME", "ROS_USERNAME", "MIKROTIK_USER"];
+/// See [`URL_ENV`].
+pub const PASSWORD_ENV: [&str; 3] = ["ROUTEROS_PASSWORD", "ROS_PASSWORD", "MIKROTIK_PASSWORD"];
+/// See [`URL_ENV`].
+pub const CA_CERTIFICATE_ENV: [&str; 3] = [
+    "ROUTEROS_CA_CERTIFICATE",
+    "ROS_CA_CERTIFICATE",
+    "MIKROTIK_CA_CERTIFICATE",
+];
+/// See [`URL_ENV`].
+pub const INSECURE_ENV: [&str; 3] = ["ROUTEROS_INSECURE", "ROS_INSECURE", "MIKROTIK_INSECURE"];
+
 /// Configuration of the `routeros` provider. Every attribute can come from
 /// the environment instead, so CI can configure the provider without HCL.
 #[derive(Deserialize, JsonSchema)]
@@ -32,15 +50,20 @@ pub struct ProviderConfig {
     /// (REST over plain HTTP, RouterOS 7.9+; avoid outside a lab),
     /// `apis://router.example.net` (the classic API over TLS, port 8729) or
     /// `api://router.example.net` (the classic API, port 8728). A port may
-    /// follow the host. Falls back to `ROUTEROS_URL`, then `ROS_HOSTURL`.
+    /// follow the host. Falls back to `hosturl`, then `ROUTEROS_URL`,
+    /// `ROS_HOSTURL`, `MIKROTIK_HOST`.
     pub url: Option<String>,
+    /// The same as `url`, under the name the terraform-routeros/routeros
+    /// provider uses, so that a provider block copied from it works. Set
+    /// `url` or `hosturl`, not both.
+    pub hosturl: Option<String>,
     /// RouterOS user name. Its group needs the `read`, `write` and `rest-api`
-    /// (or `api`) policies. Falls back to `ROUTEROS_USERNAME`, then
-    /// `ROS_USERNAME`.
+    /// (or `api`) policies. Falls back to `ROUTEROS_USERNAME`,
+    /// `ROS_USERNAME`, `MIKROTIK_USER`.
     pub username: Option<String>,
-    /// Password of that user. Falls back to `ROUTEROS_PASSWORD`, then
-    /// `ROS_PASSWORD`, then `password_age`'s environment variable; empty when
-    /// none is given. Conflicts with `password_age`.
+    /// Password of that user. Falls back to `ROUTEROS_PASSWORD`,
+    /// `ROS_PASSWORD`, `MIKROTIK_PASSWORD`, then `password_age`'s environment
+    /// variable; empty when none is given. Conflicts with `password_age`.
     #[schemars(extend("x-tf-sensitive" = true))]
     pub password: Option<String>,
     /// The password of that user as age ciphertext, so that it can live in
@@ -49,8 +72,8 @@ pub struct ProviderConfig {
     /// `filebase64()`. Decrypted inside the provider process with the
     /// identities below; a trailing newline (as `echo ... | age` leaves) is
     /// dropped. Conflicts with `password`. Falls back to
-    /// `ROUTEROS_PASSWORD_AGE` when neither `password` nor
-    /// `ROUTEROS_PASSWORD` / `ROS_PASSWORD` is set.
+    /// `ROUTEROS_PASSWORD_AGE` when neither `password` nor one of
+    /// `password`'s environment variables is set.
     pub password_age: Option<String>,
     /// age identities that decrypt the `*_age` inputs (`password_age`, and
     /// `cak_age` of `routeros_macsec_key` and `routeros_age_secret`): the
@@ -76,12 +99,13 @@ pub struct ProviderConfig {
     /// file, or the PEM text itself (the router's self-signed certificate or
     /// the CA that signed it). Without it the system's trusted roots are
     /// used. Conflicts with `insecure`. Falls back to
-    /// `ROUTEROS_CA_CERTIFICATE`, then `ROS_CA_CERTIFICATE`.
+    /// `ROUTEROS_CA_CERTIFICATE`, `ROS_CA_CERTIFICATE`,
+    /// `MIKROTIK_CA_CERTIFICATE`.
     pub ca_certificate: Option<String>,
     /// Accept any TLS certificate from the router. Only for lab routers:
     /// anyone on the path can then read the password and the keys. Conflicts
-    /// with `ca_certificate`. Falls back to `ROUTEROS_INSECURE`, then
-    /// `ROS_INSECURE` (`true`/`false`).
+    /// with `ca_certificate`. Falls back to `ROUTEROS_INSECURE`,
+    /// `ROS_INSECURE`, `MIKROTIK_INSECURE` (`true`/`false`).
     pub insecure: Option<bool>,
     /// Seconds to wait for the router to answer one request (default 30).
     pub timeout: Option<i64>,
@@ -94,6 +118,7 @@ impl std::fmt::Debug for ProviderConfig {
         let hidden = |v: &Option<String>| v.as_ref().map(|_| "(sensitive)");
         f.debug_struct("ProviderConfig")
             .field("url", &self.url)
+            .field("hosturl", &self.hosturl)
             .field("username", &self.username)
             .field("password", &hidden(&self.password))
             .field(
@@ -111,10 +136,25 @@ impl std::fmt::Debug for ProviderConfig {
 
 /// Looks up the first set, non-empty environment variable of `names`.
 fn env_first(names: &[&str]) -> Option<(String, String)> {
-    names.iter().find_map(|n| match std::env::var(n) {
-        Ok(v) if !v.is_empty() => Some((n.to_string(), v)),
+    first_set(names, |n| std::env::var(n).ok())
+}
+
+/// The first of `names` that `get` finds with a non-empty value, and that
+/// value.
+fn first_set(names: &[&str], get: impl Fn(&str) -> Option<String>) -> Option<(String, String)> {
+    names.iter().find_map(|n| match get(n) {
+        Some(v) if !v.is_empty() => Some((n.to_string(), v)),
         _ => None,
     })
+}
+
+/// Joins variable names for messages: `A, B or C`.
+fn env_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -300,12 +340,23 @@ impl Provider for RouterosProvider {
                 .at_attr("insecure"),
             );
         }
-        if let Some(url) = config.get_str("url") {
-            if let Err(e) = normalise_url(url) {
-                diags.push(
-                    Diagnostic::error("Invalid router URL", format!("{url:?}: {e}."))
-                        .at_attr("url"),
-                );
+        if set("url") && set("hosturl") {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting router URL settings",
+                    "`url` and `hosturl` (its name in the terraform-routeros provider) both name the router: keep one of them.",
+                )
+                .at_attr("hosturl"),
+            );
+        }
+        for attr in ["url", "hosturl"] {
+            if let Some(url) = config.get_str(attr) {
+                if let Err(e) = normalise_url(url) {
+                    diags.push(
+                        Diagnostic::error("Invalid router URL", format!("{url:?}: {e}."))
+                            .at_attr(attr),
+                    );
+                }
             }
         }
         if let Some(t) = config.get_i64("timeout") {
@@ -344,14 +395,28 @@ impl Provider for RouterosProvider {
                 return None;
             }
         };
+        if cfg.url.is_some() && cfg.hosturl.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    "Conflicting router URL settings",
+                    "`url` and `hosturl` (its name in the terraform-routeros provider) both name the router: keep one of them.",
+                )
+                .at_attr("hosturl"),
+            );
+            return None;
+        }
         let url = cfg
             .url
-            .or_else(|| env_first(&["ROUTEROS_URL", "ROS_HOSTURL"]).map(|(_, v)| v));
+            .or(cfg.hosturl)
+            .or_else(|| env_first(&URL_ENV).map(|(_, v)| v));
         let Some(url) = url else {
             diags.push(
                 Diagnostic::error(
                     "No router URL",
-                    "Set `url` in the provider block (for example https://192.168.88.1) or the ROUTEROS_URL (or ROS_HOSTURL) environment variable.",
+                    format!(
+                        "Set `url` in the provider block (for example https://192.168.88.1) or the {} environment variable.",
+                        env_names(&URL_ENV)
+                    ),
                 )
                 .at_attr("url"),
             );
@@ -369,12 +434,15 @@ impl Provider for RouterosProvider {
         };
         let username = cfg
             .username
-            .or_else(|| env_first(&["ROUTEROS_USERNAME", "ROS_USERNAME"]).map(|(_, v)| v));
+            .or_else(|| env_first(&USERNAME_ENV).map(|(_, v)| v));
         let Some(username) = username else {
             diags.push(
                 Diagnostic::error(
                     "No router user name",
-                    "Set `username` in the provider block or the ROUTEROS_USERNAME (or ROS_USERNAME) environment variable.",
+                    format!(
+                        "Set `username` in the provider block or the {} environment variable.",
+                        env_names(&USERNAME_ENV)
+                    ),
                 )
                 .at_attr("username"),
             );
@@ -402,7 +470,7 @@ impl Provider for RouterosProvider {
             Some(p) => p,
             None => match cfg.password_age {
                 Some(ct) => decrypt_password(&ct, "password_age", &identities, diags)?,
-                None => match env_first(&["ROUTEROS_PASSWORD", "ROS_PASSWORD"]) {
+                None => match env_first(&PASSWORD_ENV) {
                     Some((_, v)) => v,
                     None => match env_first(&["ROUTEROS_PASSWORD_AGE"]) {
                         Some((_, ct)) => decrypt_password(&ct, "password_age", &identities, diags)?,
@@ -411,12 +479,12 @@ impl Provider for RouterosProvider {
                 },
             },
         };
-        let ca_certificate = cfg.ca_certificate.or_else(|| {
-            env_first(&["ROUTEROS_CA_CERTIFICATE", "ROS_CA_CERTIFICATE"]).map(|(_, v)| v)
-        });
+        let ca_certificate = cfg
+            .ca_certificate
+            .or_else(|| env_first(&CA_CERTIFICATE_ENV).map(|(_, v)| v));
         let insecure = match cfg.insecure {
             Some(b) => b,
-            None => match env_first(&["ROUTEROS_INSECURE", "ROS_INSECURE"]) {
+            None => match env_first(&INSECURE_ENV) {
                 Some((name, v)) => match parse_bool(&v) {
                     Some(b) => b,
                     None => {
@@ -561,6 +629,53 @@ mod tests {
     }
 
     #[test]
+    fn terraform_routeros_environment_is_read_after_our_own() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        // Only terraform-routeros's MIKROTIK_* names set: they are used.
+        let mikrotik = env(&[
+            ("MIKROTIK_HOST", "router.lan"),
+            ("MIKROTIK_USER", "tf"),
+            ("MIKROTIK_PASSWORD", "pw"),
+            ("MIKROTIK_CA_CERTIFICATE", "/ca.pem"),
+            ("MIKROTIK_INSECURE", "false"),
+        ]);
+        for (names, value) in [
+            (&URL_ENV, "router.lan"),
+            (&USERNAME_ENV, "tf"),
+            (&PASSWORD_ENV, "pw"),
+            (&CA_CERTIFICATE_ENV, "/ca.pem"),
+            (&INSECURE_ENV, "false"),
+        ] {
+            assert_eq!(first_set(names, &mikrotik).unwrap().1, value, "{names:?}");
+        }
+        // Our name wins over ROS_*, which wins over MIKROTIK_*; empty is unset.
+        let all = env(&[
+            ("ROUTEROS_URL", ""),
+            ("ROS_HOSTURL", "https://ros"),
+            ("MIKROTIK_HOST", "mikrotik"),
+        ]);
+        assert_eq!(
+            first_set(&URL_ENV, &all),
+            Some(("ROS_HOSTURL".to_string(), "https://ros".to_string()))
+        );
+        let ours = env(&[("ROUTEROS_USERNAME", "a"), ("MIKROTIK_USER", "b")]);
+        assert_eq!(first_set(&USERNAME_ENV, &ours).unwrap().1, "a");
+        // A bare host, as MIKROTIK_HOST often is, means REST over HTTPS.
+        assert_eq!(normalise_url("router.lan").unwrap(), "https://router.lan");
+        assert_eq!(
+            env_names(&URL_ENV),
+            "ROUTEROS_URL, ROS_HOSTURL or MIKROTIK_HOST"
+        );
+    }
+
+    #[test]
     fn booleans_from_the_environment() {
         assert_eq!(parse_bool("True"), Some(true));
         assert_eq!(parse_bool("0"), Some(false));
@@ -637,9 +752,31 @@ mod tests {
     }
 
     #[test]
+    fn url_and_hosturl_conflict() {
+        let config = Value::Object(
+            [
+                ("url".to_string(), Value::string("https://a")),
+                ("hosturl".to_string(), Value::string("https://b")),
+            ]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        RouterosProvider.validate(&config, &mut diags);
+        assert!(
+            diags
+                .0
+                .iter()
+                .any(|d| d.summary == "Conflicting router URL settings"),
+            "{:?}",
+            diags.0
+        );
+    }
+
+    #[test]
     fn debug_hides_password_and_identity() {
         let cfg = ProviderConfig {
             url: None,
+            hosturl: None,
             username: Some("admin".into()),
             password: Some("hunter2".into()),
             password_age: None,

@@ -3,6 +3,9 @@
 //! socket with mutual TLS (Terraform's P-521 client certificate verified),
 //! and exits, removing the socket, on `GRPCController.Shutdown`.
 //!
+//! With `TF_ROUTEROS_PLUGIN_TRANSPORT=tcp` it serves over TCP on 127.0.0.1
+//! instead, as a Windows build always does; that path is tested here too.
+//!
 //! The gRPC tests drive `plugin-test-provider`, the same plugin layer serving
 //! its in-memory fake provider (`routeros_test_thing`), so they need no
 //! router; the command-line tests run the real binary.
@@ -69,8 +72,26 @@ impl Plugin {
     /// Starts the binary as Terraform does; `client_cert_pem` None serves
     /// plaintext.
     fn start(client_cert_pem: Option<&str>) -> Plugin {
+        let (plugin, tcp) = Plugin::start_with(client_cert_pem, false);
+        assert!(tcp.is_none());
+        plugin
+    }
+
+    /// Starts it serving over TCP (the Windows transport); returns the
+    /// address from the handshake line.
+    fn start_tcp(client_cert_pem: Option<&str>) -> (Plugin, String) {
+        let (plugin, tcp) = Plugin::start_with(client_cert_pem, true);
+        (plugin, tcp.expect("a tcp address"))
+    }
+
+    fn start_with(client_cert_pem: Option<&str>, tcp: bool) -> (Plugin, Option<String>) {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(TEST_BIN);
+        if tcp {
+            cmd.env("TF_ROUTEROS_PLUGIN_TRANSPORT", "tcp");
+        } else {
+            cmd.env_remove("TF_ROUTEROS_PLUGIN_TRANSPORT");
+        }
         cmd.env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
             .env("PLUGIN_PROTOCOL_VERSIONS", "6,5")
             .env("PLUGIN_UNIX_SOCKET_DIR", dir.path())
@@ -90,8 +111,28 @@ impl Plugin {
             "handshake line must end with a newline: {line:?}"
         );
         let fields: Vec<String> = line.trim_end().split('|').map(str::to_string).collect();
-        assert_eq!(&fields[..3], ["1", "5", "unix"], "{line:?}");
         assert_eq!(fields[4], "grpc");
+        if tcp {
+            assert_eq!(&fields[..3], ["1", "5", "tcp"], "{line:?}");
+            let addr: std::net::SocketAddr = fields[3].parse().expect("ip:port");
+            assert!(
+                addr.ip().is_loopback(),
+                "listens on 127.0.0.1 only: {line:?}"
+            );
+            let tcp_addr = fields[3].clone();
+            let socket = dir.path().join("no-socket");
+            return (
+                Plugin {
+                    child,
+                    stdout,
+                    fields,
+                    socket,
+                    _dir: dir,
+                },
+                Some(tcp_addr),
+            );
+        }
+        assert_eq!(&fields[..3], ["1", "5", "unix"], "{line:?}");
         let socket = PathBuf::from(&fields[3]);
         assert_eq!(
             socket.parent(),
@@ -99,13 +140,16 @@ impl Plugin {
             "socket goes to PLUGIN_UNIX_SOCKET_DIR"
         );
         assert!(socket.exists());
-        Plugin {
-            child,
-            stdout,
-            fields,
-            socket,
-            _dir: dir,
-        }
+        (
+            Plugin {
+                child,
+                stdout,
+                fields,
+                socket,
+                _dir: dir,
+            },
+            None,
+        )
     }
 
     fn server_cert(&self) -> CertificateDer<'static> {
@@ -246,13 +290,29 @@ async fn connect(
     socket: &Path,
     tls: Option<Arc<rustls::ClientConfig>>,
 ) -> Result<Channel, tonic::transport::Error> {
-    let socket = socket.to_path_buf();
+    connect_to(Target::Unix(socket.to_path_buf()), tls).await
+}
+
+/// Where a test client connects.
+#[derive(Clone)]
+enum Target {
+    Unix(PathBuf),
+    Tcp(String),
+}
+
+async fn connect_to(
+    target: Target,
+    tls: Option<Arc<rustls::ClientConfig>>,
+) -> Result<Channel, tonic::transport::Error> {
     Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_| {
-            let socket = socket.clone();
+            let target = target.clone();
             let tls = tls.clone();
             async move {
-                let stream = UnixStream::connect(&socket).await?;
+                let stream: Box<dyn Io> = match &target {
+                    Target::Unix(path) => Box::new(UnixStream::connect(path).await?),
+                    Target::Tcp(addr) => Box::new(tokio::net::TcpStream::connect(addr).await?),
+                };
                 match tls {
                     None => Ok::<_, std::io::Error>(TokioIo::new(Box::new(stream) as Box<dyn Io>)),
                     Some(config) => {
@@ -400,6 +460,43 @@ async fn mtls_serves_the_schema_to_the_certified_client_only() {
     );
     // The plaintext client may retry once; each attempt is refused.
     assert!(count("corrupt message") >= 1, "plaintext: {log}");
+}
+
+#[tokio::test]
+async fn tcp_transport_serves_mtls_on_loopback_and_shuts_down() {
+    let cert = client_cert();
+    let (mut plugin, addr) = Plugin::start_tcp(Some(&cert.pem));
+    let server_cert = plugin.server_cert();
+    let channel = connect_to(
+        Target::Tcp(addr.clone()),
+        Some(tls_client_config(&server_cert, Some(&cert))),
+    )
+    .await
+    .unwrap();
+    let schema = get_schema(channel.clone()).await.unwrap();
+    assert!(schema.resource_schemas.contains_key(THING_TYPE));
+
+    // The same mutual TLS as on the unix socket: a stranger is refused.
+    let stranger = client_cert();
+    let refused = match connect_to(
+        Target::Tcp(addr.clone()),
+        Some(tls_client_config(&server_cert, Some(&stranger))),
+    )
+    .await
+    {
+        Err(_) => true,
+        Ok(ch) => get_schema(ch).await.is_err(),
+    };
+    assert!(
+        refused,
+        "a client with another certificate must be rejected"
+    );
+
+    shutdown(channel).await;
+    assert!(plugin.wait_exit().await.success());
+    assert_eq!(plugin.rest_of_stdout(), "");
+    // Nothing listens there any more.
+    assert!(std::net::TcpStream::connect(&addr).is_err());
 }
 
 #[tokio::test]
@@ -744,7 +841,13 @@ fn refuses_clients_without_protocol_5() {
 fn version_flag_prints_the_version() {
     let out = Command::new(BIN).arg("--version").output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        format!(
+            "terraform-provider-routeros {}",
+            terraform_provider_routeros::VERSION
+        )
+    );
 }
 
 #[tokio::test]

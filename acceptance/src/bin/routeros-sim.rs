@@ -18,7 +18,7 @@ It emulates /system/resource, /system/identity, /interface, /interface/ethernet
 (ether1..etherN), /interface/macsec and /interface/macsec/profile with RouterOS's
 value encoding, ids, error bodies and per-version arguments.
 
-Once listening it prints ONE line on stdout that a shell can evaluate, e.g.
+Once listening it prints ONE line on stdout (two with --pair) that a shell can evaluate, e.g.
   ROUTEROS_URL=http://127.0.0.1:41234 ROUTEROS_HTTPS_URL=https://127.0.0.1:41235 \\
   ROUTEROS_API_URL=api://127.0.0.1:41236 ROUTEROS_APIS_URL=apis://127.0.0.1:41237 \\
   ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
@@ -53,6 +53,10 @@ OPTIONS:
                         directory removed on exit)
   --identity NAME       /system/identity name (default MikroTik)
   --board-name NAME     /system/resource board-name (default CHR)
+  --pair                run a second router in the same process, its ether1 cabled to the
+                        first one's ether1 (a MACsec link between them can come up); it has
+                        the same options on free ports, identity NAME-peer, and its own
+                        line after the first one's (with --cert-dir: DIR/peer/ca.pem)
   -v, --verbose         log every request (method, path, status; never bodies) to stderr
   -h, --help            show this help
 ";
@@ -64,6 +68,7 @@ struct Options {
     api: SocketAddr,
     apis: SocketAddr,
     verbose: bool,
+    pair: bool,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Options>> {
@@ -75,6 +80,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         api: localhost,
         apis: localhost,
         verbose: false,
+        pair: false,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -148,6 +154,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
             "--cert-dir" => options.config.cert_dir = Some(PathBuf::from(value("--cert-dir")?)),
             "--identity" => options.config.identity = value("--identity")?,
             "--board-name" => options.config.board_name = value("--board-name")?,
+            "--pair" => options.pair = true,
             other => bail!("unknown option {other:?}; see --help"),
         }
     }
@@ -215,14 +222,39 @@ fn wait_for_signal() -> anyhow::Result<()> {
         .build()
         .context("starting the signal runtime")?;
     runtime.block_on(async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .context("installing the SIGTERM handler")?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("waiting for SIGINT")?,
-            _ = term.recv() => {}
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .context("installing the SIGTERM handler")?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r.context("waiting for SIGINT")?,
+                _ = term.recv() => {}
+            }
         }
+        // Windows: Ctrl-C / Ctrl-Break (closing the console ends the process anyway).
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
         Ok(())
     })
+}
+
+/// The second router of `--pair`: the same configuration on free ports (on
+/// the same addresses), identity `<identity>-peer`, its CA in `<cert-dir>/peer`.
+fn peer_of(options: &Options) -> (SimConfig, Listeners) {
+    let mut config = options.config.clone();
+    config.identity = format!("{}-peer", config.identity);
+    config.cert_dir = config.cert_dir.map(|dir| dir.join("peer"));
+    let free = |addr: SocketAddr| SocketAddr::new(addr.ip(), 0);
+    let listeners = Listeners {
+        http: free(options.http),
+        https: options.https.map(free),
+        api: Some(free(options.api)),
+        apis: options.https.map(|_| free(options.apis)),
+    };
+    (config, listeners)
 }
 
 fn run() -> anyhow::Result<ExitCode> {
@@ -243,13 +275,30 @@ fn run() -> anyhow::Result<ExitCode> {
         // TLS services go together: no HTTPS means no API over TLS either.
         apis: options.https.map(|_| options.apis),
     };
+    let peer = options.pair.then(|| peer_of(&options));
     let sim = Sim::spawn_with(options.config, listeners)?;
+    let peer = match peer {
+        Some((config, listeners)) => {
+            if let Some(dir) = &config.cert_dir {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let peer = Sim::spawn_with(config, listeners).context("starting the --pair router")?;
+            Sim::pair(&sim, "ether1", &peer, "ether1")?;
+            Some(peer)
+        }
+        None => None,
+    };
     println!("{}", announcement(&sim));
+    if let Some(peer) = &peer {
+        println!("{}", announcement(peer));
+    }
     use std::io::Write as _;
     std::io::stdout()
         .flush()
         .context("writing the announcement line to stdout")?;
     wait_for_signal()?;
+    drop(peer);
     drop(sim);
     Ok(ExitCode::SUCCESS)
 }
@@ -342,6 +391,25 @@ mod tests {
         })
         .unwrap();
         assert!(!announcement(&no_api).contains("ROUTEROS_API"));
+    }
+
+    #[test]
+    fn pair_starts_a_cabled_peer_on_free_ports() {
+        let o = parse(&["--pair", "--no-https", "--identity", "core"])
+            .unwrap()
+            .unwrap();
+        assert!(o.pair);
+        let (config, listeners) = peer_of(&o);
+        assert_eq!(config.identity, "core-peer");
+        assert_eq!(listeners.http.port(), 0);
+        assert!(listeners.https.is_none() && listeners.apis.is_none());
+        let o = parse(&["--pair", "--cert-dir", "/tmp/certs"])
+            .unwrap()
+            .unwrap();
+        let (config, listeners) = peer_of(&o);
+        assert_eq!(config.cert_dir, Some(PathBuf::from("/tmp/certs/peer")));
+        assert!(listeners.https.is_some() && listeners.apis.is_some());
+        assert!(!parse(&[]).unwrap().unwrap().pair);
     }
 
     #[test]

@@ -1,3 +1,14 @@
+terraform {
+  # Ephemeral resources need Terraform 1.10+, write-only arguments (cak_wo) 1.11+.
+  required_version = ">= 1.11"
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # The CAK never reaches plan or state: decrypted into an ephemeral value and
 # handed to the write-only cak_wo (Terraform 1.11+ / OpenTofu 1.11+).
 ephemeral "routeros_age_secret" "uplink" {

@@ -1,3 +1,14 @@
+terraform {
+  # `ephemeral = true` on a variable needs Terraform 1.10+.
+  required_version = ">= 1.10"
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # Where the backups go. The directory must exist; keep it out of git, or keep
 # only the age-encrypted files in git.
 variable "backup_recipients" {

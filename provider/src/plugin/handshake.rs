@@ -7,7 +7,8 @@
 //! stderr.
 
 use std::fmt;
-use std::path::Path;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
@@ -27,6 +28,51 @@ pub const CLIENT_CERT_KEY: &str = "PLUGIN_CLIENT_CERT";
 
 /// Environment variable naming the directory for the unix socket.
 pub const UNIX_SOCKET_DIR_KEY: &str = "PLUGIN_UNIX_SOCKET_DIR";
+
+/// Environment variables bounding the TCP port (go-plugin's names; both
+/// unset: any free port).
+pub const MIN_PORT_KEY: &str = "PLUGIN_MIN_PORT";
+
+/// See [`MIN_PORT_KEY`].
+pub const MAX_PORT_KEY: &str = "PLUGIN_MAX_PORT";
+
+/// Environment variable that makes a Unix build serve over TCP on 127.0.0.1
+/// as a Windows build always does (`tcp`); only the tests set it, so that
+/// the Windows transport is exercised on Linux too.
+pub const TRANSPORT_KEY: &str = "TF_ROUTEROS_PLUGIN_TRANSPORT";
+
+/// Where the provider listens, as the handshake line names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenAddr {
+    /// A unix socket (the default on Unix).
+    Unix(PathBuf),
+    /// TCP on the loopback interface (Windows, or [`TRANSPORT_KEY`]`=tcp`).
+    Tcp(SocketAddr),
+}
+
+impl ListenAddr {
+    /// go-plugin's network name: `unix` or `tcp`.
+    pub fn network(&self) -> &'static str {
+        match self {
+            ListenAddr::Unix(_) => "unix",
+            ListenAddr::Tcp(_) => "tcp",
+        }
+    }
+
+    /// The address field of the handshake line (socket path or `ip:port`).
+    pub fn address(&self) -> String {
+        match self {
+            ListenAddr::Unix(path) => path.display().to_string(),
+            ListenAddr::Tcp(addr) => addr.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.network(), self.address())
+    }
+}
 
 /// go-plugin's own protocol version (first field of the handshake line).
 pub const CORE_PROTOCOL_VERSION: u32 = 1;
@@ -101,13 +147,14 @@ pub fn negotiate_version(offered: Option<&str>) -> Result<u32, HandshakeError> {
 }
 
 /// The one line printed on stdout (without the newline):
-/// `1|5|unix|<path>|grpc|<cert>`, the certificate being the server's DER
-/// encoded in standard base64 without padding. Without a certificate
-/// (plaintext) the last field is left out.
-pub fn handshake_line(version: u32, socket: &Path, server_cert_der: Option<&[u8]>) -> String {
+/// `1|5|unix|<path>|grpc|<cert>` or `1|5|tcp|127.0.0.1:<port>|grpc|<cert>`,
+/// the certificate being the server's DER encoded in standard base64 without
+/// padding. Without a certificate (plaintext) the last field is left out.
+pub fn handshake_line(version: u32, addr: &ListenAddr, server_cert_der: Option<&[u8]>) -> String {
     let mut line = format!(
-        "{CORE_PROTOCOL_VERSION}|{version}|unix|{}|grpc",
-        socket.display()
+        "{CORE_PROTOCOL_VERSION}|{version}|{}|{}|grpc",
+        addr.network(),
+        addr.address()
     );
     if let Some(der) = server_cert_der {
         line.push('|');
@@ -118,14 +165,14 @@ pub fn handshake_line(version: u32, socket: &Path, server_cert_der: Option<&[u8]
 
 /// The `TF_REATTACH_PROVIDERS` value for a provider served by hand
 /// (`--debug`): a JSON object keyed by the provider's source address.
-pub fn reattach_config(provider_address: &str, pid: u32, socket: &Path) -> String {
+pub fn reattach_config(provider_address: &str, pid: u32, addr: &ListenAddr) -> String {
     let value = serde_json::json!({
         provider_address: {
             "Protocol": "grpc",
             "ProtocolVersion": PROTOCOL_VERSION,
             "Pid": pid,
             "Test": true,
-            "Addr": { "Network": "unix", "String": socket.display().to_string() },
+            "Addr": { "Network": addr.network(), "String": addr.address() },
         }
     });
     value.to_string()
@@ -192,7 +239,7 @@ mod tests {
 
     #[test]
     fn line_with_certificate_is_raw_std_base64() {
-        let path = PathBuf::from("/tmp/plugin123");
+        let path = ListenAddr::Unix(PathBuf::from("/tmp/plugin123"));
         // 0xfb 0xff encodes to "+/8" in the standard alphabet, with no "=".
         let line = handshake_line(5, &path, Some(&[0xfb, 0xff]));
         assert_eq!(line, "1|5|unix|/tmp/plugin123|grpc|+/8");
@@ -202,8 +249,22 @@ mod tests {
 
     #[test]
     fn plaintext_line_has_no_certificate_field() {
-        let line = handshake_line(5, Path::new("/run/p/plugin9"), None);
+        let line = handshake_line(5, &ListenAddr::Unix("/run/p/plugin9".into()), None);
         assert_eq!(line, "1|5|unix|/run/p/plugin9|grpc");
+    }
+
+    #[test]
+    fn tcp_line_names_the_loopback_address() {
+        let addr = ListenAddr::Tcp("127.0.0.1:10001".parse().unwrap());
+        assert_eq!(
+            handshake_line(5, &addr, Some(&[0xfb, 0xff])),
+            "1|5|tcp|127.0.0.1:10001|grpc|+/8"
+        );
+        let json = reattach_config("registry.terraform.io/macsec-gitops/routeros", 7, &addr);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let a = &v["registry.terraform.io/macsec-gitops/routeros"]["Addr"];
+        assert_eq!(a["Network"], "tcp");
+        assert_eq!(a["String"], "127.0.0.1:10001");
     }
 
     #[test]
@@ -211,7 +272,7 @@ mod tests {
         let json = reattach_config(
             "registry.terraform.io/macsec-gitops/routeros",
             42,
-            Path::new("/tmp/plugin7"),
+            &ListenAddr::Unix(PathBuf::from("/tmp/plugin7")),
         );
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         let p = &v["registry.terraform.io/macsec-gitops/routeros"];

@@ -1,6 +1,12 @@
-//! Serving the provider: the go-plugin handshake, a unix socket (TLS when
+//! Serving the provider: the go-plugin handshake, a listener (TLS when
 //! Terraform asks for AutoMTLS), the gRPC services, signals and a clean
 //! exit that removes the socket.
+//!
+//! As go-plugin does, a Unix build listens on a unix socket and a Windows
+//! build on TCP `127.0.0.1` (ports bounded by `PLUGIN_MIN_PORT` /
+//! `PLUGIN_MAX_PORT` when set); the handshake line names the network. The
+//! tests make a Unix build serve over TCP with
+//! [`handshake::TRANSPORT_KEY`]`=tcp`, so both paths are exercised on Linux.
 //!
 //! [`run`] is the whole `main` of a provider binary; [`serve`] is the async
 //! part for callers that bring their own runtime.
@@ -13,13 +19,15 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
+use tokio::net::TcpListener;
+#[cfg(unix)]
+use tokio::net::UnixListener;
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 use tonic::transport::server::Connected;
 
 use super::engine::Engine;
-use super::handshake;
+use super::handshake::{self, ListenAddr};
 use super::proto::plugin::grpc_controller_server::GrpcControllerServer;
 use super::proto::plugin::grpc_stdio_server::GrpcStdioServer;
 use super::proto::tfplugin5::provider_server::ProviderServer;
@@ -58,6 +66,19 @@ pub enum ServeError {
         /// The cause.
         source: io::Error,
     },
+    /// No TCP port on 127.0.0.1 could be bound.
+    #[error(
+        "cannot listen on TCP 127.0.0.1 ports {min}-{max}: {source}; free a port in that range or \
+         widen PLUGIN_MIN_PORT / PLUGIN_MAX_PORT (unset both for any free port)"
+    )]
+    ListenTcp {
+        /// Lowest port tried (0: any).
+        min: u16,
+        /// Highest port tried (0: any).
+        max: u16,
+        /// The cause.
+        source: io::Error,
+    },
     /// The handshake line could not be written to stdout.
     #[error("cannot write the handshake line to stdout: {0}")]
     Stdout(io::Error),
@@ -79,6 +100,8 @@ pub struct ServeConfig {
     pub client_cert_pem: Option<String>,
     /// Directory for the socket (default: the system temp directory).
     pub socket_dir: Option<PathBuf>,
+    /// Unix socket or TCP on 127.0.0.1.
+    pub transport: Transport,
     /// Debug mode: serve without Terraform starting us, print the
     /// `TF_REATTACH_PROVIDERS` value for this provider address instead of
     /// the handshake line, and stop on Ctrl-C.
@@ -97,7 +120,48 @@ impl ServeConfig {
             socket_dir: std::env::var_os(handshake::UNIX_SOCKET_DIR_KEY)
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from),
+            transport: Transport::from_env(),
             debug_provider_address: None,
+        }
+    }
+}
+
+/// How the provider listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// A unix socket in [`ServeConfig::socket_dir`] (Unix only).
+    Unix,
+    /// TCP on 127.0.0.1, the port within `min..=max` (both 0: any free port).
+    Tcp {
+        /// Lowest port to try.
+        min: u16,
+        /// Highest port to try.
+        max: u16,
+    },
+}
+
+impl Transport {
+    /// The platform's transport (unix socket on Unix, TCP on Windows); on
+    /// Unix, `TF_ROUTEROS_PLUGIN_TRANSPORT=tcp` selects TCP (for tests).
+    /// `PLUGIN_MIN_PORT` / `PLUGIN_MAX_PORT` bound the TCP port as in
+    /// go-plugin; values that are not ports are ignored.
+    pub fn from_env() -> Self {
+        let port = |key: &str| {
+            std::env::var(key)
+                .ok()
+                .and_then(|v| v.trim().parse::<u16>().ok())
+                .unwrap_or(0)
+        };
+        let tcp = Transport::Tcp {
+            min: port(handshake::MIN_PORT_KEY),
+            max: port(handshake::MAX_PORT_KEY),
+        };
+        if cfg!(windows) {
+            return tcp;
+        }
+        match std::env::var(handshake::TRANSPORT_KEY) {
+            Ok(v) if v.trim().eq_ignore_ascii_case("tcp") => tcp,
+            _ => Transport::Unix,
         }
     }
 }
@@ -136,7 +200,7 @@ fn usage(program: &str) -> String {
          Usage:\n  {program}            serve for Terraform (needs the go-plugin environment)\n  \
          {program} --debug    serve for debugging and print TF_REATTACH_PROVIDERS\n  \
          {program} --version  print the version\n",
-        version = env!("CARGO_PKG_VERSION"),
+        version = crate::VERSION,
     )
 }
 
@@ -161,7 +225,7 @@ pub fn run<P: Provider>(provider: P) -> i32 {
     };
     let config = match command {
         Command::Version => {
-            println!("{program} {}", env!("CARGO_PKG_VERSION"));
+            println!("{program} {}", crate::VERSION);
             return 0;
         }
         Command::Help => {
@@ -172,6 +236,7 @@ pub fn run<P: Provider>(provider: P) -> i32 {
             protocol_version: handshake::PROTOCOL_VERSION,
             client_cert_pem: None,
             socket_dir: None,
+            transport: Transport::from_env(),
             debug_provider_address: Some(format!(
                 "registry.terraform.io/{PROVIDER_NAMESPACE}/{}",
                 provider.type_name()
@@ -250,12 +315,7 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
         None => None,
     };
 
-    let dir = config.socket_dir.clone().unwrap_or_else(std::env::temp_dir);
-    let (listener, socket) = bind_socket(&dir).map_err(|source| ServeError::Listen {
-        dir: dir.clone(),
-        source,
-    })?;
-    let _guard = SocketGuard(socket.clone());
+    let (listener, socket, _guard) = listen(&config).await?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let debug = config.debug_provider_address.is_some();
@@ -289,7 +349,7 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
     log::info!(
         "serving plugin protocol {} on {} ({})",
         config.protocol_version,
-        socket.display(),
+        socket,
         if tls.is_some() { "mTLS" } else { "plaintext" }
     );
 
@@ -318,7 +378,89 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
     Ok(())
 }
 
+/// A bound listener of either kind.
+enum Listener {
+    #[cfg(unix)]
+    Unix(UnixListener),
+    Tcp(TcpListener),
+}
+
+impl Listener {
+    async fn accept(&self) -> io::Result<Box<dyn Io>> {
+        match self {
+            #[cfg(unix)]
+            Listener::Unix(l) => Ok(Box::new(l.accept().await?.0)),
+            Listener::Tcp(l) => {
+                let (stream, _) = l.accept().await?;
+                // gRPC frames are small and latency-bound.
+                let _ = stream.set_nodelay(true);
+                Ok(Box::new(stream))
+            }
+        }
+    }
+}
+
+/// Binds what `config.transport` asks for; the guard removes a unix socket
+/// file when serving ends.
+async fn listen(
+    config: &ServeConfig,
+) -> Result<(Listener, ListenAddr, Option<SocketGuard>), ServeError> {
+    match config.transport {
+        #[cfg(unix)]
+        Transport::Unix => {
+            let dir = config.socket_dir.clone().unwrap_or_else(std::env::temp_dir);
+            let (listener, socket) = bind_socket(&dir).map_err(|source| ServeError::Listen {
+                dir: dir.clone(),
+                source,
+            })?;
+            let guard = SocketGuard(socket.clone());
+            Ok((
+                Listener::Unix(listener),
+                ListenAddr::Unix(socket),
+                Some(guard),
+            ))
+        }
+        #[cfg(not(unix))]
+        Transport::Unix => Err(ServeError::Listen {
+            dir: config.socket_dir.clone().unwrap_or_else(std::env::temp_dir),
+            source: io::Error::new(
+                io::ErrorKind::Unsupported,
+                "unix sockets are not used on this platform (TCP is)",
+            ),
+        }),
+        Transport::Tcp { min, max } => {
+            let listener = bind_tcp(min, max)
+                .await
+                .map_err(|source| ServeError::ListenTcp { min, max, source })?;
+            let addr = listener
+                .local_addr()
+                .map_err(|source| ServeError::ListenTcp { min, max, source })?;
+            Ok((Listener::Tcp(listener), ListenAddr::Tcp(addr), None))
+        }
+    }
+}
+
+/// Listens on 127.0.0.1, on the first free port in `min..=max` (go-plugin's
+/// rule; `0..=0` lets the system choose).
+async fn bind_tcp(min: u16, max: u16) -> io::Result<TcpListener> {
+    if min > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("PLUGIN_MIN_PORT ({min}) is above PLUGIN_MAX_PORT ({max})"),
+        ));
+    }
+    let mut last_err = None;
+    for port in min..=max {
+        match TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await {
+            Ok(l) => return Ok(l),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| io::Error::other("no port in the range")))
+}
+
 /// Creates `dir/plugin<random>` and listens on it.
+#[cfg(unix)]
 fn bind_socket(dir: &Path) -> io::Result<(UnixListener, PathBuf)> {
     let mut last_err = None;
     for _ in 0..10 {
@@ -349,6 +491,7 @@ impl Drop for SocketGuard {
 /// Terraform then drives the shutdown (Stop, GRPCController.Shutdown), so
 /// the provider ignores it, as go-plugin servers do. In debug mode nobody
 /// else will stop us, so Ctrl-C shuts down. SIGTERM always shuts down.
+#[cfg(unix)]
 fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) -> Result<(), ServeError> {
     use tokio::signal::unix::{SignalKind, signal};
     // Installing the handler replaces the default action (terminate) for
@@ -377,7 +520,33 @@ fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) -> Result<(), Serve
     Ok(())
 }
 
-fn print_debug_banner(address: &str, socket: &Path) -> io::Result<()> {
+/// On Windows, Ctrl-C and Ctrl-Break reach every process on the console;
+/// as on Unix, Terraform drives the shutdown, so they are ignored except in
+/// debug mode. Closing the console or a system shutdown ends the process.
+#[cfg(windows)]
+fn watch_signals(shutdown: watch::Sender<bool>, debug: bool) -> Result<(), ServeError> {
+    use tokio::signal::windows::{ctrl_break, ctrl_c};
+    let mut interrupt = ctrl_c().map_err(ServeError::Signals)?;
+    let mut brk = ctrl_break().map_err(ServeError::Signals)?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                Some(()) = interrupt.recv() => {}
+                Some(()) = brk.recv() => {}
+                else => break,
+            }
+            if debug {
+                log::info!("interrupted, shutting down");
+                shutdown.send_replace(true);
+            } else {
+                log::debug!("ignoring Ctrl-C: Terraform ends the provider when it is done");
+            }
+        }
+    });
+    Ok(())
+}
+
+fn print_debug_banner(address: &str, socket: &ListenAddr) -> io::Result<()> {
     let reattach = handshake::reattach_config(address, std::process::id(), socket);
     let mut out = io::stdout().lock();
     writeln!(
@@ -392,7 +561,7 @@ fn print_debug_banner(address: &str, socket: &Path) -> io::Result<()> {
 /// Accepts connections until shutdown, doing each TLS handshake in its own
 /// task so that a slow or failing client affects nobody else.
 fn accept_loop(
-    listener: UnixListener,
+    listener: Listener,
     tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio_stream::wrappers::ReceiverStream<Result<PluginConn, io::Error>> {
@@ -402,7 +571,7 @@ fn accept_loop(
             let stream = tokio::select! {
                 () = wait_for_shutdown(&mut shutdown) => break,
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok(stream) => stream,
                     Err(e) => {
                         log::warn!("cannot accept a connection: {e}");
                         // Back off briefly (e.g. out of file descriptors).
@@ -437,12 +606,16 @@ fn accept_loop(
     tokio_stream::wrappers::ReceiverStream::new(rx)
 }
 
+/// A byte stream from either listener.
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+
 /// One accepted connection, plaintext or TLS.
 pub enum PluginConn {
     /// Plaintext (no AutoMTLS, or debug mode).
-    Plain(UnixStream),
+    Plain(Box<dyn Io>),
     /// After a successful mutual TLS handshake.
-    Tls(Box<tokio_rustls::server::TlsStream<UnixStream>>),
+    Tls(Box<tokio_rustls::server::TlsStream<Box<dyn Io>>>),
 }
 
 impl Connected for PluginConn {
@@ -531,6 +704,31 @@ mod tests {
     }
 
     #[test]
+    fn tcp_listens_on_loopback_within_the_port_range() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let any = bind_tcp(0, 0).await.unwrap();
+            let addr = any.local_addr().unwrap();
+            assert!(addr.ip().is_loopback() && addr.port() != 0, "{addr}");
+            // The occupied port is skipped for the next one in the range.
+            let port = addr.port();
+            if port < u16::MAX {
+                match bind_tcp(port, port + 1).await {
+                    Ok(next) => assert_eq!(next.local_addr().unwrap().port(), port + 1),
+                    // The neighbour may be taken by someone else.
+                    Err(e) => assert_eq!(e.kind(), io::ErrorKind::AddrInUse),
+                }
+            }
+            let err = bind_tcp(9, 8).await.unwrap_err();
+            assert!(err.to_string().contains("PLUGIN_MIN_PORT"), "{err}");
+        });
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn socket_is_created_in_the_directory_and_removed_by_the_guard() {
         let dir = tempfile::tempdir().unwrap();
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -553,6 +751,7 @@ mod tests {
         assert!(!path.exists());
     }
 
+    #[cfg(unix)]
     #[test]
     fn missing_socket_dir_is_a_clear_error() {
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -52,7 +52,7 @@ impl RestTransport {
             .connect_timeout(timeout)
             .user_agent(concat!(
                 "terraform-provider-routeros/",
-                env!("CARGO_PKG_VERSION")
+                env!("PROVIDER_VERSION")
             ))
             .pool_max_idle_per_host(1);
         if tls.insecure {
