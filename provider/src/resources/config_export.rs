@@ -49,8 +49,20 @@ pub struct ConfigExportModel {
     /// Local file to write the export to, such as `exports/edge1.rsc`. Its
     /// directory must exist. With `age_recipients`, `.age` is appended
     /// unless the path already ends in `.age`.
+    /// Only a regular file, or a path where nothing is yet, is written: a
+    /// symbolic link is refused (never followed; give the link's target),
+    /// as are directories, device nodes, FIFOs and sockets. A file this
+    /// resource did not write is not replaced unless `overwrite = true`.
+    /// The file is written beside the target and renamed into place, so it
+    /// is never left half-written.
     #[schemars(extend("x-tf-requires-replace" = true))]
     pub path: String,
+    /// Replace a regular file already at the local path that this resource
+    /// did not write (its SHA-256 is not the one in state). Without it such
+    /// a file is left alone and the plan fails naming it. Never needed for
+    /// the file this resource wrote itself.
+    #[serde(default = "no")]
+    pub overwrite: Option<bool>,
     /// Include secrets (MACsec `cak`, passwords): RouterOS 7 hides them by
     /// default. Requires `age_recipients`, unless `allow_plaintext_secrets`
     /// is set. The router user needs the `sensitive` policy, or RouterOS
@@ -257,13 +269,13 @@ impl Resource<Client> for ConfigExport {
         ctx: &Ctx<Client>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
         // At plan time rather than in validate, so that `terraform validate`
         // does not depend on the directories of the machine it runs on.
         let encrypted = known_strings(input.config, "age_recipients").is_some();
-        check_path(input.config, encrypted, diags);
+        check_path(input, private, encrypted, diags);
         if input.config.get("menu").is_some_and(|m| !m.is_null())
             && let Some(d) = menu_version_diagnostic(&ctx.client)
         {
@@ -276,7 +288,7 @@ impl Resource<Client> for ConfigExport {
         ctx: &Ctx<Client>,
         planned: &Value,
         _config: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
@@ -314,7 +326,8 @@ impl Resource<Client> for ConfigExport {
             None => None,
         };
         let target = common::output_path(&plan.path, recipients.is_some());
-        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+        let existing = common::existing_for(plan.overwrite, &target, private);
+        let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
             Ok(l) => l,
             Err(e) => {
                 diags.push(
@@ -417,6 +430,9 @@ impl Resource<Client> for ConfigExport {
         // The router's copy was removed after the download; the local file
         // stays (see the backup-and-restore guide).
         if let Ok(old) = to_model::<ConfigExportModel>(prior) {
+            if let (Some(path), Some(sha)) = (&old.output_path, &old.sha256) {
+                common::release_local_file(path, sha);
+            }
             log::info!(
                 "forgetting export {}; the local file stays",
                 old.output_path.unwrap_or_default()

@@ -52,8 +52,20 @@ pub struct SystemBackupModel {
     /// Its directory must exist. With `age_recipients`, `.age` is appended
     /// unless the path already ends in `.age`; `output_path` tells the path
     /// written.
+    /// Only a regular file, or a path where nothing is yet, is written: a
+    /// symbolic link is refused (never followed; give the link's target),
+    /// as are directories, device nodes, FIFOs and sockets. A file this
+    /// resource did not write is not replaced unless `overwrite = true`.
+    /// The file is written beside the target and renamed into place, so it
+    /// is never left half-written.
     #[schemars(extend("x-tf-requires-replace" = true))]
     pub path: String,
+    /// Replace a regular file already at the local path that this resource
+    /// did not write (its SHA-256 is not the one in state). Without it such
+    /// a file is left alone and the plan fails naming it. Never needed for
+    /// the file this resource wrote itself.
+    #[serde(default = "no")]
+    pub overwrite: Option<bool>,
     /// Name of the backup on the router, without `.backup`. Left out, the
     /// provider picks a unique `terraform-backup-<time>-<random>`.
     #[schemars(extend("x-tf-computed" = true, "x-tf-requires-replace" = true))]
@@ -271,13 +283,13 @@ impl Resource<Client> for SystemBackup {
         ctx: &Ctx<Client>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
         // At plan time rather than in validate, so that `terraform validate`
         // does not depend on the directories of the machine it runs on.
         let encrypted = known_strings(input.config, "age_recipients").is_some();
-        check_path(input.config, encrypted, diags);
+        check_path(input, private, encrypted, diags);
         if !input.prior_state.is_null() {
             return;
         }
@@ -300,7 +312,7 @@ impl Resource<Client> for SystemBackup {
         ctx: &Ctx<Client>,
         planned: &Value,
         config: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
@@ -327,7 +339,8 @@ impl Resource<Client> for SystemBackup {
         }
         // The local file first: an unusable path fails before the router is touched.
         let target = common::output_path(&plan.path, recipients.is_some());
-        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+        let existing = common::existing_for(plan.overwrite, &target, private);
+        let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
             Ok(l) => l,
             Err(e) => {
                 diags.push(
@@ -468,7 +481,11 @@ impl Resource<Client> for SystemBackup {
             return;
         };
         // The local file stays: it is the backup, and Terraform is not the
-        // place that decides when a backup may be thrown away.
+        // place that decides when a backup may be thrown away. A replacement
+        // may write over it (it is the file this resource wrote).
+        if let (Some(path), Some(sha)) = (&old.output_path, &old.sha256) {
+            common::release_local_file(path, sha);
+        }
         if !old.keep_on_router.unwrap_or(false) {
             return;
         }
@@ -633,7 +650,12 @@ mod tests {
             "checked at plan time: {text:?}"
         );
         let mut diags = Diagnostics::new();
-        check_path(&cfg, true, &mut diags);
+        let input = PlanInput {
+            prior_state: &Value::Null,
+            config: &cfg,
+            proposed: &cfg,
+        };
+        check_path(&input, &mut Private::new(), true, &mut diags);
         let path = diags
             .0
             .iter()
