@@ -98,6 +98,10 @@ pub struct SimConfig {
     /// The API answers `/login` the pre-6.43 way: `!done =ret=<challenge>`, then expects
     /// `/login =name= =response=00<md5>`. Default `false` (`/login =name= =password=`).
     pub legacy_login: bool,
+    /// Present one self-signed certificate with `CA:TRUE`, as RouterOS's `/certificate
+    /// add` + `sign` makes it, instead of a server certificate signed by a separate CA;
+    /// `ca.pem` then holds that certificate. Default `false`.
+    pub routeros_self_signed: bool,
 }
 
 impl Default for SimConfig {
@@ -115,6 +119,7 @@ impl Default for SimConfig {
             users: Vec::new(),
             api: true,
             legacy_login: false,
+            routeros_self_signed: false,
         }
     }
 }
@@ -159,6 +164,7 @@ pub struct Sim {
     apis_addr: Option<SocketAddr>,
     ca_path: Option<PathBuf>,
     ca_pem: Option<String>,
+    cert_sha256: Option<String>,
     api_faults: Arc<api::Faults>,
     shutdown: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
@@ -279,7 +285,11 @@ impl Sim {
         let api_bound = bind_optional(api, "the API")?;
         let apis_bound = bind_optional(apis, "the API over TLS")?;
         if https_bound.is_some() || apis_bound.is_some() {
-            let certs = tls::generate()?;
+            let certs = if cfg.routeros_self_signed {
+                tls::generate_routeros_self_signed()?
+            } else {
+                tls::generate()?
+            };
             let dir = match &cfg.cert_dir {
                 Some(dir) => dir.clone(),
                 None => {
@@ -318,9 +328,14 @@ impl Sim {
             .build()
             .context("starting the emulator's tokio runtime")?;
 
-        let (ca_path, ca_pem, tls_config) = match tls_parts {
-            Some((certs, path)) => (Some(path), Some(certs.ca_pem), Some(certs.server_config)),
-            None => (None, None, None),
+        let (ca_path, ca_pem, cert_sha256, tls_config) = match tls_parts {
+            Some((certs, path)) => (
+                Some(path),
+                Some(certs.ca_pem),
+                Some(certs.server_sha256),
+                Some(certs.server_config),
+            ),
+            None => (None, None, None, None),
         };
         let https_addr = https_bound.as_ref().map(|(_, addr)| *addr);
         let api_addr = api_bound.as_ref().map(|(_, addr)| *addr);
@@ -403,6 +418,7 @@ impl Sim {
             apis_addr,
             ca_path,
             ca_pem,
+            cert_sha256,
             api_faults,
             shutdown,
             thread: Some(thread),
@@ -439,6 +455,12 @@ impl Sim {
     /// The CA certificate (PEM) that signed the HTTPS certificate.
     pub fn ca_certificate_pem(&self) -> Option<String> {
         self.ca_pem.clone()
+    }
+
+    /// SHA-256 of the certificate the TLS services present, as RouterOS's
+    /// `/certificate print detail` shows it in `fingerprint` (64 lower-case hex digits).
+    pub fn certificate_fingerprint(&self) -> Option<String> {
+        self.cert_sha256.clone()
     }
 
     /// The REST user.

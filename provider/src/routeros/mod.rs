@@ -10,6 +10,7 @@ pub mod api;
 mod client;
 mod error;
 pub mod rest;
+pub mod tls;
 mod version;
 
 use std::collections::BTreeMap;
