@@ -687,3 +687,49 @@ fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
         if scheme.is_api() { "the API" } else { "REST" }
     );
 }
+
+/// Regression: a lost reply to `/system/backup/save` left the backup on the
+/// router. The provider now removes it; when that fails too, the error
+/// names the file and the next apply removes it.
+#[test]
+fn lost_save_reply_leaves_no_backup_on_the_router() {
+    use acceptance::sim::{ApiFault, RestFault};
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
+        configure_router(&sim);
+        let wd = tf.workdir("");
+        let path = backup_dir(&wd).join("b.backup");
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
+            attr("path", &path.to_string_lossy()),
+            "dont_encrypt = true".into(),
+        ])));
+        let lose_save = || {
+            if scheme.is_api() {
+                sim.inject_api_fault(ApiFault::DropMidReply("/system/backup/save".into()));
+            } else {
+                sim.inject_rest_fault(RestFault::DropReply("POST /rest/system/backup/save".into()));
+            }
+        };
+        lose_save();
+        wd.try_apply().assert_failure();
+        assert!(backup_files(&sim).is_empty(), "{:?}", backup_files(&sim));
+
+        lose_save();
+        if scheme.is_api() {
+            for _ in 0..2 {
+                sim.inject_api_fault(ApiFault::DropMidReply("/file/print".into()));
+            }
+        } else {
+            sim.inject_rest_fault(RestFault::DropReply("GET /rest/file".into()));
+        }
+        let out = wd.try_apply();
+        out.assert_failure();
+        let left = backup_files(&sim);
+        assert_eq!(left.len(), 1, "{left:?}");
+        out.assert_stderr_mentions(&["File left on the router", &left[0]]);
+        wd.apply();
+        assert!(backup_files(&sim).is_empty(), "{:?}", backup_files(&sim));
+        assert!(path.exists());
+        wd.assert_no_changes();
+    });
+}

@@ -41,6 +41,7 @@ mod link;
 mod macsec_tests;
 mod query;
 mod rest;
+mod rest_faults;
 mod schema;
 mod server;
 mod store;
@@ -60,6 +61,7 @@ use rand::distr::Alphanumeric;
 use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
+pub use rest_faults::RestFault;
 use schema::Version;
 use server::{Shared, lock};
 use store::{Menu, Router};
@@ -486,6 +488,17 @@ impl Sim {
             return Vec::new();
         }
         router.list(menu)
+    }
+
+    /// Stages a REST fault (see [`RestFault`]); it fires once, on the first matching
+    /// request.
+    pub fn inject_rest_fault(&self, fault: RestFault) {
+        self.shared.rest_faults.push(fault);
+    }
+
+    /// How many injected REST faults have not fired yet.
+    pub fn pending_rest_faults(&self) -> usize {
+        self.shared.rest_faults.pending()
     }
 
     /// Every request received so far, oldest first, as `METHOD /rest/path[?query]` followed

@@ -134,6 +134,100 @@ pub async fn remove_router_file(client: &Client, name: &str) -> Result<bool, Err
     }
 }
 
+/// Private-state key listing router files (exports, backups) this resource
+/// asked the router to write and could not confirm removed; every later
+/// read (each plan and apply refreshes) and the destroy try again.
+pub const ROUTER_LEFTOVERS: &str = "router_leftovers";
+
+/// The router files recorded in `private` as possibly left on the router.
+pub fn recorded_leftovers(private: &crate::plugin::resource::Private) -> Vec<String> {
+    private
+        .get(ROUTER_LEFTOVERS)
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn set_leftovers(private: &mut crate::plugin::resource::Private, names: Vec<String>) {
+    if names.is_empty() {
+        private.remove(ROUTER_LEFTOVERS);
+    } else {
+        private.insert(ROUTER_LEFTOVERS.into(), serde_json::Value::from(names));
+    }
+}
+
+/// Records router file `name` in `private` as possibly left on the router.
+pub fn record_leftover(private: &mut crate::plugin::resource::Private, name: &str) {
+    let mut names = recorded_leftovers(private);
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_owned());
+    }
+    set_leftovers(private, names);
+}
+
+/// Forgets router file `name` recorded in `private` (confirmed removed).
+pub fn forget_leftover(private: &mut crate::plugin::resource::Private, name: &str) {
+    let names = recorded_leftovers(private)
+        .into_iter()
+        .filter(|n| n != name)
+        .collect();
+    set_leftovers(private, names);
+}
+
+/// Removes the router files recorded in `private` (see
+/// [`ROUTER_LEFTOVERS`]); those that still cannot be removed stay recorded
+/// and are named in a warning.
+pub async fn remove_leftovers(
+    client: &Client,
+    private: &mut crate::plugin::resource::Private,
+    diags: &mut Diagnostics,
+) {
+    let mut still = Vec::new();
+    for name in recorded_leftovers(private) {
+        match remove_router_file(client, &name).await {
+            Ok(true) => log::info!("removed {name}, left on the router by an earlier failure"),
+            Ok(false) => {}
+            Err(e) => {
+                diags.push(leftover_diagnostic(&name, &e, false));
+                still.push(name);
+            }
+        }
+    }
+    set_leftovers(private, still);
+}
+
+/// After a failed export or backup: removes router file `name` if the
+/// router wrote it. `Err` with what went wrong when that cannot be
+/// confirmed (the file may then still be there).
+pub async fn remove_after_failure(client: &Client, name: &str) -> Result<(), Error> {
+    match remove_router_file(client, name).await {
+        Ok(true) => {
+            log::info!("removed {name} from the router after the failure");
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The diagnostic for router file `name` that could not be removed
+/// (`error`: as an error, else a warning). It names the file, says that it
+/// may hold secrets, and how it will be (or can be) removed.
+pub fn leftover_diagnostic(name: &str, err: &Error, error: bool) -> Diagnostic {
+    let detail = format!(
+        "The router file {name:?} may hold secrets (MACsec CAKs, passwords) and could not be removed ({err}). The provider recorded it and removes it at the next plan or apply that reaches the router; to remove it now: /file remove {name}"
+    );
+    if error {
+        Diagnostic::error("File left on the router", detail)
+    } else {
+        Diagnostic::warning("File left on the router", detail)
+    }
+}
+
 /// A router file name nobody else uses: `<prefix>-<utc time>-<random hex>`.
 pub fn unique_name(prefix: &str) -> String {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");

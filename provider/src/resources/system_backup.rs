@@ -142,6 +142,31 @@ impl SystemBackup {
         value_of(model, &self.schema(), diags)
     }
 
+    /// After a failed create: when the router file may be left (`left`),
+    /// an error naming it, the file recorded in private state and a partial
+    /// state (Terraform keeps it, tainted, so that the next plan or apply
+    /// removes the file); else nothing is kept.
+    fn leftover_state(
+        &self,
+        plan: &SystemBackupModel,
+        file_name: &str,
+        left: &Option<(String, crate::routeros::Error)>,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let Some((name, e)) = left else {
+            common::forget_leftover(private, file_name);
+            return None;
+        };
+        diags.push(common::leftover_diagnostic(name, e, true));
+        common::record_leftover(private, name);
+        let mut state = plan.clone();
+        state.id = Some(name.clone());
+        state.file_name = Some(name.clone());
+        state.password_wo = None;
+        self.state(&state, diags)
+    }
+
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<SystemBackupModel> {
         model_of(value, diags)
     }
@@ -366,13 +391,22 @@ impl Resource<Client> for SystemBackup {
             dont_encrypt,
         );
         drop(password);
+        // Leftovers of an earlier failure go first; this backup's file name
+        // is in private state before the command runs.
+        common::remove_leftovers(client, private, diags).await;
+        common::record_leftover(private, &file_name);
         if let Err(e) = client.command(SAVE, &args, true).await {
             diags.push(request_diagnostic(
                 &format!("saving backup {file_name:?}"),
                 &e,
                 &[("name", "name"), ("encryption", "encryption")],
             ));
-            return None;
+            // The reply may be lost or late while the router saved the file.
+            let left = common::remove_after_failure(client, &file_name)
+                .await
+                .err()
+                .map(|e| (file_name.clone(), e));
+            return self.leftover_state(&plan, &file_name, &left, private, diags);
         }
         drop(args);
         log::info!("saved backup {file_name} on {}", client.endpoint());
@@ -398,15 +432,11 @@ impl Resource<Client> for SystemBackup {
         }
         .await;
         let remove_copy = !keep || fetched.is_err();
+        let mut left = None;
         if remove_copy {
             match common::remove_router_file(client, &file_name).await {
                 Ok(_) => log::info!("removed {file_name} from the router"),
-                Err(e) => diags.push(Diagnostic::warning(
-                    "Backup left on the router",
-                    format!(
-                        "The backup {file_name:?} could not be removed from the router's file area ({e}). Remove it by hand: /file remove {file_name}"
-                    ),
-                )),
+                Err(e) => left = Some((file_name.clone(), e)),
             }
         }
         let (size, written) = match fetched {
@@ -416,9 +446,14 @@ impl Resource<Client> for SystemBackup {
                     &format!("downloading backup {file_name:?}"),
                     &e,
                 ));
-                return None;
+                return self.leftover_state(&plan, &file_name, &left, private, diags);
             }
         };
+        match &left {
+            Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
+            // Kept on purpose (keep_on_router), or removed.
+            None => common::forget_leftover(private, &file_name),
+        }
         log::info!(
             "wrote backup {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
             written.path.display(),
@@ -439,11 +474,12 @@ impl Resource<Client> for SystemBackup {
 
     async fn read(
         &self,
-        _ctx: &Ctx<Client>,
+        ctx: &Ctx<Client>,
         state: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
+        common::remove_leftovers(&ctx.client, private, diags).await;
         let prior = self.model(state, diags)?;
         let Some(path) = prior.output_path.clone() else {
             return self.state(&prior, diags);
@@ -474,9 +510,11 @@ impl Resource<Client> for SystemBackup {
         &self,
         ctx: &Ctx<Client>,
         prior: &Value,
-        _private: &Private,
+        private: &Private,
         diags: &mut Diagnostics,
     ) {
+        let mut private = private.clone();
+        common::remove_leftovers(&ctx.client, &mut private, diags).await;
         let Some(old) = self.model(prior, diags) else {
             return;
         };
