@@ -7,6 +7,7 @@
 //! because a router serves requests one at a time.
 
 pub mod api;
+mod breaker;
 mod client;
 mod error;
 pub mod rest;
