@@ -214,14 +214,16 @@ fn backup_lifecycle_with_age() {
         wd.set_env("ROUTEROS_AGE_IDENTITY", key.identity_text());
         let dir = backup_dir(&wd);
         let path = dir.join("edge1.backup");
-        let main_tf = |trigger: &str| {
+        let main_tf_with = |trigger: &str, extra: &str| {
             provider(&sim, scheme).main_tf(&backup_block(&[
                 attr("path", &path.to_string_lossy()),
                 attr("password_age", &key.encrypt_b64(password)),
                 list_attr("age_recipients", &[key.recipient()]),
                 format!("triggers = {{ run = {} }}", hcl_string(trigger)),
+                extra.to_string(),
             ]))
         };
+        let main_tf = |trigger: &str| main_tf_with(trigger, "");
         wd.write_main_tf(&main_tf("1"));
 
         // Create.
@@ -298,9 +300,14 @@ fn backup_lifecycle_with_age() {
         wd.apply();
         assert!(output_path.exists());
         wd.assert_no_changes();
-        // A local file changed out of band too.
+        // A local file changed out of band: no longer the one this resource
+        // wrote, so it is left alone unless `overwrite = true`.
         std::fs::write(&output_path, b"tampered").unwrap();
-        wd.plan_exitcode().assert_code(2);
+        let out = wd.try_apply();
+        out.assert_failure();
+        out.assert_stderr_mentions(&["Unusable local path", "overwrite = true"]);
+        assert_eq!(std::fs::read(&output_path).unwrap(), b"tampered");
+        wd.write_main_tf(&main_tf_with("2", "overwrite = true"));
         wd.apply();
         assert_eq!(
             key.decrypt(&output_path),
@@ -552,6 +559,73 @@ fn bad_input_is_refused_cleanly() {
     });
 }
 
+/// Regression: a `path` naming a device node was replaced by a regular
+/// file holding the backup (apply said success), a symlink was replaced,
+/// and an unrelated file was overwritten. Each is now a plan-time error
+/// against `path`, nothing is saved on the router, and the thing at `path`
+/// is untouched; `overwrite = true` replaces only a regular file.
+#[test]
+fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
+        let wd = tf.workdir("");
+        let dir = backup_dir(&wd);
+        let fifo = dir.join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let real = dir.join("notes.txt");
+        std::fs::write(&real, b"not a backup").unwrap();
+        let link = dir.join("link.backup");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        for (path, phrase, overwrite) in [
+            (PathBuf::from("/dev/null"), "character device", true),
+            (fifo.clone(), "FIFO", true),
+            (link.clone(), "symbolic link", true),
+            (dir.clone(), "is a directory", false),
+            (real.clone(), "overwrite = true", false),
+        ] {
+            let mut lines = vec![
+                attr("path", &path.to_string_lossy()),
+                "dont_encrypt = true".into(),
+            ];
+            if overwrite {
+                lines.push("overwrite = true".into());
+            }
+            wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&lines)));
+            let out = wd.plan_exitcode();
+            out.assert_failure();
+            out.assert_stderr_mentions(&["Unusable local path", phrase]);
+            assert!(out.stderr.contains("path"), "{out}");
+        }
+        assert!(backup_files(&sim).is_empty(), "nothing saved on the router");
+        assert_eq!(std::fs::read(&real).unwrap(), b"not a backup");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // With overwrite = true, the regular file is replaced by the backup.
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
+            attr("path", &real.to_string_lossy()),
+            "dont_encrypt = true".into(),
+            "overwrite = true".into(),
+        ])));
+        wd.apply();
+        let state = wd.resource_values(ADDR);
+        assert_eq!(
+            text(&state, "sha256"),
+            sha256_hex(&std::fs::read(&real).unwrap())
+        );
+        assert!(partial_files(&dir).is_empty());
+    });
+}
+
 /// RouterOS before 7.13 has no `/file/read`: a small backup downloads
 /// through `contents`, a large one fails clearly, leaving no local file and
 /// no router copy.
@@ -612,4 +686,50 @@ fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
         "over {scheme} the provider should talk {} only; request log: {log:#?}",
         if scheme.is_api() { "the API" } else { "REST" }
     );
+}
+
+/// Regression: a lost reply to `/system/backup/save` left the backup on the
+/// router. The provider now removes it; when that fails too, the error
+/// names the file and the next apply removes it.
+#[test]
+fn lost_save_reply_leaves_no_backup_on_the_router() {
+    use acceptance::sim::{ApiFault, RestFault};
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
+        configure_router(&sim);
+        let wd = tf.workdir("");
+        let path = backup_dir(&wd).join("b.backup");
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&backup_block(&[
+            attr("path", &path.to_string_lossy()),
+            "dont_encrypt = true".into(),
+        ])));
+        let lose_save = || {
+            if scheme.is_api() {
+                sim.inject_api_fault(ApiFault::DropMidReply("/system/backup/save".into()));
+            } else {
+                sim.inject_rest_fault(RestFault::DropReply("POST /rest/system/backup/save".into()));
+            }
+        };
+        lose_save();
+        wd.try_apply().assert_failure();
+        assert!(backup_files(&sim).is_empty(), "{:?}", backup_files(&sim));
+
+        lose_save();
+        if scheme.is_api() {
+            for _ in 0..2 {
+                sim.inject_api_fault(ApiFault::DropMidReply("/file/print".into()));
+            }
+        } else {
+            sim.inject_rest_fault(RestFault::DropReply("GET /rest/file".into()));
+        }
+        let out = wd.try_apply();
+        out.assert_failure();
+        let left = backup_files(&sim);
+        assert_eq!(left.len(), 1, "{left:?}");
+        out.assert_stderr_mentions(&["File left on the router", &left[0]]);
+        wd.apply();
+        assert!(backup_files(&sim).is_empty(), "{:?}", backup_files(&sim));
+        assert!(path.exists());
+        wd.assert_no_changes();
+    });
 }

@@ -506,3 +506,93 @@ fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
         if scheme.is_api() { "the API" } else { "REST" }
     );
 }
+
+/// The names of the export files in the router's file area.
+fn export_files_on_router(sim: &Sim) -> Vec<String> {
+    sim.files()
+        .iter()
+        .filter_map(|f| f.get("name").cloned())
+        .filter(|n| n.starts_with("terraform-export-"))
+        .collect()
+}
+
+/// Regression: when the reply to `/export` was lost, the plaintext export
+/// with every CAK (`show_sensitive`) stayed in the router's files for good,
+/// the error did not name it and later applies did not remove it. Now the
+/// provider looks for the file and removes it; when even that fails, the
+/// error names the file and the next apply removes it.
+#[test]
+fn lost_export_reply_leaves_no_secret_on_the_router() {
+    use acceptance::sim::{ApiFault, RestFault};
+    for_each_terraform_and_scheme(|tf, scheme| {
+        let sim = start_sim("7.18", scheme);
+        configure_router(&sim);
+        let (id, recipient) = key();
+        let wd = tf.workdir("");
+        let dir = export_dir(&wd);
+        let path = dir.join("router.rsc");
+        wd.write_main_tf(&provider(&sim, scheme).main_tf(&block(
+            "resource",
+            &[
+                attr("path", &path.to_string_lossy()),
+                "show_sensitive = true".into(),
+                recipients(&[&recipient]),
+            ],
+        )));
+        // The reply to /export lost, and (second round) the look-ups that
+        // would remove the file too.
+        let lose_export = || {
+            if scheme.is_api() {
+                sim.inject_api_fault(ApiFault::DropMidReply("/export".into()));
+            } else {
+                sim.inject_rest_fault(RestFault::DropReply("POST /rest/export".into()));
+            }
+        };
+        let lose_file_list = || {
+            if scheme.is_api() {
+                // The API reads again once after a dropped connection.
+                for _ in 0..2 {
+                    sim.inject_api_fault(ApiFault::DropMidReply("/file/print".into()));
+                }
+            } else {
+                sim.inject_rest_fault(RestFault::DropReply("GET /rest/file".into()));
+            }
+        };
+
+        // 1: the reply is lost; the provider finds the file and removes it.
+        lose_export();
+        let out = wd.try_apply();
+        out.assert_failure();
+        assert_eq!(sim.pending_api_faults() + sim.pending_rest_faults(), 0);
+        assert!(
+            export_files_on_router(&sim).is_empty(),
+            "{:?}\n{out}",
+            export_files_on_router(&sim)
+        );
+        assert!(!path.with_extension("rsc.age").exists());
+
+        // 2: the removal fails too: the error names the file, and the next
+        // apply removes it.
+        lose_export();
+        lose_file_list();
+        let out = wd.try_apply();
+        out.assert_failure();
+        let left = export_files_on_router(&sim);
+        assert_eq!(left.len(), 1, "{left:?}");
+        out.assert_stderr_mentions(&["File left on the router", &left[0], "next plan or apply"]);
+        assert!(
+            sim.file(&left[0])
+                .is_some_and(|b| String::from_utf8_lossy(&b).contains(CAK_1)),
+            "the leftover holds the CAK, which is why it must go"
+        );
+        wd.apply();
+        assert!(
+            export_files_on_router(&sim).is_empty(),
+            "{:?}",
+            export_files_on_router(&sim)
+        );
+        let output = PathBuf::from(text(&wd.resource_values(ADDR), "output_path"));
+        assert!(decrypt(&id, &output).contains(CAK_1));
+        wd.assert_no_changes();
+    });
+}

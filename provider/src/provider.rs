@@ -17,6 +17,8 @@ use crate::resources;
 use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
 use crate::secrets::{self, Identities, IdentityConfig, SecretString};
 
+mod security;
+
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
 
@@ -95,13 +97,27 @@ pub struct ProviderConfig {
     /// unencrypted OpenSSH private key, used with `age_identity` (both may be
     /// given). See `age_identity` for the fallbacks when neither is set.
     pub age_identity_file: Option<String>,
-    /// Certificate to trust for the router's HTTPS service: a path to a PEM
-    /// file, or the PEM text itself (the router's self-signed certificate or
-    /// the CA that signed it). Without it the system's trusted roots are
-    /// used. Conflicts with `insecure`. Falls back to
-    /// `ROUTEROS_CA_CERTIFICATE`, `ROS_CA_CERTIFICATE`,
-    /// `MIKROTIK_CA_CERTIFICATE`.
+    /// Certificate to trust for the router's HTTPS and API-SSL services: a
+    /// path to a PEM file, or the PEM text itself. Either the router's own
+    /// certificate (such as the self-signed one `/certificate add` + `sign`
+    /// makes, exported with `/certificate export-certificate`), which is then
+    /// trusted as that exact certificate (pinned), or the CA that signed it.
+    /// Without it the system's trusted roots are used. Conflicts with
+    /// `insecure` and `tls_fingerprint`; ignored (with a warning) for
+    /// `http://` and `api://`. Falls back to `ROUTEROS_CA_CERTIFICATE`,
+    /// `ROS_CA_CERTIFICATE`, `MIKROTIK_CA_CERTIFICATE`.
     pub ca_certificate: Option<String>,
+    /// Trust exactly the router certificate with this SHA-256 fingerprint,
+    /// without a certificate file: the `fingerprint` that RouterOS's
+    /// `/certificate print detail` shows (64 hex digits; any case, colons
+    /// between bytes allowed). Conflicts with `insecure` and
+    /// `ca_certificate`. Falls back to `ROUTEROS_TLS_FINGERPRINT`.
+    pub tls_fingerprint: Option<String>,
+    /// Do not check that the router's certificate names the host in `url`
+    /// (its subject alternative names). Only with `ca_certificate` or
+    /// `tls_fingerprint`, for a router certificate made without the address
+    /// the provider connects to. Default `false`: the check is on.
+    pub tls_skip_hostname_check: Option<bool>,
     /// Accept any TLS certificate from the router. Only for lab routers:
     /// anyone on the path can then read the password and the keys. Conflicts
     /// with `ca_certificate`. Falls back to `ROUTEROS_INSECURE`,
@@ -128,6 +144,8 @@ impl std::fmt::Debug for ProviderConfig {
             .field("age_identity", &hidden(&self.age_identity))
             .field("age_identity_file", &self.age_identity_file)
             .field("ca_certificate", &self.ca_certificate)
+            .field("tls_fingerprint", &self.tls_fingerprint)
+            .field("tls_skip_hostname_check", &self.tls_skip_hostname_check)
             .field("insecure", &self.insecure)
             .field("timeout", &self.timeout)
             .finish()
@@ -273,7 +291,7 @@ pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
         Error::UntrustedCertificate { endpoint, reason } => Diagnostic::error(
             "The router's TLS certificate is not trusted",
             format!(
-                "The TLS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text. For a lab router only, `insecure = true` skips the check."
+                "The TLS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text, or `tls_fingerprint` to the certificate's SHA-256 (`fingerprint` in `/certificate print detail`). When the certificate is trusted but does not name the host in `url`, connect by a name it has, or set `tls_skip_hostname_check = true`. For a lab router only, `insecure = true` skips all checks."
             ),
         )
         .at_attr("ca_certificate"),
@@ -349,6 +367,7 @@ impl Provider for RouterosProvider {
                 .at_attr("hosturl"),
             );
         }
+        security::validate(config, diags);
         for attr in ["url", "hosturl"] {
             if let Some(url) = config.get_str(attr) {
                 if let Err(e) = normalise_url(url) {
@@ -524,6 +543,41 @@ impl Provider for RouterosProvider {
                 return None;
             }
         };
+        let tls_fingerprint = cfg
+            .tls_fingerprint
+            .or_else(|| env_first(&["ROUTEROS_TLS_FINGERPRINT"]).map(|(_, v)| v));
+        let fingerprint = match tls_fingerprint
+            .as_deref()
+            .map(crate::routeros::tls::parse_fingerprint)
+        {
+            Some(Err(e)) => {
+                diags.push(
+                    Diagnostic::error("Invalid tls_fingerprint", format!("{e}."))
+                        .at_attr("tls_fingerprint"),
+                );
+                return None;
+            }
+            Some(Ok(f)) => Some(f),
+            None => None,
+        };
+        let is_tls = matches!(url.split("://").next(), Some("https" | "apis"));
+        if let (Some(pem), Some(source), true) = (&ca_pem, &ca_certificate, is_tls) {
+            let source = if source.contains("-----BEGIN") {
+                "the PEM text given".to_string()
+            } else {
+                format!("the file {source:?}")
+            };
+            if !security::check_ca(pem, &source, diags) {
+                return None;
+            }
+        }
+        security::exposure_warnings(
+            &url,
+            insecure,
+            ca_certificate.is_some(),
+            fingerprint.is_some(),
+            diags,
+        );
         let timeout = cfg
             .timeout
             .unwrap_or(DEFAULT_TIMEOUT_SECONDS)
@@ -532,7 +586,12 @@ impl Provider for RouterosProvider {
             url,
             username: username.clone(),
             password,
-            tls: TlsOptions { ca_pem, insecure },
+            tls: TlsOptions {
+                ca_pem,
+                insecure,
+                fingerprint,
+                skip_hostname_check: cfg.tls_skip_hostname_check == Some(true),
+            },
             timeout: Duration::from_secs(timeout as u64),
         };
         let client = match Client::connect(&opts).await {
@@ -783,6 +842,8 @@ mod tests {
             age_identity: Some("AGE-SECRET-KEY-1XYZ".into()),
             age_identity_file: None,
             ca_certificate: None,
+            tls_fingerprint: None,
+            tls_skip_hostname_check: None,
             insecure: None,
             timeout: None,
         };

@@ -41,6 +41,7 @@ mod link;
 mod macsec_tests;
 mod query;
 mod rest;
+mod rest_faults;
 mod schema;
 mod server;
 mod store;
@@ -60,6 +61,7 @@ use rand::distr::Alphanumeric;
 use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
+pub use rest_faults::RestFault;
 use schema::Version;
 pub use server::{Cost, STATS_PATH};
 use server::{Shared, lock};
@@ -104,6 +106,10 @@ pub struct SimConfig {
     /// Time every row served costs (`--row-cost`), rows served one at a time; zero by
     /// default.
     pub row_cost: std::time::Duration,
+    /// Present one self-signed certificate with `CA:TRUE`, as RouterOS's `/certificate
+    /// add` + `sign` makes it, instead of a server certificate signed by a separate CA;
+    /// `ca.pem` then holds that certificate. Default `false`.
+    pub routeros_self_signed: bool,
 }
 
 impl Default for SimConfig {
@@ -123,6 +129,7 @@ impl Default for SimConfig {
             legacy_login: false,
             latency: std::time::Duration::ZERO,
             row_cost: std::time::Duration::ZERO,
+            routeros_self_signed: false,
         }
     }
 }
@@ -169,6 +176,7 @@ pub struct Sim {
     apis_addr: Option<SocketAddr>,
     ca_path: Option<PathBuf>,
     ca_pem: Option<String>,
+    cert_sha256: Option<String>,
     api_faults: Arc<api::Faults>,
     shutdown: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
@@ -289,7 +297,11 @@ impl Sim {
         let api_bound = bind_optional(api, "the API")?;
         let apis_bound = bind_optional(apis, "the API over TLS")?;
         if https_bound.is_some() || apis_bound.is_some() {
-            let certs = tls::generate()?;
+            let certs = if cfg.routeros_self_signed {
+                tls::generate_routeros_self_signed()?
+            } else {
+                tls::generate()?
+            };
             let dir = match &cfg.cert_dir {
                 Some(dir) => dir.clone(),
                 None => {
@@ -332,9 +344,14 @@ impl Sim {
             .build()
             .context("starting the emulator's tokio runtime")?;
 
-        let (ca_path, ca_pem, tls_config) = match tls_parts {
-            Some((certs, path)) => (Some(path), Some(certs.ca_pem), Some(certs.server_config)),
-            None => (None, None, None),
+        let (ca_path, ca_pem, cert_sha256, tls_config) = match tls_parts {
+            Some((certs, path)) => (
+                Some(path),
+                Some(certs.ca_pem),
+                Some(certs.server_sha256),
+                Some(certs.server_config),
+            ),
+            None => (None, None, None, None),
         };
         let https_addr = https_bound.as_ref().map(|(_, addr)| *addr);
         let api_addr = api_bound.as_ref().map(|(_, addr)| *addr);
@@ -417,6 +434,7 @@ impl Sim {
             apis_addr,
             ca_path,
             ca_pem,
+            cert_sha256,
             api_faults,
             shutdown,
             thread: Some(thread),
@@ -455,6 +473,12 @@ impl Sim {
         self.ca_pem.clone()
     }
 
+    /// SHA-256 of the certificate the TLS services present, as RouterOS's
+    /// `/certificate print detail` shows it in `fingerprint` (64 lower-case hex digits).
+    pub fn certificate_fingerprint(&self) -> Option<String> {
+        self.cert_sha256.clone()
+    }
+
     /// The REST user.
     pub fn username(&self) -> &str {
         &self.username
@@ -478,6 +502,17 @@ impl Sim {
             return Vec::new();
         }
         router.list(menu)
+    }
+
+    /// Stages a REST fault (see [`RestFault`]); it fires once, on the first matching
+    /// request.
+    pub fn inject_rest_fault(&self, fault: RestFault) {
+        self.shared.rest_faults.push(fault);
+    }
+
+    /// How many injected REST faults have not fired yet.
+    pub fn pending_rest_faults(&self) -> usize {
+        self.shared.rest_faults.pending()
     }
 
     /// Every request received so far, oldest first, as `METHOD /rest/path[?query]` followed

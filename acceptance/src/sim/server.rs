@@ -1,7 +1,6 @@
 //! HTTP and HTTPS serving: Basic authentication, the request log, optional one-at-a-time
 //! handling (RouterOS's www service serves REST requests serially) and the REST mapping.
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine as _;
@@ -18,6 +17,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::error::RosError;
 use super::rest::{self, Reply};
+use super::rest_faults::RestFault;
 use super::store::Router;
 use super::users::Access;
 
@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     rows: std::sync::atomic::AtomicUsize,
     /// What each request and each row served costs in time.
     cost: Cost,
+    /// Faults staged for REST requests.
+    pub(crate) rest_faults: super::rest_faults::RestFaults,
 }
 
 /// What a request costs in time, as on a real router: `latency` for every
@@ -89,6 +91,7 @@ impl Shared {
             log: Mutex::new(Vec::new()),
             rows: std::sync::atomic::AtomicUsize::new(0),
             cost,
+            rest_faults: Default::default(),
         }
     }
 
@@ -272,13 +275,39 @@ fn to_response(reply: &Reply) -> Response<Full<Bytes>> {
     response
 }
 
+/// The error that makes hyper close a connection without replying.
+#[derive(Debug)]
+struct LostReply;
+
+impl std::fmt::Display for LostReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("injected fault: reply dropped")
+    }
+}
+
+impl std::error::Error for LostReply {}
+
 async fn serve_connection<IO>(shared: Arc<Shared>, io: IO)
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |req| {
         let shared = shared.clone();
-        async move { Ok::<_, Infallible>(handle(shared, req).await) }
+        async move {
+            let line = format!("{} {}", req.method(), req.uri().path());
+            let fault = shared.rest_faults.take(&line);
+            if let Some(RestFault::Hang(_)) = fault {
+                log::debug!("REST fault: never answering {line}");
+                lock(&shared.log).push(format!("{line} (hung)"));
+                std::future::pending::<()>().await;
+            }
+            let response = handle(shared, req).await;
+            if let Some(RestFault::DropReply(_)) = fault {
+                log::debug!("REST fault: dropping the reply to {line}");
+                return Err(LostReply);
+            }
+            Ok(response)
+        }
     });
     if let Err(e) = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)

@@ -20,7 +20,6 @@ use crate::resources::backup_common::{self as common, FetchError};
 use crate::resources::config_export::{
     ExportOptions, menu_problem, menu_version_diagnostic, run_export,
 };
-use crate::resources::request_diagnostic;
 use crate::resources::system_backup::fetch_diagnostic;
 use crate::routeros::Client;
 
@@ -117,14 +116,10 @@ impl DataSource<Client> for ConfigExportData {
             verbose: model.verbose.unwrap_or(false),
             menu: model.menu.clone(),
         };
-        let file_name = match run_export(client, &options).await {
+        let file_name = match run_export(client, &options, |_| {}).await {
             Ok(f) => f,
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    "exporting the configuration",
-                    &e,
-                    &[("path", "menu")],
-                ));
+            Err(failure) => {
+                failure.diagnostics(diags);
                 return None;
             }
         };

@@ -6,6 +6,7 @@ pub mod diag;
 pub mod engine;
 pub mod handshake;
 pub mod log;
+mod parent_watch;
 pub mod proto;
 pub mod resource;
 pub mod schema;

@@ -320,6 +320,9 @@ pub async fn serve_with<P: Provider>(provider: P, config: ServeConfig) -> Result
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let debug = config.debug_provider_address.is_some();
     watch_signals(shutdown_tx.clone(), debug)?;
+    if !debug {
+        super::parent_watch::spawn(shutdown_tx.clone());
+    }
 
     let (health, health_service) = tonic_health::server::health_reporter();
     health

@@ -21,6 +21,12 @@
 //! temporary file is removed. With recipients the bytes pass through an age
 //! encryptor (binary age format) first. Memory stays at one chunk whatever
 //! the file's size.
+//!
+//! **What may be replaced.** Only a path where nothing is, or a regular
+//! file: symbolic links are refused (never followed), as are directories,
+//! device nodes, FIFOs and sockets; a regular file is replaced only when its
+//! SHA-256 is the one this resource recorded, or with `overwrite = true`
+//! ([`check_target`], at plan time and again just before the rename).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
@@ -125,6 +131,100 @@ pub async fn remove_router_file(client: &Client, name: &str) -> Result<bool, Err
         Ok(()) => Ok(true),
         Err(e) if e.is_not_found() => Ok(false),
         Err(e) => Err(e),
+    }
+}
+
+/// Private-state key listing router files (exports, backups) this resource
+/// asked the router to write and could not confirm removed; every later
+/// read (each plan and apply refreshes) and the destroy try again.
+pub const ROUTER_LEFTOVERS: &str = "router_leftovers";
+
+/// The router files recorded in `private` as possibly left on the router.
+pub fn recorded_leftovers(private: &crate::plugin::resource::Private) -> Vec<String> {
+    private
+        .get(ROUTER_LEFTOVERS)
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn set_leftovers(private: &mut crate::plugin::resource::Private, names: Vec<String>) {
+    if names.is_empty() {
+        private.remove(ROUTER_LEFTOVERS);
+    } else {
+        private.insert(ROUTER_LEFTOVERS.into(), serde_json::Value::from(names));
+    }
+}
+
+/// Records router file `name` in `private` as possibly left on the router.
+pub fn record_leftover(private: &mut crate::plugin::resource::Private, name: &str) {
+    let mut names = recorded_leftovers(private);
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_owned());
+    }
+    set_leftovers(private, names);
+}
+
+/// Forgets router file `name` recorded in `private` (confirmed removed).
+pub fn forget_leftover(private: &mut crate::plugin::resource::Private, name: &str) {
+    let names = recorded_leftovers(private)
+        .into_iter()
+        .filter(|n| n != name)
+        .collect();
+    set_leftovers(private, names);
+}
+
+/// Removes the router files recorded in `private` (see
+/// [`ROUTER_LEFTOVERS`]); those that still cannot be removed stay recorded
+/// and are named in a warning.
+pub async fn remove_leftovers(
+    client: &Client,
+    private: &mut crate::plugin::resource::Private,
+    diags: &mut Diagnostics,
+) {
+    let mut still = Vec::new();
+    for name in recorded_leftovers(private) {
+        match remove_router_file(client, &name).await {
+            Ok(true) => log::info!("removed {name}, left on the router by an earlier failure"),
+            Ok(false) => {}
+            Err(e) => {
+                diags.push(leftover_diagnostic(&name, &e, false));
+                still.push(name);
+            }
+        }
+    }
+    set_leftovers(private, still);
+}
+
+/// After a failed export or backup: removes router file `name` if the
+/// router wrote it. `Err` with what went wrong when that cannot be
+/// confirmed (the file may then still be there).
+pub async fn remove_after_failure(client: &Client, name: &str) -> Result<(), Error> {
+    match remove_router_file(client, name).await {
+        Ok(true) => {
+            log::info!("removed {name} from the router after the failure");
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The diagnostic for router file `name` that could not be removed
+/// (`error`: as an error, else a warning). It names the file, says that it
+/// may hold secrets, and how it will be (or can be) removed.
+pub fn leftover_diagnostic(name: &str, err: &Error, error: bool) -> Diagnostic {
+    let detail = format!(
+        "The router file {name:?} may hold secrets (MACsec CAKs, passwords) and could not be removed ({err}). The provider recorded it and removes it at the next plan or apply that reaches the router; to remove it now: /file remove {name}"
+    );
+    if error {
+        Diagnostic::error("File left on the router", detail)
+    } else {
+        Diagnostic::warning("File left on the router", detail)
     }
 }
 
@@ -322,6 +422,40 @@ pub enum LocalError {
         /// A suggestion.
         example: String,
     },
+    /// The target is a symbolic link (refused, never followed).
+    #[error(
+        "{path:?} is a symbolic link. The provider does not write through links (the file it points to could be anything); give `path` the link's target, or remove the link"
+    )]
+    Symlink {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The target is a device node, FIFO or socket.
+    #[error(
+        "{path:?} is a {kind}, not a regular file. The provider writes only to a regular file or to a path that does not exist yet: give `path` a file name in a normal directory"
+    )]
+    NotRegular {
+        /// The target.
+        path: PathBuf,
+        /// What it is ("character device", "FIFO", ...).
+        kind: &'static str,
+    },
+    /// The target is a file this resource did not write.
+    #[error(
+        "{path:?} already exists and is not the file this resource wrote (its SHA-256 is not the one recorded in state). It is left alone: move it away, choose another `path`, or set `overwrite = true` to replace it"
+    )]
+    Exists {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The target could not be inspected.
+    #[error("cannot inspect {path:?} ({source}). Check the permissions of its directory")]
+    Inspect {
+        /// The target.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
     /// The temporary file could not be created.
     #[error(
         "cannot create a file in {dir:?} ({source}). Check that the directory is writable by the user running Terraform"
@@ -354,9 +488,50 @@ impl LocalError {
     }
 }
 
-/// Checks, without writing anything, that `path` can be a file: its
-/// directory exists and it is not itself a directory.
-pub fn check_target(path: &Path) -> Result<(), LocalError> {
+/// What an existing file at the target path may be replaced by a new one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Existing {
+    /// `overwrite = true`: any regular file may be replaced.
+    pub overwrite: bool,
+    /// SHA-256 of the file this resource wrote there (from state): a
+    /// regular file with this hash may be replaced.
+    pub recorded_sha256: Option<String>,
+}
+
+/// Private-state key under which the plan records the SHA-256 of the local
+/// file this resource wrote, for the create half of a replace (which
+/// Terraform runs without the prior state).
+pub const RECORDED_SHA256: &str = "local_file_sha256";
+
+/// Local files whose resource was destroyed by this provider process, with
+/// the SHA-256 recorded for them: the create half of a replace (which
+/// Terraform plans again at apply, after the destroy, without the prior
+/// state or its private data) may replace them.
+static RELEASED: std::sync::Mutex<std::collections::BTreeMap<PathBuf, String>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Records, when a resource is destroyed, that the file at `path` with
+/// `sha256` was written by it (see [`RELEASED`]).
+pub fn release_local_file(path: &str, sha256: &str) {
+    RELEASED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(PathBuf::from(path), sha256.to_owned());
+}
+
+fn released(path: &Path) -> Option<String> {
+    RELEASED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(path)
+        .cloned()
+}
+
+/// Checks, without writing anything, that `path` can be written: its
+/// directory exists, and `path` does not exist or is a regular file that
+/// `existing` allows to replace. Symbolic links, directories, device nodes,
+/// FIFOs and sockets are refused.
+pub fn check_target(path: &Path, existing: &Existing) -> Result<(), LocalError> {
     let dir = parent_dir(path);
     if !dir.is_dir() {
         return Err(LocalError::NoDirectory {
@@ -364,13 +539,70 @@ pub fn check_target(path: &Path) -> Result<(), LocalError> {
             dir,
         });
     }
-    if path.is_dir() {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(LocalError::Inspect {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let ft = meta.file_type();
+    if ft.is_symlink() {
+        return Err(LocalError::Symlink {
+            path: path.to_path_buf(),
+        });
+    }
+    if ft.is_dir() {
         return Err(LocalError::IsDirectory {
             path: path.to_path_buf(),
             example: path.join("router.backup").to_string_lossy().into_owned(),
         });
     }
-    Ok(())
+    if !ft.is_file() {
+        return Err(LocalError::NotRegular {
+            path: path.to_path_buf(),
+            kind: special_kind(&ft),
+        });
+    }
+    if existing.overwrite {
+        return Ok(());
+    }
+    let sha = sha256_of_file(path).map_err(|source| LocalError::Inspect {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    match (sha, &existing.recorded_sha256) {
+        (None, _) => Ok(()),
+        (Some(now), Some(recorded)) if &now == recorded => Ok(()),
+        _ => Err(LocalError::Exists {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+/// What a file that is neither a regular file, a directory nor a link is.
+fn special_kind(ft: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_char_device() {
+            return "character device";
+        }
+        if ft.is_block_device() {
+            return "block device";
+        }
+        if ft.is_fifo() {
+            return "FIFO (named pipe)";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+    }
+    let _ = ft;
+    "special file"
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -423,6 +655,7 @@ pub struct Written {
 pub struct LocalFile {
     target: PathBuf,
     temp: PathBuf,
+    existing: Existing,
     sink: Option<Sink>,
 }
 
@@ -437,12 +670,15 @@ impl std::fmt::Debug for LocalFile {
 
 impl LocalFile {
     /// Starts writing `target`; with `recipients`, what is written is
-    /// age-encrypted to them.
+    /// age-encrypted to them. What is at `target` already must be
+    /// replaceable under `existing` (checked now and again just before the
+    /// rename).
     pub fn create(
         target: &Path,
         recipients: Option<&[BoxedRecipient]>,
+        existing: &Existing,
     ) -> Result<LocalFile, LocalError> {
-        check_target(target)?;
+        check_target(target, existing)?;
         let dir = parent_dir(target);
         let base = target
             .file_name()
@@ -464,6 +700,7 @@ impl LocalFile {
                     let mut local = LocalFile {
                         target: target.to_path_buf(),
                         temp,
+                        existing: existing.clone(),
                         sink: None,
                     };
                     let disk = Hashing {
@@ -517,9 +754,19 @@ impl LocalFile {
         let file = inner
             .into_inner()
             .map_err(|e| LocalError::write(e.into_error()))?;
-        file.sync_all().map_err(LocalError::write)?;
-        drop(file);
-        fs::rename(&self.temp, &self.target).map_err(LocalError::write)?;
+        let placed = file
+            .sync_all()
+            .map_err(LocalError::write)
+            .and_then(|()| {
+                drop(file);
+                // The target may have changed since create: check again.
+                check_target(&self.target, &self.existing)
+            })
+            .and_then(|()| fs::rename(&self.temp, &self.target).map_err(LocalError::write));
+        if let Err(e) = placed {
+            let _ = fs::remove_file(&self.temp);
+            return Err(e);
+        }
         Ok(Written {
             path: self.target.clone(),
             sha256: hex::encode(hasher.finalize()),
@@ -648,8 +895,18 @@ pub fn check_recipients(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-/// Plan-time check of `path`: not empty, and its directory exists.
-pub fn check_path(config: &Value, encrypted: bool, diags: &mut Diagnostics) {
+/// Plan-time check of `path`: not empty, its directory exists, and what is
+/// there may be replaced (see [`check_target`]). Records in `private` the
+/// SHA-256 of the file this resource wrote at that path (from the prior
+/// state, or from the first plan of a replace), which [`existing_for`]
+/// reads back at apply.
+pub fn check_path(
+    input: &crate::plugin::resource::PlanInput<'_>,
+    private: &mut crate::plugin::resource::Private,
+    encrypted: bool,
+    diags: &mut Diagnostics,
+) {
+    let config = input.config;
     let Some(path) = config.get_str("path") else {
         return;
     };
@@ -663,8 +920,56 @@ pub fn check_path(config: &Value, encrypted: bool, diags: &mut Diagnostics) {
         );
         return;
     }
-    if let Err(e) = check_target(&output_path(path, encrypted)) {
+    let target = output_path(path, encrypted);
+    let recorded = if input.prior_state.is_null() {
+        private
+            .get(RECORDED_SHA256)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .or_else(|| released(&target))
+    } else {
+        let same_path =
+            input.prior_state.get_str("output_path") == Some(&*target.to_string_lossy());
+        input
+            .prior_state
+            .get_str("sha256")
+            .filter(|_| same_path)
+            .map(str::to_owned)
+    };
+    match &recorded {
+        Some(sha) => {
+            private.insert(RECORDED_SHA256.into(), serde_json::Value::from(sha.clone()));
+        }
+        None => {
+            private.remove(RECORDED_SHA256);
+        }
+    }
+    let existing = Existing {
+        // Unknown until apply: checked then.
+        overwrite: config.get_bool("overwrite") == Some(true)
+            || config.get("overwrite").is_some_and(Value::is_unknown),
+        recorded_sha256: recorded,
+    };
+    if let Err(e) = check_target(&target, &existing) {
         diags.push(Diagnostic::error("Unusable local path", format!("{e}.")).at_attr("path"));
+    }
+}
+
+/// At apply: what may be replaced at `target`, from `overwrite` and what
+/// the plan recorded in `private` (the entry is used up) or a destroy in
+/// this process released.
+pub fn existing_for(
+    overwrite: Option<bool>,
+    target: &Path,
+    private: &mut crate::plugin::resource::Private,
+) -> Existing {
+    let recorded = private
+        .remove(RECORDED_SHA256)
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .or_else(|| released(target));
+    Existing {
+        overwrite: overwrite.unwrap_or(false),
+        recorded_sha256: recorded,
     }
 }
 
@@ -756,7 +1061,7 @@ mod tests {
     fn committed_file_appears_whole_and_hash_matches() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.bin");
-        let mut local = LocalFile::create(&target, None).unwrap();
+        let mut local = LocalFile::create(&target, None, &Existing::default()).unwrap();
         local.write_all(b"hello ").unwrap();
         assert!(!target.exists(), "nothing at the target before commit");
         local.write_all(b"world").unwrap();
@@ -787,11 +1092,123 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("keep.txt");
         fs::write(&target, b"old").unwrap();
-        let mut local = LocalFile::create(&target, None).unwrap();
+        let overwrite = Existing {
+            overwrite: true,
+            recorded_sha256: None,
+        };
+        let mut local = LocalFile::create(&target, None, &overwrite).unwrap();
         local.write_all(b"new partial").unwrap();
         drop(local);
         assert_eq!(fs::read(&target).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Regression: a device node at `path` was replaced by a regular file
+    /// holding the backup (as root), a symlink was replaced rather than
+    /// refused, and an unrelated file was overwritten without a word.
+    #[cfg(unix)]
+    #[test]
+    fn special_files_links_and_foreign_files_are_never_replaced() {
+        use std::os::unix::net::UnixListener;
+        let dir = tempfile::tempdir().unwrap();
+        let none = Existing::default();
+        let all = Existing {
+            overwrite: true,
+            recorded_sha256: None,
+        };
+        // A character device (an existing one: /dev/null), even with overwrite.
+        for existing in [&none, &all] {
+            let err = check_target(Path::new("/dev/null"), existing).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    LocalError::NotRegular {
+                        kind: "character device",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+        // A FIFO.
+        let fifo = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let err = LocalFile::create(&fifo, None, &all).unwrap_err();
+        assert!(err.to_string().contains("FIFO"), "{err}");
+        // A socket.
+        let sock = dir.path().join("sock");
+        let _listener = UnixListener::bind(&sock).unwrap();
+        let err = check_target(&sock, &all).unwrap_err();
+        assert!(err.to_string().contains("socket"), "{err}");
+        // A symlink, to a file or dangling: refused, the link stays.
+        let real = dir.path().join("real");
+        fs::write(&real, b"precious").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let err = LocalFile::create(&link, None, &all).unwrap_err();
+        assert!(matches!(err, LocalError::Symlink { .. }), "{err}");
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        assert!(matches!(
+            check_target(&dangling, &all).unwrap_err(),
+            LocalError::Symlink { .. }
+        ));
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"precious");
+        // A file this resource did not write: refused unless overwrite.
+        let err = LocalFile::create(&real, None, &none).unwrap_err();
+        assert!(matches!(err, LocalError::Exists { .. }), "{err}");
+        assert!(err.to_string().contains("overwrite = true"), "{err}");
+        let other = Existing {
+            overwrite: false,
+            recorded_sha256: Some("00".repeat(32)),
+        };
+        assert!(check_target(&real, &other).is_err());
+        // The file it wrote (hash recorded) may be replaced, as may any with overwrite.
+        let ours = Existing {
+            overwrite: false,
+            recorded_sha256: sha256_of_file(&real).unwrap(),
+        };
+        check_target(&real, &ours).unwrap();
+        check_target(&real, &all).unwrap();
+        check_target(&dir.path().join("new"), &none).unwrap();
+    }
+
+    /// The target checked at create is checked again before the rename: a
+    /// FIFO put there while the download ran is not replaced.
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_appearing_during_the_download_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("x.backup");
+        let mut local = LocalFile::create(&target, None, &Existing::default()).unwrap();
+        local.write_all(b"data").unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&target)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let err = local.commit().unwrap_err();
+        assert!(matches!(err, LocalError::NotRegular { .. }), "{err}");
+        {
+            use std::os::unix::fs::FileTypeExt;
+            assert!(fs::symlink_metadata(&target).unwrap().file_type().is_fifo());
+        }
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
     }
 
     #[test]
@@ -801,7 +1218,8 @@ mod tests {
         let id = age::x25519::Identity::generate();
         let recipients = secrets::parse_recipients(&[id.to_public().to_string()]).unwrap();
         let target = dir.path().join("x.age");
-        let mut local = LocalFile::create(&target, Some(&recipients)).unwrap();
+        let mut local =
+            LocalFile::create(&target, Some(&recipients), &Existing::default()).unwrap();
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
         for chunk in data.chunks(READ_CHUNK as usize) {
             local.write_all(chunk).unwrap();
@@ -819,10 +1237,10 @@ mod tests {
     fn bad_targets_are_reported_before_writing() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("no/such/dir/x.backup");
-        let err = LocalFile::create(&missing, None).unwrap_err();
+        let err = LocalFile::create(&missing, None, &Existing::default()).unwrap_err();
         assert!(matches!(err, LocalError::NoDirectory { .. }), "{err}");
         assert!(err.to_string().contains("does not exist"));
-        let err = LocalFile::create(dir.path(), None).unwrap_err();
+        let err = LocalFile::create(dir.path(), None, &Existing::default()).unwrap_err();
         assert!(matches!(err, LocalError::IsDirectory { .. }), "{err}");
         #[cfg(unix)]
         {
@@ -832,7 +1250,8 @@ mod tests {
             fs::set_permissions(&ro, fs::Permissions::from_mode(0o500)).unwrap();
             // Root may write anyway; only check when the directory really is read-only.
             if fs::write(ro.join("probe"), b"x").is_err() {
-                let err = LocalFile::create(&ro.join("x.backup"), None).unwrap_err();
+                let err = LocalFile::create(&ro.join("x.backup"), None, &Existing::default())
+                    .unwrap_err();
                 assert!(matches!(err, LocalError::Create { .. }), "{err}");
                 assert!(err.to_string().contains("writable"), "{err}");
             }

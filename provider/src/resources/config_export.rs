@@ -49,8 +49,20 @@ pub struct ConfigExportModel {
     /// Local file to write the export to, such as `exports/edge1.rsc`. Its
     /// directory must exist. With `age_recipients`, `.age` is appended
     /// unless the path already ends in `.age`.
+    /// Only a regular file, or a path where nothing is yet, is written: a
+    /// symbolic link is refused (never followed; give the link's target),
+    /// as are directories, device nodes, FIFOs and sockets. A file this
+    /// resource did not write is not replaced unless `overwrite = true`.
+    /// The file is written beside the target and renamed into place, so it
+    /// is never left half-written.
     #[schemars(extend("x-tf-requires-replace" = true))]
     pub path: String,
+    /// Replace a regular file already at the local path that this resource
+    /// did not write (its SHA-256 is not the one in state). Without it such
+    /// a file is left alone and the plan fails naming it. Never needed for
+    /// the file this resource wrote itself.
+    #[serde(default = "no")]
+    pub overwrite: Option<bool>,
     /// Include secrets (MACsec `cak`, passwords): RouterOS 7 hides them by
     /// default. Requires `age_recipients`, unless `allow_plaintext_secrets`
     /// is set. The router user needs the `sensitive` policy, or RouterOS
@@ -179,17 +191,62 @@ pub fn menu_version_diagnostic(client: &Client) -> Option<Diagnostic> {
     })
 }
 
-/// Runs `/export` into a fresh router file; returns the file's name.
+/// Runs `/export` into a fresh router file, whose name is chosen (and
+/// handed to `chosen`, to be recorded) before the command is sent; returns
+/// the file's name. When the command fails (a lost or late reply included:
+/// the router may have written the file anyway), the file is looked for and
+/// removed; `Err` carries the command's error and, when that removal could
+/// not be confirmed, the file's name and why.
 pub async fn run_export(
     client: &Client,
     options: &ExportOptions,
-) -> Result<String, crate::routeros::Error> {
+    chosen: impl FnOnce(&str),
+) -> Result<String, ExportFailure> {
     let base = common::unique_name(NAME_PREFIX);
     let file_name = format!("{base}.rsc");
-    client
+    chosen(&file_name);
+    log::info!("exporting into router file {file_name}");
+    if let Err(error) = client
         .command(EXPORT, &export_args(&base, options), true)
-        .await?;
+        .await
+    {
+        let left = common::remove_after_failure(client, &file_name)
+            .await
+            .err()
+            .map(|e| (file_name.clone(), e));
+        return Err(ExportFailure {
+            error,
+            file_name,
+            left,
+        });
+    }
     Ok(file_name)
+}
+
+/// A failed `/export` (see [`run_export`]).
+#[derive(Debug)]
+pub struct ExportFailure {
+    /// Why the command failed.
+    pub error: crate::routeros::Error,
+    /// The router file the export was to write.
+    pub file_name: String,
+    /// The router file that may be left, and why it could not be removed.
+    pub left: Option<(String, crate::routeros::Error)>,
+}
+
+impl ExportFailure {
+    /// Diagnostics for the failure: the command's error, and an error
+    /// naming a file left on the router.
+    pub fn diagnostics(&self, diags: &mut Diagnostics) {
+        diags.push(request_diagnostic(
+            "exporting the configuration",
+            &self.error,
+            &[("path", "menu")],
+        ));
+        if let Some((name, e)) = &self.left {
+            diags.push(common::leftover_diagnostic(name, e, true));
+        }
+    }
 }
 
 /// Plan-time check: `show_sensitive` needs `age_recipients` unless
@@ -220,6 +277,24 @@ pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
 impl ConfigExport {
     fn state(&self, model: &ConfigExportModel, diags: &mut Diagnostics) -> Option<Value> {
         value_of(model, &self.schema(), diags)
+    }
+
+    /// After a failed create: when a router file may be left, records it in
+    /// private state and returns a partial state (Terraform keeps it,
+    /// tainted, so that the next plan or apply removes the file); else
+    /// nothing.
+    fn leftover_state(
+        &self,
+        plan: &ConfigExportModel,
+        left: &Option<(String, crate::routeros::Error)>,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let (name, _) = left.as_ref()?;
+        common::record_leftover(private, name);
+        let mut state = plan.clone();
+        state.id = Some(name.clone());
+        self.state(&state, diags)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<ConfigExportModel> {
@@ -257,13 +332,13 @@ impl Resource<Client> for ConfigExport {
         ctx: &Ctx<Client>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
         // At plan time rather than in validate, so that `terraform validate`
         // does not depend on the directories of the machine it runs on.
         let encrypted = known_strings(input.config, "age_recipients").is_some();
-        check_path(input.config, encrypted, diags);
+        check_path(input, private, encrypted, diags);
         if input.config.get("menu").is_some_and(|m| !m.is_null())
             && let Some(d) = menu_version_diagnostic(&ctx.client)
         {
@@ -276,7 +351,7 @@ impl Resource<Client> for ConfigExport {
         ctx: &Ctx<Client>,
         planned: &Value,
         _config: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
@@ -314,7 +389,8 @@ impl Resource<Client> for ConfigExport {
             None => None,
         };
         let target = common::output_path(&plan.path, recipients.is_some());
-        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+        let existing = common::existing_for(plan.overwrite, &target, private);
+        let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
             Ok(l) => l,
             Err(e) => {
                 diags.push(
@@ -324,17 +400,20 @@ impl Resource<Client> for ConfigExport {
                 return None;
             }
         };
-        let file_name = match run_export(client, &options).await {
-            Ok(f) => f,
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    "exporting the configuration",
-                    &e,
-                    &[("path", "menu")],
-                ));
-                return None;
-            }
-        };
+        // Leftovers of an earlier failed export go first.
+        common::remove_leftovers(client, private, diags).await;
+        // The file's name is in private state before the command runs.
+        let file_name =
+            match run_export(client, &options, |n| common::record_leftover(private, n)).await {
+                Ok(f) => f,
+                Err(failure) => {
+                    failure.diagnostics(diags);
+                    if failure.left.is_none() {
+                        common::forget_leftover(private, &failure.file_name);
+                    }
+                    return self.leftover_state(&plan, &failure.left, private, diags);
+                }
+            };
         let fetched = async {
             let file = common::wait_for_file(client, &file_name)
                 .await?
@@ -347,21 +426,24 @@ impl Resource<Client> for ConfigExport {
         }
         .await;
         // The router's copy may hold secrets: it never stays.
-        if let Err(e) = common::remove_router_file(client, &file_name).await {
-            diags.push(Diagnostic::warning(
-                "Export left on the router",
-                format!(
-                    "The export {file_name:?} could not be removed from the router's file area ({e}). It may contain secrets: remove it by hand (/file remove {file_name})."
-                ),
-            ));
-        }
+        let left = match common::remove_router_file(client, &file_name).await {
+            Ok(_) => None,
+            Err(e) => Some((file_name.clone(), e)),
+        };
         let (size, written) = match fetched {
             Ok(x) => x,
             Err(e) => {
                 diags.push(fetch_diagnostic("downloading the export", &e));
-                return None;
+                if let Some((name, e)) = &left {
+                    diags.push(common::leftover_diagnostic(name, e, true));
+                }
+                return self.leftover_state(&plan, &left, private, diags);
             }
         };
+        match &left {
+            Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
+            None => common::forget_leftover(private, &file_name),
+        }
         log::info!(
             "wrote export {file_name} ({size} bytes) to {}",
             written.path.display()
@@ -378,11 +460,12 @@ impl Resource<Client> for ConfigExport {
 
     async fn read(
         &self,
-        _ctx: &Ctx<Client>,
+        ctx: &Ctx<Client>,
         state: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
+        common::remove_leftovers(&ctx.client, private, diags).await;
         let prior = self.model(state, diags)?;
         let Some(path) = prior.output_path.clone() else {
             return self.state(&prior, diags);
@@ -409,14 +492,19 @@ impl Resource<Client> for ConfigExport {
 
     async fn delete(
         &self,
-        _ctx: &Ctx<Client>,
+        ctx: &Ctx<Client>,
         prior: &Value,
-        _private: &Private,
-        _diags: &mut Diagnostics,
+        private: &Private,
+        diags: &mut Diagnostics,
     ) {
+        let mut private = private.clone();
+        common::remove_leftovers(&ctx.client, &mut private, diags).await;
         // The router's copy was removed after the download; the local file
         // stays (see the backup-and-restore guide).
         if let Ok(old) = to_model::<ConfigExportModel>(prior) {
+            if let (Some(path), Some(sha)) = (&old.output_path, &old.sha256) {
+                common::release_local_file(path, sha);
+            }
             log::info!(
                 "forgetting export {}; the local file stays",
                 old.output_path.unwrap_or_default()

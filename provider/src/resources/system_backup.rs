@@ -52,8 +52,20 @@ pub struct SystemBackupModel {
     /// Its directory must exist. With `age_recipients`, `.age` is appended
     /// unless the path already ends in `.age`; `output_path` tells the path
     /// written.
+    /// Only a regular file, or a path where nothing is yet, is written: a
+    /// symbolic link is refused (never followed; give the link's target),
+    /// as are directories, device nodes, FIFOs and sockets. A file this
+    /// resource did not write is not replaced unless `overwrite = true`.
+    /// The file is written beside the target and renamed into place, so it
+    /// is never left half-written.
     #[schemars(extend("x-tf-requires-replace" = true))]
     pub path: String,
+    /// Replace a regular file already at the local path that this resource
+    /// did not write (its SHA-256 is not the one in state). Without it such
+    /// a file is left alone and the plan fails naming it. Never needed for
+    /// the file this resource wrote itself.
+    #[serde(default = "no")]
+    pub overwrite: Option<bool>,
     /// Name of the backup on the router, without `.backup`. Left out, the
     /// provider picks a unique `terraform-backup-<time>-<random>`.
     #[schemars(extend("x-tf-computed" = true, "x-tf-requires-replace" = true))]
@@ -128,6 +140,31 @@ pub struct SystemBackup;
 impl SystemBackup {
     fn state(&self, model: &SystemBackupModel, diags: &mut Diagnostics) -> Option<Value> {
         value_of(model, &self.schema(), diags)
+    }
+
+    /// After a failed create: when the router file may be left (`left`),
+    /// an error naming it, the file recorded in private state and a partial
+    /// state (Terraform keeps it, tainted, so that the next plan or apply
+    /// removes the file); else nothing is kept.
+    fn leftover_state(
+        &self,
+        plan: &SystemBackupModel,
+        file_name: &str,
+        left: &Option<(String, crate::routeros::Error)>,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let Some((name, e)) = left else {
+            common::forget_leftover(private, file_name);
+            return None;
+        };
+        diags.push(common::leftover_diagnostic(name, e, true));
+        common::record_leftover(private, name);
+        let mut state = plan.clone();
+        state.id = Some(name.clone());
+        state.file_name = Some(name.clone());
+        state.password_wo = None;
+        self.state(&state, diags)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<SystemBackupModel> {
@@ -271,13 +308,13 @@ impl Resource<Client> for SystemBackup {
         ctx: &Ctx<Client>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
         // At plan time rather than in validate, so that `terraform validate`
         // does not depend on the directories of the machine it runs on.
         let encrypted = known_strings(input.config, "age_recipients").is_some();
-        check_path(input.config, encrypted, diags);
+        check_path(input, private, encrypted, diags);
         if !input.prior_state.is_null() {
             return;
         }
@@ -300,7 +337,7 @@ impl Resource<Client> for SystemBackup {
         ctx: &Ctx<Client>,
         planned: &Value,
         config: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
@@ -327,7 +364,8 @@ impl Resource<Client> for SystemBackup {
         }
         // The local file first: an unusable path fails before the router is touched.
         let target = common::output_path(&plan.path, recipients.is_some());
-        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+        let existing = common::existing_for(plan.overwrite, &target, private);
+        let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
             Ok(l) => l,
             Err(e) => {
                 diags.push(
@@ -353,13 +391,22 @@ impl Resource<Client> for SystemBackup {
             dont_encrypt,
         );
         drop(password);
+        // Leftovers of an earlier failure go first; this backup's file name
+        // is in private state before the command runs.
+        common::remove_leftovers(client, private, diags).await;
+        common::record_leftover(private, &file_name);
         if let Err(e) = client.command(SAVE, &args, true).await {
             diags.push(request_diagnostic(
                 &format!("saving backup {file_name:?}"),
                 &e,
                 &[("name", "name"), ("encryption", "encryption")],
             ));
-            return None;
+            // The reply may be lost or late while the router saved the file.
+            let left = common::remove_after_failure(client, &file_name)
+                .await
+                .err()
+                .map(|e| (file_name.clone(), e));
+            return self.leftover_state(&plan, &file_name, &left, private, diags);
         }
         drop(args);
         log::info!("saved backup {file_name} on {}", client.endpoint());
@@ -385,15 +432,11 @@ impl Resource<Client> for SystemBackup {
         }
         .await;
         let remove_copy = !keep || fetched.is_err();
+        let mut left = None;
         if remove_copy {
             match common::remove_router_file(client, &file_name).await {
                 Ok(_) => log::info!("removed {file_name} from the router"),
-                Err(e) => diags.push(Diagnostic::warning(
-                    "Backup left on the router",
-                    format!(
-                        "The backup {file_name:?} could not be removed from the router's file area ({e}). Remove it by hand: /file remove {file_name}"
-                    ),
-                )),
+                Err(e) => left = Some((file_name.clone(), e)),
             }
         }
         let (size, written) = match fetched {
@@ -403,9 +446,14 @@ impl Resource<Client> for SystemBackup {
                     &format!("downloading backup {file_name:?}"),
                     &e,
                 ));
-                return None;
+                return self.leftover_state(&plan, &file_name, &left, private, diags);
             }
         };
+        match &left {
+            Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
+            // Kept on purpose (keep_on_router), or removed.
+            None => common::forget_leftover(private, &file_name),
+        }
         log::info!(
             "wrote backup {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
             written.path.display(),
@@ -426,11 +474,12 @@ impl Resource<Client> for SystemBackup {
 
     async fn read(
         &self,
-        _ctx: &Ctx<Client>,
+        ctx: &Ctx<Client>,
         state: &Value,
-        _private: &mut Private,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
+        common::remove_leftovers(&ctx.client, private, diags).await;
         let prior = self.model(state, diags)?;
         let Some(path) = prior.output_path.clone() else {
             return self.state(&prior, diags);
@@ -461,14 +510,20 @@ impl Resource<Client> for SystemBackup {
         &self,
         ctx: &Ctx<Client>,
         prior: &Value,
-        _private: &Private,
+        private: &Private,
         diags: &mut Diagnostics,
     ) {
+        let mut private = private.clone();
+        common::remove_leftovers(&ctx.client, &mut private, diags).await;
         let Some(old) = self.model(prior, diags) else {
             return;
         };
         // The local file stays: it is the backup, and Terraform is not the
-        // place that decides when a backup may be thrown away.
+        // place that decides when a backup may be thrown away. A replacement
+        // may write over it (it is the file this resource wrote).
+        if let (Some(path), Some(sha)) = (&old.output_path, &old.sha256) {
+            common::release_local_file(path, sha);
+        }
         if !old.keep_on_router.unwrap_or(false) {
             return;
         }
@@ -633,7 +688,12 @@ mod tests {
             "checked at plan time: {text:?}"
         );
         let mut diags = Diagnostics::new();
-        check_path(&cfg, true, &mut diags);
+        let input = PlanInput {
+            prior_state: &Value::Null,
+            config: &cfg,
+            proposed: &cfg,
+        };
+        check_path(&input, &mut Private::new(), true, &mut diags);
         let path = diags
             .0
             .iter()

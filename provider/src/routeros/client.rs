@@ -63,7 +63,8 @@ impl Client {
                 opts.timeout,
             )?),
         };
-        Client::with_transport(transport).await
+        // A router that stops answering fails the queued requests at once.
+        Client::with_transport(Box::new(super::breaker::Breaker::new(transport))).await
     }
 
     /// Wraps an existing transport and reads the router's version.

@@ -2,7 +2,7 @@
 //! turns them into diagnostics that also say what to do.
 
 /// A failed RouterOS request.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// The object or menu does not exist (HTTP 404, `!trap` category 0).
     #[error("{what} was not found on the router")]

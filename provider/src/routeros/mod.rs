@@ -7,9 +7,11 @@
 //! because a router serves requests one at a time.
 
 pub mod api;
+mod breaker;
 mod client;
 mod error;
 pub mod rest;
+pub mod tls;
 mod version;
 
 use std::collections::BTreeMap;

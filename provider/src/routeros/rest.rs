@@ -16,6 +16,31 @@ pub struct TlsOptions {
     pub ca_pem: Option<Vec<u8>>,
     /// Accept any certificate (testing only).
     pub insecure: bool,
+    /// Trust exactly the certificate with this SHA-256 (`tls_fingerprint`).
+    pub fingerprint: Option<[u8; 32]>,
+    /// Do not check that the certificate names the host in the URL.
+    pub skip_hostname_check: bool,
+}
+
+impl TlsOptions {
+    /// The pinning/CA trust these options ask for (see [`super::tls`]);
+    /// `None` for `insecure` or the system's roots.
+    pub fn trust(&self) -> Result<Option<super::tls::Trust>, String> {
+        if self.insecure || (self.ca_pem.is_none() && self.fingerprint.is_none()) {
+            return Ok(None);
+        }
+        let certificates = match &self.ca_pem {
+            Some(pem) => {
+                super::tls::parse_certificates(pem).map_err(|e| format!("ca_certificate {e}"))?
+            }
+            None => Vec::new(),
+        };
+        Ok(Some(super::tls::Trust {
+            certificates,
+            fingerprint: self.fingerprint,
+            skip_hostname_check: self.skip_hostname_check,
+        }))
+    }
 }
 
 /// REST transport to one router.
@@ -57,19 +82,15 @@ impl RestTransport {
             .pool_max_idle_per_host(1);
         if tls.insecure {
             builder = builder.tls_danger_accept_invalid_certs(true);
-        } else if let Some(pem) = &tls.ca_pem {
-            let certs =
-                reqwest::Certificate::from_pem_bundle(pem).map_err(|e| Error::Protocol {
-                    endpoint: endpoint.clone(),
-                    reason: format!("ca_certificate is not valid PEM: {e}"),
-                })?;
-            if certs.is_empty() {
-                return Err(Error::Protocol {
-                    endpoint,
-                    reason: "ca_certificate holds no PEM certificate".to_string(),
-                });
-            }
-            builder = builder.tls_certs_only(certs);
+        } else if let Some(trust) = tls.trust().map_err(|reason| Error::Protocol {
+            endpoint: endpoint.clone(),
+            reason,
+        })? {
+            let config = super::tls::pinning_config(trust).map_err(|reason| Error::Protocol {
+                endpoint: endpoint.clone(),
+                reason,
+            })?;
+            builder = builder.tls_backend_preconfigured(config);
         }
         let http = builder.build().map_err(|e| Error::Protocol {
             endpoint: endpoint.clone(),

@@ -761,8 +761,8 @@ async fn tls_to_a_plaintext_port_says_the_port_does_not_speak_tls() {
     let api = transport(
         &format!("apis://127.0.0.1:{port}"),
         TlsOptions {
-            ca_pem: None,
             insecure: true,
+            ..TlsOptions::default()
         },
         Duration::from_secs(10),
     );
@@ -813,7 +813,7 @@ async fn apis_trusts_the_given_certificate_or_insecure_and_refuses_others() {
         &url,
         TlsOptions {
             ca_pem: Some(pem),
-            insecure: false,
+            ..TlsOptions::default()
         },
         timeout,
     );
@@ -824,8 +824,8 @@ async fn apis_trusts_the_given_certificate_or_insecure_and_refuses_others() {
     let insecure = transport(
         &url,
         TlsOptions {
-            ca_pem: None,
             insecure: true,
+            ..TlsOptions::default()
         },
         timeout,
     );

@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use rustls_platform_verifier::BuilderVerifierExt;
 
 use crate::routeros::rest::TlsOptions;
@@ -24,20 +23,13 @@ pub(super) fn client_config(tls: &TlsOptions) -> Result<Arc<ClientConfig>, Strin
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
             .with_no_client_auth()
-    } else if let Some(pem) = &tls.ca_pem {
-        let mut roots = RootCertStore::empty();
-        for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| format!("ca_certificate is not valid PEM: {e}"))?;
-            roots.add(cert).map_err(|e| {
-                format!(
-                    "ca_certificate holds a certificate that cannot be used as a trust root: {e}"
-                )
-            })?;
-        }
-        if roots.is_empty() {
-            return Err("ca_certificate holds no PEM certificate".to_string());
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
+    } else if let Some(trust) = tls.trust()? {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(crate::routeros::tls::PinningVerifier::new(
+                trust, provider,
+            )))
+            .with_no_client_auth()
     } else {
         builder
             .with_platform_verifier()
@@ -123,14 +115,14 @@ mod tests {
     fn trust_settings_build_or_say_what_is_wrong() {
         assert!(
             client_config(&TlsOptions {
-                ca_pem: None,
-                insecure: true
+                insecure: true,
+                ..TlsOptions::default()
             })
             .is_ok()
         );
         let e = client_config(&TlsOptions {
             ca_pem: Some(b"not a pem".to_vec()),
-            insecure: false,
+            ..TlsOptions::default()
         })
         .unwrap_err();
         assert!(e.contains("no PEM certificate"), "{e}");
@@ -139,7 +131,7 @@ mod tests {
         assert!(
             client_config(&TlsOptions {
                 ca_pem: Some(pem),
-                insecure: false
+                ..TlsOptions::default()
             })
             .is_ok()
         );

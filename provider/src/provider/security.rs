@@ -1,0 +1,176 @@
+//! The provider's TLS and transport-security settings: checks of
+//! `tls_fingerprint`, `tls_skip_hostname_check` and `ca_certificate`, and
+//! the warnings every plan and apply shows when the connection exposes the
+//! router password and the MACsec keys.
+
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::value::Value;
+use crate::routeros::tls;
+
+/// Plan-time checks of the TLS arguments that need no router.
+pub(super) fn validate(config: &Value, diags: &mut Diagnostics) {
+    let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
+    if let Some(fp) = config.get_str("tls_fingerprint")
+        && let Err(e) = tls::parse_fingerprint(fp)
+    {
+        diags.push(
+            Diagnostic::error("Invalid tls_fingerprint", format!("{e}."))
+                .at_attr("tls_fingerprint"),
+        );
+    }
+    if set("tls_fingerprint") && config.get_bool("insecure") == Some(true) {
+        diags.push(
+            Diagnostic::error(
+                "Conflicting TLS settings",
+                "`insecure = true` turns certificate checks off, `tls_fingerprint` names the certificate to trust: set one of them, not both.",
+            )
+            .at_attr("insecure"),
+        );
+    }
+    if set("tls_fingerprint") && set("ca_certificate") {
+        diags.push(
+            Diagnostic::error(
+                "Conflicting TLS settings",
+                "`tls_fingerprint` pins the router's certificate by its SHA-256, `ca_certificate` gives the certificate itself: set one of them, not both.",
+            )
+            .at_attr("tls_fingerprint"),
+        );
+    }
+    if config.get_bool("tls_skip_hostname_check") == Some(true)
+        && !set("tls_fingerprint")
+        && !set("ca_certificate")
+    {
+        diags.push(
+            Diagnostic::error(
+                "Hostname check can only be skipped for a pinned certificate",
+                "`tls_skip_hostname_check = true` is for a router whose certificate is trusted through `ca_certificate` or `tls_fingerprint` but does not name the host in `url`. Set one of those, or leave the hostname check on.",
+            )
+            .at_attr("tls_skip_hostname_check"),
+        );
+    }
+}
+
+/// The certificates of `ca_certificate` (already read from its file), or a
+/// diagnostic against `ca_certificate` saying what is wrong with them.
+pub(super) fn check_ca(pem: &[u8], source: &str, diags: &mut Diagnostics) -> bool {
+    match tls::parse_certificates(pem) {
+        Ok(_) => true,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "Unusable ca_certificate",
+                    format!(
+                        "`ca_certificate` ({source}) {e}. Give the router's certificate (or the CA that signed it) in PEM, as `/certificate export-certificate` writes it, either as a file path or as the PEM text."
+                    ),
+                )
+                .at_attr("ca_certificate"),
+            );
+            false
+        }
+    }
+}
+
+/// Warnings shown in every plan and apply (the provider is configured for
+/// each) when the connection to the router is not protected.
+pub(super) fn exposure_warnings(
+    url: &str,
+    insecure: bool,
+    ca_certificate: bool,
+    fingerprint: bool,
+    diags: &mut Diagnostics,
+) {
+    let scheme = url.split("://").next().unwrap_or("").to_ascii_lowercase();
+    let plain = matches!(scheme.as_str(), "http" | "api");
+    if plain {
+        let (what, better) = if scheme == "http" {
+            ("REST over plain HTTP", "https://")
+        } else {
+            ("the API over plain TCP", "apis://")
+        };
+        diags.push(
+            Diagnostic::warning(
+                "Unencrypted connection to the router",
+                format!(
+                    "`url` uses {scheme}:// ({what}): the router user's password and every MACsec CAK the provider sends or reads cross the network in clear text, readable by anyone on the path. Use {better} with `ca_certificate` or `tls_fingerprint`."
+                ),
+            )
+            .at_attr("url"),
+        );
+        for (set, name) in [
+            (ca_certificate, "ca_certificate"),
+            (fingerprint, "tls_fingerprint"),
+        ] {
+            if set {
+                diags.push(
+                    Diagnostic::warning(
+                        format!("`{name}` is ignored"),
+                        format!(
+                            "`url` uses {scheme}://, which has no TLS, so `{name}` is not used. Use {better} to have the router's certificate checked."
+                        ),
+                    )
+                    .at_attr(name),
+                );
+            }
+        }
+    } else if insecure {
+        diags.push(
+            Diagnostic::warning(
+                "TLS certificate checks are off",
+                "`insecure = true`: the router's certificate is not checked, so anyone on the network path can pose as the router and read the router user's password and every MACsec CAK the provider sends or reads. Trust the router's certificate with `ca_certificate` or `tls_fingerprint` instead.",
+            )
+            .at_attr("insecure"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(diags: &Diagnostics) -> Vec<String> {
+        diags
+            .0
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} | {} | {}",
+                    d.summary,
+                    d.detail,
+                    d.attribute
+                        .as_ref()
+                        .map(|a| a.to_string())
+                        .unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    /// Regression: `insecure = true`, `http://` and `api://` gave no warning,
+    /// and a `ca_certificate` with http:// was silently ignored.
+    #[test]
+    fn exposed_connections_warn_naming_what_is_exposed() {
+        let mut d = Diagnostics::new();
+        exposure_warnings("https://r", true, false, false, &mut d);
+        let t = texts(&d);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert!(t[0].contains("password") && t[0].contains("CAK") && t[0].ends_with("insecure"));
+        let mut d = Diagnostics::new();
+        exposure_warnings("http://r", false, true, false, &mut d);
+        let t = texts(&d);
+        assert!(
+            t[0].contains("clear text") && t[0].ends_with("url"),
+            "{t:?}"
+        );
+        assert!(
+            t[1].contains("is ignored") && t[1].ends_with("ca_certificate"),
+            "{t:?}"
+        );
+        let mut d = Diagnostics::new();
+        exposure_warnings("api://r", false, false, false, &mut d);
+        assert!(texts(&d)[0].contains("apis://"));
+        let mut d = Diagnostics::new();
+        exposure_warnings("apis://r", false, true, false, &mut d);
+        exposure_warnings("https://r", false, false, true, &mut d);
+        assert!(d.0.is_empty());
+    }
+}
