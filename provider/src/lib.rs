@@ -5,6 +5,7 @@
 //! [`routeros`] knows RouterOS, and [`resources`] is the only place that
 //! knows both.
 
+pub mod actions;
 pub mod data_sources;
 pub mod docs;
 pub mod ephemeral_resources;

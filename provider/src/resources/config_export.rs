@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use super::backup_common::{
     self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
 };
+use super::backup_progress::{self, DownloadProgress};
 use super::request_diagnostic;
 use super::system_backup::fetch_diagnostic;
+use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
@@ -217,6 +219,122 @@ pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
     );
 }
 
+/// Takes the export `plan` describes (the resource's create, and the
+/// `routeros_config_export` action): runs `/export` into a router file,
+/// downloads it into the local file (age-encrypted to `age_recipients`),
+/// always removes the router's copy, and reports each step to `progress`.
+/// Returns `plan` with the computed values filled in, or `None` with an
+/// error in `diags`.
+pub async fn take_export(
+    client: &Client,
+    plan: &ConfigExportModel,
+    progress: &Progress,
+    diags: &mut Diagnostics,
+) -> Option<ConfigExportModel> {
+    let options = ExportOptions {
+        show_sensitive: plan.show_sensitive.unwrap_or(false),
+        terse: plan.terse.unwrap_or(false),
+        verbose: plan.verbose.unwrap_or(false),
+        menu: plan.menu.clone(),
+    };
+    if options.show_sensitive
+        && plan.age_recipients.is_none()
+        && !plan.allow_plaintext_secrets.unwrap_or(false)
+    {
+        diags.push(Diagnostic::error(
+                "Secrets would be written in the clear",
+                "`show_sensitive = true` needs `age_recipients` or `allow_plaintext_secrets = true`.",
+            ).at_attr("show_sensitive"));
+        return None;
+    }
+    if options.menu.is_some()
+        && let Some(d) = menu_version_diagnostic(client)
+    {
+        diags.push(d);
+        return None;
+    }
+    let recipients = match &plan.age_recipients {
+        Some(list) => match secrets::parse_recipients(list) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                diags.push(secrets::diagnostic(&e, "age_recipients"));
+                return None;
+            }
+        },
+        None => None,
+    };
+    let target = common::output_path(&plan.path, recipients.is_some());
+    let recipient_count = recipients.as_ref().map(Vec::len);
+    let mut local = match LocalFile::create(&target, recipients.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("Cannot write the export file", format!("{e}.")).at_attr("path"),
+            );
+            return None;
+        }
+    };
+    progress.report(format!(
+        "exporting the configuration on {}",
+        client.endpoint()
+    ));
+    let file_name = match run_export(client, &options).await {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(request_diagnostic(
+                "exporting the configuration",
+                &e,
+                &[("path", "menu")],
+            ));
+            return None;
+        }
+    };
+    let fetched = async {
+        let file = common::wait_for_file(client, &file_name)
+            .await?
+            .ok_or_else(|| FetchError::Missing {
+                name: file_name.clone(),
+            })?;
+        if let Some(n) = recipient_count {
+            progress.report(backup_progress::encrypting_message(n, local.target()));
+        }
+        let mut sink = DownloadProgress::new(&mut local, &file_name, file.size, progress);
+        let size = common::download(client, &file, &mut sink).await?;
+        let written = local.commit()?;
+        Ok::<_, FetchError>((size, written))
+    }
+    .await;
+    // The router's copy may hold secrets: it never stays.
+    if let Err(e) = common::remove_router_file(client, &file_name).await {
+        diags.push(Diagnostic::warning(
+                "Export left on the router",
+                format!(
+                    "The export {file_name:?} could not be removed from the router's file area ({e}). It may contain secrets: remove it by hand (/file remove {file_name})."
+                ),
+            ));
+    }
+    let (size, written) = match fetched {
+        Ok(x) => x,
+        Err(e) => {
+            diags.push(fetch_diagnostic("downloading the export", &e));
+            return None;
+        }
+    };
+    log::info!(
+        "wrote export {file_name} ({size} bytes) to {}",
+        written.path.display()
+    );
+    progress.report(backup_progress::written_message(&written, size));
+    let mut state = plan.clone();
+    state.id = Some(file_name);
+    state.output_path = Some(written.path.to_string_lossy().into_owned());
+    state.size = Some(size as i64);
+    state.sha256 = Some(written.sha256);
+    state.routeros_version = Some(client.version().to_string());
+    state.created_at = Some(common::now_rfc3339());
+    Some(state)
+}
+
 impl ConfigExport {
     fn state(&self, model: &ConfigExportModel, diags: &mut Diagnostics) -> Option<Value> {
         value_of(model, &self.schema(), diags)
@@ -280,99 +398,7 @@ impl Resource<Client> for ConfigExport {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
-        let client = &ctx.client;
-        let options = ExportOptions {
-            show_sensitive: plan.show_sensitive.unwrap_or(false),
-            terse: plan.terse.unwrap_or(false),
-            verbose: plan.verbose.unwrap_or(false),
-            menu: plan.menu.clone(),
-        };
-        if options.show_sensitive
-            && plan.age_recipients.is_none()
-            && !plan.allow_plaintext_secrets.unwrap_or(false)
-        {
-            diags.push(Diagnostic::error(
-                "Secrets would be written in the clear",
-                "`show_sensitive = true` needs `age_recipients` or `allow_plaintext_secrets = true`.",
-            ).at_attr("show_sensitive"));
-            return None;
-        }
-        if options.menu.is_some()
-            && let Some(d) = menu_version_diagnostic(client)
-        {
-            diags.push(d);
-            return None;
-        }
-        let recipients = match &plan.age_recipients {
-            Some(list) => match secrets::parse_recipients(list) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    diags.push(secrets::diagnostic(&e, "age_recipients"));
-                    return None;
-                }
-            },
-            None => None,
-        };
-        let target = common::output_path(&plan.path, recipients.is_some());
-        let mut local = match LocalFile::create(&target, recipients.as_deref()) {
-            Ok(l) => l,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error("Cannot write the export file", format!("{e}."))
-                        .at_attr("path"),
-                );
-                return None;
-            }
-        };
-        let file_name = match run_export(client, &options).await {
-            Ok(f) => f,
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    "exporting the configuration",
-                    &e,
-                    &[("path", "menu")],
-                ));
-                return None;
-            }
-        };
-        let fetched = async {
-            let file = common::wait_for_file(client, &file_name)
-                .await?
-                .ok_or_else(|| FetchError::Missing {
-                    name: file_name.clone(),
-                })?;
-            let size = common::download(client, &file, &mut local).await?;
-            let written = local.commit()?;
-            Ok::<_, FetchError>((size, written))
-        }
-        .await;
-        // The router's copy may hold secrets: it never stays.
-        if let Err(e) = common::remove_router_file(client, &file_name).await {
-            diags.push(Diagnostic::warning(
-                "Export left on the router",
-                format!(
-                    "The export {file_name:?} could not be removed from the router's file area ({e}). It may contain secrets: remove it by hand (/file remove {file_name})."
-                ),
-            ));
-        }
-        let (size, written) = match fetched {
-            Ok(x) => x,
-            Err(e) => {
-                diags.push(fetch_diagnostic("downloading the export", &e));
-                return None;
-            }
-        };
-        log::info!(
-            "wrote export {file_name} ({size} bytes) to {}",
-            written.path.display()
-        );
-        let mut state = plan.clone();
-        state.id = Some(file_name);
-        state.output_path = Some(written.path.to_string_lossy().into_owned());
-        state.size = Some(size as i64);
-        state.sha256 = Some(written.sha256);
-        state.routeros_version = Some(client.version().to_string());
-        state.created_at = Some(common::now_rfc3339());
+        let state = take_export(&ctx.client, &plan, &Progress::silent(), diags).await?;
         self.state(&state, diags)
     }
 
