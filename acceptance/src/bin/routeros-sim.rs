@@ -45,6 +45,11 @@ OPTIONS:
                         directory removed on exit)
   --identity NAME       /system/identity name (default MikroTik)
   --board-name NAME     /system/resource board-name (default CHR)
+  --from-export FILE    start with the configuration of an /export script (RouterOS's own,
+                        terse or not, with or without show-sensitive, or hand-written):
+                        Ethernet ports, MACsec profiles, interfaces and keys where present,
+                        identity; version and board from its header unless --version is given.
+                        Lines for menus the emulator does not model are counted on stderr
   -v, --verbose         log every request (method, path, status; never bodies) to stderr
   -h, --help            show this help
 ";
@@ -56,6 +61,8 @@ struct Options {
     api: SocketAddr,
     apis: SocketAddr,
     verbose: bool,
+    /// `--from-export FILE`, and whether `--version` was given too.
+    from_export: Option<(PathBuf, bool)>,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Options>> {
@@ -67,7 +74,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         api: localhost,
         apis: localhost,
         verbose: false,
+        from_export: None,
     };
+    let mut version_given = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -113,7 +122,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
             }
             "--no-api" => options.config.api = false,
             "--legacy-login" => options.config.legacy_login = true,
-            "--version" => options.config.version = value("--version")?,
+            "--version" => {
+                options.config.version = value("--version")?;
+                version_given = true;
+            }
+            "--from-export" => {
+                options.from_export = Some((PathBuf::from(value("--from-export")?), false));
+            }
             "--ports" => {
                 let v = value("--ports")?;
                 options.config.ethernet_ports = v
@@ -130,6 +145,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         }
     }
     options.config.https = options.https.is_some();
+    if let Some((_, keep)) = &mut options.from_export {
+        *keep = version_given;
+    }
     Ok(Some(options))
 }
 
@@ -203,6 +221,27 @@ fn wait_for_signal() -> anyhow::Result<()> {
     })
 }
 
+/// `--from-export`: the emulator with the export's configuration; what
+/// was not loaded is reported on stderr.
+fn spawn_from_export(
+    config: SimConfig,
+    listeners: Listeners,
+    path: &std::path::Path,
+    keep_version: bool,
+) -> anyhow::Result<Sim> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the export {}", path.display()))?;
+    let (sim, script) = Sim::spawn_from_export(config, listeners, &text, keep_version)
+        .with_context(|| format!("loading the export {}", path.display()))?;
+    eprintln!(
+        "routeros-sim: loaded {} command(s) from {}",
+        script.commands.len(),
+        path.display()
+    );
+    eprint!("{}", script.unmodelled_report());
+    Ok(sim)
+}
+
 fn run() -> anyhow::Result<ExitCode> {
     let Some(options) = parse_args(std::env::args().skip(1))? else {
         print!("{HELP}");
@@ -221,7 +260,12 @@ fn run() -> anyhow::Result<ExitCode> {
         // TLS services go together: no HTTPS means no API over TLS either.
         apis: options.https.map(|_| options.apis),
     };
-    let sim = Sim::spawn_with(options.config, listeners)?;
+    let sim = match &options.from_export {
+        None => Sim::spawn_with(options.config, listeners)?,
+        Some((path, keep_version)) => {
+            spawn_from_export(options.config, listeners, path, *keep_version)?
+        }
+    };
     println!("{}", announcement(&sim));
     use std::io::Write as _;
     std::io::stdout()

@@ -36,6 +36,7 @@ mod backup;
 mod error;
 mod export;
 mod files;
+mod import;
 mod link;
 #[cfg(test)]
 mod macsec_tests;
@@ -60,6 +61,7 @@ use rand::distr::Alphanumeric;
 use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
+pub use import::{ExportScript, ScriptCommand, parse as parse_export};
 use schema::Version;
 use server::{Shared, lock};
 use store::{Menu, Router};
