@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use acceptance::harness::{Terraform, Workdir, workspace_root};
+use acceptance::harness::{Terraform, Workdir, hcl_string, provider_dir, workspace_root};
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::{Value, json};
 
@@ -35,7 +35,7 @@ fn copy_repository(to: &Path) {
     for rel in ["main.tf", "backups.tf"] {
         std::fs::copy(example_dir().join(rel), to.join(rel)).expect("copy .tf");
     }
-    for dir in ["keys", "ci"] {
+    for dir in ["keys", "ci", "twin"] {
         std::fs::create_dir_all(to.join(dir)).unwrap();
         for entry in std::fs::read_dir(example_dir().join(dir)).unwrap() {
             let entry = entry.unwrap();
@@ -51,6 +51,41 @@ fn checkout(tf: &Terraform) -> Workdir {
     let wd = Workdir::new(tf, "");
     copy_repository(wd.path());
     wd
+}
+
+/// The process ids in the `*.twin.pid` files of `dir`: twins started by
+/// `ci/start-twin.sh`, stopped when dropped.
+struct Twins(Vec<u32>);
+
+impl Drop for Twins {
+    fn drop(&mut self) {
+        for pid in &self.0 {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    }
+}
+
+/// Starts a twin from `export` (relative to `wd`) with `ci/start-twin.sh`;
+/// returns its URL and records its process id in `twins`.
+fn start_twin(wd: &Workdir, export: &str, twins: &mut Twins) -> String {
+    let out = Command::new("bash")
+        .arg(wd.path().join("ci/start-twin.sh"))
+        .arg(export)
+        .current_dir(wd.path())
+        .env("ROUTEROS_SIM", env!("CARGO_BIN_EXE_routeros-sim"))
+        .env("TWIN_PASSWORD", TEST_PASSWORD)
+        .output()
+        .expect("run start-twin.sh");
+    let pid = std::fs::read_to_string(wd.path().join(format!("{export}.twin.pid")))
+        .expect("start-twin.sh writes the pid");
+    twins.0.push(pid.trim().parse().expect("a pid"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "start-twin.sh {export}: {stderr}");
+    assert!(
+        stderr.contains("/ip/firewall/filter: 2 line(s)"),
+        "unmodelled lines are listed: {stderr}"
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 struct Check {
@@ -217,4 +252,89 @@ fn check_script_exits_0_2_0_with_backups_taken_by_actions() {
     let again = run_check(&fresh, &core, &edge);
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(fresh.path().join("backups/core.backup.age").exists());
+}
+
+/// The pull-request job: twins started from the committed exports
+/// (`twin/*.rsc`, no keys in them), the repository applied to them from
+/// the real state (`ci/twin-apply.sh`: the twins' keys differ, so the plan
+/// updates them), and the plan after the apply is clean.
+#[test]
+fn pull_request_job_applies_to_twins_from_the_committed_exports() {
+    let tf = Terraform::newest();
+    if tf.version_tuple() < (1, 14, 0) {
+        eprintln!("skipped: the example has actions (Terraform 1.14+), newest is {tf}");
+        return;
+    }
+    let (core, edge) = (start_router(), start_router());
+    let identity_file = example_dir().join("test-identity.txt");
+    let real = checkout(&tf);
+    real.run_env(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[
+            ("TF_VAR_core_url", &core.http_url()),
+            ("TF_VAR_edge_url", &edge.http_url()),
+            ("SOPS_AGE_KEY_FILE", &identity_file.to_string_lossy()),
+        ],
+    )
+    .assert_success();
+
+    let before = core.request_log().len() + edge.request_log().len();
+    let pr = checkout(&tf);
+    // What `terraform state pull` gets from the backend.
+    std::fs::copy(
+        real.path().join("terraform.tfstate"),
+        pr.path().join("terraform.tfstate"),
+    )
+    .unwrap();
+    // `terraform init` runs for real here (the script points the backend at
+    // a local copy), so the provider comes from a filesystem mirror, as
+    // from a registry, instead of the harness's dev_overrides.
+    let mirror = pr
+        .path()
+        .join("mirror/registry.terraform.io/macsec-gitops/routeros/0.0.1");
+    let platform = format!("{}_{}", std::env::consts::OS, "amd64");
+    std::fs::create_dir_all(mirror.join(&platform)).unwrap();
+    std::fs::copy(
+        provider_dir().join("terraform-provider-routeros"),
+        mirror.join(&platform).join("terraform-provider-routeros"),
+    )
+    .unwrap();
+    std::fs::write(
+        pr.path().join("mirror.tfrc"),
+        format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path = {}\n  }}\n}}\n",
+            hcl_string(&pr.path().join("mirror").to_string_lossy())
+        ),
+    )
+    .unwrap();
+    let mut twins = Twins(Vec::new());
+    let core_twin = start_twin(&pr, "twin/core.rsc", &mut twins);
+    let edge_twin = start_twin(&pr, "twin/edge.rsc", &mut twins);
+    let out = Command::new("bash")
+        .arg(pr.path().join("ci/twin-apply.sh"))
+        .current_dir(pr.path())
+        .env("TERRAFORM", tf.path())
+        .env("TF_CLI_CONFIG_FILE", pr.path().join("mirror.tfrc"))
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("SOPS_AGE_KEY_FILE", &identity_file)
+        .env("TF_VAR_core_url", &core_twin)
+        .env("TF_VAR_edge_url", &edge_twin)
+        .output()
+        .expect("run twin-apply.sh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "twin-apply.sh: {stderr}");
+    let plan = std::fs::read_to_string(pr.path().join("twin-plan.txt")).unwrap();
+    assert!(
+        plan.contains("routeros_macsec_key.core will be updated in-place"),
+        "the twins have other keys than the real routers: {plan}"
+    );
+    let replan = std::fs::read_to_string(pr.path().join("twin-replan.txt")).unwrap();
+    assert!(replan.contains("No changes."), "{replan}");
+    // The real routers were not touched.
+    assert_eq!(
+        core.request_log().len() + edge.request_log().len(),
+        before,
+        "no request reached the real routers"
+    );
 }
