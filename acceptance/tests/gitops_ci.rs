@@ -249,6 +249,12 @@ fn check_script_exits_0_2_0_with_backups_taken_by_actions() {
     )
     .unwrap();
     assert!(!fresh.path().join("backups").exists());
+    // A data source in the module does not make a normal plan exit 2 (a
+    // refresh-only plan on Terraform 1.15 would).
+    fresh.write_file(
+        "status.tf",
+        "data \"routeros_system_resource\" \"core\" {\n  provider = routeros.core\n}\n",
+    );
     let again = run_check(&fresh, &core, &edge);
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(fresh.path().join("backups/core.backup.age").exists());

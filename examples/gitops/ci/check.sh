@@ -2,7 +2,8 @@
 # GitOps drift check for a Terraform root module (run from that directory):
 #
 #   1. invokes the backup actions (CHECK_BACKUP_ACTIONS, default: every
-#      `action "routeros_system_backup"` block of the module), so each run
+#      `action "routeros_system_backup"` and `action "routeros_config_export"`
+#      block of the module's .tf files), so each run
 #      leaves fresh age-encrypted backups in $CHECK_BACKUP_DIR;
 #   2. runs `terraform plan -detailed-exitcode` (not -refresh-only: on
 #      Terraform 1.15 a refresh-only plan exits 2 for any configuration with
@@ -46,7 +47,7 @@ fi
 actions=${CHECK_BACKUP_ACTIONS:-}
 if [[ -z "$actions" ]]; then
   # Every backup action declared in the module's .tf files.
-  actions=$(sed -n 's/^action[[:space:]]*"\(routeros_[a-z_]*\)"[[:space:]]*"\([A-Za-z0-9_-]*\)".*/action.\1.\2/p' ./*.tf | sort -u | tr '\n' ' ')
+  actions=$(sed -n 's/^action[[:space:]]*"\(routeros_system_backup\|routeros_config_export\)"[[:space:]]*"\([A-Za-z0-9_-]*\)".*/action.\1.\2/p' ./*.tf | sort -u | tr '\n' ' ')
 fi
 [[ "$actions" == none ]] && actions=""
 
