@@ -37,9 +37,17 @@ test: tools build ## Run every test, acceptance suites included (real Terraform 
 	  RUST_TEST_THREADS=$(TEST_THREADS) $(CARGO) test --workspace --no-fail-fast; \
 	fi
 
-lint: ## cargo fmt --check and clippy with warnings as errors
+# The example CI workflows of examples/gitops/ci/, linted with actionlint and
+# zizmor (installed into .tools/linters by scripts/install-workflow-linters.sh).
+WORKFLOWS := $(wildcard examples/gitops/ci/github/*.yml)
+
+lint: ## cargo fmt --check, clippy with warnings as errors, actionlint and zizmor on the example workflows
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@scripts/install-workflow-linters.sh
+	.tools/linters/bin/actionlint $(WORKFLOWS)
+	.tools/linters/bin/zizmor --offline $(WORKFLOWS)
+	bash -n examples/gitops/ci/*.sh
 
 demo: tools build ## Two cabled emulated routers: age-keyed MACsec link up, encrypted backup, drift caught and repaired, destroy
 	@scripts/demo.sh

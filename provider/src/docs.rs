@@ -309,8 +309,38 @@ pub fn render(root: &Path) -> Vec<DocFile> {
         page.push_str(&schema_section(&schema.block));
         files.push((format!("docs/ephemeral-resources/{short}.md"), page));
     }
+    for a in crate::actions::all() {
+        files.push(action_page(root, a.type_name(), &a.schema()));
+    }
     // docs/guides/ is written by hand and not generated.
     files
+}
+
+/// The page of one action: `docs/actions/<name>.md`, with the notes and
+/// the example from `examples/actions/<type>/`.
+fn action_page(root: &Path, name: &str, schema: &crate::plugin::schema::Schema) -> DocFile {
+    let short = name.strip_prefix("routeros_").unwrap_or(name);
+    let mut page = frontmatter(
+        &format!("{name} Action - routeros"),
+        &schema.block.description,
+        true,
+    );
+    page.push_str(&format!(
+        "# {name} (Action)\n\n{}\n\n",
+        schema.block.description.trim()
+    ));
+    if let Some(notes) = read(root, &format!("examples/actions/{name}/notes.md")) {
+        page.push_str(notes.trim());
+        page.push_str("\n\n");
+    }
+    if let Some(ex) = read(root, &format!("examples/actions/{name}/action.tf")) {
+        page.push_str(&format!(
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            ex.trim_end()
+        ));
+    }
+    page.push_str(&schema_section(&schema.block));
+    (format!("docs/actions/{short}.md"), page)
 }
 
 #[cfg(test)]
@@ -397,6 +427,27 @@ mod tests {
             paths.iter().all(|p| !p.starts_with("docs/guides/")),
             "{paths:?}"
         );
+    }
+
+    #[test]
+    fn every_action_gets_a_page_with_its_arguments() {
+        let files = render(Path::new("/nonexistent"));
+        for a in crate::actions::all() {
+            let short = a.type_name().trim_start_matches("routeros_");
+            let path = format!("docs/actions/{short}.md");
+            let page = &files
+                .iter()
+                .find(|(p, _)| *p == path)
+                .unwrap_or_else(|| panic!("{path} missing"))
+                .1;
+            assert!(
+                page.contains(&format!("# {} (Action)", a.type_name())),
+                "{page}"
+            );
+            assert!(page.contains("### Required"), "{page}");
+            assert!(page.contains("- `path` (String)"), "{page}");
+            assert!(!page.contains("### Read-Only"), "{page}");
+        }
     }
 
     #[test]

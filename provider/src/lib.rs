@@ -9,6 +9,7 @@
 /// release version `make dist` built it as, else the Cargo.toml version.
 pub const VERSION: &str = env!("PROVIDER_VERSION");
 
+pub mod actions;
 pub mod data_sources;
 pub mod docs;
 pub mod ephemeral_resources;

@@ -632,6 +632,10 @@ impl Provider for RouterosProvider {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Client>>> {
         crate::ephemeral_resources::all()
     }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<Client>>> {
+        crate::actions::all()
+    }
 }
 
 #[cfg(test)]

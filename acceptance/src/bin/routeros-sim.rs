@@ -57,6 +57,11 @@ OPTIONS:
                         first one's ether1 (a MACsec link between them can come up); it has
                         the same options on free ports, identity NAME-peer, and its own
                         line after the first one's (with --cert-dir: DIR/peer/ca.pem)
+  --from-export FILE    start with the configuration of an /export script (RouterOS's own,
+                        terse or not, with or without show-sensitive, or hand-written):
+                        Ethernet ports, MACsec profiles, interfaces and keys where present,
+                        identity; version and board from its header unless --version is given.
+                        Lines for menus the emulator does not model are counted on stderr
   -v, --verbose         log every request (method, path, status; never bodies) to stderr
   -h, --help            show this help
 ";
@@ -69,6 +74,8 @@ struct Options {
     apis: SocketAddr,
     verbose: bool,
     pair: bool,
+    /// `--from-export FILE`, and whether `--version` was given too.
+    from_export: Option<(PathBuf, bool)>,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Options>> {
@@ -81,7 +88,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         apis: localhost,
         verbose: false,
         pair: false,
+        from_export: None,
     };
+    let mut version_given = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -127,7 +136,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
             }
             "--no-api" => options.config.api = false,
             "--legacy-login" => options.config.legacy_login = true,
-            "--version" => options.config.version = value("--version")?,
+            "--version" => {
+                options.config.version = value("--version")?;
+                version_given = true;
+            }
+            "--from-export" => {
+                options.from_export = Some((PathBuf::from(value("--from-export")?), false));
+            }
             "--ports" => {
                 let v = value("--ports")?;
                 options.config.ethernet_ports = v
@@ -159,6 +174,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         }
     }
     options.config.https = options.https.is_some();
+    if let Some((_, keep)) = &mut options.from_export {
+        *keep = version_given;
+    }
     Ok(Some(options))
 }
 
@@ -257,6 +275,27 @@ fn peer_of(options: &Options) -> (SimConfig, Listeners) {
     (config, listeners)
 }
 
+/// `--from-export`: the emulator with the export's configuration; what
+/// was not loaded is reported on stderr.
+fn spawn_from_export(
+    config: SimConfig,
+    listeners: Listeners,
+    path: &std::path::Path,
+    keep_version: bool,
+) -> anyhow::Result<Sim> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the export {}", path.display()))?;
+    let (sim, script) = Sim::spawn_from_export(config, listeners, &text, keep_version)
+        .with_context(|| format!("loading the export {}", path.display()))?;
+    eprintln!(
+        "routeros-sim: loaded {} command(s) from {}",
+        script.commands.len(),
+        path.display()
+    );
+    eprint!("{}", script.unmodelled_report());
+    Ok(sim)
+}
+
 fn run() -> anyhow::Result<ExitCode> {
     let Some(options) = parse_args(std::env::args().skip(1))? else {
         print!("{HELP}");
@@ -276,7 +315,12 @@ fn run() -> anyhow::Result<ExitCode> {
         apis: options.https.map(|_| options.apis),
     };
     let peer = options.pair.then(|| peer_of(&options));
-    let sim = Sim::spawn_with(options.config, listeners)?;
+    let sim = match &options.from_export {
+        None => Sim::spawn_with(options.config, listeners)?,
+        Some((path, keep_version)) => {
+            spawn_from_export(options.config, listeners, path, *keep_version)?
+        }
+    };
     let peer = match peer {
         Some((config, listeners)) => {
             if let Some(dir) = &config.cert_dir {

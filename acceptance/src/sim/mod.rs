@@ -36,6 +36,7 @@ mod backup;
 mod error;
 mod export;
 mod files;
+mod import;
 mod link;
 #[cfg(test)]
 mod macsec_tests;
@@ -62,6 +63,7 @@ use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
 pub use rest_faults::RestFault;
+pub use import::{ExportScript, ScriptCommand, parse as parse_export};
 use schema::Version;
 pub use server::{Cost, STATS_PATH};
 use server::{Shared, lock};

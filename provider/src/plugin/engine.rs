@@ -19,6 +19,8 @@ use super::resource::{
 use super::schema::{Block, Nesting, Schema, Type};
 use super::value::{Value, check_type, conform};
 
+mod actions;
+
 /// What the client announced in `client_capabilities`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ClientCapabilities {

@@ -1,6 +1,7 @@
 //! The plugin layer: knows Terraform (tfplugin5 over gRPC, go-plugin
 //! handshake, values, schemas, the plan engine), not RouterOS.
 
+pub mod action;
 pub mod codec;
 pub mod diag;
 pub mod engine;
@@ -12,6 +13,7 @@ pub mod resource;
 pub mod schema;
 pub mod serve;
 pub mod server;
+pub mod server_actions;
 pub mod testing;
 pub mod tls;
 pub mod value;

@@ -288,6 +288,11 @@ pub trait Provider: Send + Sync + 'static {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Self::Client>>> {
         Vec::new()
     }
+
+    /// Every action type (none unless overridden; Terraform 1.14+).
+    fn actions(&self) -> Vec<Arc<dyn super::action::Action<Self::Client>>> {
+        Vec::new()
+    }
 }
 
 /// The model `T` of a configuration, plan or state value. When the value

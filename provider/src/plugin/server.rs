@@ -335,6 +335,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                     type_name: t.clone(),
                 })
                 .collect(),
+            actions: super::server_actions::action_metadata(&self.engine),
             ..Default::default()
         }))
     }
@@ -372,6 +373,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .map(|(k, v)| (k.clone(), schema_to_proto(v)))
                 .collect(),
             server_capabilities: Some(server_capabilities()),
+            action_schemas: super::server_actions::action_schemas(&self.engine),
             ..Default::default()
         }))
     }
@@ -949,6 +951,31 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         _req: Request<pb::get_functions::Request>,
     ) -> RpcResult<pb::get_functions::Response> {
         Ok(Response::new(pb::get_functions::Response::default()))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> RpcResult<pb::validate_action_config::Response> {
+        let resp =
+            super::server_actions::validate_action_config(&self.engine, req.into_inner()).await;
+        Ok(Response::new(resp))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> RpcResult<pb::plan_action::Response> {
+        let resp = super::server_actions::plan_action(&self.engine, req.into_inner()).await;
+        Ok(Response::new(resp))
+    }
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> RpcResult<super::server_actions::InvokeStream> {
+        let stream = super::server_actions::invoke_action(self.engine.clone(), req.into_inner());
+        Ok(Response::new(stream))
     }
 
     async fn stop(&self, _req: Request<pb::stop::Request>) -> RpcResult<pb::stop::Response> {

@@ -228,6 +228,10 @@ pub fn leftover_diagnostic(name: &str, err: &Error, error: bool) -> Diagnostic {
     }
 }
 
+/// A router file that a failed backup or export may have left, with why it
+/// could not be removed (`None`: nothing left).
+pub type Left = Option<(String, Error)>;
+
 /// A router file name nobody else uses: `<prefix>-<utc time>-<random hex>`.
 pub fn unique_name(prefix: &str) -> String {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
@@ -957,14 +961,15 @@ pub fn check_path(
 
 /// At apply: what may be replaced at `target`, from `overwrite` and what
 /// the plan recorded in `private` (the entry is used up) or a destroy in
-/// this process released.
+/// this process released. An action has no private state (`None`): only
+/// `overwrite` and what a destroy released count.
 pub fn existing_for(
     overwrite: Option<bool>,
     target: &Path,
-    private: &mut crate::plugin::resource::Private,
+    private: Option<&mut crate::plugin::resource::Private>,
 ) -> Existing {
     let recorded = private
-        .remove(RECORDED_SHA256)
+        .and_then(|p| p.remove(RECORDED_SHA256))
         .and_then(|v| v.as_str().map(str::to_owned))
         .or_else(|| released(target));
     Existing {

@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use super::backup_common::{
     self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
 };
+use super::backup_progress::{self, DownloadProgress};
 use super::request_diagnostic;
 use super::system_backup::fetch_diagnostic;
+use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
@@ -274,6 +276,142 @@ pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
     );
 }
 
+/// Takes an export of `plan` into its local file: the work of the resource's
+/// create and of the action. `private` is where a resource records the router
+/// file before the command runs (an action has none: its errors name the
+/// file instead). `Err` carries the router file that may be left, with why it
+/// could not be removed; the diagnostics are already pushed.
+pub async fn take_export(
+    client: &Client,
+    plan: &ConfigExportModel,
+    mut private: Option<&mut Private>,
+    progress: &Progress,
+    diags: &mut Diagnostics,
+) -> Result<ConfigExportModel, common::Left> {
+    let options = ExportOptions {
+        show_sensitive: plan.show_sensitive.unwrap_or(false),
+        terse: plan.terse.unwrap_or(false),
+        verbose: plan.verbose.unwrap_or(false),
+        menu: plan.menu.clone(),
+    };
+    if options.show_sensitive
+        && plan.age_recipients.is_none()
+        && !plan.allow_plaintext_secrets.unwrap_or(false)
+    {
+        diags.push(Diagnostic::error(
+                "Secrets would be written in the clear",
+                "`show_sensitive = true` needs `age_recipients` or `allow_plaintext_secrets = true`.",
+            ).at_attr("show_sensitive"));
+        return Err(None);
+    }
+    if options.menu.is_some()
+        && let Some(d) = menu_version_diagnostic(client)
+    {
+        diags.push(d);
+        return Err(None);
+    }
+    let recipients = match &plan.age_recipients {
+        Some(list) => match secrets::parse_recipients(list) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                diags.push(secrets::diagnostic(&e, "age_recipients"));
+                return Err(None);
+            }
+        },
+        None => None,
+    };
+    let target = common::output_path(&plan.path, recipients.is_some());
+    let recipient_count = recipients.as_ref().map(Vec::len);
+    let existing = common::existing_for(plan.overwrite, &target, private.as_deref_mut());
+    let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("Cannot write the export file", format!("{e}.")).at_attr("path"),
+            );
+            return Err(None);
+        }
+    };
+    // Leftovers of an earlier failed export go first.
+    if let Some(p) = private.as_deref_mut() {
+        common::remove_leftovers(client, p, diags).await;
+    }
+    progress.report(format!(
+        "exporting the configuration on {}",
+        client.endpoint()
+    ));
+    // The file's name is in private state before the command runs.
+    let file_name = match run_export(client, &options, |n| {
+        if let Some(p) = private.as_deref_mut() {
+            common::record_leftover(p, n);
+        }
+    })
+    .await
+    {
+        Ok(f) => f,
+        Err(failure) => {
+            failure.diagnostics(diags);
+            if failure.left.is_none()
+                && let Some(p) = private.as_deref_mut()
+            {
+                common::forget_leftover(p, &failure.file_name);
+            }
+            return Err(failure.left);
+        }
+    };
+    let fetched = async {
+        let file = common::wait_for_file(client, &file_name)
+            .await?
+            .ok_or_else(|| FetchError::Missing {
+                name: file_name.clone(),
+            })?;
+        if let Some(n) = recipient_count {
+            progress.report(backup_progress::encrypting_message(n, local.target()));
+        }
+        let mut sink = DownloadProgress::new(&mut local, &file_name, file.size, progress);
+        let size = common::download(client, &file, &mut sink).await?;
+        let written = local.commit()?;
+        Ok::<_, FetchError>((size, written))
+    }
+    .await;
+    // The router's copy may hold secrets: it never stays.
+    let left = match common::remove_router_file(client, &file_name).await {
+        Ok(_) => None,
+        Err(e) => Some((file_name.clone(), e)),
+    };
+    let (size, written) = match fetched {
+        Ok(x) => x,
+        Err(e) => {
+            diags.push(fetch_diagnostic("downloading the export", &e));
+            if let Some((name, e)) = &left {
+                diags.push(common::leftover_diagnostic(name, e, true));
+            }
+            return Err(left);
+        }
+    };
+    match &left {
+        Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
+        None => {
+            if let Some(p) = private.as_deref_mut() {
+                common::forget_leftover(p, &file_name);
+            }
+        }
+    }
+    log::info!(
+        "wrote export {file_name} ({size} bytes) to {}",
+        written.path.display()
+    );
+    progress.report(backup_progress::written_message(&written, size));
+    let mut state = plan.clone();
+    state.id = Some(file_name);
+    state.output_path = Some(written.path.to_string_lossy().into_owned());
+    state.size = Some(size as i64);
+    state.sha256 = Some(written.sha256);
+    state.routeros_version = Some(client.version().to_string());
+    state.created_at = Some(common::now_rfc3339());
+    Ok(state)
+}
+
 impl ConfigExport {
     fn state(&self, model: &ConfigExportModel, diags: &mut Diagnostics) -> Option<Value> {
         value_of(model, &self.schema(), diags)
@@ -355,107 +493,10 @@ impl Resource<Client> for ConfigExport {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
-        let client = &ctx.client;
-        let options = ExportOptions {
-            show_sensitive: plan.show_sensitive.unwrap_or(false),
-            terse: plan.terse.unwrap_or(false),
-            verbose: plan.verbose.unwrap_or(false),
-            menu: plan.menu.clone(),
-        };
-        if options.show_sensitive
-            && plan.age_recipients.is_none()
-            && !plan.allow_plaintext_secrets.unwrap_or(false)
-        {
-            diags.push(Diagnostic::error(
-                "Secrets would be written in the clear",
-                "`show_sensitive = true` needs `age_recipients` or `allow_plaintext_secrets = true`.",
-            ).at_attr("show_sensitive"));
-            return None;
+        match take_export(&ctx.client, &plan, Some(private), &Progress::silent(), diags).await {
+            Ok(state) => self.state(&state, diags),
+            Err(left) => self.leftover_state(&plan, &left, private, diags),
         }
-        if options.menu.is_some()
-            && let Some(d) = menu_version_diagnostic(client)
-        {
-            diags.push(d);
-            return None;
-        }
-        let recipients = match &plan.age_recipients {
-            Some(list) => match secrets::parse_recipients(list) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    diags.push(secrets::diagnostic(&e, "age_recipients"));
-                    return None;
-                }
-            },
-            None => None,
-        };
-        let target = common::output_path(&plan.path, recipients.is_some());
-        let existing = common::existing_for(plan.overwrite, &target, private);
-        let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
-            Ok(l) => l,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error("Cannot write the export file", format!("{e}."))
-                        .at_attr("path"),
-                );
-                return None;
-            }
-        };
-        // Leftovers of an earlier failed export go first.
-        common::remove_leftovers(client, private, diags).await;
-        // The file's name is in private state before the command runs.
-        let file_name =
-            match run_export(client, &options, |n| common::record_leftover(private, n)).await {
-                Ok(f) => f,
-                Err(failure) => {
-                    failure.diagnostics(diags);
-                    if failure.left.is_none() {
-                        common::forget_leftover(private, &failure.file_name);
-                    }
-                    return self.leftover_state(&plan, &failure.left, private, diags);
-                }
-            };
-        let fetched = async {
-            let file = common::wait_for_file(client, &file_name)
-                .await?
-                .ok_or_else(|| FetchError::Missing {
-                    name: file_name.clone(),
-                })?;
-            let size = common::download(client, &file, &mut local).await?;
-            let written = local.commit()?;
-            Ok::<_, FetchError>((size, written))
-        }
-        .await;
-        // The router's copy may hold secrets: it never stays.
-        let left = match common::remove_router_file(client, &file_name).await {
-            Ok(_) => None,
-            Err(e) => Some((file_name.clone(), e)),
-        };
-        let (size, written) = match fetched {
-            Ok(x) => x,
-            Err(e) => {
-                diags.push(fetch_diagnostic("downloading the export", &e));
-                if let Some((name, e)) = &left {
-                    diags.push(common::leftover_diagnostic(name, e, true));
-                }
-                return self.leftover_state(&plan, &left, private, diags);
-            }
-        };
-        match &left {
-            Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
-            None => common::forget_leftover(private, &file_name),
-        }
-        log::info!(
-            "wrote export {file_name} ({size} bytes) to {}",
-            written.path.display()
-        );
-        let mut state = plan.clone();
-        state.id = Some(file_name);
-        state.output_path = Some(written.path.to_string_lossy().into_owned());
-        state.size = Some(size as i64);
-        state.sha256 = Some(written.sha256);
-        state.routeros_version = Some(client.version().to_string());
-        state.created_at = Some(common::now_rfc3339());
-        self.state(&state, diags)
     }
 
     async fn read(

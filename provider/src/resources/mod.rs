@@ -9,6 +9,7 @@ use crate::plugin::resource::Resource;
 use crate::routeros::{Client, Error};
 
 pub mod backup_common;
+pub mod backup_progress;
 pub mod config_export;
 pub mod ethernet_binding;
 pub mod macsec_interface;

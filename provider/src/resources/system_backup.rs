@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::backup_common::{
     self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
 };
+use super::backup_progress::{self, DownloadProgress};
 use super::request_diagnostic;
+use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
@@ -142,23 +144,18 @@ impl SystemBackup {
         value_of(model, &self.schema(), diags)
     }
 
-    /// After a failed create: when the router file may be left (`left`),
-    /// an error naming it, the file recorded in private state and a partial
-    /// state (Terraform keeps it, tainted, so that the next plan or apply
-    /// removes the file); else nothing is kept.
+    /// After a failed create: when the router file may be left (`left`,
+    /// already named in an error by [`take_backup`]), the file recorded in
+    /// private state and a partial state (Terraform keeps it, tainted, so
+    /// that the next plan or apply removes the file); else nothing is kept.
     fn leftover_state(
         &self,
         plan: &SystemBackupModel,
-        file_name: &str,
-        left: &Option<(String, crate::routeros::Error)>,
+        left: &common::Left,
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let Some((name, e)) = left else {
-            common::forget_leftover(private, file_name);
-            return None;
-        };
-        diags.push(common::leftover_diagnostic(name, e, true));
+        let (name, _) = left.as_ref()?;
         common::record_leftover(private, name);
         let mut state = plan.clone();
         state.id = Some(name.clone());
@@ -174,7 +171,9 @@ impl SystemBackup {
 
 /// The password the configuration gives, if any (decrypting `password_age`).
 /// `Err(())` with a diagnostic when it cannot be had.
-fn backup_password(
+// The error is in `diags`; `Err(())` only says to stop.
+#[allow(clippy::result_unit_err)]
+pub fn backup_password(
     config: &SystemBackupModel,
     diags: &mut Diagnostics,
 ) -> Result<Option<Zeroizing<String>>, ()> {
@@ -198,6 +197,185 @@ fn backup_password(
         };
     }
     Ok(None)
+}
+
+/// Takes the backup `plan` describes (the resource's create, and the
+/// `routeros_system_backup` action): saves it on the router, downloads it
+/// into the local file (age-encrypted to `age_recipients`), removes the
+/// router's copy unless `keep_on_router`, and reports each step to
+/// `progress`. `private` is where a resource records the router file before
+/// the command runs (an action has none: its errors name the file).
+/// Returns `plan` with the computed values filled in; `Err` with the
+/// diagnostics pushed and the router file that may be left, if any.
+/// Nothing is left at the local path on failure.
+pub async fn take_backup(
+    client: &Client,
+    plan: &SystemBackupModel,
+    password: Option<Zeroizing<String>>,
+    mut private: Option<&mut Private>,
+    progress: &Progress,
+    diags: &mut Diagnostics,
+) -> Result<SystemBackupModel, common::Left> {
+    let recipients = match &plan.age_recipients {
+        Some(list) => match secrets::parse_recipients(list) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                diags.push(secrets::diagnostic(&e, "age_recipients"));
+                return Err(None);
+            }
+        },
+        None => None,
+    };
+    let dont_encrypt = plan.dont_encrypt.unwrap_or(false);
+    if password.is_none() && !dont_encrypt {
+        diags.push(Diagnostic::error(
+                "No backup password",
+                "Neither `password_wo`, `password_age` nor `dont_encrypt = true` is set (a write-only value is not available to this Terraform version). Set one of them.",
+            ));
+        return Err(None);
+    }
+    // The local file first: an unusable path fails before the router is touched.
+    let target = common::output_path(&plan.path, recipients.is_some());
+    let recipient_count = recipients.as_ref().map(Vec::len);
+    let existing = common::existing_for(plan.overwrite, &target, private.as_deref_mut());
+    let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("Cannot write the backup file", format!("{e}.")).at_attr("path"),
+            );
+            return Err(None);
+        }
+    };
+    let name = plan
+        .name
+        .clone()
+        .unwrap_or_else(|| common::unique_name(NAME_PREFIX));
+    let file_name = file_name_for(&name);
+    let encryption = plan
+        .encryption
+        .clone()
+        .unwrap_or_else(|| "aes-sha256".into());
+    let args = save_args(
+        &name,
+        &encryption,
+        password.as_deref().map(String::as_str),
+        dont_encrypt,
+    );
+    drop(password);
+    // Leftovers of an earlier failure go first; this backup's file name
+    // is in private state before the command runs.
+    if let Some(p) = private.as_deref_mut() {
+        common::remove_leftovers(client, p, diags).await;
+        common::record_leftover(p, &file_name);
+    }
+    progress.report(format!(
+        "saving backup {file_name} on {}",
+        client.endpoint()
+    ));
+    if let Err(e) = client.command(SAVE, &args, true).await {
+        diags.push(request_diagnostic(
+            &format!("saving backup {file_name:?}"),
+            &e,
+            &[("name", "name"), ("encryption", "encryption")],
+        ));
+        // The reply may be lost or late while the router saved the file.
+        let left = common::remove_after_failure(client, &file_name)
+            .await
+            .err()
+            .map(|e| (file_name.clone(), e));
+        return Err(forget_unless_left(private, &file_name, left, diags));
+    }
+    drop(args);
+    log::info!("saved backup {file_name} on {}", client.endpoint());
+    let keep = plan.keep_on_router.unwrap_or(false);
+    let fetched = async {
+        let file = common::wait_for_file(client, &file_name)
+            .await?
+            .ok_or_else(|| FetchError::Missing {
+                name: file_name.clone(),
+            })?;
+        if let Some(n) = recipient_count {
+            progress.report(backup_progress::encrypting_message(n, local.target()));
+        }
+        let mut sink = DownloadProgress::new(&mut local, &file_name, file.size, progress);
+        let size = common::download(client, &file, &mut sink).await?;
+        if size != file.size {
+            return Err(FetchError::Mismatch {
+                name: file_name.clone(),
+                offset: 0,
+                got: size,
+                size: file.size,
+                hint: String::new(),
+            });
+        }
+        let written = local.commit()?;
+        Ok::<_, FetchError>((size, written))
+    }
+    .await;
+    let remove_copy = !keep || fetched.is_err();
+    let mut left = None;
+    if remove_copy {
+        match common::remove_router_file(client, &file_name).await {
+            Ok(_) => log::info!("removed {file_name} from the router"),
+            Err(e) => left = Some((file_name.clone(), e)),
+        }
+    }
+    let (size, written) = match fetched {
+        Ok(x) => x,
+        Err(e) => {
+            diags.push(fetch_diagnostic(
+                &format!("downloading backup {file_name:?}"),
+                &e,
+            ));
+            return Err(forget_unless_left(private, &file_name, left, diags));
+        }
+    };
+    match &left {
+        Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
+        // Kept on purpose (keep_on_router), or removed.
+        None => {
+            if let Some(p) = private.as_deref_mut() {
+                common::forget_leftover(p, &file_name);
+            }
+        }
+    }
+    log::info!(
+        "wrote backup {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
+        written.path.display(),
+        common::peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
+    );
+    progress.report(backup_progress::written_message(&written, size));
+    let mut state = plan.clone();
+    state.id = Some(file_name.clone());
+    state.name = Some(name);
+    state.file_name = Some(file_name);
+    state.output_path = Some(written.path.to_string_lossy().into_owned());
+    state.size = Some(size as i64);
+    state.sha256 = Some(written.sha256);
+    state.routeros_version = Some(client.version().to_string());
+    state.created_at = Some(common::now_rfc3339());
+    state.password_wo = None;
+    Ok(state)
+}
+
+/// After a failed backup: a file that may be left is named in an error;
+/// one confirmed gone is forgotten from `private`.
+fn forget_unless_left(
+    private: Option<&mut Private>,
+    file_name: &str,
+    left: common::Left,
+    diags: &mut Diagnostics,
+) -> common::Left {
+    match &left {
+        Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, true)),
+        None => {
+            if let Some(p) = private {
+                common::forget_leftover(p, file_name);
+            }
+        }
+    }
+    left
 }
 
 /// The arguments of `/system/backup/save`.
@@ -342,134 +520,20 @@ impl Resource<Client> for SystemBackup {
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
         let cfg = self.model(config, diags)?;
-        let client = &ctx.client;
-        let recipients = match &plan.age_recipients {
-            Some(list) => match secrets::parse_recipients(list) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    diags.push(secrets::diagnostic(&e, "age_recipients"));
-                    return None;
-                }
-            },
-            None => None,
-        };
         let password = backup_password(&cfg, diags).ok()?;
-        let dont_encrypt = plan.dont_encrypt.unwrap_or(false);
-        if password.is_none() && !dont_encrypt {
-            diags.push(Diagnostic::error(
-                "No backup password",
-                "Neither `password_wo`, `password_age` nor `dont_encrypt = true` is set (a write-only value is not available to this Terraform version). Set one of them.",
-            ));
-            return None;
+        match take_backup(
+            &ctx.client,
+            &plan,
+            password,
+            Some(private),
+            &Progress::silent(),
+            diags,
+        )
+        .await
+        {
+            Ok(state) => self.state(&state, diags),
+            Err(left) => self.leftover_state(&plan, &left, private, diags),
         }
-        // The local file first: an unusable path fails before the router is touched.
-        let target = common::output_path(&plan.path, recipients.is_some());
-        let existing = common::existing_for(plan.overwrite, &target, private);
-        let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
-            Ok(l) => l,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error("Cannot write the backup file", format!("{e}."))
-                        .at_attr("path"),
-                );
-                return None;
-            }
-        };
-        let name = plan
-            .name
-            .clone()
-            .unwrap_or_else(|| common::unique_name(NAME_PREFIX));
-        let file_name = file_name_for(&name);
-        let encryption = plan
-            .encryption
-            .clone()
-            .unwrap_or_else(|| "aes-sha256".into());
-        let args = save_args(
-            &name,
-            &encryption,
-            password.as_deref().map(String::as_str),
-            dont_encrypt,
-        );
-        drop(password);
-        // Leftovers of an earlier failure go first; this backup's file name
-        // is in private state before the command runs.
-        common::remove_leftovers(client, private, diags).await;
-        common::record_leftover(private, &file_name);
-        if let Err(e) = client.command(SAVE, &args, true).await {
-            diags.push(request_diagnostic(
-                &format!("saving backup {file_name:?}"),
-                &e,
-                &[("name", "name"), ("encryption", "encryption")],
-            ));
-            // The reply may be lost or late while the router saved the file.
-            let left = common::remove_after_failure(client, &file_name)
-                .await
-                .err()
-                .map(|e| (file_name.clone(), e));
-            return self.leftover_state(&plan, &file_name, &left, private, diags);
-        }
-        drop(args);
-        log::info!("saved backup {file_name} on {}", client.endpoint());
-        let keep = plan.keep_on_router.unwrap_or(false);
-        let fetched = async {
-            let file = common::wait_for_file(client, &file_name)
-                .await?
-                .ok_or_else(|| FetchError::Missing {
-                    name: file_name.clone(),
-                })?;
-            let size = common::download(client, &file, &mut local).await?;
-            if size != file.size {
-                return Err(FetchError::Mismatch {
-                    name: file_name.clone(),
-                    offset: 0,
-                    got: size,
-                    size: file.size,
-                    hint: String::new(),
-                });
-            }
-            let written = local.commit()?;
-            Ok::<_, FetchError>((size, written))
-        }
-        .await;
-        let remove_copy = !keep || fetched.is_err();
-        let mut left = None;
-        if remove_copy {
-            match common::remove_router_file(client, &file_name).await {
-                Ok(_) => log::info!("removed {file_name} from the router"),
-                Err(e) => left = Some((file_name.clone(), e)),
-            }
-        }
-        let (size, written) = match fetched {
-            Ok(x) => x,
-            Err(e) => {
-                diags.push(fetch_diagnostic(
-                    &format!("downloading backup {file_name:?}"),
-                    &e,
-                ));
-                return self.leftover_state(&plan, &file_name, &left, private, diags);
-            }
-        };
-        match &left {
-            Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
-            // Kept on purpose (keep_on_router), or removed.
-            None => common::forget_leftover(private, &file_name),
-        }
-        log::info!(
-            "wrote backup {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
-            written.path.display(),
-            common::peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
-        );
-        let mut state = plan.clone();
-        state.id = Some(file_name.clone());
-        state.name = Some(name);
-        state.file_name = Some(file_name);
-        state.output_path = Some(written.path.to_string_lossy().into_owned());
-        state.size = Some(size as i64);
-        state.sha256 = Some(written.sha256);
-        state.routeros_version = Some(client.version().to_string());
-        state.created_at = Some(common::now_rfc3339());
-        state.password_wo = None;
-        self.state(&state, diags)
     }
 
     async fn read(

@@ -95,11 +95,11 @@ impl Transport for Breaker {
         self.guard(self.inner.get(menu)).await
     }
 
-    async fn add(&self, menu: &str, attrs: &Record) -> Result<String, Error> {
+    async fn add(&self, menu: &str, attrs: &Record) -> Result<Record, Error> {
         self.guard(self.inner.add(menu, attrs)).await
     }
 
-    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<(), Error> {
+    async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
         self.guard(self.inner.set(menu, id, attrs)).await
     }
 

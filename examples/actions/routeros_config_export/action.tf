@@ -1,0 +1,14 @@
+variable "export_recipients" {
+  description = "age recipients the export is encrypted to (it holds the router's secrets)."
+  type        = list(string)
+}
+
+# terraform apply -invoke=action.routeros_config_export.edge1
+action "routeros_config_export" "edge1" {
+  config {
+    path           = "${path.module}/exports/edge1.rsc" # written as edge1.rsc.age
+    terse          = true
+    show_sensitive = true
+    age_recipients = var.export_recipients
+  }
+}
