@@ -224,3 +224,25 @@ resource "routeros_macsec_interface" "m" {{
     wd.assert_no_changes();
     router_files_clean(&sim);
 }
+
+/// The examples the action docs show are valid configurations.
+#[test]
+fn action_examples_validate() {
+    let Some(tf) = terraform_with_actions() else {
+        return;
+    };
+    let dir = acceptance::harness::workspace_root().join("examples/actions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("examples/actions") {
+        let example = entry.unwrap().path().join("action.tf");
+        let body = std::fs::read_to_string(&example)
+            .unwrap_or_else(|e| panic!("{}: {e}", example.display()));
+        let wd = tf.workdir(&format!(
+            "{}\n{body}",
+            acceptance::harness::terraform_block()
+        ));
+        wd.run(&["validate", "-no-color"]).assert_success();
+        seen += 1;
+    }
+    assert_eq!(seen, 2, "one example per action");
+}
