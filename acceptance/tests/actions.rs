@@ -224,3 +224,72 @@ resource "routeros_macsec_interface" "m" {{
     wd.assert_no_changes();
     router_files_clean(&sim);
 }
+
+/// The examples the action docs show are valid configurations.
+#[test]
+fn action_examples_validate() {
+    let Some(tf) = terraform_with_actions() else {
+        return;
+    };
+    let dir = acceptance::harness::workspace_root().join("examples/actions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("examples/actions") {
+        let example = entry.unwrap().path().join("action.tf");
+        let body = std::fs::read_to_string(&example)
+            .unwrap_or_else(|e| panic!("{}: {e}", example.display()));
+        let wd = tf.workdir(&format!(
+            "{}\n{body}",
+            acceptance::harness::terraform_block()
+        ));
+        wd.run(&["validate", "-no-color"]).assert_success();
+        seen += 1;
+    }
+    assert_eq!(seen, 2, "one example per action");
+}
+
+/// An action that cannot run says why before the router is touched: a
+/// missing directory names `path` (plan time), a missing protection choice
+/// is a validation error, and the router's file area stays empty.
+#[test]
+fn action_errors_are_reported_before_the_router_is_touched() {
+    let Some(tf) = terraform_with_actions() else {
+        return;
+    };
+    let sim = start_sim();
+    let wd = tf.workdir("");
+    let provider = ProviderBlock::for_sim(&sim, Scheme::Http);
+    let missing = wd.path().join("no-such-dir/edge.backup");
+    let cases = [
+        (
+            format!(
+                "path = {}\n    dont_encrypt = true",
+                hcl_string(&missing.to_string_lossy())
+            ),
+            ["no-such-dir", "path"],
+        ),
+        (
+            "path = \"x.backup\"".to_string(),
+            ["Backup protection not chosen", "dont_encrypt"],
+        ),
+    ];
+    for (config, expected) in cases {
+        wd.write_main_tf(&provider.main_tf(&format!(
+            "action \"routeros_system_backup\" \"b\" {{\n  config {{\n    {config}\n  }}\n}}\n"
+        )));
+        let out = wd.run(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-invoke=action.routeros_system_backup.b",
+        ]);
+        out.assert_failure().assert_stderr_mentions(&expected);
+    }
+    assert!(
+        !sim.request_log()
+            .iter()
+            .any(|r| r.contains("/system/backup")),
+        "{:?}",
+        sim.request_log()
+    );
+    assert!(sim.files().is_empty(), "{:?}", sim.files());
+}

@@ -298,7 +298,12 @@ fn pull_request_job_applies_to_twins_from_the_committed_exports() {
     let mirror = pr
         .path()
         .join("mirror/registry.terraform.io/macsec-gitops/routeros/0.0.1");
-    let platform = format!("{}_{}", std::env::consts::OS, "amd64");
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    let platform = format!("{}_{arch}", std::env::consts::OS);
     std::fs::create_dir_all(mirror.join(&platform)).unwrap();
     std::fs::copy(
         provider_dir().join("terraform-provider-routeros"),

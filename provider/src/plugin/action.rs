@@ -179,3 +179,101 @@ mod tests {
         Progress::silent().report("nobody listens");
     }
 }
+
+/// A provider with one action, `routeros_echo`, for the plugin layer's
+/// tests: it reports `echo <message>` and fails when the message is
+/// `fail`; validation refuses `bad`.
+#[cfg(test)]
+pub(crate) mod fake {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+
+    use super::{Action, Progress};
+    use crate::plugin::diag::{Diagnostic, Diagnostics};
+    use crate::plugin::resource::{Ctx, DataSource, Provider, Resource};
+    use crate::plugin::schema::{Attribute, Block, Schema, Type};
+    use crate::plugin::value::Value;
+
+    /// The action.
+    pub(crate) struct Echo;
+
+    #[async_trait]
+    impl Action<()> for Echo {
+        fn type_name(&self) -> &'static str {
+            "routeros_echo"
+        }
+
+        fn schema(&self) -> Schema {
+            Schema {
+                version: 0,
+                block: Block {
+                    attributes: vec![Attribute {
+                        name: "message".into(),
+                        ty: Some(Type::String),
+                        required: true,
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+            }
+        }
+
+        fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+            if config.get_str("message") == Some("bad") {
+                diags.push(Diagnostic::error("Bad message", "Not that one.").at_attr("message"));
+            }
+        }
+
+        async fn invoke(
+            &self,
+            _ctx: &Ctx<()>,
+            config: &Value,
+            progress: &Progress,
+            diags: &mut Diagnostics,
+        ) {
+            let message = config.get_str("message").unwrap_or_default();
+            progress.report(format!("echo {message}"));
+            if message == "fail" {
+                diags.push(Diagnostic::error("Echo failed", "As asked."));
+            }
+        }
+    }
+
+    /// The provider.
+    pub(crate) struct EchoProvider;
+
+    #[async_trait]
+    impl Provider for EchoProvider {
+        type Client = ();
+
+        fn type_name(&self) -> &'static str {
+            "routeros"
+        }
+
+        fn schema(&self) -> Schema {
+            Schema::default()
+        }
+
+        async fn configure(
+            &self,
+            _config: &Value,
+            _terraform_version: &str,
+            _diags: &mut Diagnostics,
+        ) -> Option<()> {
+            Some(())
+        }
+
+        fn resources(&self) -> Vec<Arc<dyn Resource<()>>> {
+            Vec::new()
+        }
+
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource<()>>> {
+            Vec::new()
+        }
+
+        fn actions(&self) -> Vec<Arc<dyn Action<()>>> {
+            vec![Arc::new(Echo)]
+        }
+    }
+}

@@ -151,3 +151,64 @@ pub fn invoke_action<P: Provider>(
     });
     Box::pin(stream)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::action::fake::EchoProvider;
+    use crate::plugin::server::encode_value;
+    use futures::StreamExt as _;
+
+    #[tokio::test]
+    async fn invoke_streams_progress_then_completed_and_schemas_are_served() {
+        let engine = Arc::new(Engine::new(EchoProvider));
+        assert!(action_schemas(&engine).contains_key("routeros_echo"));
+        assert_eq!(action_metadata(&engine)[0].type_name, "routeros_echo");
+        engine
+            .configure(Value::Null, "1.15.5", Default::default())
+            .await;
+        let ty = engine
+            .action_schema("routeros_echo")
+            .unwrap()
+            .block
+            .value_type();
+        let config = Value::Object(std::collections::BTreeMap::from([(
+            "message".to_string(),
+            Value::string("fail"),
+        )]));
+        let events: Vec<_> = invoke_action(
+            engine.clone(),
+            pb::invoke_action::Request {
+                action_type: "routeros_echo".into(),
+                config: Some(encode_value(&config, &ty)),
+                client_capabilities: None,
+            },
+        )
+        .collect()
+        .await;
+        use pb::invoke_action::event::Type;
+        assert_eq!(events.len(), 2, "{events:?}");
+        match &events[0].as_ref().unwrap().r#type {
+            Some(Type::Progress(p)) => assert_eq!(p.message, "echo fail"),
+            other => panic!("{other:?}"),
+        }
+        match &events[1].as_ref().unwrap().r#type {
+            Some(Type::Completed(c)) => assert_eq!(c.diagnostics[0].summary, "Echo failed"),
+            other => panic!("{other:?}"),
+        }
+
+        let unknown = validate_action_config(
+            &engine,
+            pb::validate_action_config::Request {
+                type_name: "routeros_nope".into(),
+                config: None,
+            },
+        )
+        .await;
+        assert!(
+            unknown.diagnostics[0]
+                .summary
+                .contains("Unknown action type")
+        );
+    }
+}

@@ -121,3 +121,92 @@ impl<P: Provider> Engine<P> {
         diags
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin::action::fake::EchoProvider;
+
+    fn config(message: Value) -> Value {
+        Value::Object(BTreeMap::from([("message".to_string(), message)]))
+    }
+
+    fn summaries(d: &Diagnostics) -> Vec<String> {
+        d.0.iter().map(|d| d.summary.clone()).collect()
+    }
+
+    #[tokio::test]
+    async fn unknown_action_types_and_bad_configurations_are_diagnostics() {
+        let engine = Engine::new(EchoProvider);
+        assert_eq!(
+            engine.action_schemas().keys().collect::<Vec<_>>(),
+            ["routeros_echo"]
+        );
+        let d = engine
+            .validate_action_config("routeros_nope", config(Value::string("x")))
+            .await;
+        assert_eq!(summaries(&d), ["Unknown action type \"routeros_nope\""]);
+        let d = engine
+            .validate_action_config("routeros_echo", config(Value::Null))
+            .await;
+        assert_eq!(summaries(&d), ["Missing required argument"]);
+        let d = engine
+            .validate_action_config("routeros_echo", config(Value::string("bad")))
+            .await;
+        assert_eq!(summaries(&d), ["Bad message"]);
+    }
+
+    #[tokio::test]
+    async fn plan_needs_a_configured_provider_and_invoke_reports_progress() {
+        let engine = Engine::new(EchoProvider);
+        let caps = ClientCapabilities::default();
+        let d = engine
+            .plan_action("routeros_echo", config(Value::string("hi")), caps)
+            .await;
+        assert_eq!(summaries(&d), ["Provider not configured"]);
+        assert!(
+            !engine
+                .configure(Value::Null, "1.15.5", caps)
+                .await
+                .has_error()
+        );
+        let d = engine
+            .plan_action("routeros_echo", config(Value::unknown()), caps)
+            .await;
+        assert!(!d.has_error(), "unknown values are fine at plan time");
+
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let progress = Progress::to_channel(tx);
+        let d = engine
+            .invoke_action(
+                "routeros_echo",
+                config(Value::string("hi")),
+                caps,
+                &progress,
+            )
+            .await;
+        drop(progress);
+        assert!(!d.has_error());
+        assert_eq!(rx.recv().await.as_deref(), Some("echo hi"));
+        assert_eq!(rx.recv().await, None);
+
+        let silent = Progress::silent();
+        let d = engine
+            .invoke_action(
+                "routeros_echo",
+                config(Value::string("fail")),
+                caps,
+                &silent,
+            )
+            .await;
+        assert_eq!(summaries(&d), ["Echo failed"]);
+        let d = engine
+            .invoke_action("routeros_echo", config(Value::string("bad")), caps, &silent)
+            .await;
+        assert_eq!(summaries(&d), ["Bad message"], "validation stops an invoke");
+        let d = engine
+            .invoke_action("routeros_echo", config(Value::unknown()), caps, &silent)
+            .await;
+        assert!(d.has_error(), "an unknown value at invoke is a bug");
+    }
+}
