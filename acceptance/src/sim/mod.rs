@@ -62,8 +62,8 @@ use rand::distr::Alphanumeric;
 use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
-pub use rest_faults::RestFault;
 pub use import::{ExportScript, ScriptCommand, parse as parse_export};
+pub use rest_faults::RestFault;
 use schema::Version;
 pub use server::{Cost, STATS_PATH};
 use server::{Shared, lock};

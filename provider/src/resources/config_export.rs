@@ -392,7 +392,7 @@ pub async fn take_export(
     match &left {
         Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
         None => {
-            if let Some(p) = private.as_deref_mut() {
+            if let Some(p) = private {
                 common::forget_leftover(p, &file_name);
             }
         }
@@ -493,7 +493,15 @@ impl Resource<Client> for ConfigExport {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
-        match take_export(&ctx.client, &plan, Some(private), &Progress::silent(), diags).await {
+        match take_export(
+            &ctx.client,
+            &plan,
+            Some(private),
+            &Progress::silent(),
+            diags,
+        )
+        .await
+        {
             Ok(state) => self.state(&state, diags),
             Err(left) => self.leftover_state(&plan, &left, private, diags),
         }

@@ -335,7 +335,7 @@ pub async fn take_backup(
         Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
         // Kept on purpose (keep_on_router), or removed.
         None => {
-            if let Some(p) = private.as_deref_mut() {
+            if let Some(p) = private {
                 common::forget_leftover(p, &file_name);
             }
         }
