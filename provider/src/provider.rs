@@ -27,7 +27,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
 
 /// Configuration of the `routeros` provider. Every attribute can come from
 /// the environment instead, so CI can configure the provider without HCL.
-#[derive(Deserialize, JsonSchema)]
+#[derive(Default, Deserialize, JsonSchema)]
 pub struct ProviderConfig {
     /// Address of the router: `https://router.example.net` (REST over HTTPS,
     /// the default when no scheme is given), `http://router.example.net`
@@ -670,16 +670,7 @@ mod tests {
         assert!(!d.detail.contains("hunter2"), "{}", d.detail);
         let cfg = ProviderConfig {
             url: Some("https://admin:hunter2@router.lan".into()),
-            username: None,
-            password: None,
-            password_age: None,
-            age_identity: None,
-            age_identity_file: None,
-            ca_certificate: None,
-            tls_fingerprint: None,
-            tls_skip_hostname_check: None,
-            insecure: None,
-            timeout: None,
+            ..ProviderConfig::default()
         };
         assert!(!format!("{cfg:?}").contains("hunter2"));
     }
@@ -788,17 +779,10 @@ mod tests {
     #[test]
     fn debug_hides_password_and_identity() {
         let cfg = ProviderConfig {
-            url: None,
             username: Some("admin".into()),
             password: Some("hunter2".into()),
-            password_age: None,
             age_identity: Some("AGE-SECRET-KEY-1XYZ".into()),
-            age_identity_file: None,
-            ca_certificate: None,
-            tls_fingerprint: None,
-            tls_skip_hostname_check: None,
-            insecure: None,
-            timeout: None,
+            ..ProviderConfig::default()
         };
         let s = format!("{cfg:?}");
         assert!(
