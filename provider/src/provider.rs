@@ -45,7 +45,7 @@ pub const INSECURE_ENV: [&str; 3] = ["ROUTEROS_INSECURE", "ROS_INSECURE", "MIKRO
 
 /// Configuration of the `routeros` provider. Every attribute can come from
 /// the environment instead, so CI can configure the provider without HCL.
-#[derive(Deserialize, JsonSchema)]
+#[derive(Default, Deserialize, JsonSchema)]
 pub struct ProviderConfig {
     /// Address of the router: `https://router.example.net` (REST over HTTPS,
     /// the default when no scheme is given), `http://router.example.net`
@@ -133,8 +133,8 @@ impl std::fmt::Debug for ProviderConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let hidden = |v: &Option<String>| v.as_ref().map(|_| "(sensitive)");
         f.debug_struct("ProviderConfig")
-            .field("url", &self.url)
-            .field("hosturl", &self.hosturl)
+            .field("url", &self.url.as_deref().map(redact_url))
+            .field("hosturl", &self.hosturl.as_deref().map(redact_url))
             .field("username", &self.username)
             .field("password", &hidden(&self.password))
             .field(
@@ -190,6 +190,24 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// unsupported schemes.
 pub fn normalise_url(url: &str) -> Result<String, String> {
     let url = url.trim();
+    if let Some(at) = url.find(char::is_whitespace) {
+        return Err(format!(
+            "the URL has a space (or other white space) at character {}; a router address has none: remove it",
+            url[..at].chars().count() + 1
+        ));
+    }
+    let authority = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    if authority.contains('@') {
+        return Err(
+            "the URL holds a user name or password (`user:password@host`), which would then show up in logs and messages. Remove it from `url` and set `username` and `password` (or ROUTEROS_USERNAME and ROUTEROS_PASSWORD) instead"
+                .to_string(),
+        );
+    }
     let with_scheme = if url.contains("://") {
         url.to_string()
     } else {
@@ -214,6 +232,20 @@ pub fn normalise_url(url: &str) -> Result<String, String> {
         other => Err(format!(
             "unsupported scheme {other}://; use https:// (REST over TLS), http:// (REST), apis:// (the API over TLS, port 8729) or api:// (the API, port 8728)"
         )),
+    }
+}
+
+/// `url` for messages and logs: any `user:password@` before the host is
+/// replaced by `<credentials>@`.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}<credentials>{}", &rest[at..]),
+        None => url.to_string(),
     }
 }
 
@@ -372,8 +404,11 @@ impl Provider for RouterosProvider {
             if let Some(url) = config.get_str(attr) {
                 if let Err(e) = normalise_url(url) {
                     diags.push(
-                        Diagnostic::error("Invalid router URL", format!("{url:?}: {e}."))
-                            .at_attr(attr),
+                        Diagnostic::error(
+                            "Invalid router URL",
+                            format!("{:?}: {e}.", redact_url(url)),
+                        )
+                        .at_attr(attr),
                     );
                 }
             }
@@ -445,8 +480,11 @@ impl Provider for RouterosProvider {
             Ok(u) => u,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("Invalid router URL", format!("{url:?}: {e}."))
-                        .at_attr("url"),
+                    Diagnostic::error(
+                        "Invalid router URL",
+                        format!("{:?}: {e}.", redact_url(&url)),
+                    )
+                    .at_attr("url"),
                 );
                 return None;
             }
@@ -666,6 +704,51 @@ mod tests {
         );
     }
 
+    /// Regression: a space inside `url` gave "invalid international domain
+    /// name", and a password in the URL was echoed in errors and the DEBUG
+    /// log.
+    #[test]
+    fn spaces_and_credentials_in_the_url_are_refused_without_echoing_them() {
+        let e = normalise_url("https://router .lan").unwrap_err();
+        assert!(e.contains("space") && e.contains("character 15"), "{e}");
+        for url in [
+            "https://admin:hunter2@router.lan",
+            "apis://admin:hunter2@router.lan:8729",
+            "admin:hunter2@192.168.88.1",
+        ] {
+            let e = normalise_url(url).unwrap_err();
+            assert!(e.contains("user name or password"), "{e}");
+            assert!(!e.contains("hunter2"), "{e}");
+            assert!(!redact_url(url).contains("hunter2"), "{}", redact_url(url));
+        }
+        assert_eq!(
+            redact_url("https://a:b@r.lan/rest"),
+            "https://<credentials>@r.lan/rest"
+        );
+        assert_eq!(redact_url("https://r.lan/x@y"), "https://r.lan/x@y");
+        let config = Value::Object(
+            [(
+                "url".to_string(),
+                Value::string("https://admin:hunter2@router.lan"),
+            )]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        RouterosProvider.validate(&config, &mut diags);
+        let d = diags
+            .0
+            .iter()
+            .find(|d| d.summary == "Invalid router URL")
+            .unwrap();
+        assert_eq!(d.attribute.as_ref().unwrap().to_string(), "url");
+        assert!(!d.detail.contains("hunter2"), "{}", d.detail);
+        let cfg = ProviderConfig {
+            url: Some("https://admin:hunter2@router.lan".into()),
+            ..ProviderConfig::default()
+        };
+        assert!(!format!("{cfg:?}").contains("hunter2"));
+    }
+
     #[test]
     fn api_urls_are_accepted_with_host_and_port_only() {
         assert_eq!(
@@ -838,18 +921,10 @@ mod tests {
     #[test]
     fn debug_hides_password_and_identity() {
         let cfg = ProviderConfig {
-            url: None,
-            hosturl: None,
             username: Some("admin".into()),
             password: Some("hunter2".into()),
-            password_age: None,
             age_identity: Some("AGE-SECRET-KEY-1XYZ".into()),
-            age_identity_file: None,
-            ca_certificate: None,
-            tls_fingerprint: None,
-            tls_skip_hostname_check: None,
-            insecure: None,
-            timeout: None,
+            ..ProviderConfig::default()
         };
         let s = format!("{cfg:?}");
         assert!(

@@ -194,6 +194,18 @@ fn encode_private(p: &Private) -> Vec<u8> {
 // Schema checks and value fixing
 // ---------------------------------------------------------------------------
 
+/// True when `n` is a whole number that fits an `i64`.
+fn is_whole(n: &crate::plugin::value::Number) -> bool {
+    use crate::plugin::value::Number;
+    match n {
+        Number::Int(_) => true,
+        other => {
+            let f = other.to_f64();
+            f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18
+        }
+    }
+}
+
 /// Checks a configuration against the schema: required attributes present
 /// (an unknown counts as present), computed-only attributes not set,
 /// write-only attributes only where the client supports them, deprecated
@@ -243,6 +255,24 @@ fn check_config(
                     format!(
                         "{:?} is write-only, which needs Terraform 1.11 or OpenTofu 1.11 or later (plugin protocol 5.8); this Terraform did not announce write-only support: {instead}.",
                         a.name
+                    ),
+                )
+                .at(at.clone()),
+            );
+        }
+        if a.integer
+            && let Value::Number(n) = v
+            && !is_whole(n)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "Not a whole number",
+                    format!(
+                        "{} = {}: {:?} takes a whole number. Give an integer, such as {}.",
+                        a.name,
+                        n.to_f64(),
+                        a.name,
+                        n.to_f64().trunc()
                     ),
                 )
                 .at(at.clone()),
@@ -2569,5 +2599,57 @@ mod tests {
         let mut diags = Diagnostics::new();
         check_config(&block, &config, &AttributePath::default(), true, &mut diags);
         assert!(diags.is_empty());
+    }
+
+    /// Regression: `mtu = 1.5` passed plan and failed apply as "Internal
+    /// error ... provider bug". A fraction for an integer attribute is now
+    /// a plan-time error naming the attribute.
+    #[test]
+    fn a_fraction_for_an_integer_attribute_is_an_error_at_that_attribute() {
+        #[derive(serde::Deserialize, schemars::JsonSchema)]
+        #[allow(dead_code)]
+        struct M {
+            /// An MTU.
+            mtu: Option<i64>,
+            /// A ratio.
+            ratio: Option<f64>,
+        }
+        let schema = crate::plugin::schema::schema_from_model::<M>(0, "");
+        let block = schema.block;
+        assert!(block.attribute("mtu").unwrap().integer);
+        assert!(!block.attribute("ratio").unwrap().integer);
+        let config = Value::Object(
+            [
+                (
+                    "mtu".to_string(),
+                    Value::Number(crate::plugin::value::Number::Float(1.5)),
+                ),
+                (
+                    "ratio".to_string(),
+                    Value::Number(crate::plugin::value::Number::Float(1.5)),
+                ),
+            ]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        check_config(&block, &config, &AttributePath::default(), true, &mut diags);
+        assert_eq!(diags.0.len(), 1, "{diags:?}");
+        assert_eq!(diags.0[0].summary, "Not a whole number");
+        assert_eq!(diags.0[0].attribute.as_ref().unwrap().to_string(), "mtu");
+        assert!(
+            diags.0[0].detail.contains("mtu = 1.5"),
+            "{}",
+            diags.0[0].detail
+        );
+        let whole = Value::Object(
+            [(
+                "mtu".to_string(),
+                Value::Number(crate::plugin::value::Number::Float(1468.0)),
+            )]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        check_config(&block, &whole, &AttributePath::default(), true, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
     }
 }

@@ -164,6 +164,21 @@ pub struct Attribute {
     pub default: Option<serde_json::Value>,
     /// Deprecation message, when deprecated.
     pub deprecated: Option<String>,
+    /// A number the model holds as an integer: Terraform's `number` type
+    /// admits fractions, so the plan engine refuses one at plan time.
+    pub integer: bool,
+}
+
+/// True when the JSON schema of a property is an integer (`"integer"`, or
+/// `["integer", "null"]` for an `Option`).
+fn is_integer_schema(prop: &serde_json::Value) -> bool {
+    match prop.get("type") {
+        Some(serde_json::Value::String(t)) => t == "integer",
+        Some(serde_json::Value::Array(ts)) => {
+            ts.iter().any(|t| t == "integer") && !ts.iter().any(|t| t == "number")
+        }
+        _ => false,
+    }
 }
 
 /// Nesting mode of a nested block.
@@ -454,6 +469,7 @@ fn attribute_from_json(
         volatile: flag(prop, "x-tf-volatile"),
         default,
         deprecated,
+        integer: is_integer_schema(prop),
     }
 }
 

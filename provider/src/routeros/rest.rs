@@ -39,6 +39,7 @@ impl TlsOptions {
             certificates,
             fingerprint: self.fingerprint,
             skip_hostname_check: self.skip_hostname_check,
+            accept_any: false,
         }))
     }
 }
