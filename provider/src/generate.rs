@@ -500,7 +500,7 @@ pub fn parse_export(text: &str) -> Export {
                 entry.extend(row);
                 entry.insert("name".into(), port);
             }
-            (m, "set") if m == menus::MACSEC_PROFILE && row.get("default-name").is_some() => {
+            (m, "set") if m == menus::MACSEC_PROFILE && row.contains_key("default-name") => {
                 // The built-in profile changed.
                 let name = row.remove("default-name").unwrap_or_default();
                 row.insert("name".into(), name);
