@@ -47,7 +47,12 @@ fn router_made_by_hand() -> Sim {
     let script = workspace_root().join("acceptance/clients/librouteros_router.py");
     let out = Command::new(python())
         .arg(&script)
-        .args(["--url", &sim.api_url().expect("API"), "--count", &LINKS.to_string()])
+        .args([
+            "--url",
+            &sim.api_url().expect("API"),
+            "--count",
+            &LINKS.to_string(),
+        ])
         .env("ROUTEROS_USERNAME", sim.username())
         .env("ROUTEROS_PASSWORD", sim.password())
         .env("PYTHONDONTWRITEBYTECODE", "1")
@@ -169,14 +174,23 @@ fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
         }
         let out = generate(&sim, wd.path(), &args);
         let summary = String::from_utf8_lossy(&out.stderr);
-        assert!(summary.contains(&format!("wrote {} resource(s)", 4 * LINKS)), "{summary}");
+        // Every link's interface, profile, key and port, and the built-in
+        // profile `default`.
+        let objects = 4 * LINKS + 1;
+        assert!(
+            summary.contains(&format!("wrote {objects} resource(s)")),
+            "{summary}"
+        );
         let hcl = std::fs::read_to_string(wd.path().join("imported.tf")).unwrap();
         assert!(!hcl.contains(&"00000001".repeat(4)), "a key in the clear");
         assert!(wd.path().join("macsec7.cak.age").exists());
         if old {
             let script = std::fs::read_to_string(wd.path().join("import.sh")).unwrap();
-            let lines: Vec<&str> = script.lines().filter(|l| l.starts_with("terraform import")).collect();
-            assert_eq!(lines.len(), 4 * LINKS);
+            let lines: Vec<&str> = script
+                .lines()
+                .filter(|l| l.starts_with("terraform import"))
+                .collect();
+            assert_eq!(lines.len(), objects);
             for line in lines {
                 let words: Vec<String> = line
                     .split_whitespace()
@@ -223,7 +237,14 @@ fn generate_from_the_routers_own_export_gives_the_same_result() {
     generate(
         &sim,
         wd.path(),
-        &["--from-export", "router.rsc", "--out", "imported.tf", "--age-recipient", &recipient],
+        &[
+            "--from-export",
+            "router.rsc",
+            "--out",
+            "imported.tf",
+            "--age-recipient",
+            &recipient,
+        ],
     );
     apply_then_clean(&wd, &sim);
     keys_untouched(&sim);
