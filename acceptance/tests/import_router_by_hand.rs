@@ -174,8 +174,11 @@ fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
         }
         let out = generate(&sim, wd.path(), &args);
         let summary = String::from_utf8_lossy(&out.stderr);
+        // Every link's interface, profile, key and port, and the built-in
+        // profile `default`.
+        let objects = 4 * LINKS + 1;
         assert!(
-            summary.contains(&format!("wrote {} resource(s)", 4 * LINKS)),
+            summary.contains(&format!("wrote {objects} resource(s)")),
             "{summary}"
         );
         let hcl = std::fs::read_to_string(wd.path().join("imported.tf")).unwrap();
@@ -187,7 +190,7 @@ fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
                 .lines()
                 .filter(|l| l.starts_with("terraform import"))
                 .collect();
-            assert_eq!(lines.len(), 4 * LINKS);
+            assert_eq!(lines.len(), objects);
             for line in lines {
                 let words: Vec<String> = line
                     .split_whitespace()

@@ -454,6 +454,47 @@ fn show(v: &Value, sensitive: bool) -> String {
     }
 }
 
+/// An import's stub, checked and completed in shape (write-only and
+/// unknown values nulled: ReadResource completes it), or the error for an
+/// import that found nothing (`what` names what was given).
+fn finish_import(
+    type_name: &str,
+    block: &Block,
+    stub: Option<Value>,
+    what: &str,
+    mut diags: Diagnostics,
+) -> (Vec<Imported>, Diagnostics) {
+    let ty = block.value_type();
+    match stub {
+        Some(stub) if !stub.is_null() => {
+            let mut state = conform(stub, &ty);
+            if let Err(e) = check_type(&state, &ty) {
+                diags.push(provider_bug("Provider returned a malformed import stub", e));
+                return (Vec::new(), diags);
+            }
+            null_write_only(block, &mut state);
+            let _ = null_unknowns(&mut state);
+            (
+                vec![Imported {
+                    type_name: type_name.to_string(),
+                    state,
+                    private: Vec::new(),
+                }],
+                diags,
+            )
+        }
+        _ => {
+            if !diags.has_error() {
+                diags.push(Diagnostic::error(
+                    "Cannot import",
+                    format!("No {type_name} was found for {what}. Check it, and that the object exists on the router."),
+                ));
+            }
+            (Vec::new(), diags)
+        }
+    }
+}
+
 impl<P: Provider> Engine<P> {
     /// Builds the engine over `provider`.
     pub fn new(provider: P) -> Self {
@@ -1053,36 +1094,14 @@ impl<P: Provider> Engine<P> {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let ty = schema.block.value_type();
-        match r.import(&ctx, id, &mut diags).await {
-            Some(stub) if !stub.is_null() => {
-                let mut state = conform(stub, &ty);
-                if let Err(e) = check_type(&state, &ty) {
-                    diags.push(provider_bug("Provider returned a malformed import stub", e));
-                    return (Vec::new(), diags);
-                }
-                null_write_only(&schema.block, &mut state);
-                // A stub is completed by ReadResource; unknowns have no place in it.
-                let _ = null_unknowns(&mut state);
-                (
-                    vec![Imported {
-                        type_name: type_name.to_string(),
-                        state,
-                        private: Vec::new(),
-                    }],
-                    diags,
-                )
-            }
-            _ => {
-                if !diags.has_error() {
-                    diags.push(Diagnostic::error(
-                        "Cannot import",
-                        format!("No {type_name} was found for the import id {id:?}. Check the id, and that the object exists on the router."),
-                    ));
-                }
-                (Vec::new(), diags)
-            }
-        }
+        let stub = r.import(&ctx, id, &mut diags).await;
+        finish_import(
+            type_name,
+            &schema.block,
+            stub,
+            &format!("the import id {id:?}"),
+            diags,
+        )
     }
 
     /// The identity to report with `state` (after a read, plan or apply).
@@ -1144,35 +1163,8 @@ impl<P: Provider> Engine<P> {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let ty = schema.block.value_type();
-        match r.import_identity(&ctx, &identity, &mut diags).await {
-            Some(stub) if !stub.is_null() => {
-                let mut state = conform(stub, &ty);
-                if let Err(e) = check_type(&state, &ty) {
-                    diags.push(provider_bug("Provider returned a malformed import stub", e));
-                    return (Vec::new(), diags);
-                }
-                null_write_only(&schema.block, &mut state);
-                let _ = null_unknowns(&mut state);
-                (
-                    vec![Imported {
-                        type_name: type_name.to_string(),
-                        state,
-                        private: Vec::new(),
-                    }],
-                    diags,
-                )
-            }
-            _ => {
-                if !diags.has_error() {
-                    diags.push(Diagnostic::error(
-                        "Cannot import",
-                        format!("No {type_name} was found for the identity given. Check it, and that the object exists on the router."),
-                    ));
-                }
-                (Vec::new(), diags)
-            }
-        }
+        let stub = r.import_identity(&ctx, &identity, &mut diags).await;
+        finish_import(type_name, &schema.block, stub, "the identity given", diags)
     }
 
     /// UpgradeResourceIdentity.

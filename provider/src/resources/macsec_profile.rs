@@ -203,6 +203,7 @@ impl MenuRow for MacsecProfile {
     const KEY: (&'static str, &'static str) = ("name", "name");
     const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
     const IMPORT_HINT: &'static str = "name (default, uplink)";
+    const ON_A_PORT: bool = false;
 
     fn id(m: &MacsecProfileModel) -> Option<&str> {
         m.id.as_deref()

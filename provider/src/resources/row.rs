@@ -142,6 +142,9 @@ pub trait MenuRow: Send + Sync + 'static {
     const ATTRIBUTES: &'static [(&'static str, &'static str)];
     /// How to name a row on import, such as `name (macsec1)`.
     const IMPORT_HINT: &'static str;
+    /// Whether a row rides on an Ethernet port, so that lists take the
+    /// `interface` filter.
+    const ON_A_PORT: bool = true;
 
     /// The row's `.id` in the model.
     fn id(m: &Self::Model) -> Option<&str>;
@@ -253,7 +256,8 @@ pub struct ListFilter {
     /// any run of characters, `?` one character, such as `macsec*`.
     pub name: Option<String>,
     /// Only rows on this Ethernet port, such as `ether1` (MACsec interfaces
-    /// and keys: their `interface`; bindings: the port itself).
+    /// and keys: their `interface`; bindings: the port itself; profiles
+    /// take no `interface`).
     pub interface: Option<String>,
     /// Only disabled (true) or enabled (false) rows.
     pub disabled: Option<bool>,
@@ -746,6 +750,19 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
                 None => return Vec::new(),
             }
         };
+        if filter.interface.is_some() && !T::ON_A_PORT {
+            diags.push(
+                crate::plugin::diag::Diagnostic::error(
+                    format!("A {} does not ride on a port", T::NOUN),
+                    format!(
+                        "{} lists take no `interface` filter. Filter by `name` (a pattern such as `uplink*`) instead.",
+                        T::TYPE_NAME
+                    ),
+                )
+                .at_attr("interface"),
+            );
+            return Vec::new();
+        }
         let rows = match ctx.client.list(T::MENU).await {
             Ok(rows) => rows,
             Err(e) => {
@@ -889,6 +906,78 @@ mod tests {
             "{d:?}"
         );
         assert_eq!(d.attribute.as_ref().unwrap().to_string(), "name");
+    }
+
+    #[tokio::test]
+    async fn lists_filter_by_name_pattern_and_profiles_refuse_a_port_filter() {
+        let router = Arc::new(LosingReplies {
+            rows: Mutex::new(vec![
+                rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1")]),
+                rec(&[(".id", "*2"), ("name", "lab"), ("interface", "ether2")]),
+            ]),
+            adds: AtomicUsize::new(0),
+            alter_mtu: None,
+        });
+        let client = Client::with_transport(Box::new(router)).await.unwrap();
+        let ctx = Ctx {
+            client: Arc::new(client),
+            terraform_version: String::new(),
+            write_only_allowed: false,
+        };
+        let filter = |name: Option<&str>, port: Option<&str>| {
+            Value::Object(
+                [
+                    ("disabled".to_string(), Value::Null),
+                    (
+                        "interface".to_string(),
+                        port.map_or(Value::Null, Value::string),
+                    ),
+                    ("name".to_string(), name.map_or(Value::Null, Value::string)),
+                ]
+                .into(),
+            )
+        };
+        let list = |config: Value| {
+            let ctx = &ctx;
+            async move {
+                let mut diags = Diagnostics::new();
+                let request = ListRequest {
+                    config: &config,
+                    include_resource: false,
+                    limit: None,
+                };
+                let names: Vec<String> = Row(MacsecInterface)
+                    .list(ctx, &request, &mut diags)
+                    .await
+                    .into_iter()
+                    .map(|i| i.display_name)
+                    .collect();
+                (names, diags)
+            }
+        };
+        let (names, diags) = list(filter(Some("mac*"), None)).await;
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(names, ["MACsec interface macsec1"]);
+        let (names, _) = list(filter(None, Some("ether2"))).await;
+        assert_eq!(names, ["MACsec interface lab"]);
+        let (names, _) = list(Value::Null).await;
+        assert_eq!(names.len(), 2);
+
+        let mut diags = Diagnostics::new();
+        let config = filter(None, Some("ether1"));
+        let request = ListRequest {
+            config: &config,
+            include_resource: false,
+            limit: None,
+        };
+        let items = Row(crate::resources::macsec_profile::MacsecProfile)
+            .list(&ctx, &request, &mut diags)
+            .await;
+        assert!(items.is_empty());
+        assert_eq!(
+            diags.0[0].attribute.as_ref().unwrap().to_string(),
+            "interface"
+        );
     }
 
     #[test]
