@@ -4,7 +4,9 @@
 #   1. two emulated RouterOS routers (`routeros-sim --pair`), core ether1 cabled to edge ether1;
 #   2. terraform apply: a MACsec interface on each end with the CAK from keys/uplink.cak.age
 #      (age-encrypted; the example's TEST identity decrypts it), the routers' password from
-#      keys/router.password.age, and an age-encrypted backup of the core router;
+#      keys/router.password.age; then the backup action of backups.tf
+#      (`terraform apply -invoke=action.routeros_system_backup.core`) writes an age-encrypted backup
+#      of the core router;
 #   3. the link reaches open-encrypted on both ends (asked of the routers themselves);
 #   4. the backup file is age ciphertext;
 #   5. `terraform plan -detailed-exitcode` is clean (0);
@@ -150,11 +152,13 @@ edge_status="$(field "$EDGE_URL" status)"
   die "link status core=$core_status edge=$edge_status, expected open-encrypted on both"
 ok "link is open-encrypted on core and edge"
 
-# 4. The backup: age ciphertext on disk, nothing left on the router.
+# 4. The backup, taken by the action: age ciphertext on disk, nothing in state.
+tf backup apply -auto-approve -invoke=action.routeros_system_backup.core "${VARS[@]}" ||
+  die "terraform apply -invoke=action.routeros_system_backup.core failed"
 BACKUP="$DEMO_DIR/backups/core.backup.age"
 [ -s "$BACKUP" ] || die "no backup at $BACKUP"
 head -c 21 "$BACKUP" | grep -q '^age-encryption.org/v1' || die "$BACKUP is not an age file"
-ok "backup of core written age-encrypted: ${BACKUP#"$ROOT"/}"
+ok "backup action: core backup written age-encrypted: ${BACKUP#"$ROOT"/}"
 
 # 5. Clean plan.
 rc=0

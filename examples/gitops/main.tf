@@ -42,20 +42,9 @@ variable "cak_file" {
   default     = "uplink.cak.age"
 }
 
-variable "backup_dir" {
-  description = "Existing directory to write an age-encrypted backup of the core router into (core.backup.age). Unset: no backup."
-  type        = string
-  default     = null
-}
-
 locals {
   # The key name is not secret; both ends use the same.
   ckn = "6c696e6b2d636f72652d65646765"
-  # The same people who can read the keys can read the backup.
-  recipients = [
-    for line in split("\n", file("${path.module}/keys/recipients.txt")) : trimspace(line)
-    if length(regexall("^(age1|ssh-)", trimspace(line))) > 0
-  ]
 }
 
 provider "routeros" {
@@ -105,22 +94,4 @@ output "core_cak_fingerprint" {
   value       = routeros_macsec_key.core.cak_fingerprint
 }
 
-# A backup of the core router, taken in the same apply and written
-# age-encrypted: it holds every secret of the router. RouterOS's own backup
-# encryption is left off on purpose (`dont_encrypt`): the file is encrypted
-# to keys/recipients.txt before it touches the disk, and the copy on the
-# router is removed once downloaded.
-resource "routeros_system_backup" "core" {
-  count          = var.backup_dir == null ? 0 : 1
-  provider       = routeros.core
-  path           = "${var.backup_dir}/core.backup"
-  age_recipients = local.recipients
-  dont_encrypt   = true
-
-  depends_on = [routeros_macsec_key.core]
-}
-
-output "core_backup_file" {
-  description = "The age-encrypted backup written, if backup_dir is set."
-  value       = one(routeros_system_backup.core[*].output_path)
-}
+# Backups are actions (backups.tf): taken when invoked, kept out of state.
