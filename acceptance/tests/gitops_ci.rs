@@ -297,7 +297,8 @@ fn pull_request_job_applies_to_twins_from_the_committed_exports() {
     // from a registry, instead of the harness's dev_overrides.
     let mirror = pr
         .path()
-        .join("mirror/registry.terraform.io/macsec-gitops/routeros/0.0.1");
+        .join("mirror/registry.terraform.io/macsec-gitops/routeros")
+        .join(env!("CARGO_PKG_VERSION"));
     let arch = match std::env::consts::ARCH {
         "x86_64" => "amd64",
         "aarch64" => "arm64",

@@ -23,6 +23,7 @@ action "routeros_system_backup" "core" {
   provider = routeros.core
   config {
     path           = "${var.backup_dir}/core.backup" # written as core.backup.age
+    overwrite      = true                            # each invocation replaces the previous file
     name           = "ci-core"
     dont_encrypt   = true # the local copy is age-encrypted instead
     age_recipients = local.backup_recipients
@@ -33,6 +34,7 @@ action "routeros_system_backup" "edge" {
   provider = routeros.edge
   config {
     path           = "${var.backup_dir}/edge.backup"
+    overwrite      = true # each invocation replaces the previous file
     name           = "ci-edge"
     dont_encrypt   = true
     age_recipients = local.backup_recipients

@@ -7,6 +7,7 @@ variable "export_recipients" {
 action "routeros_config_export" "edge1" {
   config {
     path           = "${path.module}/exports/edge1.rsc" # written as edge1.rsc.age
+    overwrite      = true                               # each invocation replaces the previous file
     terse          = true
     show_sensitive = true
     age_recipients = var.export_recipients

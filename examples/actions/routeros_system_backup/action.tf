@@ -8,6 +8,7 @@ variable "backup_recipients" {
 action "routeros_system_backup" "edge1" {
   config {
     path           = "${path.module}/backups/edge1.backup" # written as edge1.backup.age
+    overwrite      = true                                  # each invocation replaces the previous file
     dont_encrypt   = true                                  # the local copy is age-encrypted instead
     age_recipients = var.backup_recipients
   }
