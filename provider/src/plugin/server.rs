@@ -246,7 +246,11 @@ pub fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         // The engine plans destroys (null planned state).
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        // Every call works without GetProviderSchema first (schemas are
+        // built on first use), so Terraform may reuse the schema it cached
+        // from the first launch instead of asking each provider process
+        // (one per provider configuration, twice per plan) again.
+        get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: false,
     }
@@ -958,10 +962,7 @@ mod tests {
     fn capabilities_announce_destroy_planning_only() {
         let c = server_capabilities();
         assert!(c.plan_destroy);
-        assert!(
-            !c.get_provider_schema_optional
-                && !c.move_resource_state
-                && !c.generate_resource_config
-        );
+        assert!(c.get_provider_schema_optional);
+        assert!(!c.move_resource_state && !c.generate_resource_config);
     }
 }
