@@ -61,7 +61,10 @@ install: ## Build (release) and install into ~/.terraform.d/plugins, where `terr
 docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with the schema change)
 	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs
 
-bench: ## Benchmarks, reported as ratios against a baseline run in the same process
+# BENCH_N (default 1000) and BENCH_ROUNDS (default 3) size the scale benchmarks.
+bench: tools ## Benchmarks (release build, real Terraform), ratios against baselines measured in the same run; tables and target/bench/*.json
+	$(CARGO) build --release -p terraform-provider-routeros --bins
+	$(CARGO) bench -p terraform-provider-routeros --bench scale
 	$(CARGO) bench -p terraform-provider-routeros --bench refresh
 
 fuzz: ## Fuzz the API decoders for FUZZ_SECONDS (default 300) each (nightly + cargo-fuzz, installed if missing)

@@ -148,3 +148,96 @@ async fn creates_into_a_menu_never_listed_do_not_list_it() {
         }
     }
 }
+
+/// Terraform's default parallelism: 10 writers at once while 10 readers
+/// look rows up; afterwards the cached menu is exactly what the router
+/// holds, over both transports.
+#[tokio::test]
+async fn ten_writers_and_ten_readers_leave_the_cache_as_the_router() {
+    let sim = sim();
+    for url in [sim.http_url(), sim.api_url().unwrap()] {
+        let client = std::sync::Arc::new(connect(&sim, url).await);
+        // Half of the rows exist before; the readers look for all of them.
+        let mut existing = Vec::new();
+        for i in 1..=N / 2 {
+            let mut args = Record::new();
+            args.insert("name".into(), format!("c{i}"));
+            args.insert("interface".into(), format!("ether{i}"));
+            existing.push(client.add(MENU, &args).await.unwrap()[".id"].clone());
+        }
+        client.invalidate(MENU);
+        let mut tasks = Vec::new();
+        for w in 0..10 {
+            let c = client.clone();
+            let existing = existing.clone();
+            tasks.push(tokio::spawn(async move {
+                // Each writer creates its share of the new rows, updates its
+                // share of the old ones and removes one of those.
+                for i in (N / 2 + 1..=N).filter(|i| i % 10 == w) {
+                    let mut args = Record::new();
+                    args.insert("name".into(), format!("c{i}"));
+                    args.insert("interface".into(), format!("ether{i}"));
+                    c.add(MENU, &args).await.unwrap();
+                }
+                for (k, id) in existing.iter().enumerate().filter(|(k, _)| k % 10 == w) {
+                    let mut args = Record::new();
+                    args.insert("mtu".into(), format!("{}", 1300 + k));
+                    c.set(MENU, id, &args).await.unwrap();
+                }
+                if let Some(id) = existing.get(w) {
+                    c.remove(MENU, id).await.unwrap();
+                }
+            }));
+        }
+        for r in 0..10 {
+            let c = client.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in (1..=N).filter(|i| i % 10 == r) {
+                    c.find(MENU, "name", &format!("c{i}")).await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(
+            summary(client.list(MENU).await.unwrap().iter()),
+            summary(sim.records(MENU).iter()),
+            "the cached menu after concurrent writes and reads"
+        );
+        for row in sim.records(MENU) {
+            client.remove(MENU, &row[".id"]).await.unwrap();
+        }
+    }
+}
+
+/// A row changed on the router by someone else after this client listed
+/// the menu (between plan and apply) is seen: the write returns the row as
+/// the router holds it, the other change included, and the cache keeps it.
+#[tokio::test]
+async fn a_change_made_elsewhere_between_plan_and_apply_is_seen() {
+    let sim = sim();
+    for url in [sim.http_url(), sim.api_url().unwrap()] {
+        let ours = connect(&sim, url.clone()).await;
+        let theirs = connect(&sim, url).await;
+        let mut args = Record::new();
+        args.insert("name".into(), "shared".into());
+        args.insert("interface".into(), "ether1".into());
+        let id = ours.add(MENU, &args).await.unwrap()[".id"].clone();
+        // Plan: our client reads the menu.
+        assert!(ours.find(MENU, ".id", &id).await.unwrap().is_some());
+        // Someone changes the comment by hand.
+        let mut hand = Record::new();
+        hand.insert("comment".into(), "changed by hand".into());
+        theirs.set(MENU, &id, &hand).await.unwrap();
+        // Apply: our update of mtu returns the router's row, comment included.
+        let mut mtu = Record::new();
+        mtu.insert("mtu".into(), "1400".into());
+        let row = ours.set(MENU, &id, &mtu).await.unwrap();
+        assert_eq!(row["comment"], "changed by hand");
+        assert_eq!(row["mtu"], "1400");
+        let cached = ours.find(MENU, ".id", &id).await.unwrap().unwrap();
+        assert_eq!(cached["comment"], "changed by hand");
+        ours.remove(MENU, &id).await.unwrap();
+    }
+}

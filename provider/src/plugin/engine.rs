@@ -125,6 +125,30 @@ pub struct Engine<P: Provider> {
     data_sources: BTreeMap<String, Arc<dyn DataSource<P::Client>>>,
     ephemeral_resources: BTreeMap<String, Arc<dyn EphemeralResource<P::Client>>>,
     configured: tokio::sync::RwLock<Option<Configured<P::Client>>>,
+    /// Schemas built once (from schemars) and reused by every call.
+    schema_cache: SchemaCache,
+}
+
+/// Schemas by kind and type name, each built on first use.
+#[derive(Default)]
+struct SchemaCache(std::sync::Mutex<std::collections::HashMap<(u8, String), Arc<Schema>>>);
+
+impl SchemaCache {
+    const PROVIDER: u8 = 0;
+    const RESOURCE: u8 = 1;
+    const DATA_SOURCE: u8 = 2;
+    const EPHEMERAL: u8 = 3;
+
+    /// The schema of `kind` `name`, built with `build` the first time.
+    fn get(&self, kind: u8, name: &str, build: impl FnOnce() -> Schema) -> Arc<Schema> {
+        let key = (kind, name.to_string());
+        if let Some(s) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Arc::clone(s);
+        }
+        let built = Arc::new(build());
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(map.entry(key).or_insert(built))
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -519,6 +543,7 @@ impl<P: Provider> Engine<P> {
             data_sources,
             ephemeral_resources,
             configured: tokio::sync::RwLock::new(None),
+            schema_cache: SchemaCache::default(),
         }
     }
 
@@ -530,21 +555,21 @@ impl<P: Provider> Engine<P> {
     /// Every schema (GetSchema).
     pub fn schemas(&self) -> Schemas {
         Schemas {
-            provider: self.provider.schema(),
+            provider: (*self.provider_schema()).clone(),
             resources: self
                 .resources
                 .iter()
-                .map(|(n, r)| (n.clone(), r.schema()))
+                .map(|(n, r)| (n.clone(), (*self.resource_schema_of(n, r)).clone()))
                 .collect(),
             data_sources: self
                 .data_sources
                 .iter()
-                .map(|(n, d)| (n.clone(), d.schema()))
+                .map(|(n, d)| (n.clone(), (*self.data_source_schema_of(n, d)).clone()))
                 .collect(),
             ephemeral_resources: self
                 .ephemeral_resources
                 .iter()
-                .map(|(n, e)| (n.clone(), e.schema()))
+                .map(|(n, e)| (n.clone(), (*self.ephemeral_schema_of(n, e)).clone()))
                 .collect(),
             identities: self
                 .resources
@@ -559,20 +584,51 @@ impl<P: Provider> Engine<P> {
         }
     }
 
+    fn provider_schema(&self) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::PROVIDER, "", || self.provider.schema())
+    }
+
+    fn resource_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::RESOURCE, name, || r.schema())
+    }
+
+    fn data_source_schema_of(&self, name: &str, d: &Arc<dyn DataSource<P::Client>>) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::DATA_SOURCE, name, || d.schema())
+    }
+
+    fn ephemeral_schema_of(
+        &self,
+        name: &str,
+        e: &Arc<dyn EphemeralResource<P::Client>>,
+    ) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::EPHEMERAL, name, || e.schema())
+    }
+
     /// The schema of a resource type, if it exists.
     pub fn resource_schema(&self, type_name: &str) -> Option<Schema> {
-        self.resources.get(type_name).map(|r| r.schema())
+        self.resources
+            .get(type_name)
+            .map(|r| (*self.resource_schema_of(type_name, r)).clone())
     }
 
     /// The schema of a data source type, if it exists.
     pub fn data_source_schema(&self, type_name: &str) -> Option<Schema> {
-        self.data_sources.get(type_name).map(|d| d.schema())
+        self.data_sources
+            .get(type_name)
+            .map(|d| (*self.data_source_schema_of(type_name, d)).clone())
     }
 
-    fn resource(&self, type_name: &str) -> Result<(&ResourceRef<P::Client>, Schema), Diagnostic> {
+    fn resource(
+        &self,
+        type_name: &str,
+    ) -> Result<(&ResourceRef<P::Client>, Arc<Schema>), Diagnostic> {
         self.resources
             .get(type_name)
-            .map(|r| (r, r.schema()))
+            .map(|r| (r, self.resource_schema_of(type_name, r)))
             .ok_or_else(|| unknown_type("resource", type_name, self.type_name()))
     }
 
@@ -592,7 +648,7 @@ impl<P: Provider> Engine<P> {
     /// PrepareProviderConfig: checks, and returns the config unchanged.
     pub async fn validate_provider_config(&self, config: Value) -> (Value, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let schema = self.provider.schema();
+        let schema = self.provider_schema();
         check_config(
             &schema.block,
             &config,
@@ -612,7 +668,7 @@ impl<P: Provider> Engine<P> {
         caps: ClientCapabilities,
     ) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        let schema = self.provider.schema();
+        let schema = self.provider_schema();
         let config = conform(config, &schema.block.value_type());
         if let Some(client) = self
             .provider
@@ -658,7 +714,7 @@ impl<P: Provider> Engine<P> {
         match self.data_sources.get(type_name) {
             Some(d) => {
                 check_config(
-                    &d.schema().block,
+                    &self.data_source_schema_of(type_name, d).block,
                     &config,
                     &AttributePath::default(),
                     false,
@@ -1306,7 +1362,7 @@ impl<P: Provider> Engine<P> {
             Ok(c) => c,
             Err(e) => return (Value::Null, e.into()),
         };
-        let schema = d.schema();
+        let schema = self.data_source_schema_of(type_name, d);
         let ty = schema.block.value_type();
         let config = conform(config, &ty);
         match d.read(&ctx, &config, &mut diags).await {
@@ -1328,7 +1384,9 @@ impl<P: Provider> Engine<P> {
 
     /// The schema of an ephemeral resource type, if it exists.
     pub fn ephemeral_resource_schema(&self, type_name: &str) -> Option<Schema> {
-        self.ephemeral_resources.get(type_name).map(|e| e.schema())
+        self.ephemeral_resources
+            .get(type_name)
+            .map(|e| (*self.ephemeral_schema_of(type_name, e)).clone())
     }
 
     /// ValidateEphemeralResourceConfig.
@@ -1341,7 +1399,7 @@ impl<P: Provider> Engine<P> {
         let Some(e) = self.ephemeral_resources.get(type_name) else {
             return unknown_type("ephemeral resource", type_name, self.type_name()).into();
         };
-        let schema = e.schema();
+        let schema = self.ephemeral_schema_of(type_name, e);
         let config = conform(config, &schema.block.value_type());
         check_config(
             &schema.block,
@@ -1371,7 +1429,7 @@ impl<P: Provider> Engine<P> {
                 unknown_type("ephemeral resource", type_name, self.type_name()).into(),
             );
         };
-        let schema = e.schema();
+        let schema = self.ephemeral_schema_of(type_name, e);
         let ty = schema.block.value_type();
         let config = conform(config, &ty);
         if !config.is_wholly_known() {

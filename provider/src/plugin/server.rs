@@ -288,7 +288,11 @@ pub fn server_capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         // The engine plans destroys (null planned state).
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        // Every call works without GetProviderSchema first (schemas are
+        // built on first use), so Terraform may reuse the schema it cached
+        // from the first launch instead of asking each provider process
+        // (one per provider configuration, twice per plan) again.
+        get_provider_schema_optional: true,
         move_resource_state: false,
         // Keys must never be written in the clear by
         // `-generate-config-out`: the provider shapes that configuration.
@@ -1279,10 +1283,10 @@ mod tests {
     }
 
     #[test]
-    fn capabilities_announce_destroy_planning_and_config_generation() {
+    fn capabilities_announce_destroy_planning_optional_schema_and_config_generation() {
         let c = server_capabilities();
         assert!(c.plan_destroy);
-        assert!(!c.get_provider_schema_optional && !c.move_resource_state);
+        assert!(c.get_provider_schema_optional && !c.move_resource_state);
         assert!(c.generate_resource_config);
     }
 }

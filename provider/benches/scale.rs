@@ -1,0 +1,414 @@
+//! Scale benchmarks (`make bench`): real Terraform (`.tools/bin/terraform`)
+//! driving the release build of the provider against routeros-sim, each
+//! figure a ratio against a baseline measured in the same run, printed as a
+//! table and written to `target/bench/<name>.json`. Router requests, rows
+//! served and provider launches are counted, not timed.
+//!
+//! - `plan_1000`: plan of 1000 MACsec interfaces in state vs plan of 1000
+//!   `terraform_data`;
+//! - `apply_1000`: apply creating 1000 interfaces vs apply of 1000
+//!   `terraform_data`, at zero router cost and at `--latency 5 --row-cost
+//!   500`;
+//! - `refresh_1000`: refresh-only plan of 1000 at `--latency 5` vs one GET
+//!   per resource (10 at a time, as Terraform's parallelism);
+//! - `fleet_20x10`: plan of 20 routers x 10 interfaces (one provider
+//!   configuration each) vs plan of 200 `terraform_data`;
+//! - `handshake`: exec to handshake line of the provider vs the bare test
+//!   provider (`plugin-test-provider`), both with AutoMTLS.
+//!
+//! `BENCH_N` changes the 1000 (for a quick run), `BENCH_ROUNDS` the best-of
+//! count (3). The provider binaries come from `TF_ACC_PROVIDER_DIR`, else
+//! `target/release` (`make bench` builds them).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use acceptance::harness::{
+    ProviderBlock, Scheme, Terraform, Workdir, terraform_block, workspace_root,
+};
+use acceptance::sim::{Sim, SimConfig};
+use serde_json::json;
+
+const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+const ROUTERS: usize = 20;
+const PER_ROUTER: usize = 10;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One line of the table.
+struct Figure {
+    name: String,
+    what: String,
+    ours: f64,
+    baseline: f64,
+    unit: &'static str,
+    goal: Option<f64>,
+    counts: serde_json::Value,
+}
+
+impl Figure {
+    fn ratio(&self) -> f64 {
+        self.ours / self.baseline
+    }
+}
+
+fn release_dir() -> PathBuf {
+    let dir = std::env::var_os("TF_ACC_PROVIDER_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target").join("release"));
+    for bin in ["terraform-provider-routeros", "plugin-test-provider"] {
+        assert!(
+            dir.join(bin).is_file(),
+            "{} is missing: run `cargo build --release -p terraform-provider-routeros` (make bench does)",
+            dir.join(bin).display()
+        );
+    }
+    dir
+}
+
+/// A directory whose `terraform-provider-routeros` runs the real one and
+/// appends its peak RSS (KiB) to `launches.log`: one line per launch.
+fn counting_dir(real: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("launches.log");
+    let script = format!(
+        "#!/usr/bin/env python3\nimport resource, subprocess, sys\n\
+         code = subprocess.call([{real:?}] + sys.argv[1:])\n\
+         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n\
+         open({log:?}, 'a').write('%d\\n' % rss)\n\
+         sys.exit(code)\n",
+        real = real
+            .join("terraform-provider-routeros")
+            .display()
+            .to_string(),
+        log = log.display().to_string(),
+    );
+    let wrapper = dir.path().join("terraform-provider-routeros");
+    std::fs::write(&wrapper, script).expect("write wrapper");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    (dir, log)
+}
+
+/// Launches and the largest peak RSS (MiB) in a launch log.
+fn launches(log: &Path) -> (usize, f64) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let rss: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.trim().parse::<f64>().ok())
+        .collect();
+    (rss.len(), rss.iter().cloned().fold(0.0, f64::max) / 1024.0)
+}
+
+fn seconds(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn plan(wd: &Workdir) -> Duration {
+    let out = wd.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+    out.assert_code(0);
+    out.elapsed
+}
+
+fn best_plan(wd: &Workdir, rounds: usize) -> Duration {
+    (0..rounds).map(|_| plan(wd)).min().expect("rounds > 0")
+}
+
+fn apply(wd: &Workdir) -> Duration {
+    wd.apply().elapsed
+}
+
+fn interfaces(n: usize) -> String {
+    format!(
+        "resource \"routeros_macsec_interface\" \"m\" {{\n  count     = {n}\n  name      = \"macsec${{count.index + 1}}\"\n  interface = \"ether${{count.index + 1}}\"\n}}\n"
+    )
+}
+
+fn data(n: usize) -> String {
+    format!(
+        "resource \"terraform_data\" \"d\" {{\n  count = {n}\n  input = \"d${{count.index + 1}}\"\n}}\n"
+    )
+}
+
+fn sim(ports: usize, latency: Duration, row_cost: Duration) -> Sim {
+    Sim::spawn(SimConfig {
+        ethernet_ports: ports,
+        https: false,
+        api: false,
+        latency,
+        row_cost,
+        ..SimConfig::default()
+    })
+    .expect("start routeros-sim")
+}
+
+fn counts(sim: &Sim, before: (usize, usize)) -> (usize, usize) {
+    (sim.request_count() - before.0, sim.rows_served() - before.1)
+}
+
+fn snapshot(sim: &Sim) -> (usize, usize) {
+    (sim.request_count(), sim.rows_served())
+}
+
+/// Copies the state of `from` into a new workdir over the counting wrapper
+/// and runs one plan there: (launches, peak RSS MiB).
+fn counted_plan(
+    tf: &Terraform,
+    wrapper: &Path,
+    log: &Path,
+    main_tf: &str,
+    from: &Workdir,
+) -> (usize, f64) {
+    let _ = std::fs::remove_file(log);
+    let wd = Workdir::with_provider_dir(tf, wrapper, main_tf);
+    std::fs::copy(
+        from.path().join("terraform.tfstate"),
+        wd.path().join("terraform.tfstate"),
+    )
+    .expect("copy state");
+    plan(&wd);
+    launches(log)
+}
+
+/// Median time from exec to the handshake line of `bin`, with AutoMTLS.
+fn handshake(bin: &Path, cert_pem: &str, rounds: usize) -> Duration {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let mut child = Command::new(bin)
+            .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "5")
+            .env("PLUGIN_UNIX_SOCKET_DIR", dir.path())
+            .env("PLUGIN_CLIENT_CERT", cert_pem)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the provider");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("handshake line");
+        times.push(start.elapsed());
+        assert!(line.starts_with("1|5|unix|"), "{line:?}");
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn client_cert_pem() -> String {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("key");
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.self_signed(&key).expect("cert").pem()
+}
+
+/// One GET per resource, 10 at a time: what a provider without a menu cache does.
+fn per_resource_refresh(sim: &Sim, ids: &[String]) -> (Duration, usize) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let before = sim.request_count();
+    let start = Instant::now();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        for chunk in ids.chunks(10) {
+            let mut tasks = Vec::new();
+            for id in chunk {
+                let req = http
+                    .get(format!("{}/rest/interface/macsec/{id}", sim.http_url()))
+                    .basic_auth(sim.username(), Some(sim.password()));
+                tasks.push(tokio::spawn(async move {
+                    req.send().await.map(|r| r.status().is_success())
+                }));
+            }
+            for t in tasks {
+                assert!(t.await.expect("task").expect("GET"));
+            }
+        }
+    });
+    (start.elapsed(), sim.request_count() - before)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is taken.
+    let n = env_usize("BENCH_N", 1000);
+    let rounds = env_usize("BENCH_ROUNDS", 3).max(1);
+    let dir = release_dir();
+    let tf = Terraform::newest();
+    let (wrapper, log) = counting_dir(&dir);
+    let mut figures = Vec::new();
+    eprintln!(
+        "scale benchmarks: N = {n}, best of {rounds}, Terraform {}, provider {}",
+        tf.version(),
+        dir.display()
+    );
+
+    // --- apply and plan of N at zero router cost -------------------------
+    let zero = sim(n, Duration::ZERO, Duration::ZERO);
+    let ours_tf = ProviderBlock::for_sim(&zero, Scheme::Http).main_tf(&interfaces(n));
+    let ours = Workdir::with_provider_dir(&tf, &dir, &ours_tf);
+    let base = Workdir::with_provider_dir(&tf, &dir, &data(n));
+    let before = snapshot(&zero);
+    let ours_apply = apply(&ours);
+    let (requests, rows) = counts(&zero, before);
+    let base_apply = apply(&base);
+    figures.push(Figure {
+        name: "apply_1000".into(),
+        what: format!("apply creating {n} interfaces, zero router cost"),
+        ours: seconds(ours_apply),
+        baseline: seconds(base_apply),
+        unit: "s",
+        goal: Some(1.1),
+        counts: json!({"requests": requests, "rows": rows, "n": n}),
+    });
+    let ours_plan = best_plan(&ours, rounds);
+    let base_plan = best_plan(&base, rounds);
+    let before = snapshot(&zero);
+    let (launched, rss) = counted_plan(&tf, wrapper.path(), &log, &ours_tf, &ours);
+    let (requests, rows) = counts(&zero, before);
+    figures.push(Figure {
+        name: "plan_1000".into(),
+        what: format!("plan of {n} interfaces in state"),
+        ours: seconds(ours_plan),
+        baseline: seconds(base_plan),
+        unit: "s",
+        goal: Some(1.3),
+        counts: json!({"requests": requests, "rows": rows, "launches": launched, "peak_rss_mib": rss}),
+    });
+    drop(ours);
+    drop(zero);
+
+    // --- apply and refresh of N at --latency 5 --row-cost 500 ---------------
+    let slow = sim(n, Duration::from_millis(5), Duration::from_micros(500));
+    let slow_tf = ProviderBlock::for_sim(&slow, Scheme::Http).main_tf(&interfaces(n));
+    let slow_wd = Workdir::with_provider_dir(&tf, &dir, &slow_tf);
+    let before = snapshot(&slow);
+    let slow_apply = apply(&slow_wd);
+    let (requests, rows) = counts(&slow, before);
+    figures.push(Figure {
+        name: "apply_1000_latency".into(),
+        what: format!("apply creating {n}, --latency 5 --row-cost 500"),
+        ours: seconds(slow_apply),
+        baseline: seconds(base_apply),
+        unit: "s",
+        goal: None,
+        counts: json!({"requests": requests, "rows": rows, "n": n}),
+    });
+    let before = snapshot(&slow);
+    let out = slow_wd.refresh_only_plan();
+    out.assert_code(0);
+    let (requests, rows) = counts(&slow, before);
+    let ids: Vec<String> = slow
+        .records("/interface/macsec")
+        .into_iter()
+        .filter_map(|r| r.get(".id").cloned())
+        .collect();
+    let (per_get, get_requests) = per_resource_refresh(&slow, &ids);
+    figures.push(Figure {
+        name: "refresh_1000".into(),
+        what: format!("refresh-only plan of {n}, --latency 5 --row-cost 500, vs one GET each"),
+        ours: seconds(out.elapsed),
+        baseline: seconds(per_get),
+        unit: "s",
+        goal: None,
+        counts: json!({"requests": requests, "rows": rows, "baseline_requests": get_requests}),
+    });
+    drop(slow_wd);
+    drop(slow);
+
+    // --- a fleet: 20 routers x 10 interfaces --------------------------------
+    let routers: Vec<Sim> = (0..ROUTERS)
+        .map(|_| sim(PER_ROUTER, Duration::ZERO, Duration::ZERO))
+        .collect();
+    let mut fleet_tf = terraform_block();
+    for (i, r) in routers.iter().enumerate() {
+        let block = ProviderBlock::for_sim(r, Scheme::Http).to_hcl();
+        fleet_tf.push_str(&block.replacen(
+            "provider \"routeros\" {\n",
+            &format!("provider \"routeros\" {{\n  alias = \"r{i}\"\n"),
+            1,
+        ));
+        fleet_tf.push_str(&format!(
+            "resource \"routeros_macsec_interface\" \"r{i}\" {{\n  provider  = routeros.r{i}\n  count     = {PER_ROUTER}\n  name      = \"macsec${{count.index + 1}}\"\n  interface = \"ether${{count.index + 1}}\"\n}}\n"
+        ));
+    }
+    let fleet = Workdir::with_provider_dir(&tf, &dir, &fleet_tf);
+    fleet.apply();
+    let fleet_base = Workdir::with_provider_dir(&tf, &dir, &data(ROUTERS * PER_ROUTER));
+    fleet_base.apply();
+    let fleet_plan = best_plan(&fleet, rounds);
+    let fleet_base_plan = best_plan(&fleet_base, rounds);
+    let (launched, rss) = counted_plan(&tf, wrapper.path(), &log, &fleet_tf, &fleet);
+    figures.push(Figure {
+        name: "fleet_20x10".into(),
+        what: format!("plan of {ROUTERS} routers x {PER_ROUTER} interfaces"),
+        ours: seconds(fleet_plan),
+        baseline: seconds(fleet_base_plan),
+        unit: "s",
+        goal: Some(2.5),
+        counts: json!({"launches": launched, "peak_rss_mib": rss}),
+    });
+    drop(fleet);
+    drop(routers);
+
+    // --- exec to handshake line ---------------------------------------------
+    let pem = client_cert_pem();
+    let ours_hs = handshake(&dir.join("terraform-provider-routeros"), &pem, 21);
+    let bare_hs = handshake(&dir.join("plugin-test-provider"), &pem, 21);
+    figures.push(Figure {
+        name: "handshake".into(),
+        what: "exec to handshake line (AutoMTLS), median of 21".into(),
+        ours: ours_hs.as_secs_f64() * 1000.0,
+        baseline: bare_hs.as_secs_f64() * 1000.0,
+        unit: "ms",
+        goal: None,
+        counts: json!({}),
+    });
+
+    report(&figures);
+}
+
+fn report(figures: &[Figure]) {
+    let out_dir = workspace_root().join("target").join("bench");
+    std::fs::create_dir_all(&out_dir).expect("create target/bench");
+    println!();
+    println!("| benchmark | ours | baseline | ratio | goal | counts |\n|---|---|---|---|---|---|");
+    for f in figures {
+        let goal = f.goal.map_or("-".to_string(), |g| format!("<= {g}x"));
+        println!(
+            "| {} ({}) | {:.2} {} | {:.2} {} | {:.2}x | {} | {} |",
+            f.name,
+            f.what,
+            f.ours,
+            f.unit,
+            f.baseline,
+            f.unit,
+            f.ratio(),
+            goal,
+            f.counts
+        );
+        let json = json!({
+            "name": f.name,
+            "what": f.what,
+            "unit": f.unit,
+            "ours": f.ours,
+            "baseline": f.baseline,
+            "ratio": f.ratio(),
+            "goal_ratio": f.goal,
+            "counts": f.counts,
+        });
+        let path = out_dir.join(format!("{}.json", f.name));
+        std::fs::write(&path, serde_json::to_string_pretty(&json).expect("json"))
+            .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+    println!("\nwritten to {}", out_dir.display());
+}
