@@ -653,7 +653,7 @@ mod tests {
             (&CA_CERTIFICATE_ENV, "/ca.pem"),
             (&INSECURE_ENV, "false"),
         ] {
-            assert_eq!(first_set(names, &mikrotik).unwrap().1, value, "{names:?}");
+            assert_eq!(first_set(names, mikrotik).unwrap().1, value, "{names:?}");
         }
         // Our name wins over ROS_*, which wins over MIKROTIK_*; empty is unset.
         let all = env(&[
@@ -662,11 +662,11 @@ mod tests {
             ("MIKROTIK_HOST", "mikrotik"),
         ]);
         assert_eq!(
-            first_set(&URL_ENV, &all),
+            first_set(&URL_ENV, all),
             Some(("ROS_HOSTURL".to_string(), "https://ros".to_string()))
         );
         let ours = env(&[("ROUTEROS_USERNAME", "a"), ("MIKROTIK_USER", "b")]);
-        assert_eq!(first_set(&USERNAME_ENV, &ours).unwrap().1, "a");
+        assert_eq!(first_set(&USERNAME_ENV, ours).unwrap().1, "a");
         // A bare host, as MIKROTIK_HOST often is, means REST over HTTPS.
         assert_eq!(normalise_url("router.lan").unwrap(), "https://router.lan");
         assert_eq!(
