@@ -100,27 +100,31 @@ fn h1_of_zip_with_one_file(name: &str, contents: &[u8]) -> String {
     )
 }
 
-/// The one file in the zip, read back with `unzip -p` (the zip must hold
-/// exactly `terraform-provider-routeros_v<VERSION>`).
+/// The one file in the zip, read back with Python's `zipfile` (python3 is
+/// needed for `make tools` anyway; `unzip` may not be installed). The zip
+/// must hold exactly `terraform-provider-routeros_v<VERSION>`.
 fn zip_member(zip: &Path) -> (String, Vec<u8>) {
-    let list = Command::new("unzip")
-        .arg("-Z1")
+    let script = "import sys, zipfile\n\
+                  z = zipfile.ZipFile(sys.argv[1])\n\
+                  names = z.namelist()\n\
+                  sys.stderr.write('\\n'.join(names))\n\
+                  sys.stdout.buffer.write(z.read(names[0]) if len(names) == 1 else b'')\n";
+    let out = Command::new("python3")
+        .args(["-c", script])
         .arg(zip)
         .output()
-        .expect("run unzip");
-    assert!(list.status.success(), "unzip -Z1 {}", zip.display());
-    let names: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "python3 could not read {}",
+        zip.display()
+    );
+    let names: Vec<String> = String::from_utf8_lossy(&out.stderr)
         .lines()
         .map(str::to_string)
         .collect();
     assert_eq!(names, [format!("{NAME}_v{VERSION}")], "the zip's contents");
-    let data = Command::new("unzip")
-        .arg("-p")
-        .arg(zip)
-        .arg(&names[0])
-        .output()
-        .expect("run unzip -p");
-    (names[0].clone(), data.stdout)
+    (names[0].clone(), out.stdout)
 }
 
 /// The layout checks of [`install_from_a_filesystem_mirror_without_dev_overrides`].
