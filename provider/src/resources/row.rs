@@ -351,8 +351,7 @@ pub async fn recover_lost_add<T: MenuRow + ?Sized>(
     key: &str,
     sent: &Record,
 ) -> Result<Option<Record>, Result<Vec<String>, Error>> {
-    client.invalidate(T::MENU);
-    match client.find(T::MENU, T::KEY.0, key).await {
+    match client.find_after_lost_reply(T::MENU, T::KEY.0, key).await {
         Ok(Some(row)) => {
             let differs = differences(sent, &row);
             if differs.is_empty() {

@@ -134,6 +134,33 @@ impl Client {
             .cloned())
     }
 
+    /// The row of `menu` whose `key` equals `value`, read afresh from the
+    /// router to learn the outcome of a write whose reply was lost; this
+    /// look-up goes through even after the router failed to answer in
+    /// time (see [`Transport::list_after_lost_reply`]).
+    pub async fn find_after_lost_reply(
+        &self,
+        menu: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<Record>, Error> {
+        self.invalidate(menu);
+        let cell = self.cell(menu);
+        let rows = cell
+            .get_or_try_init(|| async {
+                self.transport
+                    .list_after_lost_reply(menu)
+                    .await
+                    .map(|rows| Mutex::new(Arc::new(rows)))
+            })
+            .await?;
+        let rows = rows.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(rows
+            .iter()
+            .find(|r| r.get(key).map(String::as_str) == Some(value))
+            .cloned())
+    }
+
     /// Forgets what was read of `menu`.
     pub fn invalidate(&self, menu: &str) {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
