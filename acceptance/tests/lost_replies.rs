@@ -93,3 +93,88 @@ fn an_api_create_whose_reply_is_cut_is_adopted() {
         Fault::Api(ApiFault::DropMidReply("/interface/macsec/add".into())),
     );
 }
+
+/// Regression: a create whose reply was late and whose look-up could not
+/// run either (the router stopped answering) left the interface on the
+/// router outside state, and every later apply failed with "already have
+/// interface with such name". Now the next apply reports it at plan time
+/// and, as it holds what is configured, adopts it.
+#[test]
+fn when_the_look_up_cannot_run_the_next_apply_adopts_the_row() {
+    let tf = Terraform::newest();
+    let sim = Sim::spawn(SimConfig::default()).expect("start routeros-sim");
+    let mut provider = ProviderBlock::for_sim(&sim, Scheme::Http);
+    provider.timeout = Some(2);
+    let wd = tf.workdir(&provider.main_tf(BODY));
+    // The plan walk and the apply walk each list the menu once (plan-time
+    // check, ignored when it fails); then the add's reply is held and the
+    // look-up after it hangs.
+    let get = "GET /rest/interface/macsec";
+    sim.inject_rest_fault(RestFault::DropReply(get.into()));
+    sim.inject_rest_fault(RestFault::DropReply(get.into()));
+    sim.inject_rest_fault(RestFault::HoldReply("PUT /rest/interface/macsec".into()));
+    sim.inject_rest_fault(RestFault::Hang(get.into()));
+    let out = wd.try_apply();
+    assert_eq!(sim.pending_rest_faults(), 0, "{:#?}", sim.request_log());
+    out.assert_failure();
+    out.assert_stderr_mentions(&["whether it was created is unknown"]);
+    assert_eq!(sim.records(MENU).len(), 1, "the add went through");
+
+    let out = wd.apply();
+    out.assert_stdout_mentions(&["is already on the router, as configured"]);
+    let rows = sim.records(MENU);
+    assert_eq!(rows.len(), 1, "no duplicate: {rows:?}");
+    let state = wd.resource_values("routeros_macsec_interface.x");
+    assert_eq!(state["id"], rows[0][".id"].as_str());
+    wd.assert_no_changes();
+}
+
+/// Regression: an interface already on the router under the planned name
+/// (but not as configured) was only found at apply ("already have
+/// interface with such name"). Now plan fails at `name` with the import
+/// block to paste; pasted, the plan imports it. A replacement of the
+/// resource (same name, destroy then create) is not flagged.
+#[test]
+fn a_planned_name_the_router_already_has_is_a_plan_error_with_the_import_block() {
+    let tf = Terraform::newest();
+    let sim = Sim::spawn(SimConfig::default()).expect("start routeros-sim");
+    let provider = ProviderBlock::for_sim(&sim, Scheme::Http);
+    let wd = tf.workdir(&provider.main_tf(&BODY.replace("1400", "1300")));
+    wd.apply();
+    wd.run(&["state", "rm", "routeros_macsec_interface.x"])
+        .assert_success();
+    wd.write_main_tf(&provider.main_tf(BODY));
+    let puts = || {
+        sim.request_log()
+            .iter()
+            .filter(|l| l.starts_with("PUT "))
+            .count()
+    };
+    let before = puts();
+    let out = wd.plan_exitcode();
+    out.assert_failure();
+    out.assert_stderr_mentions(&[
+        "MACsec interface \"macsec1\" is already on the router",
+        "to = routeros_macsec_interface.NAME",
+        "id = \"macsec1\"",
+    ]);
+    assert_eq!(puts(), before, "nothing added");
+
+    let import = "import {\n  to = routeros_macsec_interface.x\n  id = \"macsec1\"\n}\n";
+    wd.write_main_tf(&format!("{}{import}", provider.main_tf(BODY)));
+    wd.apply();
+    assert_eq!(sim.records(MENU).len(), 1);
+    assert_eq!(sim.records(MENU)[0]["mtu"], "1400");
+
+    // Destroy-then-create under the same name is this resource's own row.
+    let out = wd.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=routeros_macsec_interface.x",
+    ]);
+    out.assert_success();
+    assert_eq!(sim.records(MENU).len(), 1);
+    wd.assert_no_changes();
+}

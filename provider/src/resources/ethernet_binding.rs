@@ -400,6 +400,7 @@ impl MenuRow for EthernetBinding {
     const KEY: (&'static str, &'static str) = ("name", "ethernet");
     const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
     const IMPORT_HINT: &'static str = "the Ethernet port's name (ether1)";
+    const CREATE_ADDS: bool = false;
 
     fn id(m: &EthernetBindingModel) -> Option<&str> {
         m.id.as_deref()
