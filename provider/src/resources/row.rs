@@ -682,6 +682,40 @@ impl<T: MenuRow> Row<T> {
     }
 }
 
+/// The hash [`Client::claim`] takes: of a resource's configuration.
+pub fn config_hash(config: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    config.to_json().to_string().hash(&mut h);
+    h.finish()
+}
+
+/// Claims `key` of `type_name` for this configuration; an error at `attr`
+/// when another resource of the configuration claimed it already.
+pub fn claim_key(
+    client: &Client,
+    type_name: &str,
+    noun: &str,
+    attr: &str,
+    key: &str,
+    config: &Value,
+    diags: &mut Diagnostics,
+) {
+    if !config.is_wholly_known() || client.claim(&format!("{type_name} {key}"), config_hash(config))
+    {
+        return;
+    }
+    diags.push(
+        Diagnostic::error(
+            format!("Two {type_name} resources manage {noun} {key:?}"),
+            format!(
+                "Another {type_name} in this configuration also has {attr} = {key:?}, with different settings. Both would write the same router entry and undo each other on every apply (drift on every plan). Keep one {type_name} for {key:?}: remove the other, or give it another {attr}."
+            ),
+        )
+        .at_attr(attr),
+    );
+}
+
 /// Private-state mark of a plan made with a prior state: when Terraform
 /// then plans the create half of a replacement, the row under the key is
 /// this resource's own. Dropped before apply writes private state.
@@ -715,6 +749,17 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
         self.0
             .modify_plan(ctx, input, planned, private, diags)
             .await;
+        if let Some(key) = planned.get_str(T::KEY.1) {
+            claim_key(
+                &ctx.client,
+                T::TYPE_NAME,
+                T::NOUN,
+                T::KEY.1,
+                key,
+                input.config,
+                diags,
+            );
+        }
         self.check_key_free(ctx, input, planned, private, diags)
             .await;
     }
