@@ -116,6 +116,12 @@ fn scenario(kind: Kind, seed: u64) {
             "failed"
         }
     );
+    if !outputs[0].success() {
+        eprintln!(
+            "[chaos] {what}: first apply: {}",
+            acceptance::harness::normalise(&outputs[0].stderr)
+        );
+    }
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for r in sim.records("/interface/macsec") {
         *names.entry(r["name"].clone()).or_default() += 1;
