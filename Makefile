@@ -12,7 +12,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help tools build test lint demo docs bench fuzz dist install
+.PHONY: help tools build test lint demo docs bench fuzz dist install chaos
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -60,6 +60,9 @@ install: ## Build (release) and install into ~/.terraform.d/plugins, where `terr
 
 docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with the schema change)
 	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs
+
+chaos: tools build ## The fault suite with CHAOS_SEEDS seeds per fault kind (default 20): lost, late and cut replies to creates converge
+	CHAOS_SEEDS=$${CHAOS_SEEDS:-20} $(CARGO) test -p acceptance --test fault_suite -- --nocapture
 
 # BENCH_N (default 1000) and BENCH_ROUNDS (default 3) size the scale benchmarks.
 bench: tools ## Benchmarks (release build, real Terraform), ratios against baselines measured in the same run; tables and target/bench/*.json

@@ -605,3 +605,39 @@ fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
         if scheme.is_api() { "the API" } else { "REST" }
     );
 }
+
+/// Regression: two `routeros_macsec_key` on one MACsec interface each
+/// wrote their CAK over the other's, with drift on every plan for ever.
+/// Now the plan fails at `interface` and says to keep one; the router is
+/// not touched.
+#[test]
+fn two_keys_on_one_interface_are_a_plan_error() {
+    let tf = Terraform::newest();
+    let sim = start_sim();
+    let provider = ProviderBlock::new(&sim.http_url(), sim.username(), sim.password());
+    let body = format!(
+        r#"
+resource "routeros_macsec_interface" "m" {{
+  name      = "macsec1"
+  interface = "ether1"
+}}
+resource "routeros_macsec_key" "a" {{
+  interface = routeros_macsec_interface.m.name
+  cak       = "{CAK_1}"
+}}
+resource "routeros_macsec_key" "b" {{
+  interface = routeros_macsec_interface.m.name
+  cak       = "{CAK_2}"
+}}
+"#
+    );
+    let wd = tf.workdir(&provider.main_tf(&body));
+    let out = wd.plan_exitcode();
+    out.assert_failure();
+    out.assert_stderr_mentions(&[
+        "Two routeros_macsec_key resources manage the key of MACsec interface \"macsec1\"",
+        "Keep one routeros_macsec_key",
+    ]);
+    assert!(!out.stderr.contains(CAK_1) && !out.stderr.contains(CAK_2));
+    assert!(sim.records("/interface/macsec").is_empty());
+}

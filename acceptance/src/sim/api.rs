@@ -80,12 +80,18 @@ pub enum ApiFault {
     /// through its reply: the client receives the first half of the reply's bytes,
     /// never the `!done`.
     DropMidReply(String),
+    /// The command runs (its changes stay), then its reply is never sent; the
+    /// connection stays open and serves later commands: a reply later than any client
+    /// timeout.
+    HoldReply(String),
 }
 
 impl ApiFault {
     fn prefix(&self) -> &str {
         match self {
-            ApiFault::FatalOnNext(prefix) | ApiFault::DropMidReply(prefix) => prefix,
+            ApiFault::FatalOnNext(prefix)
+            | ApiFault::DropMidReply(prefix)
+            | ApiFault::HoldReply(prefix) => prefix,
         }
     }
 }
@@ -523,6 +529,10 @@ impl Session {
         {
             let _turn = self.shared.turn().await;
             self.shared.pay(rows).await;
+        }
+        if let Some(ApiFault::HoldReply(_)) = fault {
+            log::debug!("API fault: never answering {}", req.command);
+            return Flow::Continue;
         }
         if let Some(ApiFault::DropMidReply(_)) = fault {
             log::debug!(

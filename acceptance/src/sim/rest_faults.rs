@@ -1,6 +1,6 @@
 //! Faults the emulator's REST service stages for tests ([`RestFault`], injected with
-//! `Sim::inject_rest_fault`): a reply lost after the request took effect, or a request
-//! that is never answered. Like the API's faults, each fires once, on the first request
+//! `Sim::inject_rest_fault`): a reply lost or held back after the request took effect,
+//! or a request that is never answered. Like the API's faults, each fires once, on the first request
 //! whose `METHOD /rest/path` starts with its prefix, in the order they were injected.
 
 use std::sync::Mutex;
@@ -14,12 +14,15 @@ pub enum RestFault {
     /// The request is read and never answered, and the connection stays open: a router
     /// that accepts connections but has stopped answering.
     Hang(String),
+    /// The request runs (its changes stay), then its reply is never sent and the
+    /// connection stays open: a reply later than any client timeout.
+    HoldReply(String),
 }
 
 impl RestFault {
     fn prefix(&self) -> &str {
         match self {
-            RestFault::DropReply(p) | RestFault::Hang(p) => p,
+            RestFault::DropReply(p) | RestFault::Hang(p) | RestFault::HoldReply(p) => p,
         }
     }
 }

@@ -301,7 +301,13 @@ where
                 lock(&shared.log).push(format!("{line} (hung)"));
                 std::future::pending::<()>().await;
             }
+            let log = shared.clone();
             let response = handle(shared, req).await;
+            if let Some(RestFault::HoldReply(_)) = fault {
+                log::debug!("REST fault: holding the reply to {line} for ever");
+                lock(&log.log).push(format!("{line} (reply held)"));
+                std::future::pending::<()>().await;
+            }
             if let Some(RestFault::DropReply(_)) = fault {
                 log::debug!("REST fault: dropping the reply to {line}");
                 return Err(LostReply);

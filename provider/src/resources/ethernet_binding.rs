@@ -206,7 +206,7 @@ pub fn frame_fit_warning(
     Some(Diagnostic::warning(
         "MACsec frames will not fit in the port",
         format!(
-            "{macsec:?} has mtu {macsec_mtu}; with MACsec's {MACSEC_OVERHEAD} bytes its frames need an l2mtu of at least {needed}, but the l2mtu of {port:?} {which} {l2mtu}. Full-size packets would be dropped: set `l2mtu` of this binding to {needed} or more, or lower the `mtu` of the MACsec interface to {} or less.",
+            "{macsec:?} has mtu {macsec_mtu}; with MACsec's {MACSEC_OVERHEAD} bytes its frames need an l2mtu of at least {needed}, but the l2mtu of {port:?} {which} {l2mtu}. Full-size packets would be dropped: raise the port's `l2mtu` (the `l2mtu` of its routeros_ethernet_binding) to {needed} or more, or lower the `mtu` of the MACsec interface to {} or less.",
             l2mtu - MACSEC_OVERHEAD
         ),
     ))
@@ -400,6 +400,7 @@ impl MenuRow for EthernetBinding {
     const KEY: (&'static str, &'static str) = ("name", "ethernet");
     const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
     const IMPORT_HINT: &'static str = "the Ethernet port's name (ether1)";
+    const CREATE_ADDS: bool = false;
 
     fn id(m: &EthernetBindingModel) -> Option<&str> {
         m.id.as_deref()

@@ -283,7 +283,42 @@ impl MenuRow for MacsecInterface {
                     .at_attr("interface"),
                 );
             }
-            Some(_) => {}
+            Some(_) => {
+                self.warn_if_frames_do_not_fit(ctx, input, port, diags)
+                    .await
+            }
+        }
+    }
+}
+
+impl MacsecInterface {
+    /// The warning the docs promise for an `mtu` above the port's `l2mtu`
+    /// minus MACsec's 32 bytes, when `mtu` is set and new or changed.
+    async fn warn_if_frames_do_not_fit(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        port: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(mtu) = input.config.get_i64("mtu") else {
+            return;
+        };
+        if input.prior_state.get_i64("mtu") == Some(mtu) {
+            return;
+        }
+        let Ok(Some(row)) = ctx.client.find(menus::ETHERNET, "name", port).await else {
+            return;
+        };
+        let Some(l2mtu) = row.get("l2mtu").and_then(|v| v.parse::<i64>().ok()) else {
+            return;
+        };
+        let name = input
+            .config
+            .get_str("name")
+            .unwrap_or("this MACsec interface");
+        if let Some(w) = super::ethernet_binding::frame_fit_warning(port, name, mtu, l2mtu, false) {
+            diags.push(w.at_attr("mtu"));
         }
     }
 }

@@ -1082,12 +1082,24 @@ impl Resource<Client> for MacsecKey {
 
     async fn modify_plan(
         &self,
-        _ctx: &Ctx<Client>,
+        ctx: &Ctx<Client>,
         input: &PlanInput<'_>,
         planned: &mut Value,
         private: &mut Private,
         diags: &mut Diagnostics,
     ) {
+        // Two keys on one interface would overwrite each other for ever.
+        if let Some(interface) = planned.get_str("interface") {
+            super::row::claim_key(
+                &ctx.client,
+                <Self as MenuRow>::TYPE_NAME,
+                "the key of MACsec interface",
+                "interface",
+                interface,
+                input.config,
+                diags,
+            );
+        }
         let replacing = !input.prior_state.is_null()
             && matches!(
                 (input.prior_state.get_str("interface"), planned.get("interface")),

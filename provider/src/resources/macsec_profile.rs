@@ -213,6 +213,11 @@ impl MenuRow for MacsecProfile {
         &m.name
     }
 
+    /// The built-in profile is adopted on create.
+    fn adopts(&self, row: &Record) -> bool {
+        is_builtin(row)
+    }
+
     fn from_record(r: &Record, _prior: Option<&MacsecProfileModel>) -> MacsecProfileModel {
         from_record(r)
     }

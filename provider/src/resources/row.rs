@@ -90,6 +90,38 @@ pub mod diag {
         )
     }
 
+    /// A create is planned for a natural key the router already has. `same`:
+    /// the row holds what is configured (an earlier apply whose reply was
+    /// lost made it, most likely), so apply adopts it and this is a
+    /// warning; otherwise an error. Both give the import block to paste.
+    pub fn already_on_router(
+        type_name: &str,
+        noun: &str,
+        menu: &str,
+        attr: &str,
+        key: &str,
+        same: bool,
+    ) -> Diagnostic {
+        let import = format!(
+            "import {{\n  to = {type_name}.NAME\n  id = \"{key}\"\n}}\n\n(NAME: this resource's name, shown above; before Terraform 1.5: `terraform import {type_name}.NAME {key}`)"
+        );
+        if same {
+            Diagnostic::warning(
+                format!("{noun} {key:?} is already on the router, as configured"),
+                format!(
+                    "The router has a {menu} entry with {attr} = {key:?} that holds what this configuration sets, most likely made by an earlier apply whose reply was lost. Apply adopts it instead of adding another. To take it over explicitly instead, paste:\n\n{import}"
+                ),
+            )
+        } else {
+            Diagnostic::error(
+                format!("{noun} {key:?} is already on the router"),
+                format!(
+                    "A create is planned, but the router already has a {menu} entry with {attr} = {key:?}, and it differs from this configuration, so apply would fail. To manage it with this resource, import it by pasting:\n\n{import}\n\nthen plan again to see the differences. Otherwise pick another {attr}, or remove that entry on the router."
+                ),
+            )
+        }
+    }
+
     /// The identity in state no longer names the object the state holds.
     pub fn identity_changed(noun: &str, attr: &str, was: &str, now: &str) -> Diagnostic {
         Diagnostic::warning(
@@ -145,6 +177,10 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Whether a row rides on an Ethernet port, so that lists take the
     /// `interface` filter.
     const ON_A_PORT: bool = true;
+    /// Whether create adds a row (false: it takes over a row that is
+    /// always there, such as an Ethernet port), so that a planned create
+    /// whose key the router already has is reported at plan time.
+    const CREATE_ADDS: bool = true;
 
     /// The row's `.id` in the model.
     fn id(m: &Self::Model) -> Option<&str>;
@@ -228,6 +264,12 @@ pub trait MenuRow: Send + Sync + 'static {
         _diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
         Some(Self::from_record(row, None))
+    }
+
+    /// Whether create takes over `row`, already on the router under the
+    /// planned key, by design (default: no; a built-in profile: yes).
+    fn adopts(&self, _row: &Record) -> bool {
+        false
     }
 
     /// The rows `terraform query` lists (default: every row of the menu).
@@ -351,8 +393,7 @@ pub async fn recover_lost_add<T: MenuRow + ?Sized>(
     key: &str,
     sent: &Record,
 ) -> Result<Option<Record>, Result<Vec<String>, Error>> {
-    client.invalidate(T::MENU);
-    match client.find(T::MENU, T::KEY.0, key).await {
+    match client.find_after_lost_reply(T::MENU, T::KEY.0, key).await {
         Ok(Some(row)) => {
             let differs = differences(sent, &row);
             if differs.is_empty() {
@@ -420,16 +461,27 @@ pub async fn create<T: MenuRow + ?Sized>(
                 None
             }
         },
-        Err(e) => {
-            let mut d = request_diagnostic(&action, &e, T::ATTRIBUTES);
-            if e.detail().is_some_and(|d| d.contains("already")) {
-                d.detail.push_str(&format!(
-                    " A {} named {key:?} is already on the router: import it with `terraform import <address> {key}`, or pick another {}.",
-                    T::NOUN,
-                    T::KEY.1
-                ));
+        Err(e) if e.detail().is_some_and(|d| d.contains("already")) => {
+            // An earlier apply whose reply was lost (and whose look-up could
+            // not run) may have made it: adopt it if it holds what is sent.
+            if let Ok(Some(row)) = recover_lost_add::<T>(client, key, &args).await {
+                log::info!(
+                    "{} {key:?} was already on the router as configured: adopted",
+                    T::MENU
+                );
+                return Some(row);
             }
+            let mut d = request_diagnostic(&action, &e, T::ATTRIBUTES);
+            d.detail.push_str(&format!(
+                " A {} named {key:?} is already on the router: import it with `terraform import <address> {key}`, or pick another {}.",
+                T::NOUN,
+                T::KEY.1
+            ));
             diags.push(d);
+            None
+        }
+        Err(e) => {
+            diags.push(request_diagnostic(&action, &e, T::ATTRIBUTES));
             None
         }
     }
@@ -585,11 +637,89 @@ impl<T: MenuRow> Row<T> {
         value_of(model, &self.schema(), diags)
     }
 
+    /// A planned create whose natural key the router already has is
+    /// reported now, with the import block to paste, instead of failing at
+    /// apply. Not for the create half of a replacement (Terraform plans it
+    /// after a plan with the prior state, whose private state carries
+    /// [`REPLACING`]): that row is this resource's, removed first.
+    async fn check_key_free(
+        &self,
+        ctx: &Ctx<Client>,
+        input: &PlanInput<'_>,
+        planned: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        if !input.prior_state.is_null() {
+            private.insert(REPLACING.into(), serde_json::Value::Bool(true));
+            return;
+        }
+        if private.remove(REPLACING).is_some() || !T::CREATE_ADDS || diags.has_error() {
+            return;
+        }
+        let Some(key) = planned.get_str(T::KEY.1) else {
+            return;
+        };
+        // A failed look-up is left to the apply, which reports it.
+        let Ok(Some(row)) = ctx.client.find(T::MENU, T::KEY.0, key).await else {
+            return;
+        };
+        if self.0.adopts(&row) {
+            return;
+        }
+        let same = input.config.is_wholly_known()
+            && model_of::<T::Model>(input.config, &mut Diagnostics::new())
+                .is_some_and(|m| differences(&T::to_args(&m, None), &row).is_empty());
+        diags.push(
+            diag::already_on_router(T::TYPE_NAME, T::NOUN, T::MENU, T::KEY.1, key, same)
+                .at_attr(T::KEY.1),
+        );
+    }
+
     /// The identity value of a natural key.
     fn identity_value(key: &str) -> Value {
         Value::Object([(T::KEY.1.to_string(), Value::string(key))].into())
     }
 }
+
+/// The hash [`Client::claim`] takes: of a resource's configuration.
+pub fn config_hash(config: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    config.to_json().to_string().hash(&mut h);
+    h.finish()
+}
+
+/// Claims `key` of `type_name` for this configuration; an error at `attr`
+/// when another resource of the configuration claimed it already.
+pub fn claim_key(
+    client: &Client,
+    type_name: &str,
+    noun: &str,
+    attr: &str,
+    key: &str,
+    config: &Value,
+    diags: &mut Diagnostics,
+) {
+    if !config.is_wholly_known() || client.claim(&format!("{type_name} {key}"), config_hash(config))
+    {
+        return;
+    }
+    diags.push(
+        Diagnostic::error(
+            format!("Two {type_name} resources manage {noun} {key:?}"),
+            format!(
+                "Another {type_name} in this configuration also has {attr} = {key:?}, with different settings. Both would write the same router entry and undo each other on every apply (drift on every plan). Keep one {type_name} for {key:?}: remove the other, or give it another {attr}."
+            ),
+        )
+        .at_attr(attr),
+    );
+}
+
+/// Private-state mark of a plan made with a prior state: when Terraform
+/// then plans the create half of a replacement, the row under the key is
+/// this resource's own. Dropped before apply writes private state.
+pub const REPLACING: &str = "row_replacing";
 
 /// Identity: the natural key attribute, version 0.
 pub const IDENTITY_VERSION: i64 = 0;
@@ -619,6 +749,19 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
         self.0
             .modify_plan(ctx, input, planned, private, diags)
             .await;
+        if let Some(key) = planned.get_str(T::KEY.1) {
+            claim_key(
+                &ctx.client,
+                T::TYPE_NAME,
+                T::NOUN,
+                T::KEY.1,
+                key,
+                input.config,
+                diags,
+            );
+        }
+        self.check_key_free(ctx, input, planned, private, diags)
+            .await;
     }
 
     async fn create(
@@ -629,6 +772,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
+        private.remove(REPLACING);
         let plan: T::Model = model_of(planned, diags)?;
         let made = self.0.create(ctx, &plan, config, private, diags).await?;
         self.state(&made, diags)
@@ -655,6 +799,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
+        private.remove(REPLACING);
         let old: T::Model = model_of(prior, diags)?;
         let plan: T::Model = model_of(planned, diags)?;
         let now = self

@@ -4,11 +4,21 @@
 //! own timeout. A router serves one request at a time, so without this a
 //! hung router costs every queued request a full timeout, one after the
 //! other (50 resources x 30 s); with it, a plan against a hung router fails
-//! within about one timeout. The breaker stays open for the life of the
-//! provider process (one Terraform command): the next plan or apply tries
-//! the router afresh.
+//! within about one timeout.
+//!
+//! One kind of request is let through an open breaker: the look-up that
+//! learns the outcome of a write whose reply was lost
+//! ([`Transport::list_after_lost_reply`]). Without it, a create that timed
+//! out could not look for the row it may have made, and the row was
+//! orphaned. These look-ups go one at a time (a half-open probe): if one
+//! is answered, the router is answering again and the breaker closes; if
+//! one times out, every later look-up fails at once too, so a hung router
+//! still costs about two timeouts, not one per resource. Otherwise the
+//! breaker stays open for the life of the provider process (one Terraform
+//! command): the next plan or apply tries the router afresh.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use tokio::sync::watch;
@@ -20,6 +30,10 @@ pub struct Breaker {
     inner: Box<dyn Transport>,
     open: watch::Sender<bool>,
     cause: Mutex<Option<Error>>,
+    /// Held by the one look-up that probes an open breaker.
+    probe: tokio::sync::Mutex<()>,
+    /// A probe timed out since the breaker opened: no more probes.
+    probe_failed: AtomicBool,
 }
 
 impl std::fmt::Debug for Breaker {
@@ -38,6 +52,8 @@ impl Breaker {
             inner,
             open: watch::channel(false).0,
             cause: Mutex::new(None),
+            probe: tokio::sync::Mutex::new(()),
+            probe_failed: AtomicBool::new(false),
         }
     }
 
@@ -57,6 +73,20 @@ impl Breaker {
         }
         drop(cause);
         self.open.send_replace(true);
+    }
+
+    /// Closes the breaker: the router answered a probe.
+    fn close(&self) {
+        let mut cause = self.cause.lock().unwrap_or_else(|p| p.into_inner());
+        if cause.take().is_some() {
+            log::info!(
+                "the router at {} answers again; requests go through",
+                self.inner.endpoint()
+            );
+        }
+        self.probe_failed.store(false, Ordering::SeqCst);
+        drop(cause);
+        self.open.send_replace(false);
     }
 
     /// Runs `call` unless the breaker is open; while it waits (for its turn
@@ -111,6 +141,33 @@ impl Transport for Breaker {
         self.guard(self.inner.command(path, args)).await
     }
 
+    /// Let through an open breaker, one at a time: answered, it closes the
+    /// breaker; timed out, it fails every later look-up at once.
+    async fn list_after_lost_reply(&self, menu: &str) -> Result<Vec<Record>, Error> {
+        if self.cause().is_none() {
+            return self.guard(self.inner.list(menu)).await;
+        }
+        let _turn = self.probe.lock().await;
+        let Some(cause) = self.cause() else {
+            // An earlier probe found the router answering.
+            return self.guard(self.inner.list(menu)).await;
+        };
+        if self.probe_failed.load(Ordering::SeqCst) {
+            return Err(cause);
+        }
+        log::info!(
+            "probing the router at {} with a look-up of {menu} after a lost reply",
+            self.inner.endpoint()
+        );
+        let result = self.inner.list(menu).await;
+        match &result {
+            Ok(_) => self.close(),
+            Err(Error::Timeout { .. }) => self.probe_failed.store(true, Ordering::SeqCst),
+            Err(_) => {}
+        }
+        result
+    }
+
     fn endpoint(&self) -> &str {
         self.inner.endpoint()
     }
@@ -121,6 +178,89 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::time::Duration;
+
+    async fn client_of(sim: &acceptance::sim::Sim) -> crate::routeros::Client {
+        crate::routeros::Client::connect(&crate::routeros::ConnectOptions {
+            url: sim.http_url(),
+            username: sim.username().to_string(),
+            password: sim.password().to_string(),
+            tls: Default::default(),
+            timeout: Duration::from_secs(1),
+        })
+        .await
+        .unwrap()
+    }
+
+    fn http_only() -> acceptance::sim::Sim {
+        acceptance::sim::Sim::spawn(acceptance::sim::SimConfig {
+            https: false,
+            api: false,
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    /// Regression: once an add timed out, the breaker refused every later
+    /// request, the look-up of the row the add may have made included, so
+    /// the row was orphaned. The look-up now goes through; answered, it
+    /// closes the breaker.
+    #[tokio::test]
+    async fn the_look_up_after_a_timed_out_add_goes_through_and_closes_the_breaker() {
+        let sim = http_only();
+        let client = client_of(&sim).await;
+        sim.inject_rest_fault(acceptance::sim::RestFault::HoldReply(
+            "PUT /rest/interface/macsec".into(),
+        ));
+        let args: Record = [("name", "macsec1"), ("interface", "ether1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let err = client.add("/interface/macsec", &args).await.unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{err}");
+        // Queued and later ordinary requests still fail fast...
+        let before = sim.request_count();
+        assert!(client.list("/interface/ethernet").await.is_err());
+        assert_eq!(sim.request_count(), before);
+        // ...but the look-up after the lost reply reaches the router.
+        let row = client
+            .find_after_lost_reply("/interface/macsec", "name", "macsec1")
+            .await
+            .unwrap();
+        assert_eq!(row.unwrap()["interface"], "ether1");
+        assert!(client.list("/interface/ethernet").await.is_ok());
+    }
+
+    /// A router still hung: the look-ups after lost replies wait out one
+    /// timeout between them, not one each.
+    #[tokio::test]
+    async fn look_ups_after_lost_replies_against_a_hung_router_cost_one_timeout_in_all() {
+        let sim = http_only();
+        let client = Arc::new(client_of(&sim).await);
+        for _ in 0..30 {
+            sim.inject_rest_fault(acceptance::sim::RestFault::Hang("GET /rest/".into()));
+        }
+        assert!(client.list("/interface/macsec").await.is_err());
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let c = client.clone();
+            tasks.push(tokio::spawn(async move {
+                c.find_after_lost_reply("/interface/macsec", "name", "macsec1")
+                    .await
+            }));
+        }
+        for task in tasks {
+            assert!(matches!(
+                task.await.unwrap().unwrap_err(),
+                Error::Timeout { .. }
+            ));
+        }
+        let hung = sim
+            .request_log()
+            .iter()
+            .filter(|l| l.ends_with("(hung)"))
+            .count();
+        assert_eq!(hung, 2, "{:?}", sim.request_log());
+    }
 
     /// Regression: against a router that accepts connections and never
     /// answers, 50 reads queued behind each other each waited out their own

@@ -35,6 +35,8 @@ pub struct Client {
     version: Version,
     board: String,
     cache: Mutex<HashMap<String, MenuCell>>,
+    /// What each planned router object is claimed by: see [`Client::claim`].
+    claims: Mutex<HashMap<String, u64>>,
 }
 
 impl Client {
@@ -87,6 +89,7 @@ impl Client {
             version,
             board,
             cache: Mutex::new(HashMap::new()),
+            claims: Mutex::new(HashMap::new()),
         })
     }
 
@@ -132,6 +135,44 @@ impl Client {
             .iter()
             .find(|r| r.get(key).map(String::as_str) == Some(value))
             .cloned())
+    }
+
+    /// The row of `menu` whose `key` equals `value`, read afresh from the
+    /// router to learn the outcome of a write whose reply was lost; this
+    /// look-up goes through even after the router failed to answer in
+    /// time (see [`Transport::list_after_lost_reply`]).
+    pub async fn find_after_lost_reply(
+        &self,
+        menu: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<Option<Record>, Error> {
+        self.invalidate(menu);
+        let cell = self.cell(menu);
+        let rows = cell
+            .get_or_try_init(|| async {
+                self.transport
+                    .list_after_lost_reply(menu)
+                    .await
+                    .map(|rows| Mutex::new(Arc::new(rows)))
+            })
+            .await?;
+        let rows = rows.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(rows
+            .iter()
+            .find(|r| r.get(key).map(String::as_str) == Some(value))
+            .cloned())
+    }
+
+    /// Claims router object `object` (such as `routeros_macsec_key
+    /// macsec1`) for a resource whose configuration hashes to `config`, for
+    /// the life of this provider process (one Terraform command). False
+    /// when another configuration claimed it first: two resources would
+    /// manage one object and undo each other on every apply. The same
+    /// configuration may claim again (Terraform plans a replacement twice).
+    pub fn claim(&self, object: &str, config: u64) -> bool {
+        let mut claims = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        *claims.entry(object.to_string()).or_insert(config) == config
     }
 
     /// Forgets what was read of `menu`.

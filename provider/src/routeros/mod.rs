@@ -53,4 +53,13 @@ pub trait Transport: Send + Sync {
 
     /// Where this transport talks to, for messages (never with a password).
     fn endpoint(&self) -> &str;
+
+    /// Every row of a menu, read to learn the outcome of a write whose
+    /// reply was lost (default: [`Transport::list`]). A transport that
+    /// fails requests fast once the router stopped answering lets this
+    /// look-up through, so that a row the write made is found, not
+    /// orphaned.
+    async fn list_after_lost_reply(&self, menu: &str) -> Result<Vec<Record>, Error> {
+        self.list(menu).await
+    }
 }
