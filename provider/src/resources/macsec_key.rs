@@ -967,27 +967,59 @@ impl MenuRow for MacsecKey {
             .is_none_or(|port| row.get("interface").map(String::as_str) == Some(port))
     }
 
-    /// No key in the clear: the CAK input is left for the user to give
-    /// (`cak_age = file("<interface>.cak.age")`, see the import guide), and
-    /// a warning says so.
+    /// A listed key carries the router's CAK age-encrypted to the
+    /// provider's own identities (see [`listed_cak_age`]), for
+    /// [`MenuRow::generated_config`].
+    async fn list_model(
+        &self,
+        ctx: &Ctx<Client>,
+        row: &Record,
+        diags: &mut Diagnostics,
+    ) -> Option<MacsecKeyModel> {
+        let model = self.imported(ctx, row, diags).await?;
+        Some(MacsecKeyModel {
+            cak_age: listed_cak_age(row, &secrets::provider_identities()),
+            ..model
+        })
+    }
+
+    /// No key in the clear: the block carries `cak_age`, the key encrypted
+    /// to the provider's identities, when the listing could make it; else
+    /// the CAK input is left for the user to give and a warning says so.
     fn generated_config(&self, state: MacsecKeyModel, diags: &mut Diagnostics) -> MacsecKeyModel {
-        diags.push(
-            Diagnostic::warning(
-                format!("Give the CAK of MACsec interface {:?}", state.interface),
-                format!(
-                    "The generated routeros_macsec_key for {0:?} names no key: a key is never written in the clear. Add `cak_age = file(\"{0}.cak.age\")` (`terraform-provider-routeros generate --age-recipient ...` writes that file from the router), or `cak_wo` with `cak_wo_version`.",
-                    state.interface
-                ),
-            )
-            .at_attr("cak_age"),
-        );
+        if state.cak_age.is_none() {
+            diags.push(
+                Diagnostic::warning(
+                    format!("Give the CAK of MACsec interface {:?}", state.interface),
+                    format!(
+                        "The generated routeros_macsec_key for {0:?} names no key: a key is never written in the clear, and the listing could not encrypt it (the router shows the CAK only to a user with the `sensitive` policy, and the provider needs an age identity: `age_identity`, `age_identity_file` or ROUTEROS_AGE_IDENTITY). Add `cak_age = file(\"{0}.cak.age\")` (`terraform-provider-routeros generate --age-recipient ...` writes that file from the router), or `cak_wo` with `cak_wo_version`.",
+                        state.interface
+                    ),
+                )
+                .at_attr("cak_age"),
+            );
+        }
         MacsecKeyModel {
             id: None,
             interface: state.interface,
             ckn: state.ckn,
+            cak_age: state.cak_age,
             ..MacsecKeyModel::default()
         }
     }
+}
+
+/// The CAK of an `/interface/macsec` row, age-encrypted (armored) to the
+/// recipients of `ids`, so the provider decrypts it again with the same
+/// identities; `None` when the router hides the key or no identity (with a
+/// derivable recipient) is configured. The key itself is never logged.
+pub fn listed_cak_age(row: &Record, ids: &secrets::Identities) -> Option<String> {
+    let RouterCak::Shown(cak) = RouterCak::of(row) else {
+        return None;
+    };
+    let recipients = secrets::parse_recipients(&ids.recipients().ok()?).ok()?;
+    let plain = secrets::Zeroizing::new(cak.to_ascii_lowercase());
+    secrets::encrypt_armored(plain.as_bytes(), &recipients).ok()
 }
 
 #[async_trait]
@@ -1789,6 +1821,41 @@ mod tests {
         )
         .unwrap();
         (ids, id.to_public().to_string())
+    }
+
+    #[test]
+    fn listed_key_generates_cak_age_that_decrypts_with_the_same_identity() {
+        let (ids, _) = test_identity();
+        let mut row = Record::new();
+        row.insert("name".into(), "macsec1".into());
+        row.insert("ckn".into(), "ab".into());
+        row.insert("cak".into(), KEY.to_uppercase());
+        let ct = listed_cak_age(&row, &ids).expect("readable CAK and an identity");
+        assert!(ct.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"), "{ct}");
+        assert!(!ct.to_ascii_lowercase().contains(KEY));
+        assert_eq!(
+            decrypt_cak_with(&ids, &ct, "cak_age").unwrap().as_hex(),
+            KEY
+        );
+        let mut diags = Diagnostics::default();
+        let model = MacsecKeyModel {
+            cak_age: Some(ct.clone()),
+            ..from_record(&row, None)
+        };
+        let config = MacsecKey.generated_config(model, &mut diags);
+        assert_eq!(config.cak_age.as_deref(), Some(ct.as_str()));
+        assert_eq!(config.cak, None);
+        assert!(diags.is_empty(), "{diags:?}");
+        let none = secrets::Identities::with_env(
+            secrets::IdentityConfig::default(),
+            std::sync::Arc::new(|_: &str| None),
+        );
+        assert_eq!(listed_cak_age(&row, &none), None);
+        row.remove("cak");
+        assert_eq!(listed_cak_age(&row, &ids), None);
+        let config = MacsecKey.generated_config(from_record(&row, None), &mut diags);
+        assert_eq!(config.cak_age, None);
+        assert_eq!(diags.0.len(), 1);
     }
 
     #[test]

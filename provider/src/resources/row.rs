@@ -272,6 +272,18 @@ pub trait MenuRow: Send + Sync + 'static {
         false
     }
 
+    /// The model of one `terraform query` list item, which
+    /// [`MenuRow::generated_config`] later receives (default: the imported
+    /// model).
+    async fn list_model(
+        &self,
+        ctx: &Ctx<Client>,
+        row: &Record,
+        diags: &mut Diagnostics,
+    ) -> Option<Self::Model> {
+        self.imported(ctx, row, diags).await
+    }
+
     /// The rows `terraform query` lists (default: every row of the menu).
     async fn listed(&self, _ctx: &Ctx<Client>, _row: &Record) -> bool {
         true
@@ -931,7 +943,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
                 continue;
             }
             let object = if request.include_resource {
-                let Some(model) = self.0.imported(ctx, r, diags).await else {
+                let Some(model) = self.0.list_model(ctx, r, diags).await else {
                     continue;
                 };
                 let Some(v) = self.state(&model, diags) else {

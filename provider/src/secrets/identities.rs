@@ -72,6 +72,9 @@ pub struct IdentitySource {
     /// never the key).
     pub source: String,
     identity: Box<dyn age::Identity + Send + Sync>,
+    /// The identity's public recipient (`age1...` or an SSH public key),
+    /// when age can derive it.
+    recipient: Option<String>,
 }
 
 impl IdentitySource {
@@ -157,6 +160,17 @@ impl Identities {
             Ok(ids) => Ok(ids.as_slice()),
             Err(e) => Err(e.clone()),
         }
+    }
+
+    /// The public recipients of the identities (one per identity whose
+    /// recipient age can derive), so a value encrypted to them can be
+    /// decrypted here. Reads the sources like [`Identities::load`].
+    pub fn recipients(&self) -> Result<Vec<String>, SecretError> {
+        Ok(self
+            .load()?
+            .iter()
+            .filter_map(|s| s.recipient.clone())
+            .collect())
     }
 
     /// Every place consulted, in order, as diagnostics name them.
@@ -331,6 +345,7 @@ fn parse_identities(label: &str, text: &str) -> Result<Vec<IdentitySource>, Secr
                     source: format!("{label} (SSH key at line {start})"),
                     identity: parse_ssh(&block)
                         .map_err(|r| invalid(format!("line {start}: {r}")))?,
+                    recipient: ssh_recipient(&block),
                 });
             }
             continue;
@@ -348,6 +363,7 @@ fn parse_identities(label: &str, text: &str) -> Result<Vec<IdentitySource>, Secr
         match line.parse::<age::x25519::Identity>() {
             Ok(id) => out.push(IdentitySource {
                 source: label.to_owned(),
+                recipient: Some(id.to_public().to_string()),
                 identity: Box::new(id),
             }),
             Err(_) if line.starts_with("AGE-PLUGIN-") => {
@@ -375,6 +391,14 @@ fn parse_identities(label: &str, text: &str) -> Result<Vec<IdentitySource>, Secr
         ));
     }
     Ok(out)
+}
+
+/// The public key of an SSH private key block, as an age recipient.
+fn ssh_recipient(block: &str) -> Option<String> {
+    let id = age::ssh::Identity::from_buffer(block.as_bytes(), None).ok()?;
+    age::ssh::Recipient::try_from(id)
+        .ok()
+        .map(|r| r.to_string())
 }
 
 /// Parses one PEM block as an SSH private key.
@@ -556,6 +580,19 @@ mod tests {
             loaded[1].source.contains("SSH key at line 2"),
             "{}",
             loaded[1].source
+        );
+    }
+
+    #[test]
+    fn recipients_of_x25519_and_ssh_identities() {
+        let id = age::x25519::Identity::generate();
+        let text = format!("{}\n{}", secret_of(&id), SSH_KEY);
+        let ids = Identities::from_text("mixed", SecretString::from(text)).unwrap();
+        let ssh_pub = include_str!("testdata/test_only_ssh_ed25519.pub");
+        let ssh_pub: Vec<&str> = ssh_pub.split_whitespace().take(2).collect();
+        assert_eq!(
+            ids.recipients().unwrap(),
+            vec![id.to_public().to_string(), ssh_pub.join(" ")]
         );
     }
 
