@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{ClientCapabilities, Engine, check_config, provider_bug, unknown_type};
+use super::checks::check_config;
+use super::{ClientCapabilities, Engine, provider_bug, unknown_type};
 use crate::plugin::action::{Action, Progress};
 use crate::plugin::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::plugin::resource::Provider;
