@@ -238,7 +238,11 @@ impl<P: Provider> Engine<P> {
         let (r, schema) = match self.resource(&req.type_name) {
             Ok(x) => x,
             Err(d) => {
-                return PlanResponse::unplanned(req.proposed_new_state, req.prior_private, d.into());
+                return PlanResponse::unplanned(
+                    req.proposed_new_state,
+                    req.prior_private,
+                    d.into(),
+                );
             }
         };
         // Destroy: nothing to plan, the private state stays as it was.
@@ -248,7 +252,11 @@ impl<P: Provider> Engine<P> {
         let ctx = match self.ctx(Some(req.capabilities)).await {
             Ok(c) => c,
             Err(d) => {
-                return PlanResponse::unplanned(req.proposed_new_state, req.prior_private, d.into());
+                return PlanResponse::unplanned(
+                    req.proposed_new_state,
+                    req.prior_private,
+                    d.into(),
+                );
             }
         };
         let block = &schema.block;
