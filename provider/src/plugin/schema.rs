@@ -16,6 +16,12 @@
 //!   `x-tf-requires-replace`, `x-tf-volatile` (a computed
 //!   value that becomes unknown whenever anything else in the resource
 //!   changes), `x-tf-deprecated` (a string: the deprecation message).
+//!   The keys are listed once, in [`ext`]; a key that starts with `x-tf-`
+//!   but is not one of them (a typo such as `x-tf-sensitiv`, which would
+//!   otherwise read as "not sensitive") or has the wrong kind of value is
+//!   an error: [`try_schema_from_model`] returns it, and
+//!   [`schema_from_model`] panics on it in debug builds, so every test
+//!   that builds the schema fails.
 //! - types: string → `string`, integer/number → `number`, boolean → `bool`,
 //!   array → `list` (or `set` with `uniqueItems`), object with
 //!   `additionalProperties` → `map`, nested struct → `object`.
@@ -279,6 +285,11 @@ pub fn schema_from_model<T: schemars::JsonSchema>(version: i64, description: &st
     match build_schema::<T>(version, description, true) {
         Ok(s) => s,
         Err(e) => {
+            // A misspelt flag would read as false (a secret shown in
+            // plans): fatal wherever the schema is built in a debug build.
+            if cfg!(debug_assertions) && e.contains(BAD_EXTENSION) {
+                panic!("schema of model {}: {e}", T::schema_name());
+            }
             log::error!(
                 "schema of model {} is not expressible in Terraform: {e}",
                 T::schema_name()
@@ -310,6 +321,9 @@ fn build_schema<T: schemars::JsonSchema>(
         })
         .into_generator();
     let root = generator.into_root_schema_for::<T>().to_value();
+    if strict {
+        check_extensions(&root, "")?;
+    }
     let defs = Defs(&root);
     let root_obj = defs.resolve(&root, 0)?;
     let mut block = block_from_json(root_obj, &defs, strict)?;
@@ -382,6 +396,100 @@ fn unwrap_doc(doc: &str) -> String {
     out
 }
 
+/// The `x-tf-*` extension keys a model field may carry, written once.
+pub mod ext {
+    /// Optional and computed (computed-only with [`READ_ONLY`]).
+    pub const COMPUTED: &str = "x-tf-computed";
+    /// Set by the provider only.
+    pub const READ_ONLY: &str = "x-tf-read-only";
+    /// Never shown in plans or output.
+    pub const SENSITIVE: &str = "x-tf-sensitive";
+    /// Never stored in state or plan (Terraform 1.11+).
+    pub const WRITE_ONLY: &str = "x-tf-write-only";
+    /// What to use instead of a write-only attribute on older clients (a string).
+    pub const WRITE_ONLY_ALTERNATIVE: &str = "x-tf-write-only-alternative";
+    /// A change replaces the object.
+    pub const REQUIRES_REPLACE: &str = "x-tf-requires-replace";
+    /// Computed, and unknown whenever anything else changes.
+    pub const VOLATILE: &str = "x-tf-volatile";
+    /// Deprecated: `true`, or a string with the message.
+    pub const DEPRECATED: &str = "x-tf-deprecated";
+
+    /// The value a key takes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Kind {
+        /// `true` or `false`.
+        Flag,
+        /// A string.
+        Text,
+        /// `true`, `false` or a string.
+        FlagOrText,
+    }
+
+    /// Every known key and the value it takes.
+    pub const KNOWN: [(&str, Kind); 8] = [
+        (COMPUTED, Kind::Flag),
+        (READ_ONLY, Kind::Flag),
+        (SENSITIVE, Kind::Flag),
+        (WRITE_ONLY, Kind::Flag),
+        (WRITE_ONLY_ALTERNATIVE, Kind::Text),
+        (REQUIRES_REPLACE, Kind::Flag),
+        (VOLATILE, Kind::Flag),
+        (DEPRECATED, Kind::FlagOrText),
+    ];
+
+    /// The prefix every extension key of this provider starts with.
+    pub const PREFIX: &str = "x-tf-";
+}
+
+/// What an error about an `x-tf-*` key starts with.
+const BAD_EXTENSION: &str = "schema extension";
+
+/// Checks every `x-tf-*` key anywhere in a model's JSON schema: it must be
+/// one of [`ext::KNOWN`], with a value of the right kind. `at` names where
+/// the walk is, for the error.
+fn check_extensions(s: &serde_json::Value, at: &str) -> Result<(), String> {
+    use ext::Kind;
+    match s {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if k.starts_with(ext::PREFIX) {
+                    let known = ext::KNOWN.iter().find(|(name, _)| name == k);
+                    let fits = match known.map(|(_, kind)| kind) {
+                        None => {
+                            let names: Vec<&str> = ext::KNOWN.iter().map(|(n, _)| *n).collect();
+                            return Err(format!(
+                                "unknown {BAD_EXTENSION} {k:?} at {at}: check the spelling; the known keys are {}",
+                                names.join(", ")
+                            ));
+                        }
+                        Some(Kind::Flag) => v.is_boolean(),
+                        Some(Kind::Text) => v.is_string(),
+                        Some(Kind::FlagOrText) => v.is_boolean() || v.is_string(),
+                    };
+                    if !fits {
+                        return Err(format!(
+                            "{BAD_EXTENSION} {k:?} at {at} has the value {v}, which is not of the kind it takes"
+                        ));
+                    }
+                }
+                let inner = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}/{k}")
+                };
+                check_extensions(v, &inner)?;
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_extensions(v, &format!("{at}/{i}"))),
+        _ => Ok(()),
+    }
+}
+
 fn flag(s: &serde_json::Value, key: &str) -> bool {
     s.get(key).and_then(|v| v.as_bool()).unwrap_or(false)
 }
@@ -431,8 +539,8 @@ fn attribute_from_json(
     in_required: bool,
 ) -> Attribute {
     let default = prop.get("default").filter(|d| !d.is_null()).cloned();
-    let computed_flag = flag(prop, "x-tf-computed");
-    let read_only = flag(prop, "x-tf-read-only");
+    let computed_flag = flag(prop, ext::COMPUTED);
+    let read_only = flag(prop, ext::READ_ONLY);
     let (required, optional, computed) = if read_only {
         (false, false, true)
     } else if computed_flag || default.is_some() {
@@ -442,7 +550,7 @@ fn attribute_from_json(
     } else {
         (false, true, false)
     };
-    let deprecated = match prop.get("x-tf-deprecated") {
+    let deprecated = match prop.get(ext::DEPRECATED) {
         Some(serde_json::Value::String(m)) => Some(m.clone()),
         Some(serde_json::Value::Bool(true)) => Some(format!("{name} is deprecated.")),
         _ if flag(prop, "deprecated") => Some(format!("{name} is deprecated.")),
@@ -459,14 +567,14 @@ fn attribute_from_json(
         required,
         optional,
         computed,
-        sensitive: flag(prop, "x-tf-sensitive"),
-        write_only: flag(prop, "x-tf-write-only"),
+        sensitive: flag(prop, ext::SENSITIVE),
+        write_only: flag(prop, ext::WRITE_ONLY),
         write_only_alternative: prop
-            .get("x-tf-write-only-alternative")
+            .get(ext::WRITE_ONLY_ALTERNATIVE)
             .and_then(|v| v.as_str())
             .map(str::to_owned),
-        requires_replace: flag(prop, "x-tf-requires-replace"),
-        volatile: flag(prop, "x-tf-volatile"),
+        requires_replace: flag(prop, ext::REQUIRES_REPLACE),
+        volatile: flag(prop, ext::VOLATILE),
         default,
         deprecated,
         integer: is_integer_schema(prop),

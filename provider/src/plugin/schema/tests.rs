@@ -233,3 +233,62 @@ fn type_json_round_trips() {
         Type::Object(vec![("x".into(), Type::String)])
     );
 }
+
+/// A model with a misspelt flag: `x-tf-sensitiv` would read as "not
+/// sensitive" and put the key in plans.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct Misspelt {
+    #[schemars(extend("x-tf-sensitiv" = true))]
+    cak: String,
+}
+
+#[test]
+fn a_misspelt_flag_is_an_error_naming_it() {
+    let e = try_schema_from_model::<Misspelt>(0, "").unwrap_err();
+    assert!(e.contains("\"x-tf-sensitiv\""), "{e}");
+    assert!(e.contains("cak"), "the error names the attribute: {e}");
+    assert!(
+        e.contains(ext::SENSITIVE),
+        "the error lists the known keys: {e}"
+    );
+}
+
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "x-tf-sensitiv")]
+fn a_misspelt_flag_panics_wherever_the_schema_is_built_in_debug_builds() {
+    let _ = schema_from_model::<Misspelt>(0, "");
+}
+
+#[test]
+fn a_flag_with_the_wrong_kind_of_value_is_an_error() {
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct WrongKind {
+        #[schemars(extend("x-tf-sensitive" = "yes"))]
+        cak: String,
+    }
+    let e = try_schema_from_model::<WrongKind>(0, "").unwrap_err();
+    assert!(e.contains("x-tf-sensitive") && e.contains("\"yes\""), "{e}");
+}
+
+#[test]
+fn every_known_key_is_read() {
+    // One model using every key of `ext::KNOWN` converts without error.
+    let s = schema();
+    for (key, _) in ext::KNOWN {
+        let used = match key {
+            ext::COMPUTED => s.block.attributes.iter().any(|a| a.computed),
+            ext::READ_ONLY => s.block.attributes.iter().any(|a| a.computed && !a.optional),
+            ext::SENSITIVE => s.block.attributes.iter().any(|a| a.sensitive),
+            ext::WRITE_ONLY => s.block.attributes.iter().any(|a| a.write_only),
+            ext::REQUIRES_REPLACE => s.block.attributes.iter().any(|a| a.requires_replace),
+            ext::VOLATILE => s.block.attributes.iter().any(|a| a.volatile),
+            ext::DEPRECATED => s.block.attributes.iter().any(|a| a.deprecated.is_some()),
+            ext::WRITE_ONLY_ALTERNATIVE => continue,
+            other => panic!("{other} has no check here"),
+        };
+        assert!(used, "{key} is not read by the test model");
+    }
+}
