@@ -120,6 +120,11 @@ impl<P: Provider> ProviderService<P> {
     }
 }
 
+/// The type names of `types`, each made into a metadata message.
+fn names<T>(types: &BTreeMap<String, Type>, message: impl Fn(String) -> T) -> Vec<T> {
+    types.keys().cloned().map(message).collect()
+}
+
 type RpcResult<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
@@ -131,34 +136,18 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         let types = self.types();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
-            resources: types
-                .resources
-                .keys()
-                .map(|t| pb::get_metadata::ResourceMetadata {
-                    type_name: t.clone(),
-                })
-                .collect(),
-            data_sources: types
-                .data_sources
-                .keys()
-                .map(|t| pb::get_metadata::DataSourceMetadata {
-                    type_name: t.clone(),
-                })
-                .collect(),
-            ephemeral_resources: types
-                .ephemeral_resources
-                .keys()
-                .map(|t| pb::get_metadata::EphemeralMetadata {
-                    type_name: t.clone(),
-                })
-                .collect(),
-            list_resources: types
-                .list_resources
-                .keys()
-                .map(|t| pb::get_metadata::ListResourceMetadata {
-                    type_name: t.clone(),
-                })
-                .collect(),
+            resources: names(&types.resources, |type_name| {
+                pb::get_metadata::ResourceMetadata { type_name }
+            }),
+            data_sources: names(&types.data_sources, |type_name| {
+                pb::get_metadata::DataSourceMetadata { type_name }
+            }),
+            ephemeral_resources: names(&types.ephemeral_resources, |type_name| {
+                pb::get_metadata::EphemeralMetadata { type_name }
+            }),
+            list_resources: names(&types.list_resources, |type_name| {
+                pb::get_metadata::ListResourceMetadata { type_name }
+            }),
             actions: super::server_actions::action_metadata(&self.engine),
             ..Default::default()
         }))

@@ -6,7 +6,7 @@
 pub(super) use std::collections::BTreeMap;
 
 pub(super) use super::checks::check_config;
-pub(super) use super::{ApplyRequest, ClientCapabilities, Engine, PlanRequest};
+pub(super) use super::{ApplyRequest, ApplyResponse, ClientCapabilities, Engine, PlanRequest};
 pub(super) use crate::plugin::diag::{AttributePath, Diagnostics, Severity};
 pub(super) use crate::plugin::resource::Private;
 pub(super) use crate::plugin::schema::{Block, Type, schema_from_model};
@@ -92,6 +92,20 @@ pub(super) fn apply_req(
         config: config.clone(),
         planned_private: private,
     }
+}
+
+/// Plans and applies a create, whatever the diagnostics say.
+pub(super) async fn try_create(e: &Engine<TestProvider>) -> ApplyResponse {
+    let plan = e
+        .plan_resource_change(plan_req(&Value::Null, &config(), Vec::new()))
+        .await;
+    e.apply_resource_change(apply_req(
+        &Value::Null,
+        &plan.planned_state,
+        &config(),
+        Vec::new(),
+    ))
+    .await
 }
 
 /// Plans and applies a create, returning the state.

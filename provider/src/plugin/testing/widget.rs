@@ -40,6 +40,19 @@ pub(crate) struct Widget {
 /// The schemars-model resource; misbehaves as its [`Mode`] says.
 pub(super) struct WidgetResource(pub(super) Mode);
 
+/// An error (`summary`, `detail`) at the attribute when the configuration
+/// sets `attr` to the refused value.
+fn refuse(
+    config: &Value,
+    (attr, bad): (&str, &str),
+    (summary, detail): (&str, &str),
+    diags: &mut Diagnostics,
+) {
+    if config.get_str(attr) == Some(bad) {
+        diags.push(Diagnostic::error(summary, detail).at_attr(attr));
+    }
+}
+
 /// The value type of [`Widget`].
 pub(crate) fn widget_type() -> Type {
     schema_from_model::<Widget>(1, "").block.value_type()
@@ -56,9 +69,12 @@ impl Resource<TestClient> for WidgetResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.get_str("name") == Some("bad") {
-            diags.push(Diagnostic::error("Bad name", "Choose another.").at_attr("name"));
-        }
+        refuse(
+            config,
+            ("name", "bad"),
+            ("Bad name", "Choose another."),
+            diags,
+        );
     }
 
     async fn modify_plan(
@@ -242,14 +258,17 @@ impl EphemeralResource<TestClient> for EchoEphemeral {
         ECHO_TYPE
     }
 
-    fn schema(&self) -> Schema {
-        schema_from_model::<Echo>(0, "Echo.")
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        refuse(
+            config,
+            ("input", ""),
+            ("Empty input", "Give some input."),
+            diags,
+        );
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.get_str("input") == Some("") {
-            diags.push(Diagnostic::error("Empty input", "Give some input.").at_attr("input"));
-        }
+    fn schema(&self) -> Schema {
+        schema_from_model::<Echo>(0, "Echo.")
     }
 
     async fn open(

@@ -132,6 +132,15 @@ async fn accept(l: &TcpListener) -> Peer<TcpStream> {
     Peer::new(l.accept().await.unwrap().0)
 }
 
+/// Accepts one connection, logs it in and waits for `command`: the peer
+/// and the command's tag.
+async fn logged_in_expecting(l: &TcpListener, command: &str) -> (Peer<TcpStream>, String) {
+    let mut p = accept(l).await;
+    p.accept_login().await;
+    let (_, tg) = p.expect(command).await;
+    (p, tg)
+}
+
 fn transport(url: &str, tls: TlsOptions, timeout: Duration) -> ApiTransport {
     ApiTransport::new(url, "admin", "secret", &tls, timeout).unwrap()
 }
@@ -155,9 +164,7 @@ fn record(pairs: &[(&str, &str)]) -> Record {
 async fn client_connect_picks_the_api_for_api_urls_and_logs_in() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/system/resource/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/system/resource/print").await;
         p.send(&[
             "!re",
             "=version=7.18.2 (stable)",
@@ -282,9 +289,7 @@ async fn tags_let_two_commands_share_one_connection_answered_out_of_order() {
 async fn empty_means_no_rows() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/print").await;
         p.send(&["!empty", &t(&tg)]).await;
         p.send(&["!done", &t(&tg)]).await;
     });

@@ -85,17 +85,7 @@ async fn apply_delete_returns_null_or_prior_on_error() {
 #[tokio::test]
 async fn failed_create_and_update() {
     let e = engine(Mode::Fails).await;
-    let plan = e
-        .plan_resource_change(plan_req(&Value::Null, &config(), Vec::new()))
-        .await;
-    let applied = e
-        .apply_resource_change(apply_req(
-            &Value::Null,
-            &plan.planned_state,
-            &config(),
-            Vec::new(),
-        ))
-        .await;
+    let applied = try_create(&e).await;
     assert_eq!(
         errors(&applied.diagnostics),
         [("Create failed".to_string(), "port".to_string())]
@@ -166,17 +156,7 @@ async fn apply_result_that_breaks_the_plan_is_a_named_provider_bug() {
 #[tokio::test]
 async fn unknown_left_after_apply_is_a_named_provider_bug() {
     let e = engine(Mode::LeavesUnknown).await;
-    let plan = e
-        .plan_resource_change(plan_req(&Value::Null, &config(), Vec::new()))
-        .await;
-    let applied = e
-        .apply_resource_change(apply_req(
-            &Value::Null,
-            &plan.planned_state,
-            &config(),
-            Vec::new(),
-        ))
-        .await;
+    let applied = try_create(&e).await;
     assert_eq!(errors(&applied.diagnostics)[0].1, "revision");
     assert!(applied.new_state.is_wholly_known());
     assert_eq!(applied.new_state.get("revision"), Some(&Value::Null));

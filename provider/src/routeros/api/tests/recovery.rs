@@ -12,9 +12,7 @@ async fn fatal_ends_the_session_and_the_next_request_reconnects() {
         p.expect("/interface/macsec/print").await;
         p.send(&["!fatal", "session terminated on request"]).await;
         drop(p);
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/print").await;
         p.send(&["!re", "=name=macsec1", &t(&tg)]).await;
         p.send(&["!done", &t(&tg)]).await;
     });
@@ -32,14 +30,10 @@ async fn fatal_ends_the_session_and_the_next_request_reconnects() {
 async fn a_read_dropped_mid_reply_is_read_again_on_a_new_connection() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/print").await;
         p.send(&["!re", "=name=macsec1", &t(&tg)]).await;
         drop(p);
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/print").await;
         p.send(&["!re", "=name=macsec1", &t(&tg)]).await;
         p.send(&["!re", "=name=macsec2", &t(&tg)]).await;
         p.send(&["!done", &t(&tg)]).await;
@@ -72,17 +66,13 @@ async fn a_read_dropped_twice_gives_one_clear_error() {
 async fn a_write_whose_answer_is_lost_is_not_sent_again() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/set").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/set").await;
         // Half of the `!done`, then the connection drops.
         let done = encode_sentence(&["!done", &t(&tg)]).unwrap();
         p.send_raw(&done[..done.len() / 2]).await;
         drop(p);
         // The next connection must start with the read, not a replayed set.
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/print").await;
         p.send(&["!done", &t(&tg)]).await;
     });
     let api = plain(port);
@@ -224,9 +214,7 @@ async fn a_lost_add_without_a_name_is_unknown_and_not_looked_up() {
 async fn a_trap_stands_even_when_the_connection_drops_before_done() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/add").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/add").await;
         p.send(&[
             "!trap",
             "=category=1",
@@ -270,9 +258,7 @@ async fn a_four_gib_length_prefix_is_refused_at_once() {
 async fn a_silent_router_times_out_and_the_command_is_cancelled() {
     let (l, port) = listener().await;
     let server = tokio::spawn(async move {
-        let mut p = accept(&l).await;
-        p.accept_login().await;
-        let (_, tg) = p.expect("/interface/macsec/print").await;
+        let (mut p, tg) = logged_in_expecting(&l, "/interface/macsec/print").await;
         let cancel = p.read().await;
         assert_eq!(cancel[0], "/cancel");
         assert!(has(&cancel, &format!("=tag={tg}")), "{cancel:?}");
