@@ -1,5 +1,5 @@
 //! The wire formats of `DynamicValue`: msgpack (in and out) and JSON (in),
-//! typed by the schema's [`Type`].
+//! typed by the schema's [`Type`](super::schema::Type).
 //!
 //! The rules are go-cty's (`cty/msgpack`, `cty/json`), which is what
 //! Terraform uses on its side:
@@ -20,12 +20,11 @@
 //!   msgpack and `{"type": .., "value": ..}` in JSON.
 //!
 //! Decoding never panics: malformed or hostile input (truncated, wrong
-//! shape, nesting deeper than [`MAX_TYPE_DEPTH`]) is a [`CodecError`].
+//! shape, nesting deeper than [`MAX_TYPE_DEPTH`](super::schema::MAX_TYPE_DEPTH)) is a [`CodecError`].
 
 use std::fmt;
 
-use super::schema::{MAX_TYPE_DEPTH, Type};
-use super::value::{Number, Refinements, Value};
+use super::value::Number;
 
 /// Why a value could not be decoded.
 #[derive(Debug, thiserror::Error)]

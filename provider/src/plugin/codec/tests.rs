@@ -1,6 +1,8 @@
 //! Tests of `codec.rs`.
 
 use super::*;
+use crate::plugin::schema::{MAX_TYPE_DEPTH, Type};
+use crate::plugin::value::{Refinements, Value};
 
 fn obj(pairs: &[(&str, Value)]) -> Value {
     Value::Object(
