@@ -8,7 +8,8 @@
 //! - `routeros_test_widget`, a schema from a model struct, with a [`Mode`]
 //!   that makes it misbehave so the engine's checks can be seen working;
 //!   the data source `routeros_test_info` and the ephemeral resource
-//!   `routeros_test_echo` (see `widget.rs`).
+//!   `routeros_test_echo` (see `widget.rs`);
+//! - the action `routeros_echo` (see `action.rs`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ use super::resource::{Ctx, DataSource, EphemeralResource, Private, Provider, Res
 use super::schema::{Attribute, Block, Schema, Type};
 use super::value::Value;
 
+mod action;
 mod widget;
 #[cfg(test)]
 pub(crate) use widget::{Widget, echo_type, widget_type};
@@ -32,6 +34,8 @@ pub const THING_TYPE: &str = "routeros_test_thing";
 pub const WIDGET_TYPE: &str = "routeros_test_widget";
 /// The fake data source's type name.
 pub const INFO_TYPE: &str = "routeros_test_info";
+/// The fake action's type name.
+pub const ACTION_TYPE: &str = "routeros_echo";
 /// The fake ephemeral resource's type name.
 pub const ECHO_TYPE: &str = "routeros_test_echo";
 
@@ -419,6 +423,10 @@ impl Provider for TestProvider {
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<TestClient>>> {
         vec![Arc::new(widget::EchoEphemeral)]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<TestClient>>> {
+        vec![Arc::new(action::EchoAction)]
     }
 }
 

@@ -42,7 +42,7 @@ pub(super) struct WidgetResource(pub(super) Mode);
 
 /// An error (`summary`, `detail`) at the attribute when the configuration
 /// sets `attr` to the refused value.
-fn refuse(
+pub(super) fn refuse(
     config: &Value,
     (attr, bad): (&str, &str),
     (summary, detail): (&str, &str),
