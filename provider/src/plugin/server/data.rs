@@ -11,6 +11,7 @@ use crate::plugin::proto::tfplugin5 as pb;
 use crate::plugin::resource::Provider;
 
 impl<P: Provider> ProviderService<P> {
+    /// Answers ReadDataSource.
     pub(super) async fn handle_read_data_source(
         &self,
         req: Request<pb::read_data_source::Request>,
@@ -39,6 +40,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers ValidateEphemeralResourceConfig.
     pub(super) async fn handle_validate_ephemeral_resource_config(
         &self,
         req: Request<pb::validate_ephemeral_resource_config::Request>,
@@ -61,6 +63,7 @@ impl<P: Provider> ProviderService<P> {
         ))
     }
 
+    /// Answers OpenEphemeralResource.
     pub(super) async fn handle_open_ephemeral_resource(
         &self,
         req: Request<pb::open_ephemeral_resource::Request>,
@@ -98,6 +101,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers CloseEphemeralResource.
     pub(super) async fn handle_close_ephemeral_resource(
         &self,
         req: Request<pb::close_ephemeral_resource::Request>,

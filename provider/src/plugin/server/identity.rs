@@ -38,6 +38,7 @@ impl<P: Provider> ProviderService<P> {
         })
     }
 
+    /// Answers ImportResourceState.
     pub(super) async fn handle_import_resource_state(
         &self,
         req: Request<pb::import_resource_state::Request>,
@@ -109,6 +110,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers UpgradeResourceIdentity.
     pub(super) async fn handle_upgrade_resource_identity(
         &self,
         req: Request<pb::upgrade_resource_identity::Request>,

@@ -37,6 +37,7 @@ impl<P: Provider> ProviderService<P> {
         }
     }
 
+    /// Answers ValidateListResourceConfig.
     pub(super) async fn handle_validate_list_resource_config(
         &self,
         req: Request<pb::validate_list_resource_config::Request>,
@@ -55,6 +56,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers ListResource.
     pub(super) async fn handle_list_resource(
         &self,
         req: Request<pb::list_resource::Request>,
@@ -93,6 +95,7 @@ impl<P: Provider> ProviderService<P> {
         Ok(Response::new(Box::pin(stream)))
     }
 
+    /// Answers GenerateResourceConfig.
     pub(super) async fn handle_generate_resource_config(
         &self,
         req: Request<pb::generate_resource_config::Request>,

@@ -12,6 +12,7 @@ use crate::plugin::proto::tfplugin5 as pb;
 use crate::plugin::resource::Provider;
 
 impl<P: Provider> ProviderService<P> {
+    /// Answers UpgradeResourceState.
     pub(super) async fn handle_upgrade_resource_state(
         &self,
         req: Request<pb::upgrade_resource_state::Request>,
@@ -43,6 +44,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers ReadResource.
     pub(super) async fn handle_read_resource(
         &self,
         req: Request<pb::read_resource::Request>,
@@ -93,6 +95,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers PlanResourceChange.
     pub(super) async fn handle_plan_resource_change(
         &self,
         req: Request<pb::plan_resource_change::Request>,
@@ -154,6 +157,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers ApplyResourceChange.
     pub(super) async fn handle_apply_resource_change(
         &self,
         req: Request<pb::apply_resource_change::Request>,

@@ -10,6 +10,7 @@ use crate::plugin::resource::Provider;
 use crate::plugin::value::Value;
 
 impl<P: Provider> ProviderService<P> {
+    /// Answers PrepareProviderConfig.
     pub(super) async fn handle_prepare_provider_config(
         &self,
         req: Request<pb::prepare_provider_config::Request>,
@@ -27,6 +28,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers ValidateResourceTypeConfig.
     pub(super) async fn handle_validate_resource_type_config(
         &self,
         req: Request<pb::validate_resource_type_config::Request>,
@@ -49,6 +51,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers ValidateDataSourceConfig.
     pub(super) async fn handle_validate_data_source_config(
         &self,
         req: Request<pb::validate_data_source_config::Request>,
@@ -70,6 +73,7 @@ impl<P: Provider> ProviderService<P> {
         }))
     }
 
+    /// Answers Configure.
     pub(super) async fn handle_configure(
         &self,
         req: Request<pb::configure::Request>,
