@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::data_sources;
 use crate::ephemeral_resources;
 use crate::plugin::resource::Provider;
-use crate::plugin::schema::{Attribute, Block, Type};
+use crate::plugin::schema::{Attribute, Block, Schema, Type};
 use crate::provider::RouterosProvider;
 use crate::resources;
 
@@ -200,27 +200,8 @@ pub fn render(root: &Path) -> Vec<DocFile> {
 
     for r in resources::all() {
         let name = r.type_name();
-        let short = name.strip_prefix("routeros_").unwrap_or(name);
         let schema = r.schema();
-        let mut page = frontmatter(
-            &format!("{name} Resource - routeros"),
-            &schema.block.description,
-            true,
-        );
-        page.push_str(&format!(
-            "# {name} (Resource)\n\n{}\n\n",
-            schema.block.description.trim()
-        ));
-        if let Some(notes) = read(root, &format!("examples/resources/{name}/notes.md")) {
-            page.push_str(notes.trim());
-            page.push_str("\n\n");
-        }
-        if let Some(ex) = read(root, &format!("examples/resources/{name}/resource.tf")) {
-            page.push_str(&format!(
-                "## Example Usage\n\n```terraform\n{}\n```\n\n",
-                ex.trim_end()
-            ));
-        }
+        let mut page = page_head(root, &RESOURCE, name, &schema.block);
         page.push_str(&schema_section(&schema.block));
         if let Some(import) = read(root, &format!("examples/resources/{name}/import.sh")) {
             page.push_str(&format!(
@@ -231,121 +212,255 @@ pub fn render(root: &Path) -> Vec<DocFile> {
         if let Some(identity) = r.identity_schema() {
             page.push_str(&identity_section(name, &identity));
         }
-        files.push((format!("docs/resources/{short}.md"), page));
+        files.push((RESOURCE.path(name), page));
         if let Some(list) = r.list_schema() {
-            let mut page = frontmatter(
-                &format!("{name} List Resource - routeros"),
-                &list.block.description,
-                true,
-            );
-            page.push_str(&format!(
-                "# {name} (List Resource)\n\n{}\n\nUsed by `terraform query` (Terraform 1.14+) in a `.tfquery.hcl` file; `terraform query -generate-config-out=imported.tf` writes a resource and an import block for every object found. See the guide *Import a whole router*.\n\n## Example Usage\n\n```terraform\nlist \"{name}\" \"all\" {{\n  provider         = routeros\n  include_resource = true\n  config {{\n    name = \"{}*\"\n  }}\n}}\n```\n\n",
-                list.block.description.trim(),
-                example_key(name).trim_end_matches(char::is_numeric)
-            ));
-            page.push_str(&schema_section(&list.block));
-            files.push((format!("docs/list-resources/{short}.md"), page));
+            files.push((LIST_RESOURCE.path(name), list_page(name, &list.block)));
         }
     }
-
     for d in data_sources::all() {
-        let name = d.type_name();
-        let short = name.strip_prefix("routeros_").unwrap_or(name);
-        let schema = d.schema();
-        let mut page = frontmatter(
-            &format!("{name} Data Source - routeros"),
-            &schema.block.description,
-            true,
-        );
-        page.push_str(&format!(
-            "# {name} (Data Source)\n\n{}\n\n",
-            schema.block.description.trim()
-        ));
-        if let Some(notes) = read(root, &format!("examples/data-sources/{name}/notes.md")) {
-            page.push_str(notes.trim());
-            page.push_str("\n\n");
-        }
-        if let Some(ex) = read(
-            root,
-            &format!("examples/data-sources/{name}/data-source.tf"),
-        ) {
-            page.push_str(&format!(
-                "## Example Usage\n\n```terraform\n{}\n```\n\n",
-                ex.trim_end()
-            ));
-        }
-        page.push_str(&schema_section(&schema.block));
-        files.push((format!("docs/data-sources/{short}.md"), page));
+        files.push(simple_page(root, &DATA_SOURCE, d.type_name(), &d.schema()));
     }
     for e in ephemeral_resources::all() {
-        let name = e.type_name();
-        let short = name.strip_prefix("routeros_").unwrap_or(name);
-        let schema = e.schema();
-        let mut page = frontmatter(
-            &format!("{name} Ephemeral Resource - routeros"),
-            &schema.block.description,
-            true,
-        );
-        page.push_str(&format!(
-            "# {name} (Ephemeral Resource)\n\n{}\n\n",
-            schema.block.description.trim()
+        files.push(simple_page(
+            root,
+            &EPHEMERAL_RESOURCE,
+            e.type_name(),
+            &e.schema(),
         ));
-        if let Some(notes) = read(
-            root,
-            &format!("examples/ephemeral-resources/{name}/notes.md"),
-        ) {
-            page.push_str(notes.trim());
-            page.push_str("\n\n");
-        }
-        if let Some(ex) = read(
-            root,
-            &format!("examples/ephemeral-resources/{name}/ephemeral-resource.tf"),
-        ) {
-            page.push_str(&format!(
-                "## Example Usage\n\n```terraform\n{}\n```\n\n",
-                ex.trim_end()
-            ));
-        }
-        page.push_str(&schema_section(&schema.block));
-        files.push((format!("docs/ephemeral-resources/{short}.md"), page));
     }
     for a in crate::actions::all() {
-        files.push(action_page(root, a.type_name(), &a.schema()));
+        files.push(simple_page(root, &ACTION, a.type_name(), &a.schema()));
     }
     // docs/guides/ is written by hand and not generated.
     files
 }
 
-/// The page of one action: `docs/actions/<name>.md`, with the notes and
-/// the example from `examples/actions/<type>/`.
-fn action_page(root: &Path, name: &str, schema: &crate::plugin::schema::Schema) -> DocFile {
-    let short = name.strip_prefix("routeros_").unwrap_or(name);
+/// A kind of page: the word in its title, its folder under `docs/` (the
+/// same under `examples/`) and the name of its example file.
+struct Kind {
+    title: &'static str,
+    folder: &'static str,
+    example: &'static str,
+}
+
+const RESOURCE: Kind = Kind {
+    title: "Resource",
+    folder: "resources",
+    example: "resource.tf",
+};
+const LIST_RESOURCE: Kind = Kind {
+    title: "List Resource",
+    folder: "list-resources",
+    example: "",
+};
+const DATA_SOURCE: Kind = Kind {
+    title: "Data Source",
+    folder: "data-sources",
+    example: "data-source.tf",
+};
+const EPHEMERAL_RESOURCE: Kind = Kind {
+    title: "Ephemeral Resource",
+    folder: "ephemeral-resources",
+    example: "ephemeral-resource.tf",
+};
+const ACTION: Kind = Kind {
+    title: "Action",
+    folder: "actions",
+    example: "action.tf",
+};
+
+impl Kind {
+    /// The page of `name`: `docs/<folder>/<name without routeros_>.md`.
+    fn path(&self, name: &str) -> String {
+        let short = name.strip_prefix("routeros_").unwrap_or(name);
+        format!("docs/{}/{short}.md", self.folder)
+    }
+}
+
+/// The top of a page: front matter, title, description, then the notes
+/// and the example from `examples/<folder>/<name>/`.
+fn page_head(root: &Path, kind: &Kind, name: &str, block: &Block) -> String {
+    let title = kind.title;
     let mut page = frontmatter(
-        &format!("{name} Action - routeros"),
-        &schema.block.description,
+        &format!("{name} {title} - routeros"),
+        &block.description,
         true,
     );
     page.push_str(&format!(
-        "# {name} (Action)\n\n{}\n\n",
-        schema.block.description.trim()
+        "# {name} ({title})\n\n{}\n\n",
+        block.description.trim()
     ));
-    if let Some(notes) = read(root, &format!("examples/actions/{name}/notes.md")) {
+    let dir = format!("examples/{}/{name}", kind.folder);
+    if let Some(notes) = read(root, &format!("{dir}/notes.md")) {
         page.push_str(notes.trim());
         page.push_str("\n\n");
     }
-    if let Some(ex) = read(root, &format!("examples/actions/{name}/action.tf")) {
+    if let Some(ex) = read(root, &format!("{dir}/{}", kind.example)) {
         page.push_str(&format!(
             "## Example Usage\n\n```terraform\n{}\n```\n\n",
             ex.trim_end()
         ));
     }
+    page
+}
+
+/// A page that is its head and its schema (data sources, ephemeral
+/// resources, actions).
+fn simple_page(root: &Path, kind: &Kind, name: &str, schema: &Schema) -> DocFile {
+    let mut page = page_head(root, kind, name, &schema.block);
     page.push_str(&schema_section(&schema.block));
-    (format!("docs/actions/{short}.md"), page)
+    (kind.path(name), page)
+}
+
+/// The page of a list resource: how `terraform query` uses it, with a
+/// generated example.
+fn list_page(name: &str, block: &Block) -> String {
+    let title = LIST_RESOURCE.title;
+    let mut page = frontmatter(
+        &format!("{name} {title} - routeros"),
+        &block.description,
+        true,
+    );
+    page.push_str(&format!(
+        "# {name} ({title})\n\n{}\n\nUsed by `terraform query` (Terraform 1.14+) in a `.tfquery.hcl` file; `terraform query -generate-config-out=imported.tf` writes a resource and an import block for every object found. See the guide *Import a whole router*.\n\n## Example Usage\n\n```terraform\nlist \"{name}\" \"all\" {{\n  provider         = routeros\n  include_resource = true\n  config {{\n    name = \"{}*\"\n  }}\n}}\n```\n\n",
+        block.description.trim(),
+        example_key(name).trim_end_matches(char::is_numeric)
+    ));
+    page.push_str(&schema_section(block));
+    page
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every schema the provider serves, named by kind and type: the
+    /// provider configuration, resources, data sources, ephemeral
+    /// resources, list resources and actions. Building them runs the
+    /// `x-tf-*` key check of `plugin::schema` (fatal in debug builds).
+    fn every_schema() -> Vec<(String, crate::plugin::schema::Schema)> {
+        let engine = crate::plugin::engine::Engine::new(RouterosProvider::new());
+        let s = engine.schemas();
+        let mut all = vec![("provider".to_string(), s.provider)];
+        let kinds = [
+            ("resource", s.resources),
+            ("data source", s.data_sources),
+            ("ephemeral resource", s.ephemeral_resources),
+            ("list resource", s.list_resources),
+            ("action", engine.action_schemas()),
+        ];
+        for (kind, schemas) in kinds {
+            all.extend(schemas.into_iter().map(|(n, v)| (format!("{kind} {n}"), v)));
+        }
+        all
+    }
+
+    /// Words that make an attribute name a secret's.
+    const SECRET_WORDS: [&str; 5] = ["cak", "password", "plaintext", "secret", "identity"];
+
+    /// Secret-named attributes that are deliberately not sensitive, by the
+    /// end of their name, and why.
+    const NOT_SECRET: [(&str, &str); 5] = [
+        (
+            "_age",
+            "age ciphertext: only the holder of an age identity can read it",
+        ),
+        ("_age_out", "age ciphertext written by the provider"),
+        ("_age_recipients", "age public keys"),
+        (
+            "_fingerprint",
+            "a salted hash, for telling keys apart without showing them",
+        ),
+        ("_file", "the path of a file, not its content"),
+    ];
+
+    /// True when `name` is a secret's: one of its words is in
+    /// [`SECRET_WORDS`], or it is write-only by name (`*_wo`), unless it
+    /// ends as one of [`NOT_SECRET`]. `ckn` (the MACsec key name) is not a
+    /// secret: it is sent in the clear on the wire.
+    fn named_like_a_secret(name: &str) -> bool {
+        let secret = name.ends_with("_wo") || name.split('_').any(|w| SECRET_WORDS.contains(&w));
+        secret && !NOT_SECRET.iter().any(|(end, _)| name.ends_with(end))
+    }
+
+    #[test]
+    fn every_schema_builds_with_known_flags_only() {
+        let all = every_schema();
+        assert!(all.len() > 10, "every kind is walked: {}", all.len());
+        for (what, schema) in &all {
+            assert!(
+                !schema.block.attributes.is_empty() || what.starts_with("list"),
+                "{what} has attributes"
+            );
+        }
+    }
+
+    #[test]
+    fn every_attribute_named_like_a_secret_is_sensitive_or_write_only() {
+        let mut checked = Vec::new();
+        for (what, schema) in every_schema() {
+            // A bool or a number (`allow_plaintext_secrets`) is a switch or
+            // a count, never a secret itself.
+            let holds_text = |a: &&Attribute| !matches!(a.ty, Some(Type::Bool | Type::Number));
+            for a in schema.block.attributes.iter().filter(holds_text) {
+                if named_like_a_secret(&a.name) {
+                    assert!(
+                        a.sensitive || a.write_only,
+                        "{what}: {:?} is named like a secret but is neither sensitive nor write-only; \
+                         add `x-tf-sensitive`, or list it in NOT_SECRET with the reason",
+                        a.name
+                    );
+                    checked.push(format!("{what}.{}", a.name));
+                }
+            }
+        }
+        // The attributes this test exists for are among those checked.
+        for must in [
+            "routeros_macsec_key.cak",
+            "routeros_macsec_key.cak_wo",
+            "provider.password",
+        ] {
+            assert!(
+                checked.iter().any(|c| c.ends_with(must)),
+                "{must} not checked: {checked:?}"
+            );
+        }
+        // Identities are never sensitive in Terraform: none may be a secret.
+        let engine = crate::plugin::engine::Engine::new(RouterosProvider::new());
+        for (type_name, identity) in engine.schemas().identities {
+            for (name, _) in &identity.attributes {
+                assert!(
+                    !named_like_a_secret(name),
+                    "identity of {type_name}: {name:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_secret_name_rule_matches_what_it_should() {
+        for secret in [
+            "cak",
+            "cak_wo",
+            "password",
+            "password_wo",
+            "age_identity",
+            "plaintext",
+        ] {
+            assert!(named_like_a_secret(secret), "{secret}");
+        }
+        for public in [
+            "ckn",
+            "cak_age",
+            "cak_age_out",
+            "cak_fingerprint",
+            "password_age",
+            "age_identity_file",
+            "name",
+        ] {
+            assert!(!named_like_a_secret(public), "{public}");
+        }
+    }
 
     #[test]
     fn attribute_lines_carry_type_flags_and_default() {

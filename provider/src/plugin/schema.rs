@@ -16,6 +16,12 @@
 //!   `x-tf-requires-replace`, `x-tf-volatile` (a computed
 //!   value that becomes unknown whenever anything else in the resource
 //!   changes), `x-tf-deprecated` (a string: the deprecation message).
+//!   The keys are listed once, in [`ext`]; a key that starts with `x-tf-`
+//!   but is not one of them (a typo such as `x-tf-sensitiv`, which would
+//!   otherwise read as "not sensitive") or has the wrong kind of value is
+//!   an error: [`try_schema_from_model`] returns it, and
+//!   [`schema_from_model`] panics on it in debug builds, so every test
+//!   that builds the schema fails.
 //! - types: string → `string`, integer/number → `number`, boolean → `bool`,
 //!   array → `list` (or `set` with `uniqueItems`), object with
 //!   `additionalProperties` → `map`, nested struct → `object`.
@@ -279,6 +285,11 @@ pub fn schema_from_model<T: schemars::JsonSchema>(version: i64, description: &st
     match build_schema::<T>(version, description, true) {
         Ok(s) => s,
         Err(e) => {
+            // A misspelt flag would read as false (a secret shown in
+            // plans): fatal wherever the schema is built in a debug build.
+            if cfg!(debug_assertions) && e.contains(BAD_EXTENSION) {
+                panic!("schema of model {}: {e}", T::schema_name());
+            }
             log::error!(
                 "schema of model {} is not expressible in Terraform: {e}",
                 T::schema_name()
@@ -310,6 +321,9 @@ fn build_schema<T: schemars::JsonSchema>(
         })
         .into_generator();
     let root = generator.into_root_schema_for::<T>().to_value();
+    if strict {
+        check_extensions(&root, "")?;
+    }
     let defs = Defs(&root);
     let root_obj = defs.resolve(&root, 0)?;
     let mut block = block_from_json(root_obj, &defs, strict)?;
@@ -382,6 +396,100 @@ fn unwrap_doc(doc: &str) -> String {
     out
 }
 
+/// The `x-tf-*` extension keys a model field may carry, written once.
+pub mod ext {
+    /// Optional and computed (computed-only with [`READ_ONLY`]).
+    pub const COMPUTED: &str = "x-tf-computed";
+    /// Set by the provider only.
+    pub const READ_ONLY: &str = "x-tf-read-only";
+    /// Never shown in plans or output.
+    pub const SENSITIVE: &str = "x-tf-sensitive";
+    /// Never stored in state or plan (Terraform 1.11+).
+    pub const WRITE_ONLY: &str = "x-tf-write-only";
+    /// What to use instead of a write-only attribute on older clients (a string).
+    pub const WRITE_ONLY_ALTERNATIVE: &str = "x-tf-write-only-alternative";
+    /// A change replaces the object.
+    pub const REQUIRES_REPLACE: &str = "x-tf-requires-replace";
+    /// Computed, and unknown whenever anything else changes.
+    pub const VOLATILE: &str = "x-tf-volatile";
+    /// Deprecated: `true`, or a string with the message.
+    pub const DEPRECATED: &str = "x-tf-deprecated";
+
+    /// The value a key takes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Kind {
+        /// `true` or `false`.
+        Flag,
+        /// A string.
+        Text,
+        /// `true`, `false` or a string.
+        FlagOrText,
+    }
+
+    /// Every known key and the value it takes.
+    pub const KNOWN: [(&str, Kind); 8] = [
+        (COMPUTED, Kind::Flag),
+        (READ_ONLY, Kind::Flag),
+        (SENSITIVE, Kind::Flag),
+        (WRITE_ONLY, Kind::Flag),
+        (WRITE_ONLY_ALTERNATIVE, Kind::Text),
+        (REQUIRES_REPLACE, Kind::Flag),
+        (VOLATILE, Kind::Flag),
+        (DEPRECATED, Kind::FlagOrText),
+    ];
+
+    /// The prefix every extension key of this provider starts with.
+    pub const PREFIX: &str = "x-tf-";
+}
+
+/// What an error about an `x-tf-*` key starts with.
+const BAD_EXTENSION: &str = "schema extension";
+
+/// Checks every `x-tf-*` key anywhere in a model's JSON schema: it must be
+/// one of [`ext::KNOWN`], with a value of the right kind. `at` names where
+/// the walk is, for the error.
+fn check_extensions(s: &serde_json::Value, at: &str) -> Result<(), String> {
+    use ext::Kind;
+    match s {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if k.starts_with(ext::PREFIX) {
+                    let known = ext::KNOWN.iter().find(|(name, _)| name == k);
+                    let fits = match known.map(|(_, kind)| kind) {
+                        None => {
+                            let names: Vec<&str> = ext::KNOWN.iter().map(|(n, _)| *n).collect();
+                            return Err(format!(
+                                "unknown {BAD_EXTENSION} {k:?} at {at}: check the spelling; the known keys are {}",
+                                names.join(", ")
+                            ));
+                        }
+                        Some(Kind::Flag) => v.is_boolean(),
+                        Some(Kind::Text) => v.is_string(),
+                        Some(Kind::FlagOrText) => v.is_boolean() || v.is_string(),
+                    };
+                    if !fits {
+                        return Err(format!(
+                            "{BAD_EXTENSION} {k:?} at {at} has the value {v}, which is not of the kind it takes"
+                        ));
+                    }
+                }
+                let inner = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}/{k}")
+                };
+                check_extensions(v, &inner)?;
+            }
+            Ok(())
+        }
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_extensions(v, &format!("{at}/{i}"))),
+        _ => Ok(()),
+    }
+}
+
 fn flag(s: &serde_json::Value, key: &str) -> bool {
     s.get(key).and_then(|v| v.as_bool()).unwrap_or(false)
 }
@@ -431,8 +539,8 @@ fn attribute_from_json(
     in_required: bool,
 ) -> Attribute {
     let default = prop.get("default").filter(|d| !d.is_null()).cloned();
-    let computed_flag = flag(prop, "x-tf-computed");
-    let read_only = flag(prop, "x-tf-read-only");
+    let computed_flag = flag(prop, ext::COMPUTED);
+    let read_only = flag(prop, ext::READ_ONLY);
     let (required, optional, computed) = if read_only {
         (false, false, true)
     } else if computed_flag || default.is_some() {
@@ -442,7 +550,7 @@ fn attribute_from_json(
     } else {
         (false, true, false)
     };
-    let deprecated = match prop.get("x-tf-deprecated") {
+    let deprecated = match prop.get(ext::DEPRECATED) {
         Some(serde_json::Value::String(m)) => Some(m.clone()),
         Some(serde_json::Value::Bool(true)) => Some(format!("{name} is deprecated.")),
         _ if flag(prop, "deprecated") => Some(format!("{name} is deprecated.")),
@@ -459,14 +567,14 @@ fn attribute_from_json(
         required,
         optional,
         computed,
-        sensitive: flag(prop, "x-tf-sensitive"),
-        write_only: flag(prop, "x-tf-write-only"),
+        sensitive: flag(prop, ext::SENSITIVE),
+        write_only: flag(prop, ext::WRITE_ONLY),
         write_only_alternative: prop
-            .get("x-tf-write-only-alternative")
+            .get(ext::WRITE_ONLY_ALTERNATIVE)
             .and_then(|v| v.as_str())
             .map(str::to_owned),
-        requires_replace: flag(prop, "x-tf-requires-replace"),
-        volatile: flag(prop, "x-tf-volatile"),
+        requires_replace: flag(prop, ext::REQUIRES_REPLACE),
+        volatile: flag(prop, ext::VOLATILE),
         default,
         deprecated,
         integer: is_integer_schema(prop),
@@ -605,240 +713,4 @@ fn is_annotation(k: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::{BTreeMap, BTreeSet};
-
-    use schemars::JsonSchema;
-    use serde::{Deserialize, Serialize};
-
-    use super::*;
-
-    fn default_mtu() -> Option<i64> {
-        Some(1468)
-    }
-
-    fn no() -> Option<bool> {
-        Some(false)
-    }
-
-    /// A nested struct.
-    #[derive(Serialize, Deserialize, JsonSchema)]
-    struct Peer {
-        /// Peer address.
-        address: String,
-        port: Option<u16>,
-    }
-
-    /// The sample model.
-    #[derive(Serialize, Deserialize, JsonSchema)]
-    struct Sample {
-        /// Id the router gives.
-        #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true))]
-        id: Option<String>,
-        /// The name,
-        /// on two lines.
-        ///
-        /// Second paragraph.
-        name: String,
-        /// Carrier port.
-        #[schemars(extend("x-tf-requires-replace" = true))]
-        interface: String,
-        #[schemars(extend("x-tf-computed" = true))]
-        profile: Option<String>,
-        #[serde(default = "default_mtu")]
-        mtu: Option<i64>,
-        #[serde(default = "no")]
-        disabled: Option<bool>,
-        #[serde(rename = "pre_shared_key")]
-        #[schemars(extend("x-tf-sensitive" = true, "x-tf-write-only" = true))]
-        key: Option<String>,
-        #[schemars(extend("x-tf-computed" = true, "x-tf-read-only" = true, "x-tf-volatile" = true))]
-        running: Option<bool>,
-        #[schemars(extend("x-tf-deprecated" = "Use name."))]
-        old_name: Option<String>,
-        tags: Option<BTreeMap<String, String>>,
-        ports: Vec<u32>,
-        unique: Option<BTreeSet<String>>,
-        peer: Option<Peer>,
-        peers: Option<Vec<Peer>>,
-        ratio: f64,
-    }
-
-    fn schema() -> Schema {
-        try_schema_from_model::<Sample>(3, "").unwrap()
-    }
-
-    fn attr(name: &str) -> Attribute {
-        schema()
-            .block
-            .attribute(name)
-            .cloned()
-            .unwrap_or_else(|| panic!("no attribute {name}"))
-    }
-
-    #[test]
-    fn attribute_names_are_serde_names_sorted() {
-        let s = schema();
-        let names: Vec<&str> = s.block.attributes.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "disabled",
-                "id",
-                "interface",
-                "mtu",
-                "name",
-                "old_name",
-                "peer",
-                "peers",
-                "ports",
-                "pre_shared_key",
-                "profile",
-                "ratio",
-                "running",
-                "tags",
-                "unique"
-            ]
-        );
-        assert_eq!(s.version, 3);
-        assert_eq!(s.block.description, "The sample model.");
-    }
-
-    #[test]
-    fn required_optional_computed_follow_the_rules() {
-        let name = attr("name");
-        assert!(name.required && !name.optional && !name.computed);
-        let comment_like = attr("old_name");
-        assert!(!comment_like.required && comment_like.optional && !comment_like.computed);
-        let id = attr("id");
-        assert!(!id.required && !id.optional && id.computed);
-        let profile = attr("profile");
-        assert!(!profile.required && profile.optional && profile.computed);
-        let ports = attr("ports");
-        assert!(ports.required);
-    }
-
-    #[test]
-    fn defaults_make_optional_computed() {
-        let mtu = attr("mtu");
-        assert_eq!(mtu.default, Some(serde_json::json!(1468)));
-        assert!(mtu.optional && mtu.computed && !mtu.required);
-        let disabled = attr("disabled");
-        assert_eq!(disabled.default, Some(serde_json::json!(false)));
-        assert_eq!(disabled.ty, Some(Type::Bool));
-        assert!(attr("name").default.is_none());
-    }
-
-    #[test]
-    fn extension_flags_are_read() {
-        assert!(attr("interface").requires_replace);
-        let key = attr("pre_shared_key");
-        assert!(key.sensitive && key.write_only && key.optional);
-        assert!(attr("running").volatile);
-        assert_eq!(attr("old_name").deprecated.as_deref(), Some("Use name."));
-        assert!(
-            !attr("name").sensitive && !attr("name").write_only && !attr("name").requires_replace
-        );
-    }
-
-    #[test]
-    fn descriptions_come_from_doc_comments() {
-        assert_eq!(
-            attr("name").description,
-            "The name, on two lines.\n\nSecond paragraph."
-        );
-        assert_eq!(attr("interface").description, "Carrier port.");
-        assert_eq!(attr("profile").description, "");
-    }
-
-    #[test]
-    fn types_map_to_cty() {
-        let peer = Type::Object(vec![
-            ("address".into(), Type::String),
-            ("port".into(), Type::Number),
-        ]);
-        let cases = [
-            ("id", Type::String),
-            ("mtu", Type::Number),
-            ("ratio", Type::Number),
-            ("disabled", Type::Bool),
-            ("tags", Type::Map(Box::new(Type::String))),
-            ("ports", Type::List(Box::new(Type::Number))),
-            ("unique", Type::Set(Box::new(Type::String))),
-            ("peer", peer.clone()),
-            ("peers", Type::List(Box::new(peer))),
-        ];
-        for (name, ty) in cases {
-            assert_eq!(attr(name).ty, Some(ty), "{name}");
-        }
-        let vt = schema().block.value_type();
-        assert_eq!(
-            vt.to_json()[1]["tags"],
-            serde_json::json!(["map", "string"])
-        );
-    }
-
-    #[test]
-    fn explicit_description_wins() {
-        let s = schema_from_model::<Sample>(0, "Given.");
-        assert_eq!(s.block.description, "Given.");
-    }
-
-    #[test]
-    fn unexpressible_models_are_errors() {
-        #[derive(JsonSchema)]
-        #[allow(dead_code)]
-        enum Either {
-            A(String),
-            B(i64),
-        }
-        #[derive(JsonSchema)]
-        #[allow(dead_code)]
-        struct Bad {
-            either: Either,
-        }
-        let e = try_schema_from_model::<Bad>(0, "").unwrap_err();
-        assert!(e.contains("either"), "{e}");
-        // The lenient form still serves a schema.
-        let s = schema_from_model::<Bad>(0, "");
-        assert_eq!(
-            s.block.attribute("either").and_then(|a| a.ty.clone()),
-            Some(Type::Dynamic)
-        );
-    }
-
-    #[test]
-    fn recursive_models_resolve_refs_and_stop() {
-        #[derive(JsonSchema)]
-        #[allow(dead_code)]
-        struct Node {
-            name: String,
-            child: Option<Box<Node>>,
-        }
-        // A recursive type has no finite cty type.
-        let e = try_schema_from_model::<Node>(0, "").unwrap_err();
-        assert!(e.contains("child") && e.contains("deeper"), "{e}");
-    }
-
-    #[test]
-    fn type_json_round_trips() {
-        let t = Type::Object(vec![
-            (
-                "a".into(),
-                Type::List(Box::new(Type::Set(Box::new(Type::Number)))),
-            ),
-            ("b".into(), Type::Tuple(vec![Type::Bool, Type::Dynamic])),
-            ("c".into(), Type::Map(Box::new(Type::String))),
-        ]);
-        assert_eq!(Type::from_json(&t.to_json()).unwrap(), t);
-        assert!(Type::from_json(&serde_json::json!("strang")).is_err());
-        assert!(Type::from_json(&serde_json::json!(["list"])).is_err());
-        assert!(Type::from_json(&serde_json::json!(["object", []])).is_err());
-        // go-cty's optional-attribute list is ignored.
-        let opt = serde_json::json!(["object", {"x": "string"}, ["x"]]);
-        assert_eq!(
-            Type::from_json(&opt).unwrap(),
-            Type::Object(vec![("x".into(), Type::String)])
-        );
-    }
-}
+mod tests;

@@ -155,13 +155,13 @@ pub fn invoke_action<P: Provider>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::action::fake::EchoProvider;
     use crate::plugin::server::encode_value;
+    use crate::plugin::testing::TestProvider;
     use futures::StreamExt as _;
 
     #[tokio::test]
     async fn invoke_streams_progress_then_completed_and_schemas_are_served() {
-        let engine = Arc::new(Engine::new(EchoProvider));
+        let engine = Arc::new(Engine::new(TestProvider::new()));
         assert!(action_schemas(&engine).contains_key("routeros_echo"));
         assert_eq!(action_metadata(&engine)[0].type_name, "routeros_echo");
         engine

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{ClientCapabilities, Engine, check_config, provider_bug, unknown_type};
+use super::checks::check_config;
+use super::{ClientCapabilities, Engine, provider_bug, unknown_type};
 use crate::plugin::action::{Action, Progress};
 use crate::plugin::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::plugin::resource::Provider;
@@ -125,7 +126,7 @@ impl<P: Provider> Engine<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plugin::action::fake::EchoProvider;
+    use crate::plugin::testing::TestProvider;
 
     fn config(message: Value) -> Value {
         Value::Object(BTreeMap::from([("message".to_string(), message)]))
@@ -137,7 +138,7 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_action_types_and_bad_configurations_are_diagnostics() {
-        let engine = Engine::new(EchoProvider);
+        let engine = Engine::new(TestProvider::new());
         assert_eq!(
             engine.action_schemas().keys().collect::<Vec<_>>(),
             ["routeros_echo"]
@@ -158,7 +159,7 @@ mod tests {
 
     #[tokio::test]
     async fn plan_needs_a_configured_provider_and_invoke_reports_progress() {
-        let engine = Engine::new(EchoProvider);
+        let engine = Engine::new(TestProvider::new());
         let caps = ClientCapabilities::default();
         let d = engine
             .plan_action("routeros_echo", config(Value::string("hi")), caps)

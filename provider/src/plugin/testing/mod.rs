@@ -1,8 +1,15 @@
-//! A small fake provider for testing the plugin layer end to end (gRPC,
-//! handshake, engine) without a router: one resource,
-//! `routeros_test_thing`, kept in memory or, when the provider's
-//! `store_file` is set, in a JSON file so that separate Terraform runs see
-//! the same objects.
+//! The one fake provider for testing the plugin layer (gRPC, handshake,
+//! plan engine) without a router.
+//!
+//! - `routeros_test_thing`, a hand-written schema, kept in memory or, when
+//!   the provider's `store_file` is set, in a JSON file so that separate
+//!   Terraform runs see the same objects (the handshake tests and
+//!   `plugin-test-provider` use it);
+//! - `routeros_test_widget`, a schema from a model struct, with a [`Mode`]
+//!   that makes it misbehave so the engine's checks can be seen working;
+//!   the data source `routeros_test_info` and the ephemeral resource
+//!   `routeros_test_echo` (see `widget.rs`);
+//! - the action `routeros_echo` (see `action.rs`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,12 +19,41 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::diag::{Diagnostic, Diagnostics};
-use super::resource::{Ctx, DataSource, Private, Provider, Resource};
+use super::resource::{Ctx, DataSource, EphemeralResource, Private, Provider, Resource};
 use super::schema::{Attribute, Block, Schema, Type};
 use super::value::Value;
 
+mod action;
+mod widget;
+#[cfg(test)]
+pub(crate) use widget::{Widget, echo_type, widget_type};
+
 /// The fake resource's type name.
 pub const THING_TYPE: &str = "routeros_test_thing";
+/// The model-struct resource's type name.
+pub const WIDGET_TYPE: &str = "routeros_test_widget";
+/// The fake data source's type name.
+pub const INFO_TYPE: &str = "routeros_test_info";
+/// The fake action's type name.
+pub const ACTION_TYPE: &str = "routeros_echo";
+/// The fake ephemeral resource's type name.
+pub const ECHO_TYPE: &str = "routeros_test_echo";
+
+/// How `routeros_test_widget` misbehaves, to test the engine's checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Behaves.
+    #[default]
+    Good,
+    /// Applies an mtu other than the planned one.
+    WrongMtu,
+    /// Leaves `revision` unknown after create.
+    LeavesUnknown,
+    /// modify_plan rewrites the configured name.
+    RewritesName,
+    /// Every write fails.
+    Fails,
+}
 
 /// One stored thing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,10 +89,17 @@ impl Store {
     }
 }
 
-/// The configured client: a handle on the store.
+/// The configured client: a handle on the store, and what the widget
+/// resource keeps and was told.
 #[derive(Debug, Clone, Default)]
 pub struct TestClient {
     store: Arc<Mutex<Store>>,
+    /// The widgets by id.
+    pub(crate) widgets: Arc<Mutex<BTreeMap<String, widget::Widget>>>,
+    /// Write-only values the widget resource saw in its configuration.
+    pub secrets: Arc<Mutex<Vec<String>>>,
+    /// The widget writes made, in order (`create`, `update`, `delete`, `open`).
+    pub log: Arc<Mutex<Vec<String>>>,
 }
 
 impl TestClient {
@@ -69,7 +112,8 @@ impl TestClient {
 /// The fake provider (type name `routeros`).
 #[derive(Debug, Clone, Default)]
 pub struct TestProvider {
-    store: Arc<Mutex<Store>>,
+    client: TestClient,
+    mode: Mode,
 }
 
 impl TestProvider {
@@ -78,11 +122,17 @@ impl TestProvider {
         Self::default()
     }
 
+    /// A provider whose widget resource misbehaves as `mode` says.
+    pub fn with_mode(mode: Mode) -> Self {
+        TestProvider {
+            mode,
+            ..Self::default()
+        }
+    }
+
     /// A client sharing this provider's store, for tests to look inside.
     pub fn client(&self) -> TestClient {
-        TestClient {
-            store: self.store.clone(),
-        }
+        self.client.clone()
     }
 }
 
@@ -355,17 +405,28 @@ impl Provider for TestProvider {
                 }
             };
             loaded.file = Some(path);
-            *self.store.lock().unwrap_or_else(|e| e.into_inner()) = loaded;
+            *self.client.store() = loaded;
         }
         Some(self.client())
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<TestClient>>> {
-        vec![Arc::new(ThingResource)]
+        vec![
+            Arc::new(ThingResource),
+            Arc::new(widget::WidgetResource(self.mode)),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource<TestClient>>> {
-        Vec::new()
+        vec![Arc::new(widget::InfoSource)]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<TestClient>>> {
+        vec![Arc::new(widget::EchoEphemeral)]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<TestClient>>> {
+        vec![Arc::new(action::EchoAction)]
     }
 }
 
