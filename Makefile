@@ -62,7 +62,7 @@ docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with
 	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs
 
 chaos: tools build ## The fault suite with CHAOS_SEEDS seeds per fault kind (default 20): lost, late and cut replies to creates converge
-	CHAOS_SEEDS=$${CHAOS_SEEDS:-20} $(CARGO) test -p acceptance --test fault_suite -- --nocapture
+	CHAOS_SEEDS=$${CHAOS_SEEDS:-20} $(CARGO) test -p acceptance --test acceptance -- suites::fault_suite:: --nocapture
 
 # BENCH_N (default 1000) and BENCH_ROUNDS (default 3) size the scale benchmarks.
 bench: tools ## Benchmarks (release build, real Terraform), ratios against baselines measured in the same run; tables and target/bench/*.json
