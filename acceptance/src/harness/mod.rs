@@ -28,7 +28,8 @@
 //!
 //! Modules: `terraform` (versions, schemes, parallel runs), `binary` (the
 //! provider binary), `config` (HCL), `workdir` (running commands), `output`
-//! (results and assertions), `router` (the emulator side), `secrets`.
+//! (results and assertions), `router` (the emulator side), `secrets`, `fault_proxy` ([`FaultProxy`]: a
+//! seeded TCP proxy that drops, loses, delays, fails or hangs requests).
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -88,6 +89,7 @@ pub fn workspace_root() -> PathBuf {
 
 mod binary;
 mod config;
+mod fault_proxy;
 mod output;
 mod router;
 pub mod secrets;
@@ -96,6 +98,7 @@ mod workdir;
 
 pub use binary::*;
 pub use config::*;
+pub use fault_proxy::*;
 pub use output::*;
 pub use router::*;
 pub use terraform::*;

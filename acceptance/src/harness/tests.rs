@@ -35,7 +35,7 @@ fn cli_config_points_dev_overrides_at_the_provider_dir() {
     assert!(
         config.contains(
             r#"dev_overrides {
-"macsec-gitops/routeros" = "/work/my \"odd\" dir/target/debug"
+    "macsec-gitops/routeros" = "/work/my \"odd\" dir/target/debug"
   }"#
         ),
         "{config}"
@@ -469,4 +469,92 @@ fn a_command_that_hangs_is_killed_at_the_timeout() {
     assert!(out.timed_out);
     assert_eq!(out.code, -1);
     assert!(out.elapsed < Duration::from_secs(20));
+}
+
+/// An upstream that answers every chunk it reads with `ok:` and the chunk.
+fn echo_upstream() -> std::net::SocketAddr {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buf = [0u8; 256];
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        return;
+                    }
+                    // An HTTP status line comes back as it is, anything else
+                    // prefixed with `ok:`.
+                    let mut reply = if buf.starts_with(b"HTTP/") {
+                        Vec::new()
+                    } else {
+                        b"ok:".to_vec()
+                    };
+                    reply.extend_from_slice(&buf[..n]);
+                    if stream.write_all(&reply).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// One request through the proxy on a new connection: the reply, or `None`
+/// when the connection closed (or timed out) without one.
+fn through(proxy: &FaultProxy, request: &str) -> Option<String> {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(proxy.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut buf = [0u8; 512];
+    match stream.read(&mut buf) {
+        Ok(n) if n > 0 => Some(String::from_utf8_lossy(&buf[..n]).into_owned()),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_fault_proxy_injects_up_to_its_limit_then_forwards() {
+    let upstream = echo_upstream();
+    for kind in [FaultKind::Drop, FaultKind::LoseReply, FaultKind::Hang] {
+        let proxy = FaultProxy::start(
+            upstream,
+            FaultPlan {
+                kind,
+                seed: 1,
+                per_mille: 1000,
+                max_faults: 1,
+            },
+        )
+        .unwrap();
+        assert_eq!(through(&proxy, "a"), None, "{kind:?}: the first is hit");
+        assert_eq!(proxy.faults_fired(), 1);
+        assert_eq!(through(&proxy, "b").as_deref(), Some("ok:b"), "{kind:?}");
+    }
+}
+
+#[test]
+fn the_fault_proxy_answers_500_for_an_http_reply_and_forwards_once_stopped() {
+    let upstream = echo_upstream();
+    let proxy = FaultProxy::start(
+        upstream,
+        FaultPlan {
+            kind: FaultKind::ServerError,
+            seed: 7,
+            per_mille: 1000,
+            max_faults: 100,
+        },
+    )
+    .unwrap();
+    let reply = through(&proxy, "HTTP/1.1 200 OK\r\n\r\n").unwrap();
+    assert!(reply.starts_with("HTTP/1.1 500 "), "{reply}");
+    assert_eq!(proxy.faults_fired(), 1);
+    proxy.stop_faults();
+    assert_eq!(through(&proxy, "c").as_deref(), Some("ok:c"));
 }

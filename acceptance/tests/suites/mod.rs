@@ -6,6 +6,7 @@ mod backup;
 mod beside_terraform_routeros;
 mod ethernet_binding;
 mod export;
+mod fault_proxy;
 mod fault_suite;
 mod gitops_ci;
 mod import_router;
