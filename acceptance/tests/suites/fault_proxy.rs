@@ -52,9 +52,8 @@ fn body(n: usize, backup_path: &str, password_file: &str, recipient: &str) -> St
     );
     for i in 0..n {
         out.push_str(&format!(
-            "resource \"routeros_macsec_interface\" \"m{i}\" {{\n  name = \"macsec{i}\"\n  interface = \"ether{}\"\n  profile = routeros_macsec_profile.p.name\n}}\nresource \"routeros_macsec_key\" \"k{i}\" {{\n  interface = routeros_macsec_interface.m{i}.name\n  cak = \"{}\"\n}}\n",
+            "resource \"routeros_macsec_interface\" \"m{i}\" {{\n  name = \"macsec{i}\"\n  interface = \"ether{}\"\n  profile = routeros_macsec_profile.p.name\n}}\nresource \"routeros_macsec_key\" \"k{i}\" {{\n  interface = routeros_macsec_interface.m{i}.name\n  cak_age = file(\"k{i}.cak.age\")\n}}\n",
             i + 1,
-            cak(i)
         ));
     }
     out.push_str(&format!(
@@ -111,16 +110,26 @@ fn scenario(kind: FaultKind, seed: u64) -> Figures {
         },
     )
     .expect("start the fault proxy");
-    let mut provider = ProviderBlock::new(
-        &proxy.url(if api { "api" } else { "http" }),
-        sim.username(),
-        sim.password(),
-    );
-    provider.timeout = Some(TIMEOUT);
+    // The password reaches the provider through the environment, the CAKs
+    // as age files: none of them is in the configuration, so none may show
+    // up anywhere.
+    let provider = ProviderBlock {
+        url: Some(proxy.url(if api { "api" } else { "http" })),
+        username: Some(sim.username().to_string()),
+        timeout: Some(TIMEOUT),
+        ..ProviderBlock::default()
+    };
     let (identity, recipient) = secrets::identity();
     let backup_password = "chaos-backup-Passw0rd";
     let mut wd = tf.workdir("");
     wd.set_env("ROUTEROS_AGE_IDENTITY", &identity);
+    wd.set_env("ROUTEROS_PASSWORD", sim.password());
+    for i in 0..n {
+        wd.write_file(
+            &format!("k{i}.cak.age"),
+            &secrets::encrypt(&recipient, &cak(i)),
+        );
+    }
     wd.write_file(
         "backup.password.age",
         &secrets::encrypt(&recipient, backup_password),
@@ -197,7 +206,8 @@ fn scenario(kind: FaultKind, seed: u64) -> Figures {
             .expect("macsecN");
         assert_eq!(r.get("cak"), Some(&cak(i)), "{what}: key of {}", r["name"]);
     }
-    // Files: the backup is taken to the local path and nothing stays behind.
+    // Files: the backup is taken to the local path (`.age` added, it is
+    // encrypted) and nothing stays behind on the router.
     figures.leftovers = sim
         .files()
         .into_iter()
@@ -206,9 +216,11 @@ fn scenario(kind: FaultKind, seed: u64) -> Figures {
             name.contains("terraform") || name.ends_with(".backup") || name.ends_with(".rsc")
         })
         .collect();
+    let local = backup_path.with_extension("backup.age");
     assert!(
-        backup_path.exists(),
-        "{what}: the backup was written locally"
+        local.exists(),
+        "{what}: the backup was written locally, age-encrypted, to {}",
+        local.display()
     );
 
     // Secrets: every CAK and both passwords, in every artifact.
@@ -227,7 +239,14 @@ fn scenario(kind: FaultKind, seed: u64) -> Figures {
         std::fs::read_to_string(wd.path().join("terraform.tfstate")).unwrap_or_default(),
     ));
     artifacts.push(("plan (show -json)".into(), plan.json.to_string()));
-    artifacts.push(secrets::request_log_artifact(&sim));
+    // The router's log, minus the requests allowed to carry a secret: those
+    // that set a key and the backup save (it carries the backup password).
+    let log: Vec<String> = sim
+        .request_log()
+        .into_iter()
+        .filter(|l| !secrets::sets_the_key(l) && !l.contains("/system/backup/save"))
+        .collect();
+    artifacts.push(("router request log".into(), log.join("\n")));
     let mut all = needles("router password", sim.password());
     all.extend(needles("backup password", backup_password));
     for i in 0..n {
