@@ -80,7 +80,7 @@ fn values(disabled: &str, mtu: &str, l2mtu: &str) -> (String, String, String) {
 }
 
 /// One `routeros_ethernet_binding` block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Binding {
     ethernet: String,
     macsec_interface: String,
@@ -94,9 +94,7 @@ impl Binding {
         Binding {
             ethernet: ethernet.into(),
             macsec_interface: macsec_interface.into(),
-            disabled: None,
-            mtu: None,
-            l2mtu: None,
+            ..Binding::default()
         }
     }
 

@@ -60,7 +60,7 @@ fn ca_path(sim: &Sim) -> String {
 }
 
 /// One `routeros_macsec_interface` block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Macsec {
     name: String,
     interface: String,
@@ -74,9 +74,7 @@ impl Macsec {
         Macsec {
             name: name.into(),
             interface: interface.into(),
-            mtu: None,
-            comment: None,
-            disabled: None,
+            ..Macsec::default()
         }
     }
 
