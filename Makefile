@@ -61,8 +61,8 @@ install: ## Build (release) and install into ~/.terraform.d/plugins, where `terr
 docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with the schema change)
 	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs
 
-chaos: tools build ## The fault suite with CHAOS_SEEDS seeds per fault kind (default 20): lost, late and cut replies to creates converge
-	CHAOS_SEEDS=$${CHAOS_SEEDS:-20} $(CARGO) test -p acceptance --test fault_suite -- --nocapture
+chaos: tools build ## The fault suites with CHAOS_SEEDS seeds (default 20): the fault proxy (drop, lost reply, delay, 500, hang) under 50 interfaces + keys + a profile + a backup, and lost, late and cut create replies
+	CHAOS_SEEDS=$${CHAOS_SEEDS:-20} $(CARGO) test -p acceptance --test acceptance -- suites::fault_ --nocapture
 
 # BENCH_N (default 1000) and BENCH_ROUNDS (default 3) size the scale benchmarks.
 bench: tools ## Benchmarks (release build, real Terraform), ratios against baselines measured in the same run; tables and target/bench/*.json

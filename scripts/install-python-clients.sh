@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the third-party Python RouterOS API clients that the conformance tests
-# (acceptance/tests/python_clients.rs) run against routeros-sim, into their own venv:
+# (acceptance/tests/suites/python_clients.rs) run against routeros-sim, into their own venv:
 #
 #   .tools/pyclients   librouteros 4.2.2 and RouterOS-api 0.21.0 (imported as routeros_api)
 #

@@ -11,11 +11,9 @@
 //!   instead; an `ephemeral` block there is Terraform's own syntax error;
 //! - two CAK inputs at once.
 
-mod secrets_common;
-
+use acceptance::harness::secrets::*;
 use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform};
 use acceptance::sim::{Sim, SimConfig};
-use secrets_common::*;
 
 /// A working directory for `body` whose provider has the password in the
 /// clear and no identity, in an environment without any (`HOME` empty).

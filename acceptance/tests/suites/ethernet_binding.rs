@@ -12,11 +12,11 @@
 //! at the router afterwards.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
 };
+use acceptance::harness::{assert_provider_reached, rest, start_sim};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -32,43 +32,8 @@ const ADDR: &str = "routeros_ethernet_binding.test";
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn start_sim() -> Sim {
-    Sim::spawn(SimConfig::default()).expect("start routeros-sim")
-}
-
 fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
     ProviderBlock::for_sim(sim, scheme)
-}
-
-/// A REST call as the emulator's admin, the way an operator changing the
-/// router by hand (out of band) would. Returns status and body.
-fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url().trim_end_matches('/'));
-    let username = sim.username().to_string();
-    let password = sim.password().to_string();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let mut request = client
-            .request(method.clone(), &url)
-            .basic_auth(username, Some(password));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
 }
 
 /// Adds a MACsec interface by hand; panics unless RouterOS accepts it.
@@ -115,7 +80,7 @@ fn values(disabled: &str, mtu: &str, l2mtu: &str) -> (String, String, String) {
 }
 
 /// One `routeros_ethernet_binding` block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Binding {
     ethernet: String,
     macsec_interface: String,
@@ -129,9 +94,7 @@ impl Binding {
         Binding {
             ethernet: ethernet.into(),
             macsec_interface: macsec_interface.into(),
-            disabled: None,
-            mtu: None,
-            l2mtu: None,
+            ..Binding::default()
         }
     }
 
@@ -203,7 +166,7 @@ fn outputs(wd: &Workdir) -> Value {
 /// given back) → import then clean plan → destroy gives the port back, with
 /// the provider talking to the emulator over `scheme`.
 fn lifecycle(tf: &Terraform, scheme: Scheme) {
-    let sim = start_sim();
+    let sim = start_sim(SimConfig::default());
     add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
     add_macsec(&sim, json!({"name": "macsec2", "interface": "ether2"}));
     // ether1 starts disabled, so that the binding has something to undo.
@@ -316,7 +279,7 @@ fn lifecycle_on_the_emulator() {
 #[test]
 fn binding_and_macsec_interface_together() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         let before = port_values(&sim, "ether3");
         let body = "resource \"routeros_macsec_interface\" \"m\" {\n  name = \"macsec3\"\n  interface = \"ether3\"\n  mtu = 1500\n}\n\
 resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = routeros_macsec_interface.m.interface\n  macsec_interface = routeros_macsec_interface.m.name\n  l2mtu = 1600\n}\n";
@@ -337,7 +300,7 @@ resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = routeros_macsec_
 #[test]
 fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         let before = sim.records(ETHERNET);
 
@@ -374,7 +337,7 @@ fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
 #[test]
 fn a_binding_whose_port_and_macsec_interface_disagree_names_both() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         let before = sim.records(ETHERNET);
 
@@ -416,7 +379,7 @@ resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = \"ether5\"\n  ma
 #[test]
 fn frames_that_do_not_fit_warn_at_plan() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
 
         // 1468 + 32 = 1500 bytes do not fit in an l2mtu of 1400.
@@ -461,7 +424,7 @@ fn frames_that_do_not_fit_warn_at_plan() {
 #[test]
 fn import_of_a_port_without_macsec_explains() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec2", "interface": "ether2"}));
         let wd = tf.workdir(&main_tf(
             &sim,
@@ -484,7 +447,7 @@ fn import_of_a_port_without_macsec_explains() {
 #[test]
 fn macsec_interfaces_lists_and_filters_without_the_key() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         add_macsec(
             &sim,
@@ -538,7 +501,7 @@ output \"on2\" {\n  value = data.routeros_macsec_interfaces.on2.interfaces\n}\n"
 #[test]
 fn system_resource_reports_version_and_features() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim();
+        let sim = start_sim(SimConfig::default());
         let body = "data \"routeros_system_resource\" \"r\" {}\n\
 output \"r\" {\n  value = data.routeros_system_resource.r\n}\n";
         let wd = tf.workdir(&main_tf(&sim, scheme, body));
@@ -566,25 +529,4 @@ output \"r\" {\n  value = data.routeros_system_resource.r\n}\n";
         );
         assert_eq!(r["ciphers_supported"], json!(true));
     });
-}
-
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
 }

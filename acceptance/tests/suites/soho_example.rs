@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use acceptance::harness::assert_provider_reached;
 use acceptance::harness::{
     Scheme, Terraform, Workdir, for_each_terraform_and_scheme, workspace_root,
 };
@@ -191,25 +192,4 @@ fn the_example_is_the_one_on_disk() {
         );
     }
     assert!(Path::new(&workspace_root().join("examples/soho/terraform.tfvars.example")).is_file());
-}
-
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
 }

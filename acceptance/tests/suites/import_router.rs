@@ -6,10 +6,8 @@
 //! The router is set up out of band over REST, as an operator would; each
 //! scenario ends in a plan that proposes nothing.
 
-mod secrets_common;
-
-use std::time::Duration;
-
+use acceptance::harness::rest_ok;
+use acceptance::harness::secrets;
 use acceptance::harness::{Output, ProviderBlock, Scheme, Terraform, Workdir};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
@@ -20,38 +18,6 @@ const PROFILE: &str = "/interface/macsec/profile";
 
 fn start_sim() -> Sim {
     Sim::spawn(SimConfig::default()).expect("start routeros-sim")
-}
-
-/// A REST call as the emulator's admin (out of band). Returns the status.
-fn rest(sim: &Sim, method: Method, path: &str, body: Value) -> u16 {
-    let url = format!("{}/rest{path}", sim.http_url().trim_end_matches('/'));
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let response = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client")
-            .request(method.clone(), &url)
-            .basic_auth(user, Some(pass))
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        response.status().as_u16()
-    })
-}
-
-#[track_caller]
-fn add(sim: &Sim, menu: &str, body: Value) {
-    assert_eq!(
-        rest(sim, Method::PUT, menu, body.clone()),
-        200,
-        "PUT {menu} {body}"
-    );
 }
 
 /// The instance object of `address` in the raw state file (it holds the
@@ -80,15 +46,17 @@ fn text(out: &Output) -> String {
 fn import_by_identity_plans_no_change_and_keeps_the_identity() {
     let tf = Terraform::newest();
     let sim = start_sim();
-    add(
+    rest_ok(
         &sim,
+        Method::PUT,
         PROFILE,
-        json!({"name": "uplink", "server-priority": "5"}),
+        Some(json!({"name": "uplink", "server-priority": "5"})),
     );
-    add(
+    rest_ok(
         &sim,
+        Method::PUT,
         MACSEC,
-        json!({"name": "macsec1", "interface": "ether1", "profile": "uplink"}),
+        Some(json!({"name": "macsec1", "interface": "ether1", "profile": "uplink"})),
     );
     let body = r#"
 import {
@@ -170,14 +138,11 @@ fn an_identity_changed_on_the_router_is_reported() {
     let wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(body));
     wd.apply();
     let id = sim.records(MACSEC)[0][".id"].clone();
-    assert_eq!(
-        rest(
-            &sim,
-            Method::PATCH,
-            &format!("{MACSEC}/{id}"),
-            json!({"name": "renamed"})
-        ),
-        200
+    rest_ok(
+        &sim,
+        Method::PATCH,
+        &format!("{MACSEC}/{id}"),
+        Some(json!({"name": "renamed"})),
     );
     let plan = wd.run(&["plan", "-input=false", "-no-color"]);
     plan.assert_success();
@@ -204,20 +169,24 @@ fn an_identity_changed_on_the_router_is_reported() {
 fn query_lists_the_router_and_generated_config_imports_clean() {
     let tf = Terraform::newest();
     let sim = start_sim();
-    add(
+    rest_ok(
         &sim,
+        Method::PUT,
         PROFILE,
-        json!({"name": "uplink", "server-priority": "3"}),
+        Some(json!({"name": "uplink", "server-priority": "3"})),
     );
     for (name, port) in [
         ("macsec1", "ether1"),
         ("macsec2", "ether2"),
         ("lab", "ether3"),
     ] {
-        add(
+        rest_ok(
             &sim,
+            Method::PUT,
             MACSEC,
-            json!({"name": name, "interface": port, "profile": "uplink", "comment": format!("{name} by hand")}),
+            Some(
+                json!({"name": name, "interface": port, "profile": "uplink", "comment": format!("{name} by hand")}),
+            ),
         );
     }
     let provider = ProviderBlock::for_sim(&sim, Scheme::Http);
@@ -292,16 +261,16 @@ list "routeros_ethernet_binding" "ports" {
 fn query_generates_a_key_block_with_cak_age_for_the_providers_identity() {
     let tf = Terraform::newest();
     let sim = start_sim();
-    let cak = secrets_common::random_cak();
-    add(
+    let cak = secrets::random_cak();
+    rest_ok(
         &sim,
+        Method::PUT,
         MACSEC,
-        json!({"name": "macsec1", "interface": "ether1", "cak": cak, "ckn": "ab01"}),
+        Some(json!({"name": "macsec1", "interface": "ether1", "cak": cak, "ckn": "ab01"})),
     );
-    let (identity, _) = secrets_common::identity();
-    let provider =
-        secrets_common::provider_block(&sim, false, Some(secrets_common::IdentityVia::Attribute));
-    let wd = tf.workdir(&secrets_common::main_tf(&provider, ""));
+    let (identity, _) = secrets::identity();
+    let provider = secrets::provider_block(&sim, false, Some(secrets::IdentityVia::Attribute));
+    let wd = tf.workdir(&secrets::main_tf(&provider, ""));
     wd.write_file("identity.txt", &identity);
     wd.write_file(
         "router.tfquery.hcl",

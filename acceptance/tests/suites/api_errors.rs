@@ -12,11 +12,10 @@
 //! [`Sim::inject_api_fault`]: each fault fires once, on the next API command
 //! with a given prefix.
 
-use std::net::TcpListener;
-
 use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, Workdir, hcl_string, state_resource,
 };
+use acceptance::harness::{closed_port, start_sim};
 use acceptance::sim::{ApiFault, FAULT_FATAL_REASON, Sim, SimConfig};
 use serde_json::json;
 
@@ -26,10 +25,6 @@ const ADDR: &str = "routeros_macsec_interface.test";
 /// Runs `scenario` with the newest Terraform.
 fn with_newest_terraform(scenario: impl FnOnce(&Terraform)) {
     scenario(&Terraform::newest());
-}
-
-fn start_sim(config: SimConfig) -> Sim {
-    Sim::spawn(config).expect("start routeros-sim")
 }
 
 /// `routeros_macsec_interface.test` named `name` on `interface`, with `mtu`
@@ -45,12 +40,6 @@ fn macsec(name: &str, interface: &str, mtu: Option<u32>) -> String {
     }
     out.push_str("}\n");
     out
-}
-
-/// A port on 127.0.0.1 that nothing listens on.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
 }
 
 /// The `host:port` of an emulator URL.

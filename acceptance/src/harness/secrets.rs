@@ -1,4 +1,4 @@
-//! Shared by the `secrets_*` acceptance tests: age identities and
+//! Secrets in scenarios: age identities and
 //! ciphertexts made the way a user makes them (with the `age` crate, as
 //! `age`/`rage` do), configurations for every CAK input style, and the leak
 //! scanner.
@@ -8,12 +8,10 @@
 //! upper-case hex of its bytes, and as base64 of its bytes at each of the
 //! three alignments it could have inside a longer base64 blob.
 
-#![allow(dead_code)]
-
 use std::io::Write;
 
-use acceptance::harness::{ProviderBlock, hcl_string, terraform_block};
-use acceptance::sim::Sim;
+use super::{ProviderBlock, hcl_string, row_named, terraform_block};
+use crate::sim::Sim;
 use age::secrecy::ExposeSecret;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -184,10 +182,7 @@ pub fn main_tf(provider: &str, body: &str) -> String {
 /// The `/interface/macsec` row named `name`.
 #[track_caller]
 pub fn macsec_row(sim: &Sim, name: &str) -> std::collections::BTreeMap<String, String> {
-    sim.records("/interface/macsec")
-        .into_iter()
-        .find(|r| r.get("name").map(String::as_str) == Some(name))
-        .unwrap_or_else(|| panic!("no /interface/macsec row {name:?}"))
+    row_named(sim, "/interface/macsec", name)
 }
 
 // ---------------------------------------------------------------------------

@@ -9,12 +9,12 @@
 //! the scenarios do at the router by hand goes over REST.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use acceptance::harness::{
     ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string, normalise,
 };
-use acceptance::sim::{Sim, SimConfig};
+use acceptance::harness::{assert_provider_reached, rest, sim_for};
+use acceptance::sim::Sim;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -24,47 +24,8 @@ const DATA_ADDR: &str = "data.routeros_config_export.test";
 const CAK_1: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 const CAK_2: &str = "f9e8d7c6b5a4938271605f4e3d2c1b0a";
 
-/// An emulator of RouterOS `version` that serves `scheme` (TLS, with its
-/// certificate, only when `scheme` needs it).
-fn start_sim(version: &str, scheme: Scheme) -> Sim {
-    Sim::spawn(SimConfig {
-        version: version.into(),
-        https: scheme.is_tls(),
-        ..SimConfig::default()
-    })
-    .expect("start routeros-sim")
-}
-
 fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
     ProviderBlock::for_sim(sim, scheme)
-}
-
-fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url());
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let mut request = client
-            .request(method.clone(), &url)
-            .basic_auth(user, Some(pass));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
 }
 
 /// Two MACsec interfaces with known CAKs, and a changed Ethernet port.
@@ -158,7 +119,7 @@ fn assert_no_cak(what: &str, text: &str) {
 #[test]
 fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
     for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let (id, recipient) = key();
         let wd = tf.workdir("");
@@ -253,7 +214,7 @@ fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
 #[test]
 fn plaintext_secrets_need_an_explicit_opt_in() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
@@ -315,7 +276,7 @@ fn plaintext_secrets_need_an_explicit_opt_in() {
 #[test]
 fn menu_filter_follows_the_router_version() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let old = start_sim("7.18", scheme);
+        let old = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
         let path = dir.join("macsec.rsc");
@@ -331,7 +292,7 @@ fn menu_filter_follows_the_router_version() {
         out.assert_code(1);
         out.assert_stderr_mentions(&["not supported by this RouterOS", "7.23", "7.18"]);
 
-        let new = start_sim("7.23", scheme);
+        let new = sim_for("7.23", scheme);
         configure_router(&new);
         wd.write_main_tf(&provider(&new, scheme).main_tf(&body));
         wd.apply();
@@ -388,7 +349,7 @@ fn exports_are_recognised_per_transport() {
 #[test]
 fn data_source_returns_the_export_without_secrets() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         wd.write_main_tf(&provider(&sim, scheme).main_tf(&format!(
@@ -446,7 +407,7 @@ fn data_source_returns_the_export_without_secrets() {
 #[test]
 fn bad_input_is_refused_cleanly() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
         let path = dir.join("x.rsc");
@@ -486,27 +447,6 @@ fn bad_input_is_refused_cleanly() {
     });
 }
 
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
-}
-
 /// The names of the export files in the router's file area.
 fn export_files_on_router(sim: &Sim) -> Vec<String> {
     sim.files()
@@ -525,7 +465,7 @@ fn export_files_on_router(sim: &Sim) -> Vec<String> {
 fn lost_export_reply_leaves_no_secret_on_the_router() {
     use acceptance::sim::{ApiFault, RestFault};
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let (id, recipient) = key();
         let wd = tf.workdir("");

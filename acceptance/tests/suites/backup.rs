@@ -11,13 +11,13 @@
 //! over REST.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_scheme,
     for_each_terraform_and_scheme, hcl_string,
 };
-use acceptance::sim::{Sim, SimConfig};
+use acceptance::harness::{assert_provider_reached, rest, sim_for};
+use acceptance::sim::Sim;
 use age::secrecy::ExposeSecret;
 use base64::Engine as _;
 use reqwest::Method;
@@ -31,48 +31,8 @@ const CAK: &str = "5f0c2a9e8d7b6a5948372615f4e3d2c1";
 // Helpers
 // ---------------------------------------------------------------------------
 
-/// An emulator of RouterOS `version` that serves `scheme` (TLS, with its
-/// certificate, only when `scheme` needs it).
-fn start_sim(version: &str, scheme: Scheme) -> Sim {
-    Sim::spawn(SimConfig {
-        version: version.into(),
-        https: scheme.is_tls(),
-        ..SimConfig::default()
-    })
-    .expect("start routeros-sim")
-}
-
 fn provider(sim: &Sim, scheme: Scheme) -> ProviderBlock {
     ProviderBlock::for_sim(sim, scheme)
-}
-
-/// A REST call to the emulator as its admin user (an operator at the router).
-fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url());
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let mut request = client
-            .request(method.clone(), &url)
-            .basic_auth(user, Some(pass));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
 }
 
 /// Gives the router some configuration worth backing up: a MACsec interface
@@ -206,7 +166,7 @@ fn assert_nothing_written(dir: &Path, target: &Path) {
 #[test]
 fn backup_lifecycle_with_age() {
     for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let key = AgeKey::new();
         let password = "backup-pass-7f3a";
@@ -332,7 +292,7 @@ fn backup_lifecycle_with_age() {
 #[test]
 fn kept_router_copy_is_removed_on_destroy() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -372,7 +332,7 @@ fn kept_router_copy_is_removed_on_destroy() {
 #[test]
 fn write_only_password() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
         let path = dir.join("wo.backup");
@@ -458,7 +418,7 @@ fn twenty_megabyte_backup_streams_with_flat_memory() {
     const PADDING: usize = 20 * 1024 * 1024;
     let tf = &Terraform::newest();
     for_each_scheme(|scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         sim.set_backup_padding(PADDING);
         let key = AgeKey::new();
@@ -498,7 +458,7 @@ fn twenty_megabyte_backup_streams_with_flat_memory() {
 #[test]
 fn bad_input_is_refused_cleanly() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
 
@@ -567,7 +527,7 @@ fn bad_input_is_refused_cleanly() {
 #[test]
 fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
         let fifo = dir.join("pipe");
@@ -632,7 +592,7 @@ fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
 #[test]
 fn old_router_without_file_read() {
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.12", scheme);
+        let sim = sim_for("7.12", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -667,27 +627,6 @@ fn old_router_without_file_read() {
     });
 }
 
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
-}
-
 /// Regression: a lost reply to `/system/backup/save` left the backup on the
 /// router. The provider now removes it; when that fails too, the error
 /// names the file and the next apply removes it.
@@ -695,7 +634,7 @@ fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
 fn lost_save_reply_leaves_no_backup_on_the_router() {
     use acceptance::sim::{ApiFault, RestFault};
     for_each_terraform_and_scheme(|tf, scheme| {
-        let sim = start_sim("7.18", scheme);
+        let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
         let path = backup_dir(&wd).join("b.backup");

@@ -19,6 +19,7 @@ use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, for_each_terraform, for_each_terraform_and_scheme,
     hcl_string,
 };
+use acceptance::harness::{closed_port, rest, start_sim};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -31,10 +32,6 @@ const ADDR: &str = "routeros_macsec_interface.test";
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-fn start_sim(config: SimConfig) -> Sim {
-    Sim::spawn(config).expect("start routeros-sim")
-}
 
 /// An emulator serving HTTP and HTTPS (its default), said explicitly.
 fn https_sim() -> Sim {
@@ -63,7 +60,7 @@ fn ca_path(sim: &Sim) -> String {
 }
 
 /// One `routeros_macsec_interface` block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Macsec {
     name: String,
     interface: String,
@@ -77,9 +74,7 @@ impl Macsec {
         Macsec {
             name: name.into(),
             interface: interface.into(),
-            mtu: None,
-            comment: None,
-            disabled: None,
+            ..Macsec::default()
         }
     }
 
@@ -108,44 +103,6 @@ impl Macsec {
 
 fn main_tf(provider: &ProviderBlock, macsec: &Macsec) -> String {
     provider.main_tf(&macsec.hcl("test"))
-}
-
-/// Base URL of the emulator's REST API (`…/rest`), over plain HTTP.
-fn rest_base(sim: &Sim) -> String {
-    let url = sim.http_url();
-    let url = url.trim_end_matches('/');
-    format!("{}/rest", url.trim_end_matches("/rest"))
-}
-
-/// A REST call to the emulator as its admin user, the way an operator
-/// changing the router by hand (out of band) would. Returns status and body.
-fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}{path}", rest_base(sim));
-    let username = sim.username().to_string();
-    let password = sim.password().to_string();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let mut request = client
-            .request(method.clone(), &url)
-            .basic_auth(username, Some(password));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
 }
 
 /// Asks the emulator directly what RouterOS says about adding `body`, and
@@ -193,12 +150,6 @@ fn assert_nothing_created(sim: &Sim) {
 #[track_caller]
 fn assert_one_error(out: &Output) {
     out.assert_failure().assert_single_error();
-}
-
-/// A TCP port on 127.0.0.1 that nothing listens on.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
 }
 
 // ---------------------------------------------------------------------------

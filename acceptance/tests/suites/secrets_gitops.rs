@@ -11,13 +11,11 @@
 //!
 //! Runs on Terraform 1.15.5 and 1.0.3, each with its own pair of emulators.
 
-mod secrets_common;
-
 use std::path::PathBuf;
 
+use acceptance::harness::secrets::{decrypt, macsec_row, sets_the_key};
 use acceptance::harness::{Terraform, Workdir, for_each_terraform, workspace_root};
 use acceptance::sim::{Sim, SimConfig};
-use secrets_common::{decrypt, macsec_row, sets_the_key};
 use serde_json::Value;
 
 /// The password `keys/router.password.age` holds (a test value).
@@ -134,7 +132,7 @@ fn scenario(tf: &Terraform) {
     );
 
     // Re-encrypt the same key to one more recipient: no router change.
-    let (_, another) = secrets_common::identity();
+    let (_, another) = acceptance::harness::secrets::identity();
     let recipients = format!("{}\n{another}", read_example("keys/recipients.txt"));
     let reencrypted = encrypt_to_many(&recipients, &cak);
     wd.write_file("keys/uplink.cak.age", &reencrypted);

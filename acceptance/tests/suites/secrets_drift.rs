@@ -10,11 +10,9 @@
 //!   warning says so); a new version writes it;
 //! - generated: new recipients re-encrypt the same key (no router change).
 
-mod secrets_common;
-
+use acceptance::harness::secrets::*;
 use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform, normalise};
 use acceptance::sim::{Sim, SimConfig};
-use secrets_common::*;
 
 /// Sets the CAK of `macsec-uplink` on `sim` as an operator would, through
 /// the REST API.
@@ -176,7 +174,7 @@ fn generated_key_is_reencrypted_to_new_recipients_without_a_router_change() {
         let cak = macsec_row(&sim, "macsec-uplink")["cak"].clone();
         let ckn = macsec_row(&sim, "macsec-uplink")["ckn"].clone();
         assert_eq!(ckn.len(), 64, "a generated 32-byte CKN");
-        let (second, second_recipient) = secrets_common::identity();
+        let (second, second_recipient) = acceptance::harness::secrets::identity();
         let body = key_config(Style::Generated, &recipient, 1).replace(
             &format!("[\"{recipient}\"]"),
             &format!("[\"{recipient}\", \"{second_recipient}\"]"),

@@ -9,11 +9,11 @@
 //! made by hand go over REST.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use acceptance::harness::{
     ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
 };
+use acceptance::harness::{assert_provider_reached, patch_named, rest, row_named};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -75,35 +75,6 @@ fn main_tf(sim: &Sim, scheme: Scheme, profile: &Profile) -> String {
     provider(sim, scheme).main_tf(&profile.hcl("test"))
 }
 
-/// A REST call to the emulator as its admin (a change made by hand).
-fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url());
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let mut request = client
-            .request(method.clone(), &url)
-            .basic_auth(user, Some(pass));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
-}
-
 fn rows(sim: &Sim) -> Vec<BTreeMap<String, String>> {
     sim.records(MENU)
 }
@@ -113,18 +84,6 @@ fn find(sim: &Sim, name: &str) -> Option<BTreeMap<String, String>> {
     rows(sim)
         .into_iter()
         .find(|r| r.get("name").map(String::as_str) == Some(name))
-}
-
-#[track_caller]
-fn row(sim: &Sim, name: &str) -> BTreeMap<String, String> {
-    find(sim, name).unwrap_or_else(|| panic!("no {MENU} row {name:?}: {:#?}", rows(sim)))
-}
-
-#[track_caller]
-fn patch(sim: &Sim, name: &str, body: Value) {
-    let id = row(sim, name)[".id"].clone();
-    let (status, answer) = rest(sim, Method::PATCH, &format!("{MENU}/{id}"), Some(body));
-    assert_eq!(status, 200, "PATCH: {answer}");
 }
 
 /// Only the built-in profile is left.
@@ -165,7 +124,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     };
     let wd = tf.workdir(&main_tf(sim, scheme, &profile));
     wd.apply();
-    let created = row(sim, "uplink");
+    let created = row_named(sim, MENU, "uplink");
     assert_eq!(created["server-priority"], "5");
     assert_eq!(created["ciphers"], "aes-gcm-128,aes-gcm-xpn-128");
     assert_eq!(created["default"], "false");
@@ -186,7 +145,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["update"]);
     wd.apply_saved_plan();
-    let updated = row(sim, "uplink");
+    let updated = row_named(sim, MENU, "uplink");
     assert_eq!(
         (updated[".id"].as_str(), updated["server-priority"].as_str()),
         (id.as_str(), "7")
@@ -202,7 +161,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["update"]);
     wd.apply_saved_plan();
-    let defaults = row(sim, "uplink");
+    let defaults = row_named(sim, MENU, "uplink");
     assert_eq!(
         (
             defaults["ciphers"].as_str(),
@@ -213,7 +172,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     wd.assert_no_changes();
 
     // A cipher changed by hand is drift even though ciphers is not configured.
-    patch(sim, "uplink", json!({"ciphers": "aes-gcm-xpn-128"}));
+    patch_named(sim, MENU, "uplink", json!({"ciphers": "aes-gcm-xpn-128"}));
     wd.refresh_only_plan()
         .assert_code(2)
         .assert_stdout_mentions(&["ciphers"]);
@@ -221,15 +180,15 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["update"]);
     wd.apply_saved_plan();
-    assert_eq!(row(sim, "uplink")["ciphers"], "aes-gcm-128");
+    assert_eq!(row_named(sim, MENU, "uplink")["ciphers"], "aes-gcm-128");
 
     // So is a priority changed by hand.
-    patch(sim, "uplink", json!({"server-priority": "1"}));
+    patch_named(sim, MENU, "uplink", json!({"server-priority": "1"}));
     wd.plan_to_file()
         .assert_code(2)
         .assert_stdout_mentions(&["server_priority = 1 -> 10"]);
     wd.apply_saved_plan();
-    assert_eq!(row(sim, "uplink")["server-priority"], "10");
+    assert_eq!(row_named(sim, MENU, "uplink")["server-priority"], "10");
 
     // Replace: a new name is a new profile.
     profile.name = "uplink2".into();
@@ -239,7 +198,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.assert_actions(ADDR, &["delete", "create"]);
     wd.apply_saved_plan();
     assert!(find(sim, "uplink").is_none());
-    let id = row(sim, "uplink2")[".id"].clone();
+    let id = row_named(sim, MENU, "uplink2")[".id"].clone();
 
     // Out-of-band delete: planned for creation again.
     let (status, body) = rest(sim, Method::DELETE, &format!("{MENU}/{id}"), None);
@@ -248,7 +207,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.output.assert_code(2);
     plan.assert_actions(ADDR, &["create"]);
     wd.apply_saved_plan();
-    let id = row(sim, "uplink2")[".id"].clone();
+    let id = row_named(sim, MENU, "uplink2")[".id"].clone();
 
     // Import by name and by id: clean plans.
     for import_id in ["uplink2", id.as_str()] {
@@ -289,7 +248,7 @@ fn builtin(tf: &Terraform, sim: &Sim, scheme: Scheme, ciphers: bool) {
     // Created without import: the built-in profile is adopted.
     let wd = tf.workdir(&main_tf(sim, scheme, &profile));
     wd.apply();
-    let adopted = row(sim, "default");
+    let adopted = row_named(sim, MENU, "default");
     assert_eq!(
         (adopted[".id"].as_str(), adopted["server-priority"].as_str()),
         ("*1", "20")
@@ -305,7 +264,7 @@ fn builtin(tf: &Terraform, sim: &Sim, scheme: Scheme, ciphers: bool) {
     // Destroy resets it to RouterOS's defaults instead of failing.
     wd.destroy();
     assert_only_builtin(sim);
-    let reset = row(sim, "default");
+    let reset = row_named(sim, MENU, "default");
     assert_eq!(reset["server-priority"], "10");
     if ciphers {
         assert_eq!(reset["ciphers"], "aes-gcm-128");
@@ -344,7 +303,7 @@ fn ciphers_on_a_router_older_than_7_23_is_a_plan_error() {
         // Without ciphers the profile works, and its ciphers stay null.
         wd.write_main_tf(&main_tf(&sim, scheme, &Profile::new("uplink")));
         wd.apply();
-        assert_eq!(row(&sim, "uplink")["server-priority"], "10");
+        assert_eq!(row_named(&sim, MENU, "uplink")["server-priority"], "10");
         assert_eq!(wd.resource_values(ADDR)["ciphers"], Value::Null);
         wd.assert_no_changes();
     });
@@ -456,25 +415,4 @@ fn a_profile_in_use_is_released_before_it_is_removed() {
             .assert_stderr_mentions(&["used by", "point those macsec interfaces"]);
         assert!(find(&sim, "held").is_some());
     });
-}
-
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
 }

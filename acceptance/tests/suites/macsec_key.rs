@@ -11,12 +11,10 @@
 //! state) and at the keys the router holds afterwards; changes made by hand
 //! go over REST.
 
-use std::collections::BTreeMap;
-use std::time::Duration;
-
 use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
 };
+use acceptance::harness::{assert_provider_reached, patch_named, rest, row_named};
 use acceptance::sim::{Sim, SimConfig, SimUser};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -120,58 +118,6 @@ fn config(provider: &ProviderBlock, key: Option<&Key>) -> String {
     provider.main_tf(&body)
 }
 
-/// A REST call to the emulator as its admin (an operator changing the router
-/// by hand).
-fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url());
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let mut request = client
-            .request(method.clone(), &url)
-            .basic_auth(user, Some(pass));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
-}
-
-/// The `/interface/macsec` row named `name`.
-#[track_caller]
-fn row(sim: &Sim, name: &str) -> BTreeMap<String, String> {
-    sim.records(MENU)
-        .into_iter()
-        .find(|r| r.get("name").map(String::as_str) == Some(name))
-        .unwrap_or_else(|| panic!("no {MENU} row {name:?}: {:#?}", sim.records(MENU)))
-}
-
-/// Sets `field` of the MACsec interface `name` by hand.
-#[track_caller]
-fn patch(sim: &Sim, name: &str, field: &str, value: &str) {
-    let id = row(sim, name)[".id"].clone();
-    let (status, body) = rest(
-        sim,
-        Method::PATCH,
-        &format!("{MENU}/{id}"),
-        Some(json!({ field: value })),
-    );
-    assert_eq!(status, 200, "PATCH {field}: {body}");
-}
-
 fn is_cak(text: &str) -> bool {
     text.len() == 32
         && text
@@ -203,7 +149,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     let wd = tf.workdir(&config(&provider, Some(&key)));
     let out = wd.apply();
     assert_no_keys_shown(&out);
-    let uplink = row(sim, "macsec-uplink");
+    let uplink = row_named(sim, MENU, "macsec-uplink");
     assert_eq!(uplink["cak"], CAK_1);
     let generated_ckn = uplink["ckn"].clone();
     let state = wd.resource_values(KEY_ADDR);
@@ -228,8 +174,8 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.output.assert_code(2);
     plan.assert_actions(KEY_ADDR, &["update"]);
     wd.apply_saved_plan();
-    assert_eq!(row(sim, "macsec-uplink")["ckn"], CKN_1);
-    assert_eq!(row(sim, "macsec-uplink")["cak"], CAK_1);
+    assert_eq!(row_named(sim, MENU, "macsec-uplink")["ckn"], CKN_1);
+    assert_eq!(row_named(sim, MENU, "macsec-uplink")["cak"], CAK_1);
     wd.assert_no_changes();
 
     key.cak = CAK_2.into();
@@ -241,7 +187,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
         .assert_stdout_mentions(&["cak", "(sensitive value)"]);
     assert_no_keys_shown(&plan.output);
     wd.apply_saved_plan();
-    assert_eq!(row(sim, "macsec-uplink")["cak"], CAK_2);
+    assert_eq!(row_named(sim, MENU, "macsec-uplink")["cak"], CAK_2);
 
     // Replace: the key moves to the other interface; the one it leaves gets
     // a fresh random CAK, so the old key no longer works there.
@@ -251,18 +197,18 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.output.assert_code(2);
     plan.assert_actions(KEY_ADDR, &["delete", "create"]);
     wd.apply_saved_plan();
-    let left = row(sim, "macsec-uplink")["cak"].clone();
+    let left = row_named(sim, MENU, "macsec-uplink")["cak"].clone();
     assert!(
         is_cak(&left) && left != CAK_2,
         "the uplink kept the old key"
     );
-    assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
-    assert_eq!(row(sim, "macsec-spare")["ckn"], CKN_1);
+    assert_eq!(row_named(sim, MENU, "macsec-spare")["cak"], CAK_2);
+    assert_eq!(row_named(sim, MENU, "macsec-spare")["ckn"], CKN_1);
     wd.assert_no_changes();
 
     // Out of band: a CAK changed by hand is drift (the key is readable), and
     // the plan never prints either key.
-    patch(sim, "macsec-spare", "cak", CAK_HAND);
+    patch_named(sim, MENU, "macsec-spare", json!({"cak": CAK_HAND}));
     let out = wd.refresh_only_plan();
     out.assert_code(2).assert_stdout_mentions(&["cak"]);
     assert_no_keys_shown(&out);
@@ -273,18 +219,18 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
         .assert_stdout_mentions(&["~ cak", "(sensitive value)"]);
     assert_no_keys_shown(&plan.output);
     wd.apply_saved_plan();
-    assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
+    assert_eq!(row_named(sim, MENU, "macsec-spare")["cak"], CAK_2);
 
     // A CKN changed by hand is drift too.
-    patch(sim, "macsec-spare", "ckn", "abcd");
+    patch_named(sim, MENU, "macsec-spare", json!({"ckn": "abcd"}));
     wd.plan_exitcode()
         .assert_code(2)
         .assert_stdout_mentions(&["ckn"]);
     wd.apply();
-    assert_eq!(row(sim, "macsec-spare")["ckn"], CKN_1);
+    assert_eq!(row_named(sim, MENU, "macsec-spare")["ckn"], CKN_1);
 
     // Out-of-band delete of the interface: interface and key are created again.
-    let id = row(sim, "macsec-spare")[".id"].clone();
+    let id = row_named(sim, MENU, "macsec-spare")[".id"].clone();
     let (status, body) = rest(sim, Method::DELETE, &format!("{MENU}/{id}"), None);
     assert!(status < 300, "DELETE: {status} {body}");
     let plan = wd.show_json_plan();
@@ -292,11 +238,11 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     plan.assert_actions(KEY_ADDR, &["create"]);
     plan.assert_actions("routeros_macsec_interface.spare", &["create"]);
     wd.apply_saved_plan();
-    assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
+    assert_eq!(row_named(sim, MENU, "macsec-spare")["cak"], CAK_2);
     wd.assert_no_changes();
 
     // Import into an empty state, by name and by id: the plan is clean.
-    let spare_id = row(sim, "macsec-spare")[".id"].clone();
+    let spare_id = row_named(sim, MENU, "macsec-spare")[".id"].clone();
     for import_id in ["macsec-spare", spare_id.as_str()] {
         let imported = tf.workdir(&config(&provider, Some(&key)));
         imported.import("routeros_macsec_interface.uplink", "macsec-uplink");
@@ -323,7 +269,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
             before,
             "the imported key was written again"
         );
-        assert_eq!(row(sim, "macsec-spare")["cak"], CAK_2);
+        assert_eq!(row_named(sim, MENU, "macsec-spare")["cak"], CAK_2);
         imported.assert_no_changes();
     }
 
@@ -332,13 +278,13 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     let plan = wd.show_json_plan();
     plan.assert_actions(KEY_ADDR, &["delete"]);
     wd.apply_saved_plan();
-    let after = row(sim, "macsec-spare")["cak"].clone();
+    let after = row_named(sim, MENU, "macsec-spare")["cak"].clone();
     assert!(
         is_cak(&after) && after != CAK_2,
         "destroy left the key in place"
     );
     assert_eq!(
-        row(sim, "macsec-spare")["ckn"],
+        row_named(sim, MENU, "macsec-spare")["ckn"],
         CKN_1,
         "destroy leaves the CKN"
     );
@@ -347,7 +293,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
     // provider's delete runs against a missing interface).
     wd.write_main_tf(&config(&provider, Some(&key)));
     wd.apply();
-    let id = row(sim, "macsec-spare")[".id"].clone();
+    let id = row_named(sim, MENU, "macsec-spare")[".id"].clone();
     let (status, _) = rest(sim, Method::DELETE, &format!("{MENU}/{id}"), None);
     assert!(status < 300);
     wd.run(&[
@@ -390,7 +336,7 @@ fn hidden_cak_keeps_state_and_import_explains_the_plan() {
         };
         let wd = tf.workdir(&config(&provider, Some(&key)));
         wd.apply();
-        assert_eq!(row(&sim, "macsec-uplink")["cak"], CAK_1);
+        assert_eq!(row_named(&sim, MENU, "macsec-uplink")["cak"], CAK_1);
         assert_eq!(
             wd.resource_values(KEY_ADDR)["cak"],
             json!(CAK_1),
@@ -400,17 +346,17 @@ fn hidden_cak_keeps_state_and_import_explains_the_plan() {
         wd.refresh_only_plan().assert_code(0);
 
         // The documented blind spot: a CAK changed by hand is invisible.
-        patch(&sim, "macsec-uplink", "cak", CAK_HAND);
+        patch_named(&sim, MENU, "macsec-uplink", json!({"cak": CAK_HAND}));
         wd.plan_exitcode().assert_code(0);
         // ... but a CKN changed by hand is not, and since the CAK on the
         // router cannot be known, the apply that restores the CKN writes
         // the configured CAK too.
-        patch(&sim, "macsec-uplink", "ckn", "abcd");
+        patch_named(&sim, MENU, "macsec-uplink", json!({"ckn": "abcd"}));
         wd.plan_exitcode()
             .assert_code(2)
             .assert_stdout_mentions(&["ckn"]);
         wd.apply();
-        assert_eq!(row(&sim, "macsec-uplink")["cak"], CAK_1);
+        assert_eq!(row_named(&sim, MENU, "macsec-uplink")["cak"], CAK_1);
         wd.assert_no_changes();
 
         // Import: the CAK cannot be read, so state has none; the plan warns,
@@ -423,7 +369,7 @@ fn hidden_cak_keeps_state_and_import_explains_the_plan() {
         imported.import("routeros_macsec_interface.spare", "macsec-spare");
         imported.import(KEY_ADDR, "macsec-uplink");
         assert_eq!(imported.resource_values(KEY_ADDR)["cak"], Value::Null);
-        patch(&sim, "macsec-uplink", "cak", CAK_HAND);
+        patch_named(&sim, MENU, "macsec-uplink", json!({"cak": CAK_HAND}));
         let plan = imported.show_json_plan();
         plan.output.assert_code(2);
         plan.assert_actions(KEY_ADDR, &["update"]);
@@ -445,7 +391,7 @@ fn hidden_cak_keeps_state_and_import_explains_the_plan() {
         }
         assert_no_keys_shown(&plan.output);
         imported.apply_saved_plan();
-        assert_eq!(row(&sim, "macsec-uplink")["cak"], CAK_1);
+        assert_eq!(row_named(&sim, MENU, "macsec-uplink")["cak"], CAK_1);
         imported.assert_no_changes();
     });
 }
@@ -583,27 +529,6 @@ fn key_writes_are_told_apart_per_transport() {
         "API /interface/macsec/print =cak=x",
         Scheme::Api
     ));
-}
-
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
 }
 
 /// Regression: two `routeros_macsec_key` on one MACsec interface each

@@ -3,7 +3,7 @@
 //! it and plans again, all with `TF_LOG=trace` (which carries the
 //! provider's own stderr), against routeros-sim. Then the CAK, the router
 //! password and the age identity are looked for, in every form the scanner
-//! knows (see `secrets_common`), in:
+//! knows (see `acceptance::harness::secrets`), in:
 //!
 //! - the state file (and its backup),
 //! - `terraform show -json` of the saved plan,
@@ -16,11 +16,9 @@
 //! `scanner_*` tests show that the scanner finds what it looks for: in
 //! every encoding, and in the real files it reads (a planted secret).
 
-mod secrets_common;
-
+use acceptance::harness::secrets::*;
 use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform};
 use acceptance::sim::{Sim, SimConfig};
-use secrets_common::*;
 use serde_json::Value;
 
 /// What one scenario produced, read back from disk and the emulator.

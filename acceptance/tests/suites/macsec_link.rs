@@ -23,14 +23,12 @@
 //! (Terraform 1.0.3 does not do this; an ordinary `plan -detailed-exitcode`
 //! is not affected in either).
 
-use std::time::Duration;
-
 use acceptance::harness::{
     ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
     state_resource,
 };
+use acceptance::harness::{assert_provider_reached, dependency_order_ignored, patch_named};
 use acceptance::sim::{Sim, SimConfig};
-use reqwest::Method;
 use serde_json::{Value, json};
 
 const CAK: &str = "3c5e7a9b1d2f40618293a4b5c6d7e8f9";
@@ -137,50 +135,6 @@ fn assert_status(observer: &Workdir, want: &str) {
     );
 }
 
-/// A REST call to an emulator as its admin (a change made by hand).
-fn rest(sim: &Sim, method: Method, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url());
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("reqwest client");
-        let response = client
-            .request(method.clone(), &url)
-            .basic_auth(user, Some(pass))
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    })
-}
-
-/// Sets `field` of the entry named `name` of `menu` on `sim` by hand.
-#[track_caller]
-fn patch(sim: &Sim, menu: &str, name: &str, field: &str, value: &str) {
-    let id = sim
-        .records(menu)
-        .into_iter()
-        .find(|r| r.get("name").map(String::as_str) == Some(name))
-        .and_then(|r| r.get(".id").cloned())
-        .unwrap_or_else(|| panic!("no {menu} entry {name:?}"));
-    let (status, body) = rest(
-        sim,
-        Method::PATCH,
-        &format!("{menu}/{id}"),
-        json!({ field: value }),
-    );
-    assert_eq!(status, 200, "PATCH {menu}/{id} {field}: {body}");
-}
-
 /// With the link's state changed by something Terraform does not manage,
 /// both plans of the unchanged configuration are clean.
 #[track_caller]
@@ -225,18 +179,6 @@ fn assert_refresh_clean(main: &Workdir) {
     );
 }
 
-/// The resources of a state's JSON (`show -json`) root module, each with
-/// its `depends_on` sorted.
-fn dependency_order_ignored(state: &Value) -> Value {
-    let mut resources = state["values"]["root_module"]["resources"].clone();
-    for resource in resources.as_array_mut().into_iter().flatten() {
-        if let Some(deps) = resource.get_mut("depends_on").and_then(Value::as_array_mut) {
-            deps.sort_by(|x, y| x.as_str().cmp(&y.as_str()));
-        }
-    }
-    resources
-}
-
 fn scenario(tf: &Terraform, scheme: Scheme) {
     let (a, b) = (start_sim(), start_sim());
     Sim::pair(&a, "ether1", &b, "ether1").expect("cable ether1 to ether1");
@@ -271,15 +213,30 @@ fn scenario(tf: &Terraform, scheme: Scheme) {
     assert_status(&observer, "open-encrypted");
 
     // The peer's port is disabled by hand (the port is not managed here).
-    patch(&b, "/interface/ethernet", "ether1", "disabled", "true");
+    patch_named(
+        &b,
+        "/interface/ethernet",
+        "ether1",
+        json!({"disabled": "true"}),
+    );
     assert_status(&observer, "negotiating");
     assert_no_drift(&main);
-    patch(&b, "/interface/ethernet", "ether1", "disabled", "false");
+    patch_named(
+        &b,
+        "/interface/ethernet",
+        "ether1",
+        json!({"disabled": "false"}),
+    );
     assert_status(&observer, "open-encrypted");
 
     // The CAK of one end is changed by hand: the link falls to negotiating,
     // the changed key is drift (exit 2), and the next apply restores it.
-    patch(&b, "/interface/macsec", "macsec1", "cak", OTHER_CAK);
+    patch_named(
+        &b,
+        "/interface/macsec",
+        "macsec1",
+        json!({"cak": OTHER_CAK}),
+    );
     assert_status(&observer, "negotiating");
     let out = main.refresh_only_plan();
     out.assert_code(2)
@@ -303,60 +260,4 @@ fn scenario(tf: &Terraform, scheme: Scheme) {
 #[test]
 fn paired_routers_reach_open_encrypted_and_recover_after_a_key_change() {
     for_each_terraform_and_scheme(scenario);
-}
-
-#[test]
-fn states_differing_only_in_dependency_order_compare_equal() {
-    let state = |deps: Value, mtu: u32| {
-        json!({"values": {"root_module": {"resources": [
-            {"address": "routeros_macsec_key.a", "depends_on": deps, "values": {"id": "*1"}},
-            {"address": "routeros_macsec_interface.a", "values": {"mtu": mtu}}
-        ]}}})
-    };
-    let one = state(
-        json!(["routeros_macsec_interface.a", "routeros_macsec_profile.a"]),
-        1468,
-    );
-    let other = state(
-        json!(["routeros_macsec_profile.a", "routeros_macsec_interface.a"]),
-        1468,
-    );
-    assert_eq!(
-        dependency_order_ignored(&one),
-        dependency_order_ignored(&other)
-    );
-    let changed = state(
-        json!(["routeros_macsec_profile.a", "routeros_macsec_interface.a"]),
-        1400,
-    );
-    assert_ne!(
-        dependency_order_ignored(&one),
-        dependency_order_ignored(&changed)
-    );
-    let fewer = state(json!(["routeros_macsec_interface.a"]), 1468);
-    assert_ne!(
-        dependency_order_ignored(&one),
-        dependency_order_ignored(&fewer)
-    );
-}
-
-/// Panics unless the provider reached `sim` over `scheme`'s transport only:
-/// API sentences and no REST read for `api://` and `apis://`, REST reads and
-/// no API sentence otherwise. (What the scenarios change by hand goes over
-/// REST, but never with `GET`.)
-#[track_caller]
-fn assert_provider_reached(sim: &Sim, scheme: Scheme) {
-    let log = sim.request_log();
-    let api = log.iter().filter(|l| l.starts_with("API ")).count();
-    let rest_reads = log.iter().filter(|l| l.starts_with("GET /rest/")).count();
-    let (used, unused) = if scheme.is_api() {
-        (api, rest_reads)
-    } else {
-        (rest_reads, api)
-    };
-    assert!(
-        used > 0 && unused == 0,
-        "over {scheme} the provider should talk {} only; request log: {log:#?}",
-        if scheme.is_api() { "the API" } else { "REST" }
-    );
 }

@@ -1,0 +1,125 @@
+//! HCL: the `terraform` and `provider` blocks and the CLI configuration.
+
+use super::*;
+
+// ---------------------------------------------------------------------------
+// HCL helpers
+// ---------------------------------------------------------------------------
+
+/// `s` as an HCL quoted string: quotes, backslashes, control characters and
+/// template sequences (`${`, `%{`) escaped.
+pub fn hcl_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The `terraform` block requiring this provider from [`PROVIDER_SOURCE`].
+pub fn terraform_block() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    routeros = {{\n      source = {}\n    }}\n  }}\n}}\n",
+        hcl_string(PROVIDER_SOURCE)
+    )
+}
+
+/// The `provider "routeros"` block; unset fields are left out so the
+/// provider falls back to its environment variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderBlock {
+    /// `url`, e.g. `http://127.0.0.1:8080`.
+    pub url: Option<String>,
+    /// `username`.
+    pub username: Option<String>,
+    /// `password`.
+    pub password: Option<String>,
+    /// `ca_certificate`: PEM file path or PEM text.
+    pub ca_certificate: Option<String>,
+    /// `insecure`.
+    pub insecure: Option<bool>,
+    /// `timeout` in seconds.
+    pub timeout: Option<u64>,
+}
+
+impl ProviderBlock {
+    /// A block with `url`, `username` and `password` set.
+    pub fn new(url: &str, username: &str, password: &str) -> Self {
+        ProviderBlock {
+            url: Some(url.to_string()),
+            username: Some(username.to_string()),
+            password: Some(password.to_string()),
+            ..ProviderBlock::default()
+        }
+    }
+
+    /// A block for emulator `sim` over `scheme`: its URL for that scheme,
+    /// its user and password, and for `https://` and `apis://` its CA
+    /// certificate file as `ca_certificate`. Panics when the emulator does
+    /// not serve `scheme` (see [`Scheme::url`]).
+    #[track_caller]
+    pub fn for_sim(sim: &Sim, scheme: Scheme) -> Self {
+        let mut block = ProviderBlock::new(&scheme.url(sim), sim.username(), sim.password());
+        if scheme.is_tls() {
+            let ca = sim.ca_certificate_path().unwrap_or_else(|| {
+                panic!("the emulator serves {scheme} but wrote no CA certificate")
+            });
+            block.ca_certificate = Some(ca.to_string_lossy().into_owned());
+        }
+        block
+    }
+
+    /// The block as HCL.
+    pub fn to_hcl(&self) -> String {
+        let mut out = String::from("provider \"routeros\" {\n");
+        let strings = [
+            ("url", &self.url),
+            ("username", &self.username),
+            ("password", &self.password),
+            ("ca_certificate", &self.ca_certificate),
+        ];
+        for (name, value) in strings {
+            if let Some(value) = value {
+                out.push_str(&format!("  {name} = {}\n", hcl_string(value)));
+            }
+        }
+        if let Some(insecure) = self.insecure {
+            out.push_str(&format!("  insecure = {insecure}\n"));
+        }
+        if let Some(timeout) = self.timeout {
+            out.push_str(&format!("  timeout = {timeout}\n"));
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// A whole `main.tf`: the `terraform` block, this provider block, then `body`.
+    pub fn main_tf(&self, body: &str) -> String {
+        format!("{}\n{}\n{body}", terraform_block(), self.to_hcl())
+    }
+}
+
+/// The CLI configuration that makes Terraform use the provider in `dir`
+/// without `terraform init`.
+pub fn cli_config(provider_dir: &Path) -> String {
+    format!(
+        "# Written by the acceptance harness.\ndisable_checkpoint = true\n\nprovider_installation {{\n  dev_overrides {{\n    {} = {}\n  }}\n  direct {{}}\n}}\n",
+        hcl_string(PROVIDER_SOURCE),
+        hcl_string(&provider_dir.to_string_lossy())
+    )
+}

@@ -1,0 +1,108 @@
+//! Acceptance harness: runs the real Terraform CLI against the freshly built
+//! provider binary, through `dev_overrides`, in a throw-away working directory.
+//!
+//! * [`Terraform::available`] finds the Terraform binaries to test with:
+//!   `TF_ACC_TERRAFORM_PATH` (one path, or several joined like `PATH`), else
+//!   both `.tools/bin/terraform` (1.15.5) and `.tools/bin/terraform-1.0.3`
+//!   as installed by `make tools`. Missing binaries fail the test with what to
+//!   run; they never skip it silently.
+//! * [`Workdir`] is a temporary directory with a `main.tf` and a CLI
+//!   configuration whose `dev_overrides` point Terraform at the directory of
+//!   `terraform-provider-routeros` (`TF_ACC_PROVIDER_DIR`, else the cargo
+//!   target directory these tests were built into).
+//! * [`Output`] carries exit code, stdout and stderr of one command, and its
+//!   assertions print all of it when they fail.
+//! * [`for_each_terraform`] runs one scenario for every Terraform version, in
+//!   parallel.
+//! * [`Scheme`] names the four ways the provider reaches a router (`http://`,
+//!   `https://`, `api://`, `apis://`); [`ProviderBlock::for_sim`] points a
+//!   provider block at an emulator over one of them, and
+//!   [`for_each_scheme`] / [`for_each_terraform_and_scheme`] run one scenario
+//!   over every scheme (with the newest Terraform; the others over `http://`),
+//!   in parallel.
+//!
+//! * The emulator side ([`start_sim`], [`sim_for`], [`start_pair`], [`rest`],
+//!   [`assert_provider_reached`]) starts emulators and changes them by hand,
+//!   as an operator at the router would; [`secrets`] makes age inputs and
+//!   scans artifacts for secrets.
+//!
+//! Modules: `terraform` (versions, schemes, parallel runs), `binary` (the
+//! provider binary), `config` (HCL), `workdir` (running commands), `output`
+//! (results and assertions), `router` (the emulator side), `secrets`, `fault_proxy` ([`FaultProxy`]: a
+//! seeded TCP proxy that drops, loses, delays, fails or hangs requests).
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+
+use crate::sim::Sim;
+
+/// Source address of the provider in `required_providers`, as in the examples.
+pub const PROVIDER_SOURCE: &str = "macsec-gitops/routeros";
+
+/// File name of the provider executable that `dev_overrides` must find.
+pub const PROVIDER_BINARY: &str = "terraform-provider-routeros";
+
+/// The Terraform versions `make tools` installs and every scenario runs with.
+pub const INSTALLED_VERSIONS: [(&str, &str); 2] =
+    [("1.15.5", "terraform"), ("1.0.3", "terraform-1.0.3")];
+
+/// Environment variable naming the Terraform binary (or binaries, joined like
+/// `PATH`) to test with instead of `.tools/bin`.
+pub const ENV_TERRAFORM_PATH: &str = "TF_ACC_TERRAFORM_PATH";
+
+/// Environment variable naming the directory holding `terraform-provider-routeros`.
+pub const ENV_PROVIDER_DIR: &str = "TF_ACC_PROVIDER_DIR";
+
+/// Environment variable: when set to `1`, working directories are kept after the test.
+pub const ENV_KEEP_WORKDIR: &str = "TF_ACC_KEEP_WORKDIR";
+
+/// Environment variable: seconds one Terraform command may take (default 300).
+pub const ENV_COMMAND_TIMEOUT: &str = "TF_ACC_COMMAND_TIMEOUT";
+
+/// Environment variable: when set to `1`, [`for_each_terraform_and_scheme`]
+/// runs every Terraform over every scheme instead of every scheme with the
+/// newest Terraform only.
+pub const ENV_FULL_MATRIX: &str = "TF_ACC_FULL_MATRIX";
+
+/// Environment variable: the schemes [`for_each_scheme`] and
+/// [`for_each_terraform_and_scheme`] run, comma-separated (`http,api`);
+/// unset or empty means all four.
+pub const ENV_SCHEMES: &str = "TF_ACC_SCHEMES";
+
+/// Name of the plan file written by [`Workdir::plan_to_file`].
+pub const PLAN_FILE: &str = "tfplan";
+
+/// The repository root (parent of the `acceptance` crate).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+mod binary;
+mod config;
+mod fault_proxy;
+mod output;
+mod router;
+pub mod secrets;
+mod terraform;
+mod workdir;
+
+pub use binary::*;
+pub use config::*;
+pub use fault_proxy::*;
+pub use output::*;
+pub use router::*;
+pub use terraform::*;
+pub use workdir::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,418 @@
+//! Finding Terraform and the transports scenarios run over.
+
+use super::*;
+
+// ---------------------------------------------------------------------------
+// Finding Terraform
+// ---------------------------------------------------------------------------
+
+/// One Terraform CLI to run scenarios with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terraform {
+    pub(super) path: PathBuf,
+    pub(super) version: String,
+}
+
+impl Terraform {
+    /// Every Terraform to test with. Panics, saying what to run, when none or
+    /// only some of the expected versions are installed.
+    #[track_caller]
+    pub fn available() -> Vec<Terraform> {
+        static FOUND: OnceLock<Result<Vec<Terraform>, String>> = OnceLock::new();
+        match FOUND.get_or_init(|| {
+            discover(
+                std::env::var_os(ENV_TERRAFORM_PATH),
+                &workspace_root().join(".tools").join("bin"),
+            )
+        }) {
+            Ok(found) => found.clone(),
+            Err(message) => panic!("{message}"),
+        }
+    }
+
+    /// The newest of [`Terraform::available`]: for scenarios whose outcome
+    /// does not depend on the Terraform version (how the provider talks to
+    /// the router). Panics like [`Terraform::available`].
+    #[track_caller]
+    pub fn newest() -> Terraform {
+        let available = Terraform::available();
+        let mut newest: Option<Terraform> = None;
+        for tf in available {
+            if newest
+                .as_ref()
+                .is_none_or(|n| tf.version_tuple() > n.version_tuple())
+            {
+                newest = Some(tf);
+            }
+        }
+        newest.unwrap_or_else(|| panic!("no Terraform found: run `make tools`"))
+    }
+
+    /// Runs `<path> version -json` and records the version it reports.
+    pub fn detect(path: &Path) -> Result<Terraform, String> {
+        if !path.is_file() {
+            return Err(format!(
+                "{} does not exist or is not a file",
+                path.display()
+            ));
+        }
+        let mut command = Command::new(path);
+        command.args(["version", "-json"]);
+        hermetic_env(&mut command);
+        command.env("TF_CLI_CONFIG_FILE", null_device());
+        let out = command
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!(
+                "`{} version -json` failed ({}): {}",
+                path.display(),
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        let version = serde_json::from_str::<Value>(&stdout)
+            .ok()
+            .and_then(|v| v.get("terraform_version")?.as_str().map(str::to_string))
+            .ok_or_else(|| {
+                format!(
+                    "`{} version -json` printed no terraform_version: {}",
+                    path.display(),
+                    stdout.trim()
+                )
+            })?;
+        Ok(Terraform {
+            path: path.to_path_buf(),
+            version,
+        })
+    }
+
+    /// Path of the executable.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Version it reported, e.g. `1.15.5`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// `(major, minor, patch)` of [`Terraform::version`]; missing parts are 0.
+    pub fn version_tuple(&self) -> (u32, u32, u32) {
+        let mut parts = self
+            .version
+            .split(['.', '-'])
+            .map(|p| p.parse::<u32>().unwrap_or(0));
+        (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        )
+    }
+
+    /// A new working directory for this Terraform with `main_tf` written into it.
+    #[track_caller]
+    pub fn workdir(&self, main_tf: &str) -> Workdir {
+        Workdir::new(self, main_tf)
+    }
+}
+
+impl fmt::Display for Terraform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Terraform {} ({})", self.version, self.path.display())
+    }
+}
+
+/// The Terraform binaries to test with, from `TF_ACC_TERRAFORM_PATH` (when
+/// set and not empty) or else from `tools_bin`, where both
+/// [`INSTALLED_VERSIONS`] must be present. Errors say what to do.
+pub fn discover(env_value: Option<OsString>, tools_bin: &Path) -> Result<Vec<Terraform>, String> {
+    if let Some(value) = env_value.filter(|v| !v.is_empty()) {
+        let mut found = Vec::new();
+        for path in std::env::split_paths(&value) {
+            let tf = Terraform::detect(&path).map_err(|e| {
+                format!(
+                    "{ENV_TERRAFORM_PATH}={}: {e}. Point it at a Terraform executable, or unset it to use .tools/bin (`make tools`).",
+                    value.to_string_lossy()
+                )
+            })?;
+            found.push(tf);
+        }
+        return Ok(found);
+    }
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for (version, file) in INSTALLED_VERSIONS {
+        let path = tools_bin.join(file);
+        match Terraform::detect(&path) {
+            Ok(tf) if tf.version == version => found.push(tf),
+            Ok(tf) => problems.push(format!(
+                "{} reports Terraform {}, expected {version}",
+                path.display(),
+                tf.version
+            )),
+            Err(e) => problems.push(format!("Terraform {version}: {e}")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(format!(
+            "The acceptance tests need Terraform {} installed in {}:\n  - {}\nRun `make tools` (installs both into .tools/), or set {ENV_TERRAFORM_PATH} to a Terraform executable.",
+            INSTALLED_VERSIONS.map(|(v, _)| v).join(" and "),
+            tools_bin.display(),
+            problems.join("\n  - ")
+        ))
+    }
+}
+
+/// Runs `scenario` once for every available Terraform, each in its own
+/// thread (named `tf-<version>`), and fails naming the versions it failed on.
+#[track_caller]
+pub fn for_each_terraform<F>(scenario: F)
+where
+    F: Fn(&Terraform) + Sync,
+{
+    let runs: Vec<(String, Terraform)> = Terraform::available()
+        .into_iter()
+        .map(|tf| (format!("tf-{}", tf.version()), tf))
+        .collect();
+    let failed = run_parallel(&runs, |tf| scenario(tf));
+    assert!(
+        failed.is_empty(),
+        "scenario failed on {} (see the panic message of thread tf-<version> above)",
+        failed
+            .iter()
+            .map(Terraform::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Transports
+// ---------------------------------------------------------------------------
+
+/// How the provider reaches the router: the scheme of its `url`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scheme {
+    /// REST over plain HTTP (`http://`).
+    Http,
+    /// REST over HTTPS (`https://`), trusting the emulator's CA.
+    Https,
+    /// The classic API over TCP (`api://`).
+    Api,
+    /// The classic API over TLS (`apis://`), trusting the emulator's CA.
+    Apis,
+}
+
+impl Scheme {
+    /// Every scheme, REST first.
+    pub const ALL: [Scheme; 4] = [Scheme::Http, Scheme::Https, Scheme::Api, Scheme::Apis];
+
+    /// The URL scheme: `http`, `https`, `api` or `apis`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+            Scheme::Api => "api",
+            Scheme::Apis => "apis",
+        }
+    }
+
+    /// Parses `http`, `https`, `api` or `apis` (case-insensitive, an
+    /// optional `://` after it).
+    pub fn parse(text: &str) -> Option<Scheme> {
+        let text = text.trim();
+        let text = text.strip_suffix("://").unwrap_or(text);
+        Scheme::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// True for the TLS schemes (`https`, `apis`).
+    pub fn is_tls(self) -> bool {
+        matches!(self, Scheme::Https | Scheme::Apis)
+    }
+
+    /// True for the classic API (`api`, `apis`); false for REST.
+    pub fn is_api(self) -> bool {
+        matches!(self, Scheme::Api | Scheme::Apis)
+    }
+
+    /// The emulator's URL for this scheme. Panics when the emulator does not
+    /// serve it (HTTPS or the API turned off in its `SimConfig`).
+    #[track_caller]
+    pub fn url(self, sim: &Sim) -> String {
+        let url = match self {
+            Scheme::Http => Some(sim.http_url()),
+            Scheme::Https => sim.https_url(),
+            Scheme::Api => sim.api_url(),
+            Scheme::Apis => sim.apis_url(),
+        };
+        url.unwrap_or_else(|| {
+            panic!(
+                "the emulator does not serve {self}: start it with `https: true` and `api: true` (the SimConfig defaults)"
+            )
+        })
+    }
+
+    /// The schemes to run: [`ENV_SCHEMES`] when set and not empty, else all
+    /// four. Panics naming the unknown entry.
+    #[track_caller]
+    pub fn selected() -> Vec<Scheme> {
+        match schemes_from(std::env::var(ENV_SCHEMES).ok().as_deref()) {
+            Ok(schemes) => schemes,
+            Err(message) => panic!("{message}"),
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://", self.as_str())
+    }
+}
+
+/// The schemes named in `value` (comma-separated), or all four for `None` or
+/// an empty value, in [`Scheme::ALL`] order without repeats.
+pub fn schemes_from(value: Option<&str>) -> Result<Vec<Scheme>, String> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(Scheme::ALL.to_vec());
+    };
+    let mut chosen = Vec::new();
+    for part in value.split(',').filter(|p| !p.trim().is_empty()) {
+        let scheme = Scheme::parse(part).ok_or_else(|| {
+            format!(
+                "{ENV_SCHEMES}={value}: {:?} is not a scheme; use http, https, api and apis, comma-separated",
+                part.trim()
+            )
+        })?;
+        chosen.push(scheme);
+    }
+    chosen.sort();
+    chosen.dedup();
+    Ok(chosen)
+}
+
+/// Runs `scenario` once per selected [`Scheme`] (all four unless
+/// [`ENV_SCHEMES`] says otherwise), each in its own thread (named
+/// `scheme-<scheme>`), and fails naming the schemes it failed over. Each
+/// run should start its own emulator.
+#[track_caller]
+pub fn for_each_scheme<F>(scenario: F)
+where
+    F: Fn(Scheme) + Sync,
+{
+    let runs: Vec<(String, Scheme)> = Scheme::selected()
+        .into_iter()
+        .map(|scheme| (format!("scheme-{}", scheme.as_str()), scheme))
+        .collect();
+    let failed = run_parallel(&runs, |scheme| scenario(*scheme));
+    assert!(
+        failed.is_empty(),
+        "scenario failed over {} (see the panic message of thread scheme-<scheme> above)",
+        failed
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// Runs `scenario` for pairs of an available Terraform and a selected
+/// [`Scheme`], each pair in its own thread (named `tf-<version>-<scheme>`),
+/// and fails naming the pairs it failed on. Each run should start its own
+/// emulator.
+///
+/// The pairs are those of [`terraform_scheme_pairs`]: every scheme with the
+/// newest Terraform, and every other Terraform over `http://` only, because
+/// how the provider talks to the router does not depend on the Terraform
+/// that drives it. With [`ENV_FULL_MATRIX`]`=1` every Terraform runs over
+/// every scheme.
+#[track_caller]
+pub fn for_each_terraform_and_scheme<F>(scenario: F)
+where
+    F: Fn(&Terraform, Scheme) + Sync,
+{
+    let terraforms = Terraform::available();
+    let full = std::env::var_os(ENV_FULL_MATRIX).is_some_and(|v| v == "1");
+    let runs: Vec<(String, (&Terraform, Scheme))> =
+        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full)
+            .into_iter()
+            .map(|(tf, scheme)| {
+                (
+                    format!("tf-{}-{}", tf.version(), scheme.as_str()),
+                    (tf, scheme),
+                )
+            })
+            .collect();
+    let failed = run_parallel(&runs, |(tf, scheme)| scenario(tf, *scheme));
+    assert!(
+        failed.is_empty(),
+        "scenario failed on {} (see the panic message of thread tf-<version>-<scheme> above)",
+        failed
+            .iter()
+            .map(|(tf, scheme)| format!("Terraform {} over {scheme}", tf.version()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// The (Terraform, scheme) pairs [`for_each_terraform_and_scheme`] runs:
+/// with `full`, all of them; otherwise every scheme in `schemes` with the
+/// newest Terraform, then each other Terraform with `http://` (or, when
+/// `http` is not selected, the first selected scheme).
+pub fn terraform_scheme_pairs<'a>(
+    terraforms: &'a [Terraform],
+    schemes: &[Scheme],
+    full: bool,
+) -> Vec<(&'a Terraform, Scheme)> {
+    let newest = terraforms
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, tf)| (tf.version_tuple(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    let fallback = if schemes.contains(&Scheme::Http) {
+        Some(Scheme::Http)
+    } else {
+        schemes.first().copied()
+    };
+    let mut pairs = Vec::new();
+    for (i, tf) in terraforms.iter().enumerate() {
+        if full || Some(i) == newest {
+            pairs.extend(schemes.iter().map(|s| (tf, *s)));
+        } else if let Some(scheme) = fallback {
+            pairs.push((tf, scheme));
+        }
+    }
+    pairs
+}
+
+/// Runs `scenario` for every input, each in a thread of the given name, and
+/// returns the inputs whose thread panicked.
+pub(super) fn run_parallel<T, F>(runs: &[(String, T)], scenario: F) -> Vec<T>
+where
+    T: Clone + Sync,
+    F: Fn(&T) + Sync,
+{
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|(name, input)| {
+                let scenario = &scenario;
+                let handle = std::thread::Builder::new()
+                    .name(name.clone())
+                    .spawn_scoped(scope, move || scenario(input))
+                    .expect("spawn a scenario thread");
+                (input, handle)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|(input, handle)| handle.join().is_err().then(|| input.clone()))
+            .collect()
+    })
+}
