@@ -15,9 +15,12 @@ use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
 use crate::resources;
 use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
-use crate::secrets::{self, Identities, IdentityConfig, SecretString};
+use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
 
+mod configured;
 mod security;
+
+pub use configured::Configured;
 
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
@@ -257,39 +260,6 @@ fn load_pem(value: &str) -> Result<Vec<u8>, String> {
     std::fs::read(value).map_err(|e| format!("could not read the PEM file {value:?}: {e}"))
 }
 
-/// Decrypts an age-encrypted router password (`password_age`); a
-/// diagnostic at `attribute` when that fails. One trailing newline (what
-/// `echo ... | age` leaves) is dropped.
-fn decrypt_password(
-    ciphertext: &str,
-    attribute: &str,
-    identities: &Identities,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    let bytes = match secrets::decrypt(&secrets::ciphertext_bytes(ciphertext), identities) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(secrets::diagnostic(&e, attribute));
-            return None;
-        }
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        diags.push(
-            Diagnostic::error(
-                format!("Decrypted `{attribute}` is not text"),
-                "The password decrypted to bytes that are not UTF-8 text. Encrypt the password itself, as text.",
-            )
-            .at_attr(attribute),
-        );
-        return None;
-    };
-    let text = text
-        .strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .unwrap_or(text);
-    Some(text.to_owned())
-}
-
 /// The `routeros` provider.
 #[derive(Debug, Default)]
 pub struct RouterosProvider;
@@ -356,7 +326,7 @@ pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
 
 #[async_trait]
 impl Provider for RouterosProvider {
-    type Client = Client;
+    type Client = Configured;
 
     fn type_name(&self) -> &'static str {
         "routeros"
@@ -431,7 +401,7 @@ impl Provider for RouterosProvider {
         config: &Value,
         _terraform_version: &str,
         diags: &mut Diagnostics,
-    ) -> Option<Client> {
+    ) -> Option<Configured> {
         if !config.is_wholly_known() {
             diags.push(Diagnostic::warning(
                 "Provider configuration not known yet",
@@ -512,7 +482,6 @@ impl Provider for RouterosProvider {
                 .filter(|p| !p.trim().is_empty())
                 .map(PathBuf::from),
         }));
-        secrets::set_provider_identities(Arc::clone(&identities));
         if cfg.password.is_some() && cfg.password_age.is_some() {
             diags.push(
                 Diagnostic::error(
@@ -524,14 +493,16 @@ impl Provider for RouterosProvider {
             return None;
         }
         let password = match cfg.password {
-            Some(p) => p,
+            Some(p) => Zeroizing::new(p),
             None => match cfg.password_age {
-                Some(ct) => decrypt_password(&ct, "password_age", &identities, diags)?,
+                Some(ct) => secrets::decrypt_text(&ct, "password_age", &identities, diags)?,
                 None => match env_first(&PASSWORD_ENV) {
-                    Some((_, v)) => v,
+                    Some((_, v)) => Zeroizing::new(v),
                     None => match env_first(&["ROUTEROS_PASSWORD_AGE"]) {
-                        Some((_, ct)) => decrypt_password(&ct, "password_age", &identities, diags)?,
-                        None => String::new(),
+                        Some((_, ct)) => {
+                            secrets::decrypt_text(&ct, "password_age", &identities, diags)?
+                        }
+                        None => Zeroizing::new(String::new()),
                     },
                 },
             },
@@ -623,7 +594,7 @@ impl Provider for RouterosProvider {
         let opts = ConnectOptions {
             url,
             username: username.clone(),
-            password,
+            password: password.as_str().to_owned(),
             tls: TlsOptions {
                 ca_pem,
                 insecure,
@@ -656,22 +627,22 @@ impl Provider for RouterosProvider {
             diags.push(Diagnostic::error("MACsec needs RouterOS 7", detail));
             return None;
         }
-        Some(client)
+        Some(Configured::new(client, identities))
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<Client>>> {
+    fn resources(&self) -> Vec<Arc<dyn Resource<Configured>>> {
         resources::all()
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Client>>> {
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Configured>>> {
         crate::data_sources::all()
     }
 
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Client>>> {
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Configured>>> {
         crate::ephemeral_resources::all()
     }
 
-    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<Client>>> {
+    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<Configured>>> {
         crate::actions::all()
     }
 }
@@ -860,8 +831,8 @@ mod tests {
         let r = secrets::parse_recipients(&[recipient]).unwrap();
         let ct = secrets::encrypt_armored(b"p4ss word \n", &r).unwrap();
         let mut diags = Diagnostics::new();
-        let pw = decrypt_password(&ct, "password_age", &ids, &mut diags).unwrap();
-        assert_eq!(pw, "p4ss word ");
+        let pw = secrets::decrypt_text(&ct, "password_age", &ids, &mut diags).unwrap();
+        assert_eq!(pw.as_str(), "p4ss word ");
         assert!(diags.is_empty());
     }
 
@@ -872,7 +843,7 @@ mod tests {
         let r = secrets::parse_recipients(&[recipient]).unwrap();
         let ct = secrets::encrypt_armored(b"hunter2", &r).unwrap();
         let mut diags = Diagnostics::new();
-        assert!(decrypt_password(&ct, "password_age", &other, &mut diags).is_none());
+        assert!(secrets::decrypt_text(&ct, "password_age", &other, &mut diags).is_none());
         let d = &diags.0[0];
         assert_eq!(d.summary, "No identity matches `password_age`");
         assert!(!d.detail.contains("hunter2"));

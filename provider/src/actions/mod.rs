@@ -19,14 +19,14 @@ use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of};
 use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::config_export::{ConfigExport, ConfigExportModel, take_export};
 use crate::resources::system_backup::{
     SystemBackup, SystemBackupModel, backup_password, take_backup,
 };
-use crate::routeros::Client;
 
 /// Every action of the provider.
-pub fn all() -> Vec<Arc<dyn Action<Client>>> {
+pub fn all() -> Vec<Arc<dyn Action<Configured>>> {
     vec![Arc::new(SystemBackupAction), Arc::new(ConfigExportAction)]
 }
 
@@ -36,8 +36,8 @@ const RESOURCE_ONLY: [&str; 1] = ["triggers"];
 /// The plan-time checks of `resource` for a create with `config` (local
 /// directory, router version), without a plan to keep.
 async fn plan_as_create(
-    resource: &dyn Resource<Client>,
-    ctx: &Ctx<Client>,
+    resource: &dyn Resource<Configured>,
+    ctx: &Ctx<Configured>,
     config: &Value,
     diags: &mut Diagnostics,
 ) {
@@ -57,7 +57,7 @@ async fn plan_as_create(
 pub struct SystemBackupAction;
 
 #[async_trait]
-impl Action<Client> for SystemBackupAction {
+impl Action<Configured> for SystemBackupAction {
     fn type_name(&self) -> &'static str {
         "routeros_system_backup"
     }
@@ -74,13 +74,13 @@ impl Action<Client> for SystemBackupAction {
         SystemBackup.validate(config, diags);
     }
 
-    async fn plan(&self, ctx: &Ctx<Client>, config: &Value, diags: &mut Diagnostics) {
+    async fn plan(&self, ctx: &Ctx<Configured>, config: &Value, diags: &mut Diagnostics) {
         plan_as_create(&SystemBackup, ctx, config, diags).await;
     }
 
     async fn invoke(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         progress: &Progress,
         diags: &mut Diagnostics,
@@ -88,7 +88,7 @@ impl Action<Client> for SystemBackupAction {
         let Some(model) = model_of::<SystemBackupModel>(config, diags) else {
             return;
         };
-        let Ok(password) = backup_password(&model, diags) else {
+        let Ok(password) = backup_password(&model, ctx.client.identities(), diags) else {
             return;
         };
         // An action keeps no state: a file left on the router is named in
@@ -102,7 +102,7 @@ impl Action<Client> for SystemBackupAction {
 pub struct ConfigExportAction;
 
 #[async_trait]
-impl Action<Client> for ConfigExportAction {
+impl Action<Configured> for ConfigExportAction {
     fn type_name(&self) -> &'static str {
         "routeros_config_export"
     }
@@ -119,13 +119,13 @@ impl Action<Client> for ConfigExportAction {
         ConfigExport.validate(config, diags);
     }
 
-    async fn plan(&self, ctx: &Ctx<Client>, config: &Value, diags: &mut Diagnostics) {
+    async fn plan(&self, ctx: &Ctx<Configured>, config: &Value, diags: &mut Diagnostics) {
         plan_as_create(&ConfigExport, ctx, config, diags).await;
     }
 
     async fn invoke(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         progress: &Progress,
         diags: &mut Diagnostics,

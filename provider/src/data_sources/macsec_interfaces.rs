@@ -13,8 +13,9 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::{request_diagnostic, ros_bool};
-use crate::routeros::{Client, Record};
+use crate::routeros::Record;
 
 /// The RouterOS menu read.
 pub const MENU: &str = crate::resources::menus::MACSEC;
@@ -97,7 +98,7 @@ pub fn select(rows: &[Record], port: Option<&str>) -> Vec<MacsecInterfaceInfo> {
 pub struct MacsecInterfaces;
 
 #[async_trait]
-impl DataSource<Client> for MacsecInterfaces {
+impl DataSource<Configured> for MacsecInterfaces {
     fn type_name(&self) -> &'static str {
         "routeros_macsec_interfaces"
     }
@@ -126,7 +127,7 @@ impl DataSource<Client> for MacsecInterfaces {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

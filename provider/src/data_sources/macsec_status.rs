@@ -14,6 +14,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::{request_diagnostic, ros_bool};
 use crate::routeros::{Client, Record, Version};
 
@@ -275,7 +276,7 @@ impl MacsecStatus {
 }
 
 #[async_trait]
-impl DataSource<Client> for MacsecStatus {
+impl DataSource<Configured> for MacsecStatus {
     fn type_name(&self) -> &'static str {
         "routeros_macsec_status"
     }
@@ -304,7 +305,7 @@ impl DataSource<Client> for MacsecStatus {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::plugin::resource::DataSource;
-use crate::routeros::Client;
+use crate::provider::Configured;
 
 pub mod config_export;
 pub mod macsec_interfaces;
@@ -13,7 +13,7 @@ pub mod macsec_status;
 pub mod system_resource;
 
 /// Every data source type the provider serves.
-pub fn all() -> Vec<Arc<dyn DataSource<Client>>> {
+pub fn all() -> Vec<Arc<dyn DataSource<Configured>>> {
     vec![
         Arc::new(macsec_interfaces::MacsecInterfaces),
         Arc::new(macsec_status::MacsecStatus),

@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Error, Record};
-use crate::secrets::{self, BoxedRecipient, Zeroizing};
+use crate::secrets::{self, BoxedRecipient};
 
 /// Largest chunk `/file/read` returns (`chunk-size` upper bound).
 pub const READ_CHUNK: u64 = 32 * 1024;
@@ -976,39 +976,6 @@ pub fn existing_for(
         overwrite: overwrite.unwrap_or(false),
         recorded_sha256: recorded,
     }
-}
-
-/// Decrypts an age-encrypted text input (such as `password_age`) with the
-/// provider's identities; one trailing newline (what `echo ... | age`
-/// leaves) is dropped. A diagnostic at `attribute` when that fails.
-pub fn decrypt_text(
-    ciphertext: &str,
-    attribute: &str,
-    diags: &mut Diagnostics,
-) -> Option<Zeroizing<String>> {
-    let ids = secrets::provider_identities();
-    let bytes = match secrets::decrypt(&secrets::ciphertext_bytes(ciphertext), &ids) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(secrets::diagnostic(&e, attribute));
-            return None;
-        }
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        diags.push(
-            Diagnostic::error(
-                format!("Decrypted `{attribute}` is not text"),
-                "The value decrypted to bytes that are not UTF-8 text. Encrypt the text itself.",
-            )
-            .at_attr(attribute),
-        );
-        return None;
-    };
-    let text = text
-        .strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .unwrap_or(text);
-    Some(Zeroizing::new(text.to_owned()))
 }
 
 /// The process's peak resident memory (`VmHWM` of `/proc/self/status`) in

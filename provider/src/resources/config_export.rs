@@ -24,6 +24,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
+use crate::provider::Configured;
 use crate::routeros::{Client, Record};
 use crate::secrets;
 
@@ -441,7 +442,7 @@ impl ConfigExport {
 }
 
 #[async_trait]
-impl Resource<Client> for ConfigExport {
+impl Resource<Configured> for ConfigExport {
     fn type_name(&self) -> &'static str {
         "routeros_config_export"
     }
@@ -467,7 +468,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
         private: &mut Private,
@@ -486,7 +487,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         planned: &Value,
         _config: &Value,
         private: &mut Private,
@@ -509,7 +510,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         state: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
@@ -527,7 +528,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn update(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _prior: &Value,
         planned: &Value,
         _config: &Value,
@@ -541,7 +542,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Value,
         private: &Private,
         diags: &mut Diagnostics,
@@ -563,7 +564,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn import(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _id: &str,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

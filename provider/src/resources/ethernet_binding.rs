@@ -20,7 +20,8 @@ use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::routeros::{Client, Record};
+use crate::provider::Configured;
+use crate::routeros::Record;
 
 /// The RouterOS menu of the port.
 pub const MENU: &str = menus::ETHERNET;
@@ -310,7 +311,7 @@ impl EthernetBinding {
     /// The port row for `model`, or an error diagnostic saying why there is none.
     async fn existing_port(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         model: &EthernetBindingModel,
         diags: &mut Diagnostics,
     ) -> Option<Record> {
@@ -342,7 +343,7 @@ impl EthernetBinding {
     /// Apply-time check: the MACsec interface exists and rides on `port`.
     async fn check_rides_on(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         port: &str,
         macsec: &str,
         diags: &mut Diagnostics,
@@ -380,7 +381,7 @@ impl EthernetBinding {
     /// Sets `args` on the port `id` and reads the port back.
     async fn write(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         id: &str,
         args: &Record,
         action: &str,
@@ -418,7 +419,7 @@ impl MenuRow for EthernetBinding {
         planned.desired()
     }
 
-    async fn listed(&self, ctx: &Ctx<Client>, row: &Record) -> bool {
+    async fn listed(&self, ctx: &Ctx<Configured>, row: &Record) -> bool {
         let Some(port) = row.get("name") else {
             return false;
         };
@@ -456,7 +457,7 @@ impl MenuRow for EthernetBinding {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
         _private: &mut Private,
@@ -558,7 +559,7 @@ impl MenuRow for EthernetBinding {
 
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         plan: &EthernetBindingModel,
         _config: &Value,
         private: &mut Private,
@@ -605,7 +606,7 @@ impl MenuRow for EthernetBinding {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &EthernetBindingModel,
         private: &mut Private,
         diags: &mut Diagnostics,
@@ -621,7 +622,7 @@ impl MenuRow for EthernetBinding {
 
     async fn update(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &EthernetBindingModel,
         plan: &EthernetBindingModel,
         _config: &Value,
@@ -658,7 +659,7 @@ impl MenuRow for EthernetBinding {
 
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &EthernetBindingModel,
         private: &Private,
         diags: &mut Diagnostics,
@@ -707,7 +708,7 @@ impl MenuRow for EthernetBinding {
     /// on it; a port without one cannot be imported.
     async fn imported(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         row: &Record,
         diags: &mut Diagnostics,
     ) -> Option<EthernetBindingModel> {
@@ -981,7 +982,7 @@ mod tests {
         }
     }
 
-    async fn fixture() -> (Arc<Fake>, Ctx<Client>) {
+    async fn fixture() -> (Arc<Fake>, Ctx<Configured>) {
         let fake = Arc::new(Fake::default());
         {
             let mut menus = fake.menus.lock().unwrap();
@@ -1006,11 +1007,11 @@ mod tests {
                 ])],
             );
         }
-        let client = Client::with_transport(Box::new(FakeTransport(fake.clone())))
+        let client = crate::routeros::Client::with_transport(Box::new(FakeTransport(fake.clone())))
             .await
             .unwrap();
         let ctx = Ctx {
-            client: Arc::new(client),
+            client: Arc::new(Configured::from_environment(client)),
             terraform_version: String::new(),
             write_only_allowed: false,
         };

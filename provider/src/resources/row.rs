@@ -31,6 +31,7 @@ use crate::plugin::resource::{
 };
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::routeros::{Client, Error, Record};
 
 /// The shared diagnostics of row resources: one constructor per situation,
@@ -197,7 +198,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Plan-time checks and adjustments that need the router.
     async fn modify_plan(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _input: &PlanInput<'_>,
         _planned: &mut Value,
         _private: &mut Private,
@@ -208,7 +209,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Creates the row (default: [`create`]).
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         plan: &Self::Model,
         _config: &Value,
         _private: &mut Private,
@@ -221,7 +222,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Reads the row; `None` without an error when it is gone.
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Self::Model,
         _private: &mut Private,
         diags: &mut Diagnostics,
@@ -233,7 +234,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Updates the changed arguments (default: [`update`]).
     async fn update(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &Self::Model,
         plan: &Self::Model,
         _config: &Value,
@@ -247,7 +248,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Deletes the row (default: [`remove`]).
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &Self::Model,
         _private: &Private,
         diags: &mut Diagnostics,
@@ -259,7 +260,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// to leave out what must not enter state on import.
     async fn imported(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         row: &Record,
         _diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
@@ -277,7 +278,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// model).
     async fn list_model(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         row: &Record,
         diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
@@ -285,7 +286,7 @@ pub trait MenuRow: Send + Sync + 'static {
     }
 
     /// The rows `terraform query` lists (default: every row of the menu).
-    async fn listed(&self, _ctx: &Ctx<Client>, _row: &Record) -> bool {
+    async fn listed(&self, _ctx: &Ctx<Configured>, _row: &Record) -> bool {
         true
     }
 
@@ -640,7 +641,7 @@ pub async fn lookup_import<T: MenuRow + ?Sized>(
 pub struct Row<T>(pub T);
 
 /// The resource over `t`.
-pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Client>> {
+pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Configured>> {
     std::sync::Arc::new(Row(t))
 }
 
@@ -656,7 +657,7 @@ impl<T: MenuRow> Row<T> {
     /// [`REPLACING`]): that row is this resource's, removed first.
     async fn check_key_free(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         planned: &Value,
         private: &mut Private,
@@ -737,7 +738,7 @@ pub const REPLACING: &str = "row_replacing";
 pub const IDENTITY_VERSION: i64 = 0;
 
 #[async_trait]
-impl<T: MenuRow> Resource<Client> for Row<T> {
+impl<T: MenuRow> Resource<Configured> for Row<T> {
     fn type_name(&self) -> &'static str {
         T::TYPE_NAME
     }
@@ -752,7 +753,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         planned: &mut Value,
         private: &mut Private,
@@ -778,7 +779,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         planned: &Value,
         config: &Value,
         private: &mut Private,
@@ -792,7 +793,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         state: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
@@ -804,7 +805,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn update(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Value,
         planned: &Value,
         config: &Value,
@@ -823,7 +824,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Value,
         private: &Private,
         diags: &mut Diagnostics,
@@ -833,7 +834,12 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
         }
     }
 
-    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
+    async fn import(
+        &self,
+        ctx: &Ctx<Configured>,
+        id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let row = lookup_import::<T>(&ctx.client, id, diags).await?;
         let model = self.0.imported(ctx, &row, diags).await?;
         self.state(&model, diags)
@@ -869,7 +875,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn import_identity(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         identity: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
@@ -895,7 +901,7 @@ impl<T: MenuRow> Resource<Client> for Row<T> {
 
     async fn list(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         request: &ListRequest<'_>,
         diags: &mut Diagnostics,
     ) -> Vec<ListItem> {
@@ -1077,7 +1083,7 @@ mod tests {
         });
         let client = Client::with_transport(Box::new(router)).await.unwrap();
         let ctx = Ctx {
-            client: Arc::new(client),
+            client: Arc::new(Configured::from_environment(client)),
             terraform_version: String::new(),
             write_only_allowed: false,
         };

@@ -24,6 +24,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::routeros::{Client, Record};
 use crate::secrets::{self, Zeroizing};
 
@@ -175,13 +176,14 @@ impl SystemBackup {
 #[allow(clippy::result_unit_err)]
 pub fn backup_password(
     config: &SystemBackupModel,
+    identities: &secrets::Identities,
     diags: &mut Diagnostics,
 ) -> Result<Option<Zeroizing<String>>, ()> {
     if let Some(pw) = &config.password_wo {
         return Ok(Some(Zeroizing::new(pw.clone())));
     }
     if let Some(ct) = &config.password_age {
-        return match common::decrypt_text(ct, "password_age", diags) {
+        return match secrets::decrypt_text(ct, "password_age", identities, diags) {
             Some(pw) if pw.is_empty() => {
                 diags.push(
                     Diagnostic::error(
@@ -419,7 +421,7 @@ pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
 }
 
 #[async_trait]
-impl Resource<Client> for SystemBackup {
+impl Resource<Configured> for SystemBackup {
     fn type_name(&self) -> &'static str {
         "routeros_system_backup"
     }
@@ -483,7 +485,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
         private: &mut Private,
@@ -512,7 +514,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         planned: &Value,
         config: &Value,
         private: &mut Private,
@@ -520,7 +522,7 @@ impl Resource<Client> for SystemBackup {
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
         let cfg = self.model(config, diags)?;
-        let password = backup_password(&cfg, diags).ok()?;
+        let password = backup_password(&cfg, ctx.client.identities(), diags).ok()?;
         match take_backup(
             &ctx.client,
             &plan,
@@ -538,7 +540,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         state: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
@@ -556,7 +558,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn update(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _prior: &Value,
         planned: &Value,
         _config: &Value,
@@ -572,7 +574,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Value,
         private: &Private,
         diags: &mut Diagnostics,
@@ -607,7 +609,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn import(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _id: &str,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
