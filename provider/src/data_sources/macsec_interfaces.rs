@@ -111,18 +111,12 @@ impl DataSource<Configured> for MacsecInterfaces {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config
-            .get_str("interface")
-            .is_some_and(|p| p.trim().is_empty())
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Empty port filter",
-                    "`interface` is empty: name an Ethernet port such as ether1, or leave it out to list every MACsec interface.",
-                )
-                .at_attr("interface"),
-            );
-        }
+        super::refuse_blank_interface(
+            config,
+            "Empty port filter",
+            "`interface` is empty: name an Ethernet port such as ether1, or leave it out to list every MACsec interface.",
+            diags,
+        );
     }
 
     async fn read(
@@ -132,15 +126,7 @@ impl DataSource<Configured> for MacsecInterfaces {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let mut model: MacsecInterfacesModel = model_of(config, diags)?;
-        // Link state changes by itself: never answer it from the cache.
-        ctx.client.invalidate(MENU);
-        let rows = match ctx.client.list(MENU).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
-                return None;
-            }
-        };
+        let rows = super::fresh_macsec_rows(&ctx.client, diags).await?;
         if let Some(port) = model.interface.as_deref() {
             // A filter naming no interface at all is a typo, not "no MACsec".
             match ctx

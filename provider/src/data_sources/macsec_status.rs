@@ -289,18 +289,12 @@ impl DataSource<Configured> for MacsecStatus {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config
-            .get_str("interface")
-            .is_some_and(|p| p.trim().is_empty())
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Empty interface name",
-                    "`interface` is empty: name the MACsec interface, such as macsec1.",
-                )
-                .at_attr("interface"),
-            );
-        }
+        super::refuse_blank_interface(
+            config,
+            "Empty interface name",
+            "`interface` is empty: name the MACsec interface, such as macsec1.",
+            diags,
+        );
     }
 
     async fn read(
@@ -311,15 +305,7 @@ impl DataSource<Configured> for MacsecStatus {
     ) -> Option<Value> {
         let model: MacsecStatusModel = model_of(config, diags)?;
         let name = model.interface.as_str();
-        // Link state changes by itself: never answer it from the cache.
-        ctx.client.invalidate(MENU);
-        let rows = match ctx.client.list(MENU).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
-                return None;
-            }
-        };
+        let rows = super::fresh_macsec_rows(&ctx.client, diags).await?;
         let Some(row) = rows
             .iter()
             .find(|r| r.get("name").map(String::as_str) == Some(name))
