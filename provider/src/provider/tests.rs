@@ -255,3 +255,162 @@ fn debug_hides_password_and_identity() {
     );
     assert!(s.contains("admin"));
 }
+
+/// A router that only tells its version, for calls that need a client but
+/// never reach the router.
+struct VersionOnly;
+
+#[async_trait]
+impl crate::routeros::Transport for VersionOnly {
+    async fn list(&self, _menu: &str) -> Result<Vec<crate::routeros::Record>, Error> {
+        Ok(Vec::new())
+    }
+    async fn get(&self, _menu: &str) -> Result<crate::routeros::Record, Error> {
+        Ok([("version".to_string(), "7.20 (stable)".to_string())].into())
+    }
+    async fn add(
+        &self,
+        _menu: &str,
+        _attrs: &crate::routeros::Record,
+    ) -> Result<crate::routeros::Record, Error> {
+        Err(self.unused())
+    }
+    async fn set(
+        &self,
+        _menu: &str,
+        _id: &str,
+        _attrs: &crate::routeros::Record,
+    ) -> Result<crate::routeros::Record, Error> {
+        Err(self.unused())
+    }
+    async fn remove(&self, _menu: &str, _id: &str) -> Result<(), Error> {
+        Err(self.unused())
+    }
+    async fn command(
+        &self,
+        _path: &str,
+        _args: &crate::routeros::Record,
+    ) -> Result<Vec<crate::routeros::Record>, Error> {
+        Err(self.unused())
+    }
+    fn endpoint(&self) -> &str {
+        "test://router"
+    }
+}
+
+impl VersionOnly {
+    fn unused(&self) -> Error {
+        Error::Protocol {
+            endpoint: "test://router".to_string(),
+            reason: "this test router takes no writes".into(),
+        }
+    }
+}
+
+/// The context of one provider configuration with `identities`.
+async fn configured(identities: Identities) -> crate::plugin::resource::Ctx<Configured> {
+    let router = Client::with_transport(Box::new(VersionOnly)).await.unwrap();
+    crate::plugin::resource::Ctx {
+        client: Arc::new(Configured::new(router, Arc::new(identities))),
+        terraform_version: String::new(),
+        write_only_allowed: true,
+    }
+}
+
+/// Regression for the identities kept in a process-wide static: the last
+/// `Configure` won, so one provider configuration decrypted with another's
+/// identities. Each configuration now decrypts with its own only: an
+/// ephemeral `routeros_age_secret`, a `cak_age` planned by
+/// `routeros_macsec_key`, and a backup's `password_age`.
+#[tokio::test]
+async fn two_configurations_in_one_process_decrypt_only_with_their_own_identities() {
+    use crate::ephemeral_resources::age_secret::AgeSecret;
+    use crate::plugin::resource::{EphemeralResource, PlanInput, Private, Resource};
+    use crate::resources::macsec_key::MacsecKey;
+
+    let (ids_a, to_a) = test_identities();
+    let (ids_b, to_b) = test_identities();
+    let a = configured(ids_a).await;
+    let b = configured(ids_b).await;
+    let cak = "71a7c363794da400dbde595d3926b0e9";
+    let seal = |to: &str| {
+        secrets::encrypt_armored(
+            cak.as_bytes(),
+            &secrets::parse_recipients(&[to.to_string()]).unwrap(),
+        )
+        .unwrap()
+    };
+    let (for_a, for_b) = (seal(&to_a), seal(&to_b));
+    for (ctx, own, other) in [(&a, &for_a, &for_b), (&b, &for_b, &for_a)] {
+        // The ephemeral resource.
+        let config = |ct: &str| {
+            Value::Object(
+                [
+                    ("ciphertext".to_string(), Value::string(ct)),
+                    ("plaintext".to_string(), Value::Null),
+                ]
+                .into(),
+            )
+        };
+        let mut diags = Diagnostics::new();
+        let opened = AgeSecret.open(ctx, &config(own), &mut diags).await.unwrap();
+        assert_eq!(opened.get_str("plaintext"), Some(cak), "{diags:?}");
+        let mut diags = Diagnostics::new();
+        assert!(
+            AgeSecret
+                .open(ctx, &config(other), &mut diags)
+                .await
+                .is_none()
+        );
+        assert_eq!(diags.0[0].summary, "No identity matches `ciphertext`");
+
+        // The key's plan decrypts `cak_age` to compare it with the router.
+        let key_config = |ct: &str| {
+            Value::Object(
+                [
+                    ("interface".to_string(), Value::string("macsec1")),
+                    ("cak_age".to_string(), Value::string(ct)),
+                ]
+                .into(),
+            )
+        };
+        for (ct, matches) in [(own, true), (other, false)] {
+            let config = key_config(ct);
+            let mut planned = config.clone();
+            let input = PlanInput {
+                prior_state: &Value::Null,
+                config: &config,
+                proposed: &config,
+            };
+            let mut diags = Diagnostics::new();
+            MacsecKey
+                .modify_plan(ctx, &input, &mut planned, &mut Private::new(), &mut diags)
+                .await;
+            let no_match = diags
+                .0
+                .iter()
+                .any(|d| d.summary == "No identity matches `cak_age`");
+            assert_eq!(no_match, !matches, "{diags:?}");
+        }
+
+        // A backup's `password_age`.
+        let backup = |ct: &str| crate::resources::system_backup::SystemBackupModel {
+            path: "b/x.backup".into(),
+            password_age: Some(ct.to_string()),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::new();
+        let pw = crate::resources::system_backup::backup_password(
+            &backup(own),
+            ctx.client.identities(),
+            &mut diags,
+        );
+        assert_eq!(pw.unwrap().unwrap().as_str(), cak);
+        let pw = crate::resources::system_backup::backup_password(
+            &backup(other),
+            ctx.client.identities(),
+            &mut diags,
+        );
+        assert!(pw.is_err());
+    }
+}
