@@ -22,7 +22,7 @@ use async_trait::async_trait;
 use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, ListRequest, Provider};
 use crate::plugin::value::Value;
-use crate::provider::RouterosProvider;
+use crate::provider::{Configured, RouterosProvider};
 use crate::resources::{self, menus};
 use crate::routeros::{Client, Error, Record, Transport};
 
@@ -129,7 +129,7 @@ pub fn main(args: &[String]) -> i32 {
 }
 
 /// Connects like the provider: flags first, then the environment.
-async fn connect(opts: &Options) -> Result<Client, String> {
+async fn connect(opts: &Options) -> Result<Configured, String> {
     let provider = RouterosProvider::new();
     let schema = provider.schema();
     let config = Value::Object(
@@ -177,9 +177,11 @@ pub async fn run(opts: &Options) -> Result<String, String> {
             for line in &export.unmodelled {
                 eprintln!("not modelled, left out: {line}");
             }
-            Client::with_transport(Box::new(ExportTransport(export.menus)))
-                .await
-                .map_err(|e| e.to_string())?
+            Configured::from_environment(
+                Client::with_transport(Box::new(ExportTransport(export.menus)))
+                    .await
+                    .map_err(|e| e.to_string())?,
+            )
         }
         None => connect(opts).await?,
     };

@@ -15,9 +15,12 @@ use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
 use crate::resources;
 use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
-use crate::secrets::{self, Identities, IdentityConfig, SecretString};
+use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
 
+mod configured;
 mod security;
+
+pub use configured::Configured;
 
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
@@ -257,39 +260,6 @@ fn load_pem(value: &str) -> Result<Vec<u8>, String> {
     std::fs::read(value).map_err(|e| format!("could not read the PEM file {value:?}: {e}"))
 }
 
-/// Decrypts an age-encrypted router password (`password_age`); a
-/// diagnostic at `attribute` when that fails. One trailing newline (what
-/// `echo ... | age` leaves) is dropped.
-fn decrypt_password(
-    ciphertext: &str,
-    attribute: &str,
-    identities: &Identities,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    let bytes = match secrets::decrypt(&secrets::ciphertext_bytes(ciphertext), identities) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(secrets::diagnostic(&e, attribute));
-            return None;
-        }
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        diags.push(
-            Diagnostic::error(
-                format!("Decrypted `{attribute}` is not text"),
-                "The password decrypted to bytes that are not UTF-8 text. Encrypt the password itself, as text.",
-            )
-            .at_attr(attribute),
-        );
-        return None;
-    };
-    let text = text
-        .strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .unwrap_or(text);
-    Some(text.to_owned())
-}
-
 /// The `routeros` provider.
 #[derive(Debug, Default)]
 pub struct RouterosProvider;
@@ -356,7 +326,7 @@ pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
 
 #[async_trait]
 impl Provider for RouterosProvider {
-    type Client = Client;
+    type Client = Configured;
 
     fn type_name(&self) -> &'static str {
         "routeros"
@@ -431,7 +401,7 @@ impl Provider for RouterosProvider {
         config: &Value,
         _terraform_version: &str,
         diags: &mut Diagnostics,
-    ) -> Option<Client> {
+    ) -> Option<Configured> {
         if !config.is_wholly_known() {
             diags.push(Diagnostic::warning(
                 "Provider configuration not known yet",
@@ -512,7 +482,6 @@ impl Provider for RouterosProvider {
                 .filter(|p| !p.trim().is_empty())
                 .map(PathBuf::from),
         }));
-        secrets::set_provider_identities(Arc::clone(&identities));
         if cfg.password.is_some() && cfg.password_age.is_some() {
             diags.push(
                 Diagnostic::error(
@@ -524,14 +493,16 @@ impl Provider for RouterosProvider {
             return None;
         }
         let password = match cfg.password {
-            Some(p) => p,
+            Some(p) => Zeroizing::new(p),
             None => match cfg.password_age {
-                Some(ct) => decrypt_password(&ct, "password_age", &identities, diags)?,
+                Some(ct) => secrets::decrypt_text(&ct, "password_age", &identities, diags)?,
                 None => match env_first(&PASSWORD_ENV) {
-                    Some((_, v)) => v,
+                    Some((_, v)) => Zeroizing::new(v),
                     None => match env_first(&["ROUTEROS_PASSWORD_AGE"]) {
-                        Some((_, ct)) => decrypt_password(&ct, "password_age", &identities, diags)?,
-                        None => String::new(),
+                        Some((_, ct)) => {
+                            secrets::decrypt_text(&ct, "password_age", &identities, diags)?
+                        }
+                        None => Zeroizing::new(String::new()),
                     },
                 },
             },
@@ -623,7 +594,7 @@ impl Provider for RouterosProvider {
         let opts = ConnectOptions {
             url,
             username: username.clone(),
-            password,
+            password: password.as_str().to_owned(),
             tls: TlsOptions {
                 ca_pem,
                 insecure,
@@ -656,281 +627,25 @@ impl Provider for RouterosProvider {
             diags.push(Diagnostic::error("MACsec needs RouterOS 7", detail));
             return None;
         }
-        Some(client)
+        Some(Configured::new(client, identities))
     }
 
-    fn resources(&self) -> Vec<Arc<dyn Resource<Client>>> {
+    fn resources(&self) -> Vec<Arc<dyn Resource<Configured>>> {
         resources::all()
     }
 
-    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Client>>> {
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource<Configured>>> {
         crate::data_sources::all()
     }
 
-    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Client>>> {
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource<Configured>>> {
         crate::ephemeral_resources::all()
     }
 
-    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<Client>>> {
+    fn actions(&self) -> Vec<Arc<dyn crate::plugin::action::Action<Configured>>> {
         crate::actions::all()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn url_gets_https_by_default_and_loses_rest_suffix() {
-        assert_eq!(
-            normalise_url("192.168.88.1").unwrap(),
-            "https://192.168.88.1"
-        );
-        assert_eq!(
-            normalise_url("http://r:8080/rest/").unwrap(),
-            "http://r:8080"
-        );
-        assert_eq!(normalise_url("HTTPS://r/").unwrap(), "https://r");
-        assert!(
-            normalise_url("ftp://r")
-                .unwrap_err()
-                .contains("unsupported scheme")
-        );
-        assert!(normalise_url("https://").is_err());
-        assert!(
-            normalise_url("http:///rest")
-                .unwrap_err()
-                .contains("no host")
-        );
-    }
-
-    /// Regression: a space inside `url` gave "invalid international domain
-    /// name", and a password in the URL was echoed in errors and the DEBUG
-    /// log.
-    #[test]
-    fn spaces_and_credentials_in_the_url_are_refused_without_echoing_them() {
-        let e = normalise_url("https://router .lan").unwrap_err();
-        assert!(e.contains("space") && e.contains("character 15"), "{e}");
-        for url in [
-            "https://admin:hunter2@router.lan",
-            "apis://admin:hunter2@router.lan:8729",
-            "admin:hunter2@192.168.88.1",
-        ] {
-            let e = normalise_url(url).unwrap_err();
-            assert!(e.contains("user name or password"), "{e}");
-            assert!(!e.contains("hunter2"), "{e}");
-            assert!(!redact_url(url).contains("hunter2"), "{}", redact_url(url));
-        }
-        assert_eq!(
-            redact_url("https://a:b@r.lan/rest"),
-            "https://<credentials>@r.lan/rest"
-        );
-        assert_eq!(redact_url("https://r.lan/x@y"), "https://r.lan/x@y");
-        let config = Value::Object(
-            [(
-                "url".to_string(),
-                Value::string("https://admin:hunter2@router.lan"),
-            )]
-            .into(),
-        );
-        let mut diags = Diagnostics::new();
-        RouterosProvider.validate(&config, &mut diags);
-        let d = diags
-            .0
-            .iter()
-            .find(|d| d.summary == "Invalid router URL")
-            .unwrap();
-        assert_eq!(d.attribute.as_ref().unwrap().to_string(), "url");
-        assert!(!d.detail.contains("hunter2"), "{}", d.detail);
-        let cfg = ProviderConfig {
-            url: Some("https://admin:hunter2@router.lan".into()),
-            ..ProviderConfig::default()
-        };
-        assert!(!format!("{cfg:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn api_urls_are_accepted_with_host_and_port_only() {
-        assert_eq!(
-            normalise_url("api://192.168.88.1").unwrap(),
-            "api://192.168.88.1"
-        );
-        assert_eq!(normalise_url("APIS://r:8729/").unwrap(), "apis://r:8729");
-        assert_eq!(
-            normalise_url("apis://[fe80::1]:9000").unwrap(),
-            "apis://[fe80::1]:9000"
-        );
-        assert!(normalise_url("api://").unwrap_err().contains("no host"));
-        assert!(
-            normalise_url("api://r/rest")
-                .unwrap_err()
-                .contains("no path")
-        );
-        assert!(
-            normalise_url("apis://r:99999")
-                .unwrap_err()
-                .contains("not a TCP port")
-        );
-        assert!(normalise_url("ftp://r").unwrap_err().contains("api://"));
-    }
-
-    #[test]
-    fn terraform_routeros_environment_is_read_after_our_own() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        // Only terraform-routeros's MIKROTIK_* names set: they are used.
-        let mikrotik = env(&[
-            ("MIKROTIK_HOST", "router.lan"),
-            ("MIKROTIK_USER", "tf"),
-            ("MIKROTIK_PASSWORD", "pw"),
-            ("MIKROTIK_CA_CERTIFICATE", "/ca.pem"),
-            ("MIKROTIK_INSECURE", "false"),
-        ]);
-        for (names, value) in [
-            (&URL_ENV, "router.lan"),
-            (&USERNAME_ENV, "tf"),
-            (&PASSWORD_ENV, "pw"),
-            (&CA_CERTIFICATE_ENV, "/ca.pem"),
-            (&INSECURE_ENV, "false"),
-        ] {
-            assert_eq!(first_set(names, mikrotik).unwrap().1, value, "{names:?}");
-        }
-        // Our name wins over ROS_*, which wins over MIKROTIK_*; empty is unset.
-        let all = env(&[
-            ("ROUTEROS_URL", ""),
-            ("ROS_HOSTURL", "https://ros"),
-            ("MIKROTIK_HOST", "mikrotik"),
-        ]);
-        assert_eq!(
-            first_set(&URL_ENV, all),
-            Some(("ROS_HOSTURL".to_string(), "https://ros".to_string()))
-        );
-        let ours = env(&[("ROUTEROS_USERNAME", "a"), ("MIKROTIK_USER", "b")]);
-        assert_eq!(first_set(&USERNAME_ENV, ours).unwrap().1, "a");
-        // A bare host, as MIKROTIK_HOST often is, means REST over HTTPS.
-        assert_eq!(normalise_url("router.lan").unwrap(), "https://router.lan");
-        assert_eq!(
-            env_names(&URL_ENV),
-            "ROUTEROS_URL, ROS_HOSTURL or MIKROTIK_HOST"
-        );
-    }
-
-    #[test]
-    fn booleans_from_the_environment() {
-        assert_eq!(parse_bool("True"), Some(true));
-        assert_eq!(parse_bool("0"), Some(false));
-        assert_eq!(parse_bool("maybe"), None);
-    }
-
-    #[test]
-    fn pem_text_is_taken_as_is_and_paths_are_read() {
-        let pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-        assert_eq!(load_pem(pem).unwrap(), pem.as_bytes());
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("ca.pem");
-        std::fs::write(&p, pem).unwrap();
-        assert_eq!(load_pem(p.to_str().unwrap()).unwrap(), pem.as_bytes());
-        assert!(
-            load_pem("/nonexistent/ca.pem")
-                .unwrap_err()
-                .contains("could not read")
-        );
-    }
-
-    fn test_identities() -> (Identities, String) {
-        use crate::secrets::ExposeSecret;
-        let id = age::x25519::Identity::generate();
-        let ids = Identities::from_text(
-            "test",
-            SecretString::from(id.to_string().expose_secret().to_owned()),
-        )
-        .unwrap();
-        (ids, id.to_public().to_string())
-    }
-
-    #[test]
-    fn password_age_is_decrypted_and_loses_one_trailing_newline() {
-        let (ids, recipient) = test_identities();
-        let r = secrets::parse_recipients(&[recipient]).unwrap();
-        let ct = secrets::encrypt_armored(b"p4ss word \n", &r).unwrap();
-        let mut diags = Diagnostics::new();
-        let pw = decrypt_password(&ct, "password_age", &ids, &mut diags).unwrap();
-        assert_eq!(pw, "p4ss word ");
-        assert!(diags.is_empty());
-    }
-
-    #[test]
-    fn password_age_errors_never_show_the_password() {
-        let (_, recipient) = test_identities();
-        let (other, _) = test_identities();
-        let r = secrets::parse_recipients(&[recipient]).unwrap();
-        let ct = secrets::encrypt_armored(b"hunter2", &r).unwrap();
-        let mut diags = Diagnostics::new();
-        assert!(decrypt_password(&ct, "password_age", &other, &mut diags).is_none());
-        let d = &diags.0[0];
-        assert_eq!(d.summary, "No identity matches `password_age`");
-        assert!(!d.detail.contains("hunter2"));
-    }
-
-    #[test]
-    fn password_and_password_age_conflict() {
-        let config = Value::Object(
-            [
-                ("password".to_string(), Value::string("a")),
-                ("password_age".to_string(), Value::string("b")),
-            ]
-            .into(),
-        );
-        let mut diags = Diagnostics::new();
-        RouterosProvider.validate(&config, &mut diags);
-        assert!(
-            diags
-                .0
-                .iter()
-                .any(|d| d.summary == "Conflicting password settings")
-        );
-    }
-
-    #[test]
-    fn url_and_hosturl_conflict() {
-        let config = Value::Object(
-            [
-                ("url".to_string(), Value::string("https://a")),
-                ("hosturl".to_string(), Value::string("https://b")),
-            ]
-            .into(),
-        );
-        let mut diags = Diagnostics::new();
-        RouterosProvider.validate(&config, &mut diags);
-        assert!(
-            diags
-                .0
-                .iter()
-                .any(|d| d.summary == "Conflicting router URL settings"),
-            "{:?}",
-            diags.0
-        );
-    }
-
-    #[test]
-    fn debug_hides_password_and_identity() {
-        let cfg = ProviderConfig {
-            username: Some("admin".into()),
-            password: Some("hunter2".into()),
-            age_identity: Some("AGE-SECRET-KEY-1XYZ".into()),
-            ..ProviderConfig::default()
-        };
-        let s = format!("{cfg:?}");
-        assert!(
-            !s.contains("hunter2") && !s.contains("AGE-SECRET-KEY"),
-            "{s}"
-        );
-        assert!(s.contains("admin"));
-    }
-}
+mod tests;

@@ -19,15 +19,18 @@ use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of};
 use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::config_export::{ConfigExport, ConfigExportModel, take_export};
 use crate::resources::system_backup::{
     SystemBackup, SystemBackupModel, backup_password, take_backup,
 };
-use crate::routeros::Client;
 
 /// Every action of the provider.
-pub fn all() -> Vec<Arc<dyn Action<Client>>> {
-    vec![Arc::new(SystemBackupAction), Arc::new(ConfigExportAction)]
+pub fn all() -> Vec<Arc<dyn Action<Configured>>> {
+    vec![
+        Arc::new(ResourceAction(SystemBackup)),
+        Arc::new(ResourceAction(ConfigExport)),
+    ]
 }
 
 /// Resource attributes that have no meaning for an action.
@@ -36,8 +39,8 @@ const RESOURCE_ONLY: [&str; 1] = ["triggers"];
 /// The plan-time checks of `resource` for a create with `config` (local
 /// directory, router version), without a plan to keep.
 async fn plan_as_create(
-    resource: &dyn Resource<Client>,
-    ctx: &Ctx<Client>,
+    resource: &dyn Resource<Configured>,
+    ctx: &Ctx<Configured>,
     config: &Value,
     diags: &mut Diagnostics,
 ) {
@@ -52,35 +55,65 @@ async fn plan_as_create(
         .await;
 }
 
-/// The `routeros_system_backup` action.
+/// A resource whose create can run as an action of the same name.
+#[async_trait]
+pub trait AsAction: Resource<Configured> + Sync + 'static {
+    /// The action's description (its schema's).
+    const DESCRIPTION: &'static str;
+
+    /// Does what the resource's create does with `config`, reporting to
+    /// `progress`; keeps nothing (a file left on the router is named in
+    /// the error).
+    async fn take(
+        &self,
+        ctx: &Ctx<Configured>,
+        config: &Value,
+        progress: &Progress,
+        diags: &mut Diagnostics,
+    );
+}
+
+/// The action of resource `R`: its arguments (without [`RESOURCE_ONLY`]),
+/// its checks, its plan-time checks as for a create, and its create.
 #[derive(Debug, Default)]
-pub struct SystemBackupAction;
+pub struct ResourceAction<R>(pub R);
 
 #[async_trait]
-impl Action<Client> for SystemBackupAction {
+impl<R: AsAction> Action<Configured> for ResourceAction<R> {
     fn type_name(&self) -> &'static str {
-        "routeros_system_backup"
+        self.0.type_name()
     }
 
     fn schema(&self) -> Schema {
-        schema_from_resource(
-            &SystemBackup.schema(),
-            &RESOURCE_ONLY,
-            "Takes a backup of the router's configuration (`/system/backup/save`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_system_backup.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_system_backup` resource.",
-        )
+        schema_from_resource(&self.0.schema(), &RESOURCE_ONLY, R::DESCRIPTION)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        SystemBackup.validate(config, diags);
+        self.0.validate(config, diags);
     }
 
-    async fn plan(&self, ctx: &Ctx<Client>, config: &Value, diags: &mut Diagnostics) {
-        plan_as_create(&SystemBackup, ctx, config, diags).await;
+    async fn plan(&self, ctx: &Ctx<Configured>, config: &Value, diags: &mut Diagnostics) {
+        plan_as_create(&self.0, ctx, config, diags).await;
     }
 
     async fn invoke(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
+        config: &Value,
+        progress: &Progress,
+        diags: &mut Diagnostics,
+    ) {
+        self.0.take(ctx, config, progress, diags).await;
+    }
+}
+
+#[async_trait]
+impl AsAction for SystemBackup {
+    const DESCRIPTION: &'static str = "Takes a backup of the router's configuration (`/system/backup/save`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_system_backup.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_system_backup` resource.";
+
+    async fn take(
+        &self,
+        ctx: &Ctx<Configured>,
         config: &Value,
         progress: &Progress,
         diags: &mut Diagnostics,
@@ -88,44 +121,20 @@ impl Action<Client> for SystemBackupAction {
         let Some(model) = model_of::<SystemBackupModel>(config, diags) else {
             return;
         };
-        let Ok(password) = backup_password(&model, diags) else {
+        let Ok(password) = backup_password(&model, ctx.client.identities(), diags) else {
             return;
         };
-        // An action keeps no state: a file left on the router is named in
-        // the error take_backup reports.
         let _ = take_backup(&ctx.client, &model, password, None, progress, diags).await;
     }
 }
 
-/// The `routeros_config_export` action.
-#[derive(Debug, Default)]
-pub struct ConfigExportAction;
-
 #[async_trait]
-impl Action<Client> for ConfigExportAction {
-    fn type_name(&self) -> &'static str {
-        "routeros_config_export"
-    }
+impl AsAction for ConfigExport {
+    const DESCRIPTION: &'static str = "Exports the router's configuration (`/export`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_config_export.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_config_export` resource.";
 
-    fn schema(&self) -> Schema {
-        schema_from_resource(
-            &ConfigExport.schema(),
-            &RESOURCE_ONLY,
-            "Exports the router's configuration (`/export`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_config_export.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_config_export` resource.",
-        )
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        ConfigExport.validate(config, diags);
-    }
-
-    async fn plan(&self, ctx: &Ctx<Client>, config: &Value, diags: &mut Diagnostics) {
-        plan_as_create(&ConfigExport, ctx, config, diags).await;
-    }
-
-    async fn invoke(
+    async fn take(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         progress: &Progress,
         diags: &mut Diagnostics,
@@ -144,8 +153,8 @@ mod tests {
     #[test]
     fn action_arguments_are_the_resource_arguments_without_triggers() {
         for (action, resource) in [
-            (SystemBackupAction.schema(), SystemBackup.schema()),
-            (ConfigExportAction.schema(), ConfigExport.schema()),
+            (ResourceAction(SystemBackup).schema(), SystemBackup.schema()),
+            (ResourceAction(ConfigExport).schema(), ConfigExport.schema()),
         ] {
             let args: Vec<_> = resource
                 .block
@@ -163,14 +172,14 @@ mod tests {
             assert_eq!(got, args);
             assert!(action.block.attributes.iter().all(|a| !a.computed));
         }
-        let pw = SystemBackupAction.schema();
+        let pw = ResourceAction(SystemBackup).schema();
         let pw = pw.block.attribute("password_wo").unwrap();
         assert!(pw.sensitive && !pw.write_only);
     }
 
     #[test]
     fn an_action_configuration_reads_as_the_resource_model() {
-        let schema = SystemBackupAction.schema();
+        let schema = ResourceAction(SystemBackup).schema();
         let config = crate::plugin::codec::value_from_json(
             &serde_json::json!({"path": "b/x.backup", "dont_encrypt": true}),
             &schema.block.value_type(),

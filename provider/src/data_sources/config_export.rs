@@ -16,12 +16,12 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::backup_common::{self as common, FetchError};
 use crate::resources::config_export::{
     ExportOptions, menu_problem, menu_version_diagnostic, run_export,
 };
 use crate::resources::system_backup::fetch_diagnostic;
-use crate::routeros::Client;
 
 /// Largest export the data source holds in memory (16 MiB).
 pub const MAX_EXPORT: u64 = 16 << 20;
@@ -74,7 +74,7 @@ pub fn body_of(text: &str) -> &str {
 pub struct ConfigExportData;
 
 #[async_trait]
-impl DataSource<Client> for ConfigExportData {
+impl DataSource<Configured> for ConfigExportData {
     fn type_name(&self) -> &'static str {
         "routeros_config_export"
     }
@@ -98,7 +98,7 @@ impl DataSource<Client> for ConfigExportData {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

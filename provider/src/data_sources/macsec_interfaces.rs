@@ -13,8 +13,9 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::{request_diagnostic, ros_bool};
-use crate::routeros::{Client, Record};
+use crate::routeros::Record;
 
 /// The RouterOS menu read.
 pub const MENU: &str = crate::resources::menus::MACSEC;
@@ -97,7 +98,7 @@ pub fn select(rows: &[Record], port: Option<&str>) -> Vec<MacsecInterfaceInfo> {
 pub struct MacsecInterfaces;
 
 #[async_trait]
-impl DataSource<Client> for MacsecInterfaces {
+impl DataSource<Configured> for MacsecInterfaces {
     fn type_name(&self) -> &'static str {
         "routeros_macsec_interfaces"
     }
@@ -110,36 +111,22 @@ impl DataSource<Client> for MacsecInterfaces {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config
-            .get_str("interface")
-            .is_some_and(|p| p.trim().is_empty())
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Empty port filter",
-                    "`interface` is empty: name an Ethernet port such as ether1, or leave it out to list every MACsec interface.",
-                )
-                .at_attr("interface"),
-            );
-        }
+        super::refuse_blank_interface(
+            config,
+            "Empty port filter",
+            "`interface` is empty: name an Ethernet port such as ether1, or leave it out to list every MACsec interface.",
+            diags,
+        );
     }
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let mut model: MacsecInterfacesModel = model_of(config, diags)?;
-        // Link state changes by itself: never answer it from the cache.
-        ctx.client.invalidate(MENU);
-        let rows = match ctx.client.list(MENU).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
-                return None;
-            }
-        };
+        let rows = super::fresh_macsec_rows(&ctx.client, diags).await?;
         if let Some(port) = model.interface.as_deref() {
             // A filter naming no interface at all is a typo, not "no MACsec".
             match ctx

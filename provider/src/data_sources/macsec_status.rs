@@ -14,6 +14,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::{request_diagnostic, ros_bool};
 use crate::routeros::{Client, Record, Version};
 
@@ -275,7 +276,7 @@ impl MacsecStatus {
 }
 
 #[async_trait]
-impl DataSource<Client> for MacsecStatus {
+impl DataSource<Configured> for MacsecStatus {
     fn type_name(&self) -> &'static str {
         "routeros_macsec_status"
     }
@@ -288,37 +289,23 @@ impl DataSource<Client> for MacsecStatus {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config
-            .get_str("interface")
-            .is_some_and(|p| p.trim().is_empty())
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Empty interface name",
-                    "`interface` is empty: name the MACsec interface, such as macsec1.",
-                )
-                .at_attr("interface"),
-            );
-        }
+        super::refuse_blank_interface(
+            config,
+            "Empty interface name",
+            "`interface` is empty: name the MACsec interface, such as macsec1.",
+            diags,
+        );
     }
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let model: MacsecStatusModel = model_of(config, diags)?;
         let name = model.interface.as_str();
-        // Link state changes by itself: never answer it from the cache.
-        ctx.client.invalidate(MENU);
-        let rows = match ctx.client.list(MENU).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
-                return None;
-            }
-        };
+        let rows = super::fresh_macsec_rows(&ctx.client, diags).await?;
         let Some(row) = rows
             .iter()
             .find(|r| r.get("name").map(String::as_str) == Some(name))

@@ -11,8 +11,9 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::resources::request_diagnostic;
-use crate::routeros::{Client, Record, Version};
+use crate::routeros::{Record, Version};
 
 /// The RouterOS command read (`print` of the singleton menu).
 pub const PRINT: &str = "/system/resource/print";
@@ -105,7 +106,7 @@ pub fn from_record(r: &Record, fallback: &Version) -> SystemResourceModel {
 pub struct SystemResource;
 
 #[async_trait]
-impl DataSource<Client> for SystemResource {
+impl DataSource<Configured> for SystemResource {
     fn type_name(&self) -> &'static str {
         "routeros_system_resource"
     }
@@ -119,7 +120,7 @@ impl DataSource<Client> for SystemResource {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         _config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

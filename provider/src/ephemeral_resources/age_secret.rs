@@ -15,7 +15,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, EphemeralResource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::routeros::Client;
+use crate::provider::Configured;
 use crate::secrets;
 
 /// The Terraform type name.
@@ -41,7 +41,7 @@ pub struct AgeSecretModel {
 pub struct AgeSecret;
 
 #[async_trait]
-impl EphemeralResource<Client> for AgeSecret {
+impl EphemeralResource<Configured> for AgeSecret {
     fn type_name(&self) -> &'static str {
         TYPE_NAME
     }
@@ -71,12 +71,12 @@ impl EphemeralResource<Client> for AgeSecret {
 
     async fn open(
         &self,
-        _ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let text = config.get_str("ciphertext")?;
-        let plaintext = open_with(&secrets::provider_identities(), text, diags)?;
+        let plaintext = open_with(ctx.client.identities(), text, diags)?;
         let mut result = config.clone();
         result.set("plaintext", Value::string(plaintext.as_str()));
         Some(result)

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use crate::plugin::resource::EphemeralResource;
-use crate::routeros::Client;
+use crate::provider::Configured;
 
 pub mod age_secret;
 
 /// Every ephemeral resource type the provider serves.
-pub fn all() -> Vec<Arc<dyn EphemeralResource<Client>>> {
+pub fn all() -> Vec<Arc<dyn EphemeralResource<Configured>>> {
     vec![Arc::new(age_secret::AgeSecret)]
 }

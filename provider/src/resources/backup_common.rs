@@ -14,31 +14,26 @@
 //! the total against the size `/file` reports, so a transfer that changed
 //! the bytes is an error, never a silently damaged backup.
 //!
-//! **Local file.** [`LocalFile`] writes into a temporary file beside the
-//! target (same directory, so the final rename is atomic), created with
-//! mode 0600 on Unix, hashing what reaches the disk; [`LocalFile::commit`]
-//! flushes, syncs and renames it into place. Dropped without a commit, the
-//! temporary file is removed. With recipients the bytes pass through an age
-//! encryptor (binary age format) first. Memory stays at one chunk whatever
-//! the file's size.
-//!
-//! **What may be replaced.** Only a path where nothing is, or a regular
-//! file: symbolic links are refused (never followed), as are directories,
-//! device nodes, FIFOs and sockets; a regular file is replaced only when its
-//! SHA-256 is the one this resource recorded, or with `overwrite = true`
-//! ([`check_target`], at plan time and again just before the rename).
+//! **Local file.** [`LocalFile`] (in [`local_file`]) writes the download
+//! beside the target and renames it into place, never leaving a partial
+//! file, and replaces only what it may ([`check_target`]).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
-
+use super::backup_progress::{self, DownloadProgress};
+use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::resource::Private;
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Error, Record};
-use crate::secrets::{self, BoxedRecipient, Zeroizing};
+use crate::secrets;
+
+mod local_file;
+
+pub use local_file::*;
 
 /// Largest chunk `/file/read` returns (`chunk-size` upper bound).
 pub const READ_CHUNK: u64 = 32 * 1024;
@@ -392,477 +387,6 @@ async fn download_contents(
 }
 
 // ---------------------------------------------------------------------------
-// Local files
-// ---------------------------------------------------------------------------
-
-/// Where the local file goes: `path`, with [`AGE_SUFFIX`] appended when the
-/// file is age-encrypted and `path` does not already end in it.
-pub fn output_path(path: &str, encrypted: bool) -> PathBuf {
-    if encrypted && !path.ends_with(AGE_SUFFIX) {
-        PathBuf::from(format!("{path}{AGE_SUFFIX}"))
-    } else {
-        PathBuf::from(path)
-    }
-}
-
-/// Why the local file could not be written. Never contains file content.
-#[derive(Debug, thiserror::Error)]
-pub enum LocalError {
-    /// The target's directory does not exist or is not a directory.
-    #[error(
-        "the directory {dir:?} of {path:?} does not exist or is not a directory. Create it, or point `path` at an existing directory"
-    )]
-    NoDirectory {
-        /// The target.
-        path: PathBuf,
-        /// Its directory.
-        dir: PathBuf,
-    },
-    /// The target is a directory.
-    #[error("{path:?} is a directory. Give `path` a file name, such as {example:?}")]
-    IsDirectory {
-        /// The target.
-        path: PathBuf,
-        /// A suggestion.
-        example: String,
-    },
-    /// The target is a symbolic link (refused, never followed).
-    #[error(
-        "{path:?} is a symbolic link. The provider does not write through links (the file it points to could be anything); give `path` the link's target, or remove the link"
-    )]
-    Symlink {
-        /// The target.
-        path: PathBuf,
-    },
-    /// The target is a device node, FIFO or socket.
-    #[error(
-        "{path:?} is a {kind}, not a regular file. The provider writes only to a regular file or to a path that does not exist yet: give `path` a file name in a normal directory"
-    )]
-    NotRegular {
-        /// The target.
-        path: PathBuf,
-        /// What it is ("character device", "FIFO", ...).
-        kind: &'static str,
-    },
-    /// The target is a file this resource did not write.
-    #[error(
-        "{path:?} already exists and is not the file this resource wrote (its SHA-256 is not the one recorded in state). It is left alone: move it away, choose another `path`, or set `overwrite = true` to replace it"
-    )]
-    Exists {
-        /// The target.
-        path: PathBuf,
-    },
-    /// The target could not be inspected.
-    #[error("cannot inspect {path:?} ({source}). Check the permissions of its directory")]
-    Inspect {
-        /// The target.
-        path: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// The temporary file could not be created.
-    #[error(
-        "cannot create a file in {dir:?} ({source}). Check that the directory is writable by the user running Terraform"
-    )]
-    Create {
-        /// The directory.
-        dir: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// Writing, syncing or renaming failed.
-    #[error(
-        "writing the local file failed ({source}). Check free space and permissions of the target directory; nothing was left at the target path"
-    )]
-    Write {
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// Age encryption could not start.
-    #[error("cannot age-encrypt to `age_recipients`: {reason}")]
-    Encrypt {
-        /// What age said.
-        reason: String,
-    },
-}
-
-impl LocalError {
-    fn write(source: io::Error) -> LocalError {
-        LocalError::Write { source }
-    }
-}
-
-/// What an existing file at the target path may be replaced by a new one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Existing {
-    /// `overwrite = true`: any regular file may be replaced.
-    pub overwrite: bool,
-    /// SHA-256 of the file this resource wrote there (from state): a
-    /// regular file with this hash may be replaced.
-    pub recorded_sha256: Option<String>,
-}
-
-/// Private-state key under which the plan records the SHA-256 of the local
-/// file this resource wrote, for the create half of a replace (which
-/// Terraform runs without the prior state).
-pub const RECORDED_SHA256: &str = "local_file_sha256";
-
-/// Local files whose resource was destroyed by this provider process, with
-/// the SHA-256 recorded for them: the create half of a replace (which
-/// Terraform plans again at apply, after the destroy, without the prior
-/// state or its private data) may replace them.
-static RELEASED: std::sync::Mutex<std::collections::BTreeMap<PathBuf, String>> =
-    std::sync::Mutex::new(std::collections::BTreeMap::new());
-
-/// Records, when a resource is destroyed, that the file at `path` with
-/// `sha256` was written by it (see [`RELEASED`]).
-pub fn release_local_file(path: &str, sha256: &str) {
-    RELEASED
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(PathBuf::from(path), sha256.to_owned());
-}
-
-fn released(path: &Path) -> Option<String> {
-    RELEASED
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(path)
-        .cloned()
-}
-
-/// Checks, without writing anything, that `path` can be written: its
-/// directory exists, and `path` does not exist or is a regular file that
-/// `existing` allows to replace. Symbolic links, directories, device nodes,
-/// FIFOs and sockets are refused.
-pub fn check_target(path: &Path, existing: &Existing) -> Result<(), LocalError> {
-    let dir = parent_dir(path);
-    if !dir.is_dir() {
-        return Err(LocalError::NoDirectory {
-            path: path.to_path_buf(),
-            dir,
-        });
-    }
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(LocalError::Inspect {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    let ft = meta.file_type();
-    if ft.is_symlink() {
-        return Err(LocalError::Symlink {
-            path: path.to_path_buf(),
-        });
-    }
-    if ft.is_dir() {
-        return Err(LocalError::IsDirectory {
-            path: path.to_path_buf(),
-            example: path.join("router.backup").to_string_lossy().into_owned(),
-        });
-    }
-    if !ft.is_file() {
-        return Err(LocalError::NotRegular {
-            path: path.to_path_buf(),
-            kind: special_kind(&ft),
-        });
-    }
-    if existing.overwrite {
-        return Ok(());
-    }
-    let sha = sha256_of_file(path).map_err(|source| LocalError::Inspect {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    match (sha, &existing.recorded_sha256) {
-        (None, _) => Ok(()),
-        (Some(now), Some(recorded)) if &now == recorded => Ok(()),
-        _ => Err(LocalError::Exists {
-            path: path.to_path_buf(),
-        }),
-    }
-}
-
-/// What a file that is neither a regular file, a directory nor a link is.
-fn special_kind(ft: &fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_char_device() {
-            return "character device";
-        }
-        if ft.is_block_device() {
-            return "block device";
-        }
-        if ft.is_fifo() {
-            return "FIFO (named pipe)";
-        }
-        if ft.is_socket() {
-            return "socket";
-        }
-    }
-    let _ = ft;
-    "special file"
-}
-
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// A writer that hashes and counts what passes through it.
-struct Hashing<W> {
-    inner: W,
-    hasher: Sha256,
-    count: u64,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-type DiskWriter = Hashing<BufWriter<File>>;
-
-enum Sink {
-    Plain(DiskWriter),
-    Age(age::stream::StreamWriter<DiskWriter>),
-}
-
-/// What [`LocalFile::commit`] wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    /// The final path.
-    pub path: PathBuf,
-    /// SHA-256 of the file as it is on disk (lower-case hex).
-    pub sha256: String,
-    /// Its size on disk.
-    pub size: u64,
-}
-
-/// A local file being written: a temporary file beside the target until
-/// [`LocalFile::commit`] renames it into place.
-pub struct LocalFile {
-    target: PathBuf,
-    temp: PathBuf,
-    existing: Existing,
-    sink: Option<Sink>,
-}
-
-impl std::fmt::Debug for LocalFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalFile")
-            .field("target", &self.target)
-            .field("temp", &self.temp)
-            .finish_non_exhaustive()
-    }
-}
-
-impl LocalFile {
-    /// Starts writing `target`; with `recipients`, what is written is
-    /// age-encrypted to them. What is at `target` already must be
-    /// replaceable under `existing` (checked now and again just before the
-    /// rename).
-    pub fn create(
-        target: &Path,
-        recipients: Option<&[BoxedRecipient]>,
-        existing: &Existing,
-    ) -> Result<LocalFile, LocalError> {
-        check_target(target, existing)?;
-        let dir = parent_dir(target);
-        let base = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "download".into());
-        let mut last_err = None;
-        for _ in 0..8 {
-            let random: u64 = rand::random();
-            let temp = dir.join(format!(".{base}.{random:016x}.partial"));
-            let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            match options.open(&temp) {
-                Ok(file) => {
-                    let mut local = LocalFile {
-                        target: target.to_path_buf(),
-                        temp,
-                        existing: existing.clone(),
-                        sink: None,
-                    };
-                    let disk = Hashing {
-                        inner: BufWriter::with_capacity(64 * 1024, file),
-                        hasher: Sha256::new(),
-                        count: 0,
-                    };
-                    local.sink = Some(match recipients {
-                        None => Sink::Plain(disk),
-                        Some(list) => {
-                            let encryptor = age::Encryptor::with_recipients(
-                                list.iter().map(|r| r.as_ref() as &dyn age::Recipient),
-                            )
-                            .map_err(|e| LocalError::Encrypt {
-                                reason: e.to_string(),
-                            })?;
-                            Sink::Age(encryptor.wrap_output(disk).map_err(LocalError::write)?)
-                        }
-                    });
-                    return Ok(local);
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
-                Err(source) => return Err(LocalError::Create { dir, source }),
-            }
-        }
-        Err(LocalError::Create {
-            dir,
-            source: last_err.unwrap_or_else(|| io::Error::other("no free temporary name")),
-        })
-    }
-
-    /// The path the file will have once committed.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// Finishes the file (age trailer, flush, sync) and renames it into place.
-    pub fn commit(mut self) -> Result<Written, LocalError> {
-        let sink = self.sink.take().ok_or_else(|| LocalError::Write {
-            source: io::Error::other("the file was already committed"),
-        })?;
-        let disk = match sink {
-            Sink::Plain(d) => d,
-            Sink::Age(w) => w.finish().map_err(LocalError::write)?,
-        };
-        let Hashing {
-            inner,
-            hasher,
-            count,
-        } = disk;
-        let file = inner
-            .into_inner()
-            .map_err(|e| LocalError::write(e.into_error()))?;
-        let placed = file
-            .sync_all()
-            .map_err(LocalError::write)
-            .and_then(|()| {
-                drop(file);
-                // The target may have changed since create: check again.
-                check_target(&self.target, &self.existing)
-            })
-            .and_then(|()| fs::rename(&self.temp, &self.target).map_err(LocalError::write));
-        if let Err(e) = placed {
-            let _ = fs::remove_file(&self.temp);
-            return Err(e);
-        }
-        Ok(Written {
-            path: self.target.clone(),
-            sha256: hex::encode(hasher.finalize()),
-            size: count,
-        })
-    }
-}
-
-impl Write for LocalFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.sink {
-            Some(Sink::Plain(w)) => w.write(buf),
-            Some(Sink::Age(w)) => w.write(buf),
-            None => Err(io::Error::other("the file was already committed")),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match &mut self.sink {
-            Some(Sink::Plain(w)) => w.flush(),
-            Some(Sink::Age(w)) => w.flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for LocalFile {
-    fn drop(&mut self) {
-        if self.sink.take().is_some() {
-            if let Err(e) = fs::remove_file(&self.temp) {
-                log::warn!(
-                    "could not remove the temporary file {}: {e}",
-                    self.temp.display()
-                );
-            }
-        }
-    }
-}
-
-/// Whether the local file written by a backup or export (`kind`) at `path`
-/// is still the one recorded (`sha256`). `Some(false)` when it is gone or
-/// changed, so the next apply takes a new one; `None` with an error
-/// diagnostic when it cannot be read.
-pub fn local_file_unchanged(
-    kind: &str,
-    path: &str,
-    sha256: Option<&String>,
-    diags: &mut Diagnostics,
-) -> Option<bool> {
-    match sha256_of_file(Path::new(path)) {
-        Ok(None) => {
-            log::info!("{kind} file {path} is gone; the next apply takes a new {kind}");
-            Some(false)
-        }
-        Ok(Some(hash)) if Some(&hash) != sha256 => {
-            log::info!("{kind} file {path} changed; the next apply takes a new {kind}");
-            Some(false)
-        }
-        Ok(Some(_)) => Some(true),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                format!("Cannot read the {kind} file"),
-                format!(
-                    "Reading {path:?} to check its SHA-256 failed: {e}. Check its permissions."
-                ),
-            ));
-            None
-        }
-    }
-}
-
-/// SHA-256 (lower-case hex) of the file at `path`, read in chunks; `None`
-/// when there is no such file.
-pub fn sha256_of_file(path: &Path) -> io::Result<Option<String>> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(Some(hex::encode(hasher.finalize())))
-}
-
-// ---------------------------------------------------------------------------
 // Configuration helpers
 // ---------------------------------------------------------------------------
 
@@ -978,37 +502,103 @@ pub fn existing_for(
     }
 }
 
-/// Decrypts an age-encrypted text input (such as `password_age`) with the
-/// provider's identities; one trailing newline (what `echo ... | age`
-/// leaves) is dropped. A diagnostic at `attribute` when that fails.
-pub fn decrypt_text(
-    ciphertext: &str,
-    attribute: &str,
+/// The local side of a backup or export being taken: the file being
+/// written, and how many recipients it is encrypted to.
+#[derive(Debug)]
+pub struct Output {
+    /// The local file, until [`Output::fetch`] commits it.
+    pub local: LocalFile,
+    /// The number of `age_recipients`, when the file is encrypted.
+    pub recipient_count: Option<usize>,
+}
+
+/// Starts a backup or export (`kind`, for messages): opens its local file at
+/// `path` (age-encrypted to `age_recipients` when given; replacing only
+/// what `overwrite` and `private` allow, see [`existing_for`]), then removes
+/// the leftovers of earlier failures recorded in `private`. An unusable
+/// recipient list or path fails here, before the router is touched: `None`,
+/// with the error in `diags`.
+pub async fn open_output(
+    client: &Client,
+    kind: &str,
+    path: &str,
+    age_recipients: Option<&[String]>,
+    overwrite: Option<bool>,
+    mut private: Option<&mut Private>,
     diags: &mut Diagnostics,
-) -> Option<Zeroizing<String>> {
-    let ids = secrets::provider_identities();
-    let bytes = match secrets::decrypt(&secrets::ciphertext_bytes(ciphertext), &ids) {
-        Ok(b) => b,
+) -> Option<Output> {
+    let recipients = match age_recipients.map(secrets::parse_recipients).transpose() {
+        Ok(r) => r,
         Err(e) => {
-            diags.push(secrets::diagnostic(&e, attribute));
+            diags.push(secrets::diagnostic(&e, "age_recipients"));
             return None;
         }
     };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        diags.push(
-            Diagnostic::error(
-                format!("Decrypted `{attribute}` is not text"),
-                "The value decrypted to bytes that are not UTF-8 text. Encrypt the text itself.",
-            )
-            .at_attr(attribute),
-        );
-        return None;
+    let target = output_path(path, recipients.is_some());
+    let existing = existing_for(overwrite, &target, private.as_deref_mut());
+    let local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
+        Ok(l) => l,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("Cannot write the {kind} file"), format!("{e}."))
+                    .at_attr("path"),
+            );
+            return None;
+        }
     };
-    let text = text
-        .strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .unwrap_or(text);
-    Some(Zeroizing::new(text.to_owned()))
+    if let Some(p) = private {
+        remove_leftovers(client, p, diags).await;
+    }
+    Some(Output {
+        local,
+        recipient_count: recipients.as_ref().map(Vec::len),
+    })
+}
+
+impl Output {
+    /// Waits for router file `file_name`, downloads it into the local file
+    /// (reporting to `progress`) and commits it: the number of bytes and
+    /// what was written. Dropped on failure, nothing stays at the path.
+    pub async fn fetch(
+        mut self,
+        client: &Client,
+        file_name: &str,
+        progress: &Progress,
+    ) -> Result<(u64, Written), FetchError> {
+        let file = wait_for_file(client, file_name)
+            .await?
+            .ok_or_else(|| FetchError::Missing {
+                name: file_name.to_string(),
+            })?;
+        if let Some(n) = self.recipient_count {
+            progress.report(backup_progress::encrypting_message(n, self.local.target()));
+        }
+        let mut sink = DownloadProgress::new(&mut self.local, file_name, file.size, progress);
+        let size = download(client, &file, &mut sink).await?;
+        let written = self.local.commit()?;
+        Ok((size, written))
+    }
+}
+
+/// The read of a backup or export resource (`kind`, for messages): removes
+/// the leftovers of earlier failures recorded in `private`, then says
+/// whether the state stays: `true` while the local file at `output_path`
+/// (if any) is still the one written (`sha256`), `false` when it is gone or
+/// changed (the next apply takes a new one); `None` with an error
+/// diagnostic when it cannot be read.
+pub async fn read_output(
+    client: &Client,
+    private: &mut Private,
+    kind: &str,
+    output_path: Option<&str>,
+    sha256: Option<&String>,
+    diags: &mut Diagnostics,
+) -> Option<bool> {
+    remove_leftovers(client, private, diags).await;
+    match output_path {
+        Some(path) => local_file_unchanged(kind, path, sha256, diags),
+        None => Some(true),
+    }
 }
 
 /// The process's peak resident memory (`VmHWM` of `/proc/self/status`) in
@@ -1022,331 +612,4 @@ pub fn peak_memory_kib() -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn data_text_decodes_byte_for_byte() {
-        let all: Vec<u8> = (0..=255).collect();
-        let text: String = all.iter().map(|&b| char::from(b)).collect();
-        assert_eq!(decode_data(&text), all);
-        assert_eq!(decode_data("a€"), b"a\xe2\x82\xac");
-        assert_eq!(decode_data(""), b"");
-    }
-
-    #[test]
-    fn output_path_appends_age_unless_present() {
-        assert_eq!(
-            output_path("b/x.backup", false),
-            PathBuf::from("b/x.backup")
-        );
-        assert_eq!(
-            output_path("b/x.backup", true),
-            PathBuf::from("b/x.backup.age")
-        );
-        assert_eq!(output_path("b/x.age", true), PathBuf::from("b/x.age"));
-    }
-
-    #[test]
-    fn router_file_rows() {
-        let row: Record = [(".id", "*3"), ("name", "a.backup"), ("size", "1234")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let f = RouterFile::from_record(&row).unwrap();
-        assert_eq!(f.size, 1234);
-        assert_eq!(f.id, "*3");
-        assert!(f.contents.is_none());
-        let mut bad = row.clone();
-        bad.insert("size".into(), "1.2 KiB".into());
-        assert!(RouterFile::from_record(&bad).is_none());
-    }
-
-    #[test]
-    fn committed_file_appears_whole_and_hash_matches() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.bin");
-        let mut local = LocalFile::create(&target, None, &Existing::default()).unwrap();
-        local.write_all(b"hello ").unwrap();
-        assert!(!target.exists(), "nothing at the target before commit");
-        local.write_all(b"world").unwrap();
-        let written = local.commit().unwrap();
-        assert_eq!(fs::read(&target).unwrap(), b"hello world");
-        assert_eq!(written.size, 11);
-        assert_eq!(
-            written.sha256,
-            "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
-        );
-        assert_eq!(sha256_of_file(&target).unwrap().unwrap(), written.sha256);
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary left"
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&target).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        assert!(sha256_of_file(&dir.path().join("nope")).unwrap().is_none());
-    }
-
-    #[test]
-    fn dropped_file_leaves_nothing_and_the_old_file_stays() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("keep.txt");
-        fs::write(&target, b"old").unwrap();
-        let overwrite = Existing {
-            overwrite: true,
-            recorded_sha256: None,
-        };
-        let mut local = LocalFile::create(&target, None, &overwrite).unwrap();
-        local.write_all(b"new partial").unwrap();
-        drop(local);
-        assert_eq!(fs::read(&target).unwrap(), b"old");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    /// Regression: a device node at `path` was replaced by a regular file
-    /// holding the backup (as root), a symlink was replaced rather than
-    /// refused, and an unrelated file was overwritten without a word.
-    #[cfg(unix)]
-    #[test]
-    fn special_files_links_and_foreign_files_are_never_replaced() {
-        use std::os::unix::net::UnixListener;
-        let dir = tempfile::tempdir().unwrap();
-        let none = Existing::default();
-        let all = Existing {
-            overwrite: true,
-            recorded_sha256: None,
-        };
-        // A character device (an existing one: /dev/null), even with overwrite.
-        for existing in [&none, &all] {
-            let err = check_target(Path::new("/dev/null"), existing).unwrap_err();
-            assert!(
-                matches!(
-                    err,
-                    LocalError::NotRegular {
-                        kind: "character device",
-                        ..
-                    }
-                ),
-                "{err}"
-            );
-            assert!(err.to_string().contains("not a regular file"), "{err}");
-        }
-        // A FIFO.
-        let fifo = dir.path().join("pipe");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let err = LocalFile::create(&fifo, None, &all).unwrap_err();
-        assert!(err.to_string().contains("FIFO"), "{err}");
-        // A socket.
-        let sock = dir.path().join("sock");
-        let _listener = UnixListener::bind(&sock).unwrap();
-        let err = check_target(&sock, &all).unwrap_err();
-        assert!(err.to_string().contains("socket"), "{err}");
-        // A symlink, to a file or dangling: refused, the link stays.
-        let real = dir.path().join("real");
-        fs::write(&real, b"precious").unwrap();
-        let link = dir.path().join("link");
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        let err = LocalFile::create(&link, None, &all).unwrap_err();
-        assert!(matches!(err, LocalError::Symlink { .. }), "{err}");
-        let dangling = dir.path().join("dangling");
-        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
-        assert!(matches!(
-            check_target(&dangling, &all).unwrap_err(),
-            LocalError::Symlink { .. }
-        ));
-        assert!(
-            fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
-        assert_eq!(fs::read(&real).unwrap(), b"precious");
-        // A file this resource did not write: refused unless overwrite.
-        let err = LocalFile::create(&real, None, &none).unwrap_err();
-        assert!(matches!(err, LocalError::Exists { .. }), "{err}");
-        assert!(err.to_string().contains("overwrite = true"), "{err}");
-        let other = Existing {
-            overwrite: false,
-            recorded_sha256: Some("00".repeat(32)),
-        };
-        assert!(check_target(&real, &other).is_err());
-        // The file it wrote (hash recorded) may be replaced, as may any with overwrite.
-        let ours = Existing {
-            overwrite: false,
-            recorded_sha256: sha256_of_file(&real).unwrap(),
-        };
-        check_target(&real, &ours).unwrap();
-        check_target(&real, &all).unwrap();
-        check_target(&dir.path().join("new"), &none).unwrap();
-    }
-
-    /// The target checked at create is checked again before the rename: a
-    /// FIFO put there while the download ran is not replaced.
-    #[cfg(unix)]
-    #[test]
-    fn a_special_file_appearing_during_the_download_is_not_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("x.backup");
-        let mut local = LocalFile::create(&target, None, &Existing::default()).unwrap();
-        local.write_all(b"data").unwrap();
-        let status = std::process::Command::new("mkfifo")
-            .arg(&target)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let err = local.commit().unwrap_err();
-        assert!(matches!(err, LocalError::NotRegular { .. }), "{err}");
-        {
-            use std::os::unix::fs::FileTypeExt;
-            assert!(fs::symlink_metadata(&target).unwrap().file_type().is_fifo());
-        }
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary left"
-        );
-    }
-
-    #[test]
-    fn encrypted_file_decrypts_to_what_was_written() {
-        use age::secrecy::ExposeSecret;
-        let dir = tempfile::tempdir().unwrap();
-        let id = age::x25519::Identity::generate();
-        let recipients = secrets::parse_recipients(&[id.to_public().to_string()]).unwrap();
-        let target = dir.path().join("x.age");
-        let mut local =
-            LocalFile::create(&target, Some(&recipients), &Existing::default()).unwrap();
-        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
-        for chunk in data.chunks(READ_CHUNK as usize) {
-            local.write_all(chunk).unwrap();
-        }
-        let written = local.commit().unwrap();
-        let on_disk = fs::read(&target).unwrap();
-        assert!(on_disk.starts_with(b"age-encryption.org/v1"));
-        assert_eq!(written.size, on_disk.len() as u64);
-        let plain = age::decrypt(&id, &on_disk).unwrap();
-        assert_eq!(plain, data);
-        let _ = id.to_string().expose_secret().len();
-    }
-
-    #[test]
-    fn bad_targets_are_reported_before_writing() {
-        let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("no/such/dir/x.backup");
-        let err = LocalFile::create(&missing, None, &Existing::default()).unwrap_err();
-        assert!(matches!(err, LocalError::NoDirectory { .. }), "{err}");
-        assert!(err.to_string().contains("does not exist"));
-        let err = LocalFile::create(dir.path(), None, &Existing::default()).unwrap_err();
-        assert!(matches!(err, LocalError::IsDirectory { .. }), "{err}");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let ro = dir.path().join("ro");
-            fs::create_dir(&ro).unwrap();
-            fs::set_permissions(&ro, fs::Permissions::from_mode(0o500)).unwrap();
-            // Root may write anyway; only check when the directory really is read-only.
-            if fs::write(ro.join("probe"), b"x").is_err() {
-                let err = LocalFile::create(&ro.join("x.backup"), None, &Existing::default())
-                    .unwrap_err();
-                assert!(matches!(err, LocalError::Create { .. }), "{err}");
-                assert!(err.to_string().contains("writable"), "{err}");
-            }
-        }
-    }
-
-    async fn client_for(sim: &acceptance::sim::Sim, url: String) -> Client {
-        Client::connect(&crate::routeros::ConnectOptions {
-            url,
-            username: sim.username().to_string(),
-            password: sim.password().to_string(),
-            tls: Default::default(),
-            timeout: Duration::from_secs(30),
-        })
-        .await
-        .unwrap()
-    }
-
-    fn sim(version: &str) -> acceptance::sim::Sim {
-        acceptance::sim::Sim::spawn(acceptance::sim::SimConfig {
-            version: version.into(),
-            https: false,
-            ..Default::default()
-        })
-        .unwrap()
-    }
-
-    /// A binary file of every byte value, larger than several chunks,
-    /// arrives whole over REST and over the classic API.
-    #[tokio::test]
-    async fn chunked_download_is_byte_identical_over_both_transports() {
-        let sim = sim("7.18");
-        let data: Vec<u8> = (0..(3 * READ_CHUNK as usize + 123))
-            .map(|i| (i * 7 % 256) as u8)
-            .collect();
-        sim.put_file("x.backup", data.clone());
-        for url in [sim.http_url(), sim.api_url().unwrap()] {
-            let client = client_for(&sim, url.clone()).await;
-            let file = wait_for_file(&client, "x.backup").await.unwrap().unwrap();
-            assert_eq!(file.size, data.len() as u64);
-            let mut out = Vec::new();
-            let n = download(&client, &file, &mut out).await.unwrap();
-            assert_eq!(n, data.len() as u64, "{url}");
-            assert_eq!(out, data, "{url}");
-        }
-        let reads = sim
-            .request_log()
-            .iter()
-            .filter(|l| l.contains("/file/read"))
-            .count();
-        assert_eq!(reads, 8, "4 chunks per transport");
-        let client = client_for(&sim, sim.http_url()).await;
-        assert!(remove_router_file(&client, "x.backup").await.unwrap());
-        assert!(!remove_router_file(&client, "x.backup").await.unwrap());
-        assert!(find_file(&client, "x.backup").await.unwrap().is_none());
-    }
-
-    /// Before 7.13: `contents` for small files, a clear error for large ones.
-    #[tokio::test]
-    async fn old_routers_fall_back_to_contents_up_to_60_kb() {
-        let sim = sim("7.12");
-        let small: Vec<u8> = (0..5000u32).map(|i| (i % 256) as u8).collect();
-        sim.put_file("small.backup", small.clone());
-        sim.put_file("large.backup", vec![1u8; CONTENTS_LIMIT as usize + 1]);
-        let client = client_for(&sim, sim.http_url()).await;
-        assert!(!has_file_read(&client));
-        let file = find_file(&client, "small.backup").await.unwrap().unwrap();
-        let mut out = Vec::new();
-        download(&client, &file, &mut out).await.unwrap();
-        assert_eq!(out, small);
-        let file = find_file(&client, "large.backup").await.unwrap().unwrap();
-        let mut out = Vec::new();
-        let err = download(&client, &file, &mut out).await.unwrap_err();
-        assert!(
-            matches!(err, FetchError::TooLargeForContents { .. }),
-            "{err}"
-        );
-        let text = err.to_string();
-        assert!(
-            text.contains("7.13") && text.contains("61441 bytes"),
-            "{text}"
-        );
-        assert!(out.is_empty());
-        assert!(!sim.request_log().iter().any(|l| l.contains("/file/read")));
-    }
-
-    #[test]
-    fn peak_memory_is_read_on_linux() {
-        if cfg!(target_os = "linux") {
-            assert!(peak_memory_kib().unwrap() > 0);
-        }
-    }
-}
+mod tests;

@@ -13,10 +13,8 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::backup_common::{
-    self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
-};
-use super::backup_progress::{self, DownloadProgress};
+use super::backup_common::{self as common, check_path, check_recipients, known_strings};
+use super::backup_progress;
 use super::request_diagnostic;
 use super::system_backup::fetch_diagnostic;
 use crate::plugin::action::Progress;
@@ -24,8 +22,8 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
+use crate::provider::Configured;
 use crate::routeros::{Client, Record};
-use crate::secrets;
 
 /// The RouterOS command.
 pub const EXPORT: &str = "/export";
@@ -310,32 +308,19 @@ pub async fn take_export(
         diags.push(d);
         return Err(None);
     }
-    let recipients = match &plan.age_recipients {
-        Some(list) => match secrets::parse_recipients(list) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                diags.push(secrets::diagnostic(&e, "age_recipients"));
-                return Err(None);
-            }
-        },
-        None => None,
+    let Some(output) = common::open_output(
+        client,
+        "export",
+        &plan.path,
+        plan.age_recipients.as_deref(),
+        plan.overwrite,
+        private.as_deref_mut(),
+        diags,
+    )
+    .await
+    else {
+        return Err(None);
     };
-    let target = common::output_path(&plan.path, recipients.is_some());
-    let recipient_count = recipients.as_ref().map(Vec::len);
-    let existing = common::existing_for(plan.overwrite, &target, private.as_deref_mut());
-    let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
-        Ok(l) => l,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("Cannot write the export file", format!("{e}.")).at_attr("path"),
-            );
-            return Err(None);
-        }
-    };
-    // Leftovers of an earlier failed export go first.
-    if let Some(p) = private.as_deref_mut() {
-        common::remove_leftovers(client, p, diags).await;
-    }
     progress.report(format!(
         "exporting the configuration on {}",
         client.endpoint()
@@ -359,21 +344,7 @@ pub async fn take_export(
             return Err(failure.left);
         }
     };
-    let fetched = async {
-        let file = common::wait_for_file(client, &file_name)
-            .await?
-            .ok_or_else(|| FetchError::Missing {
-                name: file_name.clone(),
-            })?;
-        if let Some(n) = recipient_count {
-            progress.report(backup_progress::encrypting_message(n, local.target()));
-        }
-        let mut sink = DownloadProgress::new(&mut local, &file_name, file.size, progress);
-        let size = common::download(client, &file, &mut sink).await?;
-        let written = local.commit()?;
-        Ok::<_, FetchError>((size, written))
-    }
-    .await;
+    let fetched = output.fetch(client, &file_name, progress).await;
     // The router's copy may hold secrets: it never stays.
     let left = match common::remove_router_file(client, &file_name).await {
         Ok(_) => None,
@@ -441,7 +412,7 @@ impl ConfigExport {
 }
 
 #[async_trait]
-impl Resource<Client> for ConfigExport {
+impl Resource<Configured> for ConfigExport {
     fn type_name(&self) -> &'static str {
         "routeros_config_export"
     }
@@ -467,7 +438,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
         private: &mut Private,
@@ -486,7 +457,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         planned: &Value,
         _config: &Value,
         private: &mut Private,
@@ -509,17 +480,15 @@ impl Resource<Client> for ConfigExport {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         state: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        common::remove_leftovers(&ctx.client, private, diags).await;
         let prior = self.model(state, diags)?;
-        let Some(path) = prior.output_path.clone() else {
-            return self.state(&prior, diags);
-        };
-        match common::local_file_unchanged("export", &path, prior.sha256.as_ref(), diags)? {
+        let path = prior.output_path.as_deref();
+        let sha256 = prior.sha256.as_ref();
+        match common::read_output(&ctx.client, private, "export", path, sha256, diags).await? {
             true => self.state(&prior, diags),
             false => None,
         }
@@ -527,7 +496,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn update(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _prior: &Value,
         planned: &Value,
         _config: &Value,
@@ -541,7 +510,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Value,
         private: &Private,
         diags: &mut Diagnostics,
@@ -563,7 +532,7 @@ impl Resource<Client> for ConfigExport {
 
     async fn import(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _id: &str,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

@@ -12,7 +12,8 @@ use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::routeros::{Client, Record};
+use crate::provider::Configured;
+use crate::routeros::Record;
 
 /// The RouterOS menu.
 pub const MENU: &str = menus::MACSEC;
@@ -230,7 +231,7 @@ impl MenuRow for MacsecInterface {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
         _private: &mut Private,
@@ -296,7 +297,7 @@ impl MacsecInterface {
     /// minus MACsec's 32 bytes, when `mtu` is set and new or changed.
     async fn warn_if_frames_do_not_fit(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         port: &str,
         diags: &mut Diagnostics,

@@ -17,7 +17,8 @@ use super::{menus, request_diagnostic, ros_bool};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::routeros::{Client, Record, Version};
+use crate::provider::Configured;
+use crate::routeros::{Record, Version};
 
 /// The RouterOS menu.
 pub const MENU: &str = menus::MACSEC_PROFILE;
@@ -272,7 +273,7 @@ impl MenuRow for MacsecProfile {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         planned: &mut Value,
         _private: &mut Private,
@@ -304,7 +305,7 @@ impl MenuRow for MacsecProfile {
     /// The built-in profile cannot be added: it is adopted.
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         plan: &MacsecProfileModel,
         _config: &Value,
         _private: &mut Private,
@@ -341,7 +342,7 @@ impl MenuRow for MacsecProfile {
     /// defaults.
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &MacsecProfileModel,
         _private: &Private,
         diags: &mut Diagnostics,

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::plugin::diag::Diagnostic;
 use crate::plugin::resource::Resource;
-use crate::routeros::{Client, Error};
+use crate::provider::Configured;
+use crate::routeros::Error;
 
 pub mod backup_common;
 pub mod backup_progress;
@@ -20,7 +21,7 @@ pub mod row;
 pub mod system_backup;
 
 /// Every resource type the provider serves.
-pub fn all() -> Vec<Arc<dyn Resource<Client>>> {
+pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
     vec![
         row::row(macsec_interface::MacsecInterface),
         row::row(ethernet_binding::EthernetBinding),

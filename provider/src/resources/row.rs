@@ -31,115 +31,12 @@ use crate::plugin::resource::{
 };
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::routeros::{Client, Error, Record};
 
 /// The shared diagnostics of row resources: one constructor per situation,
 /// so that every resource says it the same way.
-pub mod diag {
-    use crate::plugin::diag::Diagnostic;
-
-    /// State lost the row's `.id` (an older provider, a hand-edited state).
-    pub fn no_id_in_state(noun: &str) -> Diagnostic {
-        Diagnostic::error(
-            format!("{noun} has no id in state"),
-            "The state does not say which router entry this is. Run `terraform apply -refresh-only` (or `terraform refresh`), then apply again.",
-        )
-    }
-
-    /// The row disappeared between a write and its read-back.
-    pub fn vanished(noun: &str, menu: &str, id: &str, during: &str) -> Diagnostic {
-        Diagnostic::error(
-            format!("{noun} vanished during {during}"),
-            format!(
-                "RouterOS no longer lists {id} in {menu}. Something else removed it; check the router's log, then run apply again to create it."
-            ),
-        )
-    }
-
-    /// An import id names no row.
-    pub fn not_found_for_import(
-        noun: &str,
-        menu: &str,
-        endpoint: &str,
-        id: &str,
-        key_hint: &str,
-    ) -> Diagnostic {
-        Diagnostic::error(
-            format!("{noun} not found"),
-            format!(
-                "The router at {endpoint} has no {menu} entry {id:?}. Import by {key_hint} or by RouterOS id (*1); `{menu}/print` on the router lists both."
-            ),
-        )
-    }
-
-    /// A create whose reply was lost found a row with its natural key that
-    /// does not hold what was sent.
-    pub fn conflict_after_lost_reply(
-        noun: &str,
-        menu: &str,
-        key: &str,
-        differs: &[String],
-        cause: &str,
-    ) -> Diagnostic {
-        Diagnostic::error(
-            format!("{noun} {key:?} exists, but not as this apply created it"),
-            format!(
-                "The router's reply to the add was lost ({cause}). A {menu} entry {key:?} is on the router, but its {} differ from what was sent, so it was not adopted. If it is yours, import it (`terraform import <address> {key}`); otherwise remove or rename it on the router, then apply again.",
-                differs.join(", ")
-            ),
-        )
-    }
-
-    /// A create is planned for a natural key the router already has. `same`:
-    /// the row holds what is configured (an earlier apply whose reply was
-    /// lost made it, most likely), so apply adopts it and this is a
-    /// warning; otherwise an error. Both give the import block to paste.
-    pub fn already_on_router(
-        type_name: &str,
-        noun: &str,
-        menu: &str,
-        attr: &str,
-        key: &str,
-        same: bool,
-    ) -> Diagnostic {
-        let import = format!(
-            "import {{\n  to = {type_name}.NAME\n  id = \"{key}\"\n}}\n\n(NAME: this resource's name, shown above; before Terraform 1.5: `terraform import {type_name}.NAME {key}`)"
-        );
-        if same {
-            Diagnostic::warning(
-                format!("{noun} {key:?} is already on the router, as configured"),
-                format!(
-                    "The router has a {menu} entry with {attr} = {key:?} that holds what this configuration sets, most likely made by an earlier apply whose reply was lost. Apply adopts it instead of adding another. To take it over explicitly instead, paste:\n\n{import}"
-                ),
-            )
-        } else {
-            Diagnostic::error(
-                format!("{noun} {key:?} is already on the router"),
-                format!(
-                    "A create is planned, but the router already has a {menu} entry with {attr} = {key:?}, and it differs from this configuration, so apply would fail. To manage it with this resource, import it by pasting:\n\n{import}\n\nthen plan again to see the differences. Otherwise pick another {attr}, or remove that entry on the router."
-                ),
-            )
-        }
-    }
-
-    /// The identity in state no longer names the object the state holds.
-    pub fn identity_changed(noun: &str, attr: &str, was: &str, now: &str) -> Diagnostic {
-        Diagnostic::warning(
-            format!("{noun} {was:?} was changed on the router: its {attr} is now {now:?}"),
-            format!(
-                "The router entry this state tracks (same RouterOS id) now has {attr} = {now:?}; its identity stays {attr} = {was:?} until the next apply. Apply to set it back, or change `{attr}` in the configuration to {now:?} to keep the router's value."
-            ),
-        )
-    }
-
-    /// An identity given to an import lacks its attribute.
-    pub fn identity_incomplete(noun: &str, attr: &str) -> Diagnostic {
-        Diagnostic::error(
-            format!("Cannot import {noun}: the identity has no {attr}"),
-            format!("Give the identity as `identity = {{ {attr} = \"...\" }}`."),
-        )
-    }
-}
+pub mod diag;
 
 /// One resource type over rows of one RouterOS menu. Implement the model,
 /// its mapping and its checks; the lifecycle steps have defaults that fit a
@@ -197,7 +94,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Plan-time checks and adjustments that need the router.
     async fn modify_plan(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _input: &PlanInput<'_>,
         _planned: &mut Value,
         _private: &mut Private,
@@ -208,7 +105,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Creates the row (default: [`create`]).
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         plan: &Self::Model,
         _config: &Value,
         _private: &mut Private,
@@ -221,7 +118,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Reads the row; `None` without an error when it is gone.
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Self::Model,
         _private: &mut Private,
         diags: &mut Diagnostics,
@@ -233,7 +130,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Updates the changed arguments (default: [`update`]).
     async fn update(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &Self::Model,
         plan: &Self::Model,
         _config: &Value,
@@ -247,7 +144,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// Deletes the row (default: [`remove`]).
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         old: &Self::Model,
         _private: &Private,
         diags: &mut Diagnostics,
@@ -259,7 +156,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// to leave out what must not enter state on import.
     async fn imported(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         row: &Record,
         _diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
@@ -277,7 +174,7 @@ pub trait MenuRow: Send + Sync + 'static {
     /// model).
     async fn list_model(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         row: &Record,
         diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
@@ -285,7 +182,7 @@ pub trait MenuRow: Send + Sync + 'static {
     }
 
     /// The rows `terraform query` lists (default: every row of the menu).
-    async fn listed(&self, _ctx: &Ctx<Client>, _row: &Record) -> bool {
+    async fn listed(&self, _ctx: &Ctx<Configured>, _row: &Record) -> bool {
         true
     }
 
@@ -640,7 +537,7 @@ pub async fn lookup_import<T: MenuRow + ?Sized>(
 pub struct Row<T>(pub T);
 
 /// The resource over `t`.
-pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Client>> {
+pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Configured>> {
     std::sync::Arc::new(Row(t))
 }
 
@@ -656,7 +553,7 @@ impl<T: MenuRow> Row<T> {
     /// [`REPLACING`]): that row is this resource's, removed first.
     async fn check_key_free(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         planned: &Value,
         private: &mut Private,
@@ -736,479 +633,7 @@ pub const REPLACING: &str = "row_replacing";
 /// Identity: the natural key attribute, version 0.
 pub const IDENTITY_VERSION: i64 = 0;
 
-#[async_trait]
-impl<T: MenuRow> Resource<Client> for Row<T> {
-    fn type_name(&self) -> &'static str {
-        T::TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        schema_from_model::<T::Model>(0, T::DESCRIPTION)
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        self.0.validate(config, diags);
-    }
-
-    async fn modify_plan(
-        &self,
-        ctx: &Ctx<Client>,
-        input: &PlanInput<'_>,
-        planned: &mut Value,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) {
-        self.0
-            .modify_plan(ctx, input, planned, private, diags)
-            .await;
-        if let Some(key) = planned.get_str(T::KEY.1) {
-            claim_key(
-                &ctx.client,
-                T::TYPE_NAME,
-                T::NOUN,
-                T::KEY.1,
-                key,
-                input.config,
-                diags,
-            );
-        }
-        self.check_key_free(ctx, input, planned, private, diags)
-            .await;
-    }
-
-    async fn create(
-        &self,
-        ctx: &Ctx<Client>,
-        planned: &Value,
-        config: &Value,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        private.remove(REPLACING);
-        let plan: T::Model = model_of(planned, diags)?;
-        let made = self.0.create(ctx, &plan, config, private, diags).await?;
-        self.state(&made, diags)
-    }
-
-    async fn read(
-        &self,
-        ctx: &Ctx<Client>,
-        state: &Value,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior: T::Model = model_of(state, diags)?;
-        let now = self.0.read(ctx, &prior, private, diags).await?;
-        self.state(&now, diags)
-    }
-
-    async fn update(
-        &self,
-        ctx: &Ctx<Client>,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        private.remove(REPLACING);
-        let old: T::Model = model_of(prior, diags)?;
-        let plan: T::Model = model_of(planned, diags)?;
-        let now = self
-            .0
-            .update(ctx, &old, &plan, config, private, diags)
-            .await?;
-        self.state(&now, diags)
-    }
-
-    async fn delete(
-        &self,
-        ctx: &Ctx<Client>,
-        prior: &Value,
-        private: &Private,
-        diags: &mut Diagnostics,
-    ) {
-        if let Some(old) = model_of::<T::Model>(prior, diags) {
-            self.0.delete(ctx, &old, private, diags).await;
-        }
-    }
-
-    async fn import(&self, ctx: &Ctx<Client>, id: &str, diags: &mut Diagnostics) -> Option<Value> {
-        let row = lookup_import::<T>(&ctx.client, id, diags).await?;
-        let model = self.0.imported(ctx, &row, diags).await?;
-        self.state(&model, diags)
-    }
-
-    fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema {
-            version: IDENTITY_VERSION,
-            attributes: vec![(
-                T::KEY.1.to_string(),
-                format!(
-                    "The {} that names the {} on the router (RouterOS `{}`).",
-                    T::KEY.1,
-                    T::NOUN,
-                    T::KEY.0
-                ),
-            )],
-        })
-    }
-
-    fn identity(&self, state: &Value) -> Option<Value> {
-        state
-            .get_str(T::KEY.1)
-            .filter(|k| !k.is_empty())
-            .map(Self::identity_value)
-    }
-
-    fn identity_changed(&self, prior_identity: &Value, state: &Value) -> Option<Diagnostic> {
-        let was = prior_identity.get_str(T::KEY.1)?;
-        let now = state.get_str(T::KEY.1)?;
-        (was != now).then(|| diag::identity_changed(T::NOUN, T::KEY.1, was, now))
-    }
-
-    async fn import_identity(
-        &self,
-        ctx: &Ctx<Client>,
-        identity: &Value,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        match identity.get_str(T::KEY.1) {
-            Some(key) if !key.trim().is_empty() => self.import(ctx, key, diags).await,
-            _ => {
-                diags.push(diag::identity_incomplete(T::NOUN, T::KEY.1));
-                None
-            }
-        }
-    }
-
-    fn list_schema(&self) -> Option<Schema> {
-        Some(schema_from_model::<ListFilter>(
-            0,
-            &format!(
-                "Lists the {} entries of the router (`{}`) for `terraform query`. Every filter is optional.",
-                T::NOUN,
-                T::MENU
-            ),
-        ))
-    }
-
-    async fn list(
-        &self,
-        ctx: &Ctx<Client>,
-        request: &ListRequest<'_>,
-        diags: &mut Diagnostics,
-    ) -> Vec<ListItem> {
-        let filter: ListFilter = if request.config.is_null() {
-            ListFilter::default()
-        } else {
-            match model_of(request.config, diags) {
-                Some(f) => f,
-                None => return Vec::new(),
-            }
-        };
-        if filter.interface.is_some() && !T::ON_A_PORT {
-            diags.push(
-                crate::plugin::diag::Diagnostic::error(
-                    format!("A {} does not ride on a port", T::NOUN),
-                    format!(
-                        "{} lists take no `interface` filter. Filter by `name` (a pattern such as `uplink*`) instead.",
-                        T::TYPE_NAME
-                    ),
-                )
-                .at_attr("interface"),
-            );
-            return Vec::new();
-        }
-        let rows = match ctx.client.list(T::MENU).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                diags.push(request_diagnostic(&format!("listing {}", T::MENU), &e, &[]));
-                return Vec::new();
-            }
-        };
-        let mut items = Vec::new();
-        for r in rows.iter() {
-            if request.limit.is_some_and(|l| items.len() as i64 >= l) {
-                break;
-            }
-            let Some(key) = r.get(T::KEY.0) else { continue };
-            if !self.0.listed(ctx, r).await
-                || filter.name.as_deref().is_some_and(|p| !glob(p, key))
-                || filter.disabled.is_some_and(|d| {
-                    super::ros_bool(r.get("disabled").map(String::as_str).unwrap_or("")) != d
-                })
-                || !self.0.filter_row(&filter, r)
-            {
-                continue;
-            }
-            let object = if request.include_resource {
-                let Some(model) = self.0.list_model(ctx, r, diags).await else {
-                    continue;
-                };
-                let Some(v) = self.state(&model, diags) else {
-                    continue;
-                };
-                Some(v)
-            } else {
-                None
-            };
-            items.push(ListItem {
-                identity: Self::identity_value(key),
-                display_name: format!("{} {key}", T::NOUN),
-                object,
-            });
-        }
-        items
-    }
-
-    fn generate_config(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        let model: T::Model = model_of(state, diags)?;
-        let config = self.0.generated_config(model, diags);
-        self.state(&config, diags)
-    }
-}
+mod resource;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resources::macsec_interface::{MacsecInterface, MacsecInterfaceModel};
-    use crate::routeros::Transport;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex};
-
-    /// A router whose replies to adds are lost after the row is made; the
-    /// row it makes holds `mtu` as given (or another when `alter`).
-    struct LosingReplies {
-        rows: Mutex<Vec<Record>>,
-        adds: AtomicUsize,
-        alter_mtu: Option<&'static str>,
-    }
-
-    #[async_trait]
-    impl Transport for Arc<LosingReplies> {
-        async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
-            Ok(self.rows.lock().unwrap().clone())
-        }
-        async fn get(&self, _menu: &str) -> Result<Record, Error> {
-            Ok(rec(&[("version", "7.18 (stable)")]))
-        }
-        async fn add(&self, _menu: &str, attrs: &Record) -> Result<Record, Error> {
-            self.adds.fetch_add(1, Ordering::SeqCst);
-            let mut row = attrs.clone();
-            row.insert(".id".into(), "*9".into());
-            if let Some(mtu) = self.alter_mtu {
-                row.insert("mtu".into(), mtu.into());
-            }
-            self.rows.lock().unwrap().push(row);
-            Err(Error::Timeout {
-                endpoint: "test".into(),
-                seconds: 1,
-            })
-        }
-        async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
-            unreachable!()
-        }
-        async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
-            unreachable!()
-        }
-        async fn command(&self, _: &str, _: &Record) -> Result<Vec<Record>, Error> {
-            Ok(Vec::new())
-        }
-        fn endpoint(&self) -> &str {
-            "test"
-        }
-    }
-
-    async fn lost_reply_create(
-        alter_mtu: Option<&'static str>,
-    ) -> (Option<Record>, Diagnostics, usize) {
-        let router = Arc::new(LosingReplies {
-            rows: Mutex::new(Vec::new()),
-            adds: AtomicUsize::new(0),
-            alter_mtu,
-        });
-        let client = Client::with_transport(Box::new(router.clone()))
-            .await
-            .unwrap();
-        let plan = MacsecInterfaceModel {
-            name: "macsec1".into(),
-            interface: "ether1".into(),
-            mtu: Some(1400),
-            disabled: Some(false),
-            ..Default::default()
-        };
-        let mut diags = Diagnostics::new();
-        let row = create::<MacsecInterface>(&client, &plan, &mut diags).await;
-        (row, diags, router.adds.load(Ordering::SeqCst))
-    }
-
-    #[tokio::test]
-    async fn a_create_whose_reply_is_lost_adopts_the_row_it_made_without_adding_again() {
-        let (row, diags, adds) = lost_reply_create(None).await;
-        assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(row.unwrap()[".id"], "*9");
-        assert_eq!(adds, 1, "the add is never replayed");
-    }
-
-    #[tokio::test]
-    async fn a_create_whose_reply_is_lost_and_finds_another_row_is_a_conflict() {
-        let (row, diags, adds) = lost_reply_create(Some("1500")).await;
-        assert!(row.is_none());
-        assert_eq!(adds, 1);
-        let d = &diags.0[0];
-        assert!(d.summary.contains("\"macsec1\" exists"), "{d:?}");
-        assert!(
-            d.detail.contains("mtu") && d.detail.contains("terraform import"),
-            "{d:?}"
-        );
-        assert_eq!(d.attribute.as_ref().unwrap().to_string(), "name");
-    }
-
-    #[tokio::test]
-    async fn lists_filter_by_name_pattern_and_profiles_refuse_a_port_filter() {
-        let router = Arc::new(LosingReplies {
-            rows: Mutex::new(vec![
-                rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1")]),
-                rec(&[(".id", "*2"), ("name", "lab"), ("interface", "ether2")]),
-            ]),
-            adds: AtomicUsize::new(0),
-            alter_mtu: None,
-        });
-        let client = Client::with_transport(Box::new(router)).await.unwrap();
-        let ctx = Ctx {
-            client: Arc::new(client),
-            terraform_version: String::new(),
-            write_only_allowed: false,
-        };
-        let filter = |name: Option<&str>, port: Option<&str>| {
-            Value::Object(
-                [
-                    ("disabled".to_string(), Value::Null),
-                    (
-                        "interface".to_string(),
-                        port.map_or(Value::Null, Value::string),
-                    ),
-                    ("name".to_string(), name.map_or(Value::Null, Value::string)),
-                ]
-                .into(),
-            )
-        };
-        let list = |config: Value| {
-            let ctx = &ctx;
-            async move {
-                let mut diags = Diagnostics::new();
-                let request = ListRequest {
-                    config: &config,
-                    include_resource: false,
-                    limit: None,
-                };
-                let names: Vec<String> = Row(MacsecInterface)
-                    .list(ctx, &request, &mut diags)
-                    .await
-                    .into_iter()
-                    .map(|i| i.display_name)
-                    .collect();
-                (names, diags)
-            }
-        };
-        let (names, diags) = list(filter(Some("mac*"), None)).await;
-        assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(names, ["MACsec interface macsec1"]);
-        let (names, _) = list(filter(None, Some("ether2"))).await;
-        assert_eq!(names, ["MACsec interface lab"]);
-        let (names, _) = list(Value::Null).await;
-        assert_eq!(names.len(), 2);
-
-        let mut diags = Diagnostics::new();
-        let config = filter(None, Some("ether1"));
-        let request = ListRequest {
-            config: &config,
-            include_resource: false,
-            limit: None,
-        };
-        let items = Row(crate::resources::macsec_profile::MacsecProfile)
-            .list(&ctx, &request, &mut diags)
-            .await;
-        assert!(items.is_empty());
-        assert_eq!(
-            diags.0[0].attribute.as_ref().unwrap().to_string(),
-            "interface"
-        );
-    }
-
-    #[test]
-    fn identity_is_the_natural_key_and_only_version_0_upgrades() {
-        let r = Row(MacsecInterface);
-        let schema = r.identity_schema().unwrap();
-        assert_eq!(schema.version, 0);
-        assert_eq!(schema.attributes[0].0, "name");
-        let state = Value::Object([("name".to_string(), Value::string("macsec1"))].into());
-        assert_eq!(
-            r.identity(&state),
-            Some(Value::Object(
-                [("name".to_string(), Value::string("macsec1"))].into()
-            ))
-        );
-        let upgraded = r
-            .upgrade_identity(0, &serde_json::json!({"name": "macsec1"}))
-            .unwrap();
-        assert_eq!(upgraded.get_str("name"), Some("macsec1"));
-        assert!(r.upgrade_identity(3, &serde_json::json!({})).is_err());
-    }
-
-    #[test]
-    fn a_renamed_row_keeps_its_identity_with_a_warning() {
-        let r = Row(MacsecInterface);
-        let was = Value::Object([("name".to_string(), Value::string("macsec1"))].into());
-        let now = Value::Object([("name".to_string(), Value::string("renamed"))].into());
-        let w = r.identity_changed(&was, &now).unwrap();
-        assert!(w.summary.contains("its name is now \"renamed\""), "{w:?}");
-        assert!(r.identity_changed(&was, &was).is_none());
-    }
-
-    fn rec(pairs: &[(&str, &str)]) -> Record {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn glob_patterns() {
-        assert!(glob("macsec*", "macsec12"));
-        assert!(glob("*", ""));
-        assert!(glob("m?c", "mac"));
-        assert!(!glob("macsec?", "macsec12"));
-        assert!(!glob("ether*", "macsec1"));
-    }
-
-    #[test]
-    fn a_lost_reply_is_a_timeout_a_dropped_connection_or_a_5xx() {
-        let endpoint = "r".to_string();
-        assert!(reply_lost(&Error::Timeout {
-            endpoint: endpoint.clone(),
-            seconds: 1
-        }));
-        assert!(reply_lost(&Error::Rejected {
-            status: 503,
-            message: "x".into(),
-            detail: "y".into()
-        }));
-        assert!(!reply_lost(&Error::Rejected {
-            status: 400,
-            message: "x".into(),
-            detail: "y".into()
-        }));
-        assert!(!reply_lost(&Error::NotFound { what: "x".into() }));
-    }
-
-    #[test]
-    fn differences_compare_booleans_in_either_spelling() {
-        let sent = rec(&[("name", "m1"), ("disabled", "no"), ("mtu", "1400")]);
-        let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1468")]);
-        assert_eq!(differences(&sent, &row), ["mtu"]);
-        let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1400")]);
-        assert!(differences(&sent, &row).is_empty());
-    }
-}
+mod tests;

@@ -15,15 +15,16 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::backup_common::{
-    self as common, FetchError, LocalFile, check_path, check_recipients, known_strings,
+    self as common, FetchError, check_path, check_recipients, known_strings,
 };
-use super::backup_progress::{self, DownloadProgress};
+use super::backup_progress;
 use super::request_diagnostic;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
+use crate::provider::Configured;
 use crate::routeros::{Client, Record};
 use crate::secrets::{self, Zeroizing};
 
@@ -175,13 +176,14 @@ impl SystemBackup {
 #[allow(clippy::result_unit_err)]
 pub fn backup_password(
     config: &SystemBackupModel,
+    identities: &secrets::Identities,
     diags: &mut Diagnostics,
 ) -> Result<Option<Zeroizing<String>>, ()> {
     if let Some(pw) = &config.password_wo {
         return Ok(Some(Zeroizing::new(pw.clone())));
     }
     if let Some(ct) = &config.password_age {
-        return match common::decrypt_text(ct, "password_age", diags) {
+        return match secrets::decrypt_text(ct, "password_age", identities, diags) {
             Some(pw) if pw.is_empty() => {
                 diags.push(
                     Diagnostic::error(
@@ -216,16 +218,6 @@ pub async fn take_backup(
     progress: &Progress,
     diags: &mut Diagnostics,
 ) -> Result<SystemBackupModel, common::Left> {
-    let recipients = match &plan.age_recipients {
-        Some(list) => match secrets::parse_recipients(list) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                diags.push(secrets::diagnostic(&e, "age_recipients"));
-                return Err(None);
-            }
-        },
-        None => None,
-    };
     let dont_encrypt = plan.dont_encrypt.unwrap_or(false);
     if password.is_none() && !dont_encrypt {
         diags.push(Diagnostic::error(
@@ -235,17 +227,18 @@ pub async fn take_backup(
         return Err(None);
     }
     // The local file first: an unusable path fails before the router is touched.
-    let target = common::output_path(&plan.path, recipients.is_some());
-    let recipient_count = recipients.as_ref().map(Vec::len);
-    let existing = common::existing_for(plan.overwrite, &target, private.as_deref_mut());
-    let mut local = match LocalFile::create(&target, recipients.as_deref(), &existing) {
-        Ok(l) => l,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error("Cannot write the backup file", format!("{e}.")).at_attr("path"),
-            );
-            return Err(None);
-        }
+    let Some(output) = common::open_output(
+        client,
+        "backup",
+        &plan.path,
+        plan.age_recipients.as_deref(),
+        plan.overwrite,
+        private.as_deref_mut(),
+        diags,
+    )
+    .await
+    else {
+        return Err(None);
     };
     let name = plan
         .name
@@ -263,10 +256,9 @@ pub async fn take_backup(
         dont_encrypt,
     );
     drop(password);
-    // Leftovers of an earlier failure go first; this backup's file name
-    // is in private state before the command runs.
+    // Leftovers of an earlier failure went first (`open_output`); this
+    // backup's file name is in private state before the command runs.
     if let Some(p) = private.as_deref_mut() {
-        common::remove_leftovers(client, p, diags).await;
         common::record_leftover(p, &file_name);
     }
     progress.report(format!(
@@ -289,30 +281,7 @@ pub async fn take_backup(
     drop(args);
     log::info!("saved backup {file_name} on {}", client.endpoint());
     let keep = plan.keep_on_router.unwrap_or(false);
-    let fetched = async {
-        let file = common::wait_for_file(client, &file_name)
-            .await?
-            .ok_or_else(|| FetchError::Missing {
-                name: file_name.clone(),
-            })?;
-        if let Some(n) = recipient_count {
-            progress.report(backup_progress::encrypting_message(n, local.target()));
-        }
-        let mut sink = DownloadProgress::new(&mut local, &file_name, file.size, progress);
-        let size = common::download(client, &file, &mut sink).await?;
-        if size != file.size {
-            return Err(FetchError::Mismatch {
-                name: file_name.clone(),
-                offset: 0,
-                got: size,
-                size: file.size,
-                hint: String::new(),
-            });
-        }
-        let written = local.commit()?;
-        Ok::<_, FetchError>((size, written))
-    }
-    .await;
+    let fetched = output.fetch(client, &file_name, progress).await;
     let remove_copy = !keep || fetched.is_err();
     let mut left = None;
     if remove_copy {
@@ -419,7 +388,7 @@ pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
 }
 
 #[async_trait]
-impl Resource<Client> for SystemBackup {
+impl Resource<Configured> for SystemBackup {
     fn type_name(&self) -> &'static str {
         "routeros_system_backup"
     }
@@ -483,7 +452,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn modify_plan(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
         _planned: &mut Value,
         private: &mut Private,
@@ -512,7 +481,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn create(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         planned: &Value,
         config: &Value,
         private: &mut Private,
@@ -520,7 +489,7 @@ impl Resource<Client> for SystemBackup {
     ) -> Option<Value> {
         let plan = self.model(planned, diags)?;
         let cfg = self.model(config, diags)?;
-        let password = backup_password(&cfg, diags).ok()?;
+        let password = backup_password(&cfg, ctx.client.identities(), diags).ok()?;
         match take_backup(
             &ctx.client,
             &plan,
@@ -538,17 +507,15 @@ impl Resource<Client> for SystemBackup {
 
     async fn read(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         state: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        common::remove_leftovers(&ctx.client, private, diags).await;
         let prior = self.model(state, diags)?;
-        let Some(path) = prior.output_path.clone() else {
-            return self.state(&prior, diags);
-        };
-        match common::local_file_unchanged("backup", &path, prior.sha256.as_ref(), diags)? {
+        let path = prior.output_path.as_deref();
+        let sha256 = prior.sha256.as_ref();
+        match common::read_output(&ctx.client, private, "backup", path, sha256, diags).await? {
             true => self.state(&prior, diags),
             false => None,
         }
@@ -556,7 +523,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn update(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _prior: &Value,
         planned: &Value,
         _config: &Value,
@@ -572,7 +539,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn delete(
         &self,
-        ctx: &Ctx<Client>,
+        ctx: &Ctx<Configured>,
         prior: &Value,
         private: &Private,
         diags: &mut Diagnostics,
@@ -607,7 +574,7 @@ impl Resource<Client> for SystemBackup {
 
     async fn import(
         &self,
-        _ctx: &Ctx<Client>,
+        _ctx: &Ctx<Configured>,
         _id: &str,
         diags: &mut Diagnostics,
     ) -> Option<Value> {

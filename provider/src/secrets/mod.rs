@@ -22,8 +22,6 @@ pub use crypt::{decrypt, encrypt_armored, looks_armored};
 pub use identities::{EnvLookup, Identities, IdentityConfig, IdentitySource};
 pub use recipients::{BoxedRecipient, parse_recipients};
 
-use std::sync::{Arc, RwLock};
-
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
@@ -117,38 +115,39 @@ pub enum SecretError {
     },
 }
 
-/// The identities of this provider process's configuration (see
-/// [`provider_identities`]).
-static PROVIDER_IDENTITIES: RwLock<Option<Arc<Identities>>> = RwLock::new(None);
-
-/// The identities of the configured provider, for resources and ephemeral
-/// resources that decrypt `*_age` inputs.
-///
-/// Terraform starts one provider process per provider configuration, and
-/// the plugin engine serves one configuration per process; the identities
-/// of that configuration are kept here by `Configure` (see
-/// [`set_provider_identities`]). Before a configuration is known, the
-/// environment fallbacks apply (`ROUTEROS_AGE_IDENTITY`, SOPS, ...). Nothing
-/// is read until a value is decrypted.
-pub fn provider_identities() -> Arc<Identities> {
-    if let Ok(guard) = PROVIDER_IDENTITIES.read()
-        && let Some(ids) = guard.as_ref()
-    {
-        return Arc::clone(ids);
-    }
-    let mut guard = PROVIDER_IDENTITIES
-        .write()
-        .unwrap_or_else(|p| p.into_inner());
-    Arc::clone(guard.get_or_insert_with(|| Arc::new(Identities::default())))
-}
-
-/// Records the identities of the provider configuration (called by
-/// `Configure`).
-pub fn set_provider_identities(ids: Arc<Identities>) {
-    let mut guard = PROVIDER_IDENTITIES
-        .write()
-        .unwrap_or_else(|p| p.into_inner());
-    *guard = Some(ids);
+/// Decrypts the age-encrypted text input `attribute` (such as
+/// `password_age`) with `identities`, keeping the plaintext in zeroizing
+/// memory; one trailing newline (what `echo ... | age` leaves) is dropped.
+/// A diagnostic at `attribute` that never shows the plaintext when that
+/// fails.
+pub fn decrypt_text(
+    ciphertext: &str,
+    attribute: &str,
+    identities: &Identities,
+    diags: &mut crate::plugin::diag::Diagnostics,
+) -> Option<Zeroizing<String>> {
+    let bytes = match decrypt(&ciphertext_bytes(ciphertext), identities) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(diagnostic(&e, attribute));
+            return None;
+        }
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        diags.push(
+            crate::plugin::diag::Diagnostic::error(
+                format!("Decrypted `{attribute}` is not text"),
+                "The value decrypted to bytes that are not UTF-8 text. Encrypt the text itself.",
+            )
+            .at_attr(attribute),
+        );
+        return None;
+    };
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text);
+    Some(Zeroizing::new(text.to_owned()))
 }
 
 /// Turns an attribute's text into age file bytes: armored text as it is,

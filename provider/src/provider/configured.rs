@@ -1,0 +1,64 @@
+//! [`Configured`]: what `Configure` makes of one provider configuration and
+//! every resource, data source, ephemeral resource and action call receives
+//! (as `ctx.client`).
+//!
+//! It is passed, never global: two provider configurations served by one
+//! process each carry their own router client and their own age identities,
+//! so neither can decrypt with the other's keys.
+
+use std::sync::Arc;
+
+use crate::routeros::Client;
+use crate::secrets::Identities;
+
+/// One configured `routeros` provider: the router client and the age
+/// identities that decrypt `*_age` inputs.
+///
+/// It dereferences to the router [`Client`], so that resources talk to the
+/// router as `ctx.client.find(...)`; the identities are
+/// [`Configured::identities`].
+pub struct Configured {
+    /// The connection to the router.
+    pub router: Client,
+    /// The identities of this configuration (`age_identity`,
+    /// `age_identity_file`, else the environment fallbacks; read lazily,
+    /// only when a value must be decrypted).
+    pub identities: Arc<Identities>,
+}
+
+impl Configured {
+    /// A configuration of `router` with `identities`.
+    pub fn new(router: Client, identities: Arc<Identities>) -> Self {
+        Configured { router, identities }
+    }
+
+    /// A configuration of `router` whose identities come from the
+    /// environment only (`ROUTEROS_AGE_IDENTITY`, SOPS, ...): what the
+    /// `generate` command and tests use.
+    pub fn from_environment(router: Client) -> Self {
+        Configured::new(router, Arc::new(Identities::default()))
+    }
+
+    /// The age identities of this configuration.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
+    }
+}
+
+/// Names the router and the identities' sources, never a secret.
+impl std::fmt::Debug for Configured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Configured")
+            .field("router", &self.router.endpoint())
+            .field("identities", &self.identities)
+            .finish()
+    }
+}
+
+impl std::ops::Deref for Configured {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.router
+    }
+}

@@ -1,0 +1,75 @@
+//! `cak_age`: the key as age ciphertext, decrypted with the provider
+//! configuration's identities at plan (to compare it with the key on the
+//! router) and at apply. State keeps only the ciphertext and the
+//! fingerprint, so the same key re-encrypted to other recipients changes no
+//! router.
+
+use super::{ApplyCtx, KeyInput, Made, PlanCtx, Want, fail};
+use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::value::Value;
+use crate::resources::macsec_key::CAK_HOWTO;
+use crate::resources::macsec_key::cak::Cak;
+use crate::secrets::{self, Identities};
+
+/// The age-encrypted `cak_age` input.
+#[derive(Debug)]
+pub struct AgeKey;
+
+impl KeyInput for AgeKey {
+    fn attribute(&self) -> &'static str {
+        "cak_age"
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        if let Some(text) = config.get_str("cak_age") {
+            if text.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "Empty `cak_age`",
+                        "Give the age-encrypted key, for example `file(\"uplink.cak.age\")`.",
+                    )
+                    .at_attr("cak_age"),
+                );
+            }
+        }
+    }
+
+    /// The decrypted key's fingerprint; unknown while the ciphertext is.
+    fn plan(&self, p: &PlanCtx<'_>, _planned: &mut Value, diags: &mut Diagnostics) -> Option<Want> {
+        match p.config.get("cak_age") {
+            Some(Value::String(text)) => match decrypt_cak(p.identities, text, "cak_age") {
+                Ok(cak) => Some(Want::Known(p.fingerprint(&cak))),
+                Err(d) => fail(diags, d),
+            },
+            _ => Some(Want::Unknown),
+        }
+    }
+
+    fn apply(&self, a: &ApplyCtx<'_>, diags: &mut Diagnostics) -> Option<Made> {
+        if !a.must_write {
+            return Some(Made::default());
+        }
+        let text = a.config.get_str("cak_age").unwrap_or_default();
+        match decrypt_cak(a.identities, text, "cak_age") {
+            Ok(k) => Some(Made::key(Some(k))),
+            Err(d) => fail(diags, d),
+        }
+    }
+}
+
+/// Decrypts the age ciphertext of attribute `attribute` into a [`Cak`]
+/// with `ids`; a diagnostic that never shows the plaintext when that fails.
+pub fn decrypt_cak(ids: &Identities, text: &str, attribute: &str) -> Result<Cak, Diagnostic> {
+    let plain = secrets::decrypt(&secrets::ciphertext_bytes(text), ids)
+        .map_err(|e| secrets::diagnostic(&e, attribute))?;
+    let text = std::str::from_utf8(&plain).unwrap_or("\u{fffd}");
+    Cak::parse(text.trim()).map_err(|e| {
+        Diagnostic::error(
+            format!("`{attribute}` does not decrypt to a CAK"),
+            format!(
+                "The value decrypts, but not to a CAK: {e} (the decrypted value is not shown). Encrypt the key itself: 32 hexadecimal characters, for example `{CAK_HOWTO} | age --armor -R recipients.txt > uplink.cak.age`."
+            ),
+        )
+        .at_attr(attribute)
+    })
+}

@@ -1,0 +1,242 @@
+//! Tests of the generic row: create, read, update, delete, lost replies, import and listing.
+
+use super::*;
+use crate::resources::macsec_interface::{MacsecInterface, MacsecInterfaceModel};
+use crate::routeros::Transport;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// A router whose replies to adds are lost after the row is made; the
+/// row it makes holds `mtu` as given (or another when `alter`).
+struct LosingReplies {
+    rows: Mutex<Vec<Record>>,
+    adds: AtomicUsize,
+    alter_mtu: Option<&'static str>,
+}
+
+#[async_trait]
+impl Transport for Arc<LosingReplies> {
+    async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
+        Ok(self.rows.lock().unwrap().clone())
+    }
+    async fn get(&self, _menu: &str) -> Result<Record, Error> {
+        Ok(rec(&[("version", "7.18 (stable)")]))
+    }
+    async fn add(&self, _menu: &str, attrs: &Record) -> Result<Record, Error> {
+        self.adds.fetch_add(1, Ordering::SeqCst);
+        let mut row = attrs.clone();
+        row.insert(".id".into(), "*9".into());
+        if let Some(mtu) = self.alter_mtu {
+            row.insert("mtu".into(), mtu.into());
+        }
+        self.rows.lock().unwrap().push(row);
+        Err(Error::Timeout {
+            endpoint: "test".into(),
+            seconds: 1,
+        })
+    }
+    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!()
+    }
+    async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
+        unreachable!()
+    }
+    async fn command(&self, _: &str, _: &Record) -> Result<Vec<Record>, Error> {
+        Ok(Vec::new())
+    }
+    fn endpoint(&self) -> &str {
+        "test"
+    }
+}
+
+async fn lost_reply_create(
+    alter_mtu: Option<&'static str>,
+) -> (Option<Record>, Diagnostics, usize) {
+    let router = Arc::new(LosingReplies {
+        rows: Mutex::new(Vec::new()),
+        adds: AtomicUsize::new(0),
+        alter_mtu,
+    });
+    let client = Client::with_transport(Box::new(router.clone()))
+        .await
+        .unwrap();
+    let plan = MacsecInterfaceModel {
+        name: "macsec1".into(),
+        interface: "ether1".into(),
+        mtu: Some(1400),
+        disabled: Some(false),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let row = create::<MacsecInterface>(&client, &plan, &mut diags).await;
+    (row, diags, router.adds.load(Ordering::SeqCst))
+}
+
+#[tokio::test]
+async fn a_create_whose_reply_is_lost_adopts_the_row_it_made_without_adding_again() {
+    let (row, diags, adds) = lost_reply_create(None).await;
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(row.unwrap()[".id"], "*9");
+    assert_eq!(adds, 1, "the add is never replayed");
+}
+
+#[tokio::test]
+async fn a_create_whose_reply_is_lost_and_finds_another_row_is_a_conflict() {
+    let (row, diags, adds) = lost_reply_create(Some("1500")).await;
+    assert!(row.is_none());
+    assert_eq!(adds, 1);
+    let d = &diags.0[0];
+    assert!(d.summary.contains("\"macsec1\" exists"), "{d:?}");
+    assert!(
+        d.detail.contains("mtu") && d.detail.contains("terraform import"),
+        "{d:?}"
+    );
+    assert_eq!(d.attribute.as_ref().unwrap().to_string(), "name");
+}
+
+#[tokio::test]
+async fn lists_filter_by_name_pattern_and_profiles_refuse_a_port_filter() {
+    let router = Arc::new(LosingReplies {
+        rows: Mutex::new(vec![
+            rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1")]),
+            rec(&[(".id", "*2"), ("name", "lab"), ("interface", "ether2")]),
+        ]),
+        adds: AtomicUsize::new(0),
+        alter_mtu: None,
+    });
+    let client = Client::with_transport(Box::new(router)).await.unwrap();
+    let ctx = Ctx {
+        client: Arc::new(Configured::from_environment(client)),
+        terraform_version: String::new(),
+        write_only_allowed: false,
+    };
+    let filter = |name: Option<&str>, port: Option<&str>| {
+        Value::Object(
+            [
+                ("disabled".to_string(), Value::Null),
+                (
+                    "interface".to_string(),
+                    port.map_or(Value::Null, Value::string),
+                ),
+                ("name".to_string(), name.map_or(Value::Null, Value::string)),
+            ]
+            .into(),
+        )
+    };
+    let list = |config: Value| {
+        let ctx = &ctx;
+        async move {
+            let mut diags = Diagnostics::new();
+            let request = ListRequest {
+                config: &config,
+                include_resource: false,
+                limit: None,
+            };
+            let names: Vec<String> = Row(MacsecInterface)
+                .list(ctx, &request, &mut diags)
+                .await
+                .into_iter()
+                .map(|i| i.display_name)
+                .collect();
+            (names, diags)
+        }
+    };
+    let (names, diags) = list(filter(Some("mac*"), None)).await;
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(names, ["MACsec interface macsec1"]);
+    let (names, _) = list(filter(None, Some("ether2"))).await;
+    assert_eq!(names, ["MACsec interface lab"]);
+    let (names, _) = list(Value::Null).await;
+    assert_eq!(names.len(), 2);
+
+    let mut diags = Diagnostics::new();
+    let config = filter(None, Some("ether1"));
+    let request = ListRequest {
+        config: &config,
+        include_resource: false,
+        limit: None,
+    };
+    let items = Row(crate::resources::macsec_profile::MacsecProfile)
+        .list(&ctx, &request, &mut diags)
+        .await;
+    assert!(items.is_empty());
+    assert_eq!(
+        diags.0[0].attribute.as_ref().unwrap().to_string(),
+        "interface"
+    );
+}
+
+#[test]
+fn identity_is_the_natural_key_and_only_version_0_upgrades() {
+    let r = Row(MacsecInterface);
+    let schema = r.identity_schema().unwrap();
+    assert_eq!(schema.version, 0);
+    assert_eq!(schema.attributes[0].0, "name");
+    let state = Value::Object([("name".to_string(), Value::string("macsec1"))].into());
+    assert_eq!(
+        r.identity(&state),
+        Some(Value::Object(
+            [("name".to_string(), Value::string("macsec1"))].into()
+        ))
+    );
+    let upgraded = r
+        .upgrade_identity(0, &serde_json::json!({"name": "macsec1"}))
+        .unwrap();
+    assert_eq!(upgraded.get_str("name"), Some("macsec1"));
+    assert!(r.upgrade_identity(3, &serde_json::json!({})).is_err());
+}
+
+#[test]
+fn a_renamed_row_keeps_its_identity_with_a_warning() {
+    let r = Row(MacsecInterface);
+    let was = Value::Object([("name".to_string(), Value::string("macsec1"))].into());
+    let now = Value::Object([("name".to_string(), Value::string("renamed"))].into());
+    let w = r.identity_changed(&was, &now).unwrap();
+    assert!(w.summary.contains("its name is now \"renamed\""), "{w:?}");
+    assert!(r.identity_changed(&was, &was).is_none());
+}
+
+fn rec(pairs: &[(&str, &str)]) -> Record {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn glob_patterns() {
+    assert!(glob("macsec*", "macsec12"));
+    assert!(glob("*", ""));
+    assert!(glob("m?c", "mac"));
+    assert!(!glob("macsec?", "macsec12"));
+    assert!(!glob("ether*", "macsec1"));
+}
+
+#[test]
+fn a_lost_reply_is_a_timeout_a_dropped_connection_or_a_5xx() {
+    let endpoint = "r".to_string();
+    assert!(reply_lost(&Error::Timeout {
+        endpoint: endpoint.clone(),
+        seconds: 1
+    }));
+    assert!(reply_lost(&Error::Rejected {
+        status: 503,
+        message: "x".into(),
+        detail: "y".into()
+    }));
+    assert!(!reply_lost(&Error::Rejected {
+        status: 400,
+        message: "x".into(),
+        detail: "y".into()
+    }));
+    assert!(!reply_lost(&Error::NotFound { what: "x".into() }));
+}
+
+#[test]
+fn differences_compare_booleans_in_either_spelling() {
+    let sent = rec(&[("name", "m1"), ("disabled", "no"), ("mtu", "1400")]);
+    let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1468")]);
+    assert_eq!(differences(&sent, &row), ["mtu"]);
+    let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1400")]);
+    assert!(differences(&sent, &row).is_empty());
+}
