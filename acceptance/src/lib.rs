@@ -1,5 +1,5 @@
-//! routeros-sim, a RouterOS 7 emulator, and the end-to-end suites of
-//! terraform-provider-routeros.
+//! The end-to-end suites of terraform-provider-routeros: a harness that
+//! drives real Terraform against routeros-sim (re-exported as [`sim`]).
 
 pub mod harness;
-pub mod sim;
+pub use routeros_sim as sim;

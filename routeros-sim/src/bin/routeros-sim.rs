@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use acceptance::sim::{Listeners, Sim, SimConfig};
 use anyhow::{Context, bail};
+use routeros_sim::{Listeners, Sim, SimConfig};
 
 const HELP: &str = "\
 routeros-sim: a RouterOS 7 emulator serving the REST API (/rest) over HTTP and HTTPS,
@@ -222,7 +222,7 @@ struct StderrLogger;
 
 impl log::Log for StderrLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.target().starts_with("acceptance")
+        metadata.target().starts_with("routeros_sim")
     }
 
     fn log(&self, record: &log::Record<'_>) {
