@@ -35,13 +35,17 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use super::api_wire::{Decoded, Limits, SentenceDecoder, WireError, encode_sentence};
-use super::query::Row;
-use super::rest::{self, Reply};
-use super::schema;
-use super::server::{Shared, lock};
-use super::store::{Menu, Router, hide_sensitive};
-use super::users::Access;
+use crate::api_wire::{Decoded, Limits, SentenceDecoder, WireError, encode_sentence};
+use crate::menu::Menu;
+use crate::menus::{file, hide_sensitive};
+use crate::query::Row;
+use crate::reply::Reply;
+use crate::rest;
+use crate::schema;
+use crate::server::Shared;
+use crate::state::Router;
+use crate::sync::lock;
+use crate::users::Access;
 
 /// Commands a connection may send before it has logged in.
 pub(crate) const MAX_SENTENCES_BEFORE_LOGIN: usize = 16;
@@ -602,7 +606,7 @@ enum Resolved {
 /// Resolves `/menu/path/command` against the emulated version.
 fn resolve(router: &Router, command: &str) -> Resolved {
     let no_such_command = || Resolved::Missing(vec![Out::Trap(Some(0), "no such command".into())]);
-    if super::files::is_command(router, command) {
+    if file::is_command(router, command) {
         return Resolved::Files(command.to_string());
     }
     let Some(path) = command.strip_prefix('/') else {

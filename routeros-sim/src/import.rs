@@ -24,12 +24,12 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 
-use super::server::lock;
-use super::store::{Menu, Router};
-use super::value::Args;
-use super::{Sim, SimConfig};
+use crate::SimConfig;
+use crate::menu::Menu;
+use crate::state::Router;
+use crate::value::Args;
 
 /// One command of a script, in a modelled menu.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -362,11 +362,11 @@ fn select(router: &Router, menu: Menu, target: &(String, String)) -> Option<u32>
         .and_then(id_of)
 }
 
-fn apply(router: &mut Router, cmd: &ScriptCommand) -> anyhow::Result<()> {
+pub(crate) fn apply(router: &mut Router, cmd: &ScriptCommand) -> anyhow::Result<()> {
     let menu = Menu::from_path(&cmd.menu).ok_or_else(|| anyhow!("{} is not modelled", cmd.menu))?;
     let args: Args = cmd.args.clone();
     let result = match (menu, cmd.verb.as_str()) {
-        (Menu::Identity, "set") => router.set_singleton(menu, &args),
+        (m, "set") if m.is_singleton() => router.set_singleton(menu, &args),
         (_, "add") => router.add(menu, &args).map(|_| ()),
         (_, "set") => {
             let target = cmd
@@ -387,52 +387,6 @@ fn apply(router: &mut Router, cmd: &ScriptCommand) -> anyhow::Result<()> {
                 .unwrap_or_else(|| format!("refused with status {}", e.status))
         )
     })
-}
-
-impl Sim {
-    /// The configuration as `/export show-sensitive` (with `terse` when
-    /// asked) writes it now.
-    pub fn export_text(&self, terse: bool) -> String {
-        let router = lock(&self.shared.router);
-        let options = super::export::ExportOptions {
-            show_sensitive: true,
-            terse,
-            ..Default::default()
-        };
-        super::export::render(&router, &options, std::time::SystemTime::now())
-    }
-
-    /// Loads the modelled commands of `script` into this emulator, in
-    /// order. A command the emulator refuses is an error naming its line.
-    pub fn load_export(&self, script: &ExportScript) -> anyhow::Result<()> {
-        let mut router = lock(&self.shared.router);
-        for cmd in &script.commands {
-            apply(&mut router, cmd).with_context(|| {
-                format!(
-                    "line {} ({} {}) of the export cannot be loaded",
-                    cmd.line, cmd.menu, cmd.verb
-                )
-            })?;
-        }
-        Ok(())
-    }
-
-    /// An emulator with the configuration of the export `text`: `cfg`
-    /// adjusted by [`ExportScript::adjust`], then every modelled line
-    /// loaded. Returns the emulator and the parsed script (for the report
-    /// of unmodelled lines).
-    pub fn spawn_from_export(
-        mut cfg: SimConfig,
-        listeners: super::Listeners,
-        text: &str,
-        keep_version: bool,
-    ) -> anyhow::Result<(Sim, ExportScript)> {
-        let script = parse(text)?;
-        script.adjust(&mut cfg, keep_version);
-        let sim = Sim::spawn_with(cfg, listeners)?;
-        sim.load_export(&script)?;
-        Ok((sim, script))
-    }
 }
 
 #[cfg(test)]

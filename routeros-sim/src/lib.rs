@@ -7,7 +7,7 @@
 //! status codes, and the arguments each command accepts taken from real `/console/inspect`
 //! dumps of the emulated version (`routeros-sim/data/`).
 //!
-//! Backups, exports and files (`files.rs`, `backup.rs`, `export.rs`):
+//! Backups, exports and files (`menus/file.rs`, `menus/system_backup.rs`, `menus/export.rs`):
 //! `/system/backup/save` writes an (optionally password-encrypted) binary backup of the
 //! emulated configuration into the file area and `/system/backup/load` restores it;
 //! `/export file=` writes the configuration as a RouterOS script; `/file` lists, reads
@@ -32,20 +32,22 @@
 
 mod api;
 pub mod api_wire;
-mod backup;
 mod error;
-mod export;
-mod files;
+mod file_store;
 mod import;
 mod link;
 #[cfg(test)]
 mod macsec_tests;
+mod menu;
+mod menus;
 mod query;
+mod reply;
 mod rest;
 mod rest_faults;
 mod schema;
 mod server;
-mod store;
+mod state;
+mod sync;
 mod tls;
 mod users;
 mod value;
@@ -63,11 +65,13 @@ use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
 pub use import::{ExportScript, ScriptCommand, parse as parse_export};
+use menu::Menu;
 pub use rest_faults::RestFault;
 use schema::Version;
+use server::Shared;
 pub use server::{Cost, STATS_PATH};
-use server::{Shared, lock};
-use store::{Menu, Router};
+use state::Router;
+use sync::lock;
 pub use users::SimUser;
 
 /// How to start an emulator. `SimConfig::default()` gives RouterOS 7.18 with ether1..ether8,
@@ -655,6 +659,53 @@ impl Drop for Sim {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Exports and their loading (see `import.rs`).
+impl Sim {
+    /// The configuration as `/export show-sensitive` (with `terse` when
+    /// asked) writes it now.
+    pub fn export_text(&self, terse: bool) -> String {
+        let router = lock(&self.shared.router);
+        let options = menu::ExportOptions {
+            show_sensitive: true,
+            terse,
+            ..Default::default()
+        };
+        menus::export::render(&router, &options, std::time::SystemTime::now())
+    }
+
+    /// Loads the modelled commands of `script` into this emulator, in
+    /// order. A command the emulator refuses is an error naming its line.
+    pub fn load_export(&self, script: &ExportScript) -> anyhow::Result<()> {
+        let mut router = lock(&self.shared.router);
+        for cmd in &script.commands {
+            import::apply(&mut router, cmd).with_context(|| {
+                format!(
+                    "line {} ({} {}) of the export cannot be loaded",
+                    cmd.line, cmd.menu, cmd.verb
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// An emulator with the configuration of the export `text`: `cfg`
+    /// adjusted by [`ExportScript::adjust`], then every modelled line
+    /// loaded. Returns the emulator and the parsed script (for the report
+    /// of unmodelled lines).
+    pub fn spawn_from_export(
+        mut cfg: SimConfig,
+        listeners: Listeners,
+        text: &str,
+        keep_version: bool,
+    ) -> anyhow::Result<(Sim, ExportScript)> {
+        let script = import::parse(text)?;
+        script.adjust(&mut cfg, keep_version);
+        let sim = Sim::spawn_with(cfg, listeners)?;
+        sim.load_export(&script)?;
+        Ok((sim, script))
     }
 }
 

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::server::lock;
+use crate::sync::lock;
 
 /// Identifies one registered router within its hub.
 pub(crate) type RouterId = u64;

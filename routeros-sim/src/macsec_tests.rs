@@ -559,7 +559,7 @@ async fn print_stats_counters() {
     let row = rows[0].as_object().unwrap();
     let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let mut expected: Vec<&str> = super::store::MACSEC_STATS_OPEN
+    let mut expected: Vec<&str> = crate::menus::MACSEC_STATS_OPEN
         .iter()
         .map(|(k, _)| *k)
         .chain([".id", "name"])

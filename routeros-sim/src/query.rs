@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::error::RosError;
+use crate::error::RosError;
 
 /// One record as REST returns it: property name -> text.
 pub(crate) type Row = BTreeMap<String, String>;

@@ -19,45 +19,15 @@
 
 use serde_json::{Map, Value};
 
-use super::error::RosError;
-use super::query::{Query, Row, apply_proplist, matches_filters};
-use super::schema::{self, MenuSchema};
-use super::store::{Menu, Router, format_id, hide_sensitive};
-use super::users::Access;
-use super::value::{Args, args_from_object, parse_object};
-
-/// A reply: status and JSON body (`None` for an empty body).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Reply {
-    /// HTTP status.
-    pub(crate) status: u16,
-    /// JSON body, or nothing.
-    pub(crate) body: Option<Value>,
-}
-
-impl Reply {
-    fn ok(body: Value) -> Reply {
-        Reply {
-            status: 200,
-            body: Some(body),
-        }
-    }
-
-    fn empty() -> Reply {
-        Reply {
-            status: 204,
-            body: None,
-        }
-    }
-
-    /// The error reply for `err`.
-    pub(crate) fn error(err: &RosError) -> Reply {
-        Reply {
-            status: err.status,
-            body: Some(err.body()),
-        }
-    }
-}
+use crate::error::RosError;
+use crate::menu::Menu;
+use crate::menus::{file, hide_sensitive};
+use crate::query::{Query, Row, apply_proplist, matches_filters};
+use crate::reply::Reply;
+use crate::schema::{self, MenuSchema};
+use crate::state::Router;
+use crate::users::Access;
+use crate::value::{Args, args_from_object, format_id, parse_object};
 
 /// What a REST path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,8 +63,8 @@ pub(crate) fn handle_as(
     query: Option<&str>,
     body: &[u8],
 ) -> Reply {
-    // The file area, backups and exports (files.rs).
-    if let Some(reply) = super::files::handle(router, access, method, path, query, body) {
+    // The file area, backups and exports (menus/file.rs).
+    if let Some(reply) = file::handle(router, access, method, path, query, body) {
         return reply;
     }
     match dispatch(router, access, method, path, query, body) {

@@ -1,7 +1,7 @@
 //! HTTP and HTTPS serving: Basic authentication, the request log, optional one-at-a-time
 //! handling (RouterOS's www service serves REST requests serially) and the REST mapping.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -15,11 +15,13 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use super::error::RosError;
-use super::rest::{self, Reply};
-use super::rest_faults::RestFault;
-use super::store::Router;
-use super::users::Access;
+use crate::error::RosError;
+use crate::reply::Reply;
+use crate::rest;
+use crate::rest_faults::{RestFault, RestFaults};
+use crate::state::Router;
+use crate::sync::lock;
+use crate::users::Access;
 
 /// `GET` here answers the emulator's counters, `{"requests": N, "rows": M}`
 /// (requests received and rows served since start); it is not counted.
@@ -44,7 +46,7 @@ pub(crate) struct Shared {
     /// What each request and each row served costs in time.
     cost: Cost,
     /// Faults staged for REST requests.
-    pub(crate) rest_faults: super::rest_faults::RestFaults,
+    pub(crate) rest_faults: RestFaults,
 }
 
 /// What a request costs in time, as on a real router: `latency` for every
@@ -63,14 +65,6 @@ impl Cost {
     pub fn of(&self, rows: usize) -> std::time::Duration {
         self.latency + self.per_row * u32::try_from(rows).unwrap_or(u32::MAX)
     }
-}
-
-/// Locks a mutex, recovering the data if a panicking thread poisoned it (the data is
-/// replaced whole on every change, so it is never half-updated).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {

@@ -1,4 +1,3 @@
-
 use super::*;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};

@@ -3,10 +3,43 @@
 
 use serde_json::{Map, Value};
 
-use super::error::RosError;
+use crate::error::RosError;
 
 /// The arguments of one request, in body order, as text.
 pub(crate) type Args = Vec<(String, String)>;
+
+/// Formats an id the RouterOS way: `*1`, `*A`, `*1F`.
+pub(crate) fn format_id(id: u32) -> String {
+    format!("*{id:X}")
+}
+
+/// `true` when `key` names the record `id` called `name` (its `.id` or its name).
+pub(crate) fn names(key: &str, id: u32, name: &str) -> bool {
+    key == format_id(id) || key == name
+}
+
+/// The first value of argument `key`.
+pub(crate) fn arg<'a>(args: &'a Args, key: &str) -> Option<&'a str> {
+    args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// `input does not match any value of <arg>`: a reference to something that is not there.
+pub(crate) fn no_match(arg: &str) -> RosError {
+    RosError::bad_request(format!("input does not match any value of {arg}"))
+}
+
+/// `None` for the empty text (an unset `comment`).
+pub(crate) fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Every argument must be one `allowed` lists: otherwise `400 unknown parameter X`.
+pub(crate) fn check_args(args: &Args, allowed: &[&str]) -> Result<(), RosError> {
+    match args.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        Some((k, _)) => Err(RosError::unknown_parameter(k)),
+        None => Ok(()),
+    }
+}
 
 /// Parses a request body: a JSON object, or nothing (an empty object).
 pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, RosError> {

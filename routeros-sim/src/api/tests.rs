@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::{Sim, SimConfig};
 use serde_json::json;

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn enc(len: usize) -> Vec<u8> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 const HAND_WRITTEN: &str = r#"# 2026-11-30 10:00:00 by RouterOS 7.23.1
@@ -74,7 +73,8 @@ fn terse_lines_carry_their_menu() {
 /// or not, with secrets) loads back into the same configuration.
 #[test]
 fn every_form_of_the_emulators_export_loads_back() {
-    use crate::export::{ExportOptions, render};
+    use crate::menu::ExportOptions;
+    use crate::menus::export::render;
     use crate::rest::handle_as;
     use crate::schema::Version;
     use crate::users::Access;

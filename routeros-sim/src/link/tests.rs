@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn port(enabled: bool, last: u8) -> PortState {

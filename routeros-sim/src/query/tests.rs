@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn row(pairs: &[(&str, &str)]) -> Row {

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::schema::Version;
 use serde_json::json;

@@ -1,6 +1,5 @@
-
 use super::*;
-use crate::rest::{Reply, handle};
+use crate::rest::handle;
 use crate::schema::Version;
 use serde_json::json;
 

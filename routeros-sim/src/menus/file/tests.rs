@@ -1,5 +1,6 @@
-
 use super::*;
+use crate::file_store::{file_type, ros_time};
+use std::time::SystemTime;
 use serde_json::json;
 
 fn router(version: &str) -> Router {
@@ -16,7 +17,7 @@ fn call(r: &mut Router, method: &str, path: &str, body: Value) -> Reply {
         Some((p, q)) => (p, Some(q)),
         None => (path, None),
     };
-    super::super::rest::handle_as(r, Access::FULL, method, path, query, &body)
+    crate::rest::handle_as(r, Access::FULL, method, path, query, &body)
 }
 
 fn detail(reply: &Reply) -> String {

@@ -1,3 +1,7 @@
+use crate::schema::Version;
+use crate::state::ETHER_DEFAULT_L2MTU;
+use crate::state::format_uptime;
+use crate::value::format_id;
 
 use super::*;
 

@@ -9,7 +9,7 @@
 //!
 //! The file is not RouterOS's format (which is not public) but has the same properties:
 //! binary, a header, content that depends only on the configuration (plus
-//! [`FileStore::backup_padding`](super::files::FileStore) bytes of padding, for
+//! [`FileStore::backup_padding`](crate::file_store::FileStore) bytes of padding, for
 //! multi-megabyte backups), and encrypted with the password:
 //!
 //! ```text
@@ -26,11 +26,12 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::error::RosError;
-use super::files::check_args;
-use super::schema;
-use super::store::{Menu, Router};
-use super::value::{Args, parse_bool};
+use crate::error::RosError;
+use crate::menu::Menu;
+use crate::reply::Reply;
+use crate::schema;
+use crate::state::Router;
+use crate::value::{Args, check_args, parse_bool};
 
 /// First bytes of every emulated backup.
 pub(crate) const MAGIC: &[u8; 8] = b"RSIMBAK1";
@@ -85,7 +86,7 @@ fn allowed(router: &Router, command: &str) -> Vec<String> {
 }
 
 /// `/system/backup/save`: writes the backup; replies `[]`.
-pub(crate) fn save(router: &mut Router, args: &Args) -> Result<super::rest::Reply, RosError> {
+pub(crate) fn save(router: &mut Router, args: &Args) -> Result<Reply, RosError> {
     let names = allowed(router, "save");
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     check_args(args, &names)?;
@@ -120,14 +121,14 @@ pub(crate) fn save(router: &mut Router, args: &Args) -> Result<super::rest::Repl
     let config = config_json(router);
     let bytes = encode(&config, router.files.backup_padding, scheme, password);
     router.files.write(&name, bytes);
-    Ok(super::rest::Reply {
+    Ok(Reply {
         status: 200,
         body: Some(Value::Array(Vec::new())),
     })
 }
 
 /// `/system/backup/load`: checks the password and restores the configuration.
-pub(crate) fn load(router: &mut Router, args: &Args) -> Result<super::rest::Reply, RosError> {
+pub(crate) fn load(router: &mut Router, args: &Args) -> Result<Reply, RosError> {
     let names = allowed(router, "load");
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     check_args(args, &names)?;
@@ -145,7 +146,7 @@ pub(crate) fn load(router: &mut Router, args: &Args) -> Result<super::rest::Repl
     let mut draft = router.clone();
     restore(&mut draft, &config)?;
     *router = draft;
-    Ok(super::rest::Reply {
+    Ok(Reply {
         status: 200,
         body: Some(Value::Array(Vec::new())),
     })
@@ -162,36 +163,8 @@ fn default_name(router: &Router) -> String {
     format!("{identity}-{}", now.format("%Y%m%d-%H%M"))
 }
 
-/// Properties that describe state rather than configuration: left out of backups.
-const NOT_CONFIG: [&str; 8] = [
-    ".id",
-    "running",
-    "status",
-    "inactive",
-    "hw-offloaded",
-    "bandwidth",
-    "loop-protect-status",
-    "default",
-];
-
-fn config_rows(router: &Router, menu: Menu) -> Value {
-    Value::Array(
-        router
-            .list(menu)
-            .into_iter()
-            .map(|row| {
-                Value::Object(
-                    row.into_iter()
-                        .filter(|(k, _)| !NOT_CONFIG.contains(&k.as_str()))
-                        .map(|(k, v)| (k, Value::String(v)))
-                        .collect(),
-                )
-            })
-            .collect(),
-    )
-}
-
 /// The configuration as deterministic JSON: the same configuration gives the same bytes.
+/// Every menu adds its backup form under its own key.
 pub(crate) fn config_json(router: &Router) -> Vec<u8> {
     let mut top = Map::new();
     top.insert(
@@ -202,16 +175,10 @@ pub(crate) fn config_json(router: &Router) -> Vec<u8> {
         "version".into(),
         Value::String(router.version().to_string()),
     );
-    let identity = router
-        .list(Menu::Identity)
-        .first()
-        .and_then(|r| r.get("name").cloned())
-        .unwrap_or_default();
-    top.insert("identity".into(), Value::String(identity));
-    top.insert("ethernet".into(), config_rows(router, Menu::Ethernet));
-    if router.has_menu(Menu::Macsec) {
-        top.insert("profiles".into(), config_rows(router, Menu::MacsecProfile));
-        top.insert("macsec".into(), config_rows(router, Menu::Macsec));
+    for menu in Menu::ALL {
+        if let Some((key, value)) = menu.rules().backup(router) {
+            top.insert(key.into(), value);
+        }
     }
     serde_json::to_vec(&Value::Object(top)).unwrap_or_default()
 }
@@ -339,129 +306,15 @@ pub(crate) fn decode(data: &[u8], password: Option<&str>) -> Result<Vec<u8>, Str
     Ok(body)
 }
 
-fn str_field<'a>(row: &'a Value, key: &str) -> Option<&'a str> {
-    row.get(key).and_then(Value::as_str)
-}
-
-fn rows_of<'a>(config: &'a Value, key: &str) -> &'a [Value] {
-    config
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
-
-fn args_of(row: &Value, keys: &[&str]) -> Args {
-    keys.iter()
-        .filter_map(|k| str_field(row, k).map(|v| (k.to_string(), v.to_string())))
-        .collect()
-}
-
 /// Puts the configuration of a backup back onto `router` (a draft the caller discards
-/// on error).
+/// on error): every menu clears what it restores (in reverse registry order), then
+/// restores its part (in registry order).
 fn restore(router: &mut Router, config: &Value) -> Result<(), RosError> {
-    if let Some(identity) = str_field(config, "identity") {
-        router.set_singleton(
-            Menu::Identity,
-            &vec![("name".to_string(), identity.to_string())],
-        )?;
+    for menu in Menu::ALL.iter().rev() {
+        menu.rules().clear(router)?;
     }
-    if router.has_menu(Menu::Macsec) {
-        let ids: Vec<u32> = router
-            .list(Menu::Macsec)
-            .iter()
-            .filter_map(|r| r.get(".id"))
-            .filter_map(|id| router.find(Menu::Macsec, id))
-            .collect();
-        router.remove(Menu::Macsec, &ids)?;
-        let extra: Vec<u32> = router
-            .list(Menu::MacsecProfile)
-            .iter()
-            .filter(|r| r.get("default").map(String::as_str) != Some("true"))
-            .filter_map(|r| r.get(".id"))
-            .filter_map(|id| router.find(Menu::MacsecProfile, id))
-            .collect();
-        router.remove(Menu::MacsecProfile, &extra)?;
-    }
-    // Ethernet ports, matched by default-name; renamed in two steps so that swapped
-    // names do not collide.
-    let ports = router.list(Menu::Ethernet);
-    let port_id = |default_name: &str| {
-        ports
-            .iter()
-            .find(|r| r.get("default-name").map(String::as_str) == Some(default_name))
-            .and_then(|r| r.get(".id"))
-            .and_then(|id| router.find(Menu::Ethernet, id))
-    };
-    let mut plans = Vec::new();
-    for row in rows_of(config, "ethernet") {
-        let Some(id) = str_field(row, "default-name").and_then(port_id) else {
-            continue;
-        };
-        let mut args: Args = row
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(k, _)| !matches!(k.as_str(), "default-name" | "orig-mac-address"))
-            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-            .collect();
-        if str_field(row, "comment").is_none() {
-            args.push(("comment".into(), String::new()));
-        }
-        plans.push((id, args));
-    }
-    for (id, _) in &plans {
-        router.set(
-            Menu::Ethernet,
-            &[*id],
-            &vec![("name".to_string(), format!("restore-{id}"))],
-        )?;
-    }
-    for (id, args) in &plans {
-        router.set(Menu::Ethernet, &[*id], args)?;
-    }
-    if !router.has_menu(Menu::Macsec) {
-        return Ok(());
-    }
-    let ciphers = schema::menu(router.version(), Menu::MacsecProfile.path())
-        .is_some_and(|m| m.accepts("set", "ciphers"));
-    let profile_keys: &[&str] = if ciphers {
-        &["name", "server-priority", "ciphers"]
-    } else {
-        &["name", "server-priority"]
-    };
-    for row in rows_of(config, "profiles") {
-        if str_field(row, "default-name").is_some() {
-            let default = router
-                .list(Menu::MacsecProfile)
-                .iter()
-                .find(|r| r.get("default").map(String::as_str) == Some("true"))
-                .and_then(|r| r.get(".id"))
-                .and_then(|id| router.find(Menu::MacsecProfile, id));
-            if let Some(id) = default {
-                router.set(Menu::MacsecProfile, &[id], &args_of(row, profile_keys))?;
-            }
-        } else {
-            router.add(Menu::MacsecProfile, &args_of(row, profile_keys))?;
-        }
-    }
-    for row in rows_of(config, "macsec") {
-        router.add(
-            Menu::Macsec,
-            &args_of(
-                row,
-                &[
-                    "name",
-                    "interface",
-                    "mtu",
-                    "profile",
-                    "disabled",
-                    "comment",
-                    "cak",
-                    "ckn",
-                ],
-            ),
-        )?;
+    for menu in Menu::ALL {
+        menu.rules().restore(router, config)?;
     }
     Ok(())
 }

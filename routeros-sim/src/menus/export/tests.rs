@@ -1,5 +1,5 @@
-
 use super::*;
+use crate::menu::quote;
 use crate::rest::handle_as;
 use crate::schema::Version;
 use serde_json::json;
