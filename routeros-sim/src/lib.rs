@@ -31,6 +31,7 @@
 //! ```
 
 mod api;
+mod api_commands;
 pub mod api_wire;
 mod error;
 mod file_store;
@@ -40,6 +41,8 @@ mod link;
 mod macsec_tests;
 mod menu;
 mod menus;
+#[cfg(test)]
+mod module_graph_tests;
 mod query;
 mod reply;
 mod rest;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::{Sim, SimConfig};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::pin::Pin;
 use tokio::net::TcpStream;
 
@@ -500,7 +500,8 @@ async fn tags_interleave_and_cancel_stops_listen() {
     let seen = if first == done { second } else { first };
     assert_eq!(&seen[..2], &s(&["!re", ".tag=l"])[..]);
     assert_eq!(attr(&seen, "name"), Some("macsec1"));
-    // A change made over REST shows up too; a removal as .dead.
+    // A change made over REST shows up too; a removal as `=.dead=yes`, the value the
+    // API documentation gives (not `true`).
     let client = reqwest::Client::new();
     let resp = client
         .delete(format!("{}/rest/interface/macsec/*9", sim.http_url()))
@@ -511,7 +512,7 @@ async fn tags_interleave_and_cancel_stops_listen() {
     assert_eq!(resp.status(), 204);
     assert_eq!(
         c.recv().await.unwrap(),
-        s(&["!re", ".tag=l", "=.id=*9", "=.dead=true"])
+        s(&["!re", ".tag=l", "=.id=*9", "=.dead=yes"])
     );
     // Cancelling an unknown tag changes nothing.
     let reply = c.call(&["/cancel", "=tag=nope", ".tag=c0"]).await;

@@ -1,7 +1,7 @@
 use super::*;
 use crate::file_store::{file_type, ros_time};
-use std::time::SystemTime;
 use serde_json::json;
+use std::time::SystemTime;
 
 fn router(version: &str) -> Router {
     Router::new(Version::parse(version).unwrap(), 2, "MikroTik", "CHR")
