@@ -46,6 +46,9 @@ use crate::state::Router;
 use crate::users::Access;
 use crate::value::{Args, check_args};
 
+/// The command path (also read by `data/extract.py`), a command of `/`.
+const EXPORT: &str = "/export";
+
 fn lookup<'a>(args: &'a Args, key: &str) -> Option<&'a str> {
     args.iter()
         .rev()
@@ -55,8 +58,10 @@ fn lookup<'a>(args: &'a Args, key: &str) -> Option<&'a str> {
 
 /// `/export`: with `file`, writes `<file>.rsc` and replies `[]`.
 pub(crate) fn export(router: &mut Router, access: Access, args: &Args) -> Result<Reply, RosError> {
-    let allowed: Vec<String> = schema::menu(router.version(), "/")
-        .and_then(|m| m.commands.get("export"))
+    let (parent, command) = EXPORT.rsplit_once('/').unwrap_or(("", "export"));
+    let parent = if parent.is_empty() { "/" } else { parent };
+    let allowed: Vec<String> = schema::menu(router.version(), parent)
+        .and_then(|m| m.commands.get(command))
         .map(|a| a.keys().cloned().collect())
         .unwrap_or_default();
     let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();

@@ -32,6 +32,9 @@ use super::{export, system_backup as backup};
 /// such as tikoci/centrs).
 pub(crate) const READ_CHUNK_MAX: u64 = 32 * 1024;
 
+/// The menu path (also read by `data/extract.py`).
+const FILE: &str = "/file";
+
 /// The arguments of `/file/read` (the same in every dump that has the command).
 const READ_ARGS: [&str; 4] = ["as-value", "chunk-size", "file", "offset"];
 
@@ -131,7 +134,7 @@ fn file_command_args(version: &Version, command: &str) -> Option<Vec<String>> {
     if command == "read" {
         return has_file_read(version).then(|| READ_ARGS.iter().map(|a| a.to_string()).collect());
     }
-    let menu = schema::menu(version, "/file")?;
+    let menu = schema::menu(version, FILE)?;
     menu.commands
         .get(command)
         .map(|args| args.keys().cloned().collect())

@@ -71,6 +71,9 @@ impl Scheme {
     }
 }
 
+/// The menu path (also read by `data/extract.py`).
+const BACKUP: &str = "/system/backup";
+
 fn lookup<'a>(args: &'a Args, key: &str) -> Option<&'a str> {
     args.iter()
         .rev()
@@ -79,7 +82,7 @@ fn lookup<'a>(args: &'a Args, key: &str) -> Option<&'a str> {
 }
 
 fn allowed(router: &Router, command: &str) -> Vec<String> {
-    schema::menu(router.version(), "/system/backup")
+    schema::menu(router.version(), BACKUP)
         .and_then(|m| m.commands.get(command))
         .map(|args| args.keys().cloned().collect())
         .unwrap_or_default()
