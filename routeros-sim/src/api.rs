@@ -248,8 +248,14 @@ where
     };
     let mut decoder = SentenceDecoder::new(Limits::BEFORE_LOGIN);
     let mut buf = Vec::new();
+    let mut reboots = session.shared.reboots.subscribe();
     loop {
-        let words = match read_sentence(&mut reader, &mut buf, &mut decoder).await {
+        let read = tokio::select! {
+            read = read_sentence(&mut reader, &mut buf, &mut decoder) => read,
+            // The router rebooted (a backup was loaded): the connection drops.
+            _ = reboots.changed() => break,
+        };
+        let words = match read {
             Ok(Some(words)) => words,
             Ok(None) => break,
             Err(ReadError::Io(e)) => {
@@ -442,9 +448,11 @@ impl Session {
             log::debug!("API fault: !fatal instead of {}", req.command);
             return self.fatal(FAULT_FATAL_REASON).await;
         }
-        let (replies, listen) = {
+        let (replies, listen, rebooted) = {
             let mut router = lock(&self.shared.router);
-            execute(&mut router, access, &req)
+            let boots = router.boots;
+            let (replies, listen) = execute(&mut router, access, &req);
+            (replies, listen, router.boots != boots)
         };
         let rows = replies.iter().filter(|r| matches!(r, Out::Re(_))).count();
         self.shared.served(rows);
@@ -498,7 +506,14 @@ impl Session {
             self.in_flight.push(InFlight { tag, task });
             return Flow::Continue;
         }
-        self.send(&replies, tag.as_deref()).await
+        let flow = self.send(&replies, tag.as_deref()).await;
+        if rebooted {
+            // `/system/backup/load` reboots the router: after its reply every
+            // connection closes (see `menus/system_backup.rs`).
+            self.shared.reboots.send_modify(|n| *n += 1);
+            return Flow::Close;
+        }
+        flow
     }
 }
 

@@ -127,6 +127,20 @@ pub(crate) fn ros_time(time: SystemTime, version: &Version) -> String {
     }
 }
 
+/// The property that carries a file's time in `version`'s `/file` rows.
+///
+/// A RouterOS 7.16 router returns `last-modified`; older RouterOS printed
+/// `creation-time`. The dumps hold commands and arguments, not printed properties, so
+/// they do not say in which version the name changed; the emulator switches at 7.16,
+/// the first version it was seen in.
+pub(crate) fn time_property(version: &Version) -> &'static str {
+    if version.at_least(7, 16, 0) {
+        "last-modified"
+    } else {
+        "creation-time"
+    }
+}
+
 /// A file as `/file/print` shows it in `version`.
 pub(crate) fn file_row(f: &SimFile, version: &Version) -> Row {
     let mut row = Row::new();
@@ -134,7 +148,7 @@ pub(crate) fn file_row(f: &SimFile, version: &Version) -> Row {
     if f.data.len() <= CONTENTS_LIMIT {
         row.insert("contents".into(), bytes_to_text(&f.data));
     }
-    row.insert("creation-time".into(), ros_time(f.created, version));
+    row.insert(time_property(version).into(), ros_time(f.created, version));
     row.insert("name".into(), f.name.clone());
     row.insert("size".into(), f.data.len().to_string());
     row.insert("type".into(), file_type(&f.name));

@@ -34,6 +34,8 @@ mod api;
 mod api_commands;
 pub mod api_wire;
 mod error;
+#[cfg(test)]
+mod fidelity_tests;
 mod file_store;
 mod import;
 mod link;
@@ -119,6 +121,10 @@ pub struct SimConfig {
     /// add` + `sign` makes it, instead of a server certificate signed by a separate CA;
     /// `ca.pem` then holds that certificate. Default `false`.
     pub routeros_self_signed: bool,
+    /// How long a REST command that runs until cut off (`monitor` without `once`) waits
+    /// before RouterOS's `400 Session closed` (`--rest-timeout-secs`). Default 60 s, as
+    /// on a router; tests set it low.
+    pub rest_timeout: std::time::Duration,
 }
 
 impl Default for SimConfig {
@@ -139,6 +145,7 @@ impl Default for SimConfig {
             latency: std::time::Duration::ZERO,
             row_cost: std::time::Duration::ZERO,
             routeros_self_signed: false,
+            rest_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -286,6 +293,12 @@ impl Sim {
             apis,
         } = listeners;
         let version = Version::parse(&cfg.version).map_err(anyhow::Error::msg)?;
+        let dump = schema::dump_version_for(&version);
+        if dump != version.to_string() {
+            log::info!(
+                "RouterOS {version} has no /console/inspect dump of its own: its menus take the arguments of {dump}"
+            );
+        }
         if cfg.username.is_empty() || cfg.username.contains(':') {
             bail!(
                 "invalid username {:?}: it must be non-empty and must not contain ':'",
@@ -337,7 +350,7 @@ impl Sim {
         for user in std::iter::once(admin).chain(cfg.users.iter().cloned()) {
             router.add_user(user).map_err(anyhow::Error::msg)?;
         }
-        let shared = Arc::new(Shared::new(
+        let mut shared = Shared::new(
             router,
             cfg.serialize,
             &cfg.username,
@@ -346,7 +359,9 @@ impl Sim {
                 latency: cfg.latency,
                 per_row: cfg.row_cost,
             },
-        ));
+        );
+        shared.rest_timeout = cfg.rest_timeout;
+        let shared = Arc::new(shared);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -578,7 +593,7 @@ impl Sim {
     }
 
     /// The files in the file area (`/file`), as `GET /rest/file` lists them: `.id`,
-    /// `name`, `type`, `size`, `creation-time`, and `contents` for files up to 60 KB.
+    /// `name`, `type`, `size`, the time (`creation-time`; `last-modified` from 7.16), and `contents` for files up to 60 KB.
     pub fn files(&self) -> Vec<BTreeMap<String, String>> {
         let router = lock(&self.shared.router);
         router.files.rows(router.version())
@@ -638,6 +653,36 @@ impl Sim {
     pub fn unplug(&self, port: &str) -> anyhow::Result<()> {
         let (registration, id) = self.ethernet_port(port)?;
         registration.disconnect(id);
+        Ok(())
+    }
+
+    /// Shows `status` (one of the five RouterOS documents: `disabled`, `initializing`,
+    /// `invalid`, `negotiating`, `open-encrypted`) on the MACsec interface `name` in place
+    /// of the derived one, or, with `None`, derives it again. RouterOS's documentation
+    /// does not say when `initializing` or `invalid` occur, so the emulator never derives
+    /// them by itself; this lets a test show them to a client.
+    pub fn set_macsec_status(&self, name: &str, status: Option<&str>) -> anyhow::Result<()> {
+        let mut router = lock(&self.shared.router);
+        let id = router
+            .find(Menu::Macsec, name)
+            .with_context(|| format!("no MACsec interface {name:?}"))?;
+        match status {
+            None => {
+                router.forced_status.remove(&id);
+            }
+            Some(wanted) => {
+                let status = menus::MACSEC_STATUSES
+                    .into_iter()
+                    .find(|s| *s == wanted)
+                    .with_context(|| {
+                        format!(
+                            "{wanted:?} is not a MACsec status RouterOS documents: use one of {}",
+                            menus::MACSEC_STATUSES.join(", ")
+                        )
+                    })?;
+                router.forced_status.insert(id, status);
+            }
+        }
         Ok(())
     }
 

@@ -14,6 +14,8 @@ fn start(version: &str) -> Sim {
     Sim::spawn(SimConfig {
         version: version.into(),
         https: false,
+        // `monitor` without `once` answers after this (RouterOS: 60 s).
+        rest_timeout: std::time::Duration::from_millis(50),
         ..SimConfig::default()
     })
     .unwrap()
@@ -412,7 +414,7 @@ async fn key_server_by_priority_then_lower_mac() {
         .ok(
             Method::PUT,
             "/rest/interface/macsec/profile",
-            Some(json!({"name": "primary", "server-priority": "1"})),
+            Some(json!({"name": "primary", "server-priority": "1", "ciphers": "aes-gcm-128"})),
         )
         .await;
     api_a
@@ -615,11 +617,21 @@ async fn print_stats_counters() {
 async fn profile_rules() {
     let sim = start("7.23");
     let api = Api::admin(&sim);
+    // `ciphers` is mandatory on 7.23+ (CLI reference): no default is filled in.
+    let (status, body) = api
+        .call(
+            Method::PUT,
+            "/rest/interface/macsec/profile",
+            Some(json!({"name": "p1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["detail"], "missing value(s) of argument(s) ciphers");
     let created = api
         .ok(
             Method::PUT,
             "/rest/interface/macsec/profile",
-            Some(json!({"name": "p1"})),
+            Some(json!({"name": "p1", "ciphers": "aes-gcm-128"})),
         )
         .await;
     assert_eq!(
@@ -642,7 +654,7 @@ async fn profile_rules() {
         .call(
             Method::PUT,
             "/rest/interface/macsec/profile",
-            Some(json!({"name": "p1"})),
+            Some(json!({"name": "p1", "ciphers": "aes-gcm-128"})),
         )
         .await;
     assert_eq!(

@@ -24,10 +24,46 @@ use crate::menu::Menu;
 use crate::menus::{file, hide_sensitive};
 use crate::query::{Query, Row, apply_proplist, matches_filters};
 use crate::reply::Reply;
-use crate::schema::{self, MenuSchema};
+use crate::schema::{self, MenuSchema, Version};
 use crate::state::Router;
 use crate::users::Access;
 use crate::value::{Args, args_from_object, format_id, parse_object};
+
+/// RouterOS cuts a REST command that runs indefinitely off after 60 s and answers
+/// `400 {"detail":"Session closed",...}` (MT-REST). The emulator waits this long
+/// before that answer (`SimConfig::rest_timeout` / `--rest-timeout-secs` shorten it
+/// for tests).
+pub(crate) const SESSION_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The detail of the reply to a command cut off by the session limit.
+const SESSION_CLOSED: &str = "Session closed";
+
+/// `true` for the reply to a command cut off by the 60 s session limit (the front end
+/// delays it by the limit).
+pub(crate) fn is_session_closed(reply: &Reply) -> bool {
+    reply.status == 400
+        && reply
+            .body
+            .as_ref()
+            .and_then(|b| b.get("detail"))
+            .and_then(Value::as_str)
+            == Some(SESSION_CLOSED)
+}
+
+/// `true` when RouterOS `version` serves REST on this connection (`tls`: the `www-ssl`
+/// service, otherwise `www`).
+///
+/// MT-REST: the REST API exists from 7.1 (7.1beta4), over HTTPS (`www-ssl`); over plain
+/// HTTP (`www`) only from 7.9; RouterOS 6 has none. What a router answers at `/rest` where
+/// it has no REST is not documented: its web server serves WebFig and knows no such path,
+/// so the emulator answers `404 Not Found`, as for any path outside `/rest`.
+pub(crate) fn served(version: &Version, tls: bool) -> bool {
+    if tls {
+        version.at_least(7, 1, 0)
+    } else {
+        version.at_least(7, 9, 0)
+    }
+}
 
 /// What a REST path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,14 +426,15 @@ fn numbers(router: &Router, menu: Menu, args: &Args) -> Result<Vec<u32>, RosErro
 /// `POST /rest/interface/macsec/monitor {"numbers":"macsec1","once":""}`: one reading
 /// per interface. Continuous monitoring is not available over REST (MT-REST): RouterOS
 /// keeps such a request open until its 60 s limit and then answers
-/// `400 {"detail":"Session closed",...}`; the emulator answers that at once. With
+/// `400 {"detail":"Session closed",...}`; so does the emulator (the front end waits
+/// [`SESSION_LIMIT`] or the configured `rest_timeout` before sending it). With
 /// `duration` the request ends by itself, so it gets a reading like `once`.
 fn monitor(router: &Router, menu: Menu, object: &Map<String, Value>) -> Result<Reply, RosError> {
     let args = args_from_object(object)?;
     check_args(router, menu, "monitor", &args, &[".id", ".proplist"])?;
     let given = |key: &str| args.iter().any(|(k, _)| k == key);
     if !given("once") && !given("duration") {
-        return Err(RosError::bad_request("Session closed"));
+        return Err(RosError::bad_request(SESSION_CLOSED));
     }
     let ids = numbers(router, menu, &args)?;
     let proplist = args

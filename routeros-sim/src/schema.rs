@@ -3,6 +3,15 @@
 //! The argument lists come from real `/console/inspect` dumps, reduced by
 //! `routeros-sim/data/extract.py` to `routeros-sim/data/routeros-menus.json` and embedded here,
 //! so that the emulator accepts exactly the arguments the emulated version accepts.
+//!
+//! **Which dump serves which version.** The data holds real dumps of 7.9.2, 7.16, 7.20,
+//! 7.23 and 7.24 only. A version without a dump of its own uses the nearest dump at or
+//! below it: 7.10-7.15 use 7.9.2, **7.17, 7.18 and 7.19 use 7.16** (no dump of them was
+//! available; their arguments may differ from 7.16's in ways the emulator does not
+//! know), 7.21-7.22 use 7.20. Where a fact is tied to a version rather than to a dump
+//! (`!empty` from 7.18, `/file/read` from 7.13, `ciphers` from 7.23, ...) the version
+//! decides, not the dump. Add a dump and re-run `data/extract.py` to replace a borrowed
+//! menu by the real one.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -219,7 +228,6 @@ pub(crate) fn menu(version: &Version, path: &str) -> Option<&'static MenuSchema>
 }
 
 /// The dump version whose data serves `version` (for messages and tests).
-#[cfg(test)]
 pub(crate) fn dump_version_for(version: &Version) -> String {
     let catalog = catalog();
     catalog

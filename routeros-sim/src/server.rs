@@ -47,6 +47,12 @@ pub(crate) struct Shared {
     cost: Cost,
     /// Faults staged for REST requests.
     pub(crate) rest_faults: RestFaults,
+    /// How long a REST command that runs until cut off (`monitor` without `once`) is
+    /// kept open before `Session closed`: RouterOS's 60 s, shorter in tests.
+    pub(crate) rest_timeout: std::time::Duration,
+    /// Bumped when the router reboots (`/system/backup/load`): every connection, REST
+    /// and API, closes (a REST request in flight gets its reply first).
+    pub(crate) reboots: watch::Sender<u64>,
 }
 
 /// What a request costs in time, as on a real router: `latency` for every
@@ -86,6 +92,8 @@ impl Shared {
             rows: std::sync::atomic::AtomicUsize::new(0),
             cost,
             rest_faults: Default::default(),
+            rest_timeout: rest::SESSION_LIMIT,
+            reboots: watch::channel(0).0,
         }
     }
 
@@ -174,7 +182,7 @@ impl Shared {
     }
 }
 
-async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>, tls: bool) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
     let path = parts.uri.path().to_string();
@@ -210,16 +218,28 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Full<By
 
     let reply = if !matches!(method.as_str(), "GET" | "PUT" | "PATCH" | "DELETE" | "POST") {
         Reply::error(&RosError::not_implemented())
-    } else if !(path == "/rest" || path.starts_with("/rest/")) {
+    } else if !(path == "/rest" || path.starts_with("/rest/"))
+        || !rest::served(lock(&shared.router).version(), tls)
+    {
         Reply::error(&RosError::not_found())
     } else if let Some(access) =
         shared.authenticate(parts.headers.get(hyper::header::AUTHORIZATION))
     {
         let _turn = shared.turn().await;
-        let reply = {
+        let (reply, rebooted) = {
             let mut router = lock(&shared.router);
-            rest::handle_as(&mut router, access, &method, &path, query.as_deref(), &body)
+            let boots = router.boots;
+            let reply =
+                rest::handle_as(&mut router, access, &method, &path, query.as_deref(), &body);
+            (reply, router.boots != boots)
         };
+        if rest::is_session_closed(&reply) {
+            // RouterOS answers when its 60 s limit cuts the command off, not at once.
+            tokio::time::sleep(shared.rest_timeout).await;
+        }
+        if rebooted {
+            shared.reboots.send_modify(|n| *n += 1);
+        }
         let rows = rows_in(&reply);
         shared.served(rows);
         shared.pay(rows).await;
@@ -281,10 +301,11 @@ impl std::fmt::Display for LostReply {
 
 impl std::error::Error for LostReply {}
 
-async fn serve_connection<IO>(shared: Arc<Shared>, io: IO)
+async fn serve_connection<IO>(shared: Arc<Shared>, io: IO, tls: bool)
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let mut reboots = shared.reboots.subscribe();
     let service = service_fn(move |req| {
         let shared = shared.clone();
         async move {
@@ -296,7 +317,7 @@ where
                 std::future::pending::<()>().await;
             }
             let log = shared.clone();
-            let response = handle(shared, req).await;
+            let response = handle(shared, req, tls).await;
             if let Some(RestFault::HoldReply(_)) = fault {
                 log::debug!("REST fault: holding the reply to {line} for ever");
                 lock(&log.log).push(format!("{line} (reply held)"));
@@ -309,11 +330,20 @@ where
             Ok(response)
         }
     });
-    if let Err(e) = hyper::server::conn::http1::Builder::new()
+    let connection = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(TokioIo::new(io), service)
-        .await
-    {
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(connection);
+    let ended = tokio::select! {
+        ended = connection.as_mut() => ended,
+        _ = reboots.changed() => {
+            // The router reboots: a request in flight gets its reply, then the
+            // connection closes, as does every idle one.
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = ended {
         log::debug!("connection ended with an error: {e}");
     }
 }
@@ -341,13 +371,13 @@ pub(crate) async fn accept_loop(
         let shared = shared.clone();
         match &tls {
             None => {
-                tokio::spawn(serve_connection(shared, stream));
+                tokio::spawn(serve_connection(shared, stream, false));
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
                     match acceptor.accept(stream).await {
-                        Ok(tls_stream) => serve_connection(shared, tls_stream).await,
+                        Ok(tls_stream) => serve_connection(shared, tls_stream, true).await,
                         Err(e) => log::debug!("TLS handshake with {peer} failed: {e}"),
                     }
                 });

@@ -100,12 +100,18 @@ pub(crate) struct Router {
     pub(crate) identity: String,
     pub(crate) board_name: String,
     pub(crate) started: Instant,
+    /// How often the router rebooted (`/system/backup/load`); the front ends close their
+    /// connections when it changes.
+    pub(crate) boots: u64,
     pub(crate) next_interface_id: u32,
     pub(crate) ethernets: Vec<Ethernet>,
     pub(crate) macsecs: Vec<Macsec>,
     pub(crate) next_profile_id: u32,
     pub(crate) profiles: Vec<Profile>,
     pub(crate) users: Users,
+    /// Statuses set by a test for MACsec interfaces (by id) in place of the derived one
+    /// ([`crate::Sim::set_macsec_status`]).
+    pub(crate) forced_status: BTreeMap<u32, &'static str>,
     /// This router's place in the process's link hub (shared by clones of the router).
     pub(crate) link: Arc<Registration>,
     /// The file area (`/file`): backups, exports, uploads (see `files.rs`).
@@ -127,12 +133,14 @@ impl Router {
             identity: identity.to_string(),
             board_name: board_name.to_string(),
             started: Instant::now(),
+            boots: 0,
             next_interface_id: 1,
             ethernets: Vec::with_capacity(ports),
             macsecs: Vec::new(),
             next_profile_id: 1,
             profiles: Vec::new(),
             users: Users::default(),
+            forced_status: BTreeMap::new(),
             link: LinkHub::global().register(),
             files: FileStore::default(),
         };
@@ -174,6 +182,12 @@ impl Router {
         });
         router.publish();
         router
+    }
+
+    /// A reboot: uptime starts again and the front ends drop their connections.
+    pub(crate) fn reboot(&mut self) {
+        self.started = Instant::now();
+        self.boots += 1;
     }
 
     pub(crate) fn take_interface_id(&mut self) -> u32 {
@@ -273,19 +287,6 @@ impl Router {
             Peer::Present(peer) => !e.disabled && peer.enabled,
         }
     }
-
-    /// The link state of a MACsec interface, computed from both ends (no timers):
-    ///
-    /// - `disabled` when the interface is disabled;
-    /// - `open-encrypted` when its port runs (cable, both ports enabled) and the other
-    ///   port carries an enabled MACsec interface with the same CAK and CKN and at least
-    ///   one cipher suite both accept;
-    /// - `negotiating` otherwise, also on a port without a cable.
-    ///
-    /// Key server: the end whose profile has the lower `server-priority`; on a tie the
-    /// end whose port has the lower MAC address (MT-MACSEC). With identical MAC addresses
-    /// neither end wins. Cipher suite: the first of the key server's `ciphers` that the
-    /// other end accepts (`aes-gcm-128` before 7.23, where profiles have no `ciphers`).
 
     pub(crate) fn ether(&self, id: u32) -> Option<&Ethernet> {
         self.ethernets.iter().find(|e| e.id == id)

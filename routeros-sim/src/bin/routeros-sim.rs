@@ -49,6 +49,8 @@ OPTIONS:
                         does (default 0)
   --row-cost US         add US microseconds for every row a reply carries, rows served one
                         at a time as RouterOS does (default 0)
+  --rest-timeout-secs S how long a REST command that runs until cut off (monitor without
+                        once) waits before `Session closed` (default 60, as RouterOS)
   --cert-dir DIR        write the CA certificate to DIR/ca.pem (default: a temporary
                         directory removed on exit)
   --identity NAME       /system/identity name (default MikroTik)
@@ -165,6 +167,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
                     format!("--row-cost {v:?} is not a whole number of microseconds")
                 })?;
                 options.config.row_cost = std::time::Duration::from_micros(us);
+            }
+            "--rest-timeout-secs" => {
+                let v = value("--rest-timeout-secs")?;
+                let secs: u64 = v.parse().with_context(|| {
+                    format!("--rest-timeout-secs {v:?} is not a whole number of seconds")
+                })?;
+                options.config.rest_timeout = std::time::Duration::from_secs(secs);
             }
             "--cert-dir" => options.config.cert_dir = Some(PathBuf::from(value("--cert-dir")?)),
             "--identity" => options.config.identity = value("--identity")?,
@@ -394,6 +403,11 @@ mod tests {
         assert_eq!(o.config.latency, std::time::Duration::from_millis(5));
         assert_eq!(o.config.row_cost, std::time::Duration::from_micros(500));
         assert!(parse(&["--latency", "5ms"]).is_err());
+        // The REST session limit: RouterOS's 60 s unless a test shortens it.
+        assert_eq!(o.config.rest_timeout, std::time::Duration::from_secs(60));
+        let o = parse(&["--rest-timeout-secs", "2"]).unwrap().unwrap();
+        assert_eq!(o.config.rest_timeout, std::time::Duration::from_secs(2));
+        assert!(parse(&["--rest-timeout-secs", "2s"]).is_err());
         assert!(parse(&["--help"]).unwrap().is_none());
         assert!(parse(&["--bogus"]).is_err());
         assert!(parse(&["--ports"]).is_err());

@@ -3,7 +3,7 @@
 //!
 //! | request | what it does |
 //! |---|---|
-//! | `GET /rest/file` | every file: `.id`, `name`, `type`, `size`, `creation-time`, and `contents` for files up to [`CONTENTS_LIMIT`] |
+//! | `GET /rest/file` | every file: `.id`, `name`, `type`, `size`, the time (`creation-time`, from 7.16 `last-modified`), and `contents` for files up to [`CONTENTS_LIMIT`] |
 //! | `GET` / `PATCH` / `DELETE /rest/file/<id or name>` | one file: read, set `contents`/`name`, remove (`404` when missing) |
 //! | `PUT /rest/file` | `add` a file (`name`, `contents`) |
 //! | `POST /rest/file/{print,get,remove,add,set}` | the console commands |

@@ -16,6 +16,7 @@ use crate::menu::{
     ExportOptions, MenuRules, Section, args_of, config_rows, props, rows_of, yes_no,
 };
 use crate::query::Row;
+use crate::schema::Version;
 use crate::state::{MACSEC_DEFAULT_MTU, MAX_MTU, Macsec, Router, mac_bytes, random_hex};
 use crate::value::{
     Args, arg, bool_text, format_id, names, no_match, non_empty, parse_bool, parse_hex, parse_int,
@@ -83,6 +84,25 @@ impl MacsecLink {
         self.status == "open-encrypted"
     }
 }
+
+/// `true` when `version` prints the read-only `hw-offloaded` flag.
+///
+/// The generated CLI reference lists the `H` (hw-offloaded) flag; the older MACsec
+/// page shows only `I`, `X` and `R`; a 7.23.2 router lists `hw-offloaded` among the
+/// read-only properties. Nothing shows it before 7.23, so the emulator prints it from
+/// 7.23 on (always `false`: the emulated CHR has no MACsec hardware).
+pub(crate) fn shows_hw_offloaded(version: &Version) -> bool {
+    version.at_least(7, 23, 0)
+}
+
+/// Every `status` RouterOS documents for a MACsec interface (MT-MACSEC).
+pub(crate) const STATUSES: [&str; 5] = [
+    "disabled",
+    "initializing",
+    "invalid",
+    "negotiating",
+    "open-encrypted",
+];
 
 /// The path of the menu.
 const MACSEC: &str = "/interface/macsec";
@@ -167,7 +187,29 @@ impl MenuRules for MacsecMenu {
 }
 
 impl Router {
+    /// The link state of a MACsec interface, computed from both ends (no timers):
+    ///
+    /// - `disabled` when the interface is disabled;
+    /// - `open-encrypted` when its port runs (cable, both ports enabled) and the other
+    ///   port carries an enabled MACsec interface with the same CAK and CKN and at least
+    ///   one cipher suite both accept;
+    /// - `negotiating` otherwise, also on a port without a cable.
+    ///
+    /// Key server: the end whose profile has the lower `server-priority`; on a tie the
+    /// end whose port has the lower MAC address (MT-MACSEC). With identical MAC addresses
+    /// neither end wins. Cipher suite: the first of the key server's `ciphers` that the
+    /// other end accepts (`aes-gcm-128` before 7.23, where profiles have no `ciphers`).
+    ///
+    /// MT-MACSEC lists five values of `status`: `disabled`, `initializing`, `invalid`,
+    /// `negotiating` and `open-encrypted`. It does not say when a router shows
+    /// `initializing` or `invalid` (nor does any other source at hand), so the emulator
+    /// derives only the three whose conditions follow from the configuration and the
+    /// cable; a client must still accept the other two (the provider's `macsec_status`
+    /// data source passes `status` through as text).
     pub(crate) fn macsec_link(&self, m: &Macsec) -> MacsecLink {
+        if let Some(status) = self.forced_status.get(&m.id) {
+            return MacsecLink::down(status);
+        }
         if m.disabled {
             return MacsecLink::down("disabled");
         }
@@ -260,7 +302,9 @@ impl Router {
             row.insert("comment".into(), comment.clone());
         }
         row.insert("disabled".into(), bool_text(m.disabled));
-        row.insert("hw-offloaded".into(), "false".into());
+        if shows_hw_offloaded(self.version()) {
+            row.insert("hw-offloaded".into(), "false".into());
+        }
         row.insert(
             "inactive".into(),
             bool_text(parent.is_none_or(|p| p.disabled)),

@@ -3,7 +3,9 @@
 //! be set but not removed; a profile in use can not be removed. Export: `add ...`, or
 //! `set [ find default=yes ] ...` for the built-in one; backup: every profile.
 //!
-//! Arguments per version (from the dumps): `name server-priority`, `ciphers` from 7.23.
+//! Arguments per version (from the dumps): `name server-priority`, `ciphers` from 7.23,
+//! where the CLI reference marks it mandatory (an `add` without it is refused, and the
+//! export writes it on every line so that the script can be run again).
 
 use std::collections::BTreeMap;
 
@@ -127,6 +129,15 @@ impl Router {
                         "missing value(s) of argument(s) name",
                     ));
                 }
+                // From 7.23 the generated CLI reference marks `ciphers` mandatory: an
+                // `add` without it is refused, as one without `name` is. (The built-in
+                // profile shows `aes-gcm-128`; what a router does when `ciphers` is left
+                // out is not observed, the reference is the only source.)
+                if self.profile_has_ciphers() && arg(args, "ciphers").is_none() {
+                    return Err(RosError::bad_request(
+                        "missing value(s) of argument(s) ciphers",
+                    ));
+                }
                 Profile {
                     id: 0,
                     name: String::new(),
@@ -211,7 +222,8 @@ fn profile_section(router: &Router, options: &ExportOptions) -> Section {
                 ".id" | "default" | "default-name" => continue,
                 "name" => builtin,
                 "server-priority" => value == "10",
-                "ciphers" => value == DEFAULT_CIPHER,
+                // Mandatory on `add` (7.23+), so every line carries it.
+                "ciphers" => false,
                 _ => false,
             };
             if options.verbose || !is_default || (key == "name" && !builtin) {

@@ -130,13 +130,32 @@ pub(crate) fn save(router: &mut Router, args: &Args) -> Result<Reply, RosError> 
     })
 }
 
-/// `/system/backup/load`: checks the password and restores the configuration.
+/// The first version seen to refuse `/system/backup/load` without `password`.
+///
+/// The dumps list `password` as an argument of `load` in every version (7.9.2 to 7.24)
+/// without saying it is mandatory; a 7.21 router was seen to demand it (even for an
+/// unencrypted backup, where an empty `password` does). When between 7.20 and 7.21 this
+/// began is not known; the emulator demands it from 7.21.
+const LOAD_NEEDS_PASSWORD: (u32, u32) = (7, 21);
+
+/// `/system/backup/load`: checks the password, restores the configuration and reboots.
+///
+/// A router loads a backup by rebooting into it: the connection drops. Whether RouterOS
+/// sends a reply before the reboot is not documented; the emulator replies `[]`, then
+/// every connection (REST and API) closes and the uptime starts again
+/// ([`Router::reboot`]), with the restored configuration.
 pub(crate) fn load(router: &mut Router, args: &Args) -> Result<Reply, RosError> {
     let names = allowed(router, "load");
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     check_args(args, &names)?;
     let name = lookup(args, "name")
         .ok_or_else(|| RosError::bad_request("missing value(s) of argument(s) name"))?;
+    let (major, minor) = LOAD_NEEDS_PASSWORD;
+    if router.version().at_least(major, minor, 0) && lookup(args, "password").is_none() {
+        return Err(RosError::bad_request(
+            "missing value(s) of argument(s) password",
+        ));
+    }
     let file = router
         .files
         .find(name)
@@ -149,6 +168,7 @@ pub(crate) fn load(router: &mut Router, args: &Args) -> Result<Reply, RosError> 
     let mut draft = router.clone();
     restore(&mut draft, &config)?;
     *router = draft;
+    router.reboot();
     Ok(Reply {
         status: 200,
         body: Some(Value::Array(Vec::new())),

@@ -8,12 +8,14 @@ const CAK: &str = "00112233445566778899aabbccddeeff";
 
 fn router(version: &str) -> Router {
     let mut r = Router::new(Version::parse(version).unwrap(), 2, "MikroTik", "CHR");
+    // `ciphers` is mandatory on `add` from 7.23 and unknown before.
+    let profile = if r.version().at_least(7, 23, 0) {
+        json!({"name": "p1", "server-priority": "5", "ciphers": "aes-gcm-128"})
+    } else {
+        json!({"name": "p1", "server-priority": "5"})
+    };
     for (method, path, body) in [
-        (
-            "PUT",
-            "/rest/interface/macsec/profile",
-            json!({"name": "p1", "server-priority": "5"}),
-        ),
+        ("PUT", "/rest/interface/macsec/profile", profile),
         (
             "PUT",
             "/rest/interface/macsec",
