@@ -46,7 +46,7 @@ fn binary_loads_a_hand_written_export_and_lists_what_it_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("edge1.rsc");
     std::fs::write(&path, HAND_WRITTEN).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_routeros-sim"))
+    let mut child = Command::new(acceptance::sim_binary())
         .args([
             "--no-https",
             "--no-api",
