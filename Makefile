@@ -21,7 +21,7 @@ tools: ## Install Terraform 1.15.5 and 1.0.3 and the Python RouterOS clients int
 	@scripts/install-terraform.sh
 	@scripts/install-python-clients.sh
 
-build: ## Build every crate (provider binary and routeros-sim)
+build: ## Build every crate: the provider binary and routeros-sim (the emulator crate in routeros-sim/)
 	$(CARGO) build --workspace
 
 # Acceptance tests mostly wait on Terraform processes, so they run more at once

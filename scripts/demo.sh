@@ -47,7 +47,7 @@ ok() {
 }
 
 [ -x "$TERRAFORM" ] || die "no Terraform at $TERRAFORM; run 'make tools' (or set TERRAFORM=/path/to/terraform)"
-[ -x "$SIM" ] || die "no emulator at $SIM; run 'cargo build -p acceptance' (or 'make build')"
+[ -x "$SIM" ] || die "no emulator at $SIM; run 'cargo build -p routeros-sim' (or 'make build')"
 [ -x "$PROVIDER_DIR/terraform-provider-routeros" ] ||
   die "no provider at $PROVIDER_DIR/terraform-provider-routeros; run 'make build'"
 command -v "$PYTHON" >/dev/null 2>&1 || die "'$PYTHON' not found (needed to talk to the emulators)"

@@ -135,7 +135,7 @@ build() {
   target="$(rust_target "$platform")"
   ensure_rust_target "$target"
   local packages=(-p "$NAME")
-  [ "${DIST_SKIP_SIM:-0}" = 1 ] || packages+=(-p acceptance --bin "$SIM")
+  [ "${DIST_SKIP_SIM:-0}" = 1 ] || packages+=(-p routeros-sim --bin "$SIM")
   local args=(--locked --profile "$DIST_PROFILE" --target "$target" "${packages[@]}" --bin "$NAME")
   log "building $platform ($target, profile $DIST_PROFILE, version $VERSION)"
   case "$platform" in

@@ -1,5 +1,5 @@
 //! Arbitrary bytes from a "client" into routeros-sim's API request decoder
-//! (`acceptance::sim::api_wire::SentenceDecoder`), fed the way the emulator
+//! (`routeros_sim::api_wire::SentenceDecoder`), fed the way the emulator
 //! feeds it: a caller buffer that grows by chunks and drops what the decoder
 //! consumed, the pre-login limits until the first sentence, then the
 //! post-login ones (and, in a second run, tiny limits throughout).
@@ -14,9 +14,9 @@
 use libfuzzer_sys::fuzz_target;
 
 // The decoder is plain std + thiserror code: compile the emulator's own file
-// here rather than the whole acceptance crate.
+// here rather than the whole emulator crate.
 #[allow(dead_code)]
-#[path = "../../acceptance/src/sim/api_wire.rs"]
+#[path = "../../routeros-sim/src/api_wire.rs"]
 mod api_wire;
 
 use api_wire::{Decoded, Limits, SentenceDecoder, encode_sentence};

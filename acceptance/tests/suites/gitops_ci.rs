@@ -72,7 +72,7 @@ fn start_twin(wd: &Workdir, export: &str, twins: &mut Twins) -> String {
         .arg(wd.path().join("ci/start-twin.sh"))
         .arg(export)
         .current_dir(wd.path())
-        .env("ROUTEROS_SIM", env!("CARGO_BIN_EXE_routeros-sim"))
+        .env("ROUTEROS_SIM", acceptance::sim_binary())
         .env("TWIN_PASSWORD", TEST_PASSWORD)
         .output()
         .expect("run start-twin.sh");

@@ -396,7 +396,12 @@ fn a_profile_in_use_is_released_before_it_is_removed() {
         assert_only_builtin(&sim);
 
         // Removing a profile still in use names the cause and the remedy.
-        let (status, _) = rest(&sim, Method::PUT, MENU, Some(json!({"name": "held"})));
+        let (status, _) = rest(
+            &sim,
+            Method::PUT,
+            MENU,
+            Some(json!({"name": "held", "ciphers": "aes-gcm-128"})),
+        );
         assert_eq!(status, 200);
         let id = sim.records("/interface/macsec")[0][".id"].clone();
         let (status, _) = rest(

@@ -21,7 +21,7 @@ const HAND_WRITTEN: &str = r#"# 2026-11-30 10:00:00 by RouterOS 7.23.1
 /interface ethernet
 set [ find default-name=ether1 ] comment="to core" l2mtu=1600
 /interface macsec profile
-add name=strict server-priority=5
+add ciphers=aes-gcm-128 name=strict server-priority=5
 /interface macsec
 add cak=0123456789abcdef0123456789abcdef ckn=abcd interface=ether1 \
     name=macsec-uplink profile=strict
@@ -46,7 +46,7 @@ fn binary_loads_a_hand_written_export_and_lists_what_it_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("edge1.rsc");
     std::fs::write(&path, HAND_WRITTEN).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_routeros-sim"))
+    let mut child = Command::new(acceptance::sim_binary())
         .args([
             "--no-https",
             "--no-api",

@@ -1,0 +1,480 @@
+//! `routeros-sim`: a RouterOS 7 REST and API emulator for tests, demos and laptops without a router.
+//!
+//! Prints one shell-evaluable line with the URLs and credentials once it is listening, then
+//! serves until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use routeros_sim::{Listeners, Sim, SimConfig};
+
+const HELP: &str = "\
+routeros-sim: a RouterOS 7 emulator serving the REST API (/rest) over HTTP and HTTPS,
+and the classic API (api://, apis://) on the same configuration.
+
+It emulates /system/resource, /system/identity, /interface, /interface/ethernet
+(ether1..etherN), /interface/macsec and /interface/macsec/profile with RouterOS's
+value encoding, ids, error bodies and per-version arguments.
+
+Once listening it prints ONE line on stdout (two with --pair) that a shell can evaluate, e.g.
+  ROUTEROS_URL=http://127.0.0.1:41234 ROUTEROS_HTTPS_URL=https://127.0.0.1:41235 \\
+  ROUTEROS_API_URL=api://127.0.0.1:41236 ROUTEROS_APIS_URL=apis://127.0.0.1:41237 \\
+  ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
+and serves until SIGINT or SIGTERM.
+
+GET /sim/stats on the HTTP port answers {\"requests\": N, \"rows\": M}: the REST requests
+and API sentences received and the rows served (every row of a listing, one for a
+single record) since start. It needs no password and is not itself counted.
+
+USAGE:
+  routeros-sim [OPTIONS]
+
+OPTIONS:
+  --listen ADDR         HTTP address (default 127.0.0.1:0, a free port)
+  --https-listen ADDR   HTTPS address (default 127.0.0.1:0, a free port)
+  --no-https            no TLS: neither HTTPS nor the API over TLS (no
+                        ROUTEROS_HTTPS_URL / ROUTEROS_APIS_URL / ROUTEROS_CA_CERTIFICATE)
+  --api-listen ADDR     API address (default 127.0.0.1:0, a free port)
+  --apis-listen ADDR    API-over-TLS address (default 127.0.0.1:0, a free port)
+  --no-api              serve no API (no ROUTEROS_API_URL / ROUTEROS_APIS_URL)
+  --legacy-login        API login the pre-6.43 way (MD5 challenge) instead of plain text
+  --version V           RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
+  --ports N             number of Ethernet ports ether1..etherN (default 8)
+  --username U          REST user (default admin)
+  --password P          REST password (default: 16 random letters and digits)
+  --no-serialize        handle requests concurrently (RouterOS handles them one at a time)
+  --latency MS          add MS milliseconds to every request, as a router across a network
+                        does (default 0)
+  --row-cost US         add US microseconds for every row a reply carries, rows served one
+                        at a time as RouterOS does (default 0)
+  --rest-timeout-secs S how long a REST command that runs until cut off (monitor without
+                        once) waits before `Session closed` (default 60, as RouterOS)
+  --cert-dir DIR        write the CA certificate to DIR/ca.pem (default: a temporary
+                        directory removed on exit)
+  --identity NAME       /system/identity name (default MikroTik)
+  --board-name NAME     /system/resource board-name (default CHR)
+  --pair                run a second router in the same process, its ether1 cabled to the
+                        first one's ether1 (a MACsec link between them can come up); it has
+                        the same options on free ports, identity NAME-peer, and its own
+                        line after the first one's (with --cert-dir: DIR/peer/ca.pem)
+  --from-export FILE    start with the configuration of an /export script (RouterOS's own,
+                        terse or not, with or without show-sensitive, or hand-written):
+                        Ethernet ports, MACsec profiles, interfaces and keys where present,
+                        identity; version and board from its header unless --version is given.
+                        Lines for menus the emulator does not model are counted on stderr
+  -v, --verbose         log every request (method, path, status; never bodies) to stderr
+  -h, --help            show this help
+";
+
+struct Options {
+    config: SimConfig,
+    http: SocketAddr,
+    https: Option<SocketAddr>,
+    api: SocketAddr,
+    apis: SocketAddr,
+    verbose: bool,
+    pair: bool,
+    /// `--from-export FILE`, and whether `--version` was given too.
+    from_export: Option<(PathBuf, bool)>,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Options>> {
+    let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut options = Options {
+        config: SimConfig::default(),
+        http: localhost,
+        https: Some(localhost),
+        api: localhost,
+        apis: localhost,
+        verbose: false,
+        pair: false,
+        from_export: None,
+    };
+    let mut version_given = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> anyhow::Result<String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => args
+                    .next()
+                    .with_context(|| format!("{name} needs a value; see --help")),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "-v" | "--verbose" => options.verbose = true,
+            "--listen" => {
+                let v = value("--listen")?;
+                options.http = v.parse().with_context(|| {
+                    format!("--listen {v:?} is not an address like 127.0.0.1:8080")
+                })?;
+            }
+            "--https-listen" => {
+                let v = value("--https-listen")?;
+                options.https = Some(v.parse().with_context(|| {
+                    format!("--https-listen {v:?} is not an address like 127.0.0.1:8443")
+                })?);
+            }
+            "--no-https" => options.https = None,
+            "--api-listen" => {
+                let v = value("--api-listen")?;
+                options.api = v.parse().with_context(|| {
+                    format!("--api-listen {v:?} is not an address like 127.0.0.1:8728")
+                })?;
+            }
+            "--apis-listen" => {
+                let v = value("--apis-listen")?;
+                options.apis = v.parse().with_context(|| {
+                    format!("--apis-listen {v:?} is not an address like 127.0.0.1:8729")
+                })?;
+            }
+            "--no-api" => options.config.api = false,
+            "--legacy-login" => options.config.legacy_login = true,
+            "--version" => {
+                options.config.version = value("--version")?;
+                version_given = true;
+            }
+            "--from-export" => {
+                options.from_export = Some((PathBuf::from(value("--from-export")?), false));
+            }
+            "--ports" => {
+                let v = value("--ports")?;
+                options.config.ethernet_ports = v
+                    .parse()
+                    .with_context(|| format!("--ports {v:?} is not a number"))?;
+            }
+            "--username" => options.config.username = value("--username")?,
+            "--password" => options.config.password = value("--password")?,
+            "--no-serialize" => options.config.serialize = false,
+            "--latency" => {
+                let v = value("--latency")?;
+                let ms: u64 = v.parse().with_context(|| {
+                    format!("--latency {v:?} is not a whole number of milliseconds")
+                })?;
+                options.config.latency = std::time::Duration::from_millis(ms);
+            }
+            "--row-cost" => {
+                let v = value("--row-cost")?;
+                let us: u64 = v.parse().with_context(|| {
+                    format!("--row-cost {v:?} is not a whole number of microseconds")
+                })?;
+                options.config.row_cost = std::time::Duration::from_micros(us);
+            }
+            "--rest-timeout-secs" => {
+                let v = value("--rest-timeout-secs")?;
+                let secs: u64 = v.parse().with_context(|| {
+                    format!("--rest-timeout-secs {v:?} is not a whole number of seconds")
+                })?;
+                options.config.rest_timeout = std::time::Duration::from_secs(secs);
+            }
+            "--cert-dir" => options.config.cert_dir = Some(PathBuf::from(value("--cert-dir")?)),
+            "--identity" => options.config.identity = value("--identity")?,
+            "--board-name" => options.config.board_name = value("--board-name")?,
+            "--pair" => options.pair = true,
+            other => bail!("unknown option {other:?}; see --help"),
+        }
+    }
+    options.config.https = options.https.is_some();
+    if let Some((_, keep)) = &mut options.from_export {
+        *keep = version_given;
+    }
+    Ok(Some(options))
+}
+
+/// Quotes a value for POSIX shells when it holds anything beyond safe characters.
+fn shell_quote(value: &str) -> String {
+    let safe = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:+,@%".contains(c));
+    if safe {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+/// The line scripts read: `ROUTEROS_URL=... ROUTEROS_USERNAME=... ...`.
+fn announcement(sim: &Sim) -> String {
+    let mut fields = vec![("ROUTEROS_URL", sim.http_url())];
+    if let Some(url) = sim.https_url() {
+        fields.push(("ROUTEROS_HTTPS_URL", url));
+    }
+    if let Some(url) = sim.api_url() {
+        fields.push(("ROUTEROS_API_URL", url));
+    }
+    if let Some(url) = sim.apis_url() {
+        fields.push(("ROUTEROS_APIS_URL", url));
+    }
+    fields.push(("ROUTEROS_USERNAME", sim.username().to_string()));
+    fields.push(("ROUTEROS_PASSWORD", sim.password().to_string()));
+    if let Some(path) = sim.ca_certificate_path() {
+        fields.push(("ROUTEROS_CA_CERTIFICATE", path.display().to_string()));
+    }
+    fields
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", shell_quote(&v)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Minimal stderr logger for `--verbose`.
+struct StderrLogger;
+
+impl log::Log for StderrLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.target().starts_with("routeros_sim")
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            eprintln!("routeros-sim: {}", record.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn wait_for_signal() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the signal runtime")?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .context("installing the SIGTERM handler")?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r.context("waiting for SIGINT")?,
+                _ = term.recv() => {}
+            }
+        }
+        // Windows: Ctrl-C / Ctrl-Break (closing the console ends the process anyway).
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
+        Ok(())
+    })
+}
+
+/// The second router of `--pair`: the same configuration on free ports (on
+/// the same addresses), identity `<identity>-peer`, its CA in `<cert-dir>/peer`.
+fn peer_of(options: &Options) -> (SimConfig, Listeners) {
+    let mut config = options.config.clone();
+    config.identity = format!("{}-peer", config.identity);
+    config.cert_dir = config.cert_dir.map(|dir| dir.join("peer"));
+    let free = |addr: SocketAddr| SocketAddr::new(addr.ip(), 0);
+    let listeners = Listeners {
+        http: free(options.http),
+        https: options.https.map(free),
+        api: Some(free(options.api)),
+        apis: options.https.map(|_| free(options.apis)),
+    };
+    (config, listeners)
+}
+
+/// `--from-export`: the emulator with the export's configuration; what
+/// was not loaded is reported on stderr.
+fn spawn_from_export(
+    config: SimConfig,
+    listeners: Listeners,
+    path: &std::path::Path,
+    keep_version: bool,
+) -> anyhow::Result<Sim> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the export {}", path.display()))?;
+    let (sim, script) = Sim::spawn_from_export(config, listeners, &text, keep_version)
+        .with_context(|| format!("loading the export {}", path.display()))?;
+    eprintln!(
+        "routeros-sim: loaded {} command(s) from {}",
+        script.commands.len(),
+        path.display()
+    );
+    eprint!("{}", script.unmodelled_report());
+    Ok(sim)
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let Some(options) = parse_args(std::env::args().skip(1))? else {
+        print!("{HELP}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    if options.verbose {
+        static LOGGER: StderrLogger = StderrLogger;
+        if log::set_logger(&LOGGER).is_ok() {
+            log::set_max_level(log::LevelFilter::Debug);
+        }
+    }
+    let listeners = Listeners {
+        http: options.http,
+        https: options.https,
+        api: Some(options.api),
+        // TLS services go together: no HTTPS means no API over TLS either.
+        apis: options.https.map(|_| options.apis),
+    };
+    let peer = options.pair.then(|| peer_of(&options));
+    let sim = match &options.from_export {
+        None => Sim::spawn_with(options.config, listeners)?,
+        Some((path, keep_version)) => {
+            spawn_from_export(options.config, listeners, path, *keep_version)?
+        }
+    };
+    let peer = match peer {
+        Some((config, listeners)) => {
+            if let Some(dir) = &config.cert_dir {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let peer = Sim::spawn_with(config, listeners).context("starting the --pair router")?;
+            Sim::pair(&sim, "ether1", &peer, "ether1")?;
+            Some(peer)
+        }
+        None => None,
+    };
+    println!("{}", announcement(&sim));
+    if let Some(peer) = &peer {
+        println!("{}", announcement(peer));
+    }
+    use std::io::Write as _;
+    std::io::stdout()
+        .flush()
+        .context("writing the announcement line to stdout")?;
+    wait_for_signal()?;
+    drop(peer);
+    drop(sim);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("routeros-sim: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<Option<Options>> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn parses_flags() {
+        let o = parse(&[
+            "--listen",
+            "127.0.0.1:8080",
+            "--no-https",
+            "--version=7.23",
+            "--ports",
+            "2",
+            "--password",
+            "pw",
+            "--no-serialize",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.http.port(), 8080);
+        assert!(o.https.is_none());
+        assert!(!o.config.https);
+        assert_eq!(o.config.version, "7.23");
+        assert_eq!(o.config.ethernet_ports, 2);
+        assert_eq!(o.config.password, "pw");
+        assert!(!o.config.serialize);
+        assert!(o.config.latency.is_zero() && o.config.row_cost.is_zero());
+        let o = parse(&["--latency", "5", "--row-cost=500"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.config.latency, std::time::Duration::from_millis(5));
+        assert_eq!(o.config.row_cost, std::time::Duration::from_micros(500));
+        assert!(parse(&["--latency", "5ms"]).is_err());
+        // The REST session limit: RouterOS's 60 s unless a test shortens it.
+        assert_eq!(o.config.rest_timeout, std::time::Duration::from_secs(60));
+        let o = parse(&["--rest-timeout-secs", "2"]).unwrap().unwrap();
+        assert_eq!(o.config.rest_timeout, std::time::Duration::from_secs(2));
+        assert!(parse(&["--rest-timeout-secs", "2s"]).is_err());
+        assert!(parse(&["--help"]).unwrap().is_none());
+        assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--ports"]).is_err());
+        assert!(parse(&["--listen", "nowhere"]).is_err());
+        let o = parse(&[
+            "--api-listen",
+            "127.0.0.1:8728",
+            "--apis-listen=127.0.0.1:8729",
+            "--legacy-login",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(o.api.port(), 8728);
+        assert_eq!(o.apis.port(), 8729);
+        assert!(o.config.api);
+        assert!(o.config.legacy_login);
+        let o = parse(&["--no-api"]).unwrap().unwrap();
+        assert!(!o.config.api);
+        assert!(parse(&["--api-listen", "8728"]).is_err());
+    }
+
+    #[test]
+    fn announcement_lists_the_api_urls() {
+        let sim = Sim::spawn(SimConfig::default()).unwrap();
+        let line = announcement(&sim);
+        let api = sim.api_url().unwrap();
+        let apis = sim.apis_url().unwrap();
+        assert!(
+            line.contains(&format!(" ROUTEROS_API_URL={api} ")),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!(" ROUTEROS_APIS_URL={apis} ")),
+            "{line}"
+        );
+        let no_api = Sim::spawn(SimConfig {
+            api: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        assert!(!announcement(&no_api).contains("ROUTEROS_API"));
+    }
+
+    #[test]
+    fn pair_starts_a_cabled_peer_on_free_ports() {
+        let o = parse(&["--pair", "--no-https", "--identity", "core"])
+            .unwrap()
+            .unwrap();
+        assert!(o.pair);
+        let (config, listeners) = peer_of(&o);
+        assert_eq!(config.identity, "core-peer");
+        assert_eq!(listeners.http.port(), 0);
+        assert!(listeners.https.is_none() && listeners.apis.is_none());
+        let o = parse(&["--pair", "--cert-dir", "/tmp/certs"])
+            .unwrap()
+            .unwrap();
+        let (config, listeners) = peer_of(&o);
+        assert_eq!(config.cert_dir, Some(PathBuf::from("/tmp/certs/peer")));
+        assert!(listeners.https.is_some() && listeners.apis.is_some());
+        assert!(!parse(&[]).unwrap().unwrap().pair);
+    }
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(shell_quote("/tmp/x/ca.pem"), "/tmp/x/ca.pem");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
