@@ -603,31 +603,35 @@ impl Provider for RouterosProvider {
             },
             timeout: Duration::from_secs(timeout as u64),
         };
-        let client = match Client::connect(&opts).await {
-            Ok(c) => c,
-            Err(e) => {
-                diags.push(connection_diagnostic(&e, &username));
-                return None;
-            }
-        };
+        // No connection yet: the first call that needs the router connects
+        // (see `ready`).
+        Some(Configured::new(Client::lazy(opts), identities))
+    }
+
+    async fn ready(&self, client: &Configured) -> Result<(), Diagnostic> {
+        let version = client.ready().await.map_err(|e| {
+            // Reported from a resource's call: the attribute named in
+            // the text (`url`, `ca_certificate`) is the provider's, not
+            // the resource's.
+            let mut d = connection_diagnostic(&e, client.username());
+            d.attribute = None;
+            d
+        })?;
         let (major, minor) = MIN_MACSEC_VERSION;
-        if !client.version().at_least(major, minor) {
-            let v = client.version();
-            let detail = if v.major < 7 {
-                format!(
-                    "The router at {} runs RouterOS {v}. MACsec (/interface/macsec) exists only on RouterOS 7 (7.9 or later); RouterOS 6 has none. Upgrade the router to RouterOS 7.9 or later, or remove its MACsec resources from this configuration.",
-                    client.endpoint()
-                )
-            } else {
-                format!(
-                    "The router at {} runs RouterOS {v}; /interface/macsec needs RouterOS 7.9 or later. Upgrade the router.",
-                    client.endpoint()
-                )
-            };
-            diags.push(Diagnostic::error("MACsec needs RouterOS 7", detail));
-            return None;
+        if version.at_least(major, minor) {
+            return Ok(());
         }
-        Some(Configured::new(client, identities))
+        let endpoint = client.endpoint();
+        let detail = if version.major < 7 {
+            format!(
+                "The router at {endpoint} runs RouterOS {version}. MACsec (/interface/macsec) exists only on RouterOS 7 (7.9 or later); RouterOS 6 has none. Upgrade the router to RouterOS 7.9 or later, or remove its MACsec resources from this configuration."
+            )
+        } else {
+            format!(
+                "The router at {endpoint} runs RouterOS {version}; /interface/macsec needs RouterOS 7.9 or later. Upgrade the router."
+            )
+        };
+        Err(Diagnostic::error("MACsec needs RouterOS 7", detail))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Configured>>> {

@@ -264,6 +264,7 @@ impl<P: Provider> Engine<P> {
     async fn ctx(&self, caps: Option<ClientCapabilities>) -> Result<Ctx<P::Client>, Diagnostic> {
         let guard = self.configured.read().await;
         let c = guard.as_ref().ok_or_else(not_configured)?;
+        self.provider.ready(&c.client).await?;
         Ok(Ctx {
             client: Arc::clone(&c.client),
             terraform_version: c.terraform_version.clone(),

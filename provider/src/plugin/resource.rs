@@ -278,6 +278,15 @@ pub trait Provider: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Self::Client>;
 
+    /// Makes `client` ready for a call that uses it (connects on first
+    /// use), or says why it cannot be. The engine awaits this before every
+    /// resource, data source, ephemeral resource and action call, so
+    /// [`Provider::configure`] need not connect: the calls that never need
+    /// the router (schema, validation, Configure) cost no connection.
+    async fn ready(&self, _client: &Self::Client) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
     /// Every resource type.
     fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
 

@@ -42,6 +42,9 @@ pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
 /// address (`registry.terraform.io/<namespace>/<type>`).
 pub const PROVIDER_NAMESPACE: &str = "macsec-gitops";
 
+/// Most async worker threads a provider process starts.
+const MAX_WORKER_THREADS: usize = 4;
+
 /// How long a TLS handshake may take before the connection is dropped.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -263,7 +266,15 @@ pub fn run<P: Provider>(provider: P) -> i32 {
     };
 
     super::log::init();
+    // One worker per core is tokio's default: on a large machine that is
+    // dozens of threads started (and stacks touched) at every launch, for
+    // a process whose calls are small; Terraform launches it several times
+    // per plan, once per provider configuration and phase.
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, MAX_WORKER_THREADS);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
     {

@@ -29,83 +29,128 @@ pub struct ConnectOptions {
 /// through the client (each replaces the one row it changed).
 type MenuCell = Arc<tokio::sync::OnceCell<Mutex<Arc<Vec<Record>>>>>;
 
-/// A connected router.
-pub struct Client {
+/// What connecting to the router established.
+struct Connected {
     transport: Box<dyn Transport>,
     version: Version,
     board: String,
+}
+
+/// One router. Made without any I/O ([`Client::lazy`]): the transport (its
+/// TLS set-up included) is built and the router's version read by the
+/// first call that needs the router, so the calls that never do (schema,
+/// validation, Configure itself) cost no connection. The outcome of that
+/// first attempt, success or failure, is kept for the life of the client:
+/// a router that cannot be reached is tried once, not once per resource.
+pub struct Client {
+    /// How to connect; `None` once connected by [`Client::with_transport`].
+    opts: Option<ConnectOptions>,
+    /// Where the router is, for messages (no credentials).
+    endpoint: String,
+    conn: tokio::sync::OnceCell<Result<Connected, Error>>,
     cache: Mutex<HashMap<String, MenuCell>>,
     /// What each planned router object is claimed by: see [`Client::claim`].
     claims: Mutex<HashMap<String, u64>>,
 }
 
+/// The version [`Client::version`] reports before the client connected.
+static NOT_CONNECTED: Version = Version {
+    major: 0,
+    minor: 0,
+    patch: 0,
+    raw: String::new(),
+};
+
 impl Client {
+    /// A client for the router `opts` names, without connecting: see
+    /// [`Client::ready`].
+    pub fn lazy(opts: ConnectOptions) -> Client {
+        Client {
+            endpoint: endpoint_of(&opts.url),
+            opts: Some(opts),
+            conn: tokio::sync::OnceCell::new(),
+            cache: Mutex::new(HashMap::new()),
+            claims: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// Connects over the transport the URL's scheme names (`api://` and
     /// `apis://`: the classic API; otherwise REST) and reads the router's
-    /// version from `/system/resource`.
+    /// version from `/system/resource`, now.
     pub async fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
-        let scheme = opts
-            .url
-            .trim()
-            .split_once("://")
-            .map(|(s, _)| s.to_ascii_lowercase());
-        let transport: Box<dyn Transport> = match scheme.as_deref() {
-            Some("api" | "apis") => Box::new(ApiTransport::new(
-                &opts.url,
-                &opts.username,
-                &opts.password,
-                &opts.tls,
-                opts.timeout,
-            )?),
-            _ => Box::new(RestTransport::new(
-                &opts.url,
-                &opts.username,
-                &opts.password,
-                &opts.tls,
-                opts.timeout,
-            )?),
-        };
-        // A router that stops answering fails the queued requests at once.
-        Client::with_transport(Box::new(super::breaker::Breaker::new(transport))).await
+        let client = Client::lazy(opts.clone());
+        client.ready().await?;
+        Ok(client)
     }
 
     /// Wraps an existing transport and reads the router's version.
     pub async fn with_transport(transport: Box<dyn Transport>) -> Result<Client, Error> {
-        let resource = transport.get("/system/resource").await?;
-        let raw = resource.get("version").cloned().unwrap_or_default();
-        let version = Version::parse(&raw).ok_or_else(|| Error::Protocol {
-            endpoint: transport.endpoint().to_string(),
-            reason: format!(
-                "/system/resource reports version {raw:?}, which is not a RouterOS version"
-            ),
-        })?;
-        let board = resource.get("board-name").cloned().unwrap_or_default();
-        log::info!(
-            "connected to RouterOS {version} ({board}) at {}",
-            transport.endpoint()
-        );
+        let connected = read_version(transport).await?;
         Ok(Client {
-            transport,
-            version,
-            board,
+            endpoint: connected.transport.endpoint().to_string(),
+            opts: None,
+            conn: tokio::sync::OnceCell::new_with(Some(Ok(connected))),
             cache: Mutex::new(HashMap::new()),
             claims: Mutex::new(HashMap::new()),
         })
     }
 
-    /// The router's RouterOS version.
-    pub fn version(&self) -> &Version {
-        &self.version
+    /// Connects if no call has yet (one attempt per client; concurrent
+    /// callers wait for it) and returns the router's version, or the error
+    /// the attempt ended with.
+    pub async fn ready(&self) -> Result<&Version, Error> {
+        self.connected().await.map(|c| &c.version)
     }
 
-    /// The router's board name.
+    async fn connected(&self) -> Result<&Connected, Error> {
+        let outcome = self
+            .conn
+            .get_or_init(|| async {
+                match &self.opts {
+                    Some(opts) => match open(opts) {
+                        Ok(transport) => read_version(transport).await,
+                        Err(e) => Err(e),
+                    },
+                    None => Err(Error::Protocol {
+                        endpoint: self.endpoint.clone(),
+                        reason: "no connection options".to_string(),
+                    }),
+                }
+            })
+            .await;
+        outcome.as_ref().map_err(Clone::clone)
+    }
+
+    async fn transport(&self) -> Result<&dyn Transport, Error> {
+        self.connected().await.map(|c| c.transport.as_ref())
+    }
+
+    /// The user name the client logs in as, for messages.
+    pub fn username(&self) -> &str {
+        self.opts.as_ref().map_or("", |o| o.username.as_str())
+    }
+
+    /// The router's RouterOS version; 0.0 until [`Client::ready`]
+    /// succeeded (the plugin layer awaits it before any call that uses the
+    /// router, see `Provider::ready`).
+    pub fn version(&self) -> &Version {
+        match self.conn.get() {
+            Some(Ok(c)) => &c.version,
+            _ => &NOT_CONNECTED,
+        }
+    }
+
+    /// The router's board name ("" until connected).
     pub fn board(&self) -> &str {
-        &self.board
+        match self.conn.get() {
+            Some(Ok(c)) => &c.board,
+            _ => "",
+        }
     }
 
     /// Where the router is (no credentials).
     pub fn endpoint(&self) -> &str {
-        self.transport.endpoint()
+        &self.endpoint
     }
 
     fn cell(&self, menu: &str) -> MenuCell {
@@ -119,7 +164,8 @@ impl Client {
         let cell = self.cell(menu);
         let rows = cell
             .get_or_try_init(|| async {
-                self.transport
+                self.transport()
+                    .await?
                     .list(menu)
                     .await
                     .map(|rows| Mutex::new(Arc::new(rows)))
@@ -151,7 +197,8 @@ impl Client {
         let cell = self.cell(menu);
         let rows = cell
             .get_or_try_init(|| async {
-                self.transport
+                self.transport()
+                    .await?
                     .list_after_lost_reply(menu)
                     .await
                     .map(|rows| Mutex::new(Arc::new(rows)))
@@ -230,7 +277,7 @@ impl Client {
     /// Adds a row to `menu`; returns the row the router made (with its
     /// `.id`), which also goes into the cached menu.
     pub async fn add(&self, menu: &str, attrs: &Record) -> Result<Record, Error> {
-        match self.transport.add(menu, attrs).await {
+        match self.transport().await?.add(menu, attrs).await {
             Ok(row) => {
                 self.put_row(menu, &row);
                 Ok(row)
@@ -245,7 +292,7 @@ impl Client {
     /// Sets attributes of row `id` of `menu`; returns the row as the router
     /// now holds it, which also replaces it in the cached menu.
     pub async fn set(&self, menu: &str, id: &str, attrs: &Record) -> Result<Record, Error> {
-        match self.transport.set(menu, id, attrs).await {
+        match self.transport().await?.set(menu, id, attrs).await {
             Ok(row) => {
                 self.put_row(menu, &row);
                 Ok(row)
@@ -259,7 +306,7 @@ impl Client {
 
     /// Removes row `id` of `menu`, and from the cached menu.
     pub async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
-        match self.transport.remove(menu, id).await {
+        match self.transport().await?.remove(menu, id).await {
             Ok(()) => {
                 self.drop_row(menu, id);
                 Ok(())
@@ -279,12 +326,77 @@ impl Client {
         args: &Record,
         read_only: bool,
     ) -> Result<Vec<Record>, Error> {
-        let r = self.transport.command(path, args).await;
+        let r = self.transport().await?.command(path, args).await;
         if !read_only {
             self.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
         }
         r
     }
+}
+
+/// Where `url` points, for messages before the transport exists: what the
+/// transport itself will report.
+fn endpoint_of(url: &str) -> String {
+    match super::api::Target::parse(url) {
+        Ok(target) if is_api(url) => target.endpoint(),
+        _ => url.trim().trim_end_matches('/').to_string(),
+    }
+}
+
+fn is_api(url: &str) -> bool {
+    matches!(
+        url.trim()
+            .split_once("://")
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .as_deref(),
+        Some("api" | "apis")
+    )
+}
+
+/// Builds the transport the URL's scheme names (`api://` and `apis://`:
+/// the classic API; otherwise REST), behind a breaker: a router that stops
+/// answering fails the queued requests at once. No I/O.
+fn open(opts: &ConnectOptions) -> Result<Box<dyn Transport>, Error> {
+    let transport: Box<dyn Transport> = if is_api(&opts.url) {
+        Box::new(ApiTransport::new(
+            &opts.url,
+            &opts.username,
+            &opts.password,
+            &opts.tls,
+            opts.timeout,
+        )?)
+    } else {
+        Box::new(RestTransport::new(
+            &opts.url,
+            &opts.username,
+            &opts.password,
+            &opts.tls,
+            opts.timeout,
+        )?)
+    };
+    Ok(Box::new(super::breaker::Breaker::new(transport)))
+}
+
+/// Reads the router's version and board from `/system/resource`.
+async fn read_version(transport: Box<dyn Transport>) -> Result<Connected, Error> {
+    let resource = transport.get("/system/resource").await?;
+    let raw = resource.get("version").cloned().unwrap_or_default();
+    let version = Version::parse(&raw).ok_or_else(|| Error::Protocol {
+        endpoint: transport.endpoint().to_string(),
+        reason: format!(
+            "/system/resource reports version {raw:?}, which is not a RouterOS version"
+        ),
+    })?;
+    let board = resource.get("board-name").cloned().unwrap_or_default();
+    log::info!(
+        "connected to RouterOS {version} ({board}) at {}",
+        transport.endpoint()
+    );
+    Ok(Connected {
+        transport,
+        version,
+        board,
+    })
 }
 
 #[cfg(test)]
