@@ -1,5 +1,5 @@
 //! The classic RouterOS API (`api`, TCP 8728; `api-ssl`, TLS 8729) on top of the same
-//! configuration store as REST, following reference/routeros.md section 3.
+//! configuration store as REST, following DESIGN.md, "Facts: classic API".
 //!
 //! * Login: `/login =name= =password=` (RouterOS 6.43 and later), or, with
 //!   `legacy_login`, the pre-6.43 challenge: any `/login` without `=response=` gets

@@ -161,7 +161,7 @@ fn resolve(router: &Router, command: &str) -> Resolved {
     no_such_command()
 }
 
-/// The `!trap` category RouterOS gives an error text (reference/routeros.md section 3):
+/// The `!trap` category RouterOS gives an error text (DESIGN.md, "Facts: classic API"):
 /// 0 for a missing item or command, none for `failure: ...` (as RouterOS sends those),
 /// 1 (argument value failure) otherwise.
 fn category(message: &str) -> Option<u8> {

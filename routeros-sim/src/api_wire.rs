@@ -1,4 +1,4 @@
-//! The RouterOS API wire format (reference/routeros.md section 3), as the emulator reads
+//! The RouterOS API wire format (DESIGN.md, "Facts: classic API"), as the emulator reads
 //! and writes it: length-prefixed *words* grouped into *sentences* that end with a
 //! zero-length word.
 //!

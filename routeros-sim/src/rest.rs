@@ -1,7 +1,7 @@
 //! The RouterOS REST mapping: URL + verb + JSON body -> command on a menu -> JSON reply.
 //!
 //! Independent of HTTP plumbing and authentication (see `server.rs`), so it can be tested
-//! directly. Follows reference/routeros.md section 2:
+//! directly. Follows DESIGN.md, "Facts: REST":
 //!
 //! | request | command |
 //! |---|---|

@@ -200,7 +200,7 @@ fn catalog() -> &'static Catalog {
     })
 }
 
-/// The MACsec menus exist from RouterOS 7.9 on (reference/routeros.md 1.1).
+/// The MACsec menus exist from RouterOS 7.9 on (DESIGN.md, "Facts: MACsec versions").
 pub(crate) fn has_macsec(version: &Version) -> bool {
     version.at_least(7, 9, 0)
 }

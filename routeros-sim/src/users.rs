@@ -1,7 +1,7 @@
 //! The emulator's users (`/user`) and what each may see.
 //!
 //! RouterOS grants the right to read secrets such as the MACsec `cak` through the
-//! `sensitive` policy of a user's group (reference/routeros.md 1.2, MT-USER, MT-SENS).
+//! `sensitive` policy of a user's group (DESIGN.md, "Facts: sensitive values and user policies", MT-USER, MT-SENS).
 //! The emulator models only that policy: a user either has it (like `admin`, whose group
 //! is `full`) or not.
 

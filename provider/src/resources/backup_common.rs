@@ -6,7 +6,7 @@
 //! **Download.** RouterOS 7.13 and later read files with `/file/read file=
 //! offset= chunk-size=` (at most [`READ_CHUNK`] bytes per call); older
 //! routers only show a file's `contents`, and only for files up to
-//! [`CONTENTS_LIMIT`] (reference/routeros.md section 4). A larger file on an
+//! [`CONTENTS_LIMIT`] (DESIGN.md, "Facts: backups, exports, files"). A larger file on an
 //! older router is a [`FetchError::TooLargeForContents`]. How RouterOS puts
 //! bytes that are not text into JSON is undocumented; the provider takes
 //! every character up to U+00FF as the byte with that number (what the

@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn records_of_7_23_and_older_routers() {
-        // The 7.23.2 sample of the built-in profile (reference/routeros.md 1.4).
+        // The 7.23.2 sample of the built-in profile (DESIGN.md, "Facts: MACsec profile").
         let r = rec(&[
             (".id", "*1"),
             ("ciphers", "aes-gcm-128"),

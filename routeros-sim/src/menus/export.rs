@@ -1,5 +1,5 @@
-//! `/export`: the emulated configuration as a RouterOS script (reference/routeros.md
-//! section 4).
+//! `/export`: the emulated configuration as a RouterOS script (DESIGN.md,
+//! "Facts: backups, exports, files").
 //!
 //! Arguments per version (from the dumps): `compact file hide-sensitive show-sensitive
 //! terse verbose`, `where` from 7.16, `path` from 7.23. `file=x` writes `x.rsc` into the

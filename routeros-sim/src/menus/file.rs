@@ -1,5 +1,5 @@
 //! The file area (`/file`) and the commands that write into it: `/system/backup` and
-//! `/export` (reference/routeros.md section 4).
+//! `/export` (DESIGN.md, "Facts: backups, exports, files").
 //!
 //! | request | what it does |
 //! |---|---|

@@ -23,7 +23,7 @@ use crate::value::{
     parse_name,
 };
 
-/// The read-only counters of `/interface/macsec/print stats` (reference/routeros.md 1.3),
+/// The read-only counters of `/interface/macsec/print stats` (DESIGN.md, "Facts: MACsec interface"),
 /// with the values an `open-encrypted` link shows. They are fixed, so tests can compare
 /// them; every counter is `0` while the link is not `open-encrypted`. The per-SC/SA
 /// "multi counters" are printed as a single number (their exact REST form is not known).

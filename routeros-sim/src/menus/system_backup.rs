@@ -1,11 +1,11 @@
-//! `/system/backup/save` and `/system/backup/load` (reference/routeros.md section 4).
+//! `/system/backup/save` and `/system/backup/load` (DESIGN.md, "Facts: backups, exports, files").
 //!
 //! `save name= password= encryption=aes-sha256|rc4 dont-encrypt=yes|no` writes
 //! `<name>.backup` into the file area (default name `<identity>-<yyyymmdd>-<hhmm>`). As on
 //! RouterOS since 6.43, a backup is encrypted only when a password is given and
 //! `dont-encrypt` is not set. `load name= password=` checks the password and puts the
-//! saved configuration back (RouterOS then reboots; the emulator restores at once, with
-//! new `.id`s).
+//! saved configuration back and reboots, as RouterOS does: every connection drops and the
+//! router comes back with the restored configuration (new `.id`s); see [`load`].
 //!
 //! The file is not RouterOS's format (which is not public) but has the same properties:
 //! binary, a header, content that depends only on the configuration (plus
