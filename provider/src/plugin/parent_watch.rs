@@ -15,7 +15,7 @@ const CHECK_EVERY: Duration = Duration::from_millis(500);
 
 /// Watches the parent process and sets `shutdown` once it is gone. Not
 /// used in debug mode, where no Terraform started the provider.
-pub fn spawn(shutdown: watch::Sender<bool>) {
+pub(super) fn spawn(shutdown: watch::Sender<bool>) {
     #[cfg(unix)]
     {
         let parent = std::os::unix::process::parent_id();

@@ -26,7 +26,7 @@ use tokio::sync::watch;
 use super::{Error, Record, Transport};
 
 /// A [`Transport`] that stops talking to a router that stopped answering.
-pub struct Breaker {
+pub(super) struct Breaker {
     inner: Box<dyn Transport>,
     open: watch::Sender<bool>,
     cause: Mutex<Option<Error>>,
@@ -47,7 +47,7 @@ impl std::fmt::Debug for Breaker {
 
 impl Breaker {
     /// Wraps `inner`.
-    pub fn new(inner: Box<dyn Transport>) -> Breaker {
+    pub(super) fn new(inner: Box<dyn Transport>) -> Breaker {
         Breaker {
             inner,
             open: watch::channel(false).0,
@@ -58,7 +58,7 @@ impl Breaker {
     }
 
     /// The error the breaker opened on, if it is open.
-    pub fn cause(&self) -> Option<Error> {
+    pub(super) fn cause(&self) -> Option<Error> {
         self.cause.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 

@@ -33,13 +33,13 @@ use super::SecretError;
 const MAX_IDENTITY_FILE: u64 = 16 << 20;
 
 /// Environment variable: identity text.
-pub const ENV_IDENTITY: &str = "ROUTEROS_AGE_IDENTITY";
+pub(super) const ENV_IDENTITY: &str = "ROUTEROS_AGE_IDENTITY";
 /// Environment variable: identity file path.
-pub const ENV_IDENTITY_FILE: &str = "ROUTEROS_AGE_IDENTITY_FILE";
+pub(super) const ENV_IDENTITY_FILE: &str = "ROUTEROS_AGE_IDENTITY_FILE";
 /// SOPS's environment variable: identity text.
-pub const ENV_SOPS_KEY: &str = "SOPS_AGE_KEY";
+pub(super) const ENV_SOPS_KEY: &str = "SOPS_AGE_KEY";
 /// SOPS's environment variable: identity file path.
-pub const ENV_SOPS_KEY_FILE: &str = "SOPS_AGE_KEY_FILE";
+pub(super) const ENV_SOPS_KEY_FILE: &str = "SOPS_AGE_KEY_FILE";
 
 /// Reads one environment variable (injectable so tests need not touch the
 /// process environment).

@@ -12,7 +12,7 @@ use crate::resources::row::{self, MenuRow};
 use crate::secrets;
 
 /// The plan of `routeros_macsec_key` (see [`crate::plugin::resource::Resource::modify_plan`]).
-pub async fn modify_plan(
+pub(super) async fn modify_plan(
     ctx: &Ctx<Configured>,
     input: &PlanInput<'_>,
     planned: &mut Value,

@@ -216,3 +216,27 @@ fn fail<T>(diags: &mut Diagnostics, d: Diagnostic) -> Option<T> {
     diags.push(d);
     None
 }
+
+/// Names the type only: its fields may hold secrets, clients or trait
+/// objects that have no useful `Debug` form.
+impl std::fmt::Debug for PlanCtx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanCtx").finish_non_exhaustive()
+    }
+}
+
+/// Names the type only: its fields may hold secrets, clients or trait
+/// objects that have no useful `Debug` form.
+impl std::fmt::Debug for ApplyCtx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplyCtx").finish_non_exhaustive()
+    }
+}
+
+/// Names the type only: its fields may hold secrets, clients or trait
+/// objects that have no useful `Debug` form.
+impl std::fmt::Debug for Made {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Made").finish_non_exhaustive()
+    }
+}

@@ -145,7 +145,7 @@ mod counting {
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::cell::Cell;
 
-    pub struct Counting;
+    pub(super) struct Counting;
 
     thread_local! {
         static REQUESTED: Cell<usize> = const { Cell::new(0) };
@@ -180,7 +180,7 @@ mod counting {
     }
 
     /// Bytes requested by this thread so far.
-    pub fn requested() -> usize {
+    pub(super) fn requested() -> usize {
         REQUESTED.with(Cell::get)
     }
 }
