@@ -123,3 +123,55 @@ pub fn cli_config(provider_dir: &Path) -> String {
         hcl_string(&provider_dir.to_string_lossy())
     )
 }
+
+/// One `resource` block written one attribute per line with single spaces
+/// around `=`, so that the source line Terraform quotes in a diagnostic can
+/// be matched exactly. Attributes keep the order they are given in.
+#[derive(Debug, Clone)]
+pub struct ResourceBlock {
+    head: String,
+    lines: Vec<String>,
+}
+
+impl ResourceBlock {
+    /// `resource "<type_name>" "<label>"`.
+    pub fn new(type_name: &str, label: &str) -> Self {
+        ResourceBlock {
+            head: format!("resource \"{type_name}\" \"{label}\""),
+            lines: Vec::new(),
+        }
+    }
+
+    /// A string attribute (quoted and escaped).
+    pub fn string(mut self, name: &str, value: &str) -> Self {
+        self.lines.push(format!("  {name} = {}", hcl_string(value)));
+        self
+    }
+
+    /// A string attribute when `value` is set.
+    pub fn opt_string(self, name: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.string(name, v),
+            None => self,
+        }
+    }
+
+    /// A number or bool attribute (written as it prints) when `value` is set.
+    pub fn opt<T: std::fmt::Display>(mut self, name: &str, value: Option<T>) -> Self {
+        if let Some(v) = value {
+            self.lines.push(format!("  {name} = {v}"));
+        }
+        self
+    }
+
+    /// The block's text.
+    pub fn hcl(&self) -> String {
+        let mut out = format!("{} {{\n", self.head);
+        for line in &self.lines {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str("}\n");
+        out
+    }
+}

@@ -14,9 +14,9 @@
 use std::collections::BTreeMap;
 
 use acceptance::harness::{
-    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme,
 };
-use acceptance::harness::{assert_provider_reached, rest, start_sim};
+use acceptance::harness::{ResourceBlock, assert_provider_reached, rest, start_sim};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -98,25 +98,15 @@ impl Binding {
         }
     }
 
-    /// HCL with one attribute per line and single spaces around `=`, so the
-    /// source line Terraform quotes in a diagnostic can be matched exactly.
+    /// The block ([`ResourceBlock`]: one attribute per line).
     fn hcl(&self, label: &str) -> String {
-        let mut out = format!(
-            "resource \"routeros_ethernet_binding\" \"{label}\" {{\n  ethernet = {}\n  macsec_interface = {}\n",
-            hcl_string(&self.ethernet),
-            hcl_string(&self.macsec_interface)
-        );
-        if let Some(d) = self.disabled {
-            out.push_str(&format!("  disabled = {d}\n"));
-        }
-        if let Some(m) = self.mtu {
-            out.push_str(&format!("  mtu = {m}\n"));
-        }
-        if let Some(m) = self.l2mtu {
-            out.push_str(&format!("  l2mtu = {m}\n"));
-        }
-        out.push_str("}\n");
-        out
+        ResourceBlock::new("routeros_ethernet_binding", label)
+            .string("ethernet", &self.ethernet)
+            .string("macsec_interface", &self.macsec_interface)
+            .opt("disabled", self.disabled)
+            .opt("mtu", self.mtu)
+            .opt("l2mtu", self.l2mtu)
+            .hcl()
     }
 }
 

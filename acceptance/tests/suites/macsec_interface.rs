@@ -17,9 +17,8 @@ use std::time::Duration;
 
 use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, for_each_terraform, for_each_terraform_and_scheme,
-    hcl_string,
 };
-use acceptance::harness::{closed_port, rest, start_sim};
+use acceptance::harness::{ResourceBlock, closed_port, rest, start_sim};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -78,26 +77,15 @@ impl Macsec {
         }
     }
 
-    /// HCL with one attribute per line and single spaces around `=`, so the
-    /// source line Terraform quotes in a diagnostic can be matched exactly.
+    /// The block ([`ResourceBlock`]: one attribute per line).
     fn hcl(&self, label: &str) -> String {
-        let q = hcl_string;
-        let mut out = format!(
-            "resource \"routeros_macsec_interface\" \"{label}\" {{\n  name = {}\n  interface = {}\n",
-            q(&self.name),
-            q(&self.interface)
-        );
-        if let Some(mtu) = self.mtu {
-            out.push_str(&format!("  mtu = {mtu}\n"));
-        }
-        if let Some(comment) = &self.comment {
-            out.push_str(&format!("  comment = {}\n", q(comment)));
-        }
-        if let Some(disabled) = self.disabled {
-            out.push_str(&format!("  disabled = {disabled}\n"));
-        }
-        out.push_str("}\n");
-        out
+        ResourceBlock::new("routeros_macsec_interface", label)
+            .string("name", &self.name)
+            .string("interface", &self.interface)
+            .opt("mtu", self.mtu)
+            .opt_string("comment", self.comment.as_deref())
+            .opt("disabled", self.disabled)
+            .hcl()
     }
 }
 

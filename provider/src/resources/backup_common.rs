@@ -26,14 +26,17 @@ use std::time::Duration;
 use super::backup_progress::{self, DownloadProgress};
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::Private;
+use crate::plugin::resource::{Private, model_of, value_of};
+use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Error, Record};
 use crate::secrets;
 
 mod local_file;
+mod output;
 
 pub use local_file::*;
+pub use output::*;
 
 /// Largest chunk `/file/read` returns (`chunk-size` upper bound).
 pub const READ_CHUNK: u64 = 32 * 1024;
@@ -609,6 +612,98 @@ pub fn peak_memory_kib() -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// What the backup and export models share, so that their lifecycle steps
+/// around the local file and the router's leftovers are written once.
+pub trait OutputModel: Clone + serde::Serialize + serde::de::DeserializeOwned {
+    /// The local file written (when any).
+    fn output_path(&self) -> Option<&str>;
+    /// The SHA-256 of what was written there.
+    fn sha256(&self) -> Option<&String>;
+    /// Marks a state kept after a failed create: router file `name` may be
+    /// left and is removed by the next plan or apply.
+    fn mark_left(&mut self, name: &str);
+}
+
+/// A create's outcome as state: the new state; after a failure that may
+/// have left router file `name`, that file recorded in private state and a
+/// partial state (Terraform keeps it, tainted, so that the next plan or
+/// apply removes the file); else nothing.
+pub fn created_state<M: OutputModel>(
+    outcome: Result<M, Left>,
+    plan: &M,
+    schema: &Schema,
+    private: &mut Private,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    match outcome {
+        Ok(state) => value_of(&state, schema, diags),
+        Err(left) => {
+            let (name, _) = left.as_ref()?;
+            record_leftover(private, name);
+            let mut state = plan.clone();
+            state.mark_left(name);
+            value_of(&state, schema, diags)
+        }
+    }
+}
+
+/// A read: removes the router files recorded as left, then keeps the prior
+/// state while its local file is unchanged ([`read_output`]).
+pub async fn read_state<M: OutputModel>(
+    client: &Client,
+    state: &Value,
+    schema: &Schema,
+    private: &mut Private,
+    kind: &str,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    let prior: M = model_of(state, diags)?;
+    match read_output(
+        client,
+        private,
+        kind,
+        prior.output_path(),
+        prior.sha256(),
+        diags,
+    )
+    .await?
+    {
+        true => value_of(&prior, schema, diags),
+        false => None,
+    }
+}
+
+/// What every delete does first: removes the router files recorded as
+/// left and releases the local file (it stays; a replacement may write over
+/// it, being the file this resource wrote). Returns the prior model.
+pub async fn forget_output<M: OutputModel>(
+    client: &Client,
+    prior: &Value,
+    private: &Private,
+    diags: &mut Diagnostics,
+) -> Option<M> {
+    let mut private = private.clone();
+    remove_leftovers(client, &mut private, diags).await;
+    let old: M = model_of(prior, diags)?;
+    if let (Some(path), Some(sha)) = (old.output_path(), old.sha256()) {
+        release_local_file(path, sha);
+    }
+    Some(old)
+}
+
+/// Import of a backup or an export: there is nothing on the router to
+/// adopt, since the object is what its own apply took.
+pub fn refuse_import(type_name: &str, noun: &str, diags: &mut Diagnostics) -> Option<Value> {
+    diags.push(Diagnostic::error(
+        format!("{type_name} cannot be imported"),
+        format!(
+            "A {noun} resource is the {noun} taken by its own apply; there is nothing on the router to adopt. Add the resource to the configuration and apply to take {article} {noun}.",
+            article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+        ),
+    ));
+    None
 }
 
 #[cfg(test)]

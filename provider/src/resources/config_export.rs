@@ -13,15 +13,14 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::backup_common::{self as common, check_path, check_recipients, known_strings};
+use super::backup_common::{self as common, check_recipients};
 use super::backup_progress;
 use super::request_diagnostic;
 use super::system_backup::fetch_diagnostic;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
-use crate::plugin::schema::{Schema, schema_from_model};
-use crate::plugin::value::{Value, to_model};
+use crate::plugin::resource::{Ctx, PlanInput, Private};
+use crate::plugin::value::Value;
 use crate::provider::Configured;
 use crate::routeros::{Client, Record};
 
@@ -383,48 +382,26 @@ pub async fn take_export(
     Ok(state)
 }
 
-impl ConfigExport {
-    fn state(&self, model: &ConfigExportModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
+impl common::OutputModel for ConfigExportModel {
+    fn output_path(&self) -> Option<&str> {
+        self.output_path.as_deref()
     }
-
-    /// After a failed create: when a router file may be left, records it in
-    /// private state and returns a partial state (Terraform keeps it,
-    /// tainted, so that the next plan or apply removes the file); else
-    /// nothing.
-    fn leftover_state(
-        &self,
-        plan: &ConfigExportModel,
-        left: &Option<(String, crate::routeros::Error)>,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let (name, _) = left.as_ref()?;
-        common::record_leftover(private, name);
-        let mut state = plan.clone();
-        state.id = Some(name.clone());
-        self.state(&state, diags)
+    fn sha256(&self) -> Option<&String> {
+        self.sha256.as_ref()
     }
-
-    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<ConfigExportModel> {
-        model_of(value, diags)
+    fn mark_left(&mut self, name: &str) {
+        self.id = Some(name.to_owned());
     }
 }
 
 #[async_trait]
-impl Resource<Configured> for ConfigExport {
-    fn type_name(&self) -> &'static str {
-        "routeros_config_export"
-    }
+impl common::OutputKind for ConfigExport {
+    type Model = ConfigExportModel;
+    const TYPE_NAME: &'static str = "routeros_config_export";
+    const DESCRIPTION: &'static str = "An export of the router's configuration (`/export`) as a RouterOS script, downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new export.";
+    const NOUN: &'static str = "export";
 
-    fn schema(&self) -> Schema {
-        schema_from_model::<ConfigExportModel>(
-            0,
-            "An export of the router's configuration (`/export`) as a RouterOS script, downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new export.",
-        )
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+    fn check(&self, config: &Value, diags: &mut Diagnostics) {
         check_sensitive(config, diags);
         if let Some(menu) = config.get_str("menu")
             && let Some(problem) = menu_problem(menu)
@@ -436,18 +413,12 @@ impl Resource<Configured> for ConfigExport {
         check_recipients(config, diags);
     }
 
-    async fn modify_plan(
+    async fn check_plan(
         &self,
         ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
-        _planned: &mut Value,
-        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
-        // At plan time rather than in validate, so that `terraform validate`
-        // does not depend on the directories of the machine it runs on.
-        let encrypted = known_strings(input.config, "age_recipients").is_some();
-        check_path(input, private, encrypted, diags);
         if input.config.get("menu").is_some_and(|m| !m.is_null())
             && let Some(d) = menu_version_diagnostic(&ctx.client)
         {
@@ -455,92 +426,29 @@ impl Resource<Configured> for ConfigExport {
         }
     }
 
-    async fn create(
+    async fn take(
         &self,
         ctx: &Ctx<Configured>,
-        planned: &Value,
+        plan: &ConfigExportModel,
         _config: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let plan = self.model(planned, diags)?;
-        match take_export(
-            &ctx.client,
-            &plan,
-            Some(private),
-            &Progress::silent(),
-            diags,
-        )
-        .await
-        {
-            Ok(state) => self.state(&state, diags),
-            Err(left) => self.leftover_state(&plan, &left, private, diags),
-        }
+    ) -> Option<Result<ConfigExportModel, common::Left>> {
+        Some(take_export(&ctx.client, plan, Some(private), &Progress::silent(), diags).await)
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Configured>,
-        state: &Value,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior = self.model(state, diags)?;
-        let path = prior.output_path.as_deref();
-        let sha256 = prior.sha256.as_ref();
-        match common::read_output(&ctx.client, private, "export", path, sha256, diags).await? {
-            true => self.state(&prior, diags),
-            false => None,
-        }
-    }
-
-    async fn update(
+    // The router's copy was removed after the download; the local file
+    // stays (see the backup-and-restore guide).
+    async fn forgotten(
         &self,
         _ctx: &Ctx<Configured>,
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        // Every argument replaces the export, so an update changes nothing.
-        let plan = self.model(planned, diags)?;
-        self.state(&plan, diags)
-    }
-
-    async fn delete(
-        &self,
-        ctx: &Ctx<Configured>,
-        prior: &Value,
-        private: &Private,
-        diags: &mut Diagnostics,
+        old: ConfigExportModel,
+        _diags: &mut Diagnostics,
     ) {
-        let mut private = private.clone();
-        common::remove_leftovers(&ctx.client, &mut private, diags).await;
-        // The router's copy was removed after the download; the local file
-        // stays (see the backup-and-restore guide).
-        if let Ok(old) = to_model::<ConfigExportModel>(prior) {
-            if let (Some(path), Some(sha)) = (&old.output_path, &old.sha256) {
-                common::release_local_file(path, sha);
-            }
-            log::info!(
-                "forgetting export {}; the local file stays",
-                old.output_path.unwrap_or_default()
-            );
-        }
-    }
-
-    async fn import(
-        &self,
-        _ctx: &Ctx<Configured>,
-        _id: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        diags.push(Diagnostic::error(
-            "routeros_config_export cannot be imported",
-            "An export resource is the export taken by its own apply; there is nothing on the router to adopt. Add the resource to the configuration and apply to take an export.",
-        ));
-        None
+        log::info!(
+            "forgetting export {}; the local file stays",
+            old.output_path.unwrap_or_default()
+        );
     }
 }
 

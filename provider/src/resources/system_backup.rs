@@ -14,15 +14,12 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::backup_common::{
-    self as common, FetchError, check_path, check_recipients, known_strings,
-};
+use super::backup_common::{self as common, FetchError, check_recipients};
 use super::backup_progress;
 use super::request_diagnostic;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
-use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::resource::{Ctx, PlanInput, Private, model_of};
 use crate::plugin::value::Value;
 use crate::provider::Configured;
 use crate::routeros::{Client, Record};
@@ -140,33 +137,17 @@ pub struct SystemBackupModel {
 #[derive(Debug, Default)]
 pub struct SystemBackup;
 
-impl SystemBackup {
-    fn state(&self, model: &SystemBackupModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
+impl common::OutputModel for SystemBackupModel {
+    fn output_path(&self) -> Option<&str> {
+        self.output_path.as_deref()
     }
-
-    /// After a failed create: when the router file may be left (`left`,
-    /// already named in an error by [`take_backup`]), the file recorded in
-    /// private state and a partial state (Terraform keeps it, tainted, so
-    /// that the next plan or apply removes the file); else nothing is kept.
-    fn leftover_state(
-        &self,
-        plan: &SystemBackupModel,
-        left: &common::Left,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let (name, _) = left.as_ref()?;
-        common::record_leftover(private, name);
-        let mut state = plan.clone();
-        state.id = Some(name.clone());
-        state.file_name = Some(name.clone());
-        state.password_wo = None;
-        self.state(&state, diags)
+    fn sha256(&self) -> Option<&String> {
+        self.sha256.as_ref()
     }
-
-    fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<SystemBackupModel> {
-        model_of(value, diags)
+    fn mark_left(&mut self, name: &str) {
+        self.id = Some(name.to_owned());
+        self.file_name = Some(name.to_owned());
+        self.password_wo = None;
     }
 }
 
@@ -388,19 +369,13 @@ pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
 }
 
 #[async_trait]
-impl Resource<Configured> for SystemBackup {
-    fn type_name(&self) -> &'static str {
-        "routeros_system_backup"
-    }
+impl common::OutputKind for SystemBackup {
+    type Model = SystemBackupModel;
+    const TYPE_NAME: &'static str = "routeros_system_backup";
+    const DESCRIPTION: &'static str = "A backup of the router's configuration (`/system/backup/save`), downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new backup.";
+    const NOUN: &'static str = "backup";
 
-    fn schema(&self) -> Schema {
-        schema_from_model::<SystemBackupModel>(
-            0,
-            "A backup of the router's configuration (`/system/backup/save`), downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new backup.",
-        )
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+    fn check(&self, config: &Value, diags: &mut Diagnostics) {
         if let Some(enc) = config.get_str("encryption")
             && !ENCRYPTIONS.contains(&enc)
         {
@@ -450,18 +425,12 @@ impl Resource<Configured> for SystemBackup {
         check_recipients(config, diags);
     }
 
-    async fn modify_plan(
+    async fn check_plan(
         &self,
         ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
-        _planned: &mut Value,
-        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
-        // At plan time rather than in validate, so that `terraform validate`
-        // does not depend on the directories of the machine it runs on.
-        let encrypted = known_strings(input.config, "age_recipients").is_some();
-        check_path(input, private, encrypted, diags);
         if !input.prior_state.is_null() {
             return;
         }
@@ -479,82 +448,43 @@ impl Resource<Configured> for SystemBackup {
         }
     }
 
-    async fn create(
+    async fn take(
         &self,
         ctx: &Ctx<Configured>,
-        planned: &Value,
+        plan: &SystemBackupModel,
         config: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let plan = self.model(planned, diags)?;
-        let cfg = self.model(config, diags)?;
+    ) -> Option<Result<SystemBackupModel, common::Left>> {
+        let cfg: SystemBackupModel = model_of(config, diags)?;
         let password = backup_password(&cfg, ctx.client.identities(), diags).ok()?;
-        match take_backup(
-            &ctx.client,
-            &plan,
-            password,
-            Some(private),
-            &Progress::silent(),
-            diags,
+        Some(
+            take_backup(
+                &ctx.client,
+                plan,
+                password,
+                Some(private),
+                &Progress::silent(),
+                diags,
+            )
+            .await,
         )
-        .await
-        {
-            Ok(state) => self.state(&state, diags),
-            Err(left) => self.leftover_state(&plan, &left, private, diags),
-        }
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Configured>,
-        state: &Value,
-        private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        let prior = self.model(state, diags)?;
-        let path = prior.output_path.as_deref();
-        let sha256 = prior.sha256.as_ref();
-        match common::read_output(&ctx.client, private, "backup", path, sha256, diags).await? {
-            true => self.state(&prior, diags),
-            false => None,
-        }
-    }
-
-    async fn update(
-        &self,
-        _ctx: &Ctx<Configured>,
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        // Every argument replaces the backup; only a write-only value can
-        // change in place, and it is not kept.
-        let mut plan = self.model(planned, diags)?;
+    // Every argument replaces the backup; only a write-only value can
+    // change in place, and it is not kept.
+    fn updated(&self, plan: &mut SystemBackupModel) {
         plan.password_wo = None;
-        self.state(&plan, diags)
     }
 
-    async fn delete(
+    // The local file stays: it is the backup, and Terraform is not the
+    // place that decides when a backup may be thrown away.
+    async fn forgotten(
         &self,
         ctx: &Ctx<Configured>,
-        prior: &Value,
-        private: &Private,
+        old: SystemBackupModel,
         diags: &mut Diagnostics,
     ) {
-        let mut private = private.clone();
-        common::remove_leftovers(&ctx.client, &mut private, diags).await;
-        let Some(old) = self.model(prior, diags) else {
-            return;
-        };
-        // The local file stays: it is the backup, and Terraform is not the
-        // place that decides when a backup may be thrown away. A replacement
-        // may write over it (it is the file this resource wrote).
-        if let (Some(path), Some(sha)) = (&old.output_path, &old.sha256) {
-            common::release_local_file(path, sha);
-        }
         if !old.keep_on_router.unwrap_or(false) {
             return;
         }
@@ -571,26 +501,15 @@ impl Resource<Configured> for SystemBackup {
             )),
         }
     }
-
-    async fn import(
-        &self,
-        _ctx: &Ctx<Configured>,
-        _id: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<Value> {
-        diags.push(Diagnostic::error(
-            "routeros_system_backup cannot be imported",
-            "A backup resource is the backup taken by its own apply; there is nothing on the router to adopt. Add the resource to the configuration and apply to take a backup.",
-        ));
-        None
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plugin::resource::Resource;
     use crate::plugin::schema::Type;
     use crate::plugin::schema::try_schema_from_model;
+    use crate::resources::backup_common::check_path;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
         Value::Object(

@@ -1,0 +1,148 @@
+//! The lifecycle a backup and an export share, written once: a resource
+//! whose create takes an output on the router (`/system/backup/save`,
+//! `/export`) and downloads it to a local file. A kind ([`OutputKind`])
+//! gives its model, its checks and how it takes the output; everything
+//! around the local file and the router's leftovers is here.
+
+use async_trait::async_trait;
+use schemars::JsonSchema;
+
+use super::{
+    Left, OutputModel, check_path, created_state, forget_output, known_strings, read_state,
+    refuse_import,
+};
+use crate::plugin::diag::Diagnostics;
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
+use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::value::Value;
+use crate::provider::Configured;
+
+/// What differs between a backup and an export.
+#[async_trait]
+pub trait OutputKind: Send + Sync + 'static {
+    /// The resource's model.
+    type Model: OutputModel + JsonSchema + Send + Sync;
+    /// The Terraform type name.
+    const TYPE_NAME: &'static str;
+    /// The schema's description.
+    const DESCRIPTION: &'static str;
+    /// What it takes, for people: `backup`, `export`.
+    const NOUN: &'static str;
+
+    /// Checks a configuration (which may hold unknowns).
+    fn check(&self, config: &Value, diags: &mut Diagnostics);
+
+    /// Plan-time checks beyond the local path's.
+    async fn check_plan(
+        &self,
+        ctx: &Ctx<Configured>,
+        input: &PlanInput<'_>,
+        diags: &mut Diagnostics,
+    );
+
+    /// Takes the output on the router and downloads it; `None` when the
+    /// configuration could not be read (diagnostics say why).
+    async fn take(
+        &self,
+        ctx: &Ctx<Configured>,
+        plan: &Self::Model,
+        config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Result<Self::Model, Left>>;
+
+    /// The state an in-place update keeps (every argument replaces the
+    /// output; a kind clears what must not be kept).
+    fn updated(&self, _plan: &mut Self::Model) {}
+
+    /// What a delete does after the common part (the local file stays).
+    async fn forgotten(&self, ctx: &Ctx<Configured>, old: Self::Model, diags: &mut Diagnostics);
+}
+
+#[async_trait]
+impl<K: OutputKind> Resource<Configured> for K {
+    fn type_name(&self) -> &'static str {
+        K::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema_from_model::<K::Model>(0, K::DESCRIPTION)
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        self.check(config, diags);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Ctx<Configured>,
+        input: &PlanInput<'_>,
+        _planned: &mut Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) {
+        // At plan time rather than in validate, so that `terraform validate`
+        // does not depend on the directories of the machine it runs on.
+        let encrypted = known_strings(input.config, "age_recipients").is_some();
+        check_path(input, private, encrypted, diags);
+        self.check_plan(ctx, input, diags).await;
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Configured>,
+        planned: &Value,
+        config: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let plan: K::Model = model_of(planned, diags)?;
+        let taken = self.take(ctx, &plan, config, private, diags).await?;
+        created_state(taken, &plan, &self.schema(), private, diags)
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<Configured>,
+        state: &Value,
+        private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        read_state::<K::Model>(&ctx.client, state, &self.schema(), private, K::NOUN, diags).await
+    }
+
+    async fn update(
+        &self,
+        _ctx: &Ctx<Configured>,
+        _prior: &Value,
+        planned: &Value,
+        _config: &Value,
+        _private: &mut Private,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        let mut plan: K::Model = model_of(planned, diags)?;
+        self.updated(&mut plan);
+        value_of(&plan, &self.schema(), diags)
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Ctx<Configured>,
+        prior: &Value,
+        private: &Private,
+        diags: &mut Diagnostics,
+    ) {
+        if let Some(old) = forget_output::<K::Model>(&ctx.client, prior, private, diags).await {
+            self.forgotten(ctx, old, diags).await;
+        }
+    }
+
+    async fn import(
+        &self,
+        _ctx: &Ctx<Configured>,
+        _id: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        refuse_import(K::TYPE_NAME, K::NOUN, diags)
+    }
+}
