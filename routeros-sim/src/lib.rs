@@ -53,6 +53,8 @@ mod schema;
 mod server;
 mod state;
 mod sync;
+#[cfg(test)]
+mod test_rest;
 mod tls;
 mod users;
 mod value;

@@ -1,10 +1,11 @@
 //! REST-level tests of the MACsec model: CAK visibility per user, paired emulators and
 //! link state, key-server election, `monitor`, `print stats`, profiles and Ethernet ports.
 
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Sim, SimConfig, SimUser};
+use crate::test_rest::Api;
 
 const CAK_A: &str = "00112233445566778899aabbccddeeff";
 const CAK_B: &str = "ffeeddccbbaa99887766554433221100";
@@ -21,53 +22,7 @@ fn start(version: &str) -> Sim {
     .unwrap()
 }
 
-/// A REST client logged in as one user.
-struct Api {
-    client: Client,
-    base: String,
-    user: String,
-    password: String,
-}
-
 impl Api {
-    fn admin(sim: &Sim) -> Api {
-        Api::user(sim, sim.username(), sim.password())
-    }
-
-    fn user(sim: &Sim, user: &str, password: &str) -> Api {
-        Api {
-            client: Client::new(),
-            base: sim.http_url(),
-            user: user.into(),
-            password: password.into(),
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .basic_auth(&self.user, Some(&self.password));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap()
-        };
-        (status, value)
-    }
-
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let (status, value) = self.call(method, path, body).await;
-        assert!(status.is_success(), "{path}: {status} {value}");
-        value
-    }
-
     async fn get(&self, path: &str) -> Value {
         self.ok(Method::GET, path, None).await
     }

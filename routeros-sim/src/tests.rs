@@ -1,4 +1,5 @@
 use super::*;
+use crate::test_rest::Api;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -8,41 +9,6 @@ fn start(version: &str) -> Sim {
         ..SimConfig::default()
     })
     .unwrap()
-}
-
-struct Api<'a> {
-    sim: &'a Sim,
-    client: Client,
-    base: String,
-}
-
-impl<'a> Api<'a> {
-    fn http(sim: &'a Sim) -> Api<'a> {
-        Api {
-            sim,
-            client: Client::new(),
-            base: sim.http_url(),
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .basic_auth(self.sim.username(), Some(self.sim.password()));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap()
-        };
-        (status, value)
-    }
 }
 
 fn all_strings(value: &Value) -> bool {
@@ -68,7 +34,7 @@ async fn basic_auth_is_required() {
         let body: Value = resp.json().await.unwrap();
         assert_eq!(body, json!({"error": 401, "message": "Unauthorized"}));
     }
-    let (status, body) = Api::http(&sim)
+    let (status, body) = Api::admin(&sim)
         .call(Method::GET, "/rest/system/resource", None)
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -82,7 +48,7 @@ async fn basic_auth_is_required() {
 #[tokio::test]
 async fn macsec_lifecycle_over_http() {
     let sim = start("7.18");
-    let api = Api::http(&sim);
+    let api = Api::admin(&sim);
     let (status, created) = api
         .call(
             Method::PUT,
@@ -246,7 +212,7 @@ async fn macsec_lifecycle_over_http() {
 #[tokio::test]
 async fn error_shapes_for_paths_and_verbs() {
     let sim = start("7.18");
-    let api = Api::http(&sim);
+    let api = Api::admin(&sim);
     let (status, body) = api.call(Method::GET, "/rest/nonexistent", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -301,7 +267,7 @@ async fn error_shapes_for_paths_and_verbs() {
 #[tokio::test]
 async fn post_print_with_proplist_and_query() {
     let sim = start("7.18");
-    let api = Api::http(&sim);
+    let api = Api::admin(&sim);
     api.call(
         Method::PUT,
         "/rest/interface/macsec",
@@ -345,7 +311,7 @@ async fn post_print_with_proplist_and_query() {
 #[tokio::test]
 async fn profile_ciphers_only_from_7_23() {
     let sim = start("7.18");
-    let api = Api::http(&sim);
+    let api = Api::admin(&sim);
     let (status, body) = api
         .call(
             Method::PUT,
@@ -476,7 +442,7 @@ async fn sims_are_independent_and_log_requests() {
     assert_eq!(a.records("/interface/ethernet").len(), 2);
     assert_eq!(b.records("interface/ethernet").len(), 8);
 
-    let api = Api::http(&a);
+    let api = Api::admin(&a);
     api.call(
         Method::PUT,
         "/rest/interface/macsec",
@@ -501,7 +467,7 @@ async fn sims_are_independent_and_log_requests() {
 #[tokio::test]
 async fn stats_count_requests_and_rows_served_and_are_not_counted() {
     let sim = start("7.18");
-    let api = Api::http(&sim);
+    let api = Api::admin(&sim);
     for port in ["ether1", "ether2", "ether3"] {
         api.call(
             Method::PUT,
