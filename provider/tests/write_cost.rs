@@ -80,7 +80,7 @@ async fn writes_cost_one_request_each(sim: &Sim, url: String, per_write: usize) 
     assert_eq!(requests, per_write * N, "requests for {N} creates");
     assert_eq!(rows, N, "rows served for {N} creates");
     assert_eq!(
-        summary(client.list(MENU).await.unwrap().iter()),
+        summary(client.list(MENU).await.unwrap().iter().map(|r| &**r)),
         summary(sim.records(MENU).iter())
     );
 
@@ -97,7 +97,7 @@ async fn writes_cost_one_request_each(sim: &Sim, url: String, per_write: usize) 
     assert_eq!(requests, per_write * N, "requests for {N} updates");
     assert_eq!(rows, N, "rows served for {N} updates");
     assert_eq!(
-        summary(client.list(MENU).await.unwrap().iter()),
+        summary(client.list(MENU).await.unwrap().iter().map(|r| &**r)),
         summary(sim.records(MENU).iter())
     );
 
@@ -201,7 +201,7 @@ async fn ten_writers_and_ten_readers_leave_the_cache_as_the_router() {
             t.await.unwrap();
         }
         assert_eq!(
-            summary(client.list(MENU).await.unwrap().iter()),
+            summary(client.list(MENU).await.unwrap().iter().map(|r| &**r)),
             summary(sim.records(MENU).iter()),
             "the cached menu after concurrent writes and reads"
         );

@@ -181,7 +181,7 @@ mod tests {
     fn an_action_configuration_reads_as_the_resource_model() {
         let schema = ResourceAction(SystemBackup).schema();
         let config = crate::plugin::codec::value_from_json(
-            &serde_json::json!({"path": "b/x.backup", "dont_encrypt": true}),
+            serde_json::json!({"path": "b/x.backup", "dont_encrypt": true}),
             &schema.block.value_type(),
             crate::plugin::codec::Extra::Reject,
         )

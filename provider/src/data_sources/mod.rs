@@ -42,9 +42,8 @@ fn refuse_blank_interface(config: &Value, summary: &str, detail: &str, diags: &m
 /// Every `/interface/macsec` row as the router has it now: link state
 /// changes by itself, so it is never answered from the cache. `None` with
 /// an error diagnostic when the router cannot be read.
-async fn fresh_macsec_rows(client: &Client, diags: &mut Diagnostics) -> Option<Arc<Vec<Record>>> {
-    client.invalidate(menus::MACSEC);
-    match client.list(menus::MACSEC).await {
+async fn fresh_macsec_rows(client: &Client, diags: &mut Diagnostics) -> Option<Vec<Record>> {
+    match client.list_fresh(menus::MACSEC).await {
         Ok(rows) => Some(rows),
         Err(e) => {
             diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));

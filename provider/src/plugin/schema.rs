@@ -281,7 +281,50 @@ pub struct Schema {
 /// equivalent) is a provider bug: the offending attribute is logged and
 /// typed `dynamic`. Unit tests should call [`try_schema_from_model`] to
 /// catch such models.
-pub fn schema_from_model<T: schemars::JsonSchema>(version: i64, description: &str) -> Schema {
+pub fn schema_from_model<T: schemars::JsonSchema + 'static>(
+    version: i64,
+    description: &str,
+) -> Schema {
+    (*shared_schema_from_model::<T>(version, description)).clone()
+}
+
+/// [`schema_from_model`], built once per model type, version and
+/// description for the life of the process and then shared: the calls
+/// that convert a model to a value (every read and plan) need the schema,
+/// and building it from the model's JSON Schema costs more than the rest
+/// of such a call.
+pub fn shared_schema_from_model<T: schemars::JsonSchema + 'static>(
+    version: i64,
+    description: &str,
+) -> std::sync::Arc<Schema> {
+    type Built = Vec<(i64, String, std::sync::Arc<Schema>)>;
+    static BUILT: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<std::any::TypeId, Built>>,
+    > = std::sync::OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let key = std::any::TypeId::of::<T>();
+    let lookup = |map: &std::collections::HashMap<std::any::TypeId, Built>| {
+        map.get(&key)?
+            .iter()
+            .find(|(v, d, _)| *v == version && d == description)
+            .map(|(_, _, s)| s.clone())
+    };
+    if let Some(s) = lookup(&built.lock().unwrap_or_else(|p| p.into_inner())) {
+        return s;
+    }
+    // Built outside the lock: a debug build panics here on a bad model.
+    let schema = std::sync::Arc::new(build_model_schema::<T>(version, description));
+    let mut map = built.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(s) = lookup(&map) {
+        return s;
+    }
+    map.entry(key)
+        .or_default()
+        .push((version, description.to_string(), schema.clone()));
+    schema
+}
+
+fn build_model_schema<T: schemars::JsonSchema>(version: i64, description: &str) -> Schema {
     match build_schema::<T>(version, description, true) {
         Ok(s) => s,
         Err(e) => {

@@ -472,7 +472,7 @@ pub fn to_model<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ModelErr
 /// fields the schema lacks are dropped.
 pub fn from_model<T: serde::Serialize>(m: &T, ty: &Type) -> Result<Value, ModelError> {
     let json = serde_json::to_value(m).map_err(ModelError::Serialize)?;
-    crate::plugin::codec::value_from_json(&json, ty, crate::plugin::codec::Extra::Drop)
+    crate::plugin::codec::value_from_json(json, ty, crate::plugin::codec::Extra::Drop)
         .map_err(ModelError::FromModel)
 }
 

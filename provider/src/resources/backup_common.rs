@@ -98,10 +98,10 @@ impl RouterFile {
 /// The file `name` of the router's file area, read afresh.
 pub async fn find_file(client: &Client, name: &str) -> Result<Option<RouterFile>, Error> {
     client.invalidate(FILE_MENU);
-    let rows = client.list(FILE_MENU).await?;
-    Ok(rows
-        .iter()
-        .find(|r| r.get("name").map(String::as_str) == Some(name))
+    Ok(client
+        .find(FILE_MENU, "name", name)
+        .await?
+        .as_ref()
         .and_then(RouterFile::from_record))
 }
 

@@ -9,6 +9,7 @@
 //! back, and so does an update that stops managing `mtu` or `l2mtu`.
 //! Link state (`running`, the MACsec `status`) is left to the data sources.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
@@ -229,9 +230,10 @@ pub fn mismatch_error(port: &str, macsec: &str, actual_port: &str) -> Diagnostic
 pub fn not_a_port(
     endpoint: &str,
     port: &str,
-    interfaces: &[Record],
+    interfaces: &[impl Borrow<Record>],
     attr: Option<&str>,
 ) -> Diagnostic {
+    let interfaces: Vec<&Record> = interfaces.iter().map(Borrow::borrow).collect();
     let d = match interfaces
         .iter()
         .find(|r| r.get("name").map(String::as_str) == Some(port))
@@ -466,17 +468,18 @@ impl MenuRow for EthernetBinding {
         let Some(port) = input.config.get_str("ethernet") else {
             return;
         };
-        let interfaces = match ctx.client.list(INTERFACE_MENU).await {
-            Ok(rows) => rows,
+        let found = match ctx.client.find(INTERFACE_MENU, "name", port).await {
+            Ok(found) => found,
             Err(e) => {
                 diags.push(request_diagnostic("reading /interface", &e, &[]));
                 return;
             }
         };
-        let Some(port_row) = interfaces.iter().find(|r| {
-            r.get("name").map(String::as_str) == Some(port)
-                && r.get("type").map(String::as_str) == Some("ether")
-        }) else {
+        // Interface names are unique on a router.
+        let Some(port_row) = found.filter(|r| r.get("type").map(String::as_str) == Some("ether"))
+        else {
+            // Listed only for the message: the look-up above is not a scan.
+            let interfaces = ctx.client.list(INTERFACE_MENU).await.unwrap_or_default();
             diags.push(not_a_port(
                 ctx.client.endpoint(),
                 port,
@@ -505,18 +508,15 @@ impl MenuRow for EthernetBinding {
         let Some(macsec) = input.config.get_str("macsec_interface") else {
             return;
         };
-        let macsecs = match ctx.client.list(MACSEC_MENU).await {
-            Ok(rows) => rows,
+        let found = match ctx.client.find(MACSEC_MENU, "name", macsec).await {
+            Ok(found) => found,
             Err(e) => {
                 diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
                 return;
             }
         };
         // Not there yet: it is created in the same apply; checked then.
-        let Some(m) = macsecs
-            .iter()
-            .find(|r| r.get("name").map(String::as_str) == Some(macsec))
-        else {
+        let Some(m) = found else {
             return;
         };
         let actual = m.get("interface").map(String::as_str).unwrap_or("");
@@ -713,14 +713,16 @@ impl MenuRow for EthernetBinding {
         diags: &mut Diagnostics,
     ) -> Option<EthernetBindingModel> {
         let port = row.get("name").cloned().unwrap_or_default();
-        let macsecs = match ctx.client.list(MACSEC_MENU).await {
-            Ok(rows) => rows,
+        let found = match ctx.client.find(MACSEC_MENU, "interface", &port).await {
+            Ok(found) => found,
             Err(e) => {
                 diags.push(request_diagnostic("reading /interface/macsec", &e, &[]));
                 return None;
             }
         };
-        let Some(m) = macsecs.iter().find(|r| r.get("interface") == Some(&port)) else {
+        let Some(m) = found else {
+            // Listed only for the message: the look-up above is not a scan.
+            let macsecs = ctx.client.list(MACSEC_MENU).await.unwrap_or_default();
             let mut carried: Vec<String> = macsecs
                 .iter()
                 .filter_map(|r| Some(format!("{} (on {})", r.get("name")?, r.get("interface")?)))

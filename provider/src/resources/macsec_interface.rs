@@ -242,18 +242,17 @@ impl MenuRow for MacsecInterface {
         let Some(port) = input.config.get_str("interface") else {
             return;
         };
-        let interfaces = match ctx.client.list(menus::INTERFACE).await {
-            Ok(rows) => rows,
+        let found = match ctx.client.find(menus::INTERFACE, "name", port).await {
+            Ok(found) => found,
             Err(e) => {
                 diags.push(request_diagnostic("reading /interface", &e, &[]));
                 return;
             }
         };
-        match interfaces
-            .iter()
-            .find(|r| r.get("name").map(String::as_str) == Some(port))
-        {
+        match found {
             None => {
+                // Listed only for the message: the look-up above is not a scan.
+                let interfaces = ctx.client.list(menus::INTERFACE).await.unwrap_or_default();
                 let mut ports: Vec<&str> = interfaces
                     .iter()
                     .filter(|r| r.get("type").map(String::as_str) == Some("ether"))

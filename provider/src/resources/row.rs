@@ -543,7 +543,13 @@ pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Configured>> {
 
 impl<T: MenuRow> Row<T> {
     fn state(&self, model: &T::Model, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
+        value_of(model, &Self::model_schema(), diags)
+    }
+
+    /// The resource's schema, built once (see
+    /// [`crate::plugin::schema::shared_schema_from_model`]).
+    fn model_schema() -> std::sync::Arc<crate::plugin::schema::Schema> {
+        crate::plugin::schema::shared_schema_from_model::<T::Model>(0, T::DESCRIPTION)
     }
 
     /// A planned create whose natural key the router already has is

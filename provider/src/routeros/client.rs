@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::api::ApiTransport;
+use super::menu_rows::MenuRows;
 use super::rest::{RestTransport, TlsOptions};
 use super::{Error, Record, Transport, Version};
 
@@ -27,7 +28,10 @@ pub struct ConnectOptions {
 
 /// One menu's rows: listed once, then kept up to date by the writes made
 /// through the client (each replaces the one row it changed).
-type MenuCell = Arc<tokio::sync::OnceCell<Mutex<Arc<Vec<Record>>>>>;
+type MenuCell = Arc<tokio::sync::OnceCell<Mutex<MenuRows>>>;
+
+/// Every row of a menu, shared with the client's cache.
+pub type Rows = Arc<Vec<Arc<Record>>>;
 
 /// What connecting to the router established.
 struct Connected {
@@ -160,7 +164,31 @@ impl Client {
 
     /// Every row of `menu`, read once and then answered from the cache,
     /// which the writes made through this client keep up to date.
-    pub async fn list(&self, menu: &str) -> Result<Arc<Vec<Record>>, Error> {
+    pub async fn list(&self, menu: &str) -> Result<Rows, Error> {
+        self.with_menu(menu, MenuRows::snapshot).await
+    }
+
+    /// Every row of `menu` as the router has it now, neither taken from
+    /// nor kept in the cache: for values that change by themselves (link
+    /// state), read by callers that consume the rows as they go.
+    pub async fn list_fresh(&self, menu: &str) -> Result<Vec<Record>, Error> {
+        self.transport().await?.list(menu).await
+    }
+
+    /// The first row of `menu` (in the router's order) whose `key` equals
+    /// `value`: a look-up in an index of the cached menu, not a scan.
+    pub async fn find(&self, menu: &str, key: &str, value: &str) -> Result<Option<Record>, Error> {
+        let found = self.with_menu(menu, |rows| rows.find(key, value)).await?;
+        Ok(found.map(|r| (*r).clone()))
+    }
+
+    /// Runs `f` on the cached rows of `menu`, listing them first if they
+    /// are not cached (concurrent callers wait for one listing).
+    async fn with_menu<T>(
+        &self,
+        menu: &str,
+        f: impl FnOnce(&mut MenuRows) -> T,
+    ) -> Result<T, Error> {
         let cell = self.cell(menu);
         let rows = cell
             .get_or_try_init(|| async {
@@ -168,19 +196,10 @@ impl Client {
                     .await?
                     .list(menu)
                     .await
-                    .map(|rows| Mutex::new(Arc::new(rows)))
+                    .map(|rows| Mutex::new(MenuRows::new(rows)))
             })
             .await?;
-        Ok(rows.lock().unwrap_or_else(|p| p.into_inner()).clone())
-    }
-
-    /// The row of `menu` whose `key` equals `value`.
-    pub async fn find(&self, menu: &str, key: &str, value: &str) -> Result<Option<Record>, Error> {
-        let rows = self.list(menu).await?;
-        Ok(rows
-            .iter()
-            .find(|r| r.get(key).map(String::as_str) == Some(value))
-            .cloned())
+        Ok(f(&mut lock(rows)))
     }
 
     /// The row of `menu` whose `key` equals `value`, read afresh from the
@@ -201,14 +220,11 @@ impl Client {
                     .await?
                     .list_after_lost_reply(menu)
                     .await
-                    .map(|rows| Mutex::new(Arc::new(rows)))
+                    .map(|rows| Mutex::new(MenuRows::new(rows)))
             })
             .await?;
-        let rows = rows.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        Ok(rows
-            .iter()
-            .find(|r| r.get(key).map(String::as_str) == Some(value))
-            .cloned())
+        let found = lock(rows).find(key, value);
+        Ok(found.map(|r| (*r).clone()))
     }
 
     /// Claims router object `object` (such as `routeros_macsec_key
@@ -231,14 +247,11 @@ impl Client {
     /// Applies `change` to the cached rows of `menu`, if they are cached.
     /// A listing still under way may or may not hold the write, so it is
     /// forgotten (its waiters get what it returns; later reads list again).
-    fn patch(&self, menu: &str, change: impl FnOnce(&mut Vec<Record>)) {
+    fn patch(&self, menu: &str, change: impl FnOnce(&mut MenuRows)) {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let Some(cell) = cache.get(menu) else { return };
         match cell.get() {
-            Some(rows) => {
-                let mut rows = rows.lock().unwrap_or_else(|p| p.into_inner());
-                change(Arc::make_mut(&mut rows));
-            }
+            Some(rows) => change(&mut lock(rows)),
             None => {
                 cache.remove(menu);
             }
@@ -247,20 +260,12 @@ impl Client {
 
     /// Puts `row` into the cached `menu`, replacing the row with its `.id`.
     fn put_row(&self, menu: &str, row: &Record) {
-        let id = row.get(".id");
-        self.patch(menu, |rows| {
-            match rows.iter_mut().find(|r| id.is_some() && r.get(".id") == id) {
-                Some(old) => *old = row.clone(),
-                None => rows.push(row.clone()),
-            }
-        });
+        self.patch(menu, |rows| rows.put(row.clone()));
     }
 
     /// Drops row `id` from the cached `menu`.
     fn drop_row(&self, menu: &str, id: &str) {
-        self.patch(menu, |rows| {
-            rows.retain(|r| r.get(".id").map(String::as_str) != Some(id))
-        });
+        self.patch(menu, |rows| rows.remove(id));
     }
 
     /// What a failed write on `menu` (row `id` if known) means for the
@@ -332,6 +337,12 @@ impl Client {
         }
         r
     }
+}
+
+/// Locks a menu's rows; a panic elsewhere while holding the lock left
+/// them whole (every change is one assignment), so poisoning is ignored.
+fn lock(rows: &Mutex<MenuRows>) -> std::sync::MutexGuard<'_, MenuRows> {
+    rows.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Where `url` points, for messages before the transport exists: what the

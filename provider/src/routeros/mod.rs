@@ -10,6 +10,7 @@ pub mod api;
 mod breaker;
 mod client;
 mod error;
+mod menu_rows;
 pub mod rest;
 pub mod tls;
 mod version;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-pub use client::{Client, ConnectOptions};
+pub use client::{Client, ConnectOptions, Rows};
 pub use error::Error;
 pub use version::Version;
 

@@ -22,7 +22,7 @@ pub enum Extra {
 /// becomes its text, a numeric string where a number is expected becomes
 /// the number, `"true"`/`"false"` where a bool is expected becomes the bool).
 pub fn value_from_json(
-    json: &serde_json::Value,
+    json: serde_json::Value,
     ty: &Type,
     extra: Extra,
 ) -> Result<Value, CodecError> {
@@ -42,8 +42,23 @@ fn json_number(n: &serde_json::Number) -> Number {
     }
 }
 
+fn kind(j: &serde_json::Value) -> &'static str {
+    use serde_json::Value as J;
+    match j {
+        J::Null => "null",
+        J::Bool(_) => "a bool",
+        J::Number(_) => "a number",
+        J::String(_) => "a string",
+        J::Array(_) => "an array",
+        J::Object(_) => "an object",
+    }
+}
+
+/// Converts `j`, taking it apart as it goes: each part of the JSON is freed
+/// once converted, so a large value (a data source listing 10,000 rows) is
+/// not held twice.
 fn json_value(
-    j: &serde_json::Value,
+    j: serde_json::Value,
     ty: &Type,
     extra: Extra,
     path: &Path<'_>,
@@ -59,46 +74,41 @@ fn json_value(
     if j.is_null() {
         return Ok(Value::Null);
     }
-    let kind = |j: &J| match j {
-        J::Null => "null",
-        J::Bool(_) => "a bool",
-        J::Number(_) => "a number",
-        J::String(_) => "a string",
-        J::Array(_) => "an array",
-        J::Object(_) => "an object",
-    };
     match ty {
         Type::String => match j {
-            J::String(s) => Ok(Value::String(s.clone())),
+            J::String(s) => Ok(Value::String(s)),
             J::Number(n) => Ok(Value::String(n.to_string())),
             J::Bool(b) => Ok(Value::String(b.to_string())),
             other => Err(err(
                 path,
-                format!("expected a string, found {}", kind(other)),
+                format!("expected a string, found {}", kind(&other)),
             )),
         },
         Type::Number => match j {
-            J::Number(n) => Ok(Value::Number(json_number(n))),
+            J::Number(n) => Ok(Value::Number(json_number(&n))),
             J::String(s) => parse_number(s.trim())
                 .map(Value::Number)
                 .ok_or_else(|| err(path, format!("{s:?} is not a number"))),
             other => Err(err(
                 path,
-                format!("expected a number, found {}", kind(other)),
+                format!("expected a number, found {}", kind(&other)),
             )),
         },
         Type::Bool => match j {
-            J::Bool(b) => Ok(Value::Bool(*b)),
+            J::Bool(b) => Ok(Value::Bool(b)),
             J::String(s) if s == "true" || s == "1" => Ok(Value::Bool(true)),
             J::String(s) if s == "false" || s == "0" => Ok(Value::Bool(false)),
-            other => Err(err(path, format!("expected a bool, found {}", kind(other)))),
+            other => Err(err(
+                path,
+                format!("expected a bool, found {}", kind(&other)),
+            )),
         },
         Type::List(et) | Type::Set(et) => {
-            let items = j
-                .as_array()
-                .ok_or_else(|| err(path, format!("expected an array, found {}", kind(j))))?;
+            let J::Array(items) = j else {
+                return Err(err(path, format!("expected an array, found {}", kind(&j))));
+            };
             let out = items
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(i, item)| json_value(item, et, extra, &Path::Index(path, i), depth + 1))
                 .collect::<Result<Vec<_>, _>>()?;
@@ -109,9 +119,9 @@ fn json_value(
             })
         }
         Type::Tuple(ets) => {
-            let items = j
-                .as_array()
-                .ok_or_else(|| err(path, format!("expected an array, found {}", kind(j))))?;
+            let J::Array(items) = j else {
+                return Err(err(path, format!("expected an array, found {}", kind(&j))));
+            };
             if items.len() != ets.len() {
                 return Err(err(
                     path,
@@ -119,7 +129,7 @@ fn json_value(
                 ));
             }
             let out = items
-                .iter()
+                .into_iter()
                 .zip(ets)
                 .enumerate()
                 .map(|(i, (item, et))| {
@@ -129,30 +139,26 @@ fn json_value(
             Ok(Value::List(out))
         }
         Type::Map(et) => {
-            let m = j
-                .as_object()
-                .ok_or_else(|| err(path, format!("expected an object, found {}", kind(j))))?;
+            let J::Object(m) = j else {
+                return Err(err(path, format!("expected an object, found {}", kind(&j))));
+            };
             let mut out = BTreeMap::new();
             for (k, item) in m {
-                out.insert(
-                    k.clone(),
-                    json_value(item, et, extra, &Path::Key(path, k), depth + 1)?,
-                );
+                let v = json_value(item, et, extra, &Path::Key(path, &k), depth + 1)?;
+                out.insert(k, v);
             }
             Ok(Value::Map(out))
         }
         Type::Object(attrs) => {
-            let m = j
-                .as_object()
-                .ok_or_else(|| err(path, format!("expected an object, found {}", kind(j))))?;
+            let J::Object(m) = j else {
+                return Err(err(path, format!("expected an object, found {}", kind(&j))));
+            };
             let mut out = BTreeMap::new();
             for (k, item) in m {
-                match attrs.iter().find(|(n, _)| n == k) {
+                match attrs.iter().find(|(n, _)| *n == k) {
                     Some((_, aty)) => {
-                        out.insert(
-                            k.clone(),
-                            json_value(item, aty, extra, &Path::Attr(path, k), depth + 1)?,
-                        );
+                        let v = json_value(item, aty, extra, &Path::Attr(path, &k), depth + 1)?;
+                        out.insert(k, v);
                     }
                     None if extra == Extra::Drop => {}
                     None => return Err(err(path, format!("unsupported attribute {k:?}"))),
@@ -164,23 +170,23 @@ fn json_value(
             Ok(Value::Object(out))
         }
         Type::Dynamic => {
-            let m = j.as_object().ok_or_else(|| {
-                err(
+            let J::Object(mut m) = j else {
+                return Err(err(
                     path,
                     "a dynamic value must be an object {\"type\": .., \"value\": ..}",
-                )
-            })?;
+                ));
+            };
             let ty_json = m
-                .get("type")
+                .remove("type")
                 .ok_or_else(|| err(path, "a dynamic value has no \"type\" member"))?;
-            let inner = Type::from_json(ty_json).map_err(|e| err(path, e))?;
+            let inner = Type::from_json(&ty_json).map_err(|e| err(path, e))?;
             if inner == Type::Dynamic {
                 return Err(err(
                     path,
                     "a dynamic value's type cannot itself be \"dynamic\"",
                 ));
             }
-            let v = m.get("value").unwrap_or(&J::Null);
+            let v = m.remove("value").unwrap_or(J::Null);
             json_value(v, &inner, extra, path, depth + 1)
         }
     }
@@ -193,5 +199,5 @@ pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     }
     let json: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| err(&Path::Root, format!("invalid JSON: {e}")))?;
-    value_from_json(&json, ty, Extra::Reject)
+    value_from_json(json, ty, Extra::Reject)
 }

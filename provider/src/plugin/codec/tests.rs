@@ -347,7 +347,7 @@ fn json_follows_cty_primitive_conversions() {
     assert!(decode_json(br#"{"extra": 1}"#, &ty).is_err());
     assert!(decode_json(b"{not json", &ty).is_err());
     let lenient =
-        value_from_json(&serde_json::json!({"extra": 1, "s": "a"}), &ty, Extra::Drop).unwrap();
+        value_from_json(serde_json::json!({"extra": 1, "s": "a"}), &ty, Extra::Drop).unwrap();
     assert_eq!(
         lenient,
         obj(&[

@@ -86,7 +86,7 @@ impl Planner<'_> {
                 continue;
             }
             let aty = a.ty.clone().unwrap_or(Type::Dynamic);
-            match value_from_json(default, &aty, Extra::Drop) {
+            match value_from_json(default.clone(), &aty, Extra::Drop) {
                 Ok(v) => planned.set(&a.name, v),
                 Err(e) => diags.push(
                     provider_bug(format!("Invalid default for {:?}", a.name), e).at_attr(&a.name),

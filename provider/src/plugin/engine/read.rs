@@ -51,7 +51,7 @@ impl<P: Provider> Engine<P> {
                 return (Value::Null, diags);
             }
         };
-        match value_from_json(&parsed, &ty, Extra::Drop) {
+        match value_from_json(parsed, &ty, Extra::Drop) {
             Ok(mut v) => {
                 let block = &schema.block;
                 null_write_only(block, &mut v);

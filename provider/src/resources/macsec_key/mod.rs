@@ -50,7 +50,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{
     Ctx, IdentitySchema, ListItem, ListRequest, PlanInput, Private, Resource, model_of, value_of,
 };
-use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::schema::{Schema, shared_schema_from_model};
 use crate::plugin::value::Value;
 use crate::provider::Configured;
 use crate::routeros::Record;
@@ -93,7 +93,12 @@ pub struct MacsecKey;
 
 impl MacsecKey {
     fn state(&self, model: &MacsecKeyModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &self.schema(), diags)
+        value_of(model, &Self::model_schema(), diags)
+    }
+
+    /// The resource's schema, built once.
+    fn model_schema() -> std::sync::Arc<Schema> {
+        shared_schema_from_model::<MacsecKeyModel>(0, <Self as MenuRow>::DESCRIPTION)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<MacsecKeyModel> {
@@ -221,7 +226,7 @@ impl Resource<Configured> for MacsecKey {
     }
 
     fn schema(&self) -> Schema {
-        schema_from_model::<MacsecKeyModel>(0, <Self as MenuRow>::DESCRIPTION)
+        (*Self::model_schema()).clone()
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {

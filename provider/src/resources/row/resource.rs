@@ -12,7 +12,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
     }
 
     fn schema(&self) -> Schema {
-        schema_from_model::<T::Model>(0, T::DESCRIPTION)
+        (*Self::model_schema()).clone()
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
