@@ -510,6 +510,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_fresh_listing_is_neither_answered_from_nor_kept_in_the_cache() {
+        let lists = Arc::new(AtomicUsize::new(0));
+        let transport = Counting {
+            lists: lists.clone(),
+        };
+        let client = Client::with_transport(Box::new(transport)).await.unwrap();
+        client.list("/interface/macsec").await.unwrap();
+        assert_eq!(
+            client.list_fresh("/interface/macsec").await.unwrap().len(),
+            1
+        );
+        assert_eq!(lists.load(Ordering::SeqCst), 2);
+        // The cache still answers the look-ups; a fresh listing does not
+        // replace it, and a second one lists again.
+        assert!(
+            client
+                .find("/interface/macsec", "name", "macsec1")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        client.list_fresh("/interface/macsec").await.unwrap();
+        assert_eq!(lists.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
     async fn a_write_to_a_menu_not_yet_listed_does_not_list_it() {
         let lists = Arc::new(AtomicUsize::new(0));
         let transport = Counting {
