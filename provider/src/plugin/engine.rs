@@ -199,20 +199,57 @@ impl<P: Provider> Engine<P> {
                 .iter()
                 .map(|(n, e)| (n.clone(), (*self.ephemeral_schema_of(n, e)).clone()))
                 .collect(),
-            identities: self
-                .resources
-                .iter()
-                .filter_map(|(n, r)| r.identity_schema().map(|s| (n.clone(), s)))
-                .collect(),
-            list_resources: self
-                .resources
-                .iter()
-                .filter_map(|(n, r)| r.list_schema().map(|s| (n.clone(), s)))
-                .collect(),
+            identities: self.identity_schemas(),
+            list_resources: self.list_schemas(),
         }
     }
 
-    fn provider_schema(&self) -> Arc<Schema> {
+    /// The identity schema of every resource type that has one.
+    pub fn identity_schemas(&self) -> BTreeMap<String, IdentitySchema> {
+        self.resources
+            .iter()
+            .filter_map(|(n, r)| r.identity_schema().map(|s| (n.clone(), s)))
+            .collect()
+    }
+
+    /// The list-resource schema of every resource type that can be listed.
+    pub fn list_schemas(&self) -> BTreeMap<String, Schema> {
+        self.resources
+            .iter()
+            .filter_map(|(n, r)| r.list_schema().map(|s| (n.clone(), s)))
+            .collect()
+    }
+
+    /// The type names of the resources, data sources and ephemeral
+    /// resources, known without building any schema.
+    pub fn type_names(&self) -> [Vec<String>; 3] {
+        [
+            self.resources.keys().cloned().collect(),
+            self.data_sources.keys().cloned().collect(),
+            self.ephemeral_resources.keys().cloned().collect(),
+        ]
+    }
+
+    /// The schema of resource type `name`, built on first use.
+    pub fn shared_resource_schema(&self, name: &str) -> Option<Arc<Schema>> {
+        let r = self.resources.get(name)?;
+        Some(self.resource_schema_of(name, r))
+    }
+
+    /// The schema of data source type `name`, built on first use.
+    pub fn shared_data_source_schema(&self, name: &str) -> Option<Arc<Schema>> {
+        let d = self.data_sources.get(name)?;
+        Some(self.data_source_schema_of(name, d))
+    }
+
+    /// The schema of ephemeral resource type `name`, built on first use.
+    pub fn shared_ephemeral_schema(&self, name: &str) -> Option<Arc<Schema>> {
+        let e = self.ephemeral_resources.get(name)?;
+        Some(self.ephemeral_schema_of(name, e))
+    }
+
+    /// The provider's own schema, built on first use.
+    pub fn provider_schema(&self) -> Arc<Schema> {
         self.schema_cache
             .get(SchemaCache::PROVIDER, "", || self.provider.schema())
     }

@@ -38,90 +38,115 @@ pub use convert::{
 };
 pub use goplugin::{Controller, Stdio, wait_for_shutdown};
 
-/// The value types of every schema, computed once from
-/// [`Engine::schemas`].
+/// The value types of the schemas, each computed from its schema the first
+/// time a call needs it: a launch of the provider answers a few calls about
+/// one or two types, and building every schema at its first call was most
+/// of what such a launch cost (Terraform starts one per provider
+/// configuration and walk).
 struct Types {
-    provider: Type,
-    resources: BTreeMap<String, Type>,
-    data_sources: BTreeMap<String, Type>,
-    ephemeral_resources: BTreeMap<String, Type>,
-    identities: BTreeMap<String, Type>,
-    list_resources: BTreeMap<String, Type>,
+    provider: OnceLock<Type>,
+    resources: BTreeMap<String, OnceLock<Type>>,
+    data_sources: BTreeMap<String, OnceLock<Type>>,
+    ephemeral_resources: BTreeMap<String, OnceLock<Type>>,
+    identities: OnceLock<BTreeMap<String, Type>>,
+    list_resources: OnceLock<BTreeMap<String, Type>>,
 }
 
 /// The `tfplugin5.Provider` service over an [`Engine`].
 pub struct ProviderService<P: Provider> {
     engine: Arc<Engine<P>>,
-    types: OnceLock<Types>,
+    types: Types,
 }
 
 impl<P: Provider> ProviderService<P> {
     /// The service over `engine`.
     pub fn new(engine: Arc<Engine<P>>) -> Self {
+        let [resources, data_sources, ephemeral_resources] = engine
+            .type_names()
+            .map(|names| names.into_iter().map(|n| (n, OnceLock::new())).collect());
         ProviderService {
             engine,
-            types: OnceLock::new(),
+            types: Types {
+                provider: OnceLock::new(),
+                resources,
+                data_sources,
+                ephemeral_resources,
+                identities: OnceLock::new(),
+                list_resources: OnceLock::new(),
+            },
         }
     }
 
-    fn types(&self) -> &Types {
-        self.types.get_or_init(|| {
-            let s = self.engine.schemas();
-            Types {
-                provider: s.provider.block.value_type(),
-                resources: s
-                    .resources
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.block.value_type()))
-                    .collect(),
-                data_sources: s
-                    .data_sources
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.block.value_type()))
-                    .collect(),
-                ephemeral_resources: s
-                    .ephemeral_resources
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.block.value_type()))
-                    .collect(),
-                identities: s
-                    .identities
-                    .iter()
-                    .map(|(k, v)| (k.clone(), identity_type(v)))
-                    .collect(),
-                list_resources: s
-                    .list_resources
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.block.value_type()))
-                    .collect(),
-            }
-        })
+    fn provider_type(&self) -> &Type {
+        self.types
+            .provider
+            .get_or_init(|| self.engine.provider_schema().block.value_type())
     }
 
     fn resource_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        self.types()
+        let cell = self
+            .types
             .resources
             .get(type_name)
-            .ok_or_else(|| unknown_type("resource", type_name, self.engine.type_name()))
+            .ok_or_else(|| unknown_type("resource", type_name, self.engine.type_name()))?;
+        Ok(cell.get_or_init(|| {
+            self.engine
+                .shared_resource_schema(type_name)
+                .map_or(Type::Dynamic, |s| s.block.value_type())
+        }))
     }
 
     fn data_source_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        self.types()
+        let cell = self
+            .types
             .data_sources
             .get(type_name)
-            .ok_or_else(|| unknown_type("data source", type_name, self.engine.type_name()))
+            .ok_or_else(|| unknown_type("data source", type_name, self.engine.type_name()))?;
+        Ok(cell.get_or_init(|| {
+            self.engine
+                .shared_data_source_schema(type_name)
+                .map_or(Type::Dynamic, |s| s.block.value_type())
+        }))
     }
 
     fn ephemeral_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        self.types()
+        let cell = self
+            .types
             .ephemeral_resources
             .get(type_name)
-            .ok_or_else(|| unknown_type("ephemeral resource", type_name, self.engine.type_name()))
+            .ok_or_else(|| {
+                unknown_type("ephemeral resource", type_name, self.engine.type_name())
+            })?;
+        Ok(cell.get_or_init(|| {
+            self.engine
+                .shared_ephemeral_schema(type_name)
+                .map_or(Type::Dynamic, |s| s.block.value_type())
+        }))
+    }
+
+    fn identity_types(&self) -> &BTreeMap<String, Type> {
+        self.types.identities.get_or_init(|| {
+            self.engine
+                .identity_schemas()
+                .iter()
+                .map(|(k, v)| (k.clone(), identity_type(v)))
+                .collect()
+        })
+    }
+
+    fn list_types(&self) -> &BTreeMap<String, Type> {
+        self.types.list_resources.get_or_init(|| {
+            self.engine
+                .list_schemas()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.block.value_type()))
+                .collect()
+        })
     }
 }
 
 /// The type names of `types`, each made into a metadata message.
-fn names<T>(types: &BTreeMap<String, Type>, message: impl Fn(String) -> T) -> Vec<T> {
+fn names<V, T>(types: &BTreeMap<String, V>, message: impl Fn(String) -> T) -> Vec<T> {
     types.keys().cloned().map(message).collect()
 }
 
@@ -133,7 +158,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _req: Request<pb::get_metadata::Request>,
     ) -> RpcResult<pb::get_metadata::Response> {
-        let types = self.types();
+        let types = &self.types;
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             resources: names(&types.resources, |type_name| {
@@ -145,7 +170,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             ephemeral_resources: names(&types.ephemeral_resources, |type_name| {
                 pb::get_metadata::EphemeralMetadata { type_name }
             }),
-            list_resources: names(&types.list_resources, |type_name| {
+            list_resources: names(self.list_types(), |type_name| {
                 pb::get_metadata::ListResourceMetadata { type_name }
             }),
             actions: super::server_actions::action_metadata(&self.engine),

@@ -12,7 +12,7 @@ use crate::plugin::value::Value;
 
 impl<P: Provider> ProviderService<P> {
     fn identities_type(&self, type_name: &str) -> Option<&Type> {
-        self.types().identities.get(type_name)
+        self.identity_types().get(type_name)
     }
 
     /// The identity Terraform sent, when the type has one and it decodes.

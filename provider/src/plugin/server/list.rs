@@ -21,8 +21,7 @@ impl<P: Provider> ProviderService<P> {
         dv: Option<&pb::DynamicValue>,
     ) -> Result<Value, Diagnostics> {
         let ty = self
-            .types()
-            .list_resources
+            .list_types()
             .get(type_name)
             .ok_or_else(|| unknown_type("list resource", type_name, self.engine.type_name()))?;
         match decode_value(dv, ty, "list configuration") {

@@ -16,7 +16,7 @@ impl<P: Provider> ProviderService<P> {
         req: Request<pb::prepare_provider_config::Request>,
     ) -> RpcResult<pb::prepare_provider_config::Response> {
         let req = req.into_inner();
-        let ty = &self.types().provider;
+        let ty = self.provider_type();
         let (prepared, diags) =
             match decode_value(req.config.as_ref(), ty, "provider configuration") {
                 Ok(config) => self.engine.validate_provider_config(config).await,
@@ -83,7 +83,7 @@ impl<P: Provider> ProviderService<P> {
         log::debug!("Configure: Terraform {}", req.terraform_version);
         let diags = match decode_value(
             req.config.as_ref(),
-            &self.types().provider,
+            self.provider_type(),
             "provider configuration",
         ) {
             Ok(config) => {
