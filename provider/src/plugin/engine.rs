@@ -324,6 +324,20 @@ impl<P: Provider> Engine<P> {
 
     /// Stop: cancel in-flight work (returns at once).
     pub fn stop(&self) {}
+
+    /// The schemas built so far, as (kind, type name), sorted: for tests
+    /// of what a call builds.
+    #[cfg(test)]
+    pub(crate) fn built_schemas(&self) -> Vec<(u8, String)> {
+        let map = self
+            .schema_cache
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let mut built: Vec<(u8, String)> = map.keys().cloned().collect();
+        built.sort();
+        built
+    }
 }
 
 /// Names the type only: its fields may hold secrets, clients or trait

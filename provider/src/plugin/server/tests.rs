@@ -164,3 +164,27 @@ fn capabilities_announce_destroy_planning_optional_schema_and_config_generation(
     assert!(c.get_provider_schema_optional && !c.move_resource_state);
     assert!(c.generate_resource_config);
 }
+
+/// A launch answering one validation built every schema the provider has
+/// at its first call; it must build only the one it is asked about.
+#[tokio::test]
+async fn validating_one_resource_type_builds_only_its_schema() {
+    use crate::plugin::testing::{THING_TYPE as THING, TestProvider};
+    let engine = Arc::new(Engine::new(TestProvider::new()));
+    let service = ProviderService::new(Arc::clone(&engine));
+    let resp = service
+        .handle_validate_resource_type_config(Request::new(
+            pb::validate_resource_type_config::Request {
+                type_name: THING.to_string(),
+                config: None,
+                ..Default::default()
+            },
+        ))
+        .await
+        .unwrap();
+    assert!(resp.into_inner().diagnostics.is_empty());
+    assert_eq!(engine.built_schemas(), [(1, THING.to_string())]);
+    // The provider's own schema is built when a call needs it.
+    let _ = service.provider_type();
+    assert_eq!(engine.built_schemas().len(), 2);
+}
