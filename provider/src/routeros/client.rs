@@ -189,14 +189,27 @@ impl Client {
         menu: &str,
         f: impl FnOnce(&mut MenuRows) -> T,
     ) -> Result<T, Error> {
+        self.with_menu_listed(menu, false, f).await
+    }
+
+    /// [`Client::with_menu`], listing with
+    /// [`Transport::list_after_lost_reply`] when `after_lost_reply`.
+    async fn with_menu_listed<T>(
+        &self,
+        menu: &str,
+        after_lost_reply: bool,
+        f: impl FnOnce(&mut MenuRows) -> T,
+    ) -> Result<T, Error> {
         let cell = self.cell(menu);
         let rows = cell
             .get_or_try_init(|| async {
-                self.transport()
-                    .await?
-                    .list(menu)
-                    .await
-                    .map(|rows| Mutex::new(MenuRows::new(rows)))
+                let transport = self.transport().await?;
+                let rows = if after_lost_reply {
+                    transport.list_after_lost_reply(menu).await
+                } else {
+                    transport.list(menu).await
+                };
+                rows.map(|rows| Mutex::new(MenuRows::new(rows)))
             })
             .await?;
         Ok(f(&mut lock(rows)))
@@ -213,17 +226,9 @@ impl Client {
         value: &str,
     ) -> Result<Option<Record>, Error> {
         self.invalidate(menu);
-        let cell = self.cell(menu);
-        let rows = cell
-            .get_or_try_init(|| async {
-                self.transport()
-                    .await?
-                    .list_after_lost_reply(menu)
-                    .await
-                    .map(|rows| Mutex::new(MenuRows::new(rows)))
-            })
+        let found = self
+            .with_menu_listed(menu, true, |rows| rows.find(key, value))
             .await?;
-        let found = lock(rows).find(key, value);
         Ok(found.map(|r| (*r).clone()))
     }
 
@@ -339,8 +344,9 @@ impl Client {
     }
 }
 
-/// Locks a menu's rows; a panic elsewhere while holding the lock left
-/// them whole (every change is one assignment), so poisoning is ignored.
+/// Locks a menu's rows, ignoring poisoning: [`MenuRows`] calls out to no
+/// other code while changing itself, and a poisoned lock would fail every
+/// later call of the process.
 fn lock(rows: &Mutex<MenuRows>) -> std::sync::MutexGuard<'_, MenuRows> {
     rows.lock().unwrap_or_else(|p| p.into_inner())
 }
