@@ -324,6 +324,34 @@ pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
     }
 }
 
+/// Whether the router can be used: reachable, and new enough for MACsec;
+/// else the error that says why and what to do.
+async fn usable(client: &Configured) -> Result<(), Diagnostic> {
+    let version = client.ready().await.map_err(|e| {
+        // Reported from a resource's call: the attribute named in
+        // the text (`url`, `ca_certificate`) is the provider's, not
+        // the resource's.
+        let mut d = connection_diagnostic(&e, client.username());
+        d.attribute = None;
+        d
+    })?;
+    let (major, minor) = MIN_MACSEC_VERSION;
+    if version.at_least(major, minor) {
+        return Ok(());
+    }
+    let endpoint = client.endpoint();
+    let detail = if version.major < 7 {
+        format!(
+            "The router at {endpoint} runs RouterOS {version}. MACsec (/interface/macsec) exists only on RouterOS 7 (7.9 or later); RouterOS 6 has none. Upgrade the router to RouterOS 7.9 or later, or remove its MACsec resources from this configuration."
+        )
+    } else {
+        format!(
+            "The router at {endpoint} runs RouterOS {version}; /interface/macsec needs RouterOS 7.9 or later. Upgrade the router."
+        )
+    };
+    Err(Diagnostic::error("MACsec needs RouterOS 7", detail))
+}
+
 #[async_trait]
 impl Provider for RouterosProvider {
     type Client = Configured;
@@ -609,29 +637,7 @@ impl Provider for RouterosProvider {
     }
 
     async fn ready(&self, client: &Configured) -> Result<(), Diagnostic> {
-        let version = client.ready().await.map_err(|e| {
-            // Reported from a resource's call: the attribute named in
-            // the text (`url`, `ca_certificate`) is the provider's, not
-            // the resource's.
-            let mut d = connection_diagnostic(&e, client.username());
-            d.attribute = None;
-            d
-        })?;
-        let (major, minor) = MIN_MACSEC_VERSION;
-        if version.at_least(major, minor) {
-            return Ok(());
-        }
-        let endpoint = client.endpoint();
-        let detail = if version.major < 7 {
-            format!(
-                "The router at {endpoint} runs RouterOS {version}. MACsec (/interface/macsec) exists only on RouterOS 7 (7.9 or later); RouterOS 6 has none. Upgrade the router to RouterOS 7.9 or later, or remove its MACsec resources from this configuration."
-            )
-        } else {
-            format!(
-                "The router at {endpoint} runs RouterOS {version}; /interface/macsec needs RouterOS 7.9 or later. Upgrade the router."
-            )
-        };
-        Err(Diagnostic::error("MACsec needs RouterOS 7", detail))
+        usable(client).await.map_err(|full| client.unusable(full))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Configured>>> {

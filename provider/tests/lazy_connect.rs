@@ -76,7 +76,7 @@ async fn schema_validation_and_configure_send_the_router_nothing() {
 }
 
 #[tokio::test]
-async fn a_router_that_cannot_be_reached_is_tried_once_and_the_error_names_url() {
+async fn a_router_that_cannot_be_reached_is_tried_once_and_explained_once() {
     // A port that accepts connections and closes them at once.
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
@@ -100,6 +100,7 @@ async fn a_router_that_cannot_be_reached_is_tried_once_and_the_error_names_url()
     assert_eq!(accepted.load(Ordering::SeqCst), 0);
 
     let caps = ClientCapabilities::default();
+    let mut texts = Vec::new();
     for _ in 0..3 {
         let (_, diags) = engine
             .read_data_source("routeros_macsec_interfaces", empty(), caps)
@@ -110,6 +111,17 @@ async fn a_router_that_cannot_be_reached_is_tried_once_and_the_error_names_url()
             text.contains("`url`") && text.contains(&port.to_string()),
             "the error names `url` and the router: {text}"
         );
+        texts.push(text);
+    }
+    // Terraform asks once per resource: the explanation comes once, the
+    // later errors point at it instead of repeating it.
+    assert!(!texts[0].contains("one error of this run"), "{}", texts[0]);
+    for later in &texts[1..] {
+        assert!(
+            later.contains("one error of this run about it says why"),
+            "{later}"
+        );
+        assert!(later.len() < texts[0].len(), "{later}");
     }
     // One attempt for the process, not one per call.
     assert_eq!(accepted.load(Ordering::SeqCst), 1);

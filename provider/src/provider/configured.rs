@@ -7,7 +7,9 @@
 //! so neither can decrypt with the other's keys.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::plugin::diag::Diagnostic;
 use crate::routeros::Client;
 use crate::secrets::Identities;
 
@@ -24,12 +26,37 @@ pub struct Configured {
     /// `age_identity_file`, else the environment fallbacks; read lazily,
     /// only when a value must be decrypted).
     pub identities: Arc<Identities>,
+    /// Whether the router's being unusable (unreachable, too old) was
+    /// reported in full: see [`Configured::unusable`].
+    unusable_reported: AtomicBool,
 }
 
 impl Configured {
     /// A configuration of `router` with `identities`.
     pub fn new(router: Client, identities: Arc<Identities>) -> Self {
-        Configured { router, identities }
+        Configured {
+            router,
+            identities,
+            unusable_reported: AtomicBool::new(false),
+        }
+    }
+
+    /// The error for a call that cannot run because the router cannot be
+    /// used (`full` says why and what to do): `full` the first time, then
+    /// a short one pointing at it. Terraform asks once per resource, so a
+    /// router that is down would otherwise print the same explanation a
+    /// thousand times for a thousand resources.
+    pub fn unusable(&self, full: Diagnostic) -> Diagnostic {
+        if !self.unusable_reported.swap(true, Ordering::SeqCst) {
+            return full;
+        }
+        Diagnostic::error(
+            full.summary,
+            format!(
+                "The router at {} cannot be used; one error of this run about it says why and what to do (check `url` and the router).",
+                self.router.endpoint()
+            ),
+        )
     }
 
     /// A configuration of `router` whose identities come from the
