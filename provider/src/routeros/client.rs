@@ -470,13 +470,20 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn concurrent_reads_of_a_menu_cost_one_list_and_writes_update_it_in_place() {
+    /// A client over [`Counting`], and its count of listings.
+    async fn counting_client() -> (Client, Arc<AtomicUsize>) {
         let lists = Arc::new(AtomicUsize::new(0));
         let transport = Counting {
             lists: lists.clone(),
         };
-        let client = Arc::new(Client::with_transport(Box::new(transport)).await.unwrap());
+        let client = Client::with_transport(Box::new(transport)).await.unwrap();
+        (client, lists)
+    }
+
+    #[tokio::test]
+    async fn concurrent_reads_of_a_menu_cost_one_list_and_writes_update_it_in_place() {
+        let (client, lists) = counting_client().await;
+        let client = Arc::new(client);
         let mut tasks = Vec::new();
         for _ in 0..10 {
             let c = client.clone();
@@ -517,11 +524,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_fresh_listing_is_neither_answered_from_nor_kept_in_the_cache() {
-        let lists = Arc::new(AtomicUsize::new(0));
-        let transport = Counting {
-            lists: lists.clone(),
-        };
-        let client = Client::with_transport(Box::new(transport)).await.unwrap();
+        let (client, lists) = counting_client().await;
         client.list("/interface/macsec").await.unwrap();
         assert_eq!(
             client.list_fresh("/interface/macsec").await.unwrap().len(),
@@ -543,11 +546,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_write_to_a_menu_not_yet_listed_does_not_list_it() {
-        let lists = Arc::new(AtomicUsize::new(0));
-        let transport = Counting {
-            lists: lists.clone(),
-        };
-        let client = Client::with_transport(Box::new(transport)).await.unwrap();
+        let (client, lists) = counting_client().await;
         let mut name = Record::new();
         name.insert("name".into(), "macsec2".into());
         client.add("/interface/macsec", &name).await.unwrap();
