@@ -136,37 +136,25 @@ pub(crate) async fn accept_loop(
     tls: Option<TlsAcceptor>,
     options: ApiOptions,
     faults: Arc<Faults>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = shutdown.wait_for(|stop| *stop) => return,
-        };
-        let (stream, peer) = match accepted {
-            Ok(pair) => pair,
-            Err(e) => {
-                log::warn!("accepting an API connection failed: {e}");
-                continue;
-            }
-        };
-        let shared = shared.clone();
-        let faults = faults.clone();
-        match &tls {
-            None => {
-                tokio::spawn(serve(shared, stream, options, faults));
-            }
-            Some(acceptor) => {
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    match acceptor.accept(stream).await {
-                        Ok(tls_stream) => serve(shared, tls_stream, options, faults).await,
-                        Err(e) => log::debug!("API TLS handshake with {peer} failed: {e}"),
-                    }
-                });
-            }
-        }
-    }
+    let (secure_shared, secure_faults) = (shared.clone(), faults.clone());
+    crate::server::accept_each(
+        listener,
+        tls,
+        shutdown,
+        "API",
+        move |stream| serve(shared.clone(), stream, options, faults.clone()),
+        move |stream| {
+            serve(
+                secure_shared.clone(),
+                stream,
+                options,
+                secure_faults.clone(),
+            )
+        },
+    )
+    .await
 }
 
 /// The TLS configuration of `api-ssl`: the HTTPS one without ALPN (API clients offer none,

@@ -354,8 +354,36 @@ pub(crate) async fn accept_loop(
     shared: Arc<Shared>,
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
+    let secure_shared = shared.clone();
+    accept_each(
+        listener,
+        tls,
+        shutdown,
+        "HTTP",
+        move |stream| serve_connection(shared.clone(), stream, false),
+        move |stream| serve_connection(secure_shared.clone(), stream, true),
+    )
+    .await
+}
+
+/// Accepts connections on `listener` until `shutdown` turns true and serves each on a
+/// task of its own: with `plain`, or with `secure` after a TLS handshake when `tls` is
+/// given. `what` names the service in log lines (`"API"`, `"HTTP"`).
+pub(crate) async fn accept_each<P, PF, S, SF>(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+    what: &'static str,
+    plain: P,
+    secure: S,
+) where
+    P: Fn(tokio::net::TcpStream) -> PF,
+    PF: std::future::Future<Output = ()> + Send + 'static,
+    S: Fn(tokio_rustls::server::TlsStream<tokio::net::TcpStream>) -> SF + Clone + Send + 'static,
+    SF: std::future::Future<Output = ()> + Send,
+{
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -364,21 +392,21 @@ pub(crate) async fn accept_loop(
         let (stream, peer) = match accepted {
             Ok(pair) => pair,
             Err(e) => {
-                log::warn!("accepting a connection failed: {e}");
+                log::warn!("accepting an {what} connection failed: {e}");
                 continue;
             }
         };
-        let shared = shared.clone();
         match &tls {
             None => {
-                tokio::spawn(serve_connection(shared, stream, false));
+                tokio::spawn(plain(stream));
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
+                let secure = secure.clone();
                 tokio::spawn(async move {
                     match acceptor.accept(stream).await {
-                        Ok(tls_stream) => serve_connection(shared, tls_stream, true).await,
-                        Err(e) => log::debug!("TLS handshake with {peer} failed: {e}"),
+                        Ok(tls_stream) => secure(tls_stream).await,
+                        Err(e) => log::debug!("{what} TLS handshake with {peer} failed: {e}"),
                     }
                 });
             }
