@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::{Map, Value};
+
 use crate::error::RosError;
 
 /// One record as REST returns it: property name -> text.
@@ -193,3 +195,24 @@ fn compare(stored: &str, wanted: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests;
+
+/// Takes the `.query` of a REST `print` body (an array of query words, or
+/// one word as a string) out of `object`; `None` when there is none.
+pub(crate) fn take_query(object: &mut Map<String, Value>) -> Result<Option<Query>, RosError> {
+    const NOT_WORDS: &str = "invalid value for argument .query: expected an array of strings";
+    match object.remove(".query") {
+        None => Ok(None),
+        Some(Value::Array(words)) => {
+            let words = words
+                .into_iter()
+                .map(|w| match w {
+                    Value::String(s) => Ok(s),
+                    _ => Err(RosError::bad_request(NOT_WORDS)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some(Query::parse(&words)?))
+        }
+        Some(Value::String(s)) => Ok(Some(Query::parse(&[s])?)),
+        Some(_) => Err(RosError::bad_request(NOT_WORDS)),
+    }
+}

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use crate::error::RosError;
 use crate::menu::Menu;
 use crate::menus::{file, hide_sensitive};
-use crate::query::{Query, Row, apply_proplist, matches_filters};
+use crate::query::{Row, apply_proplist, matches_filters, take_query};
 use crate::reply::Reply;
 use crate::schema::{self, MenuSchema, Version};
 use crate::state::Router;
@@ -457,27 +457,7 @@ fn print(
     menu: Menu,
     mut object: Map<String, Value>,
 ) -> Result<Reply, RosError> {
-    let query = match object.remove(".query") {
-        None => None,
-        Some(Value::Array(words)) => {
-            let words = words
-                .into_iter()
-                .map(|w| match w {
-                    Value::String(s) => Ok(s),
-                    _ => Err(RosError::bad_request(
-                        "invalid value for argument .query: expected an array of strings",
-                    )),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Some(Query::parse(&words)?)
-        }
-        Some(Value::String(s)) => Some(Query::parse(&[s])?),
-        Some(_) => {
-            return Err(RosError::bad_request(
-                "invalid value for argument .query: expected an array of strings",
-            ));
-        }
-    };
+    let query = take_query(&mut object)?;
     let args = args_from_object(&object)?;
     check_args(router, menu, "print", &args, &[".proplist"])?;
     let proplist = args

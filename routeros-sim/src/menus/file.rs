@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::error::RosError;
 use crate::file_store::{CONTENTS_LIMIT, bytes_to_text, file_row, text_to_bytes};
-use crate::query::{Query, Row, apply_proplist, matches_filters};
+use crate::query::{Row, apply_proplist, matches_filters, take_query};
 use crate::reply::Reply;
 use crate::schema::{self, Version};
 use crate::state::Router;
@@ -251,27 +251,7 @@ fn file_command(router: &mut Router, command: &str, body: &[u8]) -> Result<Reply
     let mut allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
     allowed.extend([".id", ".proplist"]);
     if command == "print" {
-        let query = match object.remove(".query") {
-            None => None,
-            Some(Value::Array(words)) => {
-                let words: Vec<String> = words
-                    .into_iter()
-                    .map(|w| match w {
-                        Value::String(s) => Ok(s),
-                        _ => Err(RosError::bad_request(
-                            "invalid value for argument .query: expected an array of strings",
-                        )),
-                    })
-                    .collect::<Result<_, _>>()?;
-                Some(Query::parse(&words)?)
-            }
-            Some(Value::String(s)) => Some(Query::parse(&[s])?),
-            Some(_) => {
-                return Err(RosError::bad_request(
-                    "invalid value for argument .query: expected an array of strings",
-                ));
-            }
-        };
+        let query = take_query(&mut object)?;
         let args = args_from_object(&object)?;
         check_args(&args, &allowed)?;
         let proplist = lookup(&args, ".proplist")
