@@ -102,11 +102,13 @@ impl ExportScript {
 }
 
 /// Menus whose lines are loaded.
-const MODELLED: [&str; 4] = [
+const MODELLED: [&str; 6] = [
     "/interface/ethernet",
     "/interface/macsec",
     "/interface/macsec/profile",
     "/system/identity",
+    "/system/logging",
+    "/system/logging/action",
 ];
 
 /// Joins continued lines (`\` at the end); returns (first line number, text).

@@ -53,8 +53,11 @@ mod schema;
 mod server;
 mod state;
 mod sync;
+mod table;
 #[cfg(test)]
 mod test_rest;
+#[cfg(test)]
+mod test_router;
 mod tls;
 mod users;
 mod value;
@@ -622,7 +625,9 @@ impl Sim {
     /// name.
     pub fn put_file(&self, name: &str, data: impl Into<Vec<u8>>) {
         let data: Vec<u8> = data.into();
-        lock(&self.shared.router).files.put(name, data.into());
+        let mut router = lock(&self.shared.router);
+        let now = router.clock;
+        router.files.put(name, data.into(), now);
     }
 
     /// Adds a REST user. `sensitive` gives it the `sensitive` policy (it may read `cak`);
@@ -723,7 +728,7 @@ impl Sim {
             terse,
             ..Default::default()
         };
-        menus::export::render(&router, &options, std::time::SystemTime::now())
+        menus::export::render(&router, &options, router.clock)
     }
 
     /// Loads the modelled commands of `script` into this emulator, in

@@ -379,7 +379,8 @@ fn add_file(router: &mut Router, args: &Args) -> Result<u32, RosError> {
         Some(text) => contents_arg(text)?,
         None => Arc::from(Vec::new()),
     };
-    Ok(router.files.put(name, data))
+    let now = router.clock;
+    Ok(router.files.put(name, data, now))
 }
 
 fn set_file(router: &mut Router, id: u32, args: &Args) -> Result<(), RosError> {

@@ -17,6 +17,9 @@ pub(crate) mod export;
 pub(crate) mod file;
 mod identity;
 mod interface;
+mod log;
+mod logging;
+mod logging_action;
 mod macsec;
 mod macsec_profile;
 mod resource;
@@ -48,16 +51,25 @@ impl Menu {
     pub(crate) const Identity: Menu = Menu::new(&identity::IdentityMenu);
     /// `/system/resource` (a single object).
     pub(crate) const Resource: Menu = Menu::new(&resource::ResourceMenu);
+    /// `/system/logging/action`.
+    pub(crate) const LoggingAction: Menu = Menu::new(&logging_action::ActionMenu);
+    /// `/system/logging`.
+    pub(crate) const Logging: Menu = Menu::new(&logging::LoggingMenu);
+    /// `/log` (read-only).
+    pub(crate) const Log: Menu = Menu::new(&log::LogMenu);
 
     /// Every menu, in the order exports and backups write them (a profile before the
     /// MACsec interfaces that name it).
-    pub(crate) const ALL: [Menu; 6] = [
+    pub(crate) const ALL: [Menu; 9] = [
         Menu::Interface,
         Menu::Ethernet,
         Menu::MacsecProfile,
         Menu::Macsec,
         Menu::Identity,
         Menu::Resource,
+        Menu::LoggingAction,
+        Menu::Logging,
+        Menu::Log,
     ];
 
     /// The menu at a console path (`/interface/macsec` or `interface/macsec`).
