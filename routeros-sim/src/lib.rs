@@ -693,6 +693,19 @@ impl Sim {
         Ok(())
     }
 
+    /// Moves the router's clock on by `by` (whole seconds) and runs every
+    /// `/system/scheduler` event that falls due, in order, each with the clock at its
+    /// time. The clock otherwise stands still, so what a test sees does not depend on
+    /// how fast it runs. Returns how many events ran.
+    pub fn advance_clock(&self, by: std::time::Duration) -> usize {
+        lock(&self.shared.router).advance_clock(by)
+    }
+
+    /// The router's clock (what `/system/clock`, log entries and new files show).
+    pub fn clock(&self) -> std::time::SystemTime {
+        lock(&self.shared.router).clock
+    }
+
     /// The link-hub handle and interface id of an Ethernet port, by name or `.id`.
     fn ethernet_port(&self, port: &str) -> anyhow::Result<(Arc<link::Registration>, u32)> {
         let router = lock(&self.shared.router);

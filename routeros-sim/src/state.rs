@@ -186,6 +186,10 @@ pub(crate) struct Router {
     pub(crate) log_actions: Table,
     /// What the `memory` actions keep (`/log`).
     pub(crate) log: LogBuffer,
+    /// `/system/script`.
+    pub(crate) scripts: Table,
+    /// `/system/scheduler`.
+    pub(crate) schedulers: Table,
     /// The `status` of each MACsec interface (by id) when the log last looked, so that a
     /// change is logged once.
     pub(crate) macsec_seen: BTreeMap<u32, String>,
@@ -220,6 +224,8 @@ impl Router {
             log_rules: Table::default(),
             log_actions: Table::default(),
             log: LogBuffer::default(),
+            scripts: Table::default(),
+            schedulers: Table::default(),
             macsec_seen: BTreeMap::new(),
         };
         for action in DEFAULT_LOG_ACTIONS {

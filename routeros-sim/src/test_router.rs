@@ -50,3 +50,15 @@ pub(crate) fn api_rows(out: &[Out]) -> Vec<std::collections::BTreeMap<String, St
         })
         .collect()
 }
+
+/// One REST request that must succeed (2xx): its JSON body (`Null` for none).
+pub(crate) fn ok(r: &mut Router, method: &str, path: &str, body: Value) -> Value {
+    let reply = rest(r, method, path, body);
+    assert!(
+        (200..300).contains(&reply.status),
+        "{method} {path}: {} {:?}",
+        reply.status,
+        reply.body
+    );
+    reply.body.unwrap_or(Value::Null)
+}

@@ -23,6 +23,8 @@ mod logging_action;
 mod macsec;
 mod macsec_profile;
 mod resource;
+mod scheduler;
+mod script;
 pub(crate) mod system_backup;
 
 #[cfg(test)]
@@ -57,10 +59,14 @@ impl Menu {
     pub(crate) const Logging: Menu = Menu::new(&logging::LoggingMenu);
     /// `/log` (read-only).
     pub(crate) const Log: Menu = Menu::new(&log::LogMenu);
+    /// `/system/script`.
+    pub(crate) const Script: Menu = Menu::new(&script::ScriptMenu);
+    /// `/system/scheduler`.
+    pub(crate) const Scheduler: Menu = Menu::new(&scheduler::SchedulerMenu);
 
     /// Every menu, in the order exports and backups write them (a profile before the
     /// MACsec interfaces that name it).
-    pub(crate) const ALL: [Menu; 9] = [
+    pub(crate) const ALL: [Menu; 11] = [
         Menu::Interface,
         Menu::Ethernet,
         Menu::MacsecProfile,
@@ -70,6 +76,8 @@ impl Menu {
         Menu::LoggingAction,
         Menu::Logging,
         Menu::Log,
+        Menu::Script,
+        Menu::Scheduler,
     ];
 
     /// The menu at a console path (`/interface/macsec` or `interface/macsec`).

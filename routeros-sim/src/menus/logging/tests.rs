@@ -5,25 +5,14 @@ use serde_json::{Value, json};
 
 use crate::api_commands::Out;
 use crate::state::Router;
-use crate::test_router::{api, api_rows, detail, rest, router};
+use crate::test_router::{api, api_rows, detail, ok, rest, router};
 
 const CAK_A: &str = "00112233445566778899aabbccddeeff";
 const CAK_B: &str = "ffeeddccbbaa99887766554433221100";
 const CKN: &str = "abcdef0123456789";
 
-fn body(r: &mut Router, method: &str, path: &str, b: Value) -> Value {
-    let reply = rest(r, method, path, b);
-    assert!(
-        (200..300).contains(&reply.status),
-        "{method} {path}: {} {:?}",
-        reply.status,
-        reply.body
-    );
-    reply.body.unwrap_or(Value::Null)
-}
-
 fn log(r: &mut Router) -> Vec<Value> {
-    body(r, "GET", "/rest/log", Value::Null)
+    ok(r, "GET", "/rest/log", Value::Null)
         .as_array()
         .cloned()
         .unwrap_or_default()
@@ -38,7 +27,7 @@ fn field(rows: &[Value], key: &str) -> Vec<String> {
 #[test]
 fn fresh_router_has_the_default_rules_and_actions() {
     let mut r = router("7.20");
-    let rules = body(&mut r, "GET", "/rest/system/logging", Value::Null);
+    let rules = ok(&mut r, "GET", "/rest/system/logging", Value::Null);
     let rules = rules.as_array().unwrap();
     assert_eq!(
         field(rules, "topics"),
@@ -50,7 +39,7 @@ fn fresh_router_has_the_default_rules_and_actions() {
     );
     assert_eq!(field(rules, "default"), ["true"; 4]);
     assert_eq!(field(rules, "invalid"), ["false"; 4]);
-    let actions = body(&mut r, "GET", "/rest/system/logging/action", Value::Null);
+    let actions = ok(&mut r, "GET", "/rest/system/logging/action", Value::Null);
     let actions = actions.as_array().unwrap();
     assert_eq!(field(actions, "name"), ["memory", "disk", "echo", "remote"]);
     assert_eq!(actions[0]["memory-lines"], "1000");
@@ -59,7 +48,7 @@ fn fresh_router_has_the_default_rules_and_actions() {
     assert_eq!(actions[3]["remote-log-format"], "default");
     assert!(actions[3].get("bsd-syslog").is_none());
     let mut old = router("7.16");
-    let actions = body(&mut old, "GET", "/rest/system/logging/action", Value::Null);
+    let actions = ok(&mut old, "GET", "/rest/system/logging/action", Value::Null);
     assert_eq!(actions[3]["bsd-syslog"], "false");
     assert!(actions[3].get("remote-log-format").is_none());
 }
@@ -93,7 +82,7 @@ fn topics_outside_routeros_list_are_refused_with_routeros_text() {
         out[0],
         Out::Trap(Some(1), "input does not match any value of topics".into())
     );
-    let row = body(
+    let row = ok(
         &mut r,
         "PUT",
         "/rest/system/logging",
@@ -122,7 +111,7 @@ fn default_actions_can_not_be_removed_and_a_rule_on_a_removed_action_is_invalid(
     );
     assert_eq!(reply.status, 400);
     assert!(detail(&reply).contains("default action memory can not be removed"));
-    let added = body(
+    let added = ok(
         &mut r,
         "PUT",
         "/rest/system/logging/action",
@@ -130,20 +119,20 @@ fn default_actions_can_not_be_removed_and_a_rule_on_a_removed_action_is_invalid(
     );
     assert_eq!(added["remote"], "192.0.2.1");
     assert_eq!(added["syslog-facility"], "daemon");
-    let rule = body(
+    let rule = ok(
         &mut r,
         "PUT",
         "/rest/system/logging",
         json!({"topics": "interface", "action": "syslog"}),
     );
     let id = rule[".id"].as_str().unwrap().to_string();
-    body(
+    ok(
         &mut r,
         "DELETE",
         "/rest/system/logging/action/syslog",
         Value::Null,
     );
-    let rule = body(
+    let rule = ok(
         &mut r,
         "GET",
         &format!("/rest/system/logging/{id}"),
@@ -169,14 +158,14 @@ fn default_actions_can_not_be_removed_and_a_rule_on_a_removed_action_is_invalid(
 #[test]
 fn memory_buffer_keeps_the_newest_memory_lines_entries() {
     let mut r = router("7.18");
-    body(
+    ok(
         &mut r,
         "PATCH",
         "/rest/system/logging/action/memory",
         json!({"memory-lines": "5"}),
     );
     for n in 0..8 {
-        body(
+        ok(
             &mut r,
             "POST",
             "/rest/log/info",
@@ -192,13 +181,13 @@ fn memory_buffer_keeps_the_newest_memory_lines_entries() {
 #[test]
 fn an_event_is_kept_only_when_a_rule_routes_it_to_memory() {
     let mut r = router("7.18");
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/system/logging/disable",
         json!({".id": "*1"}),
     );
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/log/info",
@@ -206,26 +195,26 @@ fn an_event_is_kept_only_when_a_rule_routes_it_to_memory() {
     );
     assert!(log(&mut r).is_empty());
     // `debug` has no default rule.
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/log/debug",
         json!({"message": "dropped too"}),
     );
     assert!(log(&mut r).is_empty());
-    body(
+    ok(
         &mut r,
         "PUT",
         "/rest/system/logging",
         json!({"topics": "script", "action": "memory"}),
     );
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/system/logging/enable",
         json!({".id": "*1"}),
     );
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/log/warning",
@@ -281,7 +270,7 @@ fn linked(cak_a: &str, cak_b: &str) -> (Router, Router) {
     let b_link = b.link.clone();
     a.link.connect(1, &b_link, 1).unwrap();
     for (r, cak) in [(&mut a, cak_a), (&mut b, cak_b)] {
-        body(
+        ok(
             r,
             "PUT",
             "/rest/interface/macsec",
@@ -324,7 +313,7 @@ fn wrong_key_on_one_end_logs_the_mka_failure_under_interface_warning() {
 #[test]
 fn fixed_key_logs_open_encrypted_on_both_ends() {
     let (mut a, mut b) = linked(CAK_A, CAK_B);
-    body(
+    ok(
         &mut b,
         "PATCH",
         "/rest/interface/macsec/macsec1",
@@ -346,7 +335,7 @@ fn fixed_key_logs_open_encrypted_on_both_ends() {
 fn an_open_link_that_loses_its_peer_logs_peer_lost() {
     let (mut a, mut b) = linked(CAK_A, CAK_A);
     assert_eq!(events(&mut a).len(), 1);
-    body(
+    ok(
         &mut b,
         "POST",
         "/rest/interface/macsec/disable",
@@ -367,7 +356,7 @@ fn mka_events_are_not_kept_when_no_rule_routes_warning_to_memory() {
     let mut a = router("7.20");
     let mut b = router("7.20");
     // The default `warning` rule is *3.
-    body(
+    ok(
         &mut a,
         "POST",
         "/rest/system/logging/disable",
@@ -376,7 +365,7 @@ fn mka_events_are_not_kept_when_no_rule_routes_warning_to_memory() {
     let b_link = b.link.clone();
     a.link.connect(1, &b_link, 1).unwrap();
     for (r, cak) in [(&mut a, CAK_A), (&mut b, CAK_B)] {
-        body(
+        ok(
             r,
             "PUT",
             "/rest/interface/macsec",
@@ -390,45 +379,45 @@ fn mka_events_are_not_kept_when_no_rule_routes_warning_to_memory() {
 #[test]
 fn logging_backup_and_restore_keep_rules_and_actions() {
     let mut r = router("7.20");
-    body(
+    ok(
         &mut r,
         "PUT",
         "/rest/system/logging/action",
         json!({"name": "syslog", "target": "remote", "remote": "192.0.2.1"}),
     );
-    body(
+    ok(
         &mut r,
         "PUT",
         "/rest/system/logging",
         json!({"topics": "interface,warning", "action": "syslog"}),
     );
-    let before_rules = body(&mut r, "GET", "/rest/system/logging", Value::Null);
-    let before_actions = body(&mut r, "GET", "/rest/system/logging/action", Value::Null);
-    body(
+    let before_rules = ok(&mut r, "GET", "/rest/system/logging", Value::Null);
+    let before_actions = ok(&mut r, "GET", "/rest/system/logging/action", Value::Null);
+    ok(
         &mut r,
         "POST",
         "/rest/system/backup/save",
         json!({"name": "b", "dont-encrypt": "yes"}),
     );
-    body(&mut r, "DELETE", "/rest/system/logging/*5", Value::Null);
-    body(
+    ok(&mut r, "DELETE", "/rest/system/logging/*5", Value::Null);
+    ok(
         &mut r,
         "DELETE",
         "/rest/system/logging/action/syslog",
         Value::Null,
     );
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/system/backup/load",
         json!({"name": "b.backup", "password": ""}),
     );
     assert_eq!(
-        body(&mut r, "GET", "/rest/system/logging", Value::Null),
+        ok(&mut r, "GET", "/rest/system/logging", Value::Null),
         before_rules
     );
     assert_eq!(
-        body(&mut r, "GET", "/rest/system/logging/action", Value::Null),
+        ok(&mut r, "GET", "/rest/system/logging/action", Value::Null),
         before_actions
     );
 }
@@ -436,19 +425,19 @@ fn logging_backup_and_restore_keep_rules_and_actions() {
 #[test]
 fn export_writes_changed_defaults_and_added_rules() {
     let mut r = router("7.20");
-    body(
+    ok(
         &mut r,
         "PATCH",
         "/rest/system/logging/action/memory",
         json!({"memory-lines": "2000"}),
     );
-    body(
+    ok(
         &mut r,
         "PUT",
         "/rest/system/logging",
         json!({"topics": "interface,warning", "action": "memory", "prefix": "mka"}),
     );
-    body(
+    ok(
         &mut r,
         "POST",
         "/rest/system/logging/disable",
