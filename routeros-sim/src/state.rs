@@ -286,10 +286,13 @@ impl Router {
         router
     }
 
-    /// A reboot: uptime starts again and the front ends drop their connections.
+    /// A reboot: uptime starts again, the front ends drop their connections, and what
+    /// the log kept in memory is gone.
     pub(crate) fn reboot(&mut self) {
         self.started = Instant::now();
         self.boots += 1;
+        self.log.entries.clear();
+        self.macsec_seen.clear();
     }
 
     pub(crate) fn take_interface_id(&mut self) -> u32 {

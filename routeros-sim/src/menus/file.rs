@@ -26,7 +26,7 @@ use crate::state::Router;
 use crate::users::Access;
 use crate::value::{Args, args_from_object, check_args, format_id, parse_int, parse_object};
 
-use super::{export, system_backup as backup};
+use super::{export, import_command, system_backup as backup};
 
 /// Largest `chunk-size` `/file/read` takes (32 KiB, as RouterOS documents it for clients
 /// such as tikoci/centrs).
@@ -73,6 +73,9 @@ pub(crate) fn handle(
         ["file", rest @ ..] => file_request(router, access, method, rest, query, body),
         ["system", "backup", rest @ ..] => backup_request(router, method, rest, body),
         ["export", rest @ ..] => export_request(router, access, method, rest, body),
+        ["import"] if method == "POST" => parse_object(body)
+            .and_then(|o| args_from_object(&o))
+            .and_then(|args| import_command::import(router, &args)),
         _ => return None,
     };
     Some(result.unwrap_or_else(|e| Reply::error(&e)))
@@ -86,7 +89,7 @@ pub(crate) fn is_command(router: &Router, command: &str) -> bool {
         ["file", "getall" | "listen"] => true,
         ["file", name] => file_command_args(router.version(), name).is_some(),
         ["system", "backup", "save" | "load"] => true,
-        ["export"] => true,
+        ["export" | "import"] => true,
         _ => false,
     }
 }

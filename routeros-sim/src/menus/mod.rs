@@ -16,6 +16,7 @@ mod ethernet;
 pub(crate) mod export;
 pub(crate) mod file;
 mod identity;
+mod import_command;
 mod interface;
 mod log;
 mod logging;
