@@ -79,7 +79,7 @@ use menu::Menu;
 pub use rest_faults::RestFault;
 use schema::Version;
 use server::Shared;
-pub use server::{Cost, STATS_PATH};
+pub use server::{CLOCK_PATH, Cost, STATS_PATH};
 use state::Router;
 use sync::lock;
 pub use users::SimUser;

@@ -31,6 +31,7 @@ pub(crate) mod system_backup;
 #[cfg(test)]
 pub(crate) use macsec::MACSEC_STATS_OPEN;
 pub(crate) use macsec::STATUSES as MACSEC_STATUSES;
+pub(crate) use scheduler::parse_interval;
 
 use crate::error::RosError;
 use crate::menu::Menu;

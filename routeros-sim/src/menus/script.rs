@@ -6,7 +6,7 @@
 //! `script,error`, and what the script did before it stays done.
 //!
 //! Arguments (INSPECT, 7.9.2 to 7.24): `comment copy-from dont-require-permissions name
-//! owner policy source`; `run` takes `number` (and `use-script-permissions` from 7.13,
+//! owner policy source`; `run` takes `number` (and `use-script-permissions` from 7.15,
 //! which the emulator accepts and ignores). Export: `add ...` per script; backup: every
 //! script.
 

@@ -14,6 +14,12 @@ fn put(r: &mut Router, name: &str, text: &[u8]) {
     r.files.put(name, Arc::from(text), now);
 }
 
+/// Writes `text` to `x.rsc` and imports it.
+fn import(r: &mut Router, text: &[u8]) -> crate::reply::Reply {
+    put(r, "x.rsc", text);
+    rest(r, "POST", "/rest/import", json!({"file-name": "x.rsc"}))
+}
+
 #[test]
 fn an_export_imported_on_a_fresh_router_brings_the_configuration_back() {
     let mut a = router("7.20");
@@ -75,16 +81,9 @@ fn an_export_imported_on_a_fresh_router_brings_the_configuration_back() {
 #[test]
 fn a_script_with_a_line_the_emulator_does_not_model_is_refused_whole() {
     let mut r = router("7.20");
-    put(
+    let reply = import(
         &mut r,
-        "x.rsc",
         b"/system identity\nset name=changed\n/ip address\nadd address=192.0.2.1/24 interface=ether1\n",
-    );
-    let reply = rest(
-        &mut r,
-        "POST",
-        "/rest/import",
-        json!({"file-name": "x.rsc"}),
     );
     assert_eq!(reply.status, 400);
     assert_eq!(
@@ -97,16 +96,9 @@ fn a_script_with_a_line_the_emulator_does_not_model_is_refused_whole() {
 #[test]
 fn a_refused_line_fails_the_import_with_its_number_and_changes_nothing() {
     let mut r = router("7.20");
-    put(
+    let reply = import(
         &mut r,
-        "x.rsc",
         b"/system identity\nset name=changed\n/interface macsec\nadd interface=ether9 name=m\n",
-    );
-    let reply = rest(
-        &mut r,
-        "POST",
-        "/rest/import",
-        json!({"file-name": "x.rsc"}),
     );
     assert_eq!(reply.status, 400);
     assert!(

@@ -176,3 +176,46 @@ fn scheduler_over_the_api() {
     assert_eq!(rows[0]["days"], "mon");
     assert!(rows[0].contains_key("next-run"));
 }
+
+#[tokio::test]
+async fn the_clock_endpoint_moves_a_running_emulator_on_and_runs_the_scheduler() {
+    use crate::test_rest::Api;
+    use crate::{Sim, SimConfig};
+    use reqwest::Method;
+    let sim = Sim::spawn(SimConfig {
+        version: "7.20".into(),
+        https: false,
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let api = Api::admin(&sim);
+    api.ok(
+        Method::PUT,
+        "/rest/system/scheduler",
+        Some(json!({"name": "n", "interval": "1h", "on-event": ":log info \"tick\""})),
+    )
+    .await;
+    let before = sim.clock();
+    let reply = api
+        .ok(Method::POST, "/sim/clock", Some(json!({"advance": "2h"})))
+        .await;
+    assert_eq!(reply["runs"], 3);
+    assert_eq!(sim.clock(), before + Duration::from_secs(7_200));
+    let (status, body) = api
+        .call(Method::POST, "/sim/clock", Some(json!({"advance": "soon"})))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["detail"], "invalid value for argument interval");
+    let stranger = Api::user(&sim, "nobody", "wrong");
+    let (status, _) = stranger
+        .call(Method::POST, "/sim/clock", Some(json!({"advance": "1d"})))
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        sim.advance_clock(Duration::ZERO),
+        0,
+        "nothing ran for the stranger"
+    );
+    let log = api.ok(Method::GET, "/rest/log", None).await;
+    assert_eq!(log.as_array().unwrap().len(), 3);
+}
