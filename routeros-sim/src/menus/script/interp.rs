@@ -249,6 +249,20 @@ struct Parser {
     depth: usize,
 }
 
+/// A token as an error names it: commands, operators and brackets as written, but
+/// never the text of a string or a bare word (a script may carry a password).
+fn describe(tok: Option<&Tok>) -> String {
+    match tok {
+        None | Some(Tok::End) => "the end of the line".into(),
+        Some(Tok::Word(w)) if w.starts_with(':') || w.starts_with('/') => format!("`{w}`"),
+        Some(Tok::Word(_)) => "a word".into(),
+        Some(Tok::Str(_)) => "a string".into(),
+        Some(Tok::Var(name)) => format!("`${name}`"),
+        Some(Tok::Op(op)) => format!("`{op}`"),
+        Some(Tok::Open(c) | Tok::Close(c)) => format!("`{c}`"),
+    }
+}
+
 /// The error for a command the emulator does not run.
 fn not_interpreted(name: &str) -> String {
     format!(
@@ -278,7 +292,10 @@ impl Parser {
     fn word(&mut self, what: &str) -> Result<String, String> {
         match self.next() {
             Some(Tok::Word(w)) => Ok(w),
-            other => Err(format!("expected {what}, found {other:?}")),
+            other => Err(format!(
+                "expected {what}, found {}",
+                describe(other.as_ref())
+            )),
         }
     }
 
@@ -364,17 +381,25 @@ impl Parser {
                 Stmt::Foreach(name, list, self.braced()?)
             }
             _ if head.starts_with('/') => Stmt::Run(self.command(head)?),
-            other => return Err(not_interpreted(other)),
+            other if other.starts_with(':') => return Err(not_interpreted(other)),
+            _ => {
+                return Err(
+                    "expected a command (`:local`, `/file remove`, ...), found a word".into(),
+                );
+            }
         };
         match self.peek() {
             None | Some(Tok::End) | Some(Tok::Close('}')) => Ok(stmt),
-            Some(t) => Err(format!("unexpected {t:?} after a command")),
+            Some(t) => Err(format!("unexpected {} after a command", describe(Some(t)))),
         }
     }
 
     /// A command after its first word: path words, then arguments up to the end of the
     /// statement or the closing `]`.
     fn command(&mut self, head: String) -> Result<Command, String> {
+        if !head.starts_with(':') && !head.starts_with('/') {
+            return Err("expected a command (`:pick`, `/file find`, ...), found a word".into());
+        }
         let mut name = head;
         if name.starts_with('/') {
             // `/system backup save` and `/system/backup/save` name the same command.
@@ -471,7 +496,10 @@ impl Parser {
                 }
                 Ok(Expr::Cmd(cmd))
             }
-            other => Err(format!("expected a value, found {other:?}")),
+            other => Err(format!(
+                "expected a value, found {}",
+                describe(other.as_ref())
+            )),
         }
     }
 
@@ -508,7 +536,7 @@ fn parse(source: &str) -> Result<Vec<Stmt>, String> {
     let out = parser.block()?;
     match parser.peek() {
         None => Ok(out),
-        Some(t) => Err(format!("unexpected {t:?}")),
+        Some(t) => Err(format!("unexpected {}", describe(Some(t)))),
     }
 }
 
@@ -690,7 +718,7 @@ impl Run<'_> {
                 match arg(0).text().as_str() {
                     "date" => Val::Str(date.to_string()),
                     "time" => Val::Str(clock.to_string()),
-                    other => return Err(format!("/system clock get: unknown property {other:?}")),
+                    _ => return Err("/system clock get: only date and time are emulated".into()),
                 }
             }
             "/file/find" => Val::List(

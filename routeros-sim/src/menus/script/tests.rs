@@ -127,6 +127,16 @@ fn backup_script_run_ten_times_keeps_the_seven_newest_and_logs_each_run() {
 }
 
 #[test]
+fn design_md_shows_the_template_as_the_fixture_has_it() {
+    let design = include_str!("../../../../DESIGN.md");
+    let script: Vec<&str> = TEMPLATE.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(
+        design.contains(&format!("```routeros\n{}\n```", script.join("\n"))),
+        "DESIGN.md, \"The backup script\", must show backup_with_retention.rsc without its comments"
+    );
+}
+
+#[test]
 fn backup_file_names_carry_the_date_and_time() {
     let mut r = router("7.20");
     let source = backup_script(&r, "macsec_config_backup", 7, None, "saved ");
@@ -321,4 +331,23 @@ fn a_run_stops_after_max_steps() {
     let source = ":local n 0\n:foreach a in=[/file find] do={ :foreach b in=[/file find] do={ :foreach c in=[/file find] do={ :set n ($n + 1) } } }";
     let err = interp::run(&mut r, source).unwrap_err();
     assert!(err.detail.unwrap().contains("more than 100000 statements"));
+}
+
+#[test]
+fn script_errors_never_show_strings_or_words_of_the_script() {
+    let mut r = router("7.20");
+    for source in [
+        "/system backup save name=x password=\"s3cret\" )",
+        "/system backup save name=x password=s3cret ]",
+        ":local x [s3cret]",
+        "s3cret",
+        ":local p \"s3cret\" \"s3cret\"",
+        ":if (\"s3cret\") do=",
+        ":log info (\"s3cret\" . )",
+    ] {
+        let err = interp::run(&mut r, source).unwrap_err();
+        let text = err.detail.unwrap_or_default();
+        assert!(text.starts_with("script error: "), "{source}: {text}");
+        assert!(!text.contains("s3cret"), "{source}: {text}");
+    }
 }
