@@ -450,3 +450,48 @@ fn export_writes_changed_defaults_and_added_rules() {
     );
     assert!(text.contains("/system logging\nset [ find topics=info default=yes ] disabled=yes\nadd action=memory prefix=mka topics=interface,warning\n"), "{text}");
 }
+
+#[test]
+fn rules_and_actions_over_the_api() {
+    let mut r = router("7.24");
+    let out = api(
+        &mut r,
+        &[
+            "/system/logging/action/set",
+            "=.id=memory",
+            "=memory-lines=10",
+        ],
+    );
+    assert_eq!(out, [Out::Done(Vec::new())]);
+    let rows = api_rows(&api(
+        &mut r,
+        &["/system/logging/action/print", "?name=memory"],
+    ));
+    assert_eq!(rows[0]["memory-lines"], "10");
+    // 7.23 added check-certificate and email-cc; 7.22 script (INSPECT).
+    let rows = api_rows(&api(
+        &mut r,
+        &["/system/logging/action/print", "?name=remote"],
+    ));
+    assert!(rows[0].contains_key("vrf"));
+    let out = api(
+        &mut r,
+        &[
+            "/system/logging/add",
+            "=topics=interface,warning",
+            "=action=memory",
+        ],
+    );
+    assert!(
+        matches!(&out[0], Out::Done(ret) if ret == &[("ret".to_string(), "*5".to_string())]),
+        "{out:?}"
+    );
+    let rows = api_rows(&api(&mut r, &["/system/logging/print", "?default=false"]));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["comment"], "");
+    let out = api(&mut r, &["/system/logging/action/remove", "=.id=disk"]);
+    assert!(
+        matches!(&out[0], Out::Trap(_, m) if m.contains("default action disk can not be removed")),
+        "{out:?}"
+    );
+}
