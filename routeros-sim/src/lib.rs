@@ -777,5 +777,17 @@ impl Sim {
     }
 }
 
+/// Runs `source` (any bytes, read as UTF-8 with replacement) as a script on a fresh
+/// emulated RouterOS 7.20 router: the entry point of the fuzz target
+/// `fuzz/fuzz_targets/sim_script.rs`. Not part of the emulator's API.
+#[doc(hidden)]
+pub fn fuzz_script(source: &[u8]) {
+    let text = String::from_utf8_lossy(source);
+    let version = Version::parse("7.20").expect("a valid version");
+    let mut router = state::Router::new(version, 2, "MikroTik", "CHR");
+    // Errors are the expected answer to most inputs; a panic is the bug.
+    let _ = router.run_source(&text, "fuzz");
+}
+
 #[cfg(test)]
 mod tests;

@@ -20,7 +20,9 @@
 //!
 //! `<` and `>` compare text by its characters (the dates RouterOS 7.10+ prints sort
 //! that way). Scripts are hostile input like any other: the parser does not recurse
-//! deeper than [`MAX_DEPTH`], and a run ends after [`MAX_STEPS`] statements.
+//! deeper than [`MAX_DEPTH`], a run ends after [`MAX_STEPS`] statements, a value holds
+//! at most [`MAX_TEXT`] bytes, and errors never repeat the text of a string or word.
+//! `fuzz/fuzz_targets/sim_script.rs` feeds it arbitrary bytes.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +37,9 @@ use super::super::system_backup;
 pub(crate) const MAX_DEPTH: usize = 32;
 /// How many statements one run may execute.
 pub(crate) const MAX_STEPS: usize = 100_000;
+/// The longest text a value may hold (a script that doubles a string forty times
+/// would otherwise ask for a terabyte).
+pub(crate) const MAX_TEXT: usize = 1 << 20;
 
 /// A value.
 #[derive(Clone, Debug, PartialEq)]
@@ -653,6 +658,7 @@ impl Run<'_> {
                         Part::Text(t) => s.push_str(t),
                         Part::Var(name) => s.push_str(&self.var(name)?.text()),
                     }
+                    check_len(&s)?;
                 }
                 Val::Str(s)
             }
@@ -769,10 +775,22 @@ impl Run<'_> {
     }
 }
 
+/// A value may not be longer than [`MAX_TEXT`].
+fn check_len(text: &str) -> Result<(), String> {
+    if text.len() > MAX_TEXT {
+        return Err(format!("a value longer than {MAX_TEXT} bytes"));
+    }
+    Ok(())
+}
+
 fn binary(op: &str, a: &Val, b: &Val) -> Result<Val, String> {
     let both = a.num().zip(b.num());
     Ok(match op {
-        "." => Val::Str(a.text() + &b.text()),
+        "." => {
+            let text = a.text() + &b.text();
+            check_len(&text)?;
+            Val::Str(text)
+        }
         "+" | "-" => {
             let (x, y) = both.ok_or_else(|| format!("{op} needs two numbers"))?;
             Val::Num(if op == "+" {

@@ -351,3 +351,18 @@ fn script_errors_never_show_strings_or_words_of_the_script() {
         assert!(!text.contains("s3cret"), "{source}: {text}");
     }
 }
+
+#[test]
+fn doubling_a_string_stops_at_the_value_size_limit() {
+    let mut r = router("7.20");
+    // 2^25 bytes: past the limit, yet small enough that code without it finishes.
+    let source = format!(":local x \"a\"\n{}", ":set x ($x . $x)\n".repeat(25));
+    let err = interp::run(&mut r, &source).unwrap_err();
+    assert!(
+        err.detail
+            .unwrap()
+            .contains("a value longer than 1048576 bytes")
+    );
+    let source = format!(":local x \"a\"\n{}", ":set x \"$x$x\"\n".repeat(25));
+    assert!(interp::run(&mut r, &source).is_err());
+}
