@@ -10,6 +10,7 @@
 //! | `POST /rest/file/read {"file","offset","chunk-size"}` | RouterOS 7.13+: one chunk (at most [`READ_CHUNK_MAX`] bytes) as `[{"data": ...}]` |
 //! | `POST /rest/system/backup/{save,load}` | see `system_backup.rs` |
 //! | `POST /rest/export` | see `export.rs` |
+//! | `POST /rest/import` | see `import_command.rs` |
 //!
 //! How files are stored and shown: `file_store.rs`.
 
@@ -48,7 +49,7 @@ pub(crate) fn has_file_read(version: &Version) -> bool {
 // Routing
 // ---------------------------------------------------------------------------
 
-/// Handles a REST request for `/file`, `/system/backup/...` or `/export`; `None` for
+/// Handles a REST request for `/file`, `/system/backup/...`, `/export` or `/import`; `None` for
 /// any other path (the caller's menus handle those).
 pub(crate) fn handle(
     router: &mut Router,

@@ -6,8 +6,8 @@
 //! line and its entry in [`Menu::ALL`] (and a constant of [`Menu`] when other code names
 //! it). Its arguments per version come from the dumps in `data/` (`data/extract.py`).
 //!
-//! The commands that are not row menus (`/file`, `/system/backup`, `/export`) have their
-//! own files here too; they reach the row menus through this registry only.
+//! The commands that are not row menus (`/file`, `/system/backup`, `/export`, `/import`)
+//! have their own files here too; they reach the row menus through this registry only.
 //!
 //! Imports go one way: the menu files import `menu.rs` and `state.rs`, never this file;
 //! this file imports them; the front ends import this file.
