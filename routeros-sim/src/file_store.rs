@@ -52,9 +52,9 @@ pub(crate) struct FileStore {
 }
 
 impl FileStore {
-    /// Creates or replaces the file `name`. A replaced file keeps its id.
-    pub(crate) fn put(&mut self, name: &str, data: Arc<[u8]>) -> u32 {
-        let created = SystemTime::now();
+    /// Creates or replaces the file `name`, stamped `created` (the router's clock). A
+    /// replaced file keeps its id.
+    pub(crate) fn put(&mut self, name: &str, data: Arc<[u8]>, created: SystemTime) -> u32 {
         if let Some(file) = self.files.iter_mut().find(|f| f.name == name) {
             file.data = data;
             file.created = created;
@@ -72,10 +72,10 @@ impl FileStore {
     }
 
     /// Like [`FileStore::put`], and remembers the content as written by a command.
-    pub(crate) fn write(&mut self, name: &str, data: Vec<u8>) -> u32 {
+    pub(crate) fn write(&mut self, name: &str, data: Vec<u8>, created: SystemTime) -> u32 {
         let data: Arc<[u8]> = data.into();
         self.written.insert(name.to_string(), data.clone());
-        self.put(name, data)
+        self.put(name, data, created)
     }
 
     /// The file named by `key`: its `.id` (`*1`) or its name.

@@ -102,11 +102,15 @@ impl ExportScript {
 }
 
 /// Menus whose lines are loaded.
-const MODELLED: [&str; 4] = [
+const MODELLED: [&str; 8] = [
     "/interface/ethernet",
     "/interface/macsec",
     "/interface/macsec/profile",
     "/system/identity",
+    "/system/logging",
+    "/system/logging/action",
+    "/system/scheduler",
+    "/system/script",
 ];
 
 /// Joins continued lines (`\` at the end); returns (first line number, text).

@@ -53,8 +53,11 @@ mod schema;
 mod server;
 mod state;
 mod sync;
+mod table;
 #[cfg(test)]
 mod test_rest;
+#[cfg(test)]
+mod test_router;
 mod tls;
 mod users;
 mod value;
@@ -76,7 +79,7 @@ use menu::Menu;
 pub use rest_faults::RestFault;
 use schema::Version;
 use server::Shared;
-pub use server::{Cost, STATS_PATH};
+pub use server::{CLOCK_PATH, Cost, STATS_PATH};
 use state::Router;
 use sync::lock;
 pub use users::SimUser;
@@ -622,7 +625,9 @@ impl Sim {
     /// name.
     pub fn put_file(&self, name: &str, data: impl Into<Vec<u8>>) {
         let data: Vec<u8> = data.into();
-        lock(&self.shared.router).files.put(name, data.into());
+        let mut router = lock(&self.shared.router);
+        let now = router.clock;
+        router.files.put(name, data.into(), now);
     }
 
     /// Adds a REST user. `sensitive` gives it the `sensitive` policy (it may read `cak`);
@@ -688,6 +693,19 @@ impl Sim {
         Ok(())
     }
 
+    /// Moves the router's clock on by `by` (whole seconds) and runs every
+    /// `/system/scheduler` event that falls due, in order, each with the clock at its
+    /// time. The clock otherwise stands still, so what a test sees does not depend on
+    /// how fast it runs. Returns how many events ran.
+    pub fn advance_clock(&self, by: std::time::Duration) -> usize {
+        lock(&self.shared.router).advance_clock(by)
+    }
+
+    /// The router's clock (what `/system/clock`, log entries and new files show).
+    pub fn clock(&self) -> std::time::SystemTime {
+        lock(&self.shared.router).clock
+    }
+
     /// The link-hub handle and interface id of an Ethernet port, by name or `.id`.
     fn ethernet_port(&self, port: &str) -> anyhow::Result<(Arc<link::Registration>, u32)> {
         let router = lock(&self.shared.router);
@@ -723,7 +741,7 @@ impl Sim {
             terse,
             ..Default::default()
         };
-        menus::export::render(&router, &options, std::time::SystemTime::now())
+        menus::export::render(&router, &options, router.clock)
     }
 
     /// Loads the modelled commands of `script` into this emulator, in
@@ -757,6 +775,18 @@ impl Sim {
         sim.load_export(&script)?;
         Ok((sim, script))
     }
+}
+
+/// Runs `source` (any bytes, read as UTF-8 with replacement) as a script on a fresh
+/// emulated RouterOS 7.20 router: the entry point of the fuzz target
+/// `fuzz/fuzz_targets/sim_script.rs`. Not part of the emulator's API.
+#[doc(hidden)]
+pub fn fuzz_script(source: &[u8]) {
+    let text = String::from_utf8_lossy(source);
+    let version = Version::parse("7.20").expect("a valid version");
+    let mut router = state::Router::new(version, 2, "MikroTik", "CHR");
+    // Errors are the expected answer to most inputs; a panic is the bug.
+    let _ = router.run_source(&text, "fuzz");
 }
 
 #[cfg(test)]

@@ -68,6 +68,19 @@ pub(crate) trait MenuRules: Sync {
         Err(RosError::no_such_command())
     }
 
+    /// A command of the menu other than `add`, `set`, `remove`, `enable`, `disable`,
+    /// `get` and `print` (`/system/script/run`, `/log/info`), with its arguments (checked
+    /// against the version's schema): the reply's JSON, or `None` when the emulator does
+    /// not emulate the command.
+    fn command(
+        &self,
+        _router: &mut Router,
+        _name: &str,
+        _args: &Args,
+    ) -> Option<Result<Value, RosError>> {
+        None
+    }
+
     /// The menu's lines in an `/export` script, or `None` when it writes none.
     fn export(&self, _router: &Router, _options: &ExportOptions) -> Option<Section> {
         None
@@ -263,4 +276,63 @@ pub(crate) fn args_of(row: &Value, keys: &[&str]) -> Args {
     keys.iter()
         .filter_map(|k| str_field(row, k).map(|v| (k.to_string(), v.to_string())))
         .collect()
+}
+
+// ----- menus kept as property maps (`table.rs`) -----
+
+/// `props` of record `id` as the emulated version prints them: `.id`, the properties
+/// its `set` takes (from the dumps) and the read-only ones in `always`.
+pub(crate) fn printed(router: &Router, path: &str, id: u32, props: &Row, always: &[&str]) -> Row {
+    let schema = crate::schema::menu(router.version(), path);
+    let mut row: Row = props
+        .iter()
+        .filter(|(k, _)| {
+            always.contains(&k.as_str()) || schema.is_some_and(|s| s.accepts("set", k))
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    row.insert(".id".into(), crate::value::format_id(id));
+    row
+}
+
+/// Stores yes/no arguments as `true`/`false` and the others as given, skipping the
+/// arguments that address the record (`.id`, `numbers`, `copy-from`).
+pub(crate) fn store_args(props: &mut Row, args: &Args, booleans: &[&str]) -> Result<(), RosError> {
+    for (key, text) in args {
+        match key.as_str() {
+            ".id" | "numbers" | "copy-from" => {}
+            k if booleans.contains(&k) => {
+                let value = crate::value::parse_bool(k, text)?;
+                props.insert(key.clone(), value.to_string());
+            }
+            _ => {
+                props.insert(key.clone(), text.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The export line of one record: the properties that differ from `defaults` (all of
+/// them with `verbose`), without the read-only ones in `skip`.
+pub(crate) fn changed_props(row: &Row, defaults: &Row, skip: &[&str], verbose: bool) -> String {
+    let pairs: BTreeMap<String, String> = row
+        .iter()
+        .filter(|(k, v)| {
+            !skip.contains(&k.as_str())
+                && k.as_str() != ".id"
+                && (verbose || defaults.get(*k) != Some(*v))
+        })
+        .map(|(k, v)| (k.clone(), yes_no_text(v)))
+        .collect();
+    props(&pairs)
+}
+
+/// `yes`/`no` for stored `true`/`false`.
+fn yes_no_text(value: &str) -> String {
+    match value {
+        "true" => "yes".into(),
+        "false" => "no".into(),
+        other => other.to_string(),
+    }
 }

@@ -99,14 +99,15 @@ pub(crate) fn handle_as(
     query: Option<&str>,
     body: &[u8],
 ) -> Reply {
-    // The file area, backups and exports (menus/file.rs).
-    if let Some(reply) = file::handle(router, access, method, path, query, body) {
-        return reply;
-    }
-    match dispatch(router, access, method, path, query, body) {
-        Ok(reply) => reply,
-        Err(err) => Reply::error(&err),
-    }
+    // Link state is derived on read: log what changed since the last request, and what
+    // this one changes.
+    router.log_macsec_changes();
+    // The file area, backups and exports (menus/file.rs), then the menus.
+    let reply = file::handle(router, access, method, path, query, body).unwrap_or_else(|| {
+        dispatch(router, access, method, path, query, body).unwrap_or_else(|e| Reply::error(&e))
+    });
+    router.log_macsec_changes();
+    reply
 }
 
 fn dispatch(
@@ -396,11 +397,26 @@ fn run_command(
                 None => Value::Array(Vec::new()),
             }))
         }
-        other => Err(RosError::bad_request(format!(
-            "routeros-sim does not emulate {}/{other}",
-            menu.path()
-        ))),
+        other => {
+            let args = args_from_object(&object)?;
+            check_args(router, menu, other, &args, &[".id"])?;
+            // Not a transaction: like a RouterOS script, a command that fails half-way
+            // keeps what it did before the failure.
+            let out = menu
+                .rules()
+                .command(router, other, &args)
+                .unwrap_or_else(|| Err(not_emulated(menu, other)));
+            router.publish();
+            out.map(Reply::ok)
+        }
     }
+}
+
+fn not_emulated(menu: Menu, command: &str) -> RosError {
+    RosError::bad_request(format!(
+        "routeros-sim does not emulate {}/{command}",
+        menu.path()
+    ))
 }
 
 fn missing(arg: &str) -> RosError {

@@ -27,6 +27,12 @@ use crate::users::Access;
 /// (requests received and rows served since start); it is not counted.
 pub const STATS_PATH: &str = "/sim/stats";
 
+/// `POST` here with `{"advance": "1d"}` (a RouterOS time interval) and the router's
+/// user moves the router's clock on and runs the scheduler events that fall due
+/// ([`crate::Sim::advance_clock`]); it answers `{"clock": ..., "runs": N}`. A test hook
+/// for an emulator in another process; it is not counted.
+pub const CLOCK_PATH: &str = "/sim/clock";
+
 /// Largest request body the emulator reads.
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
@@ -182,6 +188,31 @@ impl Shared {
     }
 }
 
+/// `POST /sim/clock {"advance": "1d"}`.
+fn advance_clock(shared: &Shared, body: &[u8]) -> Reply {
+    let by = crate::value::parse_object(body).and_then(|object| {
+        let text = object
+            .get("advance")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| {
+                RosError::bad_request("give {\"advance\": INTERVAL}, such as {\"advance\": \"1d\"}")
+            })?;
+        crate::menus::parse_interval(text)
+    });
+    match by {
+        Err(e) => Reply::error(&e),
+        Ok(secs) => {
+            let mut router = lock(&shared.router);
+            let runs = router.advance_clock(std::time::Duration::from_secs(secs));
+            let clock = crate::file_store::ros_time(router.clock, router.version());
+            Reply {
+                status: 200,
+                body: Some(serde_json::json!({"clock": clock, "runs": runs})),
+            }
+        }
+    }
+}
+
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>, tls: bool) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
@@ -203,6 +234,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>, tls: bool) -> Respo
             ))));
         }
     };
+    if path == CLOCK_PATH && method == "POST" {
+        let reply = match shared.authenticate(parts.headers.get(hyper::header::AUTHORIZATION)) {
+            Some(_) => advance_clock(&shared, &body),
+            None => Reply::error(&RosError::unauthorized()),
+        };
+        return to_response(&reply);
+    }
     let mut line = format!(
         "{method} {}",
         parts

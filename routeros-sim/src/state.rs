@@ -8,10 +8,10 @@
 //! (`interface`, `profile`) are kept by id and printed by name, so renaming an Ethernet
 //! port shows the new name on the MACsec interface that rides on it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::Rng;
 
@@ -19,6 +19,7 @@ use crate::error::RosError;
 use crate::file_store::FileStore;
 use crate::link::{LinkHub, MacsecEnd, Peer, PortState, Registration};
 use crate::schema::{self, Version};
+use crate::table::{Table, row_of};
 use crate::users::{Access, SimUser, Users};
 use crate::value::names;
 
@@ -93,6 +94,66 @@ pub(crate) const ETHER_OTHER_DEFAULTS: [(&str, &str); 10] = [
     ("tx-flow-control", "off"),
 ];
 
+/// The logging rules of a fresh RouterOS 7 (`/system/logging`): `info`, `error` and
+/// `warning` to the `memory` action, `critical` to `echo` (DESIGN.md, "Facts: logging").
+pub(crate) const DEFAULT_LOG_RULES: [(&str, &str); 4] = [
+    ("info", "memory"),
+    ("error", "memory"),
+    ("warning", "memory"),
+    ("critical", "echo"),
+];
+
+/// The logging actions of a fresh RouterOS 7 (`/system/logging/action`) with every
+/// property any version prints; a version prints those its `set` takes.
+pub(crate) const DEFAULT_LOG_ACTIONS: [&[(&str, &str)]; 4] = [
+    &[
+        ("name", "memory"),
+        ("target", "memory"),
+        ("memory-lines", "1000"),
+        ("memory-stop-on-full", "false"),
+    ],
+    &[
+        ("name", "disk"),
+        ("target", "disk"),
+        ("disk-file-name", "log"),
+        ("disk-lines-per-file", "1000"),
+        ("disk-file-count", "2"),
+        ("disk-stop-on-full", "false"),
+    ],
+    &[("name", "echo"), ("target", "echo"), ("remember", "true")],
+    &[
+        ("name", "remote"),
+        ("target", "remote"),
+        ("remote", "0.0.0.0"),
+        ("remote-port", "514"),
+        ("src-address", "0.0.0.0"),
+        ("bsd-syslog", "false"),
+        ("remote-log-format", "default"),
+        ("remote-protocol", "udp"),
+        ("syslog-facility", "daemon"),
+        ("syslog-severity", "auto"),
+        ("syslog-time-format", "bsd-syslog"),
+        ("vrf", "main"),
+    ],
+];
+
+/// One entry of the in-memory log (`/log`).
+#[derive(Clone, Debug)]
+pub(crate) struct LogEntry {
+    pub(crate) id: u32,
+    pub(crate) time: SystemTime,
+    /// Comma-separated, as RouterOS prints them: `script,info`.
+    pub(crate) topics: String,
+    pub(crate) message: String,
+}
+
+/// The entries the `memory` actions keep, oldest first.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LogBuffer {
+    pub(crate) last_id: u32,
+    pub(crate) entries: VecDeque<LogEntry>,
+}
+
 /// The configuration of one emulated router.
 #[derive(Clone, Debug)]
 pub(crate) struct Router {
@@ -116,6 +177,22 @@ pub(crate) struct Router {
     pub(crate) link: Arc<Registration>,
     /// The file area (`/file`): backups, exports, uploads (see `files.rs`).
     pub(crate) files: FileStore,
+    /// The router's clock. It stands still until a test moves it
+    /// ([`crate::Sim::advance_clock`]), so what it stamps is deterministic.
+    pub(crate) clock: SystemTime,
+    /// `/system/logging`: which topics go to which action.
+    pub(crate) log_rules: Table,
+    /// `/system/logging/action`: where logged messages go.
+    pub(crate) log_actions: Table,
+    /// What the `memory` actions keep (`/log`).
+    pub(crate) log: LogBuffer,
+    /// `/system/script`.
+    pub(crate) scripts: Table,
+    /// `/system/scheduler`.
+    pub(crate) schedulers: Table,
+    /// The `status` of each MACsec interface (by id) when the log last looked, so that a
+    /// change is logged once.
+    pub(crate) macsec_seen: BTreeMap<u32, String>,
 }
 
 pub(crate) fn random_hex(bytes: usize) -> String {
@@ -143,7 +220,32 @@ impl Router {
             forced_status: BTreeMap::new(),
             link: LinkHub::global().register(),
             files: FileStore::default(),
+            clock: whole_seconds(SystemTime::now()),
+            log_rules: Table::default(),
+            log_actions: Table::default(),
+            log: LogBuffer::default(),
+            scripts: Table::default(),
+            schedulers: Table::default(),
+            macsec_seen: BTreeMap::new(),
         };
+        for action in DEFAULT_LOG_ACTIONS {
+            let mut props = row_of(action);
+            props.insert("default".into(), "true".into());
+            router.log_actions.insert(props);
+        }
+        for (topics, action) in DEFAULT_LOG_RULES {
+            router.log_rules.insert(row_of(&[
+                ("action", action),
+                ("comment", ""),
+                ("default", "true"),
+                ("default-topics", topics),
+                ("disabled", "false"),
+                ("invalid", "false"),
+                ("prefix", ""),
+                ("regex", ""),
+                ("topics", topics),
+            ]));
+        }
         for n in 1..=ports {
             let id = router.take_interface_id();
             let mac = format!(
@@ -184,10 +286,13 @@ impl Router {
         router
     }
 
-    /// A reboot: uptime starts again and the front ends drop their connections.
+    /// A reboot: uptime starts again, the front ends drop their connections, and what
+    /// the log kept in memory is gone.
     pub(crate) fn reboot(&mut self) {
         self.started = Instant::now();
         self.boots += 1;
+        self.log.entries.clear();
+        self.macsec_seen.clear();
     }
 
     pub(crate) fn take_interface_id(&mut self) -> u32 {
@@ -355,6 +460,14 @@ impl Router {
         }
         Ok(())
     }
+}
+
+/// `time` without its fraction of a second (RouterOS's clock counts whole seconds).
+pub(crate) fn whole_seconds(time: SystemTime) -> SystemTime {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
 }
 
 /// The first four bytes of this router's MAC addresses (the last two number the ports):

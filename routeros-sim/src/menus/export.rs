@@ -95,8 +95,9 @@ pub(crate) fn export(router: &mut Router, access: Access, args: &Args) -> Result
     } else {
         format!("{file}.rsc")
     };
-    let script = render(router, &options, SystemTime::now());
-    router.files.write(&name, script.into_bytes());
+    let now = router.clock;
+    let script = render(router, &options, now);
+    router.files.write(&name, script.into_bytes(), now);
     Ok(Reply {
         status: 200,
         body: Some(Value::Array(Vec::new())),

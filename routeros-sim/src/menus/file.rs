@@ -10,6 +10,7 @@
 //! | `POST /rest/file/read {"file","offset","chunk-size"}` | RouterOS 7.13+: one chunk (at most [`READ_CHUNK_MAX`] bytes) as `[{"data": ...}]` |
 //! | `POST /rest/system/backup/{save,load}` | see `system_backup.rs` |
 //! | `POST /rest/export` | see `export.rs` |
+//! | `POST /rest/import` | see `import_command.rs` |
 //!
 //! How files are stored and shown: `file_store.rs`.
 
@@ -26,7 +27,7 @@ use crate::state::Router;
 use crate::users::Access;
 use crate::value::{Args, args_from_object, check_args, format_id, parse_int, parse_object};
 
-use super::{export, system_backup as backup};
+use super::{export, import_command, system_backup as backup};
 
 /// Largest `chunk-size` `/file/read` takes (32 KiB, as RouterOS documents it for clients
 /// such as tikoci/centrs).
@@ -48,7 +49,7 @@ pub(crate) fn has_file_read(version: &Version) -> bool {
 // Routing
 // ---------------------------------------------------------------------------
 
-/// Handles a REST request for `/file`, `/system/backup/...` or `/export`; `None` for
+/// Handles a REST request for `/file`, `/system/backup/...`, `/export` or `/import`; `None` for
 /// any other path (the caller's menus handle those).
 pub(crate) fn handle(
     router: &mut Router,
@@ -73,6 +74,9 @@ pub(crate) fn handle(
         ["file", rest @ ..] => file_request(router, access, method, rest, query, body),
         ["system", "backup", rest @ ..] => backup_request(router, method, rest, body),
         ["export", rest @ ..] => export_request(router, access, method, rest, body),
+        ["import"] if method == "POST" => parse_object(body)
+            .and_then(|o| args_from_object(&o))
+            .and_then(|args| import_command::import(router, &args)),
         _ => return None,
     };
     Some(result.unwrap_or_else(|e| Reply::error(&e)))
@@ -86,7 +90,7 @@ pub(crate) fn is_command(router: &Router, command: &str) -> bool {
         ["file", "getall" | "listen"] => true,
         ["file", name] => file_command_args(router.version(), name).is_some(),
         ["system", "backup", "save" | "load"] => true,
-        ["export"] => true,
+        ["export" | "import"] => true,
         _ => false,
     }
 }
@@ -379,7 +383,8 @@ fn add_file(router: &mut Router, args: &Args) -> Result<u32, RosError> {
         Some(text) => contents_arg(text)?,
         None => Arc::from(Vec::new()),
     };
-    Ok(router.files.put(name, data))
+    let now = router.clock;
+    Ok(router.files.put(name, data, now))
 }
 
 fn set_file(router: &mut Router, id: u32, args: &Args) -> Result<(), RosError> {

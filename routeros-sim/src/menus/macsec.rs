@@ -17,7 +17,9 @@ use crate::menu::{
 };
 use crate::query::Row;
 use crate::schema::Version;
-use crate::state::{MACSEC_DEFAULT_MTU, MAX_MTU, Macsec, Router, mac_bytes, random_hex};
+use crate::state::{
+    DEFAULT_CIPHER, MACSEC_DEFAULT_MTU, MAX_MTU, Macsec, Router, mac_bytes, random_hex,
+};
 use crate::value::{
     Args, arg, bool_text, format_id, names, no_match, non_empty, parse_bool, parse_hex, parse_int,
     parse_name,
@@ -68,14 +70,29 @@ pub(crate) struct MacsecLink {
     pub(crate) key_server: bool,
     /// The negotiated cipher suite, when the link is `open-encrypted`.
     pub(crate) cipher_suite: Option<String>,
+    /// Why MKA does not open the link when the configuration says why (the log names it).
+    pub(crate) why: Option<Failure>,
+}
+
+/// Why MKA does not bring a MACsec link up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No MKA peer: no cable, the port or the peer's port down, no enabled MACsec
+    /// interface at the other end.
+    NoPeer,
+    /// The peer's CAK or CKN differs from ours.
+    KeyMismatch,
+    /// The two ends' profiles share no cipher suite.
+    NoCommonCipher,
 }
 
 impl MacsecLink {
-    fn down(status: &'static str) -> MacsecLink {
+    fn down(status: &'static str, why: Option<Failure>) -> MacsecLink {
         MacsecLink {
             status,
             key_server: false,
             cipher_suite: None,
+            why,
         }
     }
 
@@ -208,26 +225,27 @@ impl Router {
     /// data source passes `status` through as text).
     pub(crate) fn macsec_link(&self, m: &Macsec) -> MacsecLink {
         if let Some(status) = self.forced_status.get(&m.id) {
-            return MacsecLink::down(status);
+            return MacsecLink::down(status, None);
         }
         if m.disabled {
-            return MacsecLink::down("disabled");
+            return MacsecLink::down("disabled", None);
         }
+        let no_peer = || MacsecLink::down("negotiating", Some(Failure::NoPeer));
         let Some(port) = self.ether(m.interface) else {
-            return MacsecLink::down("negotiating");
+            return no_peer();
         };
         if !self.port_running(port) {
-            return MacsecLink::down("negotiating");
+            return no_peer();
         }
         let Peer::Present(peer) = self.link.peer(port.id) else {
-            return MacsecLink::down("negotiating");
+            return no_peer();
         };
         let Some(theirs) = peer.macsec.filter(|p| p.enabled) else {
-            return MacsecLink::down("negotiating");
+            return no_peer();
         };
         let ours = self.macsec_end(m);
         if ours.cak != theirs.cak || ours.ckn != theirs.ckn {
-            return MacsecLink::down("negotiating");
+            return MacsecLink::down("negotiating", Some(Failure::KeyMismatch));
         }
         let our_mac = mac_bytes(&port.mac);
         let key_server = ours.server_priority < theirs.server_priority
@@ -246,12 +264,13 @@ impl Router {
             .cloned()
         else {
             // No cipher suite both ends accept: MKA can not agree on a SAK.
-            return MacsecLink::down("negotiating");
+            return MacsecLink::down("negotiating", Some(Failure::NoCommonCipher));
         };
         MacsecLink {
             status: "open-encrypted",
             key_server,
             cipher_suite: Some(cipher),
+            why: None,
         }
     }
 
@@ -451,5 +470,68 @@ fn macsec_section(router: &Router, options: &ExportOptions) -> Section {
     Section {
         menu: "/interface macsec",
         lines,
+    }
+}
+
+/// The topics the emulator logs MACsec and MKA events under. No public source shows
+/// which topics RouterOS uses for them (DESIGN.md, "Facts: logging"); `interface` is the
+/// topic of link state changes, and the level says how bad it is.
+pub(crate) const MACSEC_LOG_TOPIC: &str = "interface";
+
+impl Router {
+    /// Logs what changed on each MACsec link since the log last looked: the link opens
+    /// (`info`), MKA rejects the peer's key or finds no common cipher suite, or an open
+    /// link loses its peer (`warning`). Link state is derived on read, so the front ends
+    /// call this before and after every request; a change made at the other end of a
+    /// cable is logged when this router next serves a request. Messages name the
+    /// interface and what failed, never a key.
+    pub(crate) fn log_macsec_changes(&mut self) {
+        let links: Vec<(u32, String, MacsecLink)> = self
+            .macsecs
+            .iter()
+            .map(|m| (m.id, m.name.clone(), self.macsec_link(m)))
+            .collect();
+        for (id, name, link) in links {
+            let now = format!("{}:{:?}", link.status, link.why);
+            let before = self.macsec_seen.insert(id, now.clone());
+            if before.as_deref() == Some(now.as_str()) {
+                continue;
+            }
+            let was_open = before
+                .as_deref()
+                .is_some_and(|b| b.starts_with("open-encrypted"));
+            let event = match (link.why, link.is_open()) {
+                (_, true) => Some((
+                    "info",
+                    format!(
+                        "{name}: MKA session secured, status open-encrypted, cipher suite {}{}",
+                        link.cipher_suite.as_deref().unwrap_or(DEFAULT_CIPHER),
+                        if link.key_server { ", key server" } else { "" }
+                    ),
+                )),
+                (Some(Failure::KeyMismatch), _) => Some((
+                    "warning",
+                    format!(
+                        "{name}: MKA peer not accepted: its CAK or CKN differs from this end's; set the same key on both ends"
+                    ),
+                )),
+                (Some(Failure::NoCommonCipher), _) => Some((
+                    "warning",
+                    format!(
+                        "{name}: MKA found no cipher suite both ends accept; give both profiles a common cipher"
+                    ),
+                )),
+                (Some(Failure::NoPeer), _) if was_open => Some((
+                    "warning",
+                    format!("{name}: MKA peer lost, status {}", link.status),
+                )),
+                _ => None,
+            };
+            if let Some((level, message)) = event {
+                self.log_event(&[MACSEC_LOG_TOPIC, level], &message);
+            }
+        }
+        let ids: Vec<u32> = self.macsecs.iter().map(|m| m.id).collect();
+        self.macsec_seen.retain(|id, _| ids.contains(id));
     }
 }

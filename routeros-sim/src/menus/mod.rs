@@ -6,8 +6,8 @@
 //! line and its entry in [`Menu::ALL`] (and a constant of [`Menu`] when other code names
 //! it). Its arguments per version come from the dumps in `data/` (`data/extract.py`).
 //!
-//! The commands that are not row menus (`/file`, `/system/backup`, `/export`) have their
-//! own files here too; they reach the row menus through this registry only.
+//! The commands that are not row menus (`/file`, `/system/backup`, `/export`, `/import`)
+//! have their own files here too; they reach the row menus through this registry only.
 //!
 //! Imports go one way: the menu files import `menu.rs` and `state.rs`, never this file;
 //! this file imports them; the front ends import this file.
@@ -16,15 +16,22 @@ mod ethernet;
 pub(crate) mod export;
 pub(crate) mod file;
 mod identity;
+mod import_command;
 mod interface;
+mod log;
+mod logging;
+mod logging_action;
 mod macsec;
 mod macsec_profile;
 mod resource;
+mod scheduler;
+mod script;
 pub(crate) mod system_backup;
 
 #[cfg(test)]
 pub(crate) use macsec::MACSEC_STATS_OPEN;
 pub(crate) use macsec::STATUSES as MACSEC_STATUSES;
+pub(crate) use scheduler::parse_interval;
 
 use crate::error::RosError;
 use crate::menu::Menu;
@@ -48,16 +55,31 @@ impl Menu {
     pub(crate) const Identity: Menu = Menu::new(&identity::IdentityMenu);
     /// `/system/resource` (a single object).
     pub(crate) const Resource: Menu = Menu::new(&resource::ResourceMenu);
+    /// `/system/logging/action`.
+    pub(crate) const LoggingAction: Menu = Menu::new(&logging_action::ActionMenu);
+    /// `/system/logging`.
+    pub(crate) const Logging: Menu = Menu::new(&logging::LoggingMenu);
+    /// `/log` (read-only).
+    pub(crate) const Log: Menu = Menu::new(&log::LogMenu);
+    /// `/system/script`.
+    pub(crate) const Script: Menu = Menu::new(&script::ScriptMenu);
+    /// `/system/scheduler`.
+    pub(crate) const Scheduler: Menu = Menu::new(&scheduler::SchedulerMenu);
 
     /// Every menu, in the order exports and backups write them (a profile before the
     /// MACsec interfaces that name it).
-    pub(crate) const ALL: [Menu; 6] = [
+    pub(crate) const ALL: [Menu; 11] = [
         Menu::Interface,
         Menu::Ethernet,
         Menu::MacsecProfile,
         Menu::Macsec,
         Menu::Identity,
         Menu::Resource,
+        Menu::LoggingAction,
+        Menu::Logging,
+        Menu::Log,
+        Menu::Script,
+        Menu::Scheduler,
     ];
 
     /// The menu at a console path (`/interface/macsec` or `interface/macsec`).

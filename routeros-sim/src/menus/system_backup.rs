@@ -123,7 +123,8 @@ pub(crate) fn save(router: &mut Router, args: &Args) -> Result<Reply, RosError> 
     };
     let config = config_json(router);
     let bytes = encode(&config, router.files.backup_padding, scheme, password);
-    router.files.write(&name, bytes);
+    let now = router.clock;
+    router.files.write(&name, bytes, now);
     Ok(Reply {
         status: 200,
         body: Some(Value::Array(Vec::new())),
@@ -169,6 +170,8 @@ pub(crate) fn load(router: &mut Router, args: &Args) -> Result<Reply, RosError> 
     restore(&mut draft, &config)?;
     *router = draft;
     router.reboot();
+    // The first entry after a boot, as the RouterOS Log documentation shows it.
+    router.log_event(&["system", "info"], "router rebooted");
     Ok(Reply {
         status: 200,
         body: Some(Value::Array(Vec::new())),

@@ -60,9 +60,11 @@ fn types_follow_the_extension() {
 #[test]
 fn list_get_and_remove_over_rest() {
     let mut r = router("7.18");
-    r.files.put("a.txt", Arc::from(&b"hello"[..]));
+    let now = r.clock;
+    r.files.put("a.txt", Arc::from(&b"hello"[..]), now);
+    let now = r.clock;
     r.files
-        .put("big.bin", Arc::from(vec![7u8; CONTENTS_LIMIT + 1]));
+        .put("big.bin", Arc::from(vec![7u8; CONTENTS_LIMIT + 1]), now);
     let list = call(&mut r, "GET", "/rest/file", Value::Null);
     let rows = list.body.unwrap();
     assert_eq!(rows[0]["name"], "a.txt");
@@ -107,7 +109,8 @@ fn list_get_and_remove_over_rest() {
 fn read_returns_chunks_from_7_13_only() {
     let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     let mut r = router("7.13");
-    r.files.put("x.backup", Arc::from(data.clone()));
+    let now = r.clock;
+    r.files.put("x.backup", Arc::from(data.clone()), now);
     let mut got = Vec::new();
     let mut offset = 0;
     loop {
@@ -147,7 +150,8 @@ fn read_returns_chunks_from_7_13_only() {
     assert_eq!(detail(&unknown), "unknown parameter length");
 
     let mut old = router("7.12");
-    old.files.put("x.backup", Arc::from(data));
+    let now = old.clock;
+    old.files.put("x.backup", Arc::from(data), now);
     let reply = call(
         &mut old,
         "POST",
