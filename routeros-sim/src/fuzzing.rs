@@ -27,6 +27,7 @@ pub fn load_is_total_and_bounded(data: &[u8]) {
     let lines = text.matches('\n').count();
     assert!(script.highest_ether <= MAX_ETHERNET_PORTS);
     assert!(script.commands.len() + script.unmodelled.len() <= lines);
+    assert!(script.unmodelled.iter().all(|(_, menu)| menu.len() <= 80));
     let mut cfg = SimConfig::default();
     script.adjust(&mut cfg, false);
     assert!(cfg.ethernet_ports <= MAX_ETHERNET_PORTS);

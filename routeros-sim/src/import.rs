@@ -51,6 +51,13 @@ pub const MAX_ETHERNET_PORTS: usize = 128;
 /// rows, so loading stays linear in the number of lines.
 pub const MAX_ROWS_PER_MENU: usize = 1024;
 
+/// The longest menu path kept (RouterOS's are far shorter).
+const MAX_MENU_LEN: usize = 64;
+/// The longest word of a menu path (RouterOS's are short: `ipsec`, `profile`).
+const MAX_MENU_WORD: usize = 24;
+/// What the report calls lines whose menu cannot be read.
+const UNREADABLE_MENU: &str = "(unreadable menu)";
+
 /// What loading a script cost, in counts (not time): the commands applied,
 /// the rows of router copies made, and the rows scanned to find the items
 /// `set` lines select.
@@ -358,7 +365,19 @@ pub fn parse(text: &str) -> anyhow::Result<ExportScript> {
                 .flat_map(|t| t.split('/'))
                 .filter(|w| !w.is_empty())
                 .collect();
-            menu = Some(format!("/{}", words.join("/")));
+            // A path of RouterOS's menu words, else a placeholder: the text is
+            // kept for every line after it and printed in the report.
+            let path = format!("/{}", words.join("/"));
+            let readable = words.iter().all(|w| {
+                w.len() <= MAX_MENU_WORD
+                    && w.bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            });
+            menu = Some(if readable && path.len() <= MAX_MENU_LEN {
+                path
+            } else {
+                UNREADABLE_MENU.to_string()
+            });
             rest = &rest[verb_at..];
             if rest.is_empty() {
                 continue;
@@ -370,7 +389,9 @@ pub fn parse(text: &str) -> anyhow::Result<ExportScript> {
         };
         let verb = rest[0].clone();
         if !MODELLED.contains(&current.as_str()) || !(verb == "add" || verb == "set") {
-            let what = if MODELLED.contains(&current.as_str()) {
+            // The verb only when it is one (the word may be `cak=...`).
+            let known = is_verb(&verb) && !verb.contains('=') && !verb.starts_with('[');
+            let what = if MODELLED.contains(&current.as_str()) && known {
                 format!("{current} {verb}")
             } else {
                 current.clone()

@@ -346,3 +346,21 @@ fn the_export_loader_is_total_and_bounded_on_seeded_and_corpus_inputs() {
     }
     assert!(n >= 5, "{n} corpus files in {corpus}");
 }
+
+/// A menu line of any length was copied into the entry of every line after
+/// it (a 10 KB header and 1000 lines held 10 MB; 64 MiB of export could
+/// hold terabytes), and printed on stderr whatever it held.
+#[test]
+fn a_long_menu_line_is_not_copied_into_every_line_after_it() {
+    let mut text = format!("/ip {}\n", "x".repeat(10_000));
+    text.push_str(&"add address=10.0.0.1/24\n".repeat(1000));
+    text.push_str(&format!("/ip {}\nadd a=b\n", crate::fuzzing::SECRET));
+    text.push_str(&format!(
+        "/interface macsec\ncak={}\n",
+        crate::fuzzing::SECRET
+    ));
+    let script = parse(&text).unwrap();
+    let held: usize = script.unmodelled.iter().map(|(_, m)| m.len()).sum();
+    assert!(held <= 1002 * 64, "{held} bytes of menu names");
+    assert!(!script.unmodelled_report().contains(crate::fuzzing::SECRET));
+}
