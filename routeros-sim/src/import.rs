@@ -11,7 +11,16 @@
 //! - a line `/interface macsec` selects a menu for the lines after it, and a
 //!   `terse` line carries its menu in front (`/interface macsec add ...`);
 //! - values are bare or double-quoted with RouterOS's escapes (`\"`, `\\`,
-//!   `\n`, `\t`, `\_`, `\$`, `\?`, and `\XX` hex bytes).
+//!   `\n`, `\r`, `\t`, `\_`, `\$`, `\?`, `\a`, `\b`, `\f`, `\v`, and `\XX`
+//!   hex bytes, which together form UTF-8; DESIGN.md, "Facts: export scripts").
+//!
+//! The script is not trusted (CI feeds it from a router or a pull request):
+//! it is at most [`MAX_EXPORT_BYTES`]; a script cut off (an open quote, a `\`
+//! continuation at the end, no final newline) is an error naming its line;
+//! port numbers are bounded by [`MAX_ETHERNET_PORTS`] and the items the
+//! script adds per menu by [`MAX_ROWS_PER_MENU`]; errors name the line, the
+//! menu, the verb and argument names, never a value; and loading copies the
+//! router once, so its cost is linear in the number of lines ([`LoadCost`]).
 //!
 //! Modelled and loaded: `/interface ethernet set [ find default-name=etherN ]`
 //! (ports up to the highest `etherN` mentioned are created), `/interface
@@ -24,12 +33,43 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{anyhow, bail};
+use anyhow::{Context, anyhow, bail};
 
 use crate::SimConfig;
 use crate::menu::Menu;
 use crate::state::Router;
 use crate::value::Args;
+
+/// The largest script loaded (64 MiB; a router's export is a few megabytes).
+pub const MAX_EXPORT_BYTES: usize = 64 << 20;
+/// The most Ethernet ports the emulator makes: its own bound, above the
+/// `etherN` ports of any MikroTik board (the largest switches have 48 copper
+/// ports and a management port).
+pub const MAX_ETHERNET_PORTS: usize = 128;
+/// The most items a script may add to one menu (the emulator's own bound;
+/// RouterOS documents none): every look-up in a menu costs at most this many
+/// rows, so loading stays linear in the number of lines.
+pub const MAX_ROWS_PER_MENU: usize = 1024;
+
+/// The longest menu path kept (RouterOS's are far shorter).
+const MAX_MENU_LEN: usize = 64;
+/// The longest word of a menu path (RouterOS's are short: `ipsec`, `profile`).
+const MAX_MENU_WORD: usize = 24;
+/// What the report calls lines whose menu cannot be read.
+const UNREADABLE_MENU: &str = "(unreadable menu)";
+
+/// What loading a script cost, in counts (not time): the commands applied,
+/// the rows of router copies made, and the rows scanned to find the items
+/// `set` lines select.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadCost {
+    /// Commands applied.
+    pub commands: usize,
+    /// Rows (ports, MACsec interfaces, profiles, files) in copies of the router.
+    pub rows_copied: usize,
+    /// Rows scanned by `[ find ... ]` selectors.
+    pub rows_scanned: usize,
+}
 
 /// One command of a script, in a modelled menu.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,11 +153,15 @@ const MODELLED: [&str; 8] = [
     "/system/script",
 ];
 
-/// Joins continued lines (`\` at the end); returns (first line number, text).
-fn logical_lines(text: &str) -> Vec<(usize, String)> {
+/// Joins continued lines (`\\` at the end; the next line's indentation is
+/// not part of the text); returns (first line number, text). A script that
+/// ends in a continuation or without a final newline looks cut off: an error.
+fn logical_lines(text: &str) -> anyhow::Result<Vec<(usize, String)>> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
+    let mut last = 0;
     for (i, raw) in text.lines().enumerate() {
+        last = i + 1;
         let raw = raw.trim_end_matches('\r');
         let (start, mut acc) = match current.take() {
             Some((start, acc)) => (start, acc),
@@ -140,84 +184,118 @@ fn logical_lines(text: &str) -> Vec<(usize, String)> {
             }
         }
     }
-    if let Some(last) = current {
-        out.push(last);
+    if current.is_some() {
+        bail!(
+            "line {last}: the export ends in a `\\` continuation: it looks cut off; export it again"
+        );
     }
-    out
+    if !text.is_empty() && !text.ends_with('\n') {
+        bail!(
+            "line {last}: the export does not end with a newline (RouterOS ends every line with one): it looks cut off; export it again"
+        );
+    }
+    Ok(out)
 }
 
 /// One token: a word, `key=value`, or a `[ ... ]` group (kept whole).
+/// Quoted values keep their quotes, with the escapes decoded.
 fn tokens(line: &str, at: usize) -> anyhow::Result<Vec<String>> {
+    let b = line.as_bytes();
     let mut out = Vec::new();
-    let mut chars = line.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_whitespace() {
+            i += 1;
             continue;
         }
-        let mut tok = String::new();
-        if c == '[' {
-            let mut depth = 0;
-            for c in chars.by_ref() {
-                tok.push(c);
-                match c {
-                    '[' => depth += 1,
-                    ']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
+        if b[i] == b'[' {
+            let start = i;
+            let mut depth = 0usize;
+            while i < b.len() {
+                match b[i] {
+                    b'[' => depth += 1,
+                    b']' => depth -= 1,
                     _ => {}
+                }
+                i += 1;
+                if depth == 0 {
+                    break;
                 }
             }
             if depth != 0 {
-                bail!("line {at}: unbalanced `[` in {line:?}");
+                bail!("line {at}: a `[` is not closed: the export looks cut off or edited");
             }
-            out.push(tok);
+            out.push(line[start..i].to_string());
             continue;
         }
-        while let Some(&c) = chars.peek() {
-            if c.is_whitespace() {
-                break;
+        let mut tok: Vec<u8> = Vec::new();
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            let c = b[i];
+            i += 1;
+            if c != b'"' {
+                tok.push(c);
+                continue;
             }
-            chars.next();
-            if c == '"' {
-                tok.push('"');
-                loop {
-                    match chars.next() {
-                        None => bail!("line {at}: unterminated quoted value in {line:?}"),
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some('n') => tok.push('\n'),
-                            Some('t') => tok.push('\t'),
-                            Some('r') => tok.push('\r'),
-                            Some('_') => tok.push(' '),
-                            Some(h1) if h1.is_ascii_digit() || ('A'..='F').contains(&h1) => {
-                                match chars.peek().copied() {
-                                    Some(h2) if h2.is_ascii_hexdigit() => {
-                                        chars.next();
-                                        let byte = u8::from_str_radix(&format!("{h1}{h2}"), 16)
-                                            .expect("two hex digits");
-                                        tok.push(char::from(byte));
-                                    }
-                                    _ => tok.push(h1),
-                                }
-                            }
-                            Some(other) => tok.push(other),
-                            None => bail!("line {at}: a value ends in `\\`"),
-                        },
-                        Some(c) => tok.push(c),
+            tok.push(b'"');
+            loop {
+                match b.get(i) {
+                    None => bail!(
+                        "line {at}: a quoted value is not closed: the export looks cut off; export it again"
+                    ),
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(b'\\') => {
+                        let (byte, len) = escape(&b[i + 1..]).ok_or_else(|| {
+                            anyhow!(
+                                "line {at}: a `\\` escape RouterOS does not write (it writes \\\" \\\\ \\n \\r \\t \\$ \\? \\_ \\a \\b \\f \\v and \\XX with upper-case hex digits)"
+                            )
+                        })?;
+                        tok.push(byte);
+                        i += 1 + len;
+                    }
+                    Some(&c) => {
+                        tok.push(c);
+                        i += 1;
                     }
                 }
-                tok.push('"');
-            } else {
-                tok.push(c);
             }
+            tok.push(b'"');
         }
-        out.push(tok);
+        out.push(String::from_utf8(tok).map_err(|_| {
+            anyhow!("line {at}: a quoted value is not UTF-8 once its `\\XX` escapes are decoded")
+        })?);
     }
     Ok(out)
+}
+
+/// The byte an escape (the bytes after its `\\`) stands for, and its length.
+fn escape(after: &[u8]) -> Option<(u8, usize)> {
+    let hex = |x: u8| matches!(x, b'0'..=b'9' | b'A'..=b'F');
+    let digit = |x: u8| {
+        if x.is_ascii_digit() {
+            x - b'0'
+        } else {
+            x - b'A' + 10
+        }
+    };
+    let n = *after.first()?;
+    Some(match n {
+        b'"' | b'\\' | b'$' | b'?' => (n, 1),
+        b'n' => (b'\n', 1),
+        b'r' => (b'\r', 1),
+        b't' => (b'\t', 1),
+        b'_' => (b' ', 1),
+        b'a' => (0x07, 1),
+        b'b' => (0x08, 1),
+        b'f' => (0x0C, 1),
+        b'v' => (0x0B, 1),
+        h if hex(h) && after.get(1).is_some_and(|&l| hex(l)) => {
+            ((digit(h) << 4) | digit(after[1]), 2)
+        }
+        _ => return None,
+    })
 }
 
 /// `"text"` without its quotes (the escapes are already resolved).
@@ -243,16 +321,28 @@ fn find_target(group: &str) -> Option<(String, String)> {
     key_value(rest.split_whitespace().next()?)
 }
 
-/// The `etherN` number of a port name.
-fn ether_number(name: &str) -> Option<usize> {
-    name.strip_prefix("ether")?.parse().ok()
+/// The `etherN` number of a port name (`None` for other names).
+fn ether_number(name: &str) -> Option<u64> {
+    let digits = name.strip_prefix("ether")?;
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // Too many digits for u64 is past any bound too.
+    Some(digits.parse().unwrap_or(u64::MAX))
 }
 
 /// Parses an export script.
 pub fn parse(text: &str) -> anyhow::Result<ExportScript> {
+    if text.len() > MAX_EXPORT_BYTES {
+        bail!(
+            "the export is {} bytes, more than the {MAX_EXPORT_BYTES} the emulator loads",
+            text.len()
+        );
+    }
     let mut script = ExportScript::default();
     let mut menu: Option<String> = None;
-    for (line, text) in logical_lines(text) {
+    let mut added: BTreeMap<String, usize> = BTreeMap::new();
+    for (line, text) in logical_lines(text)? {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             continue;
@@ -279,7 +369,19 @@ pub fn parse(text: &str) -> anyhow::Result<ExportScript> {
                 .flat_map(|t| t.split('/'))
                 .filter(|w| !w.is_empty())
                 .collect();
-            menu = Some(format!("/{}", words.join("/")));
+            // A path of RouterOS's menu words, else a placeholder: the text is
+            // kept for every line after it and printed in the report.
+            let path = format!("/{}", words.join("/"));
+            let readable = words.iter().all(|w| {
+                w.len() <= MAX_MENU_WORD
+                    && w.bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            });
+            menu = Some(if readable && path.len() <= MAX_MENU_LEN {
+                path
+            } else {
+                UNREADABLE_MENU.to_string()
+            });
             rest = &rest[verb_at..];
             if rest.is_empty() {
                 continue;
@@ -291,7 +393,9 @@ pub fn parse(text: &str) -> anyhow::Result<ExportScript> {
         };
         let verb = rest[0].clone();
         if !MODELLED.contains(&current.as_str()) || !(verb == "add" || verb == "set") {
-            let what = if MODELLED.contains(&current.as_str()) {
+            // The verb only when it is one (the word may be `cak=...`).
+            let known = is_verb(&verb) && !verb.contains('=') && !verb.starts_with('[');
+            let what = if MODELLED.contains(&current.as_str()) && known {
                 format!("{current} {verb}")
             } else {
                 current.clone()
@@ -299,25 +403,54 @@ pub fn parse(text: &str) -> anyhow::Result<ExportScript> {
             script.unmodelled.push((line, what));
             continue;
         }
+        let what = format!("`{current} {verb}`");
         let mut target = None;
         let mut args = Vec::new();
-        for tok in &rest[1..] {
+        for (n, tok) in rest[1..].iter().enumerate() {
             if tok.starts_with('[') {
-                target =
-                    Some(find_target(tok).ok_or_else(|| {
-                        anyhow!("line {line}: cannot read the item selector {tok}")
-                    })?);
+                target = Some(find_target(tok).ok_or_else(|| {
+                    anyhow!("line {line}: {what} selects its item with something other than `[ find KEY=VALUE ]`")
+                })?);
             } else if let Some(kv) = key_value(tok) {
                 args.push(kv);
             } else if verb == "set" && target.is_none() {
                 target = Some(("name".into(), unquote(tok)));
             } else {
-                bail!("line {line}: {tok:?} is not a key=value argument");
+                bail!(
+                    "line {line}: {what}: word {} is not a KEY=VALUE argument",
+                    n + 2
+                );
             }
         }
-        for (_, v) in args.iter().chain(target.iter()) {
+        // The values that name Ethernet ports: the port a `set` selects,
+        // and the port a MACsec interface rides on.
+        let ports = target
+            .iter()
+            .filter(|_| current == "/interface/ethernet")
+            .map(|(_, v)| v)
+            .chain(
+                args.iter()
+                    .filter(|(k, _)| current == "/interface/macsec" && k == "interface")
+                    .map(|(_, v)| v),
+            );
+        for v in ports {
             if let Some(n) = ether_number(v) {
-                script.highest_ether = script.highest_ether.max(n);
+                if n > MAX_ETHERNET_PORTS as u64 {
+                    bail!(
+                        "line {line}: {what} names Ethernet port {}, beyond the {MAX_ETHERNET_PORTS} ports the emulator makes (more than any MikroTik board has)",
+                        short(v)
+                    );
+                }
+                script.highest_ether = script.highest_ether.max(n as usize);
+            }
+        }
+        if verb == "add" {
+            let count = added.entry(current.clone()).or_default();
+            *count += 1;
+            if *count > MAX_ROWS_PER_MENU {
+                bail!(
+                    "line {line}: {what} adds item {count} to {current}; the emulator loads at most {MAX_ROWS_PER_MENU} per menu"
+                );
             }
         }
         script.commands.push(ScriptCommand {
@@ -349,14 +482,27 @@ fn is_verb(t: &str) -> bool {
         || t.starts_with('[')
 }
 
+/// At most this much of a name goes into an error.
+fn short(name: &str) -> String {
+    match name.char_indices().nth(32) {
+        Some((at, _)) => format!("{:?}...", &name[..at]),
+        None => format!("{name:?}"),
+    }
+}
+
 /// The id of the item `target` selects in `menu`.
-fn select(router: &Router, menu: Menu, target: &(String, String)) -> Option<u32> {
+fn select(
+    router: &Router,
+    menu: Menu,
+    target: &(String, String),
+    cost: &mut LoadCost,
+) -> Option<u32> {
     let (key, value) = target;
     let id_of =
         |row: &BTreeMap<String, String>| row.get(".id").and_then(|id| router.find(menu, id));
-    router
-        .list(menu)
-        .iter()
+    let rows = router.list(menu);
+    cost.rows_scanned += rows.len();
+    rows.iter()
         .find(|row| {
             let have = row.get(key.as_str()).map(String::as_str);
             have == Some(value.as_str())
@@ -366,20 +512,65 @@ fn select(router: &Router, menu: Menu, target: &(String, String)) -> Option<u32>
         .and_then(id_of)
 }
 
-pub(crate) fn apply(router: &mut Router, cmd: &ScriptCommand) -> anyhow::Result<()> {
+/// The rows a copy of `router` copies.
+fn rows(router: &Router) -> usize {
+    router.ethernets.len() + router.macsecs.len() + router.profiles.len() + router.files.files.len()
+}
+
+/// Loads the modelled commands of `script` into `router`, in order, on one
+/// copy of the router that replaces it when every command succeeded: a
+/// command the emulator refuses is an error naming its line, and then
+/// nothing of the script is loaded. One copy and one publication of the
+/// ports' link state for the whole script, not one per command, keeps the
+/// cost linear in the number of lines.
+pub(crate) fn load(router: &mut Router, script: &ExportScript) -> anyhow::Result<LoadCost> {
+    let mut cost = LoadCost {
+        rows_copied: rows(router),
+        ..LoadCost::default()
+    };
+    let mut draft = router.clone();
+    for cmd in &script.commands {
+        cost.commands += 1;
+        apply(&mut draft, cmd, &mut cost).with_context(|| {
+            format!(
+                "line {} ({} {}) of the export cannot be loaded",
+                cmd.line, cmd.menu, cmd.verb
+            )
+        })?;
+    }
+    *router = draft;
+    router.publish();
+    Ok(cost)
+}
+
+/// Applies one command to `router`, a draft the caller drops on error.
+pub(crate) fn apply(
+    router: &mut Router,
+    cmd: &ScriptCommand,
+    cost: &mut LoadCost,
+) -> anyhow::Result<()> {
     let menu = Menu::from_path(&cmd.menu).ok_or_else(|| anyhow!("{} is not modelled", cmd.menu))?;
     let args: Args = cmd.args.clone();
+    let rules = menu.rules();
     let result = match (menu, cmd.verb.as_str()) {
-        (m, "set") if m.is_singleton() => router.set_singleton(menu, &args),
-        (_, "add") => router.add(menu, &args).map(|_| ()),
+        (m, "set") if m.is_singleton() => rules.set_singleton(router, &args),
+        (_, "add") => rules.add(router, &args).map(|_| ()),
         (_, "set") => {
             let target = cmd
                 .target
                 .as_ref()
                 .ok_or_else(|| anyhow!("`set` without an item (`[ find ... ]` or a name)"))?;
-            let id = select(router, menu, target)
-                .ok_or_else(|| anyhow!("no item with {}={} in {}", target.0, target.1, cmd.menu))?;
-            router.set(menu, &[id], &args)
+            let id = select(router, menu, target, cost).ok_or_else(|| {
+                let (key, value) = target;
+                // Only names are quoted: the selector may be any property.
+                let value = if matches!(key.as_str(), "name" | "default-name" | "default") {
+                    short(value)
+                } else {
+                    "...".into()
+                };
+                anyhow!("no item with {key}={value} in {}", cmd.menu)
+            })?;
+            rules.set(router, id, &args)
         }
         _ => unreachable!("only add and set are parsed as commands"),
     };

@@ -37,6 +37,8 @@ mod error;
 #[cfg(test)]
 mod fidelity_tests;
 mod file_store;
+#[doc(hidden)]
+pub mod fuzzing;
 mod import;
 mod link;
 #[cfg(test)]
@@ -74,7 +76,10 @@ use rand::distr::Alphanumeric;
 use tokio::sync::watch;
 
 pub use api::{ApiFault, FAULT_FATAL_REASON};
-pub use import::{ExportScript, ScriptCommand, parse as parse_export};
+pub use import::{
+    ExportScript, LoadCost, MAX_ETHERNET_PORTS, MAX_EXPORT_BYTES, MAX_ROWS_PER_MENU, ScriptCommand,
+    parse as parse_export,
+};
 use menu::Menu;
 pub use rest_faults::RestFault;
 use schema::Version;
@@ -298,6 +303,12 @@ impl Sim {
             apis,
         } = listeners;
         let version = Version::parse(&cfg.version).map_err(anyhow::Error::msg)?;
+        if cfg.ethernet_ports > MAX_ETHERNET_PORTS {
+            bail!(
+                "{} Ethernet ports asked for; the emulator makes at most {MAX_ETHERNET_PORTS} (more than any MikroTik board has)",
+                cfg.ethernet_ports
+            );
+        }
         let dump = schema::dump_version_for(&version);
         if dump != version.to_string() {
             log::info!(
@@ -746,17 +757,8 @@ impl Sim {
 
     /// Loads the modelled commands of `script` into this emulator, in
     /// order. A command the emulator refuses is an error naming its line.
-    pub fn load_export(&self, script: &ExportScript) -> anyhow::Result<()> {
-        let mut router = lock(&self.shared.router);
-        for cmd in &script.commands {
-            import::apply(&mut router, cmd).with_context(|| {
-                format!(
-                    "line {} ({} {}) of the export cannot be loaded",
-                    cmd.line, cmd.menu, cmd.verb
-                )
-            })?;
-        }
-        Ok(())
+    pub fn load_export(&self, script: &ExportScript) -> anyhow::Result<LoadCost> {
+        import::load(&mut lock(&self.shared.router), script)
     }
 
     /// An emulator with the configuration of the export `text`: `cfg`

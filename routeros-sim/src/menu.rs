@@ -191,7 +191,14 @@ pub(crate) fn quote(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\{:02X}", c as u32)),
+            // Control characters, and every byte of a non-ASCII character,
+            // as `\XX` hex (DESIGN.md, "Facts: export scripts").
+            c if (c as u32) < 0x20 || c == '\x7f' || !c.is_ascii() => {
+                let mut bytes = [0u8; 4];
+                for b in c.encode_utf8(&mut bytes).bytes() {
+                    out.push_str(&format!("\\{b:02X}"));
+                }
+            }
             c => out.push(c),
         }
     }

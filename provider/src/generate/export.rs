@@ -1,158 +1,282 @@
 //! The text of RouterOS `/export`, read as rows per menu for `generate --from-export`.
+//!
+//! `script.rs` reads the text (RouterOS's quoting, escapes and
+//! continuations; errors with line numbers for a cut-off export; the other
+//! menus' lines only counted); this file turns the commands of the modelled
+//! menus into the rows a router would list: `add` makes a row, `set` changes
+//! the row it names (`[ find name=macsec1 ]`, `[ find default=yes ]` for the
+//! built-in profile, `[ find default-name=ether1 ]` or `ether1` for a port).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use async_trait::async_trait;
 
 use crate::resources::menus;
 use crate::routeros::{Error, Record, Transport};
 
-/// What an export holds: rows per menu, and the lines left out.
+pub(crate) mod script;
+
+use script::{Command, ExportError, Target};
+
+/// What an export holds: rows per menu, and how many lines were left out.
 #[derive(Debug, Default, PartialEq)]
 pub struct Export {
     /// Rows per menu (slash form), with made-up `.id`s.
     pub menus: BTreeMap<String, Vec<Record>>,
-    /// Lines (or menus) the generator does not model.
-    pub unmodelled: Vec<String>,
+    /// Lines the generator does not model, counted per menu; their text is
+    /// never kept (it may hold secrets).
+    pub unmodelled: BTreeMap<String, usize>,
+}
+
+impl Export {
+    /// The lines left out, one sentence per menu (`/ip/address: 3 lines not
+    /// modelled`).
+    pub fn unmodelled_summary(&self) -> Vec<String> {
+        script::summary(&self.unmodelled)
+    }
 }
 
 /// The menus the generator reads from an export.
 const MODELLED: [&str; 3] = [menus::MACSEC, menus::MACSEC_PROFILE, menus::ETHERNET];
 
-/// Splits an export line into words, keeping quoted values whole.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if quoted => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                }
-            }
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
+/// At most this much of a name goes into an error.
+const NAME_IN_ERROR: usize = 40;
+
+fn short(name: &str) -> String {
+    match name.char_indices().nth(NAME_IN_ERROR) {
+        Some((at, _)) => format!("{:?}...", &name[..at]),
+        None => format!("{name:?}"),
     }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
-/// Parses `/export` text: `/menu` headers followed by `add`/`set` lines,
-/// or whole commands (`/interface macsec add name=...`); continuation
-/// lines (`\` at the end) are joined; comments are skipped.
-pub fn parse_export(text: &str) -> Export {
-    let mut export = Export::default();
-    let mut joined = Vec::new();
-    let mut cur = String::new();
-    for raw in text.lines() {
-        let line = raw.trim();
-        if let Some(head) = line.strip_suffix('\\') {
-            cur.push_str(head);
-            continue;
-        }
-        cur.push_str(line);
-        joined.push(std::mem::take(&mut cur));
+/// Reads the export at `path` (at most [`script::MAX_EXPORT_BYTES`]).
+pub(crate) fn read_export(path: &Path) -> Result<Export, String> {
+    let too_big = |n: u64| {
+        format!(
+            "{}: the export is {n} bytes, more than the {} read; export only the menus needed (`/export path=interface/macsec`)",
+            path.display(),
+            script::MAX_EXPORT_BYTES
+        )
+    };
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if meta.len() > script::MAX_EXPORT_BYTES as u64 {
+        return Err(too_big(meta.len()));
     }
-    let mut menu = String::new();
-    let mut next_id = 1;
-    let mut ports: BTreeMap<String, Record> = BTreeMap::new();
-    for line in joined {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut ws = words(&line);
-        if line.starts_with('/') {
-            // A header, or a whole command after the menu words.
-            let verbs = ["add", "set", "remove"];
-            let split = ws.iter().position(|w| verbs.contains(&w.as_str()));
-            let menu_words: Vec<String> = ws.drain(..split.unwrap_or(ws.len())).collect();
-            menu = menu_words.join(" ").replace(' ', "/");
-            if ws.is_empty() {
-                continue;
-            }
-        }
-        let modelled = MODELLED.contains(&menu.as_str());
-        let verb = ws.first().cloned().unwrap_or_default();
-        let mut row = Record::new();
-        let mut finder = None;
-        for w in ws.iter().skip(1) {
-            if let Some((k, v)) = w.split_once('=') {
-                row.insert(k.to_string(), v.to_string());
-            } else if w == "[" || w == "]" || w == "find" {
-                continue;
-            } else if w.starts_with("default-name=") || w.starts_with("name=") {
-                finder = Some(w.clone());
-            }
-        }
-        if !modelled {
-            export.unmodelled.push(format!("{menu} {line}"));
-            continue;
-        }
-        match (menu.as_str(), verb.as_str()) {
-            (m, "set") if m == menus::ETHERNET => {
-                let port = row
-                    .remove("default-name")
-                    .or_else(|| finder.and_then(|f| f.split_once('=').map(|(_, v)| v.to_string())))
-                    .unwrap_or_default();
-                let entry = ports.entry(port.clone()).or_default();
-                entry.extend(row);
-                entry.insert("name".into(), port);
-            }
-            (m, "set") if m == menus::MACSEC_PROFILE && row.contains_key("default-name") => {
-                // The built-in profile changed.
-                let name = row.remove("default-name").unwrap_or_default();
-                row.insert("name".into(), name);
-                row.insert("default".into(), "true".into());
-                row.insert(".id".into(), format!("*{next_id:X}"));
-                next_id += 1;
-                export.menus.entry(menu.clone()).or_default().push(row);
-            }
-            (_, "add") => {
-                row.insert(".id".into(), format!("*{next_id:X}"));
-                next_id += 1;
-                export.menus.entry(menu.clone()).or_default().push(row);
-            }
-            _ => export.unmodelled.push(format!("{menu} {line}")),
-        }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (RouterOS writes exports as ASCII with `\\XX` escapes: is this an export?)",
+            path.display()
+        )
+    })?;
+    parse_export(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The rows being built, with a made-up `.id` per row.
+#[derive(Default)]
+struct Rows {
+    next_id: u32,
+    macsec: Vec<Record>,
+    profiles: Vec<Record>,
+    /// Ports by `default-name`.
+    ports: BTreeMap<String, Record>,
+}
+
+impl Rows {
+    fn id(&mut self) -> String {
+        self.next_id += 1;
+        format!("*{:X}", self.next_id)
     }
-    // Every port a MACsec interface rides on is a row (with the values the
-    // export shows changed; the rest unmanaged).
-    let carriers: Vec<String> = export
-        .menus
-        .get(menus::MACSEC)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r.get("interface").cloned())
-        .collect();
-    for port in carriers {
-        ports
-            .entry(port.clone())
-            .or_default()
-            .insert("name".into(), port);
+
+    fn apply(&mut self, cmd: Command) -> Result<(), ExportError> {
+        let line = cmd.line;
+        let mut args: Record = cmd.args.into_iter().collect();
+        let target = cmd.target;
+        match (cmd.menu.as_str(), cmd.verb.as_str()) {
+            (menus::MACSEC, "add") => {
+                args.insert(".id".into(), self.id());
+                self.macsec.push(args);
+            }
+            (menus::MACSEC_PROFILE, "add") => {
+                args.insert(".id".into(), self.id());
+                self.profiles.push(args);
+            }
+            (menus::MACSEC, "set") => {
+                let name = by_name(line, "MACsec interface", target)?;
+                let row = self
+                    .macsec
+                    .iter_mut()
+                    .find(|r| r.get("name") == Some(&name))
+                    .ok_or_else(|| not_added(line, "MACsec interface", &name))?;
+                row.extend(args);
+            }
+            (menus::MACSEC_PROFILE, "set") => {
+                let builtin = match &target {
+                    Some(Target::Find(k, v)) => {
+                        (k == "default" && v == "yes") || (k == "default-name" && v == "default")
+                    }
+                    _ => false,
+                };
+                let row = if builtin {
+                    self.builtin_profile()
+                } else {
+                    let name = by_name(line, "MACsec profile", target)?;
+                    match self
+                        .profiles
+                        .iter()
+                        .position(|r| r.get("name") == Some(&name))
+                    {
+                        Some(at) => &mut self.profiles[at],
+                        None if name == "default" => self.builtin_profile(),
+                        None => return Err(not_added(line, "MACsec profile", &name)),
+                    }
+                };
+                row.extend(args);
+            }
+            (menus::ETHERNET, "set") => {
+                let port = match target {
+                    Some(Target::Find(k, v)) if k == "default-name" => v,
+                    Some(Target::Find(k, v)) if k == "name" => self.port_named(&v),
+                    Some(Target::Name(v)) => self.port_named(&v),
+                    _ => {
+                        return Err(ExportError {
+                            line,
+                            message: "`/interface/ethernet set` without `[ find default-name=PORT ]` or a port name: select the port by name".into(),
+                        });
+                    }
+                };
+                args.remove("default-name");
+                let row = self.ports.entry(port.clone()).or_default();
+                row.extend(args);
+                row.insert("default-name".into(), port.clone());
+                row.entry("name".into()).or_insert(port);
+            }
+            (menu, verb) => {
+                return Err(ExportError {
+                    line,
+                    message: format!("`{menu} {verb}` is not read from an export"),
+                });
+            }
+        }
+        Ok(())
     }
-    let rows: Vec<Record> = ports
-        .into_values()
-        .map(|mut r| {
-            r.insert(".id".into(), format!("*{next_id:X}"));
-            next_id += 1;
-            r.insert("type".into(), "ether".into());
-            r
-        })
-        .collect();
-    if !rows.is_empty() {
-        export.menus.insert(menus::ETHERNET.into(), rows);
+
+    /// The built-in profile, made the first time a line changes it.
+    fn builtin_profile(&mut self) -> &mut Record {
+        let at = match self
+            .profiles
+            .iter()
+            .position(|r| r.get("default").map(String::as_str) == Some("true"))
+        {
+            Some(at) => at,
+            None => {
+                let id = self.id();
+                self.profiles.push(Record::from([
+                    (".id".to_string(), id),
+                    ("name".to_string(), "default".to_string()),
+                    ("default".to_string(), "true".to_string()),
+                    ("default-name".to_string(), "default".to_string()),
+                ]));
+                self.profiles.len() - 1
+            }
+        };
+        &mut self.profiles[at]
     }
-    export
+
+    /// The `default-name` of the port now called `name` (a port no line
+    /// renamed is called by its `default-name`).
+    fn port_named(&self, name: &str) -> String {
+        self.ports
+            .iter()
+            .find(|(_, r)| r.get("name").map(String::as_str) == Some(name))
+            .map_or_else(|| name.to_string(), |(default, _)| default.clone())
+    }
+
+    fn into_menus(mut self) -> BTreeMap<String, Vec<Record>> {
+        // Every port a MACsec interface rides on is a row (with the values
+        // the export shows changed; the rest unmanaged).
+        let carriers: Vec<String> = self
+            .macsec
+            .iter()
+            .filter_map(|r| r.get("interface").cloned())
+            .collect();
+        for port in carriers {
+            if !self.ports.values().any(|r| r.get("name") == Some(&port)) {
+                self.ports.insert(
+                    port.clone(),
+                    Record::from([
+                        ("name".to_string(), port.clone()),
+                        ("default-name".to_string(), port),
+                    ]),
+                );
+            }
+        }
+        let ports: Vec<Record> = std::mem::take(&mut self.ports).into_values().collect();
+        let ports: Vec<Record> = ports
+            .into_iter()
+            .map(|mut r| {
+                r.insert(".id".into(), self.id());
+                r.insert("type".into(), "ether".into());
+                r
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        for (menu, rows) in [
+            (menus::MACSEC, self.macsec),
+            (menus::MACSEC_PROFILE, self.profiles),
+            (menus::ETHERNET, ports),
+        ] {
+            if !rows.is_empty() {
+                out.insert(menu.to_string(), rows);
+            }
+        }
+        out
+    }
+}
+
+/// The name a `set` selects its item by (`[ find name=X ]` or `X`).
+fn by_name(line: usize, noun: &str, target: Option<Target>) -> Result<String, ExportError> {
+    match target {
+        Some(Target::Name(name)) => Ok(name),
+        Some(Target::Find(k, name)) if k == "name" => Ok(name),
+        _ => Err(ExportError {
+            line,
+            message: format!(
+                "a `set` of a {noun} that does not select it by name (`[ find name=NAME ]` or NAME); edit the line to name the item"
+            ),
+        }),
+    }
+}
+
+fn not_added(line: usize, noun: &str, name: &str) -> ExportError {
+    ExportError {
+        line,
+        message: format!(
+            "`set` changes the {noun} {}, which no earlier line of the export adds: the export looks cut off or edited; export it again",
+            short(name)
+        ),
+    }
+}
+
+/// Reads `/export` text: `/menu` headers followed by `add`/`set` lines, or
+/// whole commands (`/interface macsec add name=...`, as `terse` writes
+/// them). An export that looks cut off or edited is an error naming its
+/// line; lines of other menus are counted, never kept.
+pub fn parse_export(text: &str) -> Result<Export, String> {
+    read(text).map_err(|e| e.to_string())
+}
+
+fn read(text: &str) -> Result<Export, ExportError> {
+    let script = script::parse(text, &MODELLED)?;
+    let mut rows = Rows::default();
+    for cmd in script.commands {
+        rows.apply(cmd)?;
+    }
+    Ok(Export {
+        menus: rows.into_menus(),
+        unmodelled: script.unmodelled,
+    })
 }
 
 /// A read-only router made of an export's rows.
@@ -192,24 +316,4 @@ fn read_only(menu: &str) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn export_text_in_both_forms_becomes_rows_and_the_rest_is_listed() {
-        let text = "# 2026-01-01 by RouterOS 7.20\n/interface macsec profile\nadd name=uplink server-priority=5\n/interface macsec\nadd cak=71a7c363794da400dbde595d3926b0e9 ckn=f2c4 interface=ether1 \\\n    name=macsec1 profile=uplink\n/interface macsec add name=macsec2 interface=ether2 comment=\"by hand\"\n/interface ethernet\nset [ find default-name=ether1 ] l2mtu=1600\n/ip address\nadd address=10.0.0.1/24 interface=ether1\n";
-        let e = parse_export(text);
-        let macsec = &e.menus[menus::MACSEC];
-        assert_eq!(macsec.len(), 2);
-        assert_eq!(macsec[0]["name"], "macsec1");
-        assert_eq!(macsec[0]["profile"], "uplink");
-        assert_eq!(macsec[1]["comment"], "by hand");
-        assert_eq!(e.menus[menus::MACSEC_PROFILE][0]["server-priority"], "5");
-        let ports = &e.menus[menus::ETHERNET];
-        assert_eq!(ports.len(), 2);
-        assert_eq!(ports[0]["name"], "ether1");
-        assert_eq!(ports[0]["l2mtu"], "1600");
-        assert_eq!(e.unmodelled.len(), 1, "{:?}", e.unmodelled);
-        assert!(e.unmodelled[0].starts_with("/ip/address"));
-    }
-}
+mod tests;

@@ -177,10 +177,8 @@ fn diagnostics_text(diags: &Diagnostics) -> String {
 pub async fn run(opts: &Options) -> Result<String, String> {
     let client = match &opts.from_export {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let export = parse_export(&text);
-            for line in &export.unmodelled {
+            let export = export::read_export(path)?;
+            for line in export.unmodelled_summary() {
                 eprintln!("not modelled, left out: {line}");
             }
             Configured::from_environment(

@@ -292,6 +292,16 @@ fn spawn_from_export(
     path: &std::path::Path,
     keep_version: bool,
 ) -> anyhow::Result<Sim> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading the export {}", path.display()))?
+        .len();
+    if size > routeros_sim::MAX_EXPORT_BYTES as u64 {
+        bail!(
+            "the export {} is {size} bytes, more than the {} the emulator loads",
+            path.display(),
+            routeros_sim::MAX_EXPORT_BYTES
+        );
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the export {}", path.display()))?;
     let (sim, script) = Sim::spawn_from_export(config, listeners, &text, keep_version)
