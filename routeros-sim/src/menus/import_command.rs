@@ -46,8 +46,9 @@ pub(crate) fn import(router: &mut Router, args: &Args) -> Result<Reply, RosError
     }
     let dry_run = args.iter().any(|(k, _)| k == "dry-run");
     let mut draft = router.clone();
+    let mut cost = import::LoadCost::default();
     for cmd in &script.commands {
-        import::apply(&mut draft, cmd).map_err(|e| {
+        import::apply(&mut draft, cmd, &mut cost).map_err(|e| {
             RosError::bad_request(format!(
                 "line {} of {name} ({} {}): {e}; nothing was imported",
                 cmd.line, cmd.menu, cmd.verb
