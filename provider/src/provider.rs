@@ -114,7 +114,8 @@ pub struct ProviderConfig {
     /// without a certificate file: the `fingerprint` that RouterOS's
     /// `/certificate print detail` shows (64 hex digits; any case, colons
     /// between bytes allowed). Conflicts with `insecure` and
-    /// `ca_certificate`. Falls back to `ROUTEROS_TLS_FINGERPRINT`.
+    /// `ca_certificate`, wherever those are set (here or in the
+    /// environment). Falls back to `ROUTEROS_TLS_FINGERPRINT`.
     pub tls_fingerprint: Option<String>,
     /// Do not check that the router's certificate names the host in `url`
     /// (its subject alternative names). Only with `ca_certificate` or
@@ -122,9 +123,12 @@ pub struct ProviderConfig {
     /// the provider connects to. Default `false`: the check is on.
     pub tls_skip_hostname_check: Option<bool>,
     /// Accept any TLS certificate from the router. Only for lab routers:
-    /// anyone on the path can then read the password and the keys. Conflicts
-    /// with `ca_certificate`. Falls back to `ROUTEROS_INSECURE`,
-    /// `ROS_INSECURE`, `MIKROTIK_INSECURE` (`true`/`false`).
+    /// anyone on the path can then read the password and the keys. Never
+    /// weakens a pin: together with `ca_certificate` or `tls_fingerprint`,
+    /// wherever either is set (here or in the environment), it is an error
+    /// naming both. Falls back to `ROUTEROS_INSECURE`, `ROS_INSECURE`,
+    /// `MIKROTIK_INSECURE` (`true`/`false`); `insecure = false` here
+    /// overrides them.
     pub insecure: Option<bool>,
     /// Seconds to wait for the router to answer one request (default 30).
     pub timeout: Option<i64>,
@@ -535,38 +539,24 @@ impl Provider for RouterosProvider {
                 },
             },
         };
-        let ca_certificate = cfg
-            .ca_certificate
-            .or_else(|| env_first(&CA_CERTIFICATE_ENV).map(|(_, v)| v));
-        let insecure = match cfg.insecure {
-            Some(b) => b,
-            None => match env_first(&INSECURE_ENV) {
-                Some((name, v)) => match parse_bool(&v) {
-                    Some(b) => b,
-                    None => {
-                        diags.push(
-                            Diagnostic::error(
-                                "Invalid boolean in the environment",
-                                format!("{name}={v:?} is not a boolean: use true or false."),
-                            )
-                            .at_attr("insecure"),
-                        );
-                        return None;
-                    }
-                },
-                None => false,
-            },
+        let trust = match security::resolve_trust(
+            cfg.insecure,
+            cfg.tls_fingerprint.as_deref(),
+            cfg.ca_certificate.as_deref(),
+            |name| std::env::var(name).ok(),
+        ) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
         };
-        if insecure && ca_certificate.is_some() {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting TLS settings",
-                    "`insecure` is true and `ca_certificate` is set (in the provider block or the environment): set one of them, not both.",
-                )
-                .at_attr("insecure"),
-            );
-            return None;
-        }
+        let (insecure, fingerprint, ca_certificate) = match trust {
+            security::TrustChoice::System => (false, None, None),
+            security::TrustChoice::Insecure(_) => (true, None, None),
+            security::TrustChoice::Fingerprint(fp, _) => (false, Some(fp), None),
+            security::TrustChoice::Ca(ca, _) => (false, None, Some(ca)),
+        };
         let ca_pem = match ca_certificate.as_deref().map(load_pem).transpose() {
             Ok(p) => p,
             Err(e) => {
@@ -579,23 +569,6 @@ impl Provider for RouterosProvider {
                 );
                 return None;
             }
-        };
-        let tls_fingerprint = cfg
-            .tls_fingerprint
-            .or_else(|| env_first(&["ROUTEROS_TLS_FINGERPRINT"]).map(|(_, v)| v));
-        let fingerprint = match tls_fingerprint
-            .as_deref()
-            .map(crate::routeros::tls::parse_fingerprint)
-        {
-            Some(Err(e)) => {
-                diags.push(
-                    Diagnostic::error("Invalid tls_fingerprint", format!("{e}."))
-                        .at_attr("tls_fingerprint"),
-                );
-                return None;
-            }
-            Some(Ok(f)) => Some(f),
-            None => None,
         };
         let is_tls = matches!(url.split("://").next(), Some("https" | "apis"));
         if let (Some(pem), Some(source), true) = (&ca_pem, &ca_certificate, is_tls) {

@@ -14,7 +14,8 @@ pub struct TlsOptions {
     /// PEM certificates (the router's own, or its CA) to trust instead of
     /// the system's roots.
     pub ca_pem: Option<Vec<u8>>,
-    /// Accept any certificate (testing only).
+    /// Accept any certificate (lab routers only). Ignored when a pin
+    /// (`ca_pem` or `fingerprint`) is set: a pin is never weakened.
     pub insecure: bool,
     /// Trust exactly the certificate with this SHA-256 (`tls_fingerprint`).
     pub fingerprint: Option<[u8; 32]>,
@@ -24,9 +25,10 @@ pub struct TlsOptions {
 
 impl TlsOptions {
     /// The pinning/CA trust these options ask for (see [`super::tls`]);
-    /// `None` for `insecure` or the system's roots.
+    /// `None` for `insecure` or the system's roots. A pin wins over
+    /// `insecure`.
     pub fn trust(&self) -> Result<Option<super::tls::Trust>, String> {
-        if self.insecure || (self.ca_pem.is_none() && self.fingerprint.is_none()) {
+        if self.ca_pem.is_none() && self.fingerprint.is_none() {
             return Ok(None);
         }
         let certificates = match &self.ca_pem {
@@ -85,8 +87,6 @@ impl RestTransport {
             // No TLS at all: do not load the system's certificate store,
             // which costs milliseconds at every launch of a fleet's plan.
             builder = builder.tls_certs_only(std::iter::empty());
-        } else if tls.insecure {
-            builder = builder.tls_danger_accept_invalid_certs(true);
         } else if let Some(trust) = tls.trust().map_err(|reason| Error::Protocol {
             endpoint: endpoint.clone(),
             reason,
@@ -96,6 +96,8 @@ impl RestTransport {
                 reason,
             })?;
             builder = builder.tls_backend_preconfigured(config);
+        } else if tls.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
         }
         let http = builder.build().map_err(|e| Error::Protocol {
             endpoint: endpoint.clone(),

@@ -16,7 +16,15 @@ pub(super) fn client_config(tls: &TlsOptions) -> Result<Arc<ClientConfig>, Strin
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?;
-    let config = if tls.insecure {
+    let config = if let Some(trust) = tls.trust()? {
+        // A pin first: `insecure` never weakens it.
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(crate::routeros::tls::PinningVerifier::new(
+                trust, provider,
+            )))
+            .with_no_client_auth()
+    } else if tls.insecure {
         let any = crate::routeros::tls::Trust {
             accept_any: true,
             ..Default::default()
@@ -25,13 +33,6 @@ pub(super) fn client_config(tls: &TlsOptions) -> Result<Arc<ClientConfig>, Strin
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(crate::routeros::tls::PinningVerifier::new(
                 any, provider,
-            )))
-            .with_no_client_auth()
-    } else if let Some(trust) = tls.trust()? {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(crate::routeros::tls::PinningVerifier::new(
-                trust, provider,
             )))
             .with_no_client_auth()
     } else {
