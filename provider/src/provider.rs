@@ -14,10 +14,11 @@ use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource}
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
 use crate::resources;
-use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
+use crate::routeros::{Client, ConnectOptions, Error, Stop, rest::TlsOptions};
 use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
 
 mod configured;
+mod limits;
 mod security;
 
 pub use configured::Configured;
@@ -130,6 +131,18 @@ pub struct ProviderConfig {
     /// `MIKROTIK_INSECURE` (`true`/`false`); `insecure = false` here
     /// overrides them.
     pub insecure: Option<bool>,
+    /// Most bytes one reply from the router may carry (a REST body, or the
+    /// rows of one API command), and the largest file a backup or export
+    /// downloads. Default 67108864 (64 MiB), more than ten times a menu of
+    /// 10,000 rows. A reply over it is an error and reading stops there, so
+    /// that a router (or anything on the path to it) that sends without
+    /// end cannot exhaust memory or disk. From 65536 to 17179869184. Falls
+    /// back to `ROUTEROS_MAX_REPLY_BYTES`.
+    pub max_reply_bytes: Option<i64>,
+    /// Most rows one reply from the router may carry. Default 200000. A
+    /// reply over it is an error and reading stops there. Falls back to
+    /// `ROUTEROS_MAX_REPLY_ROWS`.
+    pub max_reply_rows: Option<i64>,
     /// Seconds to wait for the router to answer one request (default 30).
     pub timeout: Option<i64>,
 }
@@ -154,6 +167,8 @@ impl std::fmt::Debug for ProviderConfig {
             .field("tls_fingerprint", &self.tls_fingerprint)
             .field("tls_skip_hostname_check", &self.tls_skip_hostname_check)
             .field("insecure", &self.insecure)
+            .field("max_reply_bytes", &self.max_reply_bytes)
+            .field("max_reply_rows", &self.max_reply_rows)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -266,12 +281,15 @@ fn load_pem(value: &str) -> Result<Vec<u8>, String> {
 
 /// The `routeros` provider.
 #[derive(Debug, Default)]
-pub struct RouterosProvider;
+pub struct RouterosProvider {
+    /// Terraform's Stop, shared with every client configured.
+    stop: Stop,
+}
 
 impl RouterosProvider {
     /// The provider.
     pub fn new() -> Self {
-        RouterosProvider
+        RouterosProvider::default()
     }
 }
 
@@ -402,6 +420,7 @@ impl Provider for RouterosProvider {
             );
         }
         security::validate(config, diags);
+        limits::validate(config, diags);
         for attr in ["url", "hosturl"] {
             if let Some(url) = config.get_str(attr) {
                 if let Err(e) = normalise_url(url) {
@@ -557,6 +576,15 @@ impl Provider for RouterosProvider {
             security::TrustChoice::Fingerprint(fp, _) => (false, Some(fp), None),
             security::TrustChoice::Ca(ca, _) => (false, None, Some(ca)),
         };
+        let limits = match limits::reply_limits(cfg.max_reply_bytes, cfg.max_reply_rows, |name| {
+            std::env::var(name).ok()
+        }) {
+            Ok(l) => l,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
         let ca_pem = match ca_certificate.as_deref().map(load_pem).transpose() {
             Ok(p) => p,
             Err(e) => {
@@ -603,10 +631,16 @@ impl Provider for RouterosProvider {
                 skip_hostname_check: cfg.tls_skip_hostname_check == Some(true),
             },
             timeout: Duration::from_secs(timeout as u64),
+            limits,
+            stop: self.stop.clone(),
         };
         // No connection yet: the first call that needs the router connects
         // (see `ready`).
         Some(Configured::new(Client::lazy(opts), identities))
+    }
+
+    fn stop(&self) {
+        self.stop.trip();
     }
 
     async fn ready(&self, client: &Configured) -> Result<(), Diagnostic> {

@@ -56,7 +56,7 @@ fn spaces_and_credentials_in_the_url_are_refused_without_echoing_them() {
         .into(),
     );
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(&config, &mut diags);
+    RouterosProvider::new().validate(&config, &mut diags);
     let d = diags
         .0
         .iter()
@@ -210,7 +210,7 @@ fn password_and_password_age_conflict() {
         .into(),
     );
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(&config, &mut diags);
+    RouterosProvider::new().validate(&config, &mut diags);
     assert!(
         diags
             .0
@@ -229,7 +229,7 @@ fn url_and_hosturl_conflict() {
         .into(),
     );
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(&config, &mut diags);
+    RouterosProvider::new().validate(&config, &mut diags);
     assert!(
         diags
             .0
@@ -587,6 +587,7 @@ async fn an_insecure_from_the_environment_never_drops_a_pinned_fingerprint() {
                 ..TlsOptions::default()
             },
             timeout: Duration::from_secs(10),
+            ..Default::default()
         };
         let e = Client::connect(&opts).await.err();
         assert!(

@@ -51,6 +51,19 @@ pub enum Error {
         /// What the network said.
         reason: String,
     },
+    /// The router sent more in one reply than [`super::ReplyLimits`] allow;
+    /// reading stopped there.
+    #[error(
+        "the router at {endpoint} sent more than {cap} in reply to {what}; reading stopped there. If the router really holds that much, raise the cap in the provider block or the environment; otherwise the router, or something on the path to it, is misbehaving"
+    )]
+    TooLarge {
+        /// The router's address.
+        endpoint: String,
+        /// The request (`GET /interface/macsec`, `/interface/macsec/print`).
+        what: String,
+        /// The cap exceeded.
+        cap: super::limits::Cap,
+    },
     /// The router answered something this client does not understand.
     #[error("unexpected answer from the router at {endpoint}: {reason}")]
     Protocol {

@@ -1,12 +1,14 @@
 //! The REST transport (`http://` and `https://`, RouterOS 7.1+): JSON over
 //! HTTP with Basic authentication, one request at a time per router.
 
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 
-use super::{Error, Record, Transport};
+use super::{Cap, Error, Record, ReplyLimits, Transport};
 
 /// How to trust the router's TLS certificate.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +55,9 @@ pub struct RestTransport {
     username: String,
     password: String,
     timeout: Duration,
+    limits: ReplyLimits,
+    /// Body bytes read so far, over all requests.
+    received: AtomicU64,
     gate: tokio::sync::Mutex<()>,
 }
 
@@ -109,8 +114,55 @@ impl RestTransport {
             username: username.to_string(),
             password: password.to_string(),
             timeout,
+            limits: ReplyLimits::default(),
+            received: AtomicU64::new(0),
             gate: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// The same transport with the caps `limits` on every reply.
+    pub fn with_limits(mut self, limits: ReplyLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Body bytes read from the router so far, over all requests.
+    pub fn bytes_received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
+    }
+
+    /// The body of `resp` (the reply to `what`), read as it arrives and
+    /// refused, with nothing more read, once it grows past
+    /// [`ReplyLimits::max_bytes`] (or announces more in its
+    /// `Content-Length`).
+    async fn read_body(&self, mut resp: reqwest::Response, what: &str) -> Result<Vec<u8>, Error> {
+        let max = self.limits.max_bytes;
+        let too_large = || Error::TooLarge {
+            endpoint: self.base.clone(),
+            what: what.to_string(),
+            cap: Cap::Bytes(max),
+        };
+        if resp.content_length().is_some_and(|n| n > max) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e))? {
+            self.received
+                .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            if (body.len() + chunk.len()) as u64 > max {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    fn too_many_rows(&self, what: &str) -> Error {
+        Error::TooLarge {
+            endpoint: self.base.clone(),
+            what: what.to_string(),
+            cap: Cap::Rows(self.limits.max_rows),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -142,7 +194,7 @@ impl RestTransport {
         method: Method,
         path: &str,
         body: Option<serde_json::Value>,
-    ) -> Result<bytes::Bytes, Error> {
+    ) -> Result<Vec<u8>, Error> {
         let url = self.url(path);
         let _turn = self.gate.lock().await;
         log::debug!("RouterOS REST {method} {url}");
@@ -155,7 +207,7 @@ impl RestTransport {
         }
         let resp = req.send().await.map_err(|e| self.transport_error(e))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+        let bytes = self.read_body(resp, &format!("{method} {path}")).await?;
         log::debug!("RouterOS REST {method} {url} -> {}", status.as_u16());
         if status.is_success() {
             return Ok(bytes);
@@ -273,20 +325,73 @@ fn to_record(v: &serde_json::Value) -> Option<Record> {
     )
 }
 
-/// The rows of a listing's body, values as [`to_record`] gives them; the
+/// Why a listing's body gave no rows.
+#[derive(Debug, PartialEq, Eq)]
+enum RowsError {
+    /// More rows than the cap.
+    TooMany,
+    /// What the body is instead of a list of rows.
+    Bad(&'static str),
+}
+
+/// The rows of a listing's body, values as [`to_record`] gives them, at
+/// most `max_rows` of them (reading stops at the first row over); the
 /// error says what the body is instead.
-fn parse_rows(bytes: &[u8]) -> Result<Vec<Record>, &'static str> {
+fn parse_rows(bytes: &[u8], max_rows: u64) -> Result<Vec<Record>, RowsError> {
     // The common case straight into rows: no JSON tree in between, which
     // for a menu of 10,000 rows is tens of megabytes.
-    if let Ok(rows) = serde_json::from_slice::<Vec<RowText>>(bytes) {
-        return Ok(rows.into_iter().map(|r| r.0).collect());
+    let over = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let seed = LimitedRows {
+        max: max_rows,
+        over: &over,
+    };
+    match serde::de::DeserializeSeed::deserialize(seed, &mut de) {
+        Ok(rows) if de.end().is_ok() => return Ok(rows),
+        _ if over.get() => return Err(RowsError::TooMany),
+        _ => {}
     }
-    let v = parse_json(bytes).ok_or("returned a body that is not JSON")?;
-    v.as_array()
-        .ok_or("is not a list")?
+    let v = parse_json(bytes).ok_or(RowsError::Bad("returned a body that is not JSON"))?;
+    let items = v.as_array().ok_or(RowsError::Bad("is not a list"))?;
+    if items.len() as u64 > max_rows {
+        return Err(RowsError::TooMany);
+    }
+    items
         .iter()
-        .map(|o| to_record(o).ok_or("holds a non-object"))
+        .map(|o| to_record(o).ok_or(RowsError::Bad("holds a non-object")))
         .collect()
+}
+
+/// Reads a JSON array of rows, failing (and setting `over`) at the first
+/// row past `max`.
+struct LimitedRows<'a> {
+    max: u64,
+    over: &'a Cell<bool>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for LimitedRows<'_> {
+    type Value = Vec<Record>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for LimitedRows<'_> {
+    type Value = Vec<Record>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of RouterOS rows")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::new();
+        while let Some(RowText(row)) = seq.next_element()? {
+            if rows.len() as u64 >= self.max {
+                self.over.set(true);
+                return Err(serde::de::Error::custom("more rows than the cap"));
+            }
+            rows.push(row);
+        }
+        Ok(rows)
+    }
 }
 
 /// One row of a listing read straight from JSON into a [`Record`], values
@@ -344,7 +449,10 @@ fn to_body(attrs: &Record) -> serde_json::Value {
 impl Transport for RestTransport {
     async fn list(&self, menu: &str) -> Result<Vec<Record>, Error> {
         let bytes = self.request_bytes(Method::GET, menu, None).await?;
-        parse_rows(&bytes).map_err(|what| self.protocol(&format!("GET {menu} {what}")))
+        parse_rows(&bytes, self.limits.max_rows).map_err(|e| match e {
+            RowsError::TooMany => self.too_many_rows(&format!("GET {menu}")),
+            RowsError::Bad(what) => self.protocol(&format!("GET {menu} {what}")),
+        })
     }
 
     async fn get(&self, menu: &str) -> Result<Record, Error> {
@@ -385,6 +493,9 @@ impl Transport for RestTransport {
             .await?;
         match &v {
             serde_json::Value::Null => Ok(Vec::new()),
+            serde_json::Value::Array(a) if a.len() as u64 > self.limits.max_rows => {
+                Err(self.too_many_rows(&format!("POST {path}")))
+            }
             serde_json::Value::Array(a) => a
                 .iter()
                 .map(|o| {
@@ -403,6 +514,9 @@ impl Transport for RestTransport {
 }
 
 #[cfg(test)]
+mod bounds;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -416,7 +530,7 @@ mod tests {
     #[test]
     fn a_listing_parsed_straight_into_rows_reads_as_through_a_json_tree() {
         let body = br#"[{".id":"*1","mtu":1468,"disabled":false,"comment":null,"x":{"a":[1,"b"]}},{".id":"*2","name":"macsec2"}]"#;
-        let rows = parse_rows(body).unwrap();
+        let rows = parse_rows(body, 10).unwrap();
         let tree: serde_json::Value = serde_json::from_slice(body).unwrap();
         let through_tree: Vec<Record> = tree
             .as_array()
@@ -429,15 +543,25 @@ mod tests {
         assert_eq!(rows[0]["x"], r#"{"a":[1,"b"]}"#);
         // What the fast path does not take still goes the old way.
         assert_eq!(
-            parse_rows(b"[{\"comment\":\"a\x01b\"}]").unwrap()[0]["comment"],
+            parse_rows(b"[{\"comment\":\"a\x01b\"}]", 10).unwrap()[0]["comment"],
             "a\u{1}b"
         );
-        assert_eq!(parse_rows(b"[]").unwrap(), Vec::<Record>::new());
-        assert_eq!(parse_rows(b"{}"), Err("is not a list"));
-        assert_eq!(parse_rows(b"[1]"), Err("holds a non-object"));
+        assert_eq!(parse_rows(b"[]", 10).unwrap(), Vec::<Record>::new());
+        assert_eq!(parse_rows(b"{}", 10), Err(RowsError::Bad("is not a list")));
         assert_eq!(
-            parse_rows(b"<html>"),
-            Err("returned a body that is not JSON")
+            parse_rows(b"[1]", 10),
+            Err(RowsError::Bad("holds a non-object"))
+        );
+        assert_eq!(
+            parse_rows(b"<html>", 10),
+            Err(RowsError::Bad("returned a body that is not JSON"))
+        );
+        // The cap, on both paths.
+        assert_eq!(parse_rows(b"[{},{}]", 2).unwrap().len(), 2);
+        assert_eq!(parse_rows(b"[{},{},{}]", 2), Err(RowsError::TooMany));
+        assert_eq!(
+            parse_rows(b"[{\"c\":\"\x01\"},{},{}]", 2),
+            Err(RowsError::TooMany)
         );
     }
 

@@ -386,6 +386,7 @@ mod tests {
             password: sim.password().to_string(),
             tls,
             timeout: std::time::Duration::from_secs(10),
+            ..Default::default()
         })
         .await
     }

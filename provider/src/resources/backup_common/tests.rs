@@ -248,6 +248,7 @@ async fn client_for(sim: &acceptance::sim::Sim, url: String) -> Client {
         password: sim.password().to_string(),
         tls: Default::default(),
         timeout: Duration::from_secs(30),
+        ..Default::default()
     })
     .await
     .unwrap()

@@ -36,7 +36,7 @@ use tokio::net::TcpStream;
 use self::conn::{Closed, LoginError, Outcome, RequestError, Session, Stream};
 use self::wire::{Command, Decoder, Limits};
 use super::rest::TlsOptions;
-use super::{Error, Record, Transport};
+use super::{Error, Record, ReplyLimits, Transport};
 
 /// Default port of the `api` service.
 pub const DEFAULT_PORT: u16 = 8728;
@@ -174,6 +174,7 @@ pub struct ApiTransport {
     tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
     timeout: Duration,
     limits: Limits,
+    reply_limits: ReplyLimits,
     session: tokio::sync::Mutex<Option<Arc<Session>>>,
 }
 
@@ -222,8 +223,15 @@ impl ApiTransport {
             tls,
             timeout,
             limits: Limits::default(),
+            reply_limits: ReplyLimits::default(),
             session: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// The same transport with the caps `limits` on every command's reply.
+    pub fn with_limits(mut self, limits: ReplyLimits) -> Self {
+        self.reply_limits = limits;
+        self
     }
 
     /// Reads `menu` with `print`: only the properties in `proplist` when
@@ -321,7 +329,7 @@ impl ApiTransport {
                     self.endpoint,
                     self.username
                 );
-                Ok(Session::start(stream, decoder))
+                Ok(Session::start(stream, decoder, self.reply_limits))
             }
         }
     }
@@ -403,6 +411,14 @@ impl ApiTransport {
             };
             match err {
                 RequestError::Timeout => return Err(self.timeout_error().into()),
+                RequestError::TooLarge(cap) => {
+                    return Err(Error::TooLarge {
+                        endpoint: self.endpoint.clone(),
+                        what: path,
+                        cap,
+                    }
+                    .into());
+                }
                 RequestError::Encode(e) => {
                     return Err(self.protocol(format!("cannot send {path}: {e}")).into());
                 }

@@ -11,6 +11,7 @@ use super::wire::{Decoder, encode_sentence};
 use super::*;
 use crate::routeros::{Client, ConnectOptions};
 
+mod bounds;
 mod recovery;
 
 /// The router's side of one connection.
@@ -180,6 +181,7 @@ async fn client_connect_picks_the_api_for_api_urls_and_logs_in() {
         password: "secret".into(),
         tls: TlsOptions::default(),
         timeout: Duration::from_secs(10),
+        ..Default::default()
     };
     let client = Client::connect(&opts).await.unwrap();
     assert_eq!(client.version().to_string(), "7.18.2");
