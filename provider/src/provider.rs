@@ -291,6 +291,12 @@ impl RouterosProvider {
     pub fn new() -> Self {
         RouterosProvider::default()
     }
+
+    /// Terraform's Stop as this provider receives it ([`Provider::stop`]),
+    /// shared with every client it configures.
+    pub fn stop_signal(&self) -> &Stop {
+        &self.stop
+    }
 }
 
 /// The router service a URL talks to, for messages.

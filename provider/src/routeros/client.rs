@@ -197,6 +197,13 @@ impl Client {
         &self.endpoint
     }
 
+    /// The same client, stopped by `stop` (its provider's Stop) instead of
+    /// its own.
+    pub fn stopped_by(mut self, stop: Stop) -> Client {
+        self.stop = stop;
+        self
+    }
+
     /// Terraform's Stop, as this client's provider received it.
     pub fn stop_signal(&self) -> &Stop {
         &self.stop
