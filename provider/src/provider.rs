@@ -321,14 +321,19 @@ pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
         Error::UntrustedCertificate { endpoint, reason } => Diagnostic::error(
             "The router's TLS certificate is not trusted",
             format!(
-                "The TLS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text, or `tls_fingerprint` to the certificate's SHA-256 (`fingerprint` in `/certificate print detail`). When the certificate is trusted but does not name the host in `url`, connect by a name it has, or set `tls_skip_hostname_check = true`. For a lab router only, `insecure = true` skips all checks."
+                "The TLS certificate of {endpoint} is not trusted: {reason}. For a lab router only, `insecure = true` skips all checks."
             ),
         )
         .at_attr("ca_certificate"),
+        Error::WrongScheme { endpoint, advice } => Diagnostic::error(
+            "The URL's scheme does not match the router's service",
+            format!("{endpoint}: {advice}."),
+        )
+        .at_attr("url"),
         Error::Timeout { endpoint, seconds } => Diagnostic::error(
             "The router did not answer in time",
             format!(
-                "No answer from {endpoint} within {seconds} s. Check that the address and port in `url` are right, that {} is enabled in /ip/service and reachable from here, or raise `timeout`.",
+                "Timed out after {seconds} s: no answer from {endpoint}. Check that the address and port in `url` are right, that {} is enabled in /ip/service and reachable from here (no firewall drops the connection), or raise `timeout`.",
                 service_for(endpoint)
             ),
         )

@@ -596,3 +596,164 @@ async fn an_insecure_from_the_environment_never_drops_a_pinned_fingerprint() {
         );
     }
 }
+
+/// The diagnostic a connection to `url` (the emulator's user) ends with.
+async fn connect_diagnostic(
+    sim: &acceptance::sim::Sim,
+    url: String,
+    tls: TlsOptions,
+) -> Diagnostic {
+    let opts = crate::routeros::ConnectOptions {
+        url,
+        username: sim.username().to_string(),
+        password: sim.password().to_string(),
+        tls,
+        timeout: Duration::from_secs(3),
+        ..Default::default()
+    };
+    let e = Client::connect(&opts)
+        .await
+        .expect_err("the connection should fail");
+    connection_diagnostic(&e, sim.username())
+}
+
+/// Regression: `http://` against the HTTPS port suggested enabling the
+/// plain `www` service, which is wrong; each of the four crossings of
+/// scheme and service now says which scheme to use.
+#[tokio::test]
+async fn http_against_an_https_port_says_to_change_the_scheme() {
+    let sim = acceptance::sim::Sim::spawn(Default::default()).unwrap();
+    let https = sim.https_url().unwrap();
+    let apis = sim.apis_url().unwrap();
+    let cases = [
+        (
+            https.replacen("https://", "http://", 1),
+            "use https:// instead of http://",
+        ),
+        (
+            sim.http_url().replacen("http://", "https://", 1),
+            "use http:// instead of https://",
+        ),
+        (
+            apis.replacen("apis://", "api://", 1),
+            "use apis:// instead of api://",
+        ),
+        (
+            sim.api_url().unwrap().replacen("api://", "apis://", 1),
+            "use api:// instead of apis://",
+        ),
+    ];
+    for (url, want) in cases {
+        let d = connect_diagnostic(&sim, url.clone(), TlsOptions::default()).await;
+        assert!(d.detail.contains(want), "{url}: {}", d.detail);
+        assert!(
+            !d.detail.contains("is enabled in /ip/service"),
+            "{url}: {}",
+            d.detail
+        );
+        assert_eq!(d.attribute.unwrap().to_string(), "url");
+    }
+}
+
+/// Regression: RouterOS's self-signed certificate, not given to the
+/// provider, failed with rustls's `UnknownIssuer` (or
+/// `CaUsedAsEndEntity`); the error now says it is self-signed, how to
+/// trust it, and its fingerprint to check on the router.
+#[tokio::test]
+async fn a_self_signed_certificate_error_says_how_to_trust_it() {
+    let sim = acceptance::sim::Sim::spawn(acceptance::sim::SimConfig {
+        routeros_self_signed: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let fingerprint = sim
+        .certificate_fingerprint()
+        .unwrap()
+        .to_ascii_lowercase()
+        .replace(':', "");
+    for url in [sim.https_url().unwrap(), sim.apis_url().unwrap()] {
+        let d = connect_diagnostic(&sim, url.clone(), TlsOptions::default()).await;
+        assert!(
+            d.detail
+                .contains("self-signed: give it as `ca_certificate`")
+                && d.detail.contains("`tls_fingerprint`")
+                && d.detail.contains(&fingerprint),
+            "{url}: {}",
+            d.detail
+        );
+        assert!(
+            !d.detail.contains("UnknownIssuer") && !d.detail.contains("CaUsedAsEndEntity"),
+            "{}",
+            d.detail
+        );
+    }
+    // A certificate signed by a CA this machine does not know.
+    let sim = acceptance::sim::Sim::spawn(Default::default()).unwrap();
+    let d = connect_diagnostic(&sim, sim.https_url().unwrap(), TlsOptions::default()).await;
+    assert!(
+        d.detail
+            .contains("signed by a CA this machine does not trust")
+            && d.detail.contains("SHA-256 fingerprint"),
+        "{}",
+        d.detail
+    );
+}
+
+/// A router that cannot be reached says why in one line and what to do:
+/// refused, DNS, or no answer in time.
+#[tokio::test]
+async fn an_unreachable_router_says_why_in_one_line() {
+    let refused = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_port = refused.local_addr().unwrap().port();
+    drop(refused);
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let cases = [
+        (
+            format!("https://127.0.0.1:{closed_port}"),
+            10,
+            "connection refused: nothing listens on that port",
+        ),
+        (
+            format!("api://127.0.0.1:{closed_port}"),
+            10,
+            "connection refused: nothing listens on that port",
+        ),
+        (
+            "https://router.invalid".to_string(),
+            10,
+            "could not be resolved (DNS)",
+        ),
+        (
+            format!("http://127.0.0.1:{silent_port}"),
+            1,
+            "Timed out after 1 s",
+        ),
+        (
+            format!("api://127.0.0.1:{silent_port}"),
+            1,
+            "Timed out after 1 s",
+        ),
+    ];
+    for (url, seconds, want) in cases {
+        let opts = crate::routeros::ConnectOptions {
+            url: url.clone(),
+            timeout: Duration::from_secs(seconds),
+            ..Default::default()
+        };
+        let e = Client::connect(&opts).await.err().unwrap();
+        let d = connection_diagnostic(&e, "tf");
+        assert!(d.detail.contains(want), "{url}: {}", d.detail);
+        assert!(
+            d.detail.contains("Check"),
+            "{url}: no advice in {}",
+            d.detail
+        );
+        assert!(
+            !d.detail.contains("error sending request"),
+            "{url}: {}",
+            d.detail
+        );
+    }
+    drop(silent);
+}

@@ -56,6 +56,8 @@ pub struct RestTransport {
     password: String,
     timeout: Duration,
     limits: ReplyLimits,
+    /// Why the router's certificate was last refused.
+    refusals: super::tls::Refusals,
     /// Body bytes read so far, over all requests.
     received: AtomicU64,
     gate: tokio::sync::Mutex<()>,
@@ -80,6 +82,7 @@ impl RestTransport {
         timeout: Duration,
     ) -> Result<Self, Error> {
         let endpoint = base.trim_end_matches('/').to_string();
+        let mut refusals = super::tls::Refusals::default();
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -92,17 +95,14 @@ impl RestTransport {
             // No TLS at all: do not load the system's certificate store,
             // which costs milliseconds at every launch of a fleet's plan.
             builder = builder.tls_certs_only(std::iter::empty());
-        } else if let Some(trust) = tls.trust().map_err(|reason| Error::Protocol {
-            endpoint: endpoint.clone(),
-            reason,
-        })? {
-            let config = super::tls::pinning_config(trust).map_err(|reason| Error::Protocol {
-                endpoint: endpoint.clone(),
-                reason,
-            })?;
+        } else {
+            let (config, seen) =
+                super::tls::client_config(tls).map_err(|reason| Error::Protocol {
+                    endpoint: endpoint.clone(),
+                    reason,
+                })?;
+            refusals = seen;
             builder = builder.tls_backend_preconfigured(config);
-        } else if tls.insecure {
-            builder = builder.tls_danger_accept_invalid_certs(true);
         }
         let http = builder.build().map_err(|e| Error::Protocol {
             endpoint: endpoint.clone(),
@@ -115,6 +115,7 @@ impl RestTransport {
             password: password.to_string(),
             timeout,
             limits: ReplyLimits::default(),
+            refusals,
             received: AtomicU64::new(0),
             gate: tokio::sync::Mutex::new(()),
         })
@@ -252,32 +253,47 @@ impl RestTransport {
                 chain.push_str(": ");
             }
             chain.push_str(&s.to_string());
-            if let Some(r) = s.downcast_ref::<rustls::Error>() {
-                if matches!(r, rustls::Error::InvalidCertificate(_)) {
-                    tls = Some(r.to_string());
-                }
-            }
-            if let Some(io) = s.downcast_ref::<std::io::Error>() {
-                if let Some(r) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                    if matches!(r, rustls::Error::InvalidCertificate(_)) {
-                        tls = Some(r.to_string());
-                    }
-                }
+            let rustls_error = s.downcast_ref::<rustls::Error>().or_else(|| {
+                s.downcast_ref::<std::io::Error>()
+                    .and_then(|io| io.get_ref())
+                    .and_then(|i| i.downcast_ref::<rustls::Error>())
+            });
+            if let Some(r @ rustls::Error::InvalidCertificate(_)) = rustls_error {
+                tls = Some(super::tls::refusal(r).unwrap_or_else(|| r.to_string()));
             }
             source = s.source();
         }
         if tls.is_none() && chain.contains("invalid peer certificate") {
-            tls = Some(chain.clone());
+            tls = Some(self.refusals.take().unwrap_or_else(|| chain.clone()));
         }
+        let scheme = endpoint
+            .split("://")
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match tls {
             Some(reason) => Error::UntrustedCertificate { endpoint, reason },
             None if chain.contains("timed out") => Error::Timeout {
                 endpoint,
                 seconds: self.timeout.as_secs(),
             },
+            None if scheme == "http" && chain.contains("invalid HTTP version") => {
+                Error::WrongScheme {
+                    endpoint,
+                    advice: "the port did not answer in HTTP; the www-ssl service (HTTPS) answers so to plain HTTP. If it is that service, use https:// instead of http://".to_string(),
+                }
+            }
+            None if scheme == "https"
+                && (chain.contains("InvalidContentType") || chain.contains("corrupt message")) =>
+            {
+                Error::WrongScheme {
+                    endpoint,
+                    advice: "the port does not speak TLS, as the plain www service (HTTP) does not. If it is that service, use http:// instead of https:// (or the www-ssl service's port with https://)".to_string(),
+                }
+            }
             None => Error::Unreachable {
                 endpoint,
-                reason: chain,
+                reason: super::error::connect_cause(&chain),
             },
         }
     }

@@ -398,6 +398,15 @@ async fn read_reply(stream: &mut Stream, decoder: &mut Decoder) -> Result<Reply,
     }
 }
 
+/// Whether the peer answers with an API reply (`!fatal` included): `None`
+/// when the stream ends or is not the API.
+pub(super) async fn read_any_reply(stream: &mut Stream, decoder: &mut Decoder) -> Option<bool> {
+    match read_reply(stream, decoder).await {
+        Ok(_) | Err(Closed::Fatal(_)) => Some(true),
+        Err(_) => None,
+    }
+}
+
 /// Sends one login sentence and waits for `!done` (its attributes) or
 /// `!trap`.
 async fn login_step(
