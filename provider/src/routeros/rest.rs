@@ -581,6 +581,45 @@ mod tests {
         );
     }
 
+    /// Listings of the worst bytes a router could send (quotes,
+    /// backslashes, `${`, `%{`, NUL and other control characters, invalid
+    /// UTF-8, deep nesting, huge numbers, truncation, and random bytes from
+    /// a fixed seed) are read or refused, never a panic, and never more rows
+    /// than the cap.
+    #[test]
+    fn a_listing_of_hostile_bytes_is_read_or_refused_never_a_panic() {
+        let mut bodies: Vec<Vec<u8>> = vec![
+            br#"[{"name":"a\"b\\c${x}%{y}../../etc\n"}]"#.to_vec(),
+            b"[{\"name\":\"nul\x00here\",\"c\":\"\x01\x1f\x7f\"}]".to_vec(),
+            b"[{\"name\":\"\xff\xfe not utf-8\"}]".to_vec(),
+            b"[{\"mtu\":1e999999,\"n\":-0,\"big\":123456789012345678901234567890}]".to_vec(),
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+            format!("[{{\"x\":{}1{}}}]", "[".repeat(500), "]".repeat(500)).into_bytes(),
+            b"[{\"name\":\"cut".to_vec(),
+            b"[{},{},{},{},{}]".to_vec(),
+            Vec::new(),
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for len in [1usize, 7, 64, 1000, 10_000] {
+            let mut body = b"[{\"".to_vec();
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                body.push((state >> 56) as u8);
+            }
+            bodies.push(body);
+        }
+        for body in &bodies {
+            if let Ok(rows) = parse_rows(body, 3) {
+                assert!(rows.len() <= 3);
+            }
+        }
+        let first = parse_rows(&bodies[0], 3).unwrap();
+        assert_eq!(first[0]["name"], "a\"b\\c${x}%{y}../../etc\n");
+        assert_eq!(parse_rows(&bodies[7], 3), Err(RowsError::TooMany));
+    }
+
     #[test]
     fn records_turn_every_value_into_a_string() {
         let v = serde_json::json!({".id": "*1", "mtu": 1468, "disabled": false});
