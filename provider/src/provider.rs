@@ -411,16 +411,6 @@ impl Provider for RouterosProvider {
                 .at_attr("password_age"),
             );
         }
-        let ca = config.get("ca_certificate").is_some_and(|v| !v.is_null());
-        if ca && config.get_bool("insecure") == Some(true) {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting TLS settings",
-                    "`insecure = true` turns certificate checks off, `ca_certificate` names the certificate to check against: set one of them, not both.",
-                )
-                .at_attr("insecure"),
-            );
-        }
         if set("url") && set("hosturl") {
             diags.push(
                 Diagnostic::error(

@@ -171,31 +171,15 @@ pub(super) fn resolve_trust(
 /// Plan-time checks of the TLS arguments that need no router.
 pub(super) fn validate(config: &Value, diags: &mut Diagnostics) {
     let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
-    if let Some(fp) = config.get_str("tls_fingerprint")
-        && let Err(e) = tls::parse_fingerprint(fp)
-    {
-        diags.push(
-            Diagnostic::error("Invalid tls_fingerprint", format!("{e}."))
-                .at_attr("tls_fingerprint"),
-        );
-    }
-    if set("tls_fingerprint") && config.get_bool("insecure") == Some(true) {
-        diags.push(
-            Diagnostic::error(
-                "Conflicting TLS settings",
-                "`insecure = true` turns certificate checks off, `tls_fingerprint` names the certificate to trust: set one of them, not both.",
-            )
-            .at_attr("insecure"),
-        );
-    }
-    if set("tls_fingerprint") && set("ca_certificate") {
-        diags.push(
-            Diagnostic::error(
-                "Conflicting TLS settings",
-                "`tls_fingerprint` pins the router's certificate by its SHA-256, `ca_certificate` gives the certificate itself: set one of them, not both.",
-            )
-            .at_attr("tls_fingerprint"),
-        );
+    // The provider block alone (the environment is read at Configure): the
+    // same precedence and conflicts as there.
+    if let Err(d) = resolve_trust(
+        config.get_bool("insecure"),
+        config.get_str("tls_fingerprint"),
+        config.get_str("ca_certificate"),
+        |_| None,
+    ) {
+        diags.push(d);
     }
     if config.get_bool("tls_skip_hostname_check") == Some(true)
         && !set("tls_fingerprint")

@@ -757,3 +757,38 @@ async fn an_unreachable_router_says_why_in_one_line() {
     }
     drop(silent);
 }
+
+/// The plan-time check of the provider block applies the same trust rules
+/// as Configure: each pair of conflicting settings is one error.
+#[test]
+fn conflicting_trust_settings_in_the_block_fail_validation() {
+    const FP: &str = "6F0BA2A1C7D3E4F5061728394A5B6C7D8E9FA0B1C2D3E4F5061728394A5B6C7D";
+    let pairs: [(&str, Value); 3] = [
+        ("tls_fingerprint", Value::string(FP)),
+        ("ca_certificate", Value::string("/ca.pem")),
+        ("insecure", Value::Bool(true)),
+    ];
+    for (i, j) in [(0, 1), (0, 2), (1, 2)] {
+        let config = Value::Object(
+            [
+                (pairs[i].0.to_string(), pairs[i].1.clone()),
+                (pairs[j].0.to_string(), pairs[j].1.clone()),
+            ]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        RouterosProvider::new().validate(&config, &mut diags);
+        let conflicts: Vec<_> = diags
+            .0
+            .iter()
+            .filter(|d| d.summary == "Conflicting TLS settings")
+            .collect();
+        assert_eq!(
+            conflicts.len(),
+            1,
+            "{} + {}: {diags:?}",
+            pairs[i].0,
+            pairs[j].0
+        );
+    }
+}
