@@ -30,6 +30,7 @@ async fn connect(sim: &Sim) -> Client {
         password: sim.password().to_string(),
         tls: TlsOptions::default(),
         timeout: Duration::from_secs(30),
+        ..Default::default()
     })
     .await
     .expect("connect to routeros-sim")

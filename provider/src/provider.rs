@@ -14,10 +14,11 @@ use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource}
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::{Value, to_model};
 use crate::resources;
-use crate::routeros::{Client, ConnectOptions, Error, rest::TlsOptions};
+use crate::routeros::{Client, ConnectOptions, Error, Stop, rest::TlsOptions};
 use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
 
 mod configured;
+mod limits;
 mod security;
 
 pub use configured::Configured;
@@ -114,7 +115,8 @@ pub struct ProviderConfig {
     /// without a certificate file: the `fingerprint` that RouterOS's
     /// `/certificate print detail` shows (64 hex digits; any case, colons
     /// between bytes allowed). Conflicts with `insecure` and
-    /// `ca_certificate`. Falls back to `ROUTEROS_TLS_FINGERPRINT`.
+    /// `ca_certificate`, wherever those are set (here or in the
+    /// environment). Falls back to `ROUTEROS_TLS_FINGERPRINT`.
     pub tls_fingerprint: Option<String>,
     /// Do not check that the router's certificate names the host in `url`
     /// (its subject alternative names). Only with `ca_certificate` or
@@ -122,10 +124,25 @@ pub struct ProviderConfig {
     /// the provider connects to. Default `false`: the check is on.
     pub tls_skip_hostname_check: Option<bool>,
     /// Accept any TLS certificate from the router. Only for lab routers:
-    /// anyone on the path can then read the password and the keys. Conflicts
-    /// with `ca_certificate`. Falls back to `ROUTEROS_INSECURE`,
-    /// `ROS_INSECURE`, `MIKROTIK_INSECURE` (`true`/`false`).
+    /// anyone on the path can then read the password and the keys. Never
+    /// weakens a pin: together with `ca_certificate` or `tls_fingerprint`,
+    /// wherever either is set (here or in the environment), it is an error
+    /// naming both. Falls back to `ROUTEROS_INSECURE`, `ROS_INSECURE`,
+    /// `MIKROTIK_INSECURE` (`true`/`false`); `insecure = false` here
+    /// overrides them.
     pub insecure: Option<bool>,
+    /// Most bytes one reply from the router may carry (a REST body, or the
+    /// rows of one API command), and the largest file a backup or export
+    /// downloads. Default 67108864 (64 MiB), more than ten times a menu of
+    /// 10,000 rows. A reply over it is an error and reading stops there, so
+    /// that a router (or anything on the path to it) that sends without
+    /// end cannot exhaust memory or disk. From 65536 to 17179869184. Falls
+    /// back to `ROUTEROS_MAX_REPLY_BYTES`.
+    pub max_reply_bytes: Option<i64>,
+    /// Most rows one reply from the router may carry. Default 200000. A
+    /// reply over it is an error and reading stops there. Falls back to
+    /// `ROUTEROS_MAX_REPLY_ROWS`.
+    pub max_reply_rows: Option<i64>,
     /// Seconds to wait for the router to answer one request (default 30).
     pub timeout: Option<i64>,
 }
@@ -150,6 +167,8 @@ impl std::fmt::Debug for ProviderConfig {
             .field("tls_fingerprint", &self.tls_fingerprint)
             .field("tls_skip_hostname_check", &self.tls_skip_hostname_check)
             .field("insecure", &self.insecure)
+            .field("max_reply_bytes", &self.max_reply_bytes)
+            .field("max_reply_rows", &self.max_reply_rows)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -262,12 +281,21 @@ fn load_pem(value: &str) -> Result<Vec<u8>, String> {
 
 /// The `routeros` provider.
 #[derive(Debug, Default)]
-pub struct RouterosProvider;
+pub struct RouterosProvider {
+    /// Terraform's Stop, shared with every client configured.
+    stop: Stop,
+}
 
 impl RouterosProvider {
     /// The provider.
     pub fn new() -> Self {
-        RouterosProvider
+        RouterosProvider::default()
+    }
+
+    /// Terraform's Stop as this provider receives it ([`Provider::stop`]),
+    /// shared with every client it configures.
+    pub fn stop_signal(&self) -> &Stop {
+        &self.stop
     }
 }
 
@@ -293,14 +321,19 @@ pub fn connection_diagnostic(err: &Error, username: &str) -> Diagnostic {
         Error::UntrustedCertificate { endpoint, reason } => Diagnostic::error(
             "The router's TLS certificate is not trusted",
             format!(
-                "The TLS certificate of {endpoint} could not be verified ({reason}). Set `ca_certificate` (or ROUTEROS_CA_CERTIFICATE) to the router's certificate or to the CA that signed it, as a PEM file path or PEM text, or `tls_fingerprint` to the certificate's SHA-256 (`fingerprint` in `/certificate print detail`). When the certificate is trusted but does not name the host in `url`, connect by a name it has, or set `tls_skip_hostname_check = true`. For a lab router only, `insecure = true` skips all checks."
+                "The TLS certificate of {endpoint} is not trusted: {reason}. For a lab router only, `insecure = true` skips all checks."
             ),
         )
         .at_attr("ca_certificate"),
+        Error::WrongScheme { endpoint, advice } => Diagnostic::error(
+            "The URL's scheme does not match the router's service",
+            format!("{endpoint}: {advice}."),
+        )
+        .at_attr("url"),
         Error::Timeout { endpoint, seconds } => Diagnostic::error(
             "The router did not answer in time",
             format!(
-                "No answer from {endpoint} within {seconds} s. Check that the address and port in `url` are right, that {} is enabled in /ip/service and reachable from here, or raise `timeout`.",
+                "Timed out after {seconds} s: no answer from {endpoint}. Check that the address and port in `url` are right, that {} is enabled in /ip/service and reachable from here (no firewall drops the connection), or raise `timeout`.",
                 service_for(endpoint)
             ),
         )
@@ -378,16 +411,6 @@ impl Provider for RouterosProvider {
                 .at_attr("password_age"),
             );
         }
-        let ca = config.get("ca_certificate").is_some_and(|v| !v.is_null());
-        if ca && config.get_bool("insecure") == Some(true) {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting TLS settings",
-                    "`insecure = true` turns certificate checks off, `ca_certificate` names the certificate to check against: set one of them, not both.",
-                )
-                .at_attr("insecure"),
-            );
-        }
         if set("url") && set("hosturl") {
             diags.push(
                 Diagnostic::error(
@@ -398,6 +421,7 @@ impl Provider for RouterosProvider {
             );
         }
         security::validate(config, diags);
+        limits::validate(config, diags);
         for attr in ["url", "hosturl"] {
             if let Some(url) = config.get_str(attr) {
                 if let Err(e) = normalise_url(url) {
@@ -535,38 +559,33 @@ impl Provider for RouterosProvider {
                 },
             },
         };
-        let ca_certificate = cfg
-            .ca_certificate
-            .or_else(|| env_first(&CA_CERTIFICATE_ENV).map(|(_, v)| v));
-        let insecure = match cfg.insecure {
-            Some(b) => b,
-            None => match env_first(&INSECURE_ENV) {
-                Some((name, v)) => match parse_bool(&v) {
-                    Some(b) => b,
-                    None => {
-                        diags.push(
-                            Diagnostic::error(
-                                "Invalid boolean in the environment",
-                                format!("{name}={v:?} is not a boolean: use true or false."),
-                            )
-                            .at_attr("insecure"),
-                        );
-                        return None;
-                    }
-                },
-                None => false,
-            },
+        let trust = match security::resolve_trust(
+            cfg.insecure,
+            cfg.tls_fingerprint.as_deref(),
+            cfg.ca_certificate.as_deref(),
+            |name| std::env::var(name).ok(),
+        ) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
         };
-        if insecure && ca_certificate.is_some() {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting TLS settings",
-                    "`insecure` is true and `ca_certificate` is set (in the provider block or the environment): set one of them, not both.",
-                )
-                .at_attr("insecure"),
-            );
-            return None;
-        }
+        let (insecure, fingerprint, ca_certificate) = match trust {
+            security::TrustChoice::System => (false, None, None),
+            security::TrustChoice::Insecure(_) => (true, None, None),
+            security::TrustChoice::Fingerprint(fp, _) => (false, Some(fp), None),
+            security::TrustChoice::Ca(ca, _) => (false, None, Some(ca)),
+        };
+        let limits = match limits::reply_limits(cfg.max_reply_bytes, cfg.max_reply_rows, |name| {
+            std::env::var(name).ok()
+        }) {
+            Ok(l) => l,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
         let ca_pem = match ca_certificate.as_deref().map(load_pem).transpose() {
             Ok(p) => p,
             Err(e) => {
@@ -579,23 +598,6 @@ impl Provider for RouterosProvider {
                 );
                 return None;
             }
-        };
-        let tls_fingerprint = cfg
-            .tls_fingerprint
-            .or_else(|| env_first(&["ROUTEROS_TLS_FINGERPRINT"]).map(|(_, v)| v));
-        let fingerprint = match tls_fingerprint
-            .as_deref()
-            .map(crate::routeros::tls::parse_fingerprint)
-        {
-            Some(Err(e)) => {
-                diags.push(
-                    Diagnostic::error("Invalid tls_fingerprint", format!("{e}."))
-                        .at_attr("tls_fingerprint"),
-                );
-                return None;
-            }
-            Some(Ok(f)) => Some(f),
-            None => None,
         };
         let is_tls = matches!(url.split("://").next(), Some("https" | "apis"));
         if let (Some(pem), Some(source), true) = (&ca_pem, &ca_certificate, is_tls) {
@@ -630,10 +632,16 @@ impl Provider for RouterosProvider {
                 skip_hostname_check: cfg.tls_skip_hostname_check == Some(true),
             },
             timeout: Duration::from_secs(timeout as u64),
+            limits,
+            stop: self.stop.clone(),
         };
         // No connection yet: the first call that needs the router connects
         // (see `ready`).
         Some(Configured::new(Client::lazy(opts), identities))
+    }
+
+    fn stop(&self) {
+        self.stop.trip();
     }
 
     async fn ready(&self, client: &Configured) -> Result<(), Diagnostic> {

@@ -322,8 +322,10 @@ impl<P: Provider> Engine<P> {
         Ok((r, schema, self.ctx(caps).await?))
     }
 
-    /// Stop: cancel in-flight work (returns at once).
-    pub fn stop(&self) {}
+    /// Stop: asks the provider to cancel in-flight work (returns at once).
+    pub fn stop(&self) {
+        self.provider.stop();
+    }
 
     /// The schemas built so far, as (kind, type name), sorted: for tests
     /// of what a call builds.

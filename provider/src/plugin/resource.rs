@@ -287,6 +287,11 @@ pub trait Provider: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Terraform's Stop (`StopProvider`, the first Ctrl-C): asks in-flight
+    /// work to end early. Returns at once; the calls still running return
+    /// when they have stopped and cleaned up.
+    fn stop(&self) {}
+
     /// Every resource type.
     fn resources(&self) -> Vec<Arc<dyn Resource<Self::Client>>>;
 

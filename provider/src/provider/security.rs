@@ -1,40 +1,185 @@
-//! The provider's TLS and transport-security settings: checks of
-//! `tls_fingerprint`, `tls_skip_hostname_check` and `ca_certificate`, and
-//! the warnings every plan and apply shows when the connection exposes the
-//! router password and the MACsec keys.
+//! The provider's TLS and transport-security settings: which trust the
+//! settings ask for ([`resolve_trust`]: a pin is never weakened by an
+//! `insecure`, wherever each comes from), checks of `tls_fingerprint`,
+//! `tls_skip_hostname_check` and `ca_certificate`, and the warnings every
+//! plan and apply shows when the connection exposes the router password and
+//! the MACsec keys.
 
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::value::Value;
 use crate::routeros::tls;
 
+/// Where a trust setting came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Source {
+    /// The provider block's attribute of this name.
+    Config(&'static str),
+    /// The environment variable of this name.
+    Env(String),
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Config(attr) => write!(f, "`{attr}` in the provider block"),
+            Source::Env(name) => write!(f, "the environment variable {name}"),
+        }
+    }
+}
+
+/// How the router's certificate is to be trusted, and where that came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum TrustChoice {
+    /// The system's trusted roots.
+    System,
+    /// Any certificate (`insecure`).
+    Insecure(Source),
+    /// Exactly the certificate with this SHA-256 (`tls_fingerprint`).
+    Fingerprint([u8; 32], Source),
+    /// The certificate (or CA) of `ca_certificate`: its value (a path or
+    /// PEM text).
+    Ca(String, Source),
+}
+
+/// The environment variables `tls_fingerprint` falls back to.
+pub(super) const TLS_FINGERPRINT_ENV: [&str; 1] = ["ROUTEROS_TLS_FINGERPRINT"];
+
+/// One setting from the provider block (`config`, attribute `attr`), else
+/// from the first of `names` set in the environment (`env`).
+fn pick<T>(
+    config: Option<T>,
+    attr: &'static str,
+    names: &[&str],
+    env: &impl Fn(&str) -> Option<String>,
+    parse: impl Fn(&str, String) -> Result<T, Diagnostic>,
+) -> Result<Option<(T, Source)>, Diagnostic> {
+    if let Some(v) = config {
+        return Ok(Some((v, Source::Config(attr))));
+    }
+    match super::first_set(names, env) {
+        Some((name, text)) => Ok(Some((parse(&name, text)?, Source::Env(name)))),
+        None => Ok(None),
+    }
+}
+
+/// The error for two trust settings that cannot both hold: what each
+/// source says, and what to do. It points at the provider block's
+/// attribute when one of them is there.
+fn conflict(first: (&Source, &str), second: (&Source, &str), todo: &str) -> Diagnostic {
+    let d = Diagnostic::error(
+        "Conflicting TLS settings",
+        format!(
+            "{} {}, but {} {}. {todo}",
+            first.0, first.1, second.0, second.1
+        ),
+    );
+    match (first.0, second.0) {
+        (Source::Config(attr), _) | (_, Source::Config(attr)) => d.at_attr(attr),
+        _ => d,
+    }
+}
+
+/// Which trust the provider block (`insecure`, `tls_fingerprint`,
+/// `ca_certificate`) and the environment (`env`: their `ROUTEROS_*`,
+/// `ROS_*` and `MIKROTIK_*` fallbacks) ask for. Each setting is taken from
+/// the provider block when set there, else from the environment. A pin
+/// (`tls_fingerprint` or `ca_certificate`) and `insecure = true` from any
+/// two sources are an error naming both, never a silent choice: an
+/// `insecure` left in a shell or CI environment must not drop a pin
+/// written in the configuration (nor the reverse), since an impostor with
+/// any certificate would then receive the router password. Two pins are an
+/// error too.
+pub(super) fn resolve_trust(
+    insecure: Option<bool>,
+    fingerprint: Option<&str>,
+    ca_certificate: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<TrustChoice, Diagnostic> {
+    let insecure = pick(
+        insecure,
+        "insecure",
+        &super::INSECURE_ENV,
+        &env,
+        |name, v| {
+            super::parse_bool(&v).ok_or_else(|| {
+                Diagnostic::error(
+                    "Invalid boolean in the environment",
+                    format!("{name}={v:?} is not a boolean: use true or false."),
+                )
+                .at_attr("insecure")
+            })
+        },
+    )?;
+    let fingerprint = pick(
+        fingerprint.map(str::to_owned),
+        "tls_fingerprint",
+        &TLS_FINGERPRINT_ENV,
+        &env,
+        |_, v| Ok(v),
+    )?;
+    let ca = pick(
+        ca_certificate.map(str::to_owned),
+        "ca_certificate",
+        &super::CA_CERTIFICATE_ENV,
+        &env,
+        |_, v| Ok(v),
+    )?;
+    let pin = fingerprint
+        .as_ref()
+        .map(|(_, s)| (s, "pins the router's certificate by its SHA-256"))
+        .or_else(|| {
+            ca.as_ref()
+                .map(|(_, s)| (s, "names the certificate to trust"))
+        });
+    if let (Some((true, insecure_source)), Some(pin)) = (&insecure, pin) {
+        let undo = match insecure_source {
+            Source::Config(_) => "remove `insecure` (or set it to false)".to_string(),
+            Source::Env(name) => format!("unset {name} (or set it to false)"),
+        };
+        return Err(conflict(
+            pin,
+            (insecure_source, "turns certificate checks off (insecure)"),
+            &format!(
+                "A pinned certificate is never dropped for `insecure`: {undo} to keep the pin, which is the safe choice; or remove the pin if this is a lab router whose certificate must not be checked."
+            ),
+        ));
+    }
+    if let (Some((_, fp_source)), Some((_, ca_source))) = (&fingerprint, &ca) {
+        return Err(conflict(
+            (fp_source, "pins the router's certificate by its SHA-256"),
+            (ca_source, "gives a certificate to trust (ca_certificate)"),
+            "Keep one of the two.",
+        ));
+    }
+    Ok(match (insecure, fingerprint, ca) {
+        (_, Some((fp, source)), _) => {
+            let parsed = tls::parse_fingerprint(&fp).map_err(|e| {
+                let d = Diagnostic::error("Invalid tls_fingerprint", format!("{source}: {e}."));
+                match source {
+                    Source::Config(attr) => d.at_attr(attr),
+                    Source::Env(_) => d,
+                }
+            })?;
+            TrustChoice::Fingerprint(parsed, source)
+        }
+        (_, None, Some((pem, source))) => TrustChoice::Ca(pem, source),
+        (Some((true, source)), None, None) => TrustChoice::Insecure(source),
+        _ => TrustChoice::System,
+    })
+}
+
 /// Plan-time checks of the TLS arguments that need no router.
 pub(super) fn validate(config: &Value, diags: &mut Diagnostics) {
     let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
-    if let Some(fp) = config.get_str("tls_fingerprint")
-        && let Err(e) = tls::parse_fingerprint(fp)
-    {
-        diags.push(
-            Diagnostic::error("Invalid tls_fingerprint", format!("{e}."))
-                .at_attr("tls_fingerprint"),
-        );
-    }
-    if set("tls_fingerprint") && config.get_bool("insecure") == Some(true) {
-        diags.push(
-            Diagnostic::error(
-                "Conflicting TLS settings",
-                "`insecure = true` turns certificate checks off, `tls_fingerprint` names the certificate to trust: set one of them, not both.",
-            )
-            .at_attr("insecure"),
-        );
-    }
-    if set("tls_fingerprint") && set("ca_certificate") {
-        diags.push(
-            Diagnostic::error(
-                "Conflicting TLS settings",
-                "`tls_fingerprint` pins the router's certificate by its SHA-256, `ca_certificate` gives the certificate itself: set one of them, not both.",
-            )
-            .at_attr("tls_fingerprint"),
-        );
+    // The provider block alone (the environment is read at Configure): the
+    // same precedence and conflicts as there.
+    if let Err(d) = resolve_trust(
+        config.get_bool("insecure"),
+        config.get_str("tls_fingerprint"),
+        config.get_str("ca_certificate"),
+        |_| None,
+    ) {
+        diags.push(d);
     }
     if config.get_bool("tls_skip_hostname_check") == Some(true)
         && !set("tls_fingerprint")

@@ -56,7 +56,7 @@ fn spaces_and_credentials_in_the_url_are_refused_without_echoing_them() {
         .into(),
     );
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(&config, &mut diags);
+    RouterosProvider::new().validate(&config, &mut diags);
     let d = diags
         .0
         .iter()
@@ -210,7 +210,7 @@ fn password_and_password_age_conflict() {
         .into(),
     );
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(&config, &mut diags);
+    RouterosProvider::new().validate(&config, &mut diags);
     assert!(
         diags
             .0
@@ -229,7 +229,7 @@ fn url_and_hosturl_conflict() {
         .into(),
     );
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(&config, &mut diags);
+    RouterosProvider::new().validate(&config, &mut diags);
     assert!(
         diags
             .0
@@ -412,5 +412,383 @@ async fn two_configurations_in_one_process_decrypt_only_with_their_own_identitie
             &mut diags,
         );
         assert!(pw.is_err());
+    }
+}
+
+/// Every combination of `insecure`, `tls_fingerprint` and
+/// `ca_certificate`, each unset, in the provider block, in the environment
+/// (the `ROS_*` names of terraform-routeros for two of them) or in both,
+/// gives the trust the precedence promises: a pin is never weakened by an
+/// `insecure`, and every conflict is an error naming both sources.
+#[test]
+fn trust_settings_from_configuration_and_environment_have_one_precedence() {
+    use security::{Source, TrustChoice, resolve_trust};
+    const FP: &str = "6F0BA2A1C7D3E4F5061728394A5B6C7D8E9FA0B1C2D3E4F5061728394A5B6C7D";
+    const FP_ENV: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+    #[derive(Clone, Copy, Debug)]
+    enum From {
+        Unset,
+        Config,
+        Env,
+        Both,
+    }
+    const ALL: [From; 4] = [From::Unset, From::Config, From::Env, From::Both];
+    let in_config = |f: From| matches!(f, From::Config | From::Both);
+    let in_env = |f: From| matches!(f, From::Env | From::Both);
+    let mut checked = 0;
+    for insecure in ALL {
+        for fingerprint in ALL {
+            for ca in ALL {
+                let mut env: Vec<(&str, &str)> = Vec::new();
+                if in_env(insecure) {
+                    env.push(("ROS_INSECURE", "true"));
+                }
+                if in_env(fingerprint) {
+                    env.push(("ROUTEROS_TLS_FINGERPRINT", FP_ENV));
+                }
+                if in_env(ca) {
+                    env.push(("ROS_CA_CERTIFICATE", "/env/ca.pem"));
+                }
+                let got = resolve_trust(
+                    in_config(insecure).then_some(true),
+                    in_config(fingerprint).then_some(FP),
+                    in_config(ca).then_some("/config/ca.pem"),
+                    |name: &str| {
+                        env.iter()
+                            .find(|(k, _)| *k == name)
+                            .map(|(_, v)| v.to_string())
+                    },
+                );
+                // The provider block wins over the environment for one
+                // setting; these are the sources that then count.
+                let source = |f: From, attr: &'static str, var: &str| match f {
+                    From::Unset => None,
+                    From::Config | From::Both => Some(Source::Config(attr)),
+                    From::Env => Some(Source::Env(var.to_string())),
+                };
+                let insecure_source = source(insecure, "insecure", "ROS_INSECURE");
+                let fp_source = source(fingerprint, "tls_fingerprint", "ROUTEROS_TLS_FINGERPRINT");
+                let ca_source = source(ca, "ca_certificate", "ROS_CA_CERTIFICATE");
+                let case = format!("insecure {insecure:?}, fingerprint {fingerprint:?}, ca {ca:?}");
+                let pin = fp_source.clone().or(ca_source.clone());
+                let conflict = match (&insecure_source, &pin) {
+                    (Some(i), Some(p)) => Some((i.clone(), p.clone())),
+                    _ => match (&fp_source, &ca_source) {
+                        (Some(f), Some(c)) => Some((f.clone(), c.clone())),
+                        _ => None,
+                    },
+                };
+                match (conflict, got) {
+                    (Some((a, b)), Err(d)) => {
+                        assert_eq!(d.summary, "Conflicting TLS settings", "{case}");
+                        for s in [&a, &b] {
+                            assert!(d.detail.contains(&s.to_string()), "{case}: {}", d.detail);
+                        }
+                        assert!(
+                            !d.detail.contains("never dropped") || pin.is_some(),
+                            "{case}"
+                        );
+                        // Points at the provider block when one side is there.
+                        let attrs: Vec<String> = [&a, &b]
+                            .into_iter()
+                            .filter_map(|s| match s {
+                                Source::Config(attr) => Some(attr.to_string()),
+                                Source::Env(_) => None,
+                            })
+                            .collect();
+                        match d.attribute.map(|p| p.to_string()) {
+                            Some(at) => assert!(attrs.contains(&at), "{case}: at {at}"),
+                            None => assert!(attrs.is_empty(), "{case}"),
+                        }
+                    }
+                    (Some(_), Ok(t)) => panic!("{case}: {t:?}, want a conflict"),
+                    (None, Err(d)) => panic!("{case}: {d:?}"),
+                    (None, Ok(t)) => {
+                        let want = match (insecure_source, fp_source, ca_source) {
+                            (None, None, None) => TrustChoice::System,
+                            (Some(s), None, None) => TrustChoice::Insecure(s),
+                            (None, Some(s), None) => {
+                                let text = if in_config(fingerprint) { FP } else { FP_ENV };
+                                TrustChoice::Fingerprint(
+                                    crate::routeros::tls::parse_fingerprint(text).unwrap(),
+                                    s,
+                                )
+                            }
+                            (None, None, Some(s)) => {
+                                let path = if in_config(ca) {
+                                    "/config/ca.pem"
+                                } else {
+                                    "/env/ca.pem"
+                                };
+                                TrustChoice::Ca(path.to_string(), s)
+                            }
+                            other => panic!("{case}: no conflict expected for {other:?}"),
+                        };
+                        assert_eq!(t, want, "{case}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 64);
+    // `insecure = false` in the provider block overrides an `insecure` in
+    // the environment, so the pin stands without a conflict.
+    let env = |name: &str| (name == "ROUTEROS_INSECURE").then(|| "true".to_string());
+    assert!(matches!(
+        resolve_trust(Some(false), Some(FP), None, env),
+        Ok(TrustChoice::Fingerprint(..))
+    ));
+    // A bad fingerprint in the environment names the variable.
+    let env = |name: &str| (name == "ROUTEROS_TLS_FINGERPRINT").then(|| "abc".to_string());
+    let d = resolve_trust(None, None, None, env).unwrap_err();
+    assert!(
+        d.detail.contains("ROUTEROS_TLS_FINGERPRINT"),
+        "{}",
+        d.detail
+    );
+}
+
+/// Regression (an attacker's test): a pinned `tls_fingerprint` was silently
+/// dropped when `ROUTEROS_INSECURE` or terraform-routeros's `ROS_INSECURE`
+/// was set, so an impostor with any certificate received the router
+/// password. The combination is now an error naming both sources, and a
+/// transport given both still checks the pin.
+#[tokio::test]
+async fn an_insecure_from_the_environment_never_drops_a_pinned_fingerprint() {
+    const FP: &str = "6F0BA2A1C7D3E4F5061728394A5B6C7D8E9FA0B1C2D3E4F5061728394A5B6C7D";
+    for var in ["ROUTEROS_INSECURE", "ROS_INSECURE", "MIKROTIK_INSECURE"] {
+        let env = |name: &str| (name == var).then(|| "true".to_string());
+        let d = security::resolve_trust(None, Some(FP), None, env).unwrap_err();
+        assert!(
+            d.detail.contains("`tls_fingerprint` in the provider block")
+                && d.detail
+                    .contains(&format!("the environment variable {var}"))
+                && d.detail.contains(&format!("unset {var}")),
+            "{}",
+            d.detail
+        );
+        assert_eq!(d.attribute.unwrap().to_string(), "tls_fingerprint");
+    }
+    // The impostor: a router whose certificate is not the pinned one.
+    let sim = acceptance::sim::Sim::spawn(acceptance::sim::SimConfig {
+        routeros_self_signed: true,
+        ..Default::default()
+    })
+    .unwrap();
+    for url in [sim.https_url().unwrap(), sim.apis_url().unwrap()] {
+        let opts = crate::routeros::ConnectOptions {
+            url: url.clone(),
+            username: sim.username().to_string(),
+            password: sim.password().to_string(),
+            tls: TlsOptions {
+                insecure: true,
+                fingerprint: Some([7u8; 32]),
+                ..TlsOptions::default()
+            },
+            timeout: Duration::from_secs(10),
+            ..Default::default()
+        };
+        let e = Client::connect(&opts).await.err();
+        assert!(
+            matches!(e, Some(Error::UntrustedCertificate { .. })),
+            "{url}: {e:?}"
+        );
+    }
+}
+
+/// The diagnostic a connection to `url` (the emulator's user) ends with.
+async fn connect_diagnostic(
+    sim: &acceptance::sim::Sim,
+    url: String,
+    tls: TlsOptions,
+) -> Diagnostic {
+    let opts = crate::routeros::ConnectOptions {
+        url,
+        username: sim.username().to_string(),
+        password: sim.password().to_string(),
+        tls,
+        timeout: Duration::from_secs(3),
+        ..Default::default()
+    };
+    let e = Client::connect(&opts)
+        .await
+        .expect_err("the connection should fail");
+    connection_diagnostic(&e, sim.username())
+}
+
+/// Regression: `http://` against the HTTPS port suggested enabling the
+/// plain `www` service, which is wrong; each of the four crossings of
+/// scheme and service now says which scheme to use.
+#[tokio::test]
+async fn http_against_an_https_port_says_to_change_the_scheme() {
+    let sim = acceptance::sim::Sim::spawn(Default::default()).unwrap();
+    let https = sim.https_url().unwrap();
+    let apis = sim.apis_url().unwrap();
+    let cases = [
+        (
+            https.replacen("https://", "http://", 1),
+            "use https:// instead of http://",
+        ),
+        (
+            sim.http_url().replacen("http://", "https://", 1),
+            "use http:// instead of https://",
+        ),
+        (
+            apis.replacen("apis://", "api://", 1),
+            "use apis:// instead of api://",
+        ),
+        (
+            sim.api_url().unwrap().replacen("api://", "apis://", 1),
+            "use api:// instead of apis://",
+        ),
+    ];
+    for (url, want) in cases {
+        let d = connect_diagnostic(&sim, url.clone(), TlsOptions::default()).await;
+        assert!(d.detail.contains(want), "{url}: {}", d.detail);
+        assert!(
+            !d.detail.contains("is enabled in /ip/service"),
+            "{url}: {}",
+            d.detail
+        );
+        assert_eq!(d.attribute.unwrap().to_string(), "url");
+    }
+}
+
+/// Regression: RouterOS's self-signed certificate, not given to the
+/// provider, failed with rustls's `UnknownIssuer` (or
+/// `CaUsedAsEndEntity`); the error now says it is self-signed, how to
+/// trust it, and its fingerprint to check on the router.
+#[tokio::test]
+async fn a_self_signed_certificate_error_says_how_to_trust_it() {
+    let sim = acceptance::sim::Sim::spawn(acceptance::sim::SimConfig {
+        routeros_self_signed: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let fingerprint = sim
+        .certificate_fingerprint()
+        .unwrap()
+        .to_ascii_lowercase()
+        .replace(':', "");
+    for url in [sim.https_url().unwrap(), sim.apis_url().unwrap()] {
+        let d = connect_diagnostic(&sim, url.clone(), TlsOptions::default()).await;
+        assert!(
+            d.detail
+                .contains("self-signed: give it as `ca_certificate`")
+                && d.detail.contains("`tls_fingerprint`")
+                && d.detail.contains(&fingerprint),
+            "{url}: {}",
+            d.detail
+        );
+        assert!(
+            !d.detail.contains("UnknownIssuer") && !d.detail.contains("CaUsedAsEndEntity"),
+            "{}",
+            d.detail
+        );
+    }
+    // A certificate signed by a CA this machine does not know.
+    let sim = acceptance::sim::Sim::spawn(Default::default()).unwrap();
+    let d = connect_diagnostic(&sim, sim.https_url().unwrap(), TlsOptions::default()).await;
+    assert!(
+        d.detail
+            .contains("signed by a CA this machine does not trust")
+            && d.detail.contains("SHA-256 fingerprint"),
+        "{}",
+        d.detail
+    );
+}
+
+/// A router that cannot be reached says why in one line and what to do:
+/// refused, DNS, or no answer in time.
+#[tokio::test]
+async fn an_unreachable_router_says_why_in_one_line() {
+    let refused = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_port = refused.local_addr().unwrap().port();
+    drop(refused);
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_port = silent.local_addr().unwrap().port();
+    let cases = [
+        (
+            format!("https://127.0.0.1:{closed_port}"),
+            10,
+            "connection refused: nothing listens on that port",
+        ),
+        (
+            format!("api://127.0.0.1:{closed_port}"),
+            10,
+            "connection refused: nothing listens on that port",
+        ),
+        (
+            "https://router.invalid".to_string(),
+            10,
+            "could not be resolved (DNS)",
+        ),
+        (
+            format!("http://127.0.0.1:{silent_port}"),
+            1,
+            "Timed out after 1 s",
+        ),
+        (
+            format!("api://127.0.0.1:{silent_port}"),
+            1,
+            "Timed out after 1 s",
+        ),
+    ];
+    for (url, seconds, want) in cases {
+        let opts = crate::routeros::ConnectOptions {
+            url: url.clone(),
+            timeout: Duration::from_secs(seconds),
+            ..Default::default()
+        };
+        let e = Client::connect(&opts).await.err().unwrap();
+        let d = connection_diagnostic(&e, "tf");
+        assert!(d.detail.contains(want), "{url}: {}", d.detail);
+        assert!(
+            d.detail.contains("Check"),
+            "{url}: no advice in {}",
+            d.detail
+        );
+        assert!(
+            !d.detail.contains("error sending request"),
+            "{url}: {}",
+            d.detail
+        );
+    }
+    drop(silent);
+}
+
+/// The plan-time check of the provider block applies the same trust rules
+/// as Configure: each pair of conflicting settings is one error.
+#[test]
+fn conflicting_trust_settings_in_the_block_fail_validation() {
+    const FP: &str = "6F0BA2A1C7D3E4F5061728394A5B6C7D8E9FA0B1C2D3E4F5061728394A5B6C7D";
+    let pairs: [(&str, Value); 3] = [
+        ("tls_fingerprint", Value::string(FP)),
+        ("ca_certificate", Value::string("/ca.pem")),
+        ("insecure", Value::Bool(true)),
+    ];
+    for (i, j) in [(0, 1), (0, 2), (1, 2)] {
+        let config = Value::Object(
+            [
+                (pairs[i].0.to_string(), pairs[i].1.clone()),
+                (pairs[j].0.to_string(), pairs[j].1.clone()),
+            ]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        RouterosProvider::new().validate(&config, &mut diags);
+        let conflicts: Vec<_> = diags
+            .0
+            .iter()
+            .filter(|d| d.summary == "Conflicting TLS settings")
+            .collect();
+        assert_eq!(
+            conflicts.len(),
+            1,
+            "{} + {}: {diags:?}",
+            pairs[i].0,
+            pairs[j].0
+        );
     }
 }

@@ -14,6 +14,14 @@
 //! the total against the size `/file` reports, so a transfer that changed
 //! the bytes is an error, never a silently damaged backup.
 //!
+//! **Bounds.** The router's word is not trusted: a file it lists as larger
+//! than `max_reply_bytes` is not downloaded at all
+//! ([`FetchError::TooLargeToDownload`]), no chunk may be longer than asked
+//! for, so the download never goes past the size listed, and Terraform's
+//! Stop (the first Ctrl-C) ends it between or during chunks
+//! ([`FetchError::Stopped`]). Every failure drops the partial local file;
+//! the callers remove the router file they made.
+//!
 //! **Local file.** [`LocalFile`] (in [`local_file`]) writes the download
 //! beside the target and renames it into place, never leaving a partial
 //! file, and replaces only what it may ([`check_target`]).
@@ -108,13 +116,18 @@ pub async fn find_file(client: &Client, name: &str) -> Result<Option<RouterFile>
 /// [`find_file`], waiting a few seconds for a file the router is still
 /// writing (`/export` and `/system/backup/save` may return before the file
 /// is listed).
+/// Terraform's Stop ends the wait (`Ok(None)`, as if the file never
+/// appeared; the caller's download then reports the stop).
 pub async fn wait_for_file(client: &Client, name: &str) -> Result<Option<RouterFile>, Error> {
     for attempt in 0..APPEAR_TRIES {
         if let Some(f) = find_file(client, name).await? {
             return Ok(Some(f));
         }
         if attempt + 1 < APPEAR_TRIES {
-            tokio::time::sleep(APPEAR_PAUSE).await;
+            tokio::select! {
+                () = tokio::time::sleep(APPEAR_PAUSE) => {}
+                () = client.stop_signal().tripped() => return Ok(None),
+            }
         }
     }
     Ok(None)
@@ -302,9 +315,41 @@ pub enum FetchError {
         /// Extra explanation.
         hint: String,
     },
+    /// The router lists the file as larger than the provider downloads.
+    #[error(
+        "the router lists {name:?} with {size} bytes, more than {cap} bytes, the cap `max_reply_bytes` (environment: ROUTEROS_MAX_REPLY_BYTES); nothing was downloaded. If the file really is that large, raise the cap; otherwise the router, or something on the path to it, is misbehaving"
+    )]
+    TooLargeToDownload {
+        /// The file's name.
+        name: String,
+        /// The size the router lists.
+        size: u64,
+        /// `max_reply_bytes`.
+        cap: u64,
+    },
+    /// Terraform asked the provider to stop (Ctrl-C) during the download.
+    #[error(
+        "stopped by Terraform (Ctrl-C) while downloading {name:?}, after {offset} of {size} bytes; the partial local file was removed"
+    )]
+    Stopped {
+        /// The file's name.
+        name: String,
+        /// Bytes downloaded when it stopped.
+        offset: u64,
+        /// The listed size.
+        size: u64,
+    },
     /// Writing the local file failed.
     #[error("{0}")]
     Local(#[from] LocalError),
+}
+
+fn stopped(file: &RouterFile, offset: u64) -> FetchError {
+    FetchError::Stopped {
+        name: file.name.clone(),
+        offset,
+        size: file.size,
+    }
 }
 
 /// Downloads `file` into `out`; returns the number of bytes. Uses
@@ -314,17 +359,35 @@ pub async fn download(
     file: &RouterFile,
     out: &mut impl Write,
 ) -> Result<u64, FetchError> {
+    let cap = client.limits().max_bytes;
+    if file.size > cap {
+        return Err(FetchError::TooLargeToDownload {
+            name: file.name.clone(),
+            size: file.size,
+            cap,
+        });
+    }
+    let stop = client.stop_signal();
     if !has_file_read(client) {
+        if stop.is_tripped() {
+            return Err(stopped(file, 0));
+        }
         return download_contents(client, file, out).await;
     }
     let mut offset = 0u64;
     while offset < file.size {
+        if stop.is_tripped() {
+            return Err(stopped(file, offset));
+        }
         let want = READ_CHUNK.min(file.size - offset);
         let mut args = Record::new();
         args.insert("file".into(), file.name.clone());
         args.insert("offset".into(), offset.to_string());
         args.insert("chunk-size".into(), want.to_string());
-        let rows = client.command("/file/read", &args, true).await?;
+        let rows = tokio::select! {
+            rows = client.command("/file/read", &args, true) => rows?,
+            () = stop.tripped() => return Err(stopped(file, offset)),
+        };
         let text = rows
             .first()
             .and_then(|r| r.get("data").or_else(|| r.get("ret")))
@@ -568,11 +631,18 @@ impl Output {
         file_name: &str,
         progress: &Progress,
     ) -> Result<(u64, Written), FetchError> {
-        let file = wait_for_file(client, file_name)
-            .await?
-            .ok_or_else(|| FetchError::Missing {
-                name: file_name.to_string(),
-            })?;
+        let file = wait_for_file(client, file_name).await?.ok_or_else(|| {
+            match client.stop_signal().is_tripped() {
+                true => FetchError::Stopped {
+                    name: file_name.to_string(),
+                    offset: 0,
+                    size: 0,
+                },
+                false => FetchError::Missing {
+                    name: file_name.to_string(),
+                },
+            }
+        })?;
         if let Some(n) = self.recipient_count {
             progress.report(backup_progress::encrypting_message(n, self.local.target()));
         }

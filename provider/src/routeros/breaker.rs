@@ -186,6 +186,7 @@ mod tests {
             password: sim.password().to_string(),
             tls: Default::default(),
             timeout: Duration::from_secs(1),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -281,6 +282,7 @@ mod tests {
                 password: sim.password().to_string(),
                 tls: Default::default(),
                 timeout: Duration::from_secs(1),
+                ..Default::default()
             })
             .await
             .unwrap(),

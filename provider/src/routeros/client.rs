@@ -8,10 +8,10 @@ use std::time::Duration;
 use super::api::ApiTransport;
 use super::menu_rows::MenuRows;
 use super::rest::{RestTransport, TlsOptions};
-use super::{Error, Record, Transport, Version};
+use super::{Error, Record, ReplyLimits, Transport, Version};
 
 /// How to reach a router.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
     /// `https://host[:port]` or `http://host[:port]` (REST), or
     /// `api://host[:port]` or `apis://host[:port]` (the classic API).
@@ -24,6 +24,40 @@ pub struct ConnectOptions {
     pub tls: TlsOptions,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The caps on one reply (and on one downloaded file).
+    pub limits: ReplyLimits,
+    /// Tripped by Terraform's Stop: see [`Stop`].
+    pub stop: Stop,
+}
+
+/// Terraform's Stop (`StopProvider`, the first Ctrl-C), shared by the
+/// provider and every client it configured: long work (downloads) checks
+/// it and ends early, cleaning up after itself.
+#[derive(Debug, Clone)]
+pub struct Stop(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Stop {
+    /// Asks all work watching this to stop.
+    pub fn trip(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// True once [`Stop::trip`] was called.
+    pub fn is_tripped(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Returns once [`Stop::trip`] is (or was) called.
+    pub async fn tripped(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    }
 }
 
 /// One menu's rows: listed once, then kept up to date by the writes made
@@ -52,6 +86,8 @@ pub struct Client {
     /// Where the router is, for messages (no credentials).
     endpoint: String,
     conn: tokio::sync::OnceCell<Result<Connected, Error>>,
+    stop: Stop,
+    limits: ReplyLimits,
     cache: Mutex<HashMap<String, MenuCell>>,
     /// What each planned router object is claimed by: see [`Client::claim`].
     claims: Mutex<HashMap<String, u64>>,
@@ -71,6 +107,8 @@ impl Client {
     pub fn lazy(opts: ConnectOptions) -> Client {
         Client {
             endpoint: endpoint_of(&opts.url),
+            stop: opts.stop.clone(),
+            limits: opts.limits,
             opts: Some(opts),
             conn: tokio::sync::OnceCell::new(),
             cache: Mutex::new(HashMap::new()),
@@ -93,6 +131,8 @@ impl Client {
         Ok(Client {
             endpoint: connected.transport.endpoint().to_string(),
             opts: None,
+            stop: Stop::default(),
+            limits: ReplyLimits::default(),
             conn: tokio::sync::OnceCell::new_with(Some(Ok(connected))),
             cache: Mutex::new(HashMap::new()),
             claims: Mutex::new(HashMap::new()),
@@ -155,6 +195,23 @@ impl Client {
     /// Where the router is (no credentials).
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The same client, stopped by `stop` (its provider's Stop) instead of
+    /// its own.
+    pub fn stopped_by(mut self, stop: Stop) -> Client {
+        self.stop = stop;
+        self
+    }
+
+    /// Terraform's Stop, as this client's provider received it.
+    pub fn stop_signal(&self) -> &Stop {
+        &self.stop
+    }
+
+    /// The caps on one reply, and on one downloaded file.
+    pub fn limits(&self) -> ReplyLimits {
+        self.limits
     }
 
     fn cell(&self, menu: &str) -> MenuCell {
@@ -375,21 +432,27 @@ fn is_api(url: &str) -> bool {
 /// answering fails the queued requests at once. No I/O.
 fn open(opts: &ConnectOptions) -> Result<Box<dyn Transport>, Error> {
     let transport: Box<dyn Transport> = if is_api(&opts.url) {
-        Box::new(ApiTransport::new(
-            &opts.url,
-            &opts.username,
-            &opts.password,
-            &opts.tls,
-            opts.timeout,
-        )?)
+        Box::new(
+            ApiTransport::new(
+                &opts.url,
+                &opts.username,
+                &opts.password,
+                &opts.tls,
+                opts.timeout,
+            )?
+            .with_limits(opts.limits),
+        )
     } else {
-        Box::new(RestTransport::new(
-            &opts.url,
-            &opts.username,
-            &opts.password,
-            &opts.tls,
-            opts.timeout,
-        )?)
+        Box::new(
+            RestTransport::new(
+                &opts.url,
+                &opts.username,
+                &opts.password,
+                &opts.tls,
+                opts.timeout,
+            )?
+            .with_limits(opts.limits),
+        )
     };
     Ok(Box::new(super::breaker::Breaker::new(transport)))
 }

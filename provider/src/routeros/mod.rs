@@ -10,6 +10,7 @@ pub mod api;
 mod breaker;
 mod client;
 mod error;
+mod limits;
 mod menu_rows;
 pub mod rest;
 pub mod tls;
@@ -19,8 +20,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-pub use client::{Client, ConnectOptions, Rows};
+pub use client::{Client, ConnectOptions, Rows, Stop};
 pub use error::Error;
+pub use limits::{Cap, DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_REPLY_ROWS, ReplyLimits};
 pub use version::Version;
 
 /// One RouterOS row: every value is a string, as RouterOS sends it.

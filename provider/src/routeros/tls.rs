@@ -247,16 +247,242 @@ impl ServerCertVerifier for PinningVerifier {
     }
 }
 
-/// The rustls client configuration for `trust` (aws-lc-rs provider).
-pub fn pinning_config(trust: Trust) -> Result<rustls::ClientConfig, String> {
+/// The rustls client configuration (aws-lc-rs provider) for `tls`, for
+/// `https://` and `apis://` alike: a pin (`ca_certificate`,
+/// `tls_fingerprint`) first, never weakened by `insecure`; else any
+/// certificate for `insecure`; else the system's trusted roots. A
+/// certificate refused is explained ([`Explaining`]).
+pub fn client_config(
+    tls: &crate::routeros::rest::TlsOptions,
+) -> Result<(rustls::ClientConfig, Refusals), String> {
+    let refusals = Refusals::default();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(PinningVerifier::new(trust, provider)))
+        .dangerous();
+    let verifier: Arc<dyn ServerCertVerifier> = if let Some(trust) = tls.trust()? {
+        Arc::new(Explaining(
+            PinningVerifier::new(trust, provider),
+            refusals.clone(),
+        ))
+    } else if tls.insecure {
+        let any = Trust {
+            accept_any: true,
+            ..Trust::default()
+        };
+        Arc::new(PinningVerifier::new(any, provider))
+    } else {
+        let system = rustls_platform_verifier::Verifier::new(provider)
+            .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?;
+        Arc::new(Explaining(system, refusals.clone()))
+    };
+    let config = builder
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
-    Ok(config)
+    Ok((config, refusals))
+}
+
+/// The explanation of the last certificate an [`Explaining`] verifier
+/// refused, for a transport whose TLS library does not hand the error
+/// back whole (reqwest flattens it into text).
+#[derive(Debug, Clone, Default)]
+pub struct Refusals(Arc<std::sync::Mutex<Option<String>>>);
+
+impl Refusals {
+    /// The last explanation, taken out.
+    pub fn take(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    fn put(&self, why: String) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+    }
+}
+
+/// Wraps a verifier so that a certificate it refuses comes back explained
+/// ([`Refused`]): why, in the user's terms, what to do, and the SHA-256 of
+/// the certificate the router presented, so that it can be pinned once
+/// checked on the router. The explanation is also kept in the
+/// [`Refusals`].
+#[derive(Debug)]
+pub struct Explaining<V>(pub V, pub Refusals);
+
+/// A router certificate refused, explained (see [`Explaining`]); read it
+/// back from a rustls error with [`refusal`].
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// The explanation of a refused certificate in `e` ([`Refused`] or a pin
+/// mismatch), if it holds one.
+pub fn refusal(e: &TlsError) -> Option<String> {
+    match e {
+        TlsError::InvalidCertificate(CertificateError::Other(OtherError(inner))) => inner
+            .downcast_ref::<Refused>()
+            .map(|r| r.0.clone())
+            .or_else(|| inner.downcast_ref::<Mismatch>().map(|m| m.0.clone())),
+        _ => None,
+    }
+}
+
+/// What the refused certificate `der` says about itself: whether it is
+/// self-signed, the names it carries, when it expires.
+struct Seen {
+    self_signed: bool,
+    names: Vec<String>,
+    not_after: String,
+    not_before: String,
+}
+
+fn seen(der: &[u8]) -> Option<Seen> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let names = cert
+        .subject_alternative_name()
+        .ok()
+        .flatten()
+        .map(|san| {
+            san.value
+                .general_names
+                .iter()
+                .map(|n| match n {
+                    x509_parser::extensions::GeneralName::DNSName(d) => d.to_string(),
+                    x509_parser::extensions::GeneralName::IPAddress(ip) => match ip.len() {
+                        4 => std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*ip).unwrap_or_default())
+                            .to_string(),
+                        16 => {
+                            std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*ip).unwrap_or_default())
+                                .to_string()
+                        }
+                        _ => hex::encode(ip),
+                    },
+                    other => format!("{other}"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Seen {
+        self_signed: cert.subject() == cert.issuer(),
+        names,
+        not_after: cert.validity().not_after.to_string(),
+        not_before: cert.validity().not_before.to_string(),
+    })
+}
+
+/// What to do about a self-signed router certificate.
+const SELF_SIGNED: &str = "the router's certificate is self-signed: give it as `ca_certificate` (exported with `/certificate export-certificate`) or its fingerprint as `tls_fingerprint`";
+
+/// The explanation of `e`, raised for certificate `der` presented for
+/// `name`.
+fn explain(e: TlsError, der: &[u8], name: &ServerName<'_>) -> TlsError {
+    if refusal(&e).is_some() {
+        return e;
+    }
+    let TlsError::InvalidCertificate(cert_error) = &e else {
+        return e;
+    };
+    let seen = seen(der);
+    let self_signed = seen.as_ref().is_some_and(|s| s.self_signed);
+    let host = match name {
+        ServerName::DnsName(d) => d.as_ref().to_string(),
+        ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+        other => format!("{other:?}"),
+    };
+    let why = match cert_error {
+        // RouterOS's `/certificate add` + `sign` makes a self-signed CA:
+        // unknown to the system's roots, or refused as a CA used as the
+        // server's own certificate.
+        CertificateError::UnknownIssuer if self_signed => SELF_SIGNED.to_string(),
+        CertificateError::Other(o) if o.to_string().contains("CaUsedAsEndEntity") => {
+            SELF_SIGNED.to_string()
+        }
+        CertificateError::UnknownIssuer => {
+            "the router's certificate is signed by a CA this machine does not trust: give that CA (or the router's certificate itself) as `ca_certificate`, or the certificate's fingerprint as `tls_fingerprint`".to_string()
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            let names = seen
+                .as_ref()
+                .map(|s| s.names.join(", "))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "no host names".to_string());
+            format!(
+                "the router's certificate does not name {host}, the host in `url` (it names {names}): connect by a name it has, or make a certificate with this one (`subject-alt-name`); with the certificate pinned (`ca_certificate` or `tls_fingerprint`), `tls_skip_hostname_check = true` turns this check off"
+            )
+        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => format!(
+            "the router's certificate expired ({}): make a new one on the router (`/certificate`), or, once checked, pin this one with `tls_fingerprint` (a pinned certificate is trusted whatever its dates)",
+            seen.as_ref().map_or("its end date is past", |s| s.not_after.as_str())
+        ),
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => format!(
+            "the router's certificate is not valid yet (from {}): check the clocks of the router and of this machine",
+            seen.as_ref().map_or("a later date", |s| s.not_before.as_str())
+        ),
+        other => format!("the router's certificate was refused ({other})"),
+    };
+    invalid_refused(format!(
+        "{why}. The certificate the router presented has SHA-256 fingerprint {}: before trusting it, check that it is the one `/certificate print detail` shows on the router",
+        fingerprint_of(der)
+    ))
+}
+
+fn invalid_refused(reason: String) -> TlsError {
+    TlsError::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Refused(
+        reason,
+    )))))
+}
+
+impl<V: ServerCertVerifier> ServerCertVerifier for Explaining<V> {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, TlsError> {
+        self.0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map_err(|e| {
+                let e = explain(e, end_entity.as_ref(), server_name);
+                if let Some(why) = refusal(&e) {
+                    self.1.put(why);
+                }
+                e
+            })
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+
+    fn requires_raw_public_keys(&self) -> bool {
+        self.0.requires_raw_public_keys()
+    }
 }
 
 /// SHA-256 (hex) of a DER certificate.
@@ -386,6 +612,7 @@ mod tests {
             password: sim.password().to_string(),
             tls,
             timeout: std::time::Duration::from_secs(10),
+            ..Default::default()
         })
         .await
     }
@@ -428,5 +655,73 @@ mod tests {
                 "{url}: {e}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod explained {
+    use super::*;
+
+    /// A CA, and a router certificate it signed for `names`, valid until
+    /// `not_after`.
+    fn signed(
+        names: &[&str],
+        not_after: (i32, u8, u8),
+    ) -> (CertificateDer<'static>, CertificateDer<'static>) {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca, ca_key);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut leaf =
+            rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        leaf.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        leaf.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
+        let cert = leaf.signed_by(&key, &issuer).unwrap();
+        (ca_cert.der().clone(), cert.der().clone())
+    }
+
+    fn refused(ca: CertificateDer<'static>, cert: &CertificateDer<'_>, host: &str) -> String {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let trust = Trust {
+            certificates: vec![ca],
+            ..Trust::default()
+        };
+        let refusals = Refusals::default();
+        let v = Explaining(PinningVerifier::new(trust, provider), refusals.clone());
+        let name = ServerName::try_from(host.to_string()).unwrap();
+        let e = v
+            .verify_server_cert(cert, &[], &name, &[], UnixTime::now())
+            .err()
+            .unwrap();
+        let why = refusal(&e).unwrap();
+        assert_eq!(refusals.take().as_deref(), Some(why.as_str()));
+        assert!(why.contains(&fingerprint_of(cert)), "{why}");
+        why
+    }
+
+    /// A certificate for another host names the hosts it has and what to
+    /// do, with its fingerprint.
+    #[test]
+    fn a_certificate_for_another_host_names_the_hosts_it_has() {
+        let (ca, cert) = signed(&["router.lan", "192.168.88.1"], (2999, 1, 1));
+        let why = refused(ca, &cert, "other.lan");
+        assert!(
+            why.contains("does not name other.lan") && why.contains("router.lan, 192.168.88.1"),
+            "{why}"
+        );
+        assert!(why.contains("tls_skip_hostname_check"), "{why}");
+    }
+
+    /// An expired certificate says when it expired and that pinning it is
+    /// the way to keep using it.
+    #[test]
+    fn an_expired_certificate_says_when_and_what_to_do() {
+        let (ca, cert) = signed(&["router.lan"], (2021, 1, 1));
+        let why = refused(ca, &cert, "router.lan");
+        assert!(why.contains("expired") && why.contains("2021"), "{why}");
+        assert!(why.contains("`tls_fingerprint`"), "{why}");
     }
 }

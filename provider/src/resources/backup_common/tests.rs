@@ -248,6 +248,7 @@ async fn client_for(sim: &acceptance::sim::Sim, url: String) -> Client {
         password: sim.password().to_string(),
         tls: Default::default(),
         timeout: Duration::from_secs(30),
+        ..Default::default()
     })
     .await
     .unwrap()
@@ -326,4 +327,222 @@ fn peak_memory_is_read_on_linux() {
     if cfg!(target_os = "linux") {
         assert!(peak_memory_kib().unwrap() > 0);
     }
+}
+
+/// A router whose file area lies: it lists the backup it saved with
+/// `size` bytes, and answers `/file/read` as `read` says. It records the
+/// files removed.
+struct LyingFiles {
+    size: u64,
+    read: Read,
+    saved: std::sync::Mutex<Option<String>>,
+    removed: Arc<std::sync::Mutex<Vec<String>>>,
+    reads: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// How [`LyingFiles`] answers `/file/read`.
+enum Read {
+    /// Twice the bytes asked for.
+    Double,
+    /// The bytes asked for, and from the second chunk on never: it tells
+    /// `reached` and hangs.
+    HangAfterFirst(Arc<tokio::sync::Notify>),
+}
+
+use std::sync::Arc;
+
+#[async_trait::async_trait]
+impl crate::routeros::Transport for LyingFiles {
+    async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
+        let saved = self.saved.lock().unwrap().clone();
+        Ok(saved
+            .filter(|_| self.removed.lock().unwrap().is_empty())
+            .map(|name| {
+                [
+                    (".id", "*9"),
+                    ("name", name.as_str()),
+                    ("size", &self.size.to_string()),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+            })
+            .into_iter()
+            .collect())
+    }
+    async fn get(&self, _menu: &str) -> Result<Record, Error> {
+        Ok([("version".to_string(), "7.18 (stable)".to_string())].into())
+    }
+    async fn add(&self, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!("a backup adds no row")
+    }
+    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!("a backup sets no row")
+    }
+    async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
+        self.removed.lock().unwrap().push(format!("{menu} {id}"));
+        Ok(())
+    }
+    async fn command(&self, path: &str, args: &Record) -> Result<Vec<Record>, Error> {
+        match path {
+            "/system/backup/save" => {
+                *self.saved.lock().unwrap() = Some(format!("{}.backup", args["name"]));
+                Ok(Vec::new())
+            }
+            "/file/read" => {
+                let n = self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let want: usize = args["chunk-size"].parse().unwrap();
+                let data = match &self.read {
+                    Read::Double => "x".repeat(want * 2),
+                    Read::HangAfterFirst(reached) => {
+                        if n > 0 {
+                            reached.notify_one();
+                            std::future::pending::<()>().await;
+                        }
+                        "x".repeat(want)
+                    }
+                };
+                Ok(vec![[("data".to_string(), data)].into()])
+            }
+            other => panic!("unexpected command {other}"),
+        }
+    }
+    fn endpoint(&self) -> &str {
+        "lying"
+    }
+}
+
+/// A backup taken through [`LyingFiles`] into `dir`, stopped by `stop`:
+/// the outcome, the files removed from the router and the reads made.
+async fn take_lying_backup(
+    dir: &Path,
+    size: u64,
+    read: Read,
+    stop: crate::routeros::Stop,
+) -> (Result<(), String>, Vec<String>, u64) {
+    let removed = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reads = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let transport = LyingFiles {
+        size,
+        read,
+        saved: std::sync::Mutex::new(None),
+        removed: removed.clone(),
+        reads: reads.clone(),
+    };
+    let client = Client::with_transport(Box::new(transport))
+        .await
+        .unwrap()
+        .stopped_by(stop);
+    let plan = crate::resources::system_backup::SystemBackupModel {
+        path: dir.join("r.backup").to_string_lossy().into_owned(),
+        name: Some("tf".into()),
+        dont_encrypt: Some(true),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let outcome = crate::resources::system_backup::take_backup(
+        &client,
+        &plan,
+        None,
+        None,
+        &Progress::silent(),
+        &mut diags,
+    )
+    .await;
+    let outcome = match outcome {
+        Ok(_) => Ok(()),
+        Err(_) => Err(diags
+            .0
+            .iter()
+            .map(|d| d.detail.clone())
+            .collect::<Vec<_>>()
+            .join("\n")),
+    };
+    let removed = removed.lock().unwrap().clone();
+    (
+        outcome,
+        removed,
+        reads.load(std::sync::atomic::Ordering::SeqCst),
+    )
+}
+
+/// Regression: a router answering `/file/read` with more than asked is
+/// cut at the first such chunk; the partial local file and the router's
+/// copy are removed.
+#[tokio::test]
+async fn a_download_longer_than_the_reported_size_is_cut_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, removed, reads) =
+        take_lying_backup(dir.path(), 100_000, Read::Double, Default::default()).await;
+    let e = outcome.unwrap_err();
+    assert!(e.contains("lists the file with 100000 bytes"), "{e}");
+    assert_eq!(reads, 1);
+    assert_eq!(removed, ["/file *9"]);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "a partial file is left"
+    );
+}
+
+/// Regression (an attacker's test): a file the router claims is 2 TB was
+/// downloaded until the disk was full. It is now refused before the first
+/// read, and the router's copy removed.
+#[tokio::test]
+async fn a_download_the_router_claims_is_2_tb_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let (outcome, removed, reads) = take_lying_backup(
+        dir.path(),
+        2 << 40,
+        Read::HangAfterFirst(Arc::new(tokio::sync::Notify::new())),
+        Default::default(),
+    )
+    .await;
+    let e = outcome.unwrap_err();
+    assert!(
+        e.contains("2199023255552 bytes") && e.contains("max_reply_bytes"),
+        "{e}"
+    );
+    assert_eq!(reads, 0);
+    assert_eq!(removed, ["/file *9"]);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Regression (an attacker's test): the first Ctrl-C (Terraform's
+/// `StopProvider`) did not stop a download. Stop, as the plugin engine
+/// passes it to the provider, now ends the download in the middle of a
+/// chunk; the partial local file and the router's copy are removed.
+#[tokio::test]
+async fn stop_provider_stops_a_download_and_removes_the_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = crate::provider::RouterosProvider::new();
+    let stop = provider.stop_signal().clone();
+    let engine = crate::plugin::engine::Engine::new(provider);
+    let reached = Arc::new(tokio::sync::Notify::new());
+    let backup = tokio::spawn({
+        let dir = dir.path().to_path_buf();
+        let reached = reached.clone();
+        async move { take_lying_backup(&dir, 1 << 20, Read::HangAfterFirst(reached), stop).await }
+    });
+    // The second chunk is under way (and would never end): Stop.
+    reached.notified().await;
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "the partial file"
+    );
+    engine.stop();
+    let (outcome, removed, reads) = backup.await.unwrap();
+    let e = outcome.unwrap_err();
+    assert!(
+        e.contains("stopped by Terraform") && e.contains("after 32768 of 1048576 bytes"),
+        "{e}"
+    );
+    assert_eq!(reads, 2);
+    assert_eq!(removed, ["/file *9"]);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "a partial file is left"
+    );
 }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::wire::{Command, Decoder, Reply, ReplyKind, WireError, parse_reply};
-use crate::routeros::Record;
+use crate::routeros::{Cap, Record, ReplyLimits};
 
 /// A byte stream the API can run over.
 pub(super) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -57,6 +57,9 @@ pub(super) enum RequestError {
     Lost(Closed),
     /// No `!done` in time (a `!trap` may have come already).
     Timeout,
+    /// The reply went over a cap of [`ReplyLimits`]; the rest of it is
+    /// ignored and the router was asked to `/cancel` the command.
+    TooLarge(Cap),
     /// The command cannot be encoded.
     Encode(WireError),
 }
@@ -72,15 +75,43 @@ pub(super) enum LoginError {
     BadChallenge(String),
 }
 
+/// A command waiting for its replies, and how much of them it got.
+struct Waiter {
+    tx: mpsc::UnboundedSender<Reply>,
+    rows: u64,
+    bytes: u64,
+}
+
+impl Waiter {
+    fn new(tx: mpsc::UnboundedSender<Reply>) -> Self {
+        Waiter {
+            tx,
+            rows: 0,
+            bytes: 0,
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
-    pending: HashMap<String, mpsc::UnboundedSender<Reply>>,
+    pending: HashMap<String, Waiter>,
+    /// Commands whose reply went over a cap, no longer fed.
+    over: HashMap<String, Cap>,
     closed: Option<Closed>,
 }
 
 #[derive(Default)]
 struct Shared {
     state: Mutex<State>,
+    limits: ReplyLimits,
+}
+
+/// The bytes a row counts for against [`ReplyLimits::max_bytes`]: its
+/// names and values, and one `=` and a separator for each.
+fn row_bytes(row: &Record) -> u64 {
+    row.iter()
+        .map(|(k, v)| (k.len() + v.len() + 2) as u64)
+        .sum()
 }
 
 impl Shared {
@@ -110,8 +141,30 @@ impl Shared {
         };
         let mut st = self.lock();
         let done = matches!(reply.kind, ReplyKind::Done(_));
-        let delivered = match st.pending.get(&tag) {
-            Some(tx) => tx.send(reply).is_ok(),
+        let limits = self.limits;
+        let delivered = match st.pending.get_mut(&tag) {
+            Some(waiter) => {
+                if let ReplyKind::Re(row) = &reply.kind {
+                    waiter.rows += 1;
+                    waiter.bytes += row_bytes(row);
+                    let cap = if waiter.rows > limits.max_rows {
+                        Some(Cap::Rows(limits.max_rows))
+                    } else if waiter.bytes > limits.max_bytes {
+                        Some(Cap::Bytes(limits.max_bytes))
+                    } else {
+                        None
+                    };
+                    if let Some(cap) = cap {
+                        // Not fed any more: what the command holds stays
+                        // within the cap, whatever the router goes on
+                        // sending. Dropping the sender wakes it.
+                        st.pending.remove(&tag);
+                        st.over.insert(tag, cap);
+                        return;
+                    }
+                }
+                waiter.tx.send(reply).is_ok()
+            }
             None => {
                 log::debug!(
                     "RouterOS API: ignoring a reply for tag {tag}, which no command waits for"
@@ -133,7 +186,9 @@ struct Registration<'a> {
 
 impl Drop for Registration<'_> {
     fn drop(&mut self) {
-        self.shared.lock().pending.remove(&self.tag);
+        let mut st = self.shared.lock();
+        st.pending.remove(&self.tag);
+        st.over.remove(&self.tag);
     }
 }
 
@@ -155,9 +210,13 @@ impl Drop for Session {
 
 impl Session {
     /// Starts the reader and writer tasks on a logged-in stream; `decoder`
-    /// may already hold bytes read after the login reply.
-    pub(super) fn start(stream: Stream, decoder: Decoder) -> Session {
-        let shared = Arc::new(Shared::default());
+    /// may already hold bytes read after the login reply. Each command's
+    /// reply is capped by `limits`.
+    pub(super) fn start(stream: Stream, decoder: Decoder, limits: ReplyLimits) -> Session {
+        let shared = Arc::new(Shared {
+            state: Mutex::default(),
+            limits,
+        });
         let (rd, wr) = tokio::io::split(stream);
         let (out, rx) = mpsc::unbounded_channel();
         let reader = tokio::spawn(read_loop(rd, decoder, shared.clone()));
@@ -190,7 +249,7 @@ impl Session {
             if let Some(c) = &st.closed {
                 return Err(RequestError::NotSent(c.clone()));
             }
-            st.pending.insert(tag.clone(), tx);
+            st.pending.insert(tag.clone(), Waiter::new(tx));
         }
         let _registration = Registration {
             shared: &self.shared,
@@ -216,6 +275,10 @@ impl Session {
                     return Err(RequestError::Timeout);
                 }
                 Ok(None) => {
+                    if let Some(cap) = self.shared.lock().over.remove(&tag) {
+                        self.cancel(&tag);
+                        return Err(RequestError::TooLarge(cap));
+                    }
                     let why = self
                         .shared
                         .closed()
@@ -335,6 +398,15 @@ async fn read_reply(stream: &mut Stream, decoder: &mut Decoder) -> Result<Reply,
     }
 }
 
+/// Whether the peer answers with an API reply (`!fatal` included): `None`
+/// when the stream ends or is not the API.
+pub(super) async fn read_any_reply(stream: &mut Stream, decoder: &mut Decoder) -> Option<bool> {
+    match read_reply(stream, decoder).await {
+        Ok(_) | Err(Closed::Fatal(_)) => Some(true),
+        Err(_) => None,
+    }
+}
+
 /// Sends one login sentence and waits for `!done` (its attributes) or
 /// `!trap`.
 async fn login_step(
@@ -426,8 +498,8 @@ mod tests {
         let shared = Shared::default();
         let (tx1, mut rx1) = mpsc::unbounded_channel();
         let (tx2, mut rx2) = mpsc::unbounded_channel();
-        shared.lock().pending.insert("1".into(), tx1);
-        shared.lock().pending.insert("2".into(), tx2);
+        shared.lock().pending.insert("1".into(), Waiter::new(tx1));
+        shared.lock().pending.insert("2".into(), Waiter::new(tx2));
         let reply = |tag: Option<&str>, kind| Reply {
             tag: tag.map(str::to_string),
             kind,

@@ -36,7 +36,7 @@ use tokio::net::TcpStream;
 use self::conn::{Closed, LoginError, Outcome, RequestError, Session, Stream};
 use self::wire::{Command, Decoder, Limits};
 use super::rest::TlsOptions;
-use super::{Error, Record, Transport};
+use super::{Error, Record, ReplyLimits, Transport};
 
 /// Default port of the `api` service.
 pub const DEFAULT_PORT: u16 = 8728;
@@ -162,6 +162,9 @@ fn trap_error(category: Option<u32>, message: &str, what: &str) -> Error {
     }
 }
 
+/// What to do when an `apis://` URL points at the plain api service.
+const PLAIN_API_ADVICE: &str = "the port does not speak TLS, as the plain api service does not. If it is that service, use api:// instead of apis:// (or the api-ssl service's port, 8729, with apis://)";
+
 /// The sentence added to errors that leave a write's outcome unknown.
 const UNKNOWN_OUTCOME: &str = "whether the router applied it is unknown (it was not sent again)";
 
@@ -174,6 +177,7 @@ pub struct ApiTransport {
     tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
     timeout: Duration,
     limits: Limits,
+    reply_limits: ReplyLimits,
     session: tokio::sync::Mutex<Option<Arc<Session>>>,
 }
 
@@ -222,8 +226,15 @@ impl ApiTransport {
             tls,
             timeout,
             limits: Limits::default(),
+            reply_limits: ReplyLimits::default(),
             session: tokio::sync::Mutex::new(None),
         })
+    }
+
+    /// The same transport with the caps `limits` on every command's reply.
+    pub fn with_limits(mut self, limits: ReplyLimits) -> Self {
+        self.reply_limits = limits;
+        self
     }
 
     /// Reads `menu` with `print`: only the properties in `proplist` when
@@ -304,7 +315,7 @@ impl ApiTransport {
         let tcp = tokio::time::timeout(self.timeout, TcpStream::connect((host.as_str(), *port)))
             .await
             .map_err(|_| self.timeout_error())?
-            .map_err(|e| self.unreachable(e.to_string()))?;
+            .map_err(|e| self.unreachable(super::error::connect_cause(&e.to_string())))?;
         let _ = tcp.set_nodelay(true);
         let mut stream: Stream = match &self.tls {
             None => Box::new(tcp),
@@ -314,6 +325,12 @@ impl ApiTransport {
         let login = conn::login(&mut stream, &mut decoder, &self.username, &self.password);
         match tokio::time::timeout(self.timeout, login).await {
             Err(_) => Err(self.timeout_error()),
+            Ok(Err(LoginError::Closed(_))) if self.tls.is_none() && self.speaks_tls().await => {
+                Err(Error::WrongScheme {
+                    endpoint: self.endpoint.clone(),
+                    advice: "the port speaks TLS, as the api-ssl service does: use apis:// instead of api:// for it (or the api service's port, 8728, with api://)".to_string(),
+                })
+            }
             Ok(Err(e)) => Err(self.login_error(e)),
             Ok(Ok(())) => {
                 log::debug!(
@@ -321,9 +338,54 @@ impl ApiTransport {
                     self.endpoint,
                     self.username
                 );
-                Ok(Session::start(stream, decoder))
+                Ok(Session::start(stream, decoder, self.reply_limits))
             }
         }
+    }
+
+    /// Whether the port of an `api://` URL whose login failed speaks TLS
+    /// (the api-ssl service): one more connection and a TLS handshake that
+    /// accepts any certificate; nothing is sent over it.
+    async fn speaks_tls(&self) -> bool {
+        let Target { host, port, .. } = &self.target;
+        let Ok(Ok(tcp)) =
+            tokio::time::timeout(self.timeout, TcpStream::connect((host.as_str(), *port))).await
+        else {
+            return false;
+        };
+        let any = TlsOptions {
+            insecure: true,
+            ..TlsOptions::default()
+        };
+        let (Ok(config), Ok(name)) = (tls::client_config(&any), tls::server_name(host)) else {
+            return false;
+        };
+        let connector = tokio_rustls::TlsConnector::from(config);
+        matches!(
+            tokio::time::timeout(self.timeout, connector.connect(name, tcp)).await,
+            Ok(Ok(_))
+        )
+    }
+
+    /// Whether the port of an `apis://` URL whose TLS handshake got no
+    /// answer is the plain api service: one more connection, sending
+    /// `/quit` (no credentials), to which the API answers with a reply.
+    async fn speaks_plain_api(&self) -> bool {
+        let Target { host, port, .. } = &self.target;
+        let probe = async {
+            let mut tcp = TcpStream::connect((host.as_str(), *port)).await.ok()?;
+            let bytes = Command::new("/quit").encode().ok()?;
+            tokio::io::AsyncWriteExt::write_all(&mut tcp, &bytes)
+                .await
+                .ok()?;
+            let mut stream: Stream = Box::new(tcp);
+            let mut decoder = Decoder::new(self.limits);
+            conn::read_any_reply(&mut stream, &mut decoder).await
+        };
+        matches!(
+            tokio::time::timeout(self.timeout, probe).await,
+            Ok(Some(true))
+        )
     }
 
     async fn handshake(
@@ -336,6 +398,10 @@ impl ApiTransport {
                     with a certificate set in /ip/service; for the plain api service (port 8728) use api://";
         let connector = tokio_rustls::TlsConnector::from(config.clone());
         match tokio::time::timeout(self.timeout, connector.connect(name.clone(), tcp)).await {
+            Err(_) if self.speaks_plain_api().await => Err(Error::WrongScheme {
+                endpoint: self.endpoint.clone(),
+                advice: PLAIN_API_ADVICE.to_string(),
+            }),
             Err(_) => Err(self.unreachable(format!(
                 "no TLS handshake within {} s; {hint}",
                 self.seconds()
@@ -346,6 +412,15 @@ impl ApiTransport {
                     endpoint: self.endpoint.clone(),
                     reason,
                 }),
+                Err(reason)
+                    if reason.contains("InvalidContentType")
+                        || reason.contains("corrupt message") =>
+                {
+                    Err(Error::WrongScheme {
+                        endpoint: self.endpoint.clone(),
+                        advice: PLAIN_API_ADVICE.to_string(),
+                    })
+                }
                 Err(reason) => {
                     Err(self.unreachable(format!("the TLS handshake failed ({reason}); {hint}")))
                 }
@@ -403,6 +478,14 @@ impl ApiTransport {
             };
             match err {
                 RequestError::Timeout => return Err(self.timeout_error().into()),
+                RequestError::TooLarge(cap) => {
+                    return Err(Error::TooLarge {
+                        endpoint: self.endpoint.clone(),
+                        what: path,
+                        cap,
+                    }
+                    .into());
+                }
                 RequestError::Encode(e) => {
                     return Err(self.protocol(format!("cannot send {path}: {e}")).into());
                 }

@@ -11,6 +11,7 @@ use super::wire::{Decoder, encode_sentence};
 use super::*;
 use crate::routeros::{Client, ConnectOptions};
 
+mod bounds;
 mod recovery;
 
 /// The router's side of one connection.
@@ -180,6 +181,7 @@ async fn client_connect_picks_the_api_for_api_urls_and_logs_in() {
         password: "secret".into(),
         tls: TlsOptions::default(),
         timeout: Duration::from_secs(10),
+        ..Default::default()
     };
     let client = Client::connect(&opts).await.unwrap();
     assert_eq!(client.version().to_string(), "7.18.2");
@@ -479,7 +481,7 @@ async fn tls_to_a_plaintext_port_says_the_port_does_not_speak_tls() {
     );
     let err = api.list("/interface/macsec").await.unwrap_err();
     assert!(
-        matches!(&err, Error::Unreachable { reason, .. } if reason.contains("does not seem to speak TLS")),
+        matches!(&err, Error::WrongScheme { advice, .. } if advice.contains("does not speak TLS") && advice.contains("use api://")),
         "{err:?}"
     );
     server.await.unwrap();
@@ -608,4 +610,36 @@ fn trap_categories_map_to_typed_errors() {
     let e = trap_error(None, "failure: already have such name", "/x");
     assert_eq!(e.detail(), Some("failure: already have such name"));
     assert!(is_print("/interface/macsec/print") && !is_print("/interface/macsec/monitor"));
+}
+
+/// A plain api service that waits for more of the ClientHello (it reads
+/// it as words) gives no TLS answer at all: the timeout is followed by a
+/// probe (`/quit`, no credentials) that finds the plain API, and the error
+/// says to use api://.
+#[tokio::test]
+async fn tls_to_a_silent_plaintext_port_says_to_use_api() {
+    let (l, port) = listener().await;
+    let server = tokio::spawn(async move {
+        let mut hello = accept(&l).await;
+        let mut buf = [0u8; 64];
+        let _ = hello.stream.read(&mut buf).await;
+        let mut probe = accept(&l).await;
+        let quit = probe.read().await;
+        assert_eq!(quit, ["/quit"]);
+        probe
+            .send(&["!fatal", "session terminated on request"])
+            .await;
+        drop(hello);
+    });
+    let api = transport(
+        &format!("apis://127.0.0.1:{port}"),
+        TlsOptions::default(),
+        Duration::from_secs(1),
+    );
+    let err = api.list("/interface/macsec").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::WrongScheme { advice, .. } if advice.contains("use api://")),
+        "{err:?}"
+    );
+    server.await.unwrap();
 }

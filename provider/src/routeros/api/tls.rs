@@ -6,41 +6,13 @@ use std::sync::Arc;
 
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
-use rustls_platform_verifier::BuilderVerifierExt;
 
 use crate::routeros::rest::TlsOptions;
 
-/// The client configuration for `tls`, or why it cannot be built.
+/// The client configuration for `tls`, or why it cannot be built: the
+/// same trust as the REST transport ([`crate::routeros::tls::client_config`]).
 pub(super) fn client_config(tls: &TlsOptions) -> Result<Arc<ClientConfig>, String> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?;
-    let config = if tls.insecure {
-        let any = crate::routeros::tls::Trust {
-            accept_any: true,
-            ..Default::default()
-        };
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(crate::routeros::tls::PinningVerifier::new(
-                any, provider,
-            )))
-            .with_no_client_auth()
-    } else if let Some(trust) = tls.trust()? {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(crate::routeros::tls::PinningVerifier::new(
-                trust, provider,
-            )))
-            .with_no_client_auth()
-    } else {
-        builder
-            .with_platform_verifier()
-            .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?
-            .with_no_client_auth()
-    };
-    Ok(Arc::new(config))
+    crate::routeros::tls::client_config(tls).map(|(config, _)| Arc::new(config))
 }
 
 /// The name the router's certificate must carry: a DNS name or an IP
@@ -55,7 +27,9 @@ pub(super) fn server_name(host: &str) -> Result<ServerName<'static>, String> {
 pub(super) fn classify_handshake_error(e: &std::io::Error) -> Result<String, String> {
     let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
     match inner {
-        Some(r @ rustls::Error::InvalidCertificate(_)) => Ok(r.to_string()),
+        Some(r @ rustls::Error::InvalidCertificate(_)) => {
+            Ok(crate::routeros::tls::refusal(r).unwrap_or_else(|| r.to_string()))
+        }
         Some(r) => Err(r.to_string()),
         None => Err(e.to_string()),
     }
