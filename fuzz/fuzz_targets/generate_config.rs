@@ -14,24 +14,27 @@
 use libfuzzer_sys::fuzz_target;
 
 // The generator's core is plain std code: compile the provider's own files
-// here, in the module tree they expect, rather than the whole provider.
+// here rather than the whole provider. They name each other as siblings
+// (`super::hcl`) and `crate::plugin::text`, so they sit at the crate root.
 #[allow(dead_code)]
-mod plugin {
-    #[path = "../../../provider/src/plugin/text.rs"]
-    pub mod text;
+#[path = "../../provider/src/plugin/text.rs"]
+pub mod text;
+
+pub mod plugin {
+    pub use super::text;
 }
 
 #[allow(dead_code)]
-mod generate {
-    #[path = "../../../provider/src/generate/check.rs"]
-    pub mod check;
-    #[path = "../../../provider/src/generate/hcl.rs"]
-    pub mod hcl;
-    #[path = "../../../provider/src/generate/render.rs"]
-    pub mod render;
-}
+#[path = "../../provider/src/generate/check.rs"]
+mod check;
+#[allow(dead_code)]
+#[path = "../../provider/src/generate/hcl.rs"]
+mod hcl;
+#[allow(dead_code)]
+#[path = "../../provider/src/generate/render.rs"]
+mod render;
 
 fuzz_target!(|data: &[u8]| {
-    let (items, import_commands) = generate::check::items_from_bytes(data);
-    generate::check::check(&items, import_commands);
+    let (items, import_commands) = check::items_from_bytes(data);
+    check::check(&items, import_commands);
 });

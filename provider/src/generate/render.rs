@@ -199,12 +199,13 @@ fn push_attributes(out: &mut String, lines: &[(String, String)]) {
     }
 }
 
-/// True for decimal number text (digits, sign, point, exponent) that HCL
-/// reads as a number.
+/// True for number text that HCL reads back as the same text: an integer
+/// or a float in its shortest form (not `00`, `1e3`, `+1` or `-0`, which
+/// would change on the way).
 fn is_number(n: &str) -> bool {
-    n.starts_with(|c: char| c.is_ascii_digit() || c == '-')
-        && n.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
-        && n.parse::<f64>().is_ok()
+    n != "-0"
+        && (n.parse::<i64>().is_ok_and(|i| i.to_string() == n)
+            || n.parse::<f64>().is_ok_and(|f| f.is_finite() && f.to_string() == n))
 }
 
 /// A value as HCL: strings as escaped literals.

@@ -423,3 +423,19 @@ fn import_sh_passes_hostile_names_as_single_arguments() {
         assert!(call[2].starts_with(hcl::BY_NAME) || call[2].trim() == call[2]);
     }
 }
+
+/// Found by the fuzz target: a number written as `00` read back as `0`;
+/// number text HCL would change is written as a string.
+#[test]
+fn a_number_that_hcl_would_change_keeps_its_text() {
+    let item = |n: &str| Item {
+        type_name: "routeros_macsec_interface".into(),
+        row: "*1".into(),
+        key: "m".into(),
+        attributes: vec![("mtu".into(), Lit::Num(n.into()))],
+        key_input: None,
+    };
+    for n in ["00", "+1", "1e3", "1.50", "-0", "1468", "-3", "1.5"] {
+        check::check(&[item(n)], false);
+    }
+}
