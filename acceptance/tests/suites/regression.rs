@@ -376,26 +376,15 @@ fn generated_configuration_for_hostile_names_imports_them_and_runs_nothing() {
             json!({ "name": link, "interface": "ether1", "cak": "71a7c363794da400dbde595d3926b0e9" }),
         ),
     );
-    let out = std::process::Command::new(
-        acceptance::harness::provider_dir().join("terraform-provider-routeros"),
-    )
-    .args([
-        "generate",
-        "--out",
-        "imported.tf",
-        "--age-recipient",
-        &identity.to_public().to_string(),
-    ])
-    .current_dir(wd.path())
-    .env("ROUTEROS_URL", sim.http_url())
-    .env("ROUTEROS_USERNAME", sim.username())
-    .env("ROUTEROS_PASSWORD", sim.password())
-    .output()
-    .expect("run generate");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    acceptance::harness::run_generate(
+        &sim,
+        wd.path(),
+        &[
+            "--out",
+            "imported.tf",
+            "--age-recipient",
+            &identity.to_public().to_string(),
+        ],
     );
     let plan = wd.run(&["plan", "-input=false", "-no-color"]);
     plan.assert_success();
