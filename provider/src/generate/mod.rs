@@ -141,26 +141,40 @@ pub fn main(args: &[String]) -> i32 {
     }
 }
 
-/// Connects like the provider: flags first, then the environment.
-async fn connect(opts: &Options) -> Result<Configured, String> {
+/// The provider attributes `generate` takes as flags.
+const FLAGS: [(&str, &str); 6] = [
+    ("url", "--url"),
+    ("username", "--username"),
+    ("password", "--password"),
+    ("ca_certificate", "--ca-certificate"),
+    ("insecure", "--insecure"),
+    ("timeout", "--timeout"),
+];
+
+/// Connects like the provider: flags first, then the environment. Returns
+/// the client and the provider's warnings (an unprotected connection), as
+/// [`for_generate`] words them.
+async fn connect(opts: &Options) -> Result<(Configured, Vec<String>), String> {
     let provider = RouterosProvider::new();
     let schema = provider.schema();
-    let config = Value::Object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| {
-                let v = match (a.name.as_str(), opts.provider.get(&a.name)) {
-                    (_, None) => Value::Null,
-                    ("insecure", Some(v)) => Value::Bool(v == "true"),
-                    ("timeout", Some(v)) => v.parse().map(Value::int).unwrap_or(Value::Null),
-                    (_, Some(v)) => Value::string(v.clone()),
-                };
-                (a.name.clone(), v)
-            })
-            .collect(),
-    );
+    let mut attributes = BTreeMap::new();
+    for a in &schema.block.attributes {
+        let v = match (a.name.as_str(), opts.provider.get(&a.name)) {
+            (_, None) => Value::Null,
+            ("insecure", Some(v)) => Value::Bool(v == "true"),
+            ("timeout", Some(v)) => match v.parse() {
+                Ok(n) => Value::int(n),
+                Err(_) => {
+                    return Err(format!(
+                        "--timeout {v:?} is not a number: give a number of seconds from 1 to 3600."
+                    ));
+                }
+            },
+            (_, Some(v)) => Value::string(v.clone()),
+        };
+        attributes.insert(a.name.clone(), v);
+    }
+    let config = Value::Object(attributes);
     let mut diags = Diagnostics::new();
     provider.validate(&config, &mut diags);
     let client = if diags.has_error() {
@@ -168,17 +182,36 @@ async fn connect(opts: &Options) -> Result<Configured, String> {
     } else {
         provider.configure(&config, "", &mut diags).await
     };
-    for d in diags.0.iter().filter(|d| d.severity == Severity::Warning) {
-        eprintln!("warning: {}: {}", d.summary, d.detail);
+    let warnings = diags
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(for_generate)
+        .collect();
+    Ok((client.ok_or_else(|| diagnostics_text(&diags))?, warnings))
+}
+
+/// A provider diagnostic as `generate` prints it: the provider's text, with
+/// the attributes generate takes as flags named as its flags.
+fn for_generate(d: &crate::plugin::diag::Diagnostic) -> String {
+    let mut text = format!("{}: {}", d.summary, d.detail).replace(
+        "(in the provider block or the environment)",
+        "(as flags or in the environment)",
+    );
+    for (attr, flag) in FLAGS {
+        text = text
+            .replace(&format!("`{attr}` in the provider block"), flag)
+            .replace(&format!("`{attr} = true`"), &format!("`{flag}`"))
+            .replace(&format!("`{attr}`"), &format!("`{flag}`"));
     }
-    client.ok_or_else(|| diagnostics_text(&diags))
+    text
 }
 
 fn diagnostics_text(diags: &Diagnostics) -> String {
     diags
         .0
         .iter()
-        .map(|d| format!("{}: {}", d.summary, d.detail))
+        .map(for_generate)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -199,7 +232,13 @@ pub async fn run(opts: &Options) -> Result<String, String> {
                     .map_err(|e| e.to_string())?,
             )
         }
-        None => connect(opts).await?,
+        None => {
+            let (client, warnings) = connect(opts).await?;
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            client
+        }
     };
     if opts.from_export.is_none() {
         report_unmodelled_menus(&client).await;
@@ -234,12 +273,45 @@ pub async fn output(client: Configured, opts: &Options) -> Result<Output, String
         write_only_allowed: false,
     };
     let items = items(&ctx, &recipients).await?;
-    render(
-        &items,
-        &opts.out,
-        "# Written by `terraform-provider-routeros generate`: review, then keep.\n",
-        opts.import_commands,
+    render(&items, &opts.out, &header(opts), opts.import_commands)
+}
+
+/// The head of the configuration: a comment, then the `terraform` block
+/// with `required_providers` and the `provider` block (from the flags
+/// given, never the password), each unless a `.tf` file in `--out`'s
+/// directory already has it.
+fn header(opts: &Options) -> String {
+    let existing = existing_configuration(&opts.out);
+    let settings: Vec<(String, Lit)> = FLAGS
+        .iter()
+        .filter(|(attr, _)| *attr != "password")
+        .filter_map(|(attr, _)| {
+            let v = opts.provider.get(*attr)?;
+            let lit = match *attr {
+                "insecure" => Lit::Bool(v == "true"),
+                "timeout" => Lit::Num(v.clone()),
+                _ => Lit::Str(v.clone()),
+            };
+            Some((attr.to_string(), lit))
+        })
+        .collect();
+    render::header(
+        !existing.contains("required_providers"),
+        (!existing.contains("provider \"routeros\"")).then_some(&settings[..]),
     )
+}
+
+/// The text of the `.tf` files in `out`'s directory, other than `out`.
+fn existing_configuration(out: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(out_dir(out)) else {
+        return String::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.file_name() != out.file_name())
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
 /// Every object the list resources find, with the attributes its resource

@@ -183,6 +183,34 @@ pub fn render(
     })
 }
 
+/// The provider's source address in `required_providers`.
+pub const SOURCE: &str = "macsec-gitops/routeros";
+
+/// The head of a generated configuration: a comment, the `terraform` block
+/// with `required_providers` (with `required`), and the `provider` block
+/// with `provider`'s settings (when given).
+pub fn header(required: bool, provider: Option<&[(String, Lit)]>) -> String {
+    let mut out =
+        String::from("# Written by `terraform-provider-routeros generate`: review, then keep.\n");
+    if required {
+        out.push_str(&format!(
+            "\nterraform {{\n  required_providers {{\n    routeros = {{\n      source = \"{SOURCE}\"\n    }}\n  }}\n}}\n"
+        ));
+    }
+    if let Some(settings) = provider {
+        out.push_str("\nprovider \"routeros\" {\n");
+        let lines: Vec<(String, String)> = settings
+            .iter()
+            .map(|(name, value)| (name.clone(), lit(value)))
+            .collect();
+        push_attributes(&mut out, &lines);
+        out.push_str(
+            "  # Settings not given here come from the environment: ROUTEROS_URL,\n  # ROUTEROS_USERNAME, ROUTEROS_PASSWORD (never written to this file), ...\n}\n",
+        );
+    }
+    out
+}
+
 /// The directory of `out` (`.` for a bare file name).
 pub fn out_dir(out: &Path) -> PathBuf {
     out.parent()
@@ -205,7 +233,8 @@ fn push_attributes(out: &mut String, lines: &[(String, String)]) {
 fn is_number(n: &str) -> bool {
     n != "-0"
         && (n.parse::<i64>().is_ok_and(|i| i.to_string() == n)
-            || n.parse::<f64>().is_ok_and(|f| f.is_finite() && f.to_string() == n))
+            || n.parse::<f64>()
+                .is_ok_and(|f| f.is_finite() && f.to_string() == n))
 }
 
 /// A value as HCL: strings as escaped literals.

@@ -131,6 +131,9 @@ fn a_name_with_hcl_template_syntax_stays_a_string_literal() {
     let body = ::hcl::parse(&config).unwrap_or_else(|e| panic!("{e}\n{config}"));
     let mut values = Vec::new();
     for b in body.blocks() {
+        if ["terraform", "provider"].contains(&b.identifier.as_str()) {
+            continue;
+        }
         assert!(
             ["resource", "import"].contains(&b.identifier.as_str()),
             "{config}"
@@ -422,6 +425,197 @@ fn import_sh_passes_hostile_names_as_single_arguments() {
         assert!(!call[2].starts_with(['*', '-']));
         assert!(call[2].starts_with(hcl::BY_NAME) || call[2].trim() == call[2]);
     }
+}
+
+/// Issue 19: generate warns about an unprotected connection with the
+/// provider's own warnings (it printed none).
+#[tokio::test]
+async fn generate_warns_on_plain_http_and_insecure_as_the_provider_does() {
+    let args = |a: &[&str]| parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    let (_, warnings) = connect(&args(&["--url", "http://r", "--username", "u"]))
+        .await
+        .unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("Unencrypted connection to the router")
+                && w.contains("`--url` uses http://")),
+        "{warnings:?}"
+    );
+    let (_, warnings) = connect(&args(&[
+        "--url",
+        "https://r",
+        "--username",
+        "u",
+        "--insecure",
+    ]))
+    .await
+    .unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("TLS certificate checks are off") && w.contains("`--insecure`")),
+        "{warnings:?}"
+    );
+}
+
+/// Issue 23: without a URL, generate said "Set `url` in the provider
+/// block", which generate has none of.
+#[tokio::test]
+async fn errors_name_generates_own_flags() {
+    let Err(err) = connect(&parse(&["--username".to_string(), "u".to_string()]).unwrap()).await
+    else {
+        panic!("no URL is an error");
+    };
+    assert!(err.contains("Set --url "), "{err}");
+    assert!(!err.contains("provider block"), "{err}");
+    let Err(err) = connect(&parse(&["--timeout=soon".to_string()]).unwrap()).await else {
+        panic!("a timeout that is not a number is an error");
+    };
+    assert!(err.contains("--timeout"), "{err}");
+}
+
+/// Issue 23: the generated directory had no `required_providers` and no
+/// provider block, so `terraform init` looked for hashicorp/routeros.
+#[test]
+fn generate_writes_required_providers_and_a_provider_block_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "/interface macsec profile\nadd name=uplink\n";
+    let config = generate_from_export(
+        dir.path(),
+        text,
+        &[
+            "--url",
+            "https://r.example",
+            "--username",
+            "admin",
+            "--password",
+            "s3cret",
+        ],
+    )
+    .unwrap();
+    assert!(
+        config.contains(&format!("source = \"{}\"", render::SOURCE)),
+        "{config}"
+    );
+    let body = ::hcl::parse(&config).unwrap();
+    let provider = body
+        .blocks()
+        .find(|b| b.identifier.as_str() == "provider")
+        .expect("a provider block");
+    let attrs: Vec<(&str, &::hcl::Expression)> = provider
+        .body
+        .attributes()
+        .map(|a| (a.key.as_str(), &a.expr))
+        .collect();
+    assert_eq!(
+        attrs,
+        [
+            (
+                "url",
+                &::hcl::Expression::String("https://r.example".into())
+            ),
+            ("username", &::hcl::Expression::String("admin".into()))
+        ]
+    );
+    assert!(!config.contains("s3cret"));
+    // A directory that has them already gets neither again.
+    let main = dir.path().join("out/main.tf");
+    std::fs::write(
+        &main,
+        format!(
+            "terraform {{\n  required_providers {{\n    routeros = {{ source = \"{}\" }}\n  }}\n}}\n\nprovider \"routeros\" {{}}\n",
+            render::SOURCE
+        ),
+    )
+    .unwrap();
+    let config = generate_from_export(dir.path(), text, &["--replace-files"]).unwrap();
+    assert!(
+        !config.contains("required_providers") && !config.contains("provider \""),
+        "{config}"
+    );
+}
+
+/// Issue 23: the generated file was not formatted as `terraform fmt`
+/// writes it (attributes not aligned).
+#[test]
+fn generated_configuration_is_formatted_as_terraform_fmt_writes_it() {
+    let terraform = acceptance::harness::Terraform::newest();
+    let flags: [&[&str]; 2] = [
+        &["--url", "https://r", "--insecure", "--timeout", "30"],
+        &["--import-commands"],
+    ];
+    for args in flags {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "/interface macsec profile\nadd name=uplink server-priority=5 comment=\"a \\\"q\\\" ${{x}}\"\n/interface macsec\nadd interface=ether1 name=macsec1 profile=uplink mtu=1400 comment=c cak={CAK}\nadd interface=ether2 name=\"1 odd.name\"\n"
+        );
+        generate_from_export(dir.path(), &text, args).unwrap();
+        let out = std::process::Command::new(terraform.path())
+            .args(["fmt", "-check", "-diff", "-no-color"])
+            .current_dir(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Issue 23: with an age identity in the environment and --age-recipient,
+/// key blocks got `cak_age` twice (the listing's and the file's), and the
+/// file did not load.
+#[tokio::test]
+async fn a_key_block_has_exactly_one_cak_input_with_an_identity_and_a_recipient() {
+    use crate::secrets::{ExposeSecret, Identities, IdentityConfig, SecretString};
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let ids = Identities::new(IdentityConfig {
+        age_identity: Some(SecretString::from(
+            identity.to_string().expose_secret().to_string(),
+        )),
+        age_identity_file: None,
+    });
+    let row: crate::routeros::Record = [
+        (".id", "*1"),
+        ("name", "macsec1"),
+        ("interface", "ether1"),
+        ("cak", CAK),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let router = Client::with_transport(Box::new(ExportTransport(
+        [(menus::MACSEC.to_string(), vec![row])].into(),
+    )))
+    .await
+    .unwrap();
+    let client = Configured::new(router, Arc::new(ids));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("imported.tf");
+    let opts = parse(&[
+        "--age-recipient".into(),
+        recipient,
+        "--out".into(),
+        out.display().to_string(),
+    ])
+    .unwrap();
+    let output = output(client, &opts).await.unwrap();
+    let text = String::from_utf8(output.files[0].contents.clone()).unwrap();
+    let key = text
+        .split("\nresource ")
+        .find(|b| b.starts_with("\"routeros_macsec_key\""))
+        .expect("a key block");
+    let key = &key[..key.find("\n}").unwrap()];
+    assert_eq!(key.matches("cak_age").count(), 1, "{key}");
+    assert!(
+        key.contains("file(\"${path.module}/macsec1.cak.age\")"),
+        "{key}"
+    );
+    assert!(!key.contains("# Fill in"), "{key}");
 }
 
 /// Found by the fuzz target: a number written as `00` read back as `0`;
