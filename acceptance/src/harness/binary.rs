@@ -29,6 +29,29 @@ pub fn provider_dir() -> PathBuf {
     }
 }
 
+/// Runs the provider binary's `generate` with `args` in `dir`, the router
+/// `sim` given in the environment (REST over HTTP) as a user would; panics
+/// with its output when it fails.
+#[track_caller]
+pub fn run_generate(sim: &Sim, dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = Command::new(provider_dir().join(provider_file_name()))
+        .arg("generate")
+        .args(args)
+        .current_dir(dir)
+        .env("ROUTEROS_URL", sim.http_url())
+        .env("ROUTEROS_USERNAME", sim.username())
+        .env("ROUTEROS_PASSWORD", sim.password())
+        .output()
+        .expect("run generate");
+    assert!(
+        out.status.success(),
+        "generate {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 pub(super) fn provider_file_name() -> String {
     format!("{PROVIDER_BINARY}{}", std::env::consts::EXE_SUFFIX)
 }

@@ -81,23 +81,7 @@ fn identity() -> (String, String) {
 /// Runs the provider binary's `generate` in `dir` with the router in the
 /// environment, as a user would.
 fn generate(sim: &Sim, dir: &Path, args: &[&str]) -> std::process::Output {
-    let binary = acceptance::harness::provider_dir().join("terraform-provider-routeros");
-    let out = Command::new(&binary)
-        .arg("generate")
-        .args(args)
-        .current_dir(dir)
-        .env("ROUTEROS_URL", sim.http_url())
-        .env("ROUTEROS_USERNAME", sim.username())
-        .env("ROUTEROS_PASSWORD", sim.password())
-        .output()
-        .expect("run generate");
-    assert!(
-        out.status.success(),
-        "generate {args:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    acceptance::harness::run_generate(sim, dir, args)
 }
 
 fn text(out: &Output) -> String {

@@ -329,3 +329,85 @@ fn terraform_1_0_3_dependency_order_quirk_is_not_taken_for_drift() {
         dependency_order_ignored(&fewer)
     );
 }
+
+/// Regression (issue 19): `generate` copied router text into the
+/// configuration where it was not an escaped string literal: a name with
+/// `${file(...)}` reached the path of `cak_age = file(...)` (Terraform read
+/// a file of the router's choosing at plan time), text in comments could
+/// become live HCL (a `local-exec` provisioner), and a profile named `*1`
+/// was imported as the built-in profile (RouterOS id `*1`). Terraform itself
+/// must read the file for hostile names as data: the plan imports each
+/// object as it is, the apply runs nothing, and the next plan is clean.
+#[test]
+fn generated_configuration_for_hostile_names_imports_them_and_runs_nothing() {
+    use age::secrecy::ExposeSecret;
+    use reqwest::Method;
+    let tf = Terraform::newest();
+    let sim = Sim::spawn(SimConfig::default()).expect("start routeros-sim");
+    let mut wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
+    let identity = age::x25519::Identity::generate();
+    wd.set_env(
+        "ROUTEROS_AGE_IDENTITY",
+        identity.to_string().expose_secret(),
+    );
+    let canary = wd.path().join("pwned");
+    let profiles = [
+        "*1".to_string(),
+        "c%{ if true }d%{ endif }\\".to_string(),
+        format!(
+            "b\" }} resource \"terraform_data\" \"x\" {{ provisioner \"local-exec\" {{ command = \"touch {}\" }} }} #",
+            canary.display()
+        ),
+    ];
+    for name in &profiles {
+        acceptance::harness::rest_ok(
+            &sim,
+            Method::PUT,
+            "/interface/macsec/profile",
+            Some(json!({ "name": name })),
+        );
+    }
+    let link = "m${file(\"/etc/hostname\")}";
+    acceptance::harness::rest_ok(
+        &sim,
+        Method::PUT,
+        MENU,
+        Some(
+            json!({ "name": link, "interface": "ether1", "cak": "71a7c363794da400dbde595d3926b0e9" }),
+        ),
+    );
+    acceptance::harness::run_generate(
+        &sim,
+        wd.path(),
+        &[
+            "--out",
+            "imported.tf",
+            "--age-recipient",
+            &identity.to_public().to_string(),
+        ],
+    );
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    plan.assert_success();
+    // The interface, its key, its port, the built-in profile and three
+    // more; the key's `cak_age` enters state (an update of state only).
+    assert!(
+        plan.stdout
+            .contains("Plan: 7 to import, 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    wd.apply();
+    assert!(!canary.exists(), "a provisioner ran");
+    wd.plan_exitcode().assert_code(0);
+    let mut names: Vec<String> = sim
+        .records("/interface/macsec/profile")
+        .into_iter()
+        .map(|r| r["name"].clone())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = profiles.to_vec();
+    expected.push("default".into());
+    expected.sort();
+    assert_eq!(names, expected);
+    assert_eq!(sim.records(MENU)[0]["name"], link);
+}

@@ -9,15 +9,17 @@
 //! a shell script of `terraform import` lines (older versions). The objects
 //! are found by the same list resources `terraform query` uses, so the two
 //! paths write the same configuration. A CAK the router shows is written
-//! age-encrypted to `<interface>.cak.age` with `--age-recipient`; without
+//! age-encrypted to `<label>.cak.age` with `--age-recipient`; without
 //! it the key blocks say what to fill in. Menus and lines it does not model
-//! are listed on stderr.
+//! are listed on stderr. What it writes is made by [`render`] (router text
+//! only as escaped literals, sanitised labels and file names) and written
+//! by [`write_files`] (no overwriting, no symbolic links).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::plugin::diag::Diagnostics;
+use crate::plugin::diag::{Diagnostics, Severity};
 use crate::plugin::resource::{Ctx, ListRequest, Provider};
 use crate::plugin::value::Value;
 use crate::provider::{Configured, RouterosProvider};
@@ -25,12 +27,13 @@ use crate::resources::{self, menus};
 use crate::routeros::Client;
 
 mod export;
-mod hcl;
+pub mod hcl;
+pub mod render;
 
 use export::ExportTransport;
 pub use export::{Export, parse_export};
 pub use hcl::{hcl_string, label};
-use hcl::{hcl_value, shell_quote};
+pub use render::{File, Item, KeyInput, Lit, Output, out_dir, render};
 
 /// What `generate` was asked to do.
 #[derive(Debug, Default, PartialEq)]
@@ -46,9 +49,11 @@ pub struct Options {
     pub import_commands: bool,
     /// age recipients for the CAK files.
     pub age_recipients: Vec<String>,
+    /// Replace files that exist (never through a symbolic link).
+    pub replace_files: bool,
 }
 
-const USAGE: &str = "usage: terraform-provider-routeros generate [--url URL] [--username NAME] [--password PASSWORD] [--ca-certificate PEM|FILE] [--insecure] [--from-export FILE] [--out FILE] [--import-commands] [--age-recipient RECIPIENT]...
+const USAGE: &str = "usage: terraform-provider-routeros generate [--url URL] [--username NAME] [--password PASSWORD] [--ca-certificate PEM|FILE] [--insecure] [--from-export FILE] [--out FILE] [--import-commands] [--age-recipient RECIPIENT]... [--replace-files]
 
 Writes the Terraform configuration of a router configured by hand: a
 resource block per MACsec interface, profile, key and carrier port, with
@@ -57,8 +62,9 @@ script of `terraform import` lines (import.sh, beside --out). Settings not
 given as flags come from ROUTEROS_URL, ROUTEROS_USERNAME, ROUTEROS_PASSWORD,
 ... as for the provider. --from-export reads the text of `/export` (or
 `/export show-sensitive`) instead of a router. With --age-recipient, every
-CAK the router shows is written age-encrypted to <interface>.cak.age beside
---out (default imported.tf).
+CAK the router shows is written age-encrypted to <label>.cak.age beside
+--out (default imported.tf). Existing files are not overwritten unless
+--replace-files is given; symbolic links are never written through.
 ";
 
 /// Parses the arguments after `generate`.
@@ -91,6 +97,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             "--from-export" => o.from_export = Some(PathBuf::from(value(flag)?)),
             "--out" => o.out = PathBuf::from(value(flag)?),
             "--import-commands" => o.import_commands = true,
+            "--replace-files" => o.replace_files = true,
             "--age-recipient" => o.age_recipients.push(value(flag)?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
@@ -134,26 +141,40 @@ pub fn main(args: &[String]) -> i32 {
     }
 }
 
-/// Connects like the provider: flags first, then the environment.
-async fn connect(opts: &Options) -> Result<Configured, String> {
+/// The provider attributes `generate` takes as flags.
+const FLAGS: [(&str, &str); 6] = [
+    ("url", "--url"),
+    ("username", "--username"),
+    ("password", "--password"),
+    ("ca_certificate", "--ca-certificate"),
+    ("insecure", "--insecure"),
+    ("timeout", "--timeout"),
+];
+
+/// Connects like the provider: flags first, then the environment. Returns
+/// the client and the provider's warnings (an unprotected connection), as
+/// [`for_generate`] words them.
+async fn connect(opts: &Options) -> Result<(Configured, Vec<String>), String> {
     let provider = RouterosProvider::new();
     let schema = provider.schema();
-    let config = Value::Object(
-        schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| {
-                let v = match (a.name.as_str(), opts.provider.get(&a.name)) {
-                    (_, None) => Value::Null,
-                    ("insecure", Some(v)) => Value::Bool(v == "true"),
-                    ("timeout", Some(v)) => v.parse().map(Value::int).unwrap_or(Value::Null),
-                    (_, Some(v)) => Value::string(v.clone()),
-                };
-                (a.name.clone(), v)
-            })
-            .collect(),
-    );
+    let mut attributes = BTreeMap::new();
+    for a in &schema.block.attributes {
+        let v = match (a.name.as_str(), opts.provider.get(&a.name)) {
+            (_, None) => Value::Null,
+            ("insecure", Some(v)) => Value::Bool(v == "true"),
+            ("timeout", Some(v)) => match v.parse() {
+                Ok(n) => Value::int(n),
+                Err(_) => {
+                    return Err(format!(
+                        "--timeout {v:?} is not a number: give a number of seconds from 1 to 3600."
+                    ));
+                }
+            },
+            (_, Some(v)) => Value::string(v.clone()),
+        };
+        attributes.insert(a.name.clone(), v);
+    }
+    let config = Value::Object(attributes);
     let mut diags = Diagnostics::new();
     provider.validate(&config, &mut diags);
     let client = if diags.has_error() {
@@ -161,14 +182,36 @@ async fn connect(opts: &Options) -> Result<Configured, String> {
     } else {
         provider.configure(&config, "", &mut diags).await
     };
-    client.ok_or_else(|| diagnostics_text(&diags))
+    let warnings = diags
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(for_generate)
+        .collect();
+    Ok((client.ok_or_else(|| diagnostics_text(&diags))?, warnings))
+}
+
+/// A provider diagnostic as `generate` prints it: the provider's text, with
+/// the attributes generate takes as flags named as its flags.
+fn for_generate(d: &crate::plugin::diag::Diagnostic) -> String {
+    let mut text = format!("{}: {}", d.summary, d.detail).replace(
+        "(in the provider block or the environment)",
+        "(as flags or in the environment)",
+    );
+    for (attr, flag) in FLAGS {
+        text = text
+            .replace(&format!("`{attr}` in the provider block"), flag)
+            .replace(&format!("`{attr} = true`"), &format!("`{flag}`"))
+            .replace(&format!("`{attr}`"), &format!("`{flag}`"));
+    }
+    text
 }
 
 fn diagnostics_text(diags: &Diagnostics) -> String {
     diags
         .0
         .iter()
-        .map(|d| format!("{}: {}", d.summary, d.detail))
+        .map(for_generate)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -187,32 +230,95 @@ pub async fn run(opts: &Options) -> Result<String, String> {
                     .map_err(|e| e.to_string())?,
             )
         }
-        None => connect(opts).await?,
+        None => {
+            let (client, warnings) = connect(opts).await?;
+            for w in warnings {
+                eprintln!("warning: {w}");
+            }
+            client
+        }
     };
     if opts.from_export.is_none() {
         report_unmodelled_menus(&client).await;
     }
-    let ctx = Ctx {
-        client: Arc::new(client),
-        terraform_version: String::new(),
-        write_only_allowed: false,
-    };
-    let dir = opts
-        .out
-        .parent()
-        .map(Path::to_path_buf)
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."));
+    let output = output(client, opts).await?;
+    write_files(&output.files, opts.replace_files)?;
+    let mut summary = format!(
+        "wrote {} resource(s) to {}",
+        output.resources,
+        opts.out.display()
+    );
+    if opts.import_commands {
+        summary.push_str(&format!(
+            " and their import commands to {}",
+            out_dir(&opts.out).join("import.sh").display()
+        ));
+    }
+    Ok(summary)
+}
+
+/// What `generate` writes for the router behind `client`, without writing
+/// it: the objects its list resources find, rendered by [`render`].
+pub async fn output(client: Configured, opts: &Options) -> Result<Output, String> {
     let recipients = if opts.age_recipients.is_empty() {
         Vec::new()
     } else {
         crate::secrets::parse_recipients(&opts.age_recipients).map_err(|e| e.to_string())?
     };
-    let mut hcl =
-        String::from("# Written by `terraform-provider-routeros generate`: review, then keep.\n");
-    let mut script =
-        String::from("#!/bin/sh\n# Written by `terraform-provider-routeros generate`.\nset -e\n");
-    let mut count = 0;
+    let ctx = Ctx {
+        client: Arc::new(client),
+        terraform_version: String::new(),
+        write_only_allowed: false,
+    };
+    let items = items(&ctx, &recipients).await?;
+    render(&items, &opts.out, &header(opts), opts.import_commands)
+}
+
+/// The head of the configuration: a comment, then the `terraform` block
+/// with `required_providers` and the `provider` block (from the flags
+/// given, never the password), each unless a `.tf` file in `--out`'s
+/// directory already has it.
+fn header(opts: &Options) -> String {
+    let existing = existing_configuration(&opts.out);
+    let settings: Vec<(String, Lit)> = FLAGS
+        .iter()
+        .filter(|(attr, _)| *attr != "password")
+        .filter_map(|(attr, _)| {
+            let v = opts.provider.get(*attr)?;
+            let lit = match *attr {
+                "insecure" => Lit::Bool(v == "true"),
+                "timeout" => Lit::Num(v.clone()),
+                _ => Lit::Str(v.clone()),
+            };
+            Some((attr.to_string(), lit))
+        })
+        .collect();
+    render::header(
+        !existing.contains("required_providers"),
+        (!existing.contains("provider \"routeros\"")).then_some(&settings[..]),
+    )
+}
+
+/// The text of the `.tf` files in `out`'s directory, other than `out`.
+fn existing_configuration(out: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(out_dir(out)) else {
+        return String::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.file_name() != out.file_name())
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+/// Every object the list resources find, with the attributes its resource
+/// block gets.
+async fn items(
+    ctx: &Ctx<Configured>,
+    recipients: &[crate::secrets::BoxedRecipient],
+) -> Result<Vec<Item>, String> {
+    let mut out = Vec::new();
     for r in resources::all() {
         if r.list_schema().is_none() {
             continue;
@@ -223,106 +329,142 @@ pub async fn run(opts: &Options) -> Result<String, String> {
             include_resource: true,
             limit: None,
         };
-        let items = r.list(&ctx, &request, &mut diags).await;
+        let listed = r.list(ctx, &request, &mut diags).await;
         if diags.has_error() {
             return Err(diagnostics_text(&diags));
         }
         let schema = r.schema();
-        for item in items {
+        for item in listed {
             let Some(object) = item.object else { continue };
             let key = key_of(&item.identity);
-            let label = label(&key);
-            let address = format!("{}.{label}", r.type_name());
+            let row = object.get_str("id").unwrap_or("?").to_string();
             let mut gen_diags = Diagnostics::new();
             let config = r.generate_config(&object, &mut gen_diags).unwrap_or(object);
-            let mut extra = Vec::new();
-            if r.type_name() == "routeros_macsec_key" {
-                extra = key_input(&ctx.client, &key, &recipients, &dir).await?;
-            }
-            hcl.push_str(&format!(
-                "\nresource \"{}\" \"{label}\" {{\n",
-                r.type_name()
-            ));
-            for a in &schema.block.attributes {
-                if (a.computed && !a.optional && !a.required) || a.write_only {
-                    continue;
-                }
-                match config.get(&a.name) {
-                    Some(v) if !v.is_null() => {
-                        hcl.push_str(&format!("  {} = {}\n", a.name, hcl_value(v)))
-                    }
-                    _ => {}
-                }
-            }
-            for line in &extra {
-                hcl.push_str(&format!("  {line}\n"));
-            }
-            hcl.push_str("}\n");
-            if opts.import_commands {
-                script.push_str(&format!(
-                    "terraform import {} {}\n",
-                    shell_quote(&address),
-                    shell_quote(&key)
-                ));
+            let attributes = schema
+                .block
+                .attributes
+                .iter()
+                .filter(|a| !a.write_only && (a.optional || a.required || !a.computed))
+                .filter_map(|a| Some((a.name.clone(), lit(config.get(&a.name)?)?)))
+                .collect();
+            let key_input = if r.type_name() == "routeros_macsec_key" {
+                Some(key_input(&ctx.client, &row, &key, recipients).await?)
             } else {
-                hcl.push_str(&format!(
-                    "\nimport {{\n  to = {address}\n  id = {}\n}}\n",
-                    hcl_string(&key)
-                ));
-            }
-            count += 1;
+                None
+            };
+            out.push(Item {
+                type_name: r.type_name().to_string(),
+                row,
+                key,
+                attributes,
+                key_input,
+            });
         }
     }
-    std::fs::write(&opts.out, hcl).map_err(|e| format!("{}: {e}", opts.out.display()))?;
-    let mut summary = format!("wrote {count} resource(s) to {}", opts.out.display());
-    if opts.import_commands {
-        let path = dir.join("import.sh");
-        std::fs::write(&path, script).map_err(|e| format!("{}: {e}", path.display()))?;
-        summary.push_str(&format!(" and their import commands to {}", path.display()));
-    }
-    Ok(summary)
+    Ok(out)
 }
 
-/// The CAK lines of a key block: `cak_age = file(...)` with the file
-/// written, or comments saying what to fill in.
+/// A value as [`render`] writes it; `None` for null (left out).
+fn lit(v: &Value) -> Option<Lit> {
+    Some(match v {
+        Value::Null | Value::Unknown(_) => return None,
+        Value::String(s) => Lit::Str(s.clone()),
+        Value::Bool(b) => Lit::Bool(*b),
+        Value::Number(_) => Lit::Num(v.to_json().to_string()),
+        Value::List(items) | Value::Set(items) => Lit::List(items.iter().filter_map(lit).collect()),
+        other => Lit::Str(other.to_json().to_string()),
+    })
+}
+
+/// How the key of the MACsec interface `id` (named `name`) gets its CAK:
+/// encrypted to `recipients` when the router shows it.
 async fn key_input(
     client: &Client,
-    interface: &str,
+    id: &str,
+    name: &str,
     recipients: &[crate::secrets::BoxedRecipient],
-    dir: &Path,
-) -> Result<Vec<String>, String> {
-    let shown = client
-        .find(menus::MACSEC, "name", interface)
-        .await
-        .map_err(|e| e.to_string())?
+) -> Result<KeyInput, String> {
+    let row = match client.find(menus::MACSEC, ".id", id).await {
+        Ok(Some(row)) => Some(row),
+        _ => client
+            .find(menus::MACSEC, "name", name)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    let shown = row
         .and_then(|r| r.get("cak").cloned())
-        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_hexdigit()));
-    match (shown, recipients.is_empty()) {
-        (Some(cak), false) => {
-            let armored =
-                crate::secrets::encrypt_armored(cak.to_ascii_lowercase().as_bytes(), recipients)
-                    .map_err(|e| e.to_string())?;
-            let file = format!("{interface}.cak.age");
-            let path = dir.join(&file);
-            std::fs::write(&path, armored).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(vec![format!(
-                "cak_age = file(\"${{path.module}}/{}\")",
-                file.replace('"', "\\\"")
-            )])
+        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_hexdigit()))
+        .map(crate::secrets::Zeroizing::new);
+    Ok(match (shown, recipients.is_empty()) {
+        (Some(cak), false) => KeyInput::File(
+            crate::secrets::encrypt_armored(cak.to_ascii_lowercase().as_bytes(), recipients)
+                .map_err(|e| e.to_string())?
+                .into_bytes(),
+        ),
+        (Some(_), true) => KeyInput::NoRecipient,
+        (None, _) => KeyInput::Hidden,
+    })
+}
+
+/// Writes `files`: none may exist yet (with `replace`: each may exist as a
+/// regular file and is replaced), none may be a symbolic link, and nothing
+/// is written unless every one can be.
+pub fn write_files(files: &[File], replace: bool) -> Result<(), String> {
+    use std::fs;
+    for f in files {
+        match fs::symlink_metadata(&f.path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symbolic link: generate does not write through links. Remove it or choose another --out directory.",
+                    f.path.display()
+                ));
+            }
+            Ok(m) if !m.is_file() => {
+                return Err(format!(
+                    "{} exists and is not a regular file: remove it or choose another --out directory.",
+                    f.path.display()
+                ));
+            }
+            Ok(_) if !replace => {
+                return Err(format!(
+                    "{} already exists: generate does not overwrite files. Move it away, choose another --out, or pass --replace-files to replace it.",
+                    f.path.display()
+                ));
+            }
+            _ => {}
         }
-        (Some(_), true) => Ok(vec![
-            "# Fill in the key: run generate with --age-recipient to write it".into(),
-            format!(
-                "# age-encrypted to {interface}.cak.age, then cak_age = file(\"{interface}.cak.age\");"
-            ),
-            "# or set cak_wo and cak_wo_version (Terraform 1.11+).".into(),
-        ]),
-        (None, _) => Ok(vec![
-            "# The router does not show this CAK (the user lacks the `sensitive` policy,".into(),
-            "# or the export was made without show-sensitive): fill in cak_age, cak_wo or cak."
-                .into(),
-        ]),
     }
+    for f in files {
+        let written = if replace {
+            replace_file(&f.path, &f.contents)
+        } else {
+            create_file(&f.path, &f.contents)
+        };
+        written.map_err(|e| format!("{}: {e}", f.path.display()))?;
+    }
+    Ok(())
+}
+
+/// Creates `path`, failing when anything (a file, a link) is there.
+fn create_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(contents)
+}
+
+/// Replaces `path` (never a link's target): a new file beside it, renamed
+/// over it.
+fn replace_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    create_file(&tmp, contents)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }
 
 /// Menus next to the modelled ones that hold rows the generator leaves out.
@@ -350,24 +492,6 @@ fn key_of(identity: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flags_and_labels() {
-        let o = parse(&[
-            "--url=api://r".into(),
-            "--import-commands".into(),
-            "--age-recipient".into(),
-            "age1x".into(),
-        ])
-        .unwrap();
-        assert_eq!(o.provider["url"], "api://r");
-        assert!(o.import_commands);
-        assert_eq!(o.age_recipients, ["age1x"]);
-        assert!(parse(&["--bogus".into()]).is_err());
-        assert_eq!(label("macsec-1"), "macsec-1");
-        assert_eq!(label("1 uplink"), "_1_uplink");
-        assert_eq!(hcl_string("a\"${b}"), "\"a\\\"$${b}\"");
-    }
-}
+mod check;
+#[cfg(test)]
+mod tests;

@@ -15,6 +15,7 @@ pub mod serve;
 pub mod server;
 pub mod server_actions;
 pub mod testing;
+pub mod text;
 pub mod tls;
 pub mod value;
 

@@ -494,22 +494,48 @@ pub async fn remove<T: MenuRow + ?Sized>(client: &Client, old: &T::Model, diags:
     }
 }
 
-/// The row an import id names: `*1` (RouterOS id, any case) or the natural
-/// key; an error diagnostic when there is none.
+/// The row an import id names: `*1F` (a RouterOS id: `*` and hex digits,
+/// any case), `name=NAME` (the natural key NAME, verbatim: for a name that
+/// looks like an id or has surrounding spaces), or else the natural key
+/// (trimmed); an error diagnostic when there is none.
 pub async fn lookup_import<T: MenuRow + ?Sized>(
     client: &Client,
     id: &str,
     diags: &mut Diagnostics,
 ) -> Option<Record> {
+    let by_key = format!("{}=", T::KEY.0);
+    if let Some(key) = id.strip_prefix(&by_key) {
+        return lookup_key::<T>(client, key, diags).await;
+    }
     let id = id.trim();
-    let found = match id.strip_prefix('*') {
-        Some(hex) => {
-            client
+    match id.strip_prefix('*') {
+        Some(hex) if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
+            let found = client
                 .find(T::MENU, ".id", &format!("*{}", hex.to_ascii_uppercase()))
-                .await
+                .await;
+            found_for_import::<T>(client, id, found, diags)
         }
-        None => client.find(T::MENU, T::KEY.0, id).await,
-    };
+        _ => lookup_key::<T>(client, id, diags).await,
+    }
+}
+
+/// The row whose natural key is exactly `key` (an identity's, or an import
+/// id's after `name=`): never read as a RouterOS id.
+pub async fn lookup_key<T: MenuRow + ?Sized>(
+    client: &Client,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    let found = client.find(T::MENU, T::KEY.0, key).await;
+    found_for_import::<T>(client, key, found, diags)
+}
+
+fn found_for_import<T: MenuRow + ?Sized>(
+    client: &Client,
+    id: &str,
+    found: Result<Option<Record>, Error>,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
     match found {
         Ok(Some(r)) => Some(r),
         Ok(None) => {

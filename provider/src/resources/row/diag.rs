@@ -32,7 +32,24 @@ pub fn not_found_for_import(
     Diagnostic::error(
         format!("{noun} not found"),
         format!(
-            "The router at {endpoint} has no {menu} entry {id:?}. Import by {key_hint} or by RouterOS id (*1); `{menu}/print` on the router lists both."
+            "The router at {endpoint} has no {menu} entry {id:?}. Import by {key_hint}, by RouterOS id (*1), or by `name=` and the exact name (for a name that looks like an id, such as name=*1); `{menu}/print` on the router lists ids and names."
+        ),
+    )
+}
+
+/// A listed row's name holds a character that must not reach Terraform's
+/// output (a control character, a bidirectional override): the row is
+/// left out of the list.
+pub fn unprintable_name(noun: &str, menu: &str, id: &str, name: &str, c: char) -> Diagnostic {
+    use crate::plugin::text::printable;
+    Diagnostic::error(
+        format!("A {noun} name holds a control character"),
+        format!(
+            "{menu} row {} is named \"{}\", which holds U+{:04X}; names reach Terraform's output, generated configuration and terminals, so it is left out of the list. Rename it on the router (`{menu}/set {} name=...`), then list again.",
+            printable(id),
+            printable(name),
+            c as u32,
+            printable(id),
         ),
     )
 }

@@ -148,7 +148,11 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         match identity.get_str(T::KEY.1) {
-            Some(key) if !key.trim().is_empty() => self.import(ctx, key, diags).await,
+            Some(key) if !key.trim().is_empty() => {
+                let row = lookup_key::<T>(&ctx.client, key, diags).await?;
+                let model = self.0.imported(ctx, &row, diags).await?;
+                self.state(&model, diags)
+            }
             _ => {
                 diags.push(diag::identity_incomplete(T::NOUN, T::KEY.1));
                 None
@@ -207,6 +211,16 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
                 break;
             }
             let Some(key) = r.get(T::KEY.0) else { continue };
+            if let Some(c) = crate::plugin::text::unprintable(key) {
+                diags.push(diag::unprintable_name(
+                    T::NOUN,
+                    T::MENU,
+                    r.get(".id").map(String::as_str).unwrap_or("?"),
+                    key,
+                    c,
+                ));
+                continue;
+            }
             if !self.0.listed(ctx, r).await
                 || filter.name.as_deref().is_some_and(|p| !glob(p, key))
                 || filter.disabled.is_some_and(|d| {
