@@ -240,3 +240,115 @@ fn differences_compare_booleans_in_either_spelling() {
     let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1400")]);
     assert!(differences(&sent, &row).is_empty());
 }
+
+/// A router that refuses every add with `detail`, as RouterOS does.
+struct Refusing {
+    detail: &'static str,
+}
+
+#[async_trait]
+impl Transport for Arc<Refusing> {
+    async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
+        Ok(Vec::new())
+    }
+    async fn get(&self, _menu: &str) -> Result<Record, Error> {
+        Ok(rec(&[("version", "7.18 (stable)")]))
+    }
+    async fn add(&self, _menu: &str, _attrs: &Record) -> Result<Record, Error> {
+        Err(Error::Rejected {
+            status: 400,
+            message: "Bad Request".into(),
+            detail: self.detail.into(),
+        })
+    }
+    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!()
+    }
+    async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
+        unreachable!()
+    }
+    async fn command(&self, _: &str, _: &Record) -> Result<Vec<Record>, Error> {
+        Ok(Vec::new())
+    }
+    fn endpoint(&self) -> &str {
+        "test"
+    }
+}
+
+/// The one diagnostic of creating MACsec interface `macsec-a` on a router
+/// that refuses it with `detail`.
+async fn refused_create(detail: &'static str) -> Diagnostic {
+    let client = Client::with_transport(Box::new(Arc::new(Refusing { detail })))
+        .await
+        .unwrap();
+    let plan = MacsecInterfaceModel {
+        name: "macsec-a".into(),
+        interface: "ether1".into(),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    assert!(
+        create::<MacsecInterface>(&client, &plan, &mut diags)
+            .await
+            .is_none()
+    );
+    assert_eq!(diags.0.len(), 1, "{diags:?}");
+    diags.0.remove(0)
+}
+
+#[tokio::test]
+async fn a_port_already_used_by_macsec_is_not_called_a_duplicate_name() {
+    let d = refused_create(
+        "failure: ether1 already has a MACsec interface (macsec-b); only one MACsec interface per Ethernet port is allowed",
+    )
+    .await;
+    assert!(
+        !d.detail
+            .contains("named \"macsec-a\" is already on the router"),
+        "{}",
+        d.detail
+    );
+    assert!(!d.detail.contains("import"), "{}", d.detail);
+    assert!(
+        d.detail.contains("macsec-b"),
+        "RouterOS's words are kept: {}",
+        d.detail
+    );
+}
+
+/// Every RouterOS refusal of an add the provider interprets, and whether
+/// it is read as a duplicate name (the hint to import).
+#[tokio::test]
+async fn each_routeros_refusal_of_an_add_gets_its_own_hint() {
+    let table: &[(&str, bool)] = &[
+        ("failure: already have interface with such name", true),
+        ("failure: already have such name", true),
+        ("failure: profile with such name already exists", true),
+        ("FAILURE: Already have interface with such name ", true),
+        (
+            "failure: ether1 already has a MACsec interface (macsec-b); only one MACsec interface per Ethernet port is allowed",
+            false,
+        ),
+        ("failure: file with such name already exists", false),
+        ("failure: this is configured elsewhere", false),
+        ("input does not match any value of interface", false),
+        (
+            "failure: already have interface with such name; and more",
+            false,
+        ),
+        ("already", false),
+    ];
+    for (detail, duplicate) in table {
+        assert_eq!(diag::is_duplicate_name(detail), *duplicate, "{detail:?}");
+        let d = refused_create(detail).await;
+        assert_eq!(
+            d.detail.contains(
+                "A MACsec interface named \"macsec-a\" is already on the router: import it"
+            ),
+            *duplicate,
+            "{detail:?}: {}",
+            d.detail
+        );
+        assert!(d.detail.contains(detail.trim()), "{detail:?}: {}", d.detail);
+    }
+}
