@@ -90,6 +90,26 @@ fn mentions(detail: &str, word: &str) -> bool {
         .any(|w| w == word)
 }
 
+/// The state Terraform plans from `prior` and `config` before the
+/// provider's hook: the configured values, and the prior value of every
+/// computed attribute the configuration leaves null (Terraform's proposed
+/// new state). Tests of "import, then plan" start from it.
+#[cfg(test)]
+pub(crate) fn proposed_new_state(
+    schema: &crate::plugin::schema::Schema,
+    prior: &crate::plugin::value::Value,
+    config: &crate::plugin::value::Value,
+) -> crate::plugin::value::Value {
+    use crate::plugin::value::Value;
+    let mut planned = config.clone();
+    for a in &schema.block.attributes {
+        if a.computed && config.get(&a.name).is_none_or(Value::is_null) {
+            planned.set(&a.name, prior.get(&a.name).cloned().unwrap_or(Value::Null));
+        }
+    }
+    planned
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
