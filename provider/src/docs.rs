@@ -200,6 +200,9 @@ pub fn render(root: &Path) -> Vec<DocFile> {
 
     for r in resources::all() {
         let name = r.type_name();
+        if resources::renamed::is_renamed(name) {
+            continue;
+        }
         let schema = r.schema();
         let mut page = page_head(root, &RESOURCE, name, &schema.block);
         page.push_str(&schema_section(&schema.block));

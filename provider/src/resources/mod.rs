@@ -17,19 +17,26 @@ pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
 pub mod menus;
+pub mod renamed;
 pub mod row;
 pub mod system_backup;
 
 /// Every resource type the provider serves.
 pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
-    vec![
+    let mut all: Vec<Arc<dyn Resource<Configured>>> = vec![
         row::row(macsec_interface::MacsecInterface),
         row::row(ethernet_binding::EthernetBinding),
         Arc::new(macsec_key::MacsecKey),
         row::row(macsec_profile::MacsecProfile),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
-    ]
+    ];
+    all.extend(
+        renamed::ALL
+            .iter()
+            .map(|r| Arc::new(*r) as Arc<dyn Resource<Configured>>),
+    );
+    all
 }
 
 /// RouterOS's boolean text (`true`, `yes`) as a bool.
