@@ -26,6 +26,18 @@ fn https_sim() -> (Sim, String, String) {
     (sim, url, ca)
 }
 
+/// A provider block in terraform-routeros's shape for `sim`, with `extra`
+/// argument lines.
+fn copied_block(sim: &Sim, url: &str, ca: &str, extra: &str) -> String {
+    format!(
+        "provider \"routeros\" {{\n  hosturl        = {}\n  username       = {}\n  password       = {}\n  ca_certificate = {}\n{extra}}}\n",
+        hcl_string(url),
+        hcl_string(sim.username()),
+        hcl_string(sim.password()),
+        hcl_string(ca),
+    )
+}
+
 /// Regression: a provider block copied from terraform-routeros failed on
 /// `rest_timeout`, `routeros_version` and `suppress_syso_del_warn`
 /// ("Unsupported argument"), while docs/index.md said it works unchanged.
@@ -35,12 +47,11 @@ fn https_sim() -> (Sim, String, String) {
 fn a_terraform_routeros_provider_block_is_accepted() {
     let (sim, url, ca) = https_sim();
     // Every argument of terraform-routeros's provider schema.
-    let provider = format!(
-        "provider \"routeros\" {{\n  hosturl        = {}\n  username       = {}\n  password       = {}\n  ca_certificate = {}\n  insecure       = false\n  rest_timeout   = 59\n  routeros_version = \"7.16\"\n  suppress_syso_del_warn = true\n}}\n",
-        hcl_string(&url),
-        hcl_string(sim.username()),
-        hcl_string(sim.password()),
-        hcl_string(&ca),
+    let provider = copied_block(
+        &sim,
+        &url,
+        &ca,
+        "  insecure       = false\n  rest_timeout   = 59\n  routeros_version = \"7.16\"\n  suppress_syso_del_warn = true\n",
     );
     let wd = Terraform::newest().workdir(&format!("{}\n{provider}\n{BODY}", terraform_block()));
     let out = wd.apply();
@@ -104,13 +115,7 @@ fn mikrotik_environment_variables_configure_an_empty_provider_block() {
 #[test]
 fn routeros_interface_macsec_suggests_routeros_macsec_interface() {
     let (sim, url, ca) = https_sim();
-    let provider = format!(
-        "provider \"routeros\" {{\n  hosturl        = {}\n  username       = {}\n  password       = {}\n  ca_certificate = {}\n}}\n",
-        hcl_string(&url),
-        hcl_string(sim.username()),
-        hcl_string(sim.password()),
-        hcl_string(&ca),
-    );
+    let provider = copied_block(&sim, &url, &ca, "");
     let body = "resource \"routeros_interface_macsec\" \"uplink\" {\n  name      = \"macsec1\"\n  interface = \"ether1\"\n  cak       = \"71a7c363794da400dbde595d3926b0e9\"\n}\n";
     let wd = Terraform::newest().workdir(&format!("{}\n{provider}\n{body}", terraform_block()));
     let out = wd.run(&["plan", "-input=false", "-no-color"]);

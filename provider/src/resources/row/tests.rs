@@ -7,11 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A router whose replies to adds are lost after the row is made; the
-/// row it makes holds `mtu` as given (or another when `alter`).
+/// row it makes holds `mtu` as given (or another when `alter`). With
+/// `refuse`, it refuses every add with that detail instead, as RouterOS
+/// does.
+#[derive(Default)]
 struct LosingReplies {
     rows: Mutex<Vec<Record>>,
     adds: AtomicUsize,
     alter_mtu: Option<&'static str>,
+    refuse: Option<&'static str>,
 }
 
 #[async_trait]
@@ -24,6 +28,13 @@ impl Transport for Arc<LosingReplies> {
     }
     async fn add(&self, _menu: &str, attrs: &Record) -> Result<Record, Error> {
         self.adds.fetch_add(1, Ordering::SeqCst);
+        if let Some(detail) = self.refuse {
+            return Err(Error::Rejected {
+                status: 400,
+                message: "Bad Request".into(),
+                detail: detail.into(),
+            });
+        }
         let mut row = attrs.clone();
         row.insert(".id".into(), "*9".into());
         if let Some(mtu) = self.alter_mtu {
@@ -53,9 +64,8 @@ async fn lost_reply_create(
     alter_mtu: Option<&'static str>,
 ) -> (Option<Record>, Diagnostics, usize) {
     let router = Arc::new(LosingReplies {
-        rows: Mutex::new(Vec::new()),
-        adds: AtomicUsize::new(0),
         alter_mtu,
+        ..Default::default()
     });
     let client = Client::with_transport(Box::new(router.clone()))
         .await
@@ -101,8 +111,7 @@ async fn lists_filter_by_name_pattern_and_profiles_refuse_a_port_filter() {
             rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1")]),
             rec(&[(".id", "*2"), ("name", "lab"), ("interface", "ether2")]),
         ]),
-        adds: AtomicUsize::new(0),
-        alter_mtu: None,
+        ..Default::default()
     });
     let client = Client::with_transport(Box::new(router)).await.unwrap();
     let ctx = Ctx {
@@ -241,46 +250,14 @@ fn differences_compare_booleans_in_either_spelling() {
     assert!(differences(&sent, &row).is_empty());
 }
 
-/// A router that refuses every add with `detail`, as RouterOS does.
-struct Refusing {
-    detail: &'static str,
-}
-
-#[async_trait]
-impl Transport for Arc<Refusing> {
-    async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
-        Ok(Vec::new())
-    }
-    async fn get(&self, _menu: &str) -> Result<Record, Error> {
-        Ok(rec(&[("version", "7.18 (stable)")]))
-    }
-    async fn add(&self, _menu: &str, _attrs: &Record) -> Result<Record, Error> {
-        Err(Error::Rejected {
-            status: 400,
-            message: "Bad Request".into(),
-            detail: self.detail.into(),
-        })
-    }
-    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
-        unreachable!()
-    }
-    async fn remove(&self, _: &str, _: &str) -> Result<(), Error> {
-        unreachable!()
-    }
-    async fn command(&self, _: &str, _: &Record) -> Result<Vec<Record>, Error> {
-        Ok(Vec::new())
-    }
-    fn endpoint(&self) -> &str {
-        "test"
-    }
-}
-
 /// The one diagnostic of creating MACsec interface `macsec-a` on a router
 /// that refuses it with `detail`.
 async fn refused_create(detail: &'static str) -> Diagnostic {
-    let client = Client::with_transport(Box::new(Arc::new(Refusing { detail })))
-        .await
-        .unwrap();
+    let router = Arc::new(LosingReplies {
+        refuse: Some(detail),
+        ..Default::default()
+    });
+    let client = Client::with_transport(Box::new(router)).await.unwrap();
     let plan = MacsecInterfaceModel {
         name: "macsec-a".into(),
         interface: "ether1".into(),
