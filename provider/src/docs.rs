@@ -117,9 +117,30 @@ pub fn schema_section(block: &Block) -> String {
             out.push_str(&attribute_line(a));
         }
     }
+    if !block.block_types.is_empty() {
+        out.push_str("\n### Blocks\n\n");
+        for nb in &block.block_types {
+            out.push_str(&format!(
+                "- `{0}` (Block, Optional) {1} (see [below for nested schema](#{2}))\n",
+                nb.type_name,
+                nb.block.description.trim(),
+                nested_anchor(&nb.type_name)
+            ));
+        }
+    }
     for a in &block.attributes {
         if let Some(attrs) = nested_object(a) {
             out.push_str(&nested_section(a, attrs));
+        }
+    }
+    for nb in &block.block_types {
+        out.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n\nOptional:\n\n",
+            nested_anchor(&nb.type_name),
+            nb.type_name
+        ));
+        for a in &nb.block.attributes {
+            out.push_str(&attribute_line(a));
         }
     }
     out
