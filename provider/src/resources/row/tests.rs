@@ -329,3 +329,50 @@ async fn each_routeros_refusal_of_an_add_gets_its_own_hint() {
         assert!(d.detail.contains(detail.trim()), "{detail:?}: {}", d.detail);
     }
 }
+
+/// RouterOS's words for a port that already carries a MACsec interface are
+/// not known (DESIGN.md, "Facts: errors the provider interprets"), so the
+/// plan checks the port itself and names the MACsec interface on it.
+#[tokio::test]
+async fn a_macsec_interface_planned_on_a_port_that_carries_another_is_a_plan_error() {
+    let router = Arc::new(LosingReplies {
+        rows: Mutex::new(vec![
+            rec(&[(".id", "*1"), ("name", "ether1"), ("type", "ether")]),
+            rec(&[(".id", "*2"), ("name", "macsec-b"), ("interface", "ether1")]),
+        ]),
+        ..Default::default()
+    });
+    let client = Client::with_transport(Box::new(router.clone()))
+        .await
+        .unwrap();
+    let ctx = Ctx {
+        client: Arc::new(Configured::from_environment(client)),
+        terraform_version: String::new(),
+        write_only_allowed: false,
+    };
+    let config = Value::Object(
+        [
+            ("name".to_string(), Value::string("macsec-a")),
+            ("interface".to_string(), Value::string("ether1")),
+        ]
+        .into(),
+    );
+    let mut planned = config.clone();
+    let input = PlanInput {
+        prior_state: &Value::Null,
+        config: &config,
+        proposed: &config,
+    };
+    let mut diags = Diagnostics::new();
+    Row(MacsecInterface)
+        .modify_plan(&ctx, &input, &mut planned, &mut Private::new(), &mut diags)
+        .await;
+    let d = diags
+        .0
+        .iter()
+        .find(|d| d.summary == "Port \"ether1\" already carries a MACsec interface")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(d.detail.contains("\"macsec-b\""), "{}", d.detail);
+    assert_eq!(d.attribute.as_ref().unwrap().to_string(), "interface");
+    assert_eq!(router.adds.load(Ordering::SeqCst), 0);
+}
