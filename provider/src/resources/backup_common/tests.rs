@@ -402,9 +402,14 @@ async fn a_backup_slower_than_its_create_timeout_says_which_timeout() {
     SystemBackup.validate(&planned, &mut diags);
     assert!(!diags.has_error(), "{diags:?}");
     let started = tokio::time::Instant::now();
-    let made = SystemBackup
-        .create(&ctx, &planned, &planned, &mut Private::new(), &mut diags)
-        .await;
+    // An hour of (paused) time is far past the create timeout: without the
+    // bound the create would hang for ever.
+    let made = tokio::time::timeout(
+        std::time::Duration::from_secs(3600),
+        SystemBackup.create(&ctx, &planned, &planned, &mut Private::new(), &mut diags),
+    )
+    .await
+    .expect("the create timeout ends the create");
     assert!(made.is_none());
     assert_eq!(
         router.saves.load(std::sync::atomic::Ordering::SeqCst),
