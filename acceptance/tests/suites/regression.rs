@@ -108,12 +108,13 @@ fn when_the_look_up_cannot_run_the_next_apply_adopts_the_row() {
     let mut provider = ProviderBlock::for_sim(&sim, Scheme::Http);
     provider.timeout = Some(2);
     let wd = tf.workdir(&provider.main_tf(BODY));
-    // The plan walk and the apply walk each list the menu once (plan-time
-    // check, ignored when it fails); then the add's reply is held and the
-    // look-up after it hangs.
+    // The plan walk and the apply walk each list the menu twice (the
+    // plan-time checks of the port and of the name, each ignored when it
+    // fails); then the add's reply is held and the look-up after it hangs.
     let get = "GET /rest/interface/macsec";
-    sim.inject_rest_fault(RestFault::DropReply(get.into()));
-    sim.inject_rest_fault(RestFault::DropReply(get.into()));
+    for _ in 0..4 {
+        sim.inject_rest_fault(RestFault::DropReply(get.into()));
+    }
     sim.inject_rest_fault(RestFault::HoldReply("PUT /rest/interface/macsec".into()));
     sim.inject_rest_fault(RestFault::Hang(get.into()));
     let out = wd.try_apply();
