@@ -117,9 +117,30 @@ pub fn schema_section(block: &Block) -> String {
             out.push_str(&attribute_line(a));
         }
     }
+    if !block.block_types.is_empty() {
+        out.push_str("\n### Blocks\n\n");
+        for nb in &block.block_types {
+            out.push_str(&format!(
+                "- `{0}` (Block, Optional) {1} (see [below for nested schema](#{2}))\n",
+                nb.type_name,
+                nb.block.description.trim(),
+                nested_anchor(&nb.type_name)
+            ));
+        }
+    }
     for a in &block.attributes {
         if let Some(attrs) = nested_object(a) {
             out.push_str(&nested_section(a, attrs));
+        }
+    }
+    for nb in &block.block_types {
+        out.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n### Nested Schema for `{}`\n\nOptional:\n\n",
+            nested_anchor(&nb.type_name),
+            nb.type_name
+        ));
+        for a in &nb.block.attributes {
+            out.push_str(&attribute_line(a));
         }
     }
     out
@@ -200,6 +221,9 @@ pub fn render(root: &Path) -> Vec<DocFile> {
 
     for r in resources::all() {
         let name = r.type_name();
+        if resources::renamed::is_renamed(name) {
+            continue;
+        }
         let schema = r.schema();
         let mut page = page_head(root, &RESOURCE, name, &schema.block);
         page.push_str(&schema_section(&schema.block));

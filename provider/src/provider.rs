@@ -17,6 +17,7 @@ use crate::resources;
 use crate::routeros::{Client, ConnectOptions, Error, Stop, rest::TlsOptions};
 use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
 
+mod compat;
 mod configured;
 mod limits;
 mod security;
@@ -145,6 +146,18 @@ pub struct ProviderConfig {
     pub max_reply_rows: Option<i64>,
     /// Seconds to wait for the router to answer one request (default 30).
     pub timeout: Option<i64>,
+    /// The same as `timeout`, under the name the terraform-routeros/routeros
+    /// provider uses, so that a provider block copied from it works. Set
+    /// `timeout` or `rest_timeout`, or both to the same value.
+    pub rest_timeout: Option<i64>,
+    /// Accepted so that a provider block copied from terraform-routeros/routeros
+    /// works, and does nothing (a warning says so): this provider reads the
+    /// RouterOS version from the router.
+    pub routeros_version: Option<String>,
+    /// Accepted so that a provider block copied from terraform-routeros/routeros
+    /// works, and does nothing (a warning says so): this provider has no
+    /// system-object deletion warning to suppress.
+    pub suppress_syso_del_warn: Option<bool>,
 }
 
 /// Shows the configuration without its secrets (`password`,
@@ -170,6 +183,9 @@ impl std::fmt::Debug for ProviderConfig {
             .field("max_reply_bytes", &self.max_reply_bytes)
             .field("max_reply_rows", &self.max_reply_rows)
             .field("timeout", &self.timeout)
+            .field("rest_timeout", &self.rest_timeout)
+            .field("routeros_version", &self.routeros_version)
+            .field("suppress_syso_del_warn", &self.suppress_syso_del_warn)
             .finish()
     }
 }
@@ -422,6 +438,7 @@ impl Provider for RouterosProvider {
         }
         security::validate(config, diags);
         limits::validate(config, diags);
+        compat::validate(config, diags);
         for attr in ["url", "hosturl"] {
             if let Some(url) = config.get_str(attr) {
                 if let Err(e) = normalise_url(url) {
@@ -617,8 +634,7 @@ impl Provider for RouterosProvider {
             fingerprint.is_some(),
             diags,
         );
-        let timeout = cfg
-            .timeout
+        let timeout = compat::timeout(cfg.timeout, cfg.rest_timeout)
             .unwrap_or(DEFAULT_TIMEOUT_SECONDS)
             .clamp(1, 3600);
         let opts = ConnectOptions {

@@ -180,6 +180,8 @@ fn backup_lifecycle_with_age() {
                 attr("password_age", &key.encrypt_b64(password)),
                 list_attr("age_recipients", &[key.recipient()]),
                 format!("triggers = {{ run = {} }}", hcl_string(trigger)),
+                // A timeouts block is kept as written: no drift from it.
+                "timeouts {\n    create = \"10m\"\n  }".to_string(),
                 extra.to_string(),
             ]))
         };

@@ -26,19 +26,42 @@ fn https_sim() -> (Sim, String, String) {
     (sim, url, ca)
 }
 
-#[test]
-fn provider_block_copied_from_terraform_routeros_works() {
-    let (sim, url, ca) = https_sim();
-    // The shape of terraform-routeros's documented provider block.
-    let provider = format!(
-        "provider \"routeros\" {{\n  hosturl        = {}\n  username       = {}\n  password       = {}\n  ca_certificate = {}\n  insecure       = false\n}}\n",
-        hcl_string(&url),
+/// A provider block in terraform-routeros's shape for `sim`, with `extra`
+/// argument lines.
+fn copied_block(sim: &Sim, url: &str, ca: &str, extra: &str) -> String {
+    format!(
+        "provider \"routeros\" {{\n  hosturl        = {}\n  username       = {}\n  password       = {}\n  ca_certificate = {}\n{extra}}}\n",
+        hcl_string(url),
         hcl_string(sim.username()),
         hcl_string(sim.password()),
-        hcl_string(&ca),
+        hcl_string(ca),
+    )
+}
+
+/// Regression: a provider block copied from terraform-routeros failed on
+/// `rest_timeout`, `routeros_version` and `suppress_syso_del_warn`
+/// ("Unsupported argument"), while docs/index.md said it works unchanged.
+/// Every argument of its provider schema is accepted; the two that do
+/// nothing here warn.
+#[test]
+fn a_terraform_routeros_provider_block_is_accepted() {
+    let (sim, url, ca) = https_sim();
+    // Every argument of terraform-routeros's provider schema.
+    let provider = copied_block(
+        &sim,
+        &url,
+        &ca,
+        "  insecure       = false\n  rest_timeout   = 59\n  routeros_version = \"7.16\"\n  suppress_syso_del_warn = true\n",
     );
     let wd = Terraform::newest().workdir(&format!("{}\n{provider}\n{BODY}", terraform_block()));
-    wd.apply();
+    let out = wd.apply();
+    let text = format!("{}{}", out.stdout, out.stderr);
+    for warning in [
+        "`routeros_version` does nothing in this provider",
+        "`suppress_syso_del_warn` does nothing in this provider",
+    ] {
+        assert!(text.contains(warning), "{warning}: {text}");
+    }
     assert_eq!(sim.records("/interface/macsec").len(), 1);
     wd.assert_no_changes();
     wd.destroy();
@@ -82,4 +105,24 @@ fn mikrotik_environment_variables_configure_an_empty_provider_block() {
     let out = wd.run(&["plan", "-input=false", "-no-color"]);
     out.assert_failure();
     out.assert_stderr_mentions(&["refused the login"]);
+}
+
+/// Regression: a block typed in terraform-routeros's naming,
+/// `routeros_interface_macsec` (with the `cak` it would carry there), got
+/// Terraform's bare "resource type not supported" with no suggestion. The
+/// plan now fails with this provider's name for it, and nothing reaches
+/// the router.
+#[test]
+fn routeros_interface_macsec_suggests_routeros_macsec_interface() {
+    let (sim, url, ca) = https_sim();
+    let provider = copied_block(&sim, &url, &ca, "");
+    let body = "resource \"routeros_interface_macsec\" \"uplink\" {\n  name      = \"macsec1\"\n  interface = \"ether1\"\n  cak       = \"71a7c363794da400dbde595d3926b0e9\"\n}\n";
+    let wd = Terraform::newest().workdir(&format!("{}\n{provider}\n{body}", terraform_block()));
+    let out = wd.run(&["plan", "-input=false", "-no-color"]);
+    out.assert_failure();
+    out.assert_stderr_mentions(&[
+        "routeros_interface_macsec is not a resource type of this provider",
+        "This provider calls it routeros_macsec_interface; rename the block",
+    ]);
+    assert!(sim.records("/interface/macsec").is_empty());
 }

@@ -180,7 +180,11 @@ fn lifecycle(tf: &Terraform, scheme: Scheme) {
         "state: {state:#}"
     );
     assert_eq!(state["disabled"], json!(false), "state: {state:#}");
-    assert_eq!(state["mtu"], Value::Null, "mtu is not managed: {state:#}");
+    assert_eq!(
+        state["mtu"].as_f64(),
+        Some(1500.0),
+        "mtu is not managed, and reported as the port has it: {state:#}"
+    );
     assert_eq!(state["l2mtu"].as_f64(), Some(1600.0), "state: {state:#}");
     wd.assert_no_changes();
 

@@ -108,12 +108,13 @@ fn when_the_look_up_cannot_run_the_next_apply_adopts_the_row() {
     let mut provider = ProviderBlock::for_sim(&sim, Scheme::Http);
     provider.timeout = Some(2);
     let wd = tf.workdir(&provider.main_tf(BODY));
-    // The plan walk and the apply walk each list the menu once (plan-time
-    // check, ignored when it fails); then the add's reply is held and the
-    // look-up after it hangs.
+    // The plan walk and the apply walk each list the menu twice (the
+    // plan-time checks of the port and of the name, each ignored when it
+    // fails); then the add's reply is held and the look-up after it hangs.
     let get = "GET /rest/interface/macsec";
-    sim.inject_rest_fault(RestFault::DropReply(get.into()));
-    sim.inject_rest_fault(RestFault::DropReply(get.into()));
+    for _ in 0..4 {
+        sim.inject_rest_fault(RestFault::DropReply(get.into()));
+    }
     sim.inject_rest_fault(RestFault::HoldReply("PUT /rest/interface/macsec".into()));
     sim.inject_rest_fault(RestFault::Hang(get.into()));
     let out = wd.try_apply();
@@ -410,4 +411,125 @@ fn generated_configuration_for_hostile_names_imports_them_and_runs_nothing() {
     expected.sort();
     assert_eq!(names, expected);
     assert_eq!(sim.records(MENU)[0]["name"], link);
+}
+
+/// A router configured by hand: MACsec interface `macsec1` on ether1 with
+/// a CAK, and a profile `uplink`.
+fn hand_configured() -> Sim {
+    let sim = sim();
+    acceptance::harness::rest_ok(
+        &sim,
+        reqwest::Method::PUT,
+        "/interface/macsec/profile",
+        Some(json!({"name": "uplink", "server-priority": "5"})),
+    );
+    acceptance::harness::rest_ok(
+        &sim,
+        reqwest::Method::PUT,
+        MENU,
+        Some(json!({
+            "name": "macsec1",
+            "interface": "ether1",
+            "cak": "71a7c363794da400dbde595d3926b0e9",
+            "ckn": "f2c4"
+        })),
+    );
+    sim
+}
+
+/// Every imported resource type: (address, import id).
+const IMPORTED: [(&str, &str); 4] = [
+    ("routeros_macsec_profile.uplink", "uplink"),
+    ("routeros_macsec_interface.m", "macsec1"),
+    ("routeros_ethernet_binding.b", "ether1"),
+    ("routeros_macsec_key.k", "macsec1"),
+];
+
+/// The provider block, with an age identity (`identity.txt`) so that an
+/// imported key can be kept as `cak_age`.
+fn provider_with_identity(sim: &Sim) -> String {
+    acceptance::harness::secrets::provider_block(
+        sim,
+        false,
+        Some(acceptance::harness::secrets::IdentityVia::FileAttribute),
+    )
+}
+
+/// Regression: after `terraform import`, the next plan was not clean: a
+/// binding showed `- mtu = 1500 -> null` (import recorded the port's mtu,
+/// the configuration left it out), and the block `-generate-config-out`
+/// wrote for a key had no CAK input ("No CAK input"). Now `terraform
+/// import` of every resource type followed by the minimal blocks plans no
+/// change (every Terraform), and so do `import` blocks with
+/// `-generate-config-out` (Terraform 1.5+). The router is not written to.
+#[test]
+fn import_of_each_resource_type_then_plan_is_clean() {
+    for_each_terraform(|tf| {
+        let sim = hand_configured();
+        let (identity, recipient) = acceptance::harness::secrets::identity();
+        let before = sim.records(MENU);
+
+        // `terraform import`, then the minimal blocks (the key's CAK input:
+        // the cak_age the import stored, as -generate-config-out writes it).
+        let minimal = |cak_age: &str| {
+            format!(
+                r#"
+resource "routeros_macsec_profile" "uplink" {{
+  name            = "uplink"
+  server_priority = 5
+}}
+resource "routeros_macsec_interface" "m" {{
+  name      = "macsec1"
+  interface = "ether1"
+}}
+resource "routeros_ethernet_binding" "b" {{
+  ethernet         = "ether1"
+  macsec_interface = "macsec1"
+}}
+resource "routeros_macsec_key" "k" {{
+  interface = "macsec1"
+  cak_age   = {}
+}}
+"#,
+                acceptance::harness::hcl_string(cak_age)
+            )
+        };
+        let own =
+            acceptance::harness::secrets::encrypt(&recipient, "71a7c363794da400dbde595d3926b0e9");
+        let provider = provider_with_identity(&sim);
+        let wd = tf.workdir(&acceptance::harness::secrets::main_tf(
+            &provider,
+            &minimal(&own),
+        ));
+        wd.write_file("identity.txt", &identity);
+        for (address, id) in IMPORTED {
+            wd.import(address, id);
+        }
+        let stored = wd.resource_values("routeros_macsec_key.k")["cak_age"]
+            .as_str()
+            .expect("the import keeps the key as cak_age")
+            .to_string();
+        wd.write_main_tf(&acceptance::harness::secrets::main_tf(
+            &provider,
+            &minimal(&stored),
+        ));
+        wd.assert_no_changes();
+        assert_eq!(sim.records(MENU), before, "nothing written");
+
+        // `import` blocks and -generate-config-out (Terraform 1.5+).
+        if tf.version_tuple() < (1, 5, 0) {
+            return;
+        }
+        let blocks: String = IMPORTED
+            .iter()
+            .map(|(to, id)| format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}\n"))
+            .collect();
+        let wd = tf.workdir(&acceptance::harness::secrets::main_tf(&provider, &blocks));
+        wd.write_file("identity.txt", &identity);
+        wd.run(&["plan", "-generate-config-out=generated.tf", "-no-color"])
+            .assert_code(0);
+        wd.apply();
+        wd.assert_no_changes();
+        assert_eq!(sim.records(MENU), before, "nothing written");
+    });
 }

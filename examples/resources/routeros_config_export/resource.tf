@@ -13,6 +13,10 @@ resource "routeros_config_export" "edge1_full" {
   triggers = {
     day = formatdate("YYYY-MM-DD", plantimestamp())
   }
+
+  timeouts {
+    create = "10m"
+  }
 }
 
 # Only the MACsec menus (RouterOS 7.23+), without secrets: fine in plain text.

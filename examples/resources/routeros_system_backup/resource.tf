@@ -37,6 +37,13 @@ resource "routeros_system_backup" "edge1" {
   triggers = {
     day = formatdate("YYYY-MM-DD", plantimestamp())
   }
+
+  # A large router may need longer than usual; the error names the timeout
+  # that ran out, and the files made on the router are removed.
+  timeouts {
+    create = "15m"
+    delete = "2m"
+  }
 }
 
 output "backup_file" {

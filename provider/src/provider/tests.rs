@@ -791,4 +791,99 @@ fn conflicting_trust_settings_in_the_block_fail_validation() {
             pairs[j].0
         );
     }
+/// A provider config value with only `pairs` set.
+fn provider_config(pairs: &[(&str, Value)]) -> Value {
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn rest_timeout_and_timeout_disagreeing_is_an_error_naming_both() {
+    let mut diags = Diagnostics::new();
+    RouterosProvider.validate(
+        &provider_config(&[
+            ("timeout", Value::int(30)),
+            ("rest_timeout", Value::int(59)),
+        ]),
+        &mut diags,
+    );
+    let d = diags
+        .0
+        .iter()
+        .find(|d| d.summary == "Conflicting timeout settings")
+        .expect("an error");
+    assert_eq!(d.severity, crate::plugin::diag::Severity::Error);
+    assert!(d.detail.contains("`rest_timeout` = 59"), "{}", d.detail);
+    assert!(d.detail.contains("`timeout` = 30"), "{}", d.detail);
+    assert_eq!(d.attribute.as_ref().unwrap().to_string(), "rest_timeout");
+
+    // The same value twice, or either alone, is fine; rest_timeout is the timeout.
+    for pairs in [
+        vec![
+            ("timeout", Value::int(59)),
+            ("rest_timeout", Value::int(59)),
+        ],
+        vec![("rest_timeout", Value::int(59))],
+    ] {
+        let mut diags = Diagnostics::new();
+        RouterosProvider.validate(&provider_config(&pairs), &mut diags);
+        assert!(diags.0.is_empty(), "{diags:?}");
+    }
+    assert_eq!(compat::timeout(None, Some(59)), Some(59));
+    assert_eq!(compat::timeout(Some(30), None), Some(30));
+    let mut diags = Diagnostics::new();
+    RouterosProvider.validate(
+        &provider_config(&[("rest_timeout", Value::int(0))]),
+        &mut diags,
+    );
+    assert_eq!(diags.0[0].summary, "Invalid rest_timeout");
+}
+
+/// terraform-routeros's provider arguments, with its types (DESIGN.md,
+/// "Facts: terraform-routeros"): accepted by the schema; the two that do
+/// nothing here warn, naming themselves.
+#[test]
+fn terraform_routeros_arguments_are_in_the_schema_and_the_idle_ones_warn() {
+    use crate::plugin::schema::Type;
+    let schema = RouterosProvider.schema();
+    for (name, ty) in [
+        ("hosturl", Type::String),
+        ("username", Type::String),
+        ("password", Type::String),
+        ("ca_certificate", Type::String),
+        ("insecure", Type::Bool),
+        ("rest_timeout", Type::Number),
+        ("routeros_version", Type::String),
+        ("suppress_syso_del_warn", Type::Bool),
+    ] {
+        let a = schema
+            .block
+            .attributes
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{name} is not in the schema"));
+        assert_eq!(a.ty.as_ref(), Some(&ty), "{name}");
+        assert!(a.optional, "{name}");
+    }
+    let mut diags = Diagnostics::new();
+    RouterosProvider.validate(
+        &provider_config(&[
+            ("hosturl", Value::string("https://router.lan")),
+            ("rest_timeout", Value::int(59)),
+            ("routeros_version", Value::string("7.16")),
+            ("suppress_syso_del_warn", Value::Bool(true)),
+        ]),
+        &mut diags,
+    );
+    assert!(!diags.has_error(), "{diags:?}");
+    let warned: Vec<String> = diags
+        .0
+        .iter()
+        .map(|d| d.attribute.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(warned, ["routeros_version", "suppress_syso_del_warn"]);
 }

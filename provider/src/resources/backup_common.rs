@@ -42,6 +42,7 @@ use crate::secrets;
 
 mod local_file;
 mod output;
+pub mod timeouts;
 
 pub use local_file::*;
 pub use output::*;

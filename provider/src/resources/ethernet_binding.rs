@@ -7,6 +7,13 @@
 //! sets. Before it first changes an attribute of the port it records the
 //! port's value in private state (`original`); destroy writes those values
 //! back, and so does an update that stops managing `mtu` or `l2mtu`.
+//!
+//! `mtu` and `l2mtu` are optional and computed: the configuration manages
+//! the ones it sets (kept in private state as `managed` by every apply);
+//! state reports the others as they were last seen, and a change of them on
+//! the router is not drift. An import manages nothing yet and records the
+//! port's sizes, so a configuration that leaves them out and one that sets
+//! them to the port's values both plan no change.
 //! Link state (`running`, the MACsec `status`) is left to the data sources.
 
 use std::borrow::Borrow;
@@ -42,6 +49,15 @@ pub const MACSEC_OVERHEAD: i64 = 32;
 /// changed them (a JSON object: RouterOS argument → RouterOS text).
 pub const PRIVATE_ORIGINAL: &str = "original";
 
+/// The private-state key of the sizes (`mtu`, `l2mtu`) the configuration
+/// set at the last apply (a JSON array). Absent (after an import, or from
+/// an older provider): every size is read back as managed.
+pub const PRIVATE_MANAGED: &str = "managed";
+
+/// The sizes a binding may manage, as Terraform attributes (and RouterOS
+/// arguments: the names are the same).
+pub const SIZES: [&str; 2] = ["mtu", "l2mtu"];
+
 /// Values accepted at plan time for `mtu` and `l2mtu` (the router's own
 /// `max-l2mtu` is checked against the port too).
 pub const MTU_RANGE: std::ops::RangeInclusive<i64> = 64..=65535;
@@ -75,12 +91,17 @@ pub struct EthernetBindingModel {
     /// MACsec on it stays down.
     #[serde(default = "no")]
     pub disabled: Option<bool>,
-    /// MTU of the port. Left out, the binding does not manage it (and a
-    /// change on the router is not drift).
+    /// MTU of the port. Left out, the binding does not manage it: it
+    /// reports the port's value as last seen, and a change on the router
+    /// is not drift.
+    #[schemars(extend("x-tf-computed" = true))]
     pub mtu: Option<i64>,
     /// Layer-2 MTU of the port. MACsec adds 32 bytes to every frame, so it
     /// must be at least the MACsec interface's `mtu` plus 32; the plan
-    /// warns when it is not. Left out, the binding does not manage it.
+    /// warns when it is not. Left out, the binding does not manage it: it
+    /// reports the port's value as last seen, and a change on the router
+    /// is not drift.
+    #[schemars(extend("x-tf-computed" = true))]
     pub l2mtu: Option<i64>,
     /// MAC address of the port (MACsec's key-server election falls back to
     /// the lower MAC address when the priorities are equal).
@@ -176,18 +197,80 @@ pub fn store_originals(private: &mut Private, originals: &Originals) {
     }
 }
 
-/// The model of the port `row`. Only the attributes `prior` manages are
-/// read back (`mtu`, `l2mtu`); `macsec_interface` is the binding's own.
-pub fn from_record(row: &Record, prior: &EthernetBindingModel) -> EthernetBindingModel {
+/// The sizes (`mtu`, `l2mtu`) a binding manages; `None`: not known (after
+/// an import), every size is read back as managed.
+pub type Managed = Option<Vec<String>>;
+
+/// True when `managed` says the binding manages size `attr`.
+fn manages(managed: &Managed, attr: &str) -> bool {
+    managed.as_ref().is_none_or(|m| m.iter().any(|a| a == attr))
+}
+
+/// The model of the port `row`. The sizes `managed` names are read back
+/// (drift shows); the others keep `prior`'s value when it has one (a change
+/// on the router is not drift), else take the router's. `macsec_interface`
+/// is the binding's own.
+pub fn from_record(
+    row: &Record,
+    prior: &EthernetBindingModel,
+    managed: &Managed,
+) -> EthernetBindingModel {
     let number = |k: &str| row.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+    let size = |attr: &str, prior: Option<i64>| {
+        if manages(managed, attr) {
+            number(attr)
+        } else {
+            prior.or_else(|| number(attr))
+        }
+    };
     EthernetBindingModel {
         id: row.get(".id").cloned(),
         ethernet: row.get("name").cloned().unwrap_or_default(),
         macsec_interface: prior.macsec_interface.clone(),
         disabled: Some(row.get("disabled").is_some_and(|d| ros_bool(d))),
-        mtu: prior.mtu.and(number("mtu")),
-        l2mtu: prior.l2mtu.and(number("l2mtu")),
+        mtu: size("mtu", prior.mtu),
+        l2mtu: size("l2mtu", prior.l2mtu),
         mac_address: row.get("mac-address").cloned(),
+    }
+}
+
+/// The sizes the binding manages, from private state.
+pub fn managed_of(private: &Private) -> Managed {
+    match private.get(PRIVATE_MANAGED) {
+        Some(serde_json::Value::Array(a)) => Some(
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Stores the sizes `wanted` sets as the managed ones.
+pub fn store_managed(private: &mut Private, wanted: &EthernetBindingModel) {
+    let managed = SIZES
+        .iter()
+        .filter(|a| match **a {
+            "mtu" => wanted.mtu.is_some(),
+            _ => wanted.l2mtu.is_some(),
+        })
+        .map(|a| serde_json::Value::String(a.to_string()))
+        .collect();
+    private.insert(PRIVATE_MANAGED.into(), serde_json::Value::Array(managed));
+}
+
+/// What the binding is to set: `plan` with the sizes the configuration
+/// sets (a size the configuration leaves out is planned as the port's
+/// value, which is not a wish to manage it). A null `config` (tests)
+/// takes `plan` as it is.
+pub fn configured(plan: &EthernetBindingModel, config: &Value) -> EthernetBindingModel {
+    if config.is_null() {
+        return plan.clone();
+    }
+    EthernetBindingModel {
+        mtu: config.get_i64("mtu"),
+        l2mtu: config.get_i64("l2mtu"),
+        ..plan.clone()
     }
 }
 
@@ -414,7 +497,7 @@ impl MenuRow for EthernetBinding {
     }
 
     fn from_record(r: &Record, prior: Option<&EthernetBindingModel>) -> EthernetBindingModel {
-        from_record(r, prior.unwrap_or(&EthernetBindingModel::default()))
+        from_record(r, prior.unwrap_or(&EthernetBindingModel::default()), &None)
     }
 
     fn to_args(planned: &EthernetBindingModel, _prior: Option<&EthernetBindingModel>) -> Record {
@@ -461,10 +544,26 @@ impl MenuRow for EthernetBinding {
         &self,
         ctx: &Ctx<Configured>,
         input: &PlanInput<'_>,
-        _planned: &mut Value,
-        _private: &mut Private,
+        planned: &mut Value,
+        private: &mut Private,
         diags: &mut Diagnostics,
     ) {
+        // A size the configuration stops setting is given back to the port
+        // by an update: it is planned unknown (the port's value after it).
+        if !input.prior_state.is_null() && !input.config.is_null() {
+            let managed = managed_of(private);
+            let originals = originals_of(private);
+            for attr in SIZES {
+                if input.config.get(attr).is_none_or(Value::is_null)
+                    && (managed
+                        .as_ref()
+                        .is_some_and(|m| m.iter().any(|a| a == attr))
+                        || originals.contains_key(attr))
+                {
+                    planned.set(attr, Value::unknown());
+                }
+            }
+        }
         let Some(port) = input.config.get_str("ethernet") else {
             return;
         };
@@ -561,10 +660,11 @@ impl MenuRow for EthernetBinding {
         &self,
         ctx: &Ctx<Configured>,
         plan: &EthernetBindingModel,
-        _config: &Value,
+        config: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<EthernetBindingModel> {
+        let wanted_model = configured(plan, config);
         let row = self
             .existing_port(
                 ctx,
@@ -591,7 +691,7 @@ impl MenuRow for EthernetBinding {
             ));
             return None;
         };
-        let wanted = plan.desired();
+        let wanted = wanted_model.desired();
         let mut originals = Originals::new();
         record_originals(&mut originals, &wanted, &row);
         let args = changes(&wanted, &row);
@@ -601,7 +701,8 @@ impl MenuRow for EthernetBinding {
         );
         let after = self.write(ctx, &id, &args, &action, diags).await?;
         store_originals(private, &originals);
-        Some(from_record(&after, plan))
+        store_managed(private, &wanted_model);
+        Some(from_record(&after, plan, &managed_of(private)))
     }
 
     async fn read(
@@ -612,12 +713,19 @@ impl MenuRow for EthernetBinding {
         diags: &mut Diagnostics,
     ) -> Option<EthernetBindingModel> {
         let row = row::read::<Self>(&ctx.client, prior, diags).await?;
+        let managed = managed_of(private);
         // After an import nothing is recorded yet: what the port has now is
-        // what it had before this binding changed anything.
+        // what it had before this binding changed anything. Sizes are
+        // recorded once the configuration is known to manage them (by the
+        // apply that first changes them).
         let mut originals = originals_of(private);
-        record_originals(&mut originals, &prior.desired(), &row);
+        let mut wanted = prior.desired();
+        wanted.retain(|k, _| {
+            !SIZES.contains(&k.as_str()) || managed.as_ref().is_some_and(|m| m.contains(k))
+        });
+        record_originals(&mut originals, &wanted, &row);
         store_originals(private, &originals);
-        Some(from_record(&row, prior))
+        Some(from_record(&row, prior, &managed))
     }
 
     async fn update(
@@ -625,10 +733,11 @@ impl MenuRow for EthernetBinding {
         ctx: &Ctx<Configured>,
         old: &EthernetBindingModel,
         plan: &EthernetBindingModel,
-        _config: &Value,
+        config: &Value,
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<EthernetBindingModel> {
+        let wanted_model = configured(plan, config);
         let row = self.existing_port(ctx, old, diags).await?;
         let id = row.get(".id").cloned().unwrap_or_default();
         if plan.macsec_interface != old.macsec_interface
@@ -638,7 +747,7 @@ impl MenuRow for EthernetBinding {
         {
             return None;
         }
-        let wanted = plan.desired();
+        let wanted = wanted_model.desired();
         let mut originals = originals_of(private);
         record_originals(&mut originals, &wanted, &row);
         let mut target = released(&mut originals, &wanted);
@@ -654,7 +763,8 @@ impl MenuRow for EthernetBinding {
             )
             .await?;
         store_originals(private, &originals);
-        Some(from_record(&after, plan))
+        store_managed(private, &wanted_model);
+        Some(from_record(&after, plan, &managed_of(private)))
     }
 
     async fn delete(

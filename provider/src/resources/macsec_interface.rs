@@ -284,6 +284,9 @@ impl MenuRow for MacsecInterface {
                 );
             }
             Some(_) => {
+                if input.prior_state.is_null() {
+                    self.check_port_free(ctx, input, port, diags).await;
+                }
                 self.warn_if_frames_do_not_fit(ctx, input, port, diags)
                     .await
             }
@@ -292,6 +295,35 @@ impl MenuRow for MacsecInterface {
 }
 
 impl MacsecInterface {
+    /// A create on a port that already carries another MACsec interface
+    /// fails at plan time: RouterOS allows one per port (DESIGN.md,
+    /// "Facts: MACsec interface"), whatever words its refusal uses.
+    async fn check_port_free(
+        &self,
+        ctx: &Ctx<Configured>,
+        input: &PlanInput<'_>,
+        port: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let Ok(Some(other)) = ctx.client.find(menus::MACSEC, "interface", port).await else {
+            return;
+        };
+        let other = other.get("name").map(String::as_str).unwrap_or("?");
+        if input.config.get_str("name") == Some(other) {
+            // Its own name: the row-level check reports it (import it).
+            return;
+        }
+        diags.push(
+            Diagnostic::error(
+                format!("Port {port:?} already carries a MACsec interface"),
+                format!(
+                    "The router's MACsec interface {other:?} rides on {port:?}, and RouterOS allows one MACsec interface per Ethernet port. Set `interface` to another port, or manage {other:?} instead of adding one (import it: `terraform import <address> {other}`), or remove it from the router."
+                ),
+            )
+            .at_attr("interface"),
+        );
+    }
+
     /// The warning the docs promise for an `mtu` above the port's `l2mtu`
     /// minus MACsec's 32 bytes, when `mtu` is set and new or changed.
     async fn warn_if_frames_do_not_fit(

@@ -17,19 +17,26 @@ pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
 pub mod menus;
+pub mod renamed;
 pub mod row;
 pub mod system_backup;
 
 /// Every resource type the provider serves.
 pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
-    vec![
+    let mut all: Vec<Arc<dyn Resource<Configured>>> = vec![
         row::row(macsec_interface::MacsecInterface),
         row::row(ethernet_binding::EthernetBinding),
         Arc::new(macsec_key::MacsecKey),
         row::row(macsec_profile::MacsecProfile),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
-    ]
+    ];
+    all.extend(
+        renamed::ALL
+            .iter()
+            .map(|r| Arc::new(*r) as Arc<dyn Resource<Configured>>),
+    );
+    all
 }
 
 /// RouterOS's boolean text (`true`, `yes`) as a bool.
@@ -88,6 +95,26 @@ fn mentions(detail: &str, word: &str) -> bool {
     detail
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .any(|w| w == word)
+}
+
+/// The state Terraform plans from `prior` and `config` before the
+/// provider's hook: the configured values, and the prior value of every
+/// computed attribute the configuration leaves null (Terraform's proposed
+/// new state). Tests of "import, then plan" start from it.
+#[cfg(test)]
+pub(crate) fn proposed_new_state(
+    schema: &crate::plugin::schema::Schema,
+    prior: &crate::plugin::value::Value,
+    config: &crate::plugin::value::Value,
+) -> crate::plugin::value::Value {
+    use crate::plugin::value::Value;
+    let mut planned = config.clone();
+    for a in &schema.block.attributes {
+        if a.computed && config.get(&a.name).is_none_or(Value::is_null) {
+            planned.set(&a.name, prior.get(&a.name).cloned().unwrap_or(Value::Null));
+        }
+    }
+    planned
 }
 
 #[cfg(test)]

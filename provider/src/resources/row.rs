@@ -370,7 +370,7 @@ pub async fn create<T: MenuRow + ?Sized>(
                 None
             }
         },
-        Err(e) if e.detail().is_some_and(|d| d.contains("already")) => {
+        Err(e) if e.detail().is_some_and(diag::is_duplicate_name) => {
             // An earlier apply whose reply was lost (and whose look-up could
             // not run) may have made it: adopt it if it holds what is sent.
             if let Ok(Some(row)) = recover_lost_add::<T>(client, key, &args).await {

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 
 use super::{
     Left, OutputModel, check_path, created_state, forget_output, known_strings, read_state,
-    refuse_import,
+    refuse_import, remove_leftovers, timeouts,
 };
 use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
@@ -66,11 +66,17 @@ impl<K: OutputKind> Resource<Configured> for K {
     }
 
     fn schema(&self) -> Schema {
-        schema_from_model::<K::Model>(0, K::DESCRIPTION)
+        let mut schema = schema_from_model::<K::Model>(0, K::DESCRIPTION);
+        schema
+            .block
+            .block_types
+            .push(timeouts::block(&format!("the {}", K::NOUN)));
+        schema
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         self.check(config, diags);
+        timeouts::check(config, diags);
     }
 
     async fn modify_plan(
@@ -97,8 +103,22 @@ impl<K: OutputKind> Resource<Configured> for K {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan: K::Model = model_of(planned, diags)?;
-        let taken = self.take(ctx, &plan, config, private, diags).await?;
-        created_state(taken, &plan, &self.schema(), private, diags)
+        let work = self.take(ctx, &plan, config, private, diags);
+        let taken = match timeouts::bounded(planned, "create", work).await {
+            Ok(taken) => taken?,
+            Err(limit) => {
+                diags.push(timeouts::ran_out(
+                    "create",
+                    &limit,
+                    K::NOUN,
+                    "being taken and downloaded",
+                ));
+                remove_leftovers(&ctx.client, private, diags).await;
+                return None;
+            }
+        };
+        let state = created_state(taken, &plan, &self.schema(), private, diags)?;
+        Some(with_timeouts(state, planned))
     }
 
     async fn read(
@@ -108,7 +128,10 @@ impl<K: OutputKind> Resource<Configured> for K {
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        read_state::<K::Model>(&ctx.client, state, &self.schema(), private, K::NOUN, diags).await
+        let now =
+            read_state::<K::Model>(&ctx.client, state, &self.schema(), private, K::NOUN, diags)
+                .await?;
+        Some(with_timeouts(now, state))
     }
 
     async fn update(
@@ -122,7 +145,10 @@ impl<K: OutputKind> Resource<Configured> for K {
     ) -> Option<Value> {
         let mut plan: K::Model = model_of(planned, diags)?;
         self.updated(&mut plan);
-        value_of(&plan, &self.schema(), diags)
+        Some(with_timeouts(
+            value_of(&plan, &self.schema(), diags)?,
+            planned,
+        ))
     }
 
     async fn delete(
@@ -132,8 +158,18 @@ impl<K: OutputKind> Resource<Configured> for K {
         private: &Private,
         diags: &mut Diagnostics,
     ) {
-        if let Some(old) = forget_output::<K::Model>(&ctx.client, prior, private, diags).await {
-            self.forgotten(ctx, old, diags).await;
+        let work = async {
+            if let Some(old) = forget_output::<K::Model>(&ctx.client, prior, private, diags).await {
+                self.forgotten(ctx, old, diags).await;
+            }
+        };
+        if let Err(limit) = timeouts::bounded(prior, "delete", work).await {
+            diags.push(timeouts::ran_out(
+                "delete",
+                &limit,
+                K::NOUN,
+                "being removed",
+            ));
         }
     }
 
@@ -145,4 +181,14 @@ impl<K: OutputKind> Resource<Configured> for K {
     ) -> Option<Value> {
         refuse_import(K::TYPE_NAME, K::NOUN, diags)
     }
+}
+
+/// `state` with the `timeouts` block of `from` (the plan or the prior
+/// state): the block is configuration only, kept as given.
+fn with_timeouts(mut state: Value, from: &Value) -> Value {
+    state.set(
+        timeouts::BLOCK,
+        from.get(timeouts::BLOCK).cloned().unwrap_or(Value::Null),
+    );
+    state
 }

@@ -97,11 +97,15 @@ fn originals_round_trip_through_private_state() {
 
 #[test]
 fn unmanaged_sizes_are_not_read_back() {
-    let m = from_record(&port_row(), &binding(None, Some(1), false));
+    let managed = Some(vec!["l2mtu".to_string()]);
+    let m = from_record(&port_row(), &binding(Some(1400), Some(1), false), &managed);
     assert_eq!(
-        m.mtu, None,
+        m.mtu,
+        Some(1400),
         "mtu is not managed: a change on the router is no drift"
     );
+    let m = from_record(&port_row(), &binding(None, Some(1), false), &managed);
+    assert_eq!(m.mtu, Some(1500), "an unknown unmanaged size is the port's");
     assert_eq!(m.l2mtu, Some(1598));
     assert_eq!(m.disabled, Some(true));
     assert_eq!(m.id.as_deref(), Some("*1"));
@@ -309,9 +313,9 @@ async fn create_update_and_destroy_give_the_port_back_as_found() {
         .await
         .unwrap();
     assert_eq!(
-        prior.get("mtu"),
-        Some(&Value::Null),
-        "unmanaged mtu is no drift"
+        prior.get_i64("mtu"),
+        Some(1500),
+        "unmanaged mtu is no drift: state keeps the value last seen"
     );
     let plan = binding(Some(1500), Some(1600), false);
     let state = r
@@ -377,7 +381,8 @@ async fn import_fills_the_stub_and_the_first_read_records_originals() {
     r.read(&ctx, &stub, &mut private, &mut diags).await.unwrap();
     assert_eq!(
         originals_of(&private),
-        rec(&[("disabled", "yes"), ("l2mtu", "1598"), ("mtu", "1500")])
+        rec(&[("disabled", "yes")]),
+        "sizes are recorded by the apply that first changes them"
     );
 
     let mut diags = Diagnostics::new();
@@ -406,4 +411,120 @@ async fn create_refuses_a_macsec_interface_on_another_port() {
         "The MACsec interface rides on another port"
     );
     assert_eq!(port_now(&fake)["disabled"], "true", "nothing was changed");
+}
+
+/// Terraform's proposed new state for this binding.
+fn terraform_plan(prior: &Value, config: &Value) -> Value {
+    crate::resources::proposed_new_state(&Row(EthernetBinding).schema(), prior, config)
+}
+
+/// The configuration of a binding of ether1 to macsec1 with these sizes.
+fn config_of(mtu: Option<i64>, l2mtu: Option<i64>) -> Value {
+    let mut c = value(&binding(mtu, l2mtu, false));
+    for attr in ["id", "mac_address"] {
+        c.set(attr, Value::Null);
+    }
+    c
+}
+
+/// The state after `terraform import` of ether1 (import, then the read
+/// Terraform makes), on a fresh router, with the private state.
+async fn imported_binding() -> (Ctx<Configured>, Value, Private) {
+    let (fake, ctx) = fixture().await;
+    let r = Row(EthernetBinding);
+    let mut diags = Diagnostics::new();
+    // The port is enabled, as a port carrying MACsec is.
+    fake.menus.lock().unwrap().get_mut(MENU).unwrap()[0].insert("disabled".into(), "false".into());
+    let imported = r.import(&ctx, "ether1", &mut diags).await.unwrap();
+    let mut private = Private::new();
+    let state = r
+        .read(&ctx, &imported, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert!(diags.0.is_empty(), "{diags:?}");
+    (ctx, state, private)
+}
+
+#[tokio::test]
+async fn import_of_a_binding_then_plan_is_clean() {
+    let r = Row(EthernetBinding);
+    let (_, state, _) = imported_binding().await;
+    let generated = r.generate_config(&state, &mut Diagnostics::new()).unwrap();
+    for (what, config) in [
+        ("the minimal block", config_of(None, None)),
+        ("the port's sizes", config_of(Some(1500), Some(1598))),
+        ("mtu only", config_of(Some(1500), None)),
+        ("what -generate-config-out writes", generated),
+    ] {
+        let (ctx, state, mut private) = imported_binding().await;
+        let mut planned = terraform_plan(&state, &config);
+        let input = PlanInput {
+            prior_state: &state,
+            config: &config,
+            proposed: &planned.clone(),
+        };
+        let mut diags = Diagnostics::new();
+        r.modify_plan(&ctx, &input, &mut planned, &mut private, &mut diags)
+            .await;
+        assert!(diags.0.is_empty(), "{what}: {diags:?}");
+        assert_eq!(planned, state, "{what}: the plan changes nothing");
+    }
+}
+
+#[tokio::test]
+async fn a_size_the_configuration_stops_setting_is_given_back() {
+    let (fake, ctx) = fixture().await;
+    let r = Row(EthernetBinding);
+    let mut diags = Diagnostics::new();
+    let mut private = Private::new();
+    let config = config_of(None, Some(1600));
+    let state = r
+        .create(
+            &ctx,
+            &value(&binding(None, Some(1600), false)),
+            &config,
+            &mut private,
+            &mut diags,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        state.get_i64("mtu"),
+        Some(1500),
+        "the port's mtu is reported"
+    );
+    assert_eq!(managed_of(&private), Some(vec!["l2mtu".to_string()]));
+    // Unmanaged mtu changed by hand: no drift.
+    fake.menus.lock().unwrap().get_mut(MENU).unwrap()[0].insert("mtu".into(), "1450".into());
+    ctx.client.invalidate(MENU);
+    let state = r
+        .read(&ctx, &state, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert_eq!(state.get_i64("mtu"), Some(1500));
+    // l2mtu left out: the plan gives it back (unknown until apply).
+    let config = config_of(None, None);
+    let mut planned = terraform_plan(&state, &config);
+    let input = PlanInput {
+        prior_state: &state,
+        config: &config,
+        proposed: &planned.clone(),
+    };
+    r.modify_plan(&ctx, &input, &mut planned, &mut private, &mut diags)
+        .await;
+    assert!(
+        planned.get("l2mtu").is_some_and(Value::is_unknown),
+        "{planned:?}"
+    );
+    assert_eq!(planned.get_i64("mtu"), Some(1500));
+    let after = r
+        .update(&ctx, &state, &planned, &config, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert!(diags.0.is_empty(), "{diags:?}");
+    assert_eq!(port_now(&fake)["l2mtu"], "1598");
+    assert_eq!(port_now(&fake)["mtu"], "1450", "mtu is not the binding's");
+    assert_eq!(after.get_i64("l2mtu"), Some(1598));
+    assert_eq!(after.get_i64("mtu"), Some(1500));
+    assert_eq!(managed_of(&private), Some(Vec::new()));
 }

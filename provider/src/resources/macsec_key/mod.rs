@@ -144,15 +144,24 @@ impl MenuRow for MacsecKey {
     }
 
     /// Which input the configuration uses is unknown here, so the key never
-    /// enters state; the read that follows records its fingerprint.
+    /// enters state in the clear; the read that follows records its
+    /// fingerprint. When the router shows the CAK and the provider has an
+    /// age identity, state gets `cak_age`: the key encrypted to the
+    /// provider's own identities (as a listed key has), so that the block
+    /// `-generate-config-out` writes carries it and plans no change. A
+    /// configuration with its own CAK input (`cak_age` with other
+    /// ciphertext, `cak_wo_version`, `cak`) plans an update of state only
+    /// after an import: Terraform compares state with the configuration,
+    /// and only write-only values are exempt.
     async fn imported(
         &self,
-        _ctx: &Ctx<Configured>,
+        ctx: &Ctx<Configured>,
         row: &Record,
         _diags: &mut Diagnostics,
     ) -> Option<MacsecKeyModel> {
         Some(MacsecKeyModel {
             cak: None,
+            cak_age: listed_cak_age(row, ctx.client.identities()),
             ..from_record(row, None)
         })
     }
@@ -173,11 +182,7 @@ impl MenuRow for MacsecKey {
         row: &Record,
         diags: &mut Diagnostics,
     ) -> Option<MacsecKeyModel> {
-        let model = self.imported(ctx, row, diags).await?;
-        Some(MacsecKeyModel {
-            cak_age: listed_cak_age(row, ctx.client.identities()),
-            ..model
-        })
+        self.imported(ctx, row, diags).await
     }
 
     /// No key in the clear: the block carries `cak_age`, the key encrypted

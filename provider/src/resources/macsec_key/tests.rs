@@ -383,3 +383,121 @@ fn a_bad_recipient_is_named_by_index() {
     assert_eq!(diags.0.len(), 1, "{diags:?}");
     assert!(diags.0[0].detail.contains("[0]"), "{}", diags.0[0].detail);
 }
+
+/// A router with MACsec interface `macsec1` whose CAK it shows (the user
+/// has the `sensitive` policy); writes are refused (counted by failing).
+struct OneKey;
+
+#[async_trait]
+impl crate::routeros::Transport for OneKey {
+    async fn list(&self, _menu: &str) -> Result<Vec<Record>, crate::routeros::Error> {
+        Ok(vec![rec(&[
+            (".id", "*1"),
+            ("name", "macsec1"),
+            ("interface", "ether1"),
+            ("cak", KEY),
+            ("ckn", "f2c4"),
+        ])])
+    }
+    async fn get(&self, _menu: &str) -> Result<Record, crate::routeros::Error> {
+        Ok(rec(&[("version", "7.18 (stable)")]))
+    }
+    async fn add(&self, _: &str, _: &Record) -> Result<Record, crate::routeros::Error> {
+        unreachable!("import and plan never write")
+    }
+    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, crate::routeros::Error> {
+        unreachable!("import and plan never write")
+    }
+    async fn remove(&self, _: &str, _: &str) -> Result<(), crate::routeros::Error> {
+        unreachable!("import and plan never write")
+    }
+    async fn command(&self, _: &str, _: &Record) -> Result<Vec<Record>, crate::routeros::Error> {
+        Ok(Vec::new())
+    }
+    fn endpoint(&self) -> &str {
+        "test"
+    }
+}
+
+/// `terraform import` of the key of macsec1 (import, then Terraform's
+/// read), with the provider's identities `ids`.
+async fn imported_key(ids: secrets::Identities) -> (Ctx<Configured>, Value, Private) {
+    let client = crate::routeros::Client::with_transport(Box::new(OneKey))
+        .await
+        .unwrap();
+    let ctx = Ctx {
+        client: std::sync::Arc::new(Configured::new(client, std::sync::Arc::new(ids))),
+        terraform_version: String::new(),
+        write_only_allowed: true,
+    };
+    let mut diags = Diagnostics::new();
+    let imported = MacsecKey.import(&ctx, "macsec1", &mut diags).await.unwrap();
+    let mut private = Private::new();
+    let state = Resource::read(&MacsecKey, &ctx, &imported, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    (ctx, state, private)
+}
+
+#[tokio::test]
+async fn import_of_a_key_then_plan_is_clean() {
+    let (ids, _) = test_identity();
+    let (ctx, state, mut private) = imported_key(ids).await;
+    let ct = state.get_str("cak_age").expect("import writes cak_age");
+    assert!(!ct.to_ascii_lowercase().contains(KEY));
+    assert_eq!(state.get("cak"), Some(&Value::Null), "no key in the clear");
+    // The block -generate-config-out writes from the imported state.
+    let mut diags = Diagnostics::new();
+    let config = MacsecKey.generate_config(&state, &mut diags).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    Resource::validate(&MacsecKey, &config, &mut diags);
+    assert!(diags.is_empty(), "the generated block is valid: {diags:?}");
+    let mut planned = crate::resources::proposed_new_state(&MacsecKey.schema(), &state, &config);
+    let input = PlanInput {
+        prior_state: &state,
+        config: &config,
+        proposed: &planned.clone(),
+    };
+    Resource::modify_plan(
+        &MacsecKey,
+        &ctx,
+        &input,
+        &mut planned,
+        &mut private,
+        &mut diags,
+    )
+    .await;
+    assert!(!diags.has_error(), "{diags:?}");
+    assert_eq!(planned, state, "the plan changes nothing");
+}
+
+#[tokio::test]
+async fn a_key_block_without_a_cak_input_names_generate_and_the_attributes() {
+    let none = secrets::Identities::with_env(
+        secrets::IdentityConfig::default(),
+        std::sync::Arc::new(|_: &str| None),
+    );
+    // No identity: import cannot encrypt the key, so the generated block
+    // has no input, and validating it says what to do.
+    let (_, state, _) = imported_key(none).await;
+    assert_eq!(state.get("cak_age"), Some(&Value::Null));
+    let mut diags = Diagnostics::new();
+    let config = MacsecKey.generate_config(&state, &mut diags).unwrap();
+    let mut diags = Diagnostics::new();
+    Resource::validate(&MacsecKey, &config, &mut diags);
+    let d = diags
+        .0
+        .iter()
+        .find(|d| d.summary == "No CAK input")
+        .expect("No CAK input");
+    for needle in [
+        "generate --age-recipient",
+        "cak_age",
+        "cak_wo",
+        "cak_wo_version",
+    ] {
+        assert!(d.detail.contains(needle), "{needle}: {}", d.detail);
+    }
+    assert!(!d.detail.contains(KEY));
+}

@@ -3,6 +3,25 @@
 
 use crate::plugin::diag::Diagnostic;
 
+/// RouterOS's answers to an add whose name another row of the menu has,
+/// without the `failure: ` prefix (see DESIGN.md, "Facts: errors"). Only
+/// these are read as a duplicate name: other refusals that say "already"
+/// (a port that already carries a MACsec interface, a file that exists)
+/// are something else, and are reported as RouterOS words them.
+pub const DUPLICATE_NAME_MESSAGES: &[&str] = &[
+    "already have interface with such name",
+    "already have such name",
+    "profile with such name already exists",
+];
+
+/// True when RouterOS's error `detail` says that the name is taken (one of
+/// [`DUPLICATE_NAME_MESSAGES`], with or without `failure: `, any case).
+pub fn is_duplicate_name(detail: &str) -> bool {
+    let text = detail.trim().to_ascii_lowercase();
+    let text = text.strip_prefix("failure:").unwrap_or(&text).trim();
+    DUPLICATE_NAME_MESSAGES.contains(&text)
+}
+
 /// State lost the row's `.id` (an older provider, a hand-edited state).
 pub fn no_id_in_state(noun: &str) -> Diagnostic {
     Diagnostic::error(

@@ -7,11 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A router whose replies to adds are lost after the row is made; the
-/// row it makes holds `mtu` as given (or another when `alter`).
+/// row it makes holds `mtu` as given (or another when `alter`). With
+/// `refuse`, it refuses every add with that detail instead, as RouterOS
+/// does.
+#[derive(Default)]
 struct LosingReplies {
     rows: Mutex<Vec<Record>>,
     adds: AtomicUsize,
     alter_mtu: Option<&'static str>,
+    refuse: Option<&'static str>,
 }
 
 #[async_trait]
@@ -24,6 +28,13 @@ impl Transport for Arc<LosingReplies> {
     }
     async fn add(&self, _menu: &str, attrs: &Record) -> Result<Record, Error> {
         self.adds.fetch_add(1, Ordering::SeqCst);
+        if let Some(detail) = self.refuse {
+            return Err(Error::Rejected {
+                status: 400,
+                message: "Bad Request".into(),
+                detail: detail.into(),
+            });
+        }
         let mut row = attrs.clone();
         row.insert(".id".into(), "*9".into());
         if let Some(mtu) = self.alter_mtu {
@@ -53,9 +64,8 @@ async fn lost_reply_create(
     alter_mtu: Option<&'static str>,
 ) -> (Option<Record>, Diagnostics, usize) {
     let router = Arc::new(LosingReplies {
-        rows: Mutex::new(Vec::new()),
-        adds: AtomicUsize::new(0),
         alter_mtu,
+        ..Default::default()
     });
     let client = Client::with_transport(Box::new(router.clone()))
         .await
@@ -101,8 +111,7 @@ async fn lists_filter_by_name_pattern_and_profiles_refuse_a_port_filter() {
             rec(&[(".id", "*1"), ("name", "macsec1"), ("interface", "ether1")]),
             rec(&[(".id", "*2"), ("name", "lab"), ("interface", "ether2")]),
         ]),
-        adds: AtomicUsize::new(0),
-        alter_mtu: None,
+        ..Default::default()
     });
     let client = Client::with_transport(Box::new(router)).await.unwrap();
     let ctx = Ctx {
@@ -239,4 +248,131 @@ fn differences_compare_booleans_in_either_spelling() {
     assert_eq!(differences(&sent, &row), ["mtu"]);
     let row = rec(&[("name", "m1"), ("disabled", "false"), ("mtu", "1400")]);
     assert!(differences(&sent, &row).is_empty());
+}
+
+/// The one diagnostic of creating MACsec interface `macsec-a` on a router
+/// that refuses it with `detail`.
+async fn refused_create(detail: &'static str) -> Diagnostic {
+    let router = Arc::new(LosingReplies {
+        refuse: Some(detail),
+        ..Default::default()
+    });
+    let client = Client::with_transport(Box::new(router)).await.unwrap();
+    let plan = MacsecInterfaceModel {
+        name: "macsec-a".into(),
+        interface: "ether1".into(),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    assert!(
+        create::<MacsecInterface>(&client, &plan, &mut diags)
+            .await
+            .is_none()
+    );
+    assert_eq!(diags.0.len(), 1, "{diags:?}");
+    diags.0.remove(0)
+}
+
+#[tokio::test]
+async fn a_port_already_used_by_macsec_is_not_called_a_duplicate_name() {
+    let d = refused_create(
+        "failure: ether1 already has a MACsec interface (macsec-b); only one MACsec interface per Ethernet port is allowed",
+    )
+    .await;
+    assert!(
+        !d.detail
+            .contains("named \"macsec-a\" is already on the router"),
+        "{}",
+        d.detail
+    );
+    assert!(!d.detail.contains("import"), "{}", d.detail);
+    assert!(
+        d.detail.contains("macsec-b"),
+        "RouterOS's words are kept: {}",
+        d.detail
+    );
+}
+
+/// Every RouterOS refusal of an add the provider interprets, and whether
+/// it is read as a duplicate name (the hint to import).
+#[tokio::test]
+async fn each_routeros_refusal_of_an_add_gets_its_own_hint() {
+    let table: &[(&str, bool)] = &[
+        ("failure: already have interface with such name", true),
+        ("failure: already have such name", true),
+        ("failure: profile with such name already exists", true),
+        ("FAILURE: Already have interface with such name ", true),
+        (
+            "failure: ether1 already has a MACsec interface (macsec-b); only one MACsec interface per Ethernet port is allowed",
+            false,
+        ),
+        ("failure: file with such name already exists", false),
+        ("failure: this is configured elsewhere", false),
+        ("input does not match any value of interface", false),
+        (
+            "failure: already have interface with such name; and more",
+            false,
+        ),
+        ("already", false),
+    ];
+    for (detail, duplicate) in table {
+        assert_eq!(diag::is_duplicate_name(detail), *duplicate, "{detail:?}");
+        let d = refused_create(detail).await;
+        assert_eq!(
+            d.detail.contains(
+                "A MACsec interface named \"macsec-a\" is already on the router: import it"
+            ),
+            *duplicate,
+            "{detail:?}: {}",
+            d.detail
+        );
+        assert!(d.detail.contains(detail.trim()), "{detail:?}: {}", d.detail);
+    }
+}
+
+/// RouterOS's words for a port that already carries a MACsec interface are
+/// not known (DESIGN.md, "Facts: errors the provider interprets"), so the
+/// plan checks the port itself and names the MACsec interface on it.
+#[tokio::test]
+async fn a_macsec_interface_planned_on_a_port_that_carries_another_is_a_plan_error() {
+    let router = Arc::new(LosingReplies {
+        rows: Mutex::new(vec![
+            rec(&[(".id", "*1"), ("name", "ether1"), ("type", "ether")]),
+            rec(&[(".id", "*2"), ("name", "macsec-b"), ("interface", "ether1")]),
+        ]),
+        ..Default::default()
+    });
+    let client = Client::with_transport(Box::new(router.clone()))
+        .await
+        .unwrap();
+    let ctx = Ctx {
+        client: Arc::new(Configured::from_environment(client)),
+        terraform_version: String::new(),
+        write_only_allowed: false,
+    };
+    let config = Value::Object(
+        [
+            ("name".to_string(), Value::string("macsec-a")),
+            ("interface".to_string(), Value::string("ether1")),
+        ]
+        .into(),
+    );
+    let mut planned = config.clone();
+    let input = PlanInput {
+        prior_state: &Value::Null,
+        config: &config,
+        proposed: &config,
+    };
+    let mut diags = Diagnostics::new();
+    Row(MacsecInterface)
+        .modify_plan(&ctx, &input, &mut planned, &mut Private::new(), &mut diags)
+        .await;
+    let d = diags
+        .0
+        .iter()
+        .find(|d| d.summary == "Port \"ether1\" already carries a MACsec interface")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert!(d.detail.contains("\"macsec-b\""), "{}", d.detail);
+    assert_eq!(d.attribute.as_ref().unwrap().to_string(), "interface");
+    assert_eq!(router.adds.load(Ordering::SeqCst), 0);
 }

@@ -44,6 +44,11 @@ const CAK_INPUTS: [&str; 3] = ["cak", "cak_age", "cak_wo"];
 /// The message for a configuration with more or fewer than one CAK input.
 const ONE_INPUT: &str = "Set exactly one of `cak` (the key in the clear, kept in state), `cak_age` (the key age-encrypted) and `cak_wo` with `cak_wo_version` (write-only, Terraform 1.11+), or none of them with `cak_age_recipients` to have the provider generate the key.";
 
+/// What to do about a key block without a CAK input, typically one that
+/// `-generate-config-out` or `generate` wrote for a router key the provider
+/// could not encrypt.
+pub const NO_INPUT_HINT: &str = "For a key already on the router (an import, or a block `-generate-config-out` wrote), the key on the router is not known to Terraform: encrypt it to your age recipients with `terraform-provider-routeros generate --age-recipient age1...` (it writes `<interface>.cak.age` from the router) and set `cak_age = file(\"<interface>.cak.age\")`, or set `cak_wo` and `cak_wo_version`; or configure an age identity (`age_identity`, `age_identity_file` or ROUTEROS_AGE_IDENTITY) and a router user with the `sensitive` policy, so that the import writes `cak_age` itself.";
+
 /// True when `name` is set in `config` (unknown counts as set).
 pub fn is_set(config: &Value, name: &str) -> bool {
     config.get(name).is_some_and(|v| !v.is_null())
@@ -63,7 +68,7 @@ pub fn cak_input(config: &Value) -> Result<CakInput, Diagnostic> {
         (["cak_age"], false) => Ok(CakInput::Age),
         (["cak_wo"], false) => Ok(CakInput::WriteOnly),
         ([], true) => Ok(CakInput::Generated),
-        ([], false) => Err(Diagnostic::error("No CAK input", ONE_INPUT).at_attr("cak_age")),
+        ([], false) => Err(Diagnostic::error("No CAK input", format!("{ONE_INPUT} {NO_INPUT_HINT}")).at_attr("cak_age")),
         ([one], true) => Err(Diagnostic::error(
             "Conflicting CAK inputs",
             format!("`cak_age_recipients` is for a key the provider generates, but `{one}` gives the key. Remove one of them. {ONE_INPUT}"),
