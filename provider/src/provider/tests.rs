@@ -791,6 +791,8 @@ fn conflicting_trust_settings_in_the_block_fail_validation() {
             pairs[j].0
         );
     }
+}
+
 /// A provider config value with only `pairs` set.
 fn provider_config(pairs: &[(&str, Value)]) -> Value {
     Value::Object(
@@ -804,7 +806,7 @@ fn provider_config(pairs: &[(&str, Value)]) -> Value {
 #[test]
 fn rest_timeout_and_timeout_disagreeing_is_an_error_naming_both() {
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(
+    RouterosProvider::new().validate(
         &provider_config(&[
             ("timeout", Value::int(30)),
             ("rest_timeout", Value::int(59)),
@@ -830,13 +832,13 @@ fn rest_timeout_and_timeout_disagreeing_is_an_error_naming_both() {
         vec![("rest_timeout", Value::int(59))],
     ] {
         let mut diags = Diagnostics::new();
-        RouterosProvider.validate(&provider_config(&pairs), &mut diags);
+        RouterosProvider::new().validate(&provider_config(&pairs), &mut diags);
         assert!(diags.0.is_empty(), "{diags:?}");
     }
     assert_eq!(compat::timeout(None, Some(59)), Some(59));
     assert_eq!(compat::timeout(Some(30), None), Some(30));
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(
+    RouterosProvider::new().validate(
         &provider_config(&[("rest_timeout", Value::int(0))]),
         &mut diags,
     );
@@ -849,7 +851,7 @@ fn rest_timeout_and_timeout_disagreeing_is_an_error_naming_both() {
 #[test]
 fn terraform_routeros_arguments_are_in_the_schema_and_the_idle_ones_warn() {
     use crate::plugin::schema::Type;
-    let schema = RouterosProvider.schema();
+    let schema = RouterosProvider::new().schema();
     for (name, ty) in [
         ("hosturl", Type::String),
         ("username", Type::String),
@@ -870,7 +872,7 @@ fn terraform_routeros_arguments_are_in_the_schema_and_the_idle_ones_warn() {
         assert!(a.optional, "{name}");
     }
     let mut diags = Diagnostics::new();
-    RouterosProvider.validate(
+    RouterosProvider::new().validate(
         &provider_config(&[
             ("hosturl", Value::string("https://router.lan")),
             ("rest_timeout", Value::int(59)),

@@ -369,19 +369,6 @@ impl crate::routeros::Transport for LyingFiles {
             })
             .into_iter()
             .collect())
-/// A router that answers everything at once, except `/system/backup/save`,
-/// which it never answers (a backup slower than any timeout); it counts
-/// the saves it received and keeps the files it was asked to remove.
-#[derive(Default)]
-struct SlowBackups {
-    saves: std::sync::atomic::AtomicUsize,
-    removed: std::sync::Mutex<Vec<String>>,
-}
-
-#[async_trait::async_trait]
-impl crate::routeros::Transport for std::sync::Arc<SlowBackups> {
-    async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
-        Ok(Vec::new())
     }
     async fn get(&self, _menu: &str) -> Result<Record, Error> {
         Ok([("version".to_string(), "7.18 (stable)".to_string())].into())
@@ -449,43 +436,6 @@ async fn take_lying_backup(
     let plan = crate::resources::system_backup::SystemBackupModel {
         path: dir.join("r.backup").to_string_lossy().into_owned(),
         name: Some("tf".into()),
-        unreachable!("a backup adds no rows")
-    }
-    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
-        unreachable!("a backup sets no rows")
-    }
-    async fn remove(&self, _menu: &str, id: &str) -> Result<(), Error> {
-        self.removed.lock().unwrap().push(id.to_string());
-        Ok(())
-    }
-    async fn command(&self, path: &str, _: &Record) -> Result<Vec<Record>, Error> {
-        if path.ends_with("/backup/save") {
-            self.saves.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            std::future::pending::<()>().await;
-        }
-        Ok(Vec::new())
-    }
-    fn endpoint(&self) -> &str {
-        "test"
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_backup_slower_than_its_create_timeout_says_which_timeout() {
-    use crate::plugin::resource::{Ctx, Private, Resource, value_of};
-    use crate::resources::system_backup::{SystemBackup, SystemBackupModel};
-    let router = std::sync::Arc::new(SlowBackups::default());
-    let client = Client::with_transport(Box::new(router.clone()))
-        .await
-        .unwrap();
-    let ctx = Ctx {
-        client: std::sync::Arc::new(crate::provider::Configured::from_environment(client)),
-        terraform_version: String::new(),
-        write_only_allowed: false,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let model = SystemBackupModel {
-        path: dir.path().join("r.backup").to_string_lossy().into_owned(),
         dont_encrypt: Some(true),
         ..Default::default()
     };
@@ -594,6 +544,68 @@ async fn stop_provider_stops_a_download_and_removes_the_partial_file() {
         fs::read_dir(dir.path()).unwrap().count(),
         0,
         "a partial file is left"
+    );
+}
+
+/// A router that answers everything at once, except `/system/backup/save`,
+/// which it never answers (a backup slower than any timeout); it counts
+/// the saves it received and keeps the files it was asked to remove.
+#[derive(Default)]
+struct SlowBackups {
+    saves: std::sync::atomic::AtomicUsize,
+    removed: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl crate::routeros::Transport for std::sync::Arc<SlowBackups> {
+    async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
+        Ok(Vec::new())
+    }
+    async fn get(&self, _menu: &str) -> Result<Record, Error> {
+        Ok([("version".to_string(), "7.18 (stable)".to_string())].into())
+    }
+    async fn add(&self, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!("a backup adds no rows")
+    }
+    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!("a backup sets no rows")
+    }
+    async fn remove(&self, _menu: &str, id: &str) -> Result<(), Error> {
+        self.removed.lock().unwrap().push(id.to_string());
+        Ok(())
+    }
+    async fn command(&self, path: &str, _: &Record) -> Result<Vec<Record>, Error> {
+        if path.ends_with("/backup/save") {
+            self.saves.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::future::pending::<()>().await;
+        }
+        Ok(Vec::new())
+    }
+    fn endpoint(&self) -> &str {
+        "test"
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_backup_slower_than_its_create_timeout_says_which_timeout() {
+    use crate::plugin::resource::{Ctx, Private, Resource, value_of};
+    use crate::resources::system_backup::{SystemBackup, SystemBackupModel};
+    let router = std::sync::Arc::new(SlowBackups::default());
+    let client = Client::with_transport(Box::new(router.clone()))
+        .await
+        .unwrap();
+    let ctx = Ctx {
+        client: std::sync::Arc::new(crate::provider::Configured::from_environment(client)),
+        terraform_version: String::new(),
+        write_only_allowed: false,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = SystemBackupModel {
+        path: dir.path().join("r.backup").to_string_lossy().into_owned(),
+        dont_encrypt: Some(true),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
     let mut planned = value_of(&model, &SystemBackup.schema(), &mut diags).unwrap();
     planned.set(
         "timeouts",
