@@ -318,8 +318,8 @@ fn smoke_versions_are_found_in_the_tools_dir_or_left_out_when_the_variable_is_em
     )
     .unwrap();
     assert!(none.is_empty());
-    let err = discover_versions(None, &tmp.0, &SMOKE_VERSIONS, ENV_SMOKE_TERRAFORM_PATH)
-        .unwrap_err();
+    let err =
+        discover_versions(None, &tmp.0, &SMOKE_VERSIONS, ENV_SMOKE_TERRAFORM_PATH).unwrap_err();
     assert!(
         err.contains("1.6.6, 1.11.4, 1.14.9")
             && err.contains("make tools")

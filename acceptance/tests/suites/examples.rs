@@ -26,20 +26,40 @@ const FEATURES: &[(&str, (u32, u32), Find)] = &[
     ("nullable variables", (1, 1), Find::Text("nullable")),
     ("preconditions", (1, 2), Find::Text("precondition")),
     ("postconditions", (1, 2), Find::Text("postcondition")),
-    ("optional object attributes", (1, 3), Find::Text("optional(")),
+    (
+        "optional object attributes",
+        (1, 3),
+        Find::Text("optional("),
+    ),
     ("terraform_data", (1, 4), Find::Text("terraform_data")),
     ("import blocks", (1, 5), Find::Block("import")),
     ("check blocks", (1, 5), Find::Block("check")),
     ("plantimestamp()", (1, 5), Find::Text("plantimestamp(")),
     ("removed blocks", (1, 7), Find::Block("removed")),
-    ("provider-defined functions", (1, 8), Find::Text("provider::")),
+    (
+        "provider-defined functions",
+        (1, 8),
+        Find::Text("provider::"),
+    ),
     ("ephemeral resources", (1, 10), Find::Block("ephemeral")),
-    ("ephemeral variables and outputs", (1, 10), Find::Text("ephemeral ")),
+    (
+        "ephemeral variables and outputs",
+        (1, 10),
+        Find::Text("ephemeral "),
+    ),
     ("write-only attributes (*_wo)", (1, 11), Find::Text("_wo ")),
-    ("import by resource identity", (1, 12), Find::Text("identity {")),
+    (
+        "import by resource identity",
+        (1, 12),
+        Find::Text("identity {"),
+    ),
     ("action blocks", (1, 14), Find::Block("action")),
     ("action triggers", (1, 14), Find::Text("action_trigger")),
-    ("list blocks (terraform query)", (1, 14), Find::Block("list")),
+    (
+        "list blocks (terraform query)",
+        (1, 14),
+        Find::Block("list"),
+    ),
 ];
 
 /// How a feature shows in a file.
@@ -140,13 +160,14 @@ fn skip_line(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut Str
 
 /// Where `find` occurs in `text`, as a line number (from 1).
 fn find(text: &str, find: Find) -> Option<usize> {
-    text.lines().position(|line| match find {
-        Find::Block(word) => line
-            .strip_prefix(word)
-            .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('{')),
-        Find::Text(word) => line.contains(word),
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| match find {
+            Find::Block(word) => line
+                .strip_prefix(word)
+                .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('{')),
+            Find::Text(word) => line.contains(word),
+        })
+        .map(|i| i + 1)
 }
 
 /// The lowest `(major, minor)` a `required_version` constraint admits:
@@ -221,12 +242,20 @@ fn the_version_check_finds_blocks_outside_comments_only() {
     );
     let found = unmet(&old_gitops);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains("main.tf:4: action blocks need Terraform 1.14"), "{found:?}");
+    assert!(
+        found[0].contains("main.tf:4: action blocks need Terraform 1.14"),
+        "{found:?}"
+    );
     let commented = example(
         "# action \"x\" \"y\" {}\n/* check \"z\" {\n} */\nresource \"a\" \"b\" {\n  c = \"# action_trigger _wo \" // ephemeral \n}\n",
     );
-    assert!(unmet(&commented).iter().any(|p| p.contains("action triggers")));
-    let commented = example("# action \"x\" \"y\" {}\n/* check \"z\" {\n} */\n// password_wo = 1\n");
+    assert!(
+        unmet(&commented)
+            .iter()
+            .any(|p| p.contains("action triggers"))
+    );
+    let commented =
+        example("# action \"x\" \"y\" {}\n/* check \"z\" {\n} */\n// password_wo = 1\n");
     assert!(unmet(&commented).is_empty(), "{:?}", unmet(&commented));
     let declared = example(
         "terraform {\n  required_version = \">= 1.11, < 2.0\"\n}\nresource \"a\" \"b\" {\n  cak_wo = 1\n}\n",
@@ -263,7 +292,12 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The folders of `examples/` that hold snippets for the docs (one type
 /// each, referring to objects and files they do not define), not whole
 /// configurations: only the static check reads them.
-const SNIPPETS: [&str; 4] = ["actions", "data-sources", "ephemeral-resources", "resources"];
+const SNIPPETS: [&str; 4] = [
+    "actions",
+    "data-sources",
+    "ephemeral-resources",
+    "resources",
+];
 
 /// `init` and `validate` of the example in `dir` on `tf`, the provider
 /// installed from a filesystem mirror of the binary under test. The whole
@@ -305,7 +339,11 @@ fn init_and_validate(tf: &Terraform, dir: &Path) {
 fn gitops_example_inits_on_terraform_1_0() {
     let terraforms = Terraform::smoke();
     let tf = oldest_admitted(&terraforms, (1, 0)).expect("a Terraform 1.x");
-    assert_eq!(tf.version_tuple().1, 0, "the oldest installed is a 1.0: {tf}");
+    assert_eq!(
+        tf.version_tuple().1,
+        0,
+        "the oldest installed is a 1.0: {tf}"
+    );
     init_and_validate(tf, &workspace_root().join("examples").join("gitops"));
 }
 

@@ -260,7 +260,10 @@ fn install_from_a_filesystem_mirror_apply_plan_import_destroy_on_every_terraform
         wd.import(address, "macsec1");
         let imported = wd.resource_values(address);
         assert_eq!(imported["interface"], "ether1", "{imported}");
-        assert_eq!(imported["comment"], "uplink to the core switch", "{imported}");
+        assert_eq!(
+            imported["comment"], "uplink to the core switch",
+            "{imported}"
+        );
         // Nothing to change on the imported interface. (Terraform 1.0 drops
         // the outputs with `state rm` and plans them back: exit 2 there.)
         let plan = wd.show_json_plan();

@@ -434,10 +434,12 @@ mod tests {
 
     /// The options to serve with, `None` for help or version; warnings are dropped.
     fn parse(args: &[&str]) -> anyhow::Result<Option<Options>> {
-        Ok(match parse_args(args.iter().map(|s| s.to_string()), &mut |_| {})? {
-            Command::Serve(options) => Some(*options),
-            Command::Help | Command::Version => None,
-        })
+        Ok(
+            match parse_args(args.iter().map(|s| s.to_string()), &mut |_| {})? {
+                Command::Serve(options) => Some(*options),
+                Command::Help | Command::Version => None,
+            },
+        )
     }
 
     /// What the arguments ask for, and the warnings given.
@@ -452,7 +454,10 @@ mod tests {
 
     #[test]
     fn version_alone_asks_for_the_emulators_version() {
-        for args in [&["--version"][..], &["--no-https", "--version", "--pair"][..]] {
+        for args in [
+            &["--version"][..],
+            &["--no-https", "--version", "--pair"][..],
+        ] {
             let (command, warnings) = parse_warned(args);
             assert!(matches!(command, Command::Version), "{args:?}");
             assert!(warnings.is_empty(), "{warnings:?}");
