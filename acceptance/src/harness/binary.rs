@@ -131,20 +131,11 @@ fn modified(path: &Path) -> Option<SystemTime> {
 /// would make it query the registry anyway.
 #[track_caller]
 pub fn unpacked_mirror_cli_config(root: &Path) -> String {
-    let os = match std::env::consts::OS {
-        "macos" => "darwin",
-        other => other,
-    };
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
     let dir = root
         .join("registry.terraform.io")
         .join(PROVIDER_SOURCE)
         .join(env!("CARGO_PKG_VERSION"))
-        .join(format!("{os}_{arch}"));
+        .join(host_platform());
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
     let binary = provider_dir().join(provider_file_name());
     let target = dir.join(provider_file_name());
@@ -157,4 +148,19 @@ pub fn unpacked_mirror_cli_config(root: &Path) -> String {
         "disable_checkpoint = true\n\nprovider_installation {{\n  filesystem_mirror {{\n    path    = {}\n    include = [\"registry.terraform.io/{PROVIDER_SOURCE}\"]\n  }}\n}}\n",
         hcl_string(&root.to_string_lossy())
     )
+}
+
+/// This machine's platform as Terraform names it: `linux_amd64`,
+/// `darwin_arm64`, `windows_amd64`, ...
+pub fn host_platform() -> String {
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    format!("{os}_{arch}")
 }

@@ -389,16 +389,28 @@ where
 {
     let terraforms = Terraform::available();
     let full = std::env::var_os(ENV_FULL_MATRIX).is_some_and(|v| v == "1");
-    let runs: Vec<(String, (&Terraform, Scheme))> =
-        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full)
-            .into_iter()
-            .map(|(tf, scheme)| {
-                (
-                    format!("tf-{}-{}", tf.version(), scheme.as_str()),
-                    (tf, scheme),
-                )
-            })
-            .collect();
+    run_pairs(
+        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full),
+        scenario,
+    );
+}
+
+/// Runs `scenario` for each (Terraform, scheme) pair, each in its own thread
+/// (named `tf-<version>-<scheme>`), and fails naming the pairs it failed on.
+#[track_caller]
+fn run_pairs<F>(pairs: Vec<(&Terraform, Scheme)>, scenario: F)
+where
+    F: Fn(&Terraform, Scheme) + Sync,
+{
+    let runs: Vec<(String, (&Terraform, Scheme))> = pairs
+        .into_iter()
+        .map(|(tf, scheme)| {
+            (
+                format!("tf-{}-{}", tf.version(), scheme.as_str()),
+                (tf, scheme),
+            )
+        })
+        .collect();
     let failed = run_parallel(&runs, |(tf, scheme)| scenario(tf, *scheme));
     assert!(
         failed.is_empty(),
@@ -452,26 +464,7 @@ pub fn for_each_terraform_rotating_schemes<F>(terraforms: &[Terraform], scenario
 where
     F: Fn(&Terraform, Scheme) + Sync,
 {
-    let runs: Vec<(String, (&Terraform, Scheme))> =
-        rotating_schemes(terraforms, &Scheme::selected())
-            .into_iter()
-            .map(|(tf, scheme)| {
-                (
-                    format!("tf-{}-{}", tf.version(), scheme.as_str()),
-                    (tf, scheme),
-                )
-            })
-            .collect();
-    let failed = run_parallel(&runs, |(tf, scheme)| scenario(tf, *scheme));
-    assert!(
-        failed.is_empty(),
-        "scenario failed on {} (see the panic message of thread tf-<version>-<scheme> above)",
-        failed
-            .iter()
-            .map(|(tf, scheme)| format!("Terraform {} over {scheme}", tf.version()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    run_pairs(rotating_schemes(terraforms, &Scheme::selected()), scenario);
 }
 
 /// The pairs of [`for_each_terraform_rotating_schemes`]: the i-th Terraform

@@ -277,19 +277,25 @@ fn schemes_parse_and_select_from_the_environment_value() {
     );
 }
 
-#[test]
-fn the_smoke_suite_takes_the_schemes_in_turn_one_per_terraform() {
-    let tf = |version: &str| Terraform {
+/// A Terraform at `/bin/tf-VERSION` (never run).
+fn tf(version: &str) -> Terraform {
+    Terraform {
         path: PathBuf::from(format!("/bin/tf-{version}")),
         version: version.into(),
-    };
+    }
+}
+
+/// `VERSION SCHEME` of each pair.
+fn show(pairs: Vec<(&Terraform, Scheme)>) -> Vec<String> {
+    pairs
+        .into_iter()
+        .map(|(tf, s)| format!("{} {}", tf.version(), s.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_smoke_suite_takes_the_schemes_in_turn_one_per_terraform() {
     let terraforms = ["1.0.3", "1.6.6", "1.11.4", "1.14.9", "1.15.5"].map(tf);
-    let show = |pairs: Vec<(&Terraform, Scheme)>| {
-        pairs
-            .into_iter()
-            .map(|(tf, s)| format!("{} {}", tf.version(), s.as_str()))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         show(rotating_schemes(&terraforms, &Scheme::ALL)),
         [
@@ -330,17 +336,7 @@ fn smoke_versions_are_found_in_the_tools_dir_or_left_out_when_the_variable_is_em
 
 #[test]
 fn every_scheme_runs_with_the_newest_terraform_and_the_others_over_http() {
-    let tf = |version: &str| Terraform {
-        path: PathBuf::from(format!("/bin/tf-{version}")),
-        version: version.into(),
-    };
     let terraforms = [tf("1.0.3"), tf("1.15.5"), tf("1.9.0")];
-    let show = |pairs: Vec<(&Terraform, Scheme)>| {
-        pairs
-            .into_iter()
-            .map(|(tf, s)| format!("{} {}", tf.version(), s.as_str()))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         show(terraform_scheme_pairs(&terraforms, &Scheme::ALL, false)),
         [

@@ -298,12 +298,7 @@ fn pull_request_job_applies_to_twins_from_the_committed_exports() {
         .path()
         .join("mirror/registry.terraform.io/macsec-gitops/routeros")
         .join(env!("CARGO_PKG_VERSION"));
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    let platform = format!("{}_{arch}", std::env::consts::OS);
+    let platform = acceptance::harness::host_platform();
     std::fs::create_dir_all(mirror.join(&platform)).unwrap();
     std::fs::copy(
         provider_dir().join("terraform-provider-routeros"),

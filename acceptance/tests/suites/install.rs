@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 
 use acceptance::harness::{
     Scheme, Terraform, Workdir, assert_provider_reached, for_each_terraform_rotating_schemes,
-    provider_dir, workspace_root,
+    host_platform, provider_dir, workspace_root,
 };
 use acceptance::sim::{Sim, SimConfig};
 use base64::Engine as _;
@@ -53,19 +53,6 @@ impl Dist {
         self.path
             .join(format!("{NAME}_{VERSION}_{}.zip", self.platform))
     }
-}
-
-fn host_platform() -> String {
-    let os = match std::env::consts::OS {
-        "macos" => "darwin",
-        other => other,
-    };
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    format!("{os}_{arch}")
 }
 
 fn dist() -> &'static Dist {
