@@ -53,7 +53,7 @@ lint: ## cargo fmt --check, clippy with warnings as errors, actionlint and zizmo
 demo: tools build ## Two cabled emulated routers: age-keyed MACsec link up, encrypted backup, drift caught and repaired, destroy
 	@scripts/demo.sh
 
-dist: ## Release archives in dist/ (Registry layout); PLATFORMS=linux_amd64 for one, VERSION=x.y.z to set the version
+dist: ## Release archives in dist/ (Registry layout) for linux and darwin (amd64, arm64) and windows (amd64); PLATFORMS=darwin_arm64 for one, VERSION=x.y.z to set the version
 	@scripts/dist.sh
 
 install: ## Build (release) and install into ~/.terraform.d/plugins, where `terraform init` / `tofu init` find it
