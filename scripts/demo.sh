@@ -4,7 +4,7 @@
 #   1. two emulated RouterOS routers (`routeros-sim --pair`), core ether1 cabled to edge ether1;
 #   2. terraform apply: a MACsec interface on each end with the CAK from keys/uplink.cak.age
 #      (age-encrypted; the example's TEST identity decrypts it), the routers' password from
-#      keys/router.password.age; then the backup action of backups.tf
+#      keys/router.password.age; then the backup action of backup-actions/
 #      (`terraform apply -invoke=action.routeros_system_backup.core`) writes an age-encrypted backup
 #      of the core router;
 #   3. the link reaches open-encrypted on both ends (asked of the routers themselves);
@@ -129,14 +129,15 @@ unset MIKROTIK_HOST MIKROTIK_USER MIKROTIK_PASSWORD MIKROTIK_CA_CERTIFICATE MIKR
 unset ROUTEROS_AGE_IDENTITY ROUTEROS_AGE_IDENTITY_FILE SOPS_AGE_KEY
 # Whoever runs Terraform brings the identity; here, the example's TEST identity, as SOPS users do.
 export SOPS_AGE_KEY_FILE="$WORK/test-identity.txt"
-VARS=(-var "core_url=$CORE_URL" -var "edge_url=$EDGE_URL" -var "backup_dir=$DEMO_DIR/backups")
+VARS=(-var "core_url=$CORE_URL" -var "edge_url=$EDGE_URL")
 
-# tf LABEL ARGS...: runs Terraform in the working copy, output to the log; returns its exit code.
+# tf LABEL ARGS...: runs Terraform in the working copy (in TF_DIR under it when set), output to
+# the log; returns its exit code.
 tf() {
   local label="$1" rc=0
   shift
   printf '\n===== %s: terraform %s\n' "$label" "$*" >>"$LOG"
-  (cd "$WORK" && "$TERRAFORM" "$@" -input=false -no-color) >>"$LOG" 2>&1 || rc=$?
+  (cd "$WORK/${TF_DIR:-.}" && "$TERRAFORM" "$@" -input=false -no-color) >>"$LOG" 2>&1 || rc=$?
   printf '===== exit %d\n' "$rc" >>"$LOG"
   return "$rc"
 }
@@ -153,7 +154,9 @@ edge_status="$(field "$EDGE_URL" status)"
 ok "link is open-encrypted on core and edge"
 
 # 4. The backup, taken by the action: age ciphertext on disk, nothing in state.
-tf backup apply -auto-approve -invoke=action.routeros_system_backup.core "${VARS[@]}" ||
+# The actions are the example's Terraform 1.14+ part, in their own root module (backup-actions/).
+TF_DIR=backup-actions tf backup apply -auto-approve -invoke=action.routeros_system_backup.core \
+  "${VARS[@]}" -var "backup_dir=$DEMO_DIR/backups" ||
   die "terraform apply -invoke=action.routeros_system_backup.core failed"
 BACKUP="$DEMO_DIR/backups/core.backup.age"
 [ -s "$BACKUP" ] || die "no backup at $BACKUP"

@@ -8,9 +8,14 @@
 # Try it against the emulator (test identity, test password):
 #   export SOPS_AGE_KEY_FILE=$PWD/test-identity.txt
 #   terraform apply -var core_url=http://127.0.0.1:PORT1 -var edge_url=http://127.0.0.1:PORT2
+#
+# This directory runs on Terraform 1.0 and later. The backup actions need
+# Terraform 1.14 and live in their own root module, backup-actions/ (an
+# `action` block here would stop `init` on every older Terraform).
 
 terraform {
   # cak_age and password_age work from Terraform 1.0; cak_wo would need 1.11.
+  # The 1.14+ part (backup actions) is backup-actions/.
   required_version = ">= 1.0"
   required_providers {
     routeros = {
@@ -94,4 +99,5 @@ output "core_cak_fingerprint" {
   value       = routeros_macsec_key.core.cak_fingerprint
 }
 
-# Backups are actions (backups.tf): taken when invoked, kept out of state.
+# Backups are actions (backup-actions/, Terraform 1.14+): taken when invoked,
+# kept out of state.

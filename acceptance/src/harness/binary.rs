@@ -144,3 +144,46 @@ pub(super) fn dep_info_inputs(text: &str) -> Vec<PathBuf> {
 fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
+
+/// Lays out the provider binary the tests use as an unpacked filesystem
+/// mirror under `root`
+/// (`registry.terraform.io/macsec-gitops/routeros/VERSION/OS_ARCH/`, a
+/// symbolic link to the binary where the platform allows, else a copy) and
+/// returns a CLI configuration that installs the provider from it alone:
+/// `terraform init` then works as with a registry, where `dev_overrides`
+/// would make it query the registry anyway.
+#[track_caller]
+pub fn unpacked_mirror_cli_config(root: &Path) -> String {
+    let dir = root
+        .join("registry.terraform.io")
+        .join(PROVIDER_SOURCE)
+        .join(env!("CARGO_PKG_VERSION"))
+        .join(host_platform());
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+    let binary = provider_dir().join(provider_file_name());
+    let target = dir.join(provider_file_name());
+    #[cfg(unix)]
+    let linked = std::os::unix::fs::symlink(&binary, &target);
+    #[cfg(not(unix))]
+    let linked = std::fs::copy(&binary, &target).map(|_| ());
+    linked.unwrap_or_else(|e| panic!("put {} into {}: {e}", binary.display(), dir.display()));
+    format!(
+        "disable_checkpoint = true\n\nprovider_installation {{\n  filesystem_mirror {{\n    path    = {}\n    include = [\"registry.terraform.io/{PROVIDER_SOURCE}\"]\n  }}\n}}\n",
+        hcl_string(&root.to_string_lossy())
+    )
+}
+
+/// This machine's platform as Terraform names it: `linux_amd64`,
+/// `darwin_arm64`, `windows_amd64`, ...
+pub fn host_platform() -> String {
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    format!("{os}_{arch}")
+}

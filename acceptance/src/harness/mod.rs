@@ -55,9 +55,24 @@ pub const PROVIDER_BINARY: &str = "terraform-provider-routeros";
 pub const INSTALLED_VERSIONS: [(&str, &str); 2] =
     [("1.15.5", "terraform"), ("1.0.3", "terraform-1.0.3")];
 
+/// The further Terraform versions `make tools` installs for the smoke suite
+/// only (`acceptance/tests/suites/install.rs`): 1.6.6, the core OpenTofu
+/// forked from, and the last release of 1.11 (write-only attributes) and of
+/// 1.14 (actions, list resources).
+pub const SMOKE_VERSIONS: [(&str, &str); 3] = [
+    ("1.6.6", "terraform-1.6.6"),
+    ("1.11.4", "terraform-1.11.4"),
+    ("1.14.9", "terraform-1.14.9"),
+];
+
 /// Environment variable naming the Terraform binary (or binaries, joined like
 /// `PATH`) to test with instead of `.tools/bin`.
 pub const ENV_TERRAFORM_PATH: &str = "TF_ACC_TERRAFORM_PATH";
+
+/// Environment variable naming the smoke suite's further Terraform binaries
+/// (joined like `PATH`) instead of [`SMOKE_VERSIONS`] in `.tools/bin`; set but
+/// empty, the smoke suite runs on [`Terraform::available`] alone.
+pub const ENV_SMOKE_TERRAFORM_PATH: &str = "TF_ACC_SMOKE_TERRAFORM_PATH";
 
 /// Environment variable naming the directory holding `terraform-provider-routeros`.
 pub const ENV_PROVIDER_DIR: &str = "TF_ACC_PROVIDER_DIR";

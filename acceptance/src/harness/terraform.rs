@@ -30,6 +30,32 @@ impl Terraform {
         }
     }
 
+    /// [`Terraform::available`] and the smoke suite's further versions
+    /// ([`SMOKE_VERSIONS`], or [`ENV_SMOKE_TERRAFORM_PATH`]), oldest first.
+    /// Panics like [`Terraform::available`], saying what to run.
+    #[track_caller]
+    pub fn smoke() -> Vec<Terraform> {
+        let mut all = Terraform::available();
+        let mut named = std::env::var_os(ENV_SMOKE_TERRAFORM_PATH);
+        if named.is_none() && std::env::var_os(ENV_TERRAFORM_PATH).is_some_and(|v| !v.is_empty()) {
+            // Terraform chosen by hand: the smoke suite runs on that alone.
+            named = Some(OsString::new());
+        }
+        let more = discover_versions(
+            named,
+            &workspace_root().join(".tools").join("bin"),
+            &SMOKE_VERSIONS,
+            ENV_SMOKE_TERRAFORM_PATH,
+        );
+        match more {
+            Ok(more) => all.extend(more),
+            Err(message) => panic!("{message}"),
+        }
+        all.sort_by_key(Terraform::version_tuple);
+        all.dedup_by(|a, b| a.version == b.version);
+        all
+    }
+
     /// The newest of [`Terraform::available`]: for scenarios whose outcome
     /// does not depend on the Terraform version (how the provider talks to
     /// the router). Panics like [`Terraform::available`].
@@ -129,12 +155,32 @@ impl fmt::Display for Terraform {
 /// set and not empty) or else from `tools_bin`, where both
 /// [`INSTALLED_VERSIONS`] must be present. Errors say what to do.
 pub fn discover(env_value: Option<OsString>, tools_bin: &Path) -> Result<Vec<Terraform>, String> {
-    if let Some(value) = env_value.filter(|v| !v.is_empty()) {
+    discover_versions(
+        env_value.filter(|v| !v.is_empty()),
+        tools_bin,
+        &INSTALLED_VERSIONS,
+        ENV_TERRAFORM_PATH,
+    )
+}
+
+/// The binaries named in `env_value` (the value of `env_name`, joined like
+/// `PATH`; set but empty, none), or else every one of `versions`
+/// (`(version, file name)`) from `tools_bin`. Errors say what to do.
+pub fn discover_versions(
+    env_value: Option<OsString>,
+    tools_bin: &Path,
+    versions: &[(&str, &str)],
+    env_name: &str,
+) -> Result<Vec<Terraform>, String> {
+    if let Some(value) = env_value {
+        if value.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut found = Vec::new();
         for path in std::env::split_paths(&value) {
             let tf = Terraform::detect(&path).map_err(|e| {
                 format!(
-                    "{ENV_TERRAFORM_PATH}={}: {e}. Point it at a Terraform executable, or unset it to use .tools/bin (`make tools`).",
+                    "{env_name}={}: {e}. Point it at a Terraform executable, or unset it to use .tools/bin (`make tools`).",
                     value.to_string_lossy()
                 )
             })?;
@@ -144,7 +190,7 @@ pub fn discover(env_value: Option<OsString>, tools_bin: &Path) -> Result<Vec<Ter
     }
     let mut found = Vec::new();
     let mut problems = Vec::new();
-    for (version, file) in INSTALLED_VERSIONS {
+    for &(version, file) in versions {
         let path = tools_bin.join(file);
         match Terraform::detect(&path) {
             Ok(tf) if tf.version == version => found.push(tf),
@@ -160,8 +206,12 @@ pub fn discover(env_value: Option<OsString>, tools_bin: &Path) -> Result<Vec<Ter
         Ok(found)
     } else {
         Err(format!(
-            "The acceptance tests need Terraform {} installed in {}:\n  - {}\nRun `make tools` (installs both into .tools/), or set {ENV_TERRAFORM_PATH} to a Terraform executable.",
-            INSTALLED_VERSIONS.map(|(v, _)| v).join(" and "),
+            "The acceptance tests need Terraform {} installed in {}:\n  - {}\nRun `make tools` (installs them into .tools/), or set {env_name} to Terraform executables.",
+            versions
+                .iter()
+                .map(|(v, _)| *v)
+                .collect::<Vec<_>>()
+                .join(", "),
             tools_bin.display(),
             problems.join("\n  - ")
         ))
@@ -339,16 +389,28 @@ where
 {
     let terraforms = Terraform::available();
     let full = std::env::var_os(ENV_FULL_MATRIX).is_some_and(|v| v == "1");
-    let runs: Vec<(String, (&Terraform, Scheme))> =
-        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full)
-            .into_iter()
-            .map(|(tf, scheme)| {
-                (
-                    format!("tf-{}-{}", tf.version(), scheme.as_str()),
-                    (tf, scheme),
-                )
-            })
-            .collect();
+    run_pairs(
+        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full),
+        scenario,
+    );
+}
+
+/// Runs `scenario` for each (Terraform, scheme) pair, each in its own thread
+/// (named `tf-<version>-<scheme>`), and fails naming the pairs it failed on.
+#[track_caller]
+fn run_pairs<F>(pairs: Vec<(&Terraform, Scheme)>, scenario: F)
+where
+    F: Fn(&Terraform, Scheme) + Sync,
+{
+    let runs: Vec<(String, (&Terraform, Scheme))> = pairs
+        .into_iter()
+        .map(|(tf, scheme)| {
+            (
+                format!("tf-{}-{}", tf.version(), scheme.as_str()),
+                (tf, scheme),
+            )
+        })
+        .collect();
     let failed = run_parallel(&runs, |(tf, scheme)| scenario(tf, *scheme));
     assert!(
         failed.is_empty(),
@@ -389,6 +451,36 @@ pub fn terraform_scheme_pairs<'a>(
         }
     }
     pairs
+}
+
+/// Runs `scenario` once per Terraform of `terraforms`, each over one scheme
+/// taken in turn from the selected ones ([`Scheme::selected`]: the first
+/// Terraform over `http://`, the next over `https://`, ...), each in its own
+/// thread (named `tf-<version>-<scheme>`), and fails naming the pairs it
+/// failed on. Every scheme is covered once there are as many Terraform
+/// versions as schemes, at the cost of one run per version.
+#[track_caller]
+pub fn for_each_terraform_rotating_schemes<F>(terraforms: &[Terraform], scenario: F)
+where
+    F: Fn(&Terraform, Scheme) + Sync,
+{
+    run_pairs(rotating_schemes(terraforms, &Scheme::selected()), scenario);
+}
+
+/// The pairs of [`for_each_terraform_rotating_schemes`]: the i-th Terraform
+/// with the (i mod n)-th of the n `schemes`; none when `schemes` is empty.
+pub fn rotating_schemes<'a>(
+    terraforms: &'a [Terraform],
+    schemes: &[Scheme],
+) -> Vec<(&'a Terraform, Scheme)> {
+    if schemes.is_empty() {
+        return Vec::new();
+    }
+    terraforms
+        .iter()
+        .enumerate()
+        .map(|(i, tf)| (tf, schemes[i % schemes.len()]))
+        .collect()
 }
 
 /// Runs `scenario` for every input, each in a thread of the given name, and

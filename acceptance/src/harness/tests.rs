@@ -277,19 +277,66 @@ fn schemes_parse_and_select_from_the_environment_value() {
     );
 }
 
-#[test]
-fn every_scheme_runs_with_the_newest_terraform_and_the_others_over_http() {
-    let tf = |version: &str| Terraform {
+/// A Terraform at `/bin/tf-VERSION` (never run).
+fn tf(version: &str) -> Terraform {
+    Terraform {
         path: PathBuf::from(format!("/bin/tf-{version}")),
         version: version.into(),
-    };
+    }
+}
+
+/// `VERSION SCHEME` of each pair.
+fn show(pairs: Vec<(&Terraform, Scheme)>) -> Vec<String> {
+    pairs
+        .into_iter()
+        .map(|(tf, s)| format!("{} {}", tf.version(), s.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_smoke_suite_takes_the_schemes_in_turn_one_per_terraform() {
+    let terraforms = ["1.0.3", "1.6.6", "1.11.4", "1.14.9", "1.15.5"].map(tf);
+    assert_eq!(
+        show(rotating_schemes(&terraforms, &Scheme::ALL)),
+        [
+            "1.0.3 http",
+            "1.6.6 https",
+            "1.11.4 api",
+            "1.14.9 apis",
+            "1.15.5 http"
+        ]
+    );
+    assert_eq!(
+        show(rotating_schemes(&terraforms[..2], &[Scheme::Apis])),
+        ["1.0.3 apis", "1.6.6 apis"]
+    );
+    assert!(rotating_schemes(&terraforms, &[]).is_empty());
+}
+
+#[test]
+fn smoke_versions_are_found_in_the_tools_dir_or_left_out_when_the_variable_is_empty() {
+    let tmp = temp("smoke");
+    let none = discover_versions(
+        Some(OsString::new()),
+        &tmp.0,
+        &SMOKE_VERSIONS,
+        ENV_SMOKE_TERRAFORM_PATH,
+    )
+    .unwrap();
+    assert!(none.is_empty());
+    let err =
+        discover_versions(None, &tmp.0, &SMOKE_VERSIONS, ENV_SMOKE_TERRAFORM_PATH).unwrap_err();
+    assert!(
+        err.contains("1.6.6, 1.11.4, 1.14.9")
+            && err.contains("make tools")
+            && err.contains(ENV_SMOKE_TERRAFORM_PATH),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_scheme_runs_with_the_newest_terraform_and_the_others_over_http() {
     let terraforms = [tf("1.0.3"), tf("1.15.5"), tf("1.9.0")];
-    let show = |pairs: Vec<(&Terraform, Scheme)>| {
-        pairs
-            .into_iter()
-            .map(|(tf, s)| format!("{} {}", tf.version(), s.as_str()))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         show(terraform_scheme_pairs(&terraforms, &Scheme::ALL, false)),
         [

@@ -29,13 +29,12 @@ fn start_router() -> Sim {
     .expect("start routeros-sim")
 }
 
-/// Copies the committed files of `examples/gitops` (`.tf`, `keys/`,
-/// `ci/`) into `to`, as a fresh checkout has them.
+/// Copies the committed files of `examples/gitops` (`main.tf`, the
+/// actions' module `backup-actions/`, `keys/`, `ci/`, `twin/`) into `to`,
+/// as a fresh checkout has them.
 fn copy_repository(to: &Path) {
-    for rel in ["main.tf", "backups.tf"] {
-        std::fs::copy(example_dir().join(rel), to.join(rel)).expect("copy .tf");
-    }
-    for dir in ["keys", "ci", "twin"] {
+    std::fs::copy(example_dir().join("main.tf"), to.join("main.tf")).expect("copy main.tf");
+    for dir in ["backup-actions", "keys", "ci", "twin"] {
         std::fs::create_dir_all(to.join(dir)).unwrap();
         for entry in std::fs::read_dir(example_dir().join(dir)).unwrap() {
             let entry = entry.unwrap();
@@ -299,12 +298,7 @@ fn pull_request_job_applies_to_twins_from_the_committed_exports() {
         .path()
         .join("mirror/registry.terraform.io/macsec-gitops/routeros")
         .join(env!("CARGO_PKG_VERSION"));
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    let platform = format!("{}_{arch}", std::env::consts::OS);
+    let platform = acceptance::harness::host_platform();
     std::fs::create_dir_all(mirror.join(&platform)).unwrap();
     std::fs::copy(
         provider_dir().join("terraform-provider-routeros"),

@@ -1,12 +1,22 @@
-//! Installing the provider as a user does, with no `dev_overrides`: the
-//! host's release archive, made by `scripts/dist.sh` (what `make dist`
-//! runs), laid out as a filesystem mirror
+//! The smoke suite: installing the provider as a user does and running the
+//! whole life of a resource, on every Terraform version the project
+//! supports. No `dev_overrides`: the host's release archive, made by
+//! `scripts/dist.sh` (what `make dist` runs), laid out as a filesystem mirror
 //! (`registry.terraform.io/macsec-gitops/routeros/<zip>`), a CLI
 //! configuration whose `provider_installation` has only that
 //! `filesystem_mirror`, and `terraform init` with the version constraint of
 //! `examples/quickstart`. The lock file must record the archive's hash; then
-//! the quickstart applies, plans clean (`-detailed-exitcode` 0) and destroys
-//! against the emulator. On every installed Terraform (1.15.5 and 1.0.3).
+//! the quickstart applies, plans clean (`-detailed-exitcode` 0), is removed
+//! from state and imported back by name, plans no change to it and clean
+//! again once its output is back, and destroys against the emulator.
+//!
+//! Versions: Terraform 1.0.3 and 1.15.5 (which every suite uses) and the
+//! smoke suite's own 1.6.6 (the core OpenTofu forked from), 1.11.4 and
+//! 1.14.9 (`SMOKE_VERSIONS`). Each runs once, over one transport, the
+//! transports taken in turn (1.0.3 `http://`, 1.6.6 `https://`, 1.11.4
+//! `api://`, 1.14.9 `apis://`, 1.15.5 `http://`): how the provider talks to
+//! the router does not depend on the Terraform that drives it, and the other
+//! suites run every transport.
 //!
 //! Cost: the archive is made once per run, and from the debug binary the
 //! other suites use (`DIST_BINARY`), not from a second (musl, release)
@@ -19,7 +29,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use acceptance::harness::{Terraform, Workdir, for_each_terraform, provider_dir, workspace_root};
+use acceptance::harness::{
+    Scheme, Terraform, Workdir, assert_provider_reached, for_each_terraform_rotating_schemes,
+    host_platform, provider_dir, workspace_root,
+};
 use acceptance::sim::{Sim, SimConfig};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -40,19 +53,6 @@ impl Dist {
         self.path
             .join(format!("{NAME}_{VERSION}_{}.zip", self.platform))
     }
-}
-
-fn host_platform() -> String {
-    let os = match std::env::consts::OS {
-        "macos" => "darwin",
-        other => other,
-    };
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    format!("{os}_{arch}")
 }
 
 fn dist() -> &'static Dist {
@@ -127,7 +127,7 @@ fn zip_member(zip: &Path) -> (String, Vec<u8>) {
     (names[0].clone(), out.stdout)
 }
 
-/// The layout checks of [`install_from_a_filesystem_mirror_without_dev_overrides`].
+/// The layout checks of [`install_from_a_filesystem_mirror_apply_plan_import_destroy_on_every_terraform`].
 fn check_registry_layout(dist: &Dist) {
     let files: BTreeSet<String> = std::fs::read_dir(&dist.path)
         .unwrap()
@@ -169,7 +169,7 @@ fn check_registry_layout(dist: &Dist) {
 
 /// One test, so that the archive (a 150 MB debug binary to zip) is made once.
 #[test]
-fn install_from_a_filesystem_mirror_without_dev_overrides() {
+fn install_from_a_filesystem_mirror_apply_plan_import_destroy_on_every_terraform() {
     let dist = dist();
     check_registry_layout(dist);
     let zip_bytes = std::fs::read(dist.zip()).unwrap();
@@ -188,7 +188,8 @@ fn install_from_a_filesystem_mirror_without_dev_overrides() {
         "the quickstart pins the provider version:\n{main_tf}"
     );
 
-    for_each_terraform(|tf: &Terraform| {
+    let terraforms = Terraform::smoke();
+    for_each_terraform_rotating_schemes(&terraforms, |tf: &Terraform, scheme: Scheme| {
         let sim = Sim::spawn(SimConfig::default()).expect("start routeros-sim");
         // HOSTNAME/NAMESPACE/TYPE/<archive>: Terraform's packed mirror layout.
         let mirror = tempfile::tempdir().unwrap();
@@ -205,9 +206,13 @@ fn install_from_a_filesystem_mirror_without_dev_overrides() {
         );
         assert!(!cli_config.contains("dev_overrides"));
         let mut wd = Workdir::with_cli_config(tf, &cli_config, &main_tf);
-        wd.set_env("ROUTEROS_URL", sim.http_url());
+        wd.set_env("ROUTEROS_URL", scheme.url(&sim));
         wd.set_env("ROUTEROS_USERNAME", sim.username());
         wd.set_env("ROUTEROS_PASSWORD", sim.password());
+        if scheme.is_tls() {
+            let ca = sim.ca_certificate_path().expect("the emulator's CA file");
+            wd.set_env("ROUTEROS_CA_CERTIFICATE", ca);
+        }
 
         let init = wd.run(&["init", "-input=false", "-no-color"]);
         init.assert_success();
@@ -235,7 +240,30 @@ fn install_from_a_filesystem_mirror_without_dev_overrides() {
         wd.apply();
         wd.plan_exitcode().assert_code(0);
         assert_eq!(sim.records("/interface/macsec").len(), 1);
+        // Import: forget the interface, then take it back by name.
+        let address = "routeros_macsec_interface.uplink";
+        wd.run(&["state", "rm", "-no-color", address])
+            .assert_success();
+        wd.import(address, "macsec1");
+        let imported = wd.resource_values(address);
+        assert_eq!(imported["interface"], "ether1", "{imported}");
+        assert_eq!(
+            imported["comment"], "uplink to the core switch",
+            "{imported}"
+        );
+        // Nothing to change on the imported interface. (Terraform 1.0 drops
+        // the outputs with `state rm` and plans them back: exit 2 there.)
+        let plan = wd.show_json_plan();
+        assert_eq!(plan.actions(address), ["no-op"], "{}", plan.output.stdout);
+        wd.apply_saved_plan();
+        wd.plan_exitcode().assert_code(0);
+        assert_provider_reached(&sim, scheme);
         wd.destroy();
         assert!(sim.records("/interface/macsec").is_empty());
     });
+    let versions: Vec<&str> = terraforms.iter().map(Terraform::version).collect();
+    assert!(
+        versions.len() >= 2,
+        "the smoke suite ran on {versions:?} only"
+    );
 }

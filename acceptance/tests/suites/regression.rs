@@ -533,3 +533,52 @@ resource "routeros_macsec_key" "k" {{
         assert_eq!(sim.records(MENU), before, "nothing written");
     });
 }
+
+/// `routeros-sim` printed `ROUTEROS_URL=http://...` first although it also
+/// printed `ROUTEROS_CA_CERTIFICATE`, so a user who exported its line as it
+/// stands got two warnings on the first plan (a CA given for a plain-HTTP
+/// URL). Now `ROUTEROS_URL` is the HTTPS URL whenever HTTPS is served: the
+/// line, exported as it stands, is a configuration whose first plan warns of
+/// nothing.
+#[test]
+fn the_emulators_line_exported_as_it_stands_plans_without_warnings() {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(acceptance::sim_binary())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start routeros-sim");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the announcement line");
+    let tf = Terraform::newest();
+    let mirror = tempfile::tempdir().unwrap();
+    let mut wd = acceptance::harness::Workdir::with_cli_config(
+        &tf,
+        &acceptance::harness::unpacked_mirror_cli_config(mirror.path()),
+        &format!(
+            "{}\nprovider \"routeros\" {{}}\n{BODY}",
+            acceptance::harness::terraform_block()
+        ),
+    );
+    // The line's words as the shell would export them (none is quoted: the
+    // emulator's password is letters and digits, its paths plain).
+    for word in line.split_whitespace() {
+        let (key, value) = word.split_once('=').expect("KEY=value");
+        wd.set_env(key, value);
+    }
+    wd.run(&["init", "-input=false", "-no-color"])
+        .assert_success();
+    let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+    let _ = child.kill();
+    let _ = child.wait();
+    plan.assert_success();
+    for out in [&plan.stdout, &plan.stderr] {
+        assert!(!out.contains("Warning"), "the first plan warns:\n{out}");
+    }
+    assert!(
+        line.starts_with("ROUTEROS_URL=https://"),
+        "the line starts with the HTTPS URL: {line}"
+    );
+}

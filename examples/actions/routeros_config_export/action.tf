@@ -1,3 +1,13 @@
+terraform {
+  required_version = ">= 1.14" # action blocks
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "export_recipients" {
   description = "age recipients the export is encrypted to (it holds the router's secrets)."
   type        = list(string)

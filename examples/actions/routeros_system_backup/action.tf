@@ -1,3 +1,13 @@
+terraform {
+  required_version = ">= 1.14" # action blocks and action_trigger
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "backup_recipients" {
   description = "age recipients (age1... or SSH public keys) the local backup file is encrypted to."
   type        = list(string)

@@ -1,3 +1,13 @@
+terraform {
+  required_version = ">= 1.5" # check blocks
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # CI drift check: compare the router with the export reviewed in git.
 data "routeros_config_export" "edge1" {
   terse = true

@@ -1,3 +1,13 @@
+terraform {
+  required_version = ">= 1.5" # check blocks
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 data "routeros_system_resource" "router" {}
 
 output "routeros_version" {

@@ -1,3 +1,13 @@
+terraform {
+  required_version = ">= 1.5" # plantimestamp()
+  required_providers {
+    routeros = {
+      source  = "macsec-gitops/routeros"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "export_recipients" {
   description = "age recipients (age1... or SSH public keys) the export file is encrypted to."
   type        = list(string)

@@ -1,6 +1,7 @@
 terraform {
-  # `ephemeral = true` on a variable needs Terraform 1.10+.
-  required_version = ">= 1.10"
+  # `ephemeral = true` on a variable needs Terraform 1.10+, the write-only
+  # `password_wo` 1.11+.
+  required_version = ">= 1.11"
   required_providers {
     routeros = {
       source  = "macsec-gitops/routeros"

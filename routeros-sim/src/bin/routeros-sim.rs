@@ -1,7 +1,9 @@
 //! `routeros-sim`: a RouterOS 7 REST and API emulator for tests, demos and laptops without a router.
 //!
 //! Prints one shell-evaluable line with the URLs and credentials once it is listening, then
-//! serves until SIGINT or SIGTERM.
+//! serves until SIGINT or SIGTERM. `ROUTEROS_URL` in that line is the HTTPS URL whenever HTTPS
+//! is served, so that evaluating the line gives the provider a URL that matches the
+//! `ROUTEROS_CA_CERTIFICATE` beside it; the plain HTTP URL is `ROUTEROS_HTTP_URL`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,10 +21,12 @@ It emulates /system/resource, /system/identity, /interface, /interface/ethernet
 value encoding, ids, error bodies and per-version arguments.
 
 Once listening it prints ONE line on stdout (two with --pair) that a shell can evaluate, e.g.
-  ROUTEROS_URL=http://127.0.0.1:41234 ROUTEROS_HTTPS_URL=https://127.0.0.1:41235 \\
+  ROUTEROS_URL=https://127.0.0.1:41235 ROUTEROS_HTTP_URL=http://127.0.0.1:41234 \\
   ROUTEROS_API_URL=api://127.0.0.1:41236 ROUTEROS_APIS_URL=apis://127.0.0.1:41237 \\
   ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
-and serves until SIGINT or SIGTERM.
+and serves until SIGINT or SIGTERM. ROUTEROS_URL is the HTTPS URL (checked against
+ROUTEROS_CA_CERTIFICATE), or the HTTP URL with --no-https; ROUTEROS_HTTP_URL is
+always the plain HTTP one (where GET /sim/stats answers).
 
 GET /sim/stats on the HTTP port answers {\"requests\": N, \"rows\": M}: the REST requests
 and API sentences received and the rows served (every row of a listing, one for a
@@ -34,13 +38,13 @@ USAGE:
 OPTIONS:
   --listen ADDR         HTTP address (default 127.0.0.1:0, a free port)
   --https-listen ADDR   HTTPS address (default 127.0.0.1:0, a free port)
-  --no-https            no TLS: neither HTTPS nor the API over TLS (no
-                        ROUTEROS_HTTPS_URL / ROUTEROS_APIS_URL / ROUTEROS_CA_CERTIFICATE)
+  --no-https            no TLS: neither HTTPS nor the API over TLS (ROUTEROS_URL is the
+                        HTTP URL; no ROUTEROS_APIS_URL / ROUTEROS_CA_CERTIFICATE)
   --api-listen ADDR     API address (default 127.0.0.1:0, a free port)
   --apis-listen ADDR    API-over-TLS address (default 127.0.0.1:0, a free port)
   --no-api              serve no API (no ROUTEROS_API_URL / ROUTEROS_APIS_URL)
   --legacy-login        API login the pre-6.43 way (MD5 challenge) instead of plain text
-  --version V           RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
+  --routeros-version V  RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
   --ports N             number of Ethernet ports ether1..etherN (default 8)
   --username U          REST user (default admin)
   --password P          REST password (default: 16 random letters and digits)
@@ -62,11 +66,28 @@ OPTIONS:
   --from-export FILE    start with the configuration of an /export script (RouterOS's own,
                         terse or not, with or without show-sensitive, or hand-written):
                         Ethernet ports, MACsec profiles, interfaces and keys where present,
-                        identity; version and board from its header unless --version is given.
+                        identity; version and board from its header unless
+                        --routeros-version is given.
                         Lines for menus the emulator does not model are counted on stderr
   -v, --verbose         log every request (method, path, status; never bodies) to stderr
+  --version             print routeros-sim's own version and exit (`--version V`, the
+                        old spelling of --routeros-version V, still works, with a warning)
   -h, --help            show this help
 ";
+
+/// What `routeros-sim --version` prints: the name and the release version (the one
+/// `make dist` builds with, else the Cargo.toml version).
+const VERSION_LINE: &str = concat!("routeros-sim ", env!("SIM_VERSION"));
+
+/// What the command line asks for.
+enum Command {
+    /// Print the help.
+    Help,
+    /// Print the emulator's own version.
+    Version,
+    /// Serve.
+    Serve(Box<Options>),
+}
 
 struct Options {
     config: SimConfig,
@@ -76,11 +97,15 @@ struct Options {
     apis: SocketAddr,
     verbose: bool,
     pair: bool,
-    /// `--from-export FILE`, and whether `--version` was given too.
+    /// `--from-export FILE`, and whether `--routeros-version` was given too.
     from_export: Option<(PathBuf, bool)>,
 }
 
-fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Options>> {
+/// Parses the arguments; warnings (old spellings still accepted) go to `warn`.
+fn parse_args(
+    args: impl IntoIterator<Item = String>,
+    warn: &mut dyn FnMut(&str),
+) -> anyhow::Result<Command> {
     let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
     let mut options = Options {
         config: SimConfig::default(),
@@ -93,7 +118,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
         from_export: None,
     };
     let mut version_given = false;
-    let mut args = args.into_iter();
+    let mut args = args.into_iter().peekable();
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {
@@ -109,7 +134,25 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
             }
         };
         match flag.as_str() {
-            "-h" | "--help" => return Ok(None),
+            "-h" | "--help" => return Ok(Command::Help),
+            // `--version` alone asks for the emulator's version. Followed by a
+            // value (`--version 7.23`, `--version=7.23`) it is the old spelling
+            // of `--routeros-version`, kept working with a warning.
+            "--version" => {
+                let old = match inline.clone() {
+                    Some(v) => Some(v),
+                    None => args.next_if(|next| !next.starts_with('-')),
+                };
+                let Some(v) = old else {
+                    return Ok(Command::Version);
+                };
+                warn(&format!(
+                    "--version {v} sets the emulated RouterOS version, which is now \
+                     --routeros-version {v}; --version alone prints routeros-sim's own version"
+                ));
+                options.config.version = v;
+                version_given = true;
+            }
             "-v" | "--verbose" => options.verbose = true,
             "--listen" => {
                 let v = value("--listen")?;
@@ -138,8 +181,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
             }
             "--no-api" => options.config.api = false,
             "--legacy-login" => options.config.legacy_login = true,
-            "--version" => {
-                options.config.version = value("--version")?;
+            "--routeros-version" => {
+                options.config.version = value("--routeros-version")?;
                 version_given = true;
             }
             "--from-export" => {
@@ -186,7 +229,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<O
     if let Some((_, keep)) = &mut options.from_export {
         *keep = version_given;
     }
-    Ok(Some(options))
+    Ok(Command::Serve(Box::new(options)))
 }
 
 /// Quotes a value for POSIX shells when it holds anything beyond safe characters.
@@ -203,11 +246,21 @@ fn shell_quote(value: &str) -> String {
 }
 
 /// The line scripts read: `ROUTEROS_URL=... ROUTEROS_USERNAME=... ...`.
+///
+/// `ROUTEROS_URL` comes first and is the HTTPS URL whenever HTTPS is served:
+/// the line also names `ROUTEROS_CA_CERTIFICATE`, and a provider given a CA
+/// with an `http://` URL warns that the CA is unused.
 fn announcement(sim: &Sim) -> String {
-    let mut fields = vec![("ROUTEROS_URL", sim.http_url())];
-    if let Some(url) = sim.https_url() {
-        fields.push(("ROUTEROS_HTTPS_URL", url));
-    }
+    let mut fields = match sim.https_url() {
+        Some(https) => vec![
+            ("ROUTEROS_URL", https),
+            ("ROUTEROS_HTTP_URL", sim.http_url()),
+        ],
+        None => vec![
+            ("ROUTEROS_URL", sim.http_url()),
+            ("ROUTEROS_HTTP_URL", sim.http_url()),
+        ],
+    };
     if let Some(url) = sim.api_url() {
         fields.push(("ROUTEROS_API_URL", url));
     }
@@ -316,9 +369,18 @@ fn spawn_from_export(
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let Some(options) = parse_args(std::env::args().skip(1))? else {
-        print!("{HELP}");
-        return Ok(ExitCode::SUCCESS);
+    let options = match parse_args(std::env::args().skip(1), &mut |w| {
+        eprintln!("routeros-sim: warning: {w}")
+    })? {
+        Command::Help => {
+            print!("{HELP}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Version => {
+            println!("{VERSION_LINE}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Serve(options) => *options,
     };
     if options.verbose {
         static LOGGER: StderrLogger = StderrLogger;
@@ -380,8 +442,87 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
+    /// The options to serve with, `None` for help or version; warnings are dropped.
     fn parse(args: &[&str]) -> anyhow::Result<Option<Options>> {
-        parse_args(args.iter().map(|s| s.to_string()))
+        Ok(
+            match parse_args(args.iter().map(|s| s.to_string()), &mut |_| {})? {
+                Command::Serve(options) => Some(*options),
+                Command::Help | Command::Version => None,
+            },
+        )
+    }
+
+    /// What the arguments ask for, and the warnings given.
+    fn parse_warned(args: &[&str]) -> (Command, Vec<String>) {
+        let mut warnings = Vec::new();
+        let command = parse_args(args.iter().map(|s| s.to_string()), &mut |w| {
+            warnings.push(w.to_string())
+        })
+        .unwrap();
+        (command, warnings)
+    }
+
+    #[test]
+    fn version_alone_asks_for_the_emulators_version() {
+        for args in [
+            &["--version"][..],
+            &["--no-https", "--version", "--pair"][..],
+        ] {
+            let (command, warnings) = parse_warned(args);
+            assert!(matches!(command, Command::Version), "{args:?}");
+            assert!(warnings.is_empty(), "{warnings:?}");
+        }
+        assert!(VERSION_LINE.starts_with("routeros-sim "), "{VERSION_LINE}");
+    }
+
+    #[test]
+    fn routeros_version_sets_the_emulated_version_and_the_old_flag_still_does_with_a_warning() {
+        let (command, warnings) = parse_warned(&["--routeros-version", "7.23"]);
+        let Command::Serve(o) = command else {
+            panic!("--routeros-version 7.23 should serve")
+        };
+        assert_eq!(o.config.version, "7.23");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        for args in [&["--version", "7.16"][..], &["--version=7.16"][..]] {
+            let (command, warnings) = parse_warned(args);
+            let Command::Serve(o) = command else {
+                panic!("{args:?} should serve")
+            };
+            assert_eq!(o.config.version, "7.16", "{args:?}");
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert!(
+                warnings[0].contains("--routeros-version 7.16"),
+                "{warnings:?}"
+            );
+        }
+        assert!(parse(&["--routeros-version"]).is_err());
+    }
+
+    #[test]
+    fn the_emulator_prints_the_https_url_first() {
+        let sim = Sim::spawn(SimConfig::default()).unwrap();
+        let line = announcement(&sim);
+        let https = sim.https_url().unwrap();
+        assert!(
+            line.starts_with(&format!("ROUTEROS_URL={https} ")),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!(" ROUTEROS_HTTP_URL={} ", sim.http_url())),
+            "{line}"
+        );
+        assert!(line.contains(" ROUTEROS_CA_CERTIFICATE="), "{line}");
+        let plain = Sim::spawn(SimConfig {
+            https: false,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        let line = announcement(&plain);
+        assert!(
+            line.starts_with(&format!("ROUTEROS_URL={} ", plain.http_url())),
+            "{line}"
+        );
+        assert!(!line.contains("ROUTEROS_CA_CERTIFICATE"), "{line}");
     }
 
     #[test]
@@ -390,7 +531,7 @@ mod tests {
             "--listen",
             "127.0.0.1:8080",
             "--no-https",
-            "--version=7.23",
+            "--routeros-version=7.23",
             "--ports",
             "2",
             "--password",
