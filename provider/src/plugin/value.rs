@@ -136,6 +136,16 @@ impl Value {
         }
     }
 
+    /// An object value with exactly these attributes.
+    pub fn object(pairs: &[(&str, Value)]) -> Self {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
     /// A string value.
     pub fn string(s: impl Into<String>) -> Self {
         Value::String(s.into())
@@ -504,18 +514,9 @@ mod tests {
         scratch: Option<String>,
     }
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn to_model_turns_null_and_unknown_into_none() {
-        let v = obj(&[
+        let v = Value::object(&[
             ("disabled", Value::unknown()),
             ("id", Value::Null),
             ("mtu", Value::Number(Number::Big("1468".into()))),
@@ -538,7 +539,7 @@ mod tests {
 
     #[test]
     fn to_model_reports_a_mismatch() {
-        let v = obj(&[("name", Value::Null)]);
+        let v = Value::object(&[("name", Value::Null)]);
         let e = to_model::<Model>(&v).unwrap_err();
         assert!(matches!(e, ModelError::ToModel(_)), "{e}");
     }
@@ -556,7 +557,7 @@ mod tests {
         let v = from_model(&m, &ty()).unwrap();
         assert_eq!(
             v,
-            obj(&[
+            Value::object(&[
                 ("disabled", Value::Null),
                 ("id", Value::string("*1")),
                 ("mtu", Value::int(1500)),
@@ -616,33 +617,36 @@ mod tests {
         assert!(refined.equivalent(&Value::unknown()));
         assert!(!Value::Null.equivalent(&Value::unknown()));
         assert!(
-            obj(&[("x", Value::int(1))])
-                .equivalent(&obj(&[("x", Value::Number(Number::Float(1.0)))]))
+            Value::object(&[("x", Value::int(1))])
+                .equivalent(&Value::object(&[("x", Value::Number(Number::Float(1.0)))]))
         );
     }
 
     #[test]
     fn first_unknown_path_names_the_spot() {
-        let v = obj(&[
+        let v = Value::object(&[
             ("a", Value::int(1)),
             (
                 "b",
-                obj(&[("c", Value::List(vec![Value::Null, Value::unknown()]))]),
+                Value::object(&[("c", Value::List(vec![Value::Null, Value::unknown()]))]),
             ),
         ]);
         assert_eq!(v.first_unknown_path().as_deref(), Some("b.c[1]"));
-        assert_eq!(obj(&[("a", Value::int(1))]).first_unknown_path(), None);
+        assert_eq!(
+            Value::object(&[("a", Value::int(1))]).first_unknown_path(),
+            None
+        );
         assert_eq!(Value::unknown().first_unknown_path().as_deref(), Some(""));
     }
 
     #[test]
     fn check_type_names_the_problem() {
-        let e = check_type(&obj(&[("name", Value::int(1))]), &ty()).unwrap_err();
+        let e = check_type(&Value::object(&[("name", Value::int(1))]), &ty()).unwrap_err();
         assert!(e.contains("disabled is missing"), "{e}");
-        let full = conform(obj(&[("name", Value::int(1))]), &ty());
+        let full = conform(Value::object(&[("name", Value::int(1))]), &ty());
         let e = check_type(&full, &ty()).unwrap_err();
         assert!(e.contains("name is a number"), "{e}");
-        let mut with_extra = conform(obj(&[]), &ty());
+        let mut with_extra = conform(Value::object(&[]), &ty());
         if let Value::Object(m) = &mut with_extra {
             m.insert("bogus".into(), Value::Null);
         }
@@ -669,7 +673,7 @@ mod tests {
         assert_eq!(c.get("id"), Some(&Value::Null));
         assert_eq!(c.get("junk"), None);
         let tags = conform(
-            obj(&[("tags", Value::List(vec![Value::string("a")]))]),
+            Value::object(&[("tags", Value::List(vec![Value::string("a")]))]),
             &ty(),
         );
         assert_eq!(

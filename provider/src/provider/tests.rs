@@ -793,21 +793,11 @@ fn conflicting_trust_settings_in_the_block_fail_validation() {
     }
 }
 
-/// A provider config value with only `pairs` set.
-fn provider_config(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
-}
-
 #[test]
 fn rest_timeout_and_timeout_disagreeing_is_an_error_naming_both() {
     let mut diags = Diagnostics::new();
     RouterosProvider::new().validate(
-        &provider_config(&[
+        &Value::object(&[
             ("timeout", Value::int(30)),
             ("rest_timeout", Value::int(59)),
         ]),
@@ -832,14 +822,14 @@ fn rest_timeout_and_timeout_disagreeing_is_an_error_naming_both() {
         vec![("rest_timeout", Value::int(59))],
     ] {
         let mut diags = Diagnostics::new();
-        RouterosProvider::new().validate(&provider_config(&pairs), &mut diags);
+        RouterosProvider::new().validate(&Value::object(&pairs), &mut diags);
         assert!(diags.0.is_empty(), "{diags:?}");
     }
     assert_eq!(compat::timeout(None, Some(59)), Some(59));
     assert_eq!(compat::timeout(Some(30), None), Some(30));
     let mut diags = Diagnostics::new();
     RouterosProvider::new().validate(
-        &provider_config(&[("rest_timeout", Value::int(0))]),
+        &Value::object(&[("rest_timeout", Value::int(0))]),
         &mut diags,
     );
     assert_eq!(diags.0[0].summary, "Invalid rest_timeout");
@@ -873,7 +863,7 @@ fn terraform_routeros_arguments_are_in_the_schema_and_the_idle_ones_warn() {
     }
     let mut diags = Diagnostics::new();
     RouterosProvider::new().validate(
-        &provider_config(&[
+        &Value::object(&[
             ("hosturl", Value::string("https://router.lan")),
             ("rest_timeout", Value::int(59)),
             ("routeros_version", Value::string("7.16")),

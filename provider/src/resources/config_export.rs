@@ -457,15 +457,6 @@ mod tests {
     use super::*;
     use crate::plugin::schema::try_schema_from_model;
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn schema_has_the_issue_attributes() {
         let schema = try_schema_from_model::<ConfigExportModel>(0, "").unwrap();
@@ -493,7 +484,10 @@ mod tests {
     #[test]
     fn show_sensitive_needs_recipients_or_an_explicit_opt_in() {
         let mut diags = Diagnostics::new();
-        check_sensitive(&obj(&[("show_sensitive", Value::Bool(true))]), &mut diags);
+        check_sensitive(
+            &Value::object(&[("show_sensitive", Value::Bool(true))]),
+            &mut diags,
+        );
         assert_eq!(diags.0.len(), 1);
         assert_eq!(
             diags.0[0].attribute.as_ref().unwrap().to_string(),
@@ -501,16 +495,16 @@ mod tests {
         );
         assert!(diags.0[0].detail.contains("age_recipients"));
         for ok in [
-            obj(&[("show_sensitive", Value::Bool(false))]),
-            obj(&[
+            Value::object(&[("show_sensitive", Value::Bool(false))]),
+            Value::object(&[
                 ("show_sensitive", Value::Bool(true)),
                 ("allow_plaintext_secrets", Value::Bool(true)),
             ]),
-            obj(&[
+            Value::object(&[
                 ("show_sensitive", Value::Bool(true)),
                 ("age_recipients", Value::List(vec![Value::string("age1x")])),
             ]),
-            obj(&[
+            Value::object(&[
                 ("show_sensitive", Value::Bool(true)),
                 ("age_recipients", Value::unknown()),
             ]),

@@ -511,15 +511,6 @@ mod tests {
     use crate::plugin::schema::try_schema_from_model;
     use crate::resources::backup_common::check_path;
 
-    fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
     fn errors(config: &Value) -> Vec<String> {
         let mut diags = Diagnostics::new();
         SystemBackup.validate(config, &mut diags);
@@ -567,15 +558,27 @@ mod tests {
     #[test]
     fn protection_must_be_chosen_once() {
         let path = ("path", Value::string("/tmp/x.backup"));
-        let none = errors(&obj(std::slice::from_ref(&path)));
+        let none = errors(&Value::object(std::slice::from_ref(&path)));
         assert!(
             none.iter()
                 .any(|e| e.starts_with("Backup protection not chosen")),
             "{none:?}"
         );
-        assert!(errors(&obj(&[path.clone(), ("dont_encrypt", Value::Bool(true))])).is_empty());
-        assert!(errors(&obj(&[path.clone(), ("password_wo", Value::string("pw"))])).is_empty());
-        let both = errors(&obj(&[
+        assert!(
+            errors(&Value::object(&[
+                path.clone(),
+                ("dont_encrypt", Value::Bool(true))
+            ]))
+            .is_empty()
+        );
+        assert!(
+            errors(&Value::object(&[
+                path.clone(),
+                ("password_wo", Value::string("pw"))
+            ]))
+            .is_empty()
+        );
+        let both = errors(&Value::object(&[
             path.clone(),
             ("password_wo", Value::string("pw")),
             ("dont_encrypt", Value::Bool(true)),
@@ -585,7 +588,7 @@ mod tests {
                 .any(|e| e.starts_with("Password and dont_encrypt")),
             "{both:?}"
         );
-        let two = errors(&obj(&[
+        let two = errors(&Value::object(&[
             path.clone(),
             ("password_wo", Value::string("pw")),
             ("password_age", Value::string("x")),
@@ -594,13 +597,13 @@ mod tests {
             two.iter().any(|e| e.starts_with("Two backup passwords")),
             "{two:?}"
         );
-        let unknown = errors(&obj(&[path, ("dont_encrypt", Value::unknown())]));
+        let unknown = errors(&Value::object(&[path, ("dont_encrypt", Value::unknown())]));
         assert!(unknown.is_empty(), "{unknown:?}");
     }
 
     #[test]
     fn bad_recipients_path_and_encryption_fail_validation() {
-        let cfg = obj(&[
+        let cfg = Value::object(&[
             ("path", Value::string("/nonexistent-dir-xyz/x.backup")),
             ("dont_encrypt", Value::Bool(true)),
             ("encryption", Value::string("des")),

@@ -4,15 +4,6 @@ use super::*;
 use crate::plugin::schema::{MAX_TYPE_DEPTH, Type};
 use crate::plugin::value::{Refinements, Value};
 
-fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
-}
-
 fn oty(pairs: &[(&str, Type)]) -> Type {
     Type::Object(
         pairs
@@ -191,7 +182,7 @@ fn object_encodes_every_attribute_sorted_with_nil_for_missing() {
         ("id", Type::String),
         ("mtu", Type::Number),
     ]);
-    let v = obj(&[("name", Value::string("m")), ("mtu", Value::unknown())]);
+    let v = Value::object(&[("name", Value::string("m")), ("mtu", Value::unknown())]);
     assert_eq!(
         encode_msgpack(&v, &ty),
         vec![
@@ -205,7 +196,10 @@ fn object_encodes_every_attribute_sorted_with_nil_for_missing() {
 fn object_decode_fills_missing_and_rejects_unknown_attributes() {
     let ty = oty(&[("a", Type::String), ("b", Type::Bool)]);
     let v = decode_msgpack(&[0x81, 0xa1, b'b', 0xc3], &ty).unwrap();
-    assert_eq!(v, obj(&[("a", Value::Null), ("b", Value::Bool(true))]));
+    assert_eq!(
+        v,
+        Value::object(&[("a", Value::Null), ("b", Value::Bool(true))])
+    );
     let e = decode_msgpack(&[0x81, 0xa1, b'z', 0xc3], &ty).unwrap_err();
     assert!(e.to_string().contains("unsupported attribute \"z\""), "{e}");
 }
@@ -219,7 +213,7 @@ fn round_trip_of_collections() {
         ("t", Type::Tuple(vec![Type::String, Type::Number])),
         ("o", oty(&[("x", Type::String)])),
     ]);
-    let v = obj(&[
+    let v = Value::object(&[
         (
             "l",
             Value::List(vec![Value::string("a"), Value::Null, Value::unknown()]),
@@ -234,7 +228,7 @@ fn round_trip_of_collections() {
             ),
         ),
         ("t", Value::List(vec![Value::string("x"), Value::int(7)])),
-        ("o", obj(&[("x", Value::string("y"))])),
+        ("o", Value::object(&[("x", Value::string("y"))])),
     ]);
     let bytes = encode_msgpack(&v, &ty);
     assert_eq!(decode_msgpack(&bytes, &ty).unwrap(), v);
@@ -288,7 +282,7 @@ fn malformed_input_is_an_error_not_a_panic() {
         assert!(decode_msgpack(&c, &ty).is_err(), "{c:02x?} should fail");
     }
     // Every prefix of a valid encoding fails cleanly.
-    let v = obj(&[(
+    let v = Value::object(&[(
         "a",
         Value::List(vec![Value::string("hello"), Value::unknown()]),
     )]);
@@ -335,7 +329,7 @@ fn json_follows_cty_primitive_conversions() {
     let v = decode_json(br#"{"s": 12, "n": "1468", "b": "true"}"#, &ty).unwrap();
     assert_eq!(
         v,
-        obj(&[
+        Value::object(&[
             ("s", Value::string("12")),
             ("n", Value::int(1468)),
             ("b", Value::Bool(true))
@@ -350,7 +344,7 @@ fn json_follows_cty_primitive_conversions() {
         value_from_json(serde_json::json!({"extra": 1, "s": "a"}), &ty, Extra::Drop).unwrap();
     assert_eq!(
         lenient,
-        obj(&[
+        Value::object(&[
             ("s", Value::string("a")),
             ("n", Value::Null),
             ("b", Value::Null)

@@ -32,15 +32,7 @@ pub(super) async fn engine(mode: Mode) -> Engine<TestProvider> {
 }
 
 pub(super) fn obj(pairs: &[(&str, Value)]) -> Value {
-    conform(
-        Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        ),
-        &widget_type(),
-    )
+    conform(Value::object(pairs), &widget_type())
 }
 
 pub(super) fn config() -> Value {

@@ -234,44 +234,35 @@ fn validation_points_at_the_attribute_and_never_quotes_the_key() {
     assert!(diags.is_empty(), "{diags:?}");
 }
 
-fn config_of(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
-}
-
 #[test]
 fn exactly_one_cak_input() {
     let s = |t: &str| Value::string(t);
     let list = Value::List(vec![s("age1x")]);
     assert_eq!(
-        cak_input(&config_of(&[("cak", s(KEY))])).unwrap(),
+        cak_input(&Value::object(&[("cak", s(KEY))])).unwrap(),
         CakInput::Plain
     );
     assert_eq!(
-        cak_input(&config_of(&[("cak_age", Value::unknown())])).unwrap(),
+        cak_input(&Value::object(&[("cak_age", Value::unknown())])).unwrap(),
         CakInput::Age
     );
     assert_eq!(
-        cak_input(&config_of(&[("cak_wo", s(KEY))])).unwrap(),
+        cak_input(&Value::object(&[("cak_wo", s(KEY))])).unwrap(),
         CakInput::WriteOnly
     );
     assert_eq!(
-        cak_input(&config_of(&[("cak_age_recipients", list.clone())])).unwrap(),
+        cak_input(&Value::object(&[("cak_age_recipients", list.clone())])).unwrap(),
         CakInput::Generated
     );
-    let none = cak_input(&config_of(&[("cak", Value::Null)])).unwrap_err();
+    let none = cak_input(&Value::object(&[("cak", Value::Null)])).unwrap_err();
     assert_eq!(none.summary, "No CAK input");
-    let two = cak_input(&config_of(&[("cak", s(KEY)), ("cak_age", s("x"))])).unwrap_err();
+    let two = cak_input(&Value::object(&[("cak", s(KEY)), ("cak_age", s("x"))])).unwrap_err();
     assert!(
         two.detail.contains("`cak` and `cak_age`") && two.detail.contains("exactly one"),
         "{}",
         two.detail
     );
-    let mixed = cak_input(&config_of(&[
+    let mixed = cak_input(&Value::object(&[
         ("cak_wo", s(KEY)),
         ("cak_age_recipients", list),
     ]))
@@ -357,7 +348,7 @@ fn write_only_needs_a_version_and_a_valid_key() {
     let mut diags = Diagnostics::new();
     Resource::<Configured>::validate(
         &MacsecKey,
-        &config_of(&[
+        &Value::object(&[
             ("interface", Value::string("m")),
             ("cak_wo", Value::string("zz")),
         ]),
@@ -374,7 +365,7 @@ fn a_bad_recipient_is_named_by_index() {
     let list = Value::List(vec![Value::string("age1nope")]);
     Resource::<Configured>::validate(
         &MacsecKey,
-        &config_of(&[
+        &Value::object(&[
             ("interface", Value::string("m")),
             ("cak_age_recipients", list),
         ]),
