@@ -6,12 +6,11 @@
 //! the parent process id means Terraform is gone; the provider then shuts
 //! down as if asked to.
 
-use std::time::Duration;
-
 use tokio::sync::watch;
 
-/// How often the parent is checked.
-const CHECK_EVERY: Duration = Duration::from_millis(500);
+/// How often the parent is checked (Unix only: elsewhere nothing is watched).
+#[cfg(unix)]
+const CHECK_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Watches the parent process and sets `shutdown` once it is gone. Not
 /// used in debug mode, where no Terraform started the provider.
