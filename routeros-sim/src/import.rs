@@ -33,7 +33,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 
 use crate::SimConfig;
 use crate::menu::Menu;
@@ -524,6 +524,25 @@ fn rows(router: &Router) -> usize {
 /// ports' link state for the whole script, not one per command, keeps the
 /// cost linear in the number of lines.
 pub(crate) fn load(router: &mut Router, script: &ExportScript) -> anyhow::Result<LoadCost> {
+    let (draft, cost) = apply_all(router, script).map_err(|(cmd, e)| {
+        e.context(format!(
+            "line {} ({} {}) of the export cannot be loaded",
+            cmd.line, cmd.menu, cmd.verb
+        ))
+    })?;
+    *router = draft;
+    router.publish();
+    Ok(cost)
+}
+
+/// Applies every command of `script` to one copy of `router` and returns
+/// the copy, or the first command the emulator refuses with its cause (the
+/// caller words the error and keeps or drops the copy: `/import dry-run`
+/// drops it).
+pub(crate) fn apply_all<'s>(
+    router: &Router,
+    script: &'s ExportScript,
+) -> Result<(Router, LoadCost), (&'s ScriptCommand, anyhow::Error)> {
     let mut cost = LoadCost {
         rows_copied: rows(router),
         ..LoadCost::default()
@@ -531,24 +550,13 @@ pub(crate) fn load(router: &mut Router, script: &ExportScript) -> anyhow::Result
     let mut draft = router.clone();
     for cmd in &script.commands {
         cost.commands += 1;
-        apply(&mut draft, cmd, &mut cost).with_context(|| {
-            format!(
-                "line {} ({} {}) of the export cannot be loaded",
-                cmd.line, cmd.menu, cmd.verb
-            )
-        })?;
+        apply(&mut draft, cmd, &mut cost).map_err(|e| (cmd, e))?;
     }
-    *router = draft;
-    router.publish();
-    Ok(cost)
+    Ok((draft, cost))
 }
 
 /// Applies one command to `router`, a draft the caller drops on error.
-pub(crate) fn apply(
-    router: &mut Router,
-    cmd: &ScriptCommand,
-    cost: &mut LoadCost,
-) -> anyhow::Result<()> {
+fn apply(router: &mut Router, cmd: &ScriptCommand, cost: &mut LoadCost) -> anyhow::Result<()> {
     let menu = Menu::from_path(&cmd.menu).ok_or_else(|| anyhow!("{} is not modelled", cmd.menu))?;
     let args: Args = cmd.args.clone();
     let rules = menu.rules();

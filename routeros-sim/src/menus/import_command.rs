@@ -45,16 +45,12 @@ pub(crate) fn import(router: &mut Router, args: &Args) -> Result<Reply, RosError
         )));
     }
     let dry_run = args.iter().any(|(k, _)| k == "dry-run");
-    let mut draft = router.clone();
-    let mut cost = import::LoadCost::default();
-    for cmd in &script.commands {
-        import::apply(&mut draft, cmd, &mut cost).map_err(|e| {
-            RosError::bad_request(format!(
-                "line {} of {name} ({} {}): {e}; nothing was imported",
-                cmd.line, cmd.menu, cmd.verb
-            ))
-        })?;
-    }
+    let (draft, _cost) = import::apply_all(router, &script).map_err(|(cmd, e)| {
+        RosError::bad_request(format!(
+            "line {} of {name} ({} {}): {e}; nothing was imported",
+            cmd.line, cmd.menu, cmd.verb
+        ))
+    })?;
     if !dry_run {
         *router = draft;
         router.publish();
