@@ -68,6 +68,7 @@ chaos: tools build ## The fault suites with CHAOS_SEEDS seeds (default 20): the 
 # BENCH_N (default 1000) and BENCH_ROUNDS (default 3) size the scale benchmarks.
 bench: tools ## Benchmarks (release build, real Terraform), ratios against baselines measured in the same run; tables and target/bench/*.json
 	$(CARGO) build --release -p terraform-provider-routeros --bins
+	$(CARGO) build --release -p tfplugin --features testing --bins
 	$(CARGO) bench -p terraform-provider-routeros --bench scale
 	$(CARGO) bench -p terraform-provider-routeros --bench refresh
 

@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 // The decoder is plain std code: compile the provider's own file here
 // rather than the whole provider.
 #[allow(dead_code)]
-#[path = "../../provider/src/routeros/api/wire.rs"]
+#[path = "../../routeros-client/src/api/wire.rs"]
 mod wire;
 
 use wire::{Decoder, Limits, encode_sentence, parse_reply};

@@ -17,7 +17,7 @@ use libfuzzer_sys::fuzz_target;
 // here rather than the whole provider. They name each other as siblings
 // (`super::hcl`) and `crate::plugin::text`, so they sit at the crate root.
 #[allow(dead_code)]
-#[path = "../../provider/src/plugin/text.rs"]
+#[path = "../../tfplugin/src/text.rs"]
 pub mod text;
 
 pub mod plugin {

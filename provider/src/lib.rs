@@ -9,16 +9,24 @@
 /// release version `make dist` built it as, else the Cargo.toml version.
 pub const VERSION: &str = env!("PROVIDER_VERSION");
 
+/// The provider's Registry namespace (`registry.terraform.io/<namespace>/routeros`).
+pub const PROVIDER_NAMESPACE: &str = "macsec-gitops";
+
 pub mod actions;
 pub mod data_sources;
 pub mod docs;
 pub mod ephemeral_resources;
 pub mod generate;
-pub mod plugin;
 pub mod provider;
 pub mod resources;
-pub mod routeros;
 pub mod secrets;
+
+/// The RouterOS client (the `routeros-client` crate): REST and the classic
+/// API, knowing nothing of Terraform.
+pub use ::routeros;
+/// The plugin layer (the `tfplugin` crate): Terraform's protocol, knowing
+/// nothing of RouterOS.
+pub use tfplugin as plugin;
 
 /// The binary's entry point: serves the `routeros` provider to Terraform
 /// (or handles `--debug`, `--version`, `--help`, and the `generate`
@@ -28,5 +36,11 @@ pub fn main_entry() -> i32 {
     if args.first().map(String::as_str) == Some("generate") {
         return generate::main(&args[1..]);
     }
-    plugin::run(provider::RouterosProvider::new())
+    plugin::run(
+        provider::RouterosProvider::new(),
+        plugin::ProviderInfo {
+            namespace: PROVIDER_NAMESPACE,
+            version: VERSION,
+        },
+    )
 }

@@ -650,6 +650,7 @@ impl Provider for RouterosProvider {
             timeout: Duration::from_secs(timeout as u64),
             limits,
             stop: self.stop.clone(),
+            user_agent: format!("terraform-provider-routeros/{}", crate::VERSION),
         };
         // No connection yet: the first call that needs the router connects
         // (see `ready`).

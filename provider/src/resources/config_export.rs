@@ -114,8 +114,15 @@ pub struct ConfigExportModel {
 }
 
 /// The `routeros_config_export` resource.
-#[derive(Debug, Default)]
-pub struct ConfigExport;
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ConfigExportKind;
+
+/// The `routeros_config_export` resource's type.
+pub type ConfigExport = common::OutputResource<ConfigExportKind>;
+
+/// The resource itself (a value, as a unit struct's name would be).
+#[allow(non_upper_case_globals)]
+pub const ConfigExport: ConfigExport = common::OutputResource(ConfigExportKind);
 
 /// The options of an export.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -395,7 +402,7 @@ impl common::OutputModel for ConfigExportModel {
 }
 
 #[async_trait]
-impl common::OutputKind for ConfigExport {
+impl common::OutputKind for ConfigExportKind {
     type Model = ConfigExportModel;
     const TYPE_NAME: &'static str = "routeros_config_export";
     const DESCRIPTION: &'static str = "An export of the router's configuration (`/export`) as a RouterOS script, downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new export.";

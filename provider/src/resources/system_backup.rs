@@ -134,8 +134,15 @@ pub struct SystemBackupModel {
 }
 
 /// The `routeros_system_backup` resource.
-#[derive(Debug, Default)]
-pub struct SystemBackup;
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemBackupKind;
+
+/// The `routeros_system_backup` resource's type.
+pub type SystemBackup = common::OutputResource<SystemBackupKind>;
+
+/// The resource itself (a value, as a unit struct's name would be).
+#[allow(non_upper_case_globals)]
+pub const SystemBackup: SystemBackup = common::OutputResource(SystemBackupKind);
 
 impl common::OutputModel for SystemBackupModel {
     fn output_path(&self) -> Option<&str> {
@@ -369,7 +376,7 @@ pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
 }
 
 #[async_trait]
-impl common::OutputKind for SystemBackup {
+impl common::OutputKind for SystemBackupKind {
     type Model = SystemBackupModel;
     const TYPE_NAME: &'static str = "routeros_system_backup";
     const DESCRIPTION: &'static str = "A backup of the router's configuration (`/system/backup/save`), downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new backup.";

@@ -270,7 +270,7 @@ type DiskWriter = Hashing<BufWriter<File>>;
 
 enum Sink {
     Plain(DiskWriter),
-    Age(age::stream::StreamWriter<DiskWriter>),
+    Age(crate::secrets::EncryptingWriter<DiskWriter>),
 }
 
 /// What [`LocalFile::commit`] wrote.
@@ -345,13 +345,11 @@ impl LocalFile {
                     local.sink = Some(match recipients {
                         None => Sink::Plain(disk),
                         Some(list) => {
-                            let encryptor = age::Encryptor::with_recipients(
-                                list.iter().map(|r| r.as_ref() as &dyn age::Recipient),
-                            )
-                            .map_err(|e| LocalError::Encrypt {
-                                reason: e.to_string(),
-                            })?;
-                            Sink::Age(encryptor.wrap_output(disk).map_err(LocalError::write)?)
+                            Sink::Age(crate::secrets::encrypting_writer(list, disk).map_err(
+                                |e| LocalError::Encrypt {
+                                    reason: e.to_string(),
+                                },
+                            )?)
                         }
                     });
                     return Ok(local);

@@ -59,8 +59,13 @@ pub trait OutputKind: Send + Sync + 'static {
     async fn forgotten(&self, ctx: &Ctx<Configured>, old: Self::Model, diags: &mut Diagnostics);
 }
 
+/// The resource of an [`OutputKind`] (a wrapper, since the `Resource` trait
+/// lives in the plugin crate).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OutputResource<K>(pub K);
+
 #[async_trait]
-impl<K: OutputKind> Resource<Configured> for K {
+impl<K: OutputKind> Resource<Configured> for OutputResource<K> {
     fn type_name(&self) -> &'static str {
         K::TYPE_NAME
     }
@@ -75,7 +80,7 @@ impl<K: OutputKind> Resource<Configured> for K {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        self.check(config, diags);
+        self.0.check(config, diags);
         timeouts::check(config, diags);
     }
 
@@ -91,7 +96,7 @@ impl<K: OutputKind> Resource<Configured> for K {
         // does not depend on the directories of the machine it runs on.
         let encrypted = known_strings(input.config, "age_recipients").is_some();
         check_path(input, private, encrypted, diags);
-        self.check_plan(ctx, input, diags).await;
+        self.0.check_plan(ctx, input, diags).await;
     }
 
     async fn create(
@@ -103,7 +108,7 @@ impl<K: OutputKind> Resource<Configured> for K {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan: K::Model = model_of(planned, diags)?;
-        let work = self.take(ctx, &plan, config, private, diags);
+        let work = self.0.take(ctx, &plan, config, private, diags);
         let taken = match timeouts::bounded(planned, "create", work).await {
             Ok(taken) => taken?,
             Err(limit) => {
@@ -144,7 +149,7 @@ impl<K: OutputKind> Resource<Configured> for K {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let mut plan: K::Model = model_of(planned, diags)?;
-        self.updated(&mut plan);
+        self.0.updated(&mut plan);
         Some(with_timeouts(
             value_of(&plan, &self.schema(), diags)?,
             planned,
@@ -160,7 +165,7 @@ impl<K: OutputKind> Resource<Configured> for K {
     ) {
         let work = async {
             if let Some(old) = forget_output::<K::Model>(&ctx.client, prior, private, diags).await {
-                self.forgotten(ctx, old, diags).await;
+                self.0.forgotten(ctx, old, diags).await;
             }
         };
         if let Err(limit) = timeouts::bounded(prior, "delete", work).await {

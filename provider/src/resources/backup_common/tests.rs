@@ -557,7 +557,7 @@ struct SlowBackups {
 }
 
 #[async_trait::async_trait]
-impl crate::routeros::Transport for std::sync::Arc<SlowBackups> {
+impl crate::routeros::Transport for SlowBackups {
     async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
         Ok(Vec::new())
     }

@@ -20,7 +20,7 @@ pub struct Cak(String);
 /// The key's memory is wiped when it is dropped.
 impl Drop for Cak {
     fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
+        crate::secrets::Zeroize::zeroize(&mut self.0);
     }
 }
 

@@ -19,7 +19,7 @@ struct LosingReplies {
 }
 
 #[async_trait]
-impl Transport for Arc<LosingReplies> {
+impl Transport for LosingReplies {
     async fn list(&self, _menu: &str) -> Result<Vec<Record>, Error> {
         Ok(self.rows.lock().unwrap().clone())
     }

@@ -1,0 +1,359 @@
+//! The plan engine every resource shares: dispatch by type name, schema
+//! checks, defaults, unknown computed values, requires-replace, private
+//! state carried through, write-only values nulled, create/update/delete
+//! dispatch on apply, import stubs and state upgrades.
+//!
+//! The gRPC server (`server.rs`) decodes the wire values with the schema
+//! types from [`Engine::resource_schema`] and friends, calls one method
+//! here per RPC, and encodes what comes back. This file holds the engine
+//! itself (registry, schema cache, configured client); each RPC family
+//! lives in its own file beside it:
+//!
+//! | file | RPCs |
+//! | --- | --- |
+//! | `validate.rs` | PrepareProviderConfig, Configure, Validate{ResourceType,DataSource}Config |
+//! | `read.rs` | UpgradeResourceState, ReadResource, ReadDataSource |
+//! | `plan.rs` | PlanResourceChange |
+//! | `apply.rs` | ApplyResourceChange |
+//! | `import.rs` | ImportResourceState (by id or identity), the identity RPCs |
+//! | `list.rs` | ValidateListResourceConfig, ListResource, GenerateResourceConfig |
+//! | `ephemeral.rs` | the ephemeral resource RPCs |
+//! | `actions.rs` | the action RPCs |
+//!
+//! `checks.rs` (configuration checks, finishing a returned state) and
+//! `private.rs` (private state bytes) are shared by them. Tests sit beside
+//! each file and drive the one fake provider of [`crate::testing`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::diag::Diagnostic;
+use super::resource::{Ctx, DataSource, EphemeralResource, IdentitySchema, Provider, Resource};
+use super::schema::Schema;
+
+mod actions;
+mod apply;
+mod checks;
+mod ephemeral;
+mod import;
+mod list;
+mod plan;
+mod private;
+mod read;
+mod validate;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod tests;
+
+pub use apply::{ApplyRequest, ApplyResponse};
+pub use import::Imported;
+pub use plan::{PlanRequest, PlanResponse};
+
+/// What the client announced in `client_capabilities`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientCapabilities {
+    /// Deferred actions allowed (we never defer).
+    pub deferral_allowed: bool,
+    /// Write-only attributes supported (Terraform 1.11+, protocol 5.8).
+    pub write_only_attributes_allowed: bool,
+}
+
+/// Every schema the provider serves.
+pub struct Schemas {
+    /// Provider configuration.
+    pub provider: Schema,
+    /// Resources by type name.
+    pub resources: BTreeMap<String, Schema>,
+    /// Data sources by type name.
+    pub data_sources: BTreeMap<String, Schema>,
+    /// Ephemeral resources by type name.
+    pub ephemeral_resources: BTreeMap<String, Schema>,
+    /// Identity schemas of the resources that have one.
+    pub identities: BTreeMap<String, IdentitySchema>,
+    /// `config` block schemas of the resources that can be listed.
+    pub list_resources: BTreeMap<String, Schema>,
+}
+
+/// A shared resource implementation.
+type ResourceRef<C> = Arc<dyn Resource<C>>;
+
+/// What a successful Configure left behind.
+struct Configured<C> {
+    client: Arc<C>,
+    terraform_version: String,
+    write_only_allowed: bool,
+}
+
+/// The engine for one provider.
+pub struct Engine<P: Provider> {
+    provider: P,
+    resources: BTreeMap<String, ResourceRef<P::Client>>,
+    data_sources: BTreeMap<String, Arc<dyn DataSource<P::Client>>>,
+    ephemeral_resources: BTreeMap<String, Arc<dyn EphemeralResource<P::Client>>>,
+    configured: tokio::sync::RwLock<Option<Configured<P::Client>>>,
+    /// Schemas built once (from schemars) and reused by every call.
+    schema_cache: SchemaCache,
+}
+
+/// Schemas by kind and type name, each built on first use.
+#[derive(Default)]
+struct SchemaCache(std::sync::Mutex<std::collections::HashMap<(u8, String), Arc<Schema>>>);
+
+impl SchemaCache {
+    const PROVIDER: u8 = 0;
+    const RESOURCE: u8 = 1;
+    const DATA_SOURCE: u8 = 2;
+    const EPHEMERAL: u8 = 3;
+
+    /// The schema of `kind` `name`, built with `build` the first time.
+    fn get(&self, kind: u8, name: &str, build: impl FnOnce() -> Schema) -> Arc<Schema> {
+        let key = (kind, name.to_string());
+        if let Some(s) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Arc::clone(s);
+        }
+        let built = Arc::new(build());
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(map.entry(key).or_insert(built))
+    }
+}
+
+fn unknown_type(kind: &str, type_name: &str, provider: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Unknown {kind} type {type_name:?}"),
+        format!(
+            "The {provider} provider has no {kind} type {type_name:?}. Check the spelling in the configuration, \
+             or upgrade the provider if the type was added in a newer version."
+        ),
+    )
+}
+
+fn not_configured() -> Diagnostic {
+    Diagnostic::error(
+        "Provider not configured",
+        "The provider was asked to work on a resource before its configuration succeeded. Fix the errors reported \
+         for the provider block; if its arguments depend on values known only after apply, apply those first \
+         (for example with -target).",
+    )
+}
+
+fn provider_bug(summary: impl Into<String>, detail: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        summary,
+        format!(
+            "{detail}. This is a bug in the provider; please report it together with the configuration that triggered it."
+        ),
+    )
+}
+
+impl<P: Provider> Engine<P> {
+    /// Builds the engine over `provider`.
+    pub fn new(provider: P) -> Self {
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| (r.type_name().to_string(), r))
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| (d.type_name().to_string(), d))
+            .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| (e.type_name().to_string(), e))
+            .collect();
+        Engine {
+            provider,
+            resources,
+            data_sources,
+            ephemeral_resources,
+            configured: tokio::sync::RwLock::new(None),
+            schema_cache: SchemaCache::default(),
+        }
+    }
+
+    /// The provider type name.
+    pub fn type_name(&self) -> &'static str {
+        self.provider.type_name()
+    }
+
+    /// Every schema (GetSchema).
+    pub fn schemas(&self) -> Schemas {
+        Schemas {
+            provider: (*self.provider_schema()).clone(),
+            resources: self
+                .resources
+                .iter()
+                .map(|(n, r)| (n.clone(), (*self.resource_schema_of(n, r)).clone()))
+                .collect(),
+            data_sources: self
+                .data_sources
+                .iter()
+                .map(|(n, d)| (n.clone(), (*self.data_source_schema_of(n, d)).clone()))
+                .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .iter()
+                .map(|(n, e)| (n.clone(), (*self.ephemeral_schema_of(n, e)).clone()))
+                .collect(),
+            identities: self.identity_schemas(),
+            list_resources: self.list_schemas(),
+        }
+    }
+
+    /// The identity schema of every resource type that has one.
+    pub fn identity_schemas(&self) -> BTreeMap<String, IdentitySchema> {
+        self.resources
+            .iter()
+            .filter_map(|(n, r)| r.identity_schema().map(|s| (n.clone(), s)))
+            .collect()
+    }
+
+    /// The list-resource schema of every resource type that can be listed.
+    pub fn list_schemas(&self) -> BTreeMap<String, Schema> {
+        self.resources
+            .iter()
+            .filter_map(|(n, r)| r.list_schema().map(|s| (n.clone(), s)))
+            .collect()
+    }
+
+    /// The type names of the resources, data sources and ephemeral
+    /// resources, known without building any schema.
+    pub fn type_names(&self) -> [Vec<String>; 3] {
+        [
+            self.resources.keys().cloned().collect(),
+            self.data_sources.keys().cloned().collect(),
+            self.ephemeral_resources.keys().cloned().collect(),
+        ]
+    }
+
+    /// The schema of resource type `name`, built on first use.
+    pub fn shared_resource_schema(&self, name: &str) -> Option<Arc<Schema>> {
+        let r = self.resources.get(name)?;
+        Some(self.resource_schema_of(name, r))
+    }
+
+    /// The schema of data source type `name`, built on first use.
+    pub fn shared_data_source_schema(&self, name: &str) -> Option<Arc<Schema>> {
+        let d = self.data_sources.get(name)?;
+        Some(self.data_source_schema_of(name, d))
+    }
+
+    /// The schema of ephemeral resource type `name`, built on first use.
+    pub fn shared_ephemeral_schema(&self, name: &str) -> Option<Arc<Schema>> {
+        let e = self.ephemeral_resources.get(name)?;
+        Some(self.ephemeral_schema_of(name, e))
+    }
+
+    /// The provider's own schema, built on first use.
+    pub fn provider_schema(&self) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::PROVIDER, "", || self.provider.schema())
+    }
+
+    fn resource_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::RESOURCE, name, || r.schema())
+    }
+
+    fn data_source_schema_of(&self, name: &str, d: &Arc<dyn DataSource<P::Client>>) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::DATA_SOURCE, name, || d.schema())
+    }
+
+    fn ephemeral_schema_of(
+        &self,
+        name: &str,
+        e: &Arc<dyn EphemeralResource<P::Client>>,
+    ) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::EPHEMERAL, name, || e.schema())
+    }
+
+    /// The schema of a resource type, if it exists.
+    pub fn resource_schema(&self, type_name: &str) -> Option<Schema> {
+        self.resources
+            .get(type_name)
+            .map(|r| (*self.resource_schema_of(type_name, r)).clone())
+    }
+
+    /// The schema of a data source type, if it exists.
+    pub fn data_source_schema(&self, type_name: &str) -> Option<Schema> {
+        self.data_sources
+            .get(type_name)
+            .map(|d| (*self.data_source_schema_of(type_name, d)).clone())
+    }
+
+    fn resource(
+        &self,
+        type_name: &str,
+    ) -> Result<(&ResourceRef<P::Client>, Arc<Schema>), Diagnostic> {
+        self.resources
+            .get(type_name)
+            .map(|r| (r, self.resource_schema_of(type_name, r)))
+            .ok_or_else(|| unknown_type("resource", type_name, self.type_name()))
+    }
+
+    /// The context for a resource call, or the "not configured" error.
+    async fn ctx(&self, caps: Option<ClientCapabilities>) -> Result<Ctx<P::Client>, Diagnostic> {
+        let guard = self.configured.read().await;
+        let c = guard.as_ref().ok_or_else(not_configured)?;
+        self.provider.ready(&c.client).await?;
+        Ok(Ctx {
+            client: Arc::clone(&c.client),
+            terraform_version: c.terraform_version.clone(),
+            write_only_allowed: caps.map_or(c.write_only_allowed, |k| {
+                k.write_only_attributes_allowed || c.write_only_allowed
+            }),
+        })
+    }
+
+    /// The resource, its schema and the context for a call, or the
+    /// diagnostic for an unknown type or an unconfigured provider.
+    async fn resource_and_ctx(
+        &self,
+        type_name: &str,
+        caps: Option<ClientCapabilities>,
+    ) -> Result<(&ResourceRef<P::Client>, Arc<Schema>, Ctx<P::Client>), Diagnostic> {
+        let (r, schema) = self.resource(type_name)?;
+        Ok((r, schema, self.ctx(caps).await?))
+    }
+
+    /// Stop: asks the provider to cancel in-flight work (returns at once).
+    pub fn stop(&self) {
+        self.provider.stop();
+    }
+
+    /// The schemas built so far, as (kind, type name), sorted: for tests
+    /// of what a call builds.
+    #[cfg(test)]
+    pub(crate) fn built_schemas(&self) -> Vec<(u8, String)> {
+        let map = self
+            .schema_cache
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let mut built: Vec<(u8, String)> = map.keys().cloned().collect();
+        built.sort();
+        built
+    }
+}
+
+/// Names the type only: its fields may hold secrets, clients or trait
+/// objects that have no useful `Debug` form.
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas").finish_non_exhaustive()
+    }
+}
+
+/// Names the type only: its fields may hold secrets, clients or trait
+/// objects that have no useful `Debug` form.
+impl<P: Provider> std::fmt::Debug for Engine<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
