@@ -13,6 +13,7 @@ pub const VERSION: &str = env!("PROVIDER_VERSION");
 pub const PROVIDER_NAMESPACE: &str = "macsec-gitops";
 
 pub mod actions;
+pub mod context;
 pub mod data_sources;
 pub mod docs;
 pub mod ephemeral_resources;

@@ -10,19 +10,20 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::plugin::diag::{Diagnostic, Diagnostics};
+use crate::plugin::model::to_model;
 use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource};
 use crate::plugin::schema::{Schema, schema_from_model};
-use crate::plugin::value::{Value, to_model};
+use crate::plugin::value::Value;
 use crate::resources;
 use crate::routeros::{Client, ConnectOptions, Error, Stop, rest::TlsOptions};
 use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
 
 mod compat;
-mod configured;
+
 mod limits;
 mod security;
 
-pub use configured::Configured;
+pub use crate::context::Configured;
 
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);

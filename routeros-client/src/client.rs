@@ -92,8 +92,6 @@ pub struct Client {
     stop: Stop,
     limits: ReplyLimits,
     cache: Mutex<HashMap<String, MenuCell>>,
-    /// What each planned router object is claimed by: see [`Client::claim`].
-    claims: Mutex<HashMap<String, u64>>,
 }
 
 /// The version [`Client::version`] reports before the client connected.
@@ -115,7 +113,6 @@ impl Client {
             opts: Some(opts),
             conn: tokio::sync::OnceCell::new(),
             cache: Mutex::new(HashMap::new()),
-            claims: Mutex::new(HashMap::new()),
         }
     }
 
@@ -138,7 +135,6 @@ impl Client {
             limits: ReplyLimits::default(),
             conn: tokio::sync::OnceCell::new_with(Some(Ok(connected))),
             cache: Mutex::new(HashMap::new()),
-            claims: Mutex::new(HashMap::new()),
         })
     }
 
@@ -290,17 +286,6 @@ impl Client {
             .with_menu_listed(menu, true, |rows| rows.find(key, value))
             .await?;
         Ok(found.map(|r| (*r).clone()))
-    }
-
-    /// Claims router object `object` (such as `routeros_macsec_key
-    /// macsec1`) for a resource whose configuration hashes to `config`, for
-    /// the life of this provider process (one Terraform command). False
-    /// when another configuration claimed it first: two resources would
-    /// manage one object and undo each other on every apply. The same
-    /// configuration may claim again (Terraform plans a replacement twice).
-    pub fn claim(&self, object: &str, config: u64) -> bool {
-        let mut claims = self.claims.lock().unwrap_or_else(|p| p.into_inner());
-        *claims.entry(object.to_string()).or_insert(config) == config
     }
 
     /// Forgets what was read of `menu`.

@@ -10,43 +10,7 @@ use reqwest::{Method, StatusCode};
 
 use super::{Cap, Error, Record, ReplyLimits, Transport};
 
-/// How to trust the router's TLS certificate.
-#[derive(Debug, Clone, Default)]
-pub struct TlsOptions {
-    /// PEM certificates (the router's own, or its CA) to trust instead of
-    /// the system's roots.
-    pub ca_pem: Option<Vec<u8>>,
-    /// Accept any certificate (lab routers only). Ignored when a pin
-    /// (`ca_pem` or `fingerprint`) is set: a pin is never weakened.
-    pub insecure: bool,
-    /// Trust exactly the certificate with this SHA-256 (`tls_fingerprint`).
-    pub fingerprint: Option<[u8; 32]>,
-    /// Do not check that the certificate names the host in the URL.
-    pub skip_hostname_check: bool,
-}
-
-impl TlsOptions {
-    /// The pinning/CA trust these options ask for (see [`super::tls`]);
-    /// `None` for `insecure` or the system's roots. A pin wins over
-    /// `insecure`.
-    pub fn trust(&self) -> Result<Option<super::tls::Trust>, String> {
-        if self.ca_pem.is_none() && self.fingerprint.is_none() {
-            return Ok(None);
-        }
-        let certificates = match &self.ca_pem {
-            Some(pem) => {
-                super::tls::parse_certificates(pem).map_err(|e| format!("ca_certificate {e}"))?
-            }
-            None => Vec::new(),
-        };
-        Ok(Some(super::tls::Trust {
-            certificates,
-            fingerprint: self.fingerprint,
-            skip_hostname_check: self.skip_hostname_check,
-            accept_any: false,
-        }))
-    }
-}
+pub use super::tls::TlsOptions;
 
 /// REST transport to one router.
 pub struct RestTransport {

@@ -28,6 +28,42 @@ use rustls::{
 };
 use sha2::{Digest, Sha256};
 
+/// How to trust the router's TLS certificate.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    /// PEM certificates (the router's own, or its CA) to trust instead of
+    /// the system's roots.
+    pub ca_pem: Option<Vec<u8>>,
+    /// Accept any certificate (lab routers only). Ignored when a pin
+    /// (`ca_pem` or `fingerprint`) is set: a pin is never weakened.
+    pub insecure: bool,
+    /// Trust exactly the certificate with this SHA-256 (`tls_fingerprint`).
+    pub fingerprint: Option<[u8; 32]>,
+    /// Do not check that the certificate names the host in the URL.
+    pub skip_hostname_check: bool,
+}
+
+impl TlsOptions {
+    /// The pinning/CA trust these options ask for (see this module);
+    /// `None` for `insecure` or the system's roots. A pin wins over
+    /// `insecure`.
+    pub fn trust(&self) -> Result<Option<Trust>, String> {
+        if self.ca_pem.is_none() && self.fingerprint.is_none() {
+            return Ok(None);
+        }
+        let certificates = match &self.ca_pem {
+            Some(pem) => parse_certificates(pem).map_err(|e| format!("ca_certificate {e}"))?,
+            None => Vec::new(),
+        };
+        Ok(Some(Trust {
+            certificates,
+            fingerprint: self.fingerprint,
+            skip_hostname_check: self.skip_hostname_check,
+            accept_any: false,
+        }))
+    }
+}
+
 /// The certificates of a `ca_certificate` PEM, or what is wrong with it
 /// (said so that it can follow "`ca_certificate` ...").
 pub fn parse_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
@@ -253,7 +289,7 @@ impl ServerCertVerifier for PinningVerifier {
 /// certificate for `insecure`; else the system's trusted roots. A
 /// certificate refused is explained ([`Explaining`]).
 pub fn client_config(
-    tls: &crate::rest::TlsOptions,
+    tls: &crate::tls::TlsOptions,
 ) -> Result<(rustls::ClientConfig, Refusals), String> {
     let refusals = Refusals::default();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -604,7 +640,7 @@ mod tests {
     async fn connect(
         sim: &acceptance::sim::Sim,
         url: String,
-        tls: crate::rest::TlsOptions,
+        tls: crate::tls::TlsOptions,
     ) -> Result<crate::Client, crate::Error> {
         crate::Client::connect(&crate::ConnectOptions {
             url,
@@ -631,21 +667,21 @@ mod tests {
         let pem = sim.ca_certificate_pem().unwrap().into_bytes();
         let fp = parse_fingerprint(&sim.certificate_fingerprint().unwrap()).unwrap();
         for url in [sim.https_url().unwrap(), sim.apis_url().unwrap()] {
-            let by_file = crate::rest::TlsOptions {
+            let by_file = crate::tls::TlsOptions {
                 ca_pem: Some(pem.clone()),
                 ..Default::default()
             };
             connect(&sim, url.clone(), by_file)
                 .await
                 .unwrap_or_else(|e| panic!("{url}: {e}"));
-            let by_fp = crate::rest::TlsOptions {
+            let by_fp = crate::tls::TlsOptions {
                 fingerprint: Some(fp),
                 ..Default::default()
             };
             connect(&sim, url.clone(), by_fp)
                 .await
                 .unwrap_or_else(|e| panic!("{url}: {e}"));
-            let wrong = crate::rest::TlsOptions {
+            let wrong = crate::tls::TlsOptions {
                 fingerprint: Some([7u8; 32]),
                 ..Default::default()
             };

@@ -45,8 +45,6 @@ mod link;
 mod macsec_tests;
 mod menu;
 mod menus;
-#[cfg(test)]
-mod module_graph_tests;
 mod query;
 mod reply;
 mod rest;

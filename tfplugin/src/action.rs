@@ -5,13 +5,13 @@
 //! state; while it runs it sends progress messages that Terraform prints.
 //!
 //! The engine side (schema checks, dispatch, the configured client) is in
-//! `engine/actions.rs`; the gRPC side in `server_actions.rs`.
+//! `engine/actions.rs`; the gRPC side in `server/actions.rs`.
 
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
+use super::ctx::Ctx;
 use super::diag::Diagnostics;
-use super::resource::Ctx;
 use super::schema::{Block, Schema};
 use super::value::Value;
 

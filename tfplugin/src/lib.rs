@@ -3,17 +3,18 @@
 
 pub mod action;
 pub mod codec;
+pub mod ctx;
 pub mod diag;
 pub mod engine;
 pub mod handshake;
 pub mod log;
+pub mod model;
 mod parent_watch;
 pub mod proto;
 pub mod resource;
 pub mod schema;
 pub mod serve;
 pub mod server;
-pub mod server_actions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;

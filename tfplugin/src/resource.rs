@@ -12,20 +12,12 @@ use super::diag::{Diagnostic, Diagnostics};
 use super::schema::Schema;
 use super::value::Value;
 
+pub use super::ctx::Ctx;
+
 /// Private state: opaque to Terraform, carried by the plugin layer through
 /// read, plan and apply, stored beside the resource in state (JSON bytes).
 /// Keep no secret in it.
 pub type Private = BTreeMap<String, serde_json::Value>;
-
-/// What a resource call knows about its surroundings.
-pub struct Ctx<C> {
-    /// The configured client (from [`Provider::configure`]).
-    pub client: Arc<C>,
-    /// Terraform's version, as sent to Configure (empty if unknown).
-    pub terraform_version: String,
-    /// Terraform announced support for write-only attributes (5.8+).
-    pub write_only_allowed: bool,
-}
 
 /// Inputs of a plan, given to [`Resource::modify_plan`].
 pub struct PlanInput<'a> {
@@ -316,7 +308,7 @@ pub fn model_of<T: serde::de::DeserializeOwned>(
     value: &Value,
     diags: &mut Diagnostics,
 ) -> Option<T> {
-    match super::value::to_model(value) {
+    match super::model::to_model(value) {
         Ok(m) => Some(m),
         Err(e) => {
             diags.push(super::diag::Diagnostic::error(
@@ -335,7 +327,7 @@ pub fn value_of<T: serde::Serialize>(
     schema: &Schema,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    match super::value::from_model(model, &schema.block.value_type()) {
+    match super::model::from_model(model, &schema.block.value_type()) {
         Ok(v) => Some(v),
         Err(e) => {
             diags.push(super::diag::Diagnostic::error(
@@ -344,14 +336,6 @@ pub fn value_of<T: serde::Serialize>(
             ));
             None
         }
-    }
-}
-
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl<C> std::fmt::Debug for Ctx<C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ctx").finish_non_exhaustive()
     }
 }
 

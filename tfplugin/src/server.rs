@@ -23,6 +23,7 @@ use super::proto::tfplugin5 as pb;
 use super::resource::Provider;
 use super::schema::Type;
 
+pub mod actions;
 mod convert;
 mod data;
 mod goplugin;
@@ -173,7 +174,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             list_resources: names(self.list_types(), |type_name| {
                 pb::get_metadata::ListResourceMetadata { type_name }
             }),
-            actions: super::server_actions::action_metadata(&self.engine),
+            actions: actions::action_metadata(&self.engine),
             ..Default::default()
         }))
     }
@@ -211,7 +212,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
                 .map(|(k, v)| (k.clone(), schema_to_proto(v)))
                 .collect(),
             server_capabilities: Some(server_capabilities()),
-            action_schemas: super::server_actions::action_schemas(&self.engine),
+            action_schemas: actions::action_schemas(&self.engine),
             ..Default::default()
         }))
     }
@@ -362,8 +363,7 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         req: Request<pb::validate_action_config::Request>,
     ) -> RpcResult<pb::validate_action_config::Response> {
-        let resp =
-            super::server_actions::validate_action_config(&self.engine, req.into_inner()).await;
+        let resp = actions::validate_action_config(&self.engine, req.into_inner()).await;
         Ok(Response::new(resp))
     }
 
@@ -371,15 +371,15 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         req: Request<pb::plan_action::Request>,
     ) -> RpcResult<pb::plan_action::Response> {
-        let resp = super::server_actions::plan_action(&self.engine, req.into_inner()).await;
+        let resp = actions::plan_action(&self.engine, req.into_inner()).await;
         Ok(Response::new(resp))
     }
 
     async fn invoke_action(
         &self,
         req: Request<pb::invoke_action::Request>,
-    ) -> RpcResult<super::server_actions::InvokeStream> {
-        let stream = super::server_actions::invoke_action(self.engine.clone(), req.into_inner());
+    ) -> RpcResult<actions::InvokeStream> {
+        let stream = actions::invoke_action(self.engine.clone(), req.into_inner());
         Ok(Response::new(stream))
     }
 

@@ -14,12 +14,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::context::Configured;
 use crate::plugin::action::{Action, Progress, schema_from_resource};
 use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of};
 use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::resources::config_export::{ConfigExport, ConfigExportModel, take_export};
 use crate::resources::system_backup::{
     SystemBackup, SystemBackupModel, backup_password, take_backup,

@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{model_of, state_of};
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::resources::backup_common::{self as common, FetchError};
 use crate::resources::config_export::{
     ExportOptions, menu_problem, menu_version_diagnostic, run_export,

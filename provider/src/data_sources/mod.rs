@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::DataSource;
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::resources::{menus, request_diagnostic};
 use crate::routeros::{Client, Record};
 

@@ -11,11 +11,11 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, EphemeralResource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::secrets;
 
 /// The Terraform type name.

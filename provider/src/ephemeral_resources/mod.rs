@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
+use crate::context::Configured;
 use crate::plugin::resource::EphemeralResource;
-use crate::provider::Configured;
 
 pub mod age_secret;
 

@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostics, Severity};
 use crate::plugin::resource::{Ctx, ListRequest, Provider};
 use crate::plugin::value::Value;
-use crate::provider::{Configured, RouterosProvider};
+use crate::provider::RouterosProvider;
 use crate::resources::{self, menus};
 use crate::routeros::Client;
 

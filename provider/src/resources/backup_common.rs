@@ -31,7 +31,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use super::backup_progress::{self, DownloadProgress};
+pub mod progress;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Private, model_of, value_of};
@@ -39,6 +39,8 @@ use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Error, Record};
 use crate::secrets;
+use progress::DownloadProgress;
+pub use progress::{encrypting_message, written_message};
 
 mod local_file;
 mod output;
@@ -645,7 +647,7 @@ impl Output {
             }
         })?;
         if let Some(n) = self.recipient_count {
-            progress.report(backup_progress::encrypting_message(n, self.local.target()));
+            progress.report(progress::encrypting_message(n, self.local.target()));
         }
         let mut sink = DownloadProgress::new(&mut self.local, file_name, file.size, progress);
         let size = download(client, &file, &mut sink).await?;

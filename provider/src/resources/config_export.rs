@@ -14,14 +14,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::backup_common::{self as common, check_recipients};
-use super::backup_progress;
+
 use super::request_diagnostic;
 use super::system_backup::fetch_diagnostic;
+use crate::context::Configured;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::{Client, Record};
 
 /// The RouterOS command.
@@ -378,7 +378,7 @@ pub async fn take_export(
         "wrote export {file_name} ({size} bytes) to {}",
         written.path.display()
     );
-    progress.report(backup_progress::written_message(&written, size));
+    progress.report(common::written_message(&written, size));
     let mut state = plan.clone();
     state.id = Some(file_name);
     state.output_path = Some(written.path.to_string_lossy().into_owned());

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::row::{ListFilter, MenuRow};
 use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::Record;
 
 /// The RouterOS menu.

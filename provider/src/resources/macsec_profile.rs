@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::row::{self, MenuRow};
 use super::{menus, request_diagnostic, ros_bool};
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::{Record, Version};
 
 /// The RouterOS menu.

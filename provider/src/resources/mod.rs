@@ -4,13 +4,12 @@
 
 use std::sync::Arc;
 
+use crate::context::Configured;
 use crate::plugin::diag::Diagnostic;
 use crate::plugin::resource::Resource;
-use crate::provider::Configured;
 use crate::routeros::Error;
 
 pub mod backup_common;
-pub mod backup_progress;
 pub mod config_export;
 pub mod ethernet_binding;
 pub mod macsec_interface;

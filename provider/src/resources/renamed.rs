@@ -11,11 +11,11 @@
 
 use async_trait::async_trait;
 
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, Private, Resource};
 use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 
 /// A name this provider does not use, and what it calls the thing.
 #[derive(Debug, Clone, Copy)]

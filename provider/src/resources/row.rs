@@ -25,13 +25,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::request_diagnostic;
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{
     Ctx, IdentitySchema, ListItem, ListRequest, PlanInput, Private, Resource, model_of, value_of,
 };
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::{Client, Error, Record};
 
 /// The shared diagnostics of row resources: one constructor per situation,
@@ -623,7 +623,7 @@ impl<T: MenuRow> Row<T> {
     }
 }
 
-/// The hash [`Client::claim`] takes: of a resource's configuration.
+/// The hash [`Configured::claim`] takes: of a resource's configuration.
 pub fn config_hash(config: &Value) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -634,7 +634,7 @@ pub fn config_hash(config: &Value) -> u64 {
 /// Claims `key` of `type_name` for this configuration; an error at `attr`
 /// when another resource of the configuration claimed it already.
 pub fn claim_key(
-    client: &Client,
+    client: &Configured,
     type_name: &str,
     noun: &str,
     attr: &str,

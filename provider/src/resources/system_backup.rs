@@ -15,13 +15,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::backup_common::{self as common, FetchError, check_recipients};
-use super::backup_progress;
+
 use super::request_diagnostic;
+use crate::context::Configured;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, model_of};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::{Client, Record};
 use crate::secrets::{self, Zeroizing};
 
@@ -302,7 +302,7 @@ pub async fn take_backup(
         written.path.display(),
         common::peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
     );
-    progress.report(backup_progress::written_message(&written, size));
+    progress.report(common::written_message(&written, size));
     let mut state = plan.clone();
     state.id = Some(file_name.clone());
     state.name = Some(name);

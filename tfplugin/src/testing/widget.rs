@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{ECHO_TYPE, INFO_TYPE, Mode, TestClient, WIDGET_TYPE};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{from_model, to_model};
 use crate::resource::{Ctx, DataSource, EphemeralResource, PlanInput, Private, Resource};
 use crate::schema::{Schema, Type, schema_from_model};
-use crate::value::{Value, from_model, to_model};
+use crate::value::Value;
 
 fn no() -> Option<bool> {
     Some(false)

@@ -11,11 +11,11 @@ use super::{
     Left, OutputModel, check_path, created_state, forget_output, known_strings, read_state,
     refuse_import, remove_leftovers, timeouts,
 };
+use crate::context::Configured;
 use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 
 /// What differs between a backup and an export.
 #[async_trait]

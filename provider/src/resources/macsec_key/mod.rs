@@ -46,13 +46,13 @@ pub use model::{MacsecKeyModel, from_record, key_args, refreshed_ckn};
 
 use super::row::{ListFilter, MenuRow, Row};
 use super::{menus, request_diagnostic};
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{
     Ctx, IdentitySchema, ListItem, ListRequest, PlanInput, Private, Resource, model_of, value_of,
 };
 use crate::plugin::schema::{Schema, shared_schema_from_model};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::Record;
 use crate::secrets;
 use plan::salt;

@@ -4,10 +4,10 @@
 
 use super::input::{self, PlanCtx, Want, cak_input};
 use super::{MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_SALT, PRIVATE_WRITTEN};
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::resources::row::{self, MenuRow};
 use crate::secrets;
 

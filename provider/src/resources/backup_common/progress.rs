@@ -55,7 +55,7 @@ pub fn encrypting_message(recipients: usize, target: &std::path::Path) -> String
 }
 
 /// The message for the last step: the local file written.
-pub fn written_message(written: &super::backup_common::Written, size: u64) -> String {
+pub fn written_message(written: &super::Written, size: u64) -> String {
     format!(
         "written {} ({size} bytes from the router, {} bytes on disk, sha256 {})",
         written.path.display(),

@@ -1,9 +1,13 @@
-//! The emulator's modules import in one direction: this test reads the crate's source
-//! files, builds the graph of `use crate::...` / `super::...` imports between modules
-//! (tests and the binary left out) and fails on a cycle, naming it.
+//! A crate's modules import in one direction: [`check`] reads a crate's
+//! source files, builds the graph of `use crate::...` / `super::...` imports
+//! between modules (tests and binaries left out) and fails on a cycle,
+//! naming it. Every crate of the workspace runs it from a test.
 //!
-//! The crate root (`lib.rs`) is the facade: it declares the modules and re-exports, and
-//! no module may import from it, so it is not a node.
+//! The crate root (`lib.rs`) is the facade: it declares the modules and
+//! re-exports, and is not a node. Likewise a module may use what an
+//! enclosing module shares (a folder's `mod.rs`): that edge stays inside
+//! the folder and is not counted. Every other import is an edge, so two
+//! sibling modules (or folders) that import each other are a cycle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -160,7 +164,7 @@ fn target(from: &[String], path: &str, modules: &BTreeSet<Vec<String>>) -> Optio
 }
 
 /// The import graph of the crate at `src`: module -> modules it imports.
-fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+pub fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     sources(src, src, &mut files);
     let modules: BTreeSet<Vec<String>> = files.iter().map(|f| module_of(f)).collect();
@@ -182,8 +186,12 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             }
         }
         for path in named_paths(&text) {
+            // A module using what an enclosing module shares (`super::x`)
+            // stays inside its folder, whose `mod.rs` is the folder's
+            // facade: not an edge. Every other import is.
             if let Some(to) = target(&from, &path, &modules)
                 && to != from
+                && !from.starts_with(&to)
             {
                 node.insert(if to.is_empty() {
                     "crate".into()
@@ -197,7 +205,7 @@ fn graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
 }
 
 /// A cycle in `edges`, as the modules along it, or `None`.
-fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+pub fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     fn visit(
         node: &str,
         edges: &BTreeMap<String, BTreeSet<String>>,
@@ -238,98 +246,188 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     None
 }
 
-#[test]
-fn the_emulators_modules_import_in_one_direction() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let edges = graph(&src);
-    // The graph is really read: a few imports every version of the emulator has.
-    for (from, to) in [
-        ("rest", "menus::file"),
-        ("menus::macsec", "state"),
-        ("menus", "menus::macsec"),
-        ("link", "sync"),
-    ] {
+/// The groups of modules that import each other in a circle (strongly
+/// connected components of more than one module), each sorted.
+pub fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    // Two modules are in one circle when each reaches the other.
+    let reach = |from: &str| {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut todo = vec![from.to_string()];
+        while let Some(n) = todo.pop() {
+            for next in edges.get(&n).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reaches: BTreeMap<&String, BTreeSet<String>> =
+        edges.keys().map(|n| (n, reach(n))).collect();
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut placed: BTreeSet<&String> = BTreeSet::new();
+    for n in edges.keys() {
+        if placed.contains(n) || !reaches[n].contains(n) {
+            continue;
+        }
+        let group: Vec<String> = edges
+            .keys()
+            .filter(|m| reaches[n].contains(*m) && reaches.get(m).is_some_and(|r| r.contains(n)))
+            .cloned()
+            .collect();
+        for m in &group {
+            if let Some(k) = edges.keys().find(|k| *k == m) {
+                placed.insert(k);
+            }
+        }
+        out.push(group);
+    }
+    out
+}
+
+/// Checks the crate whose sources are in `src`: the graph holds each of
+/// `expected` (so it is really read), no module imports from the crate root
+/// (when `root_is_facade`), and there is no cycle; panics naming what is
+/// wrong and what to do. `crate_name` is for the messages.
+pub fn check(src: &Path, crate_name: &str, expected: &[(&str, &str)], root_is_facade: bool) {
+    let edges = graph(src);
+    for (from, to) in expected {
         assert!(
-            edges.get(from).is_some_and(|t| t.contains(to)),
-            "the import graph misses {from} -> {to}: {edges:#?}"
+            edges.get(*from).is_some_and(|t| t.contains(*to)),
+            "the import graph of {crate_name} misses {from} -> {to}: {edges:#?}"
         );
     }
-    for (from, to) in &edges {
-        assert!(
-            !to.contains("crate"),
-            "{from} imports from the crate root; import the module that defines the item instead"
-        );
+    if root_is_facade {
+        for (from, to) in &edges {
+            assert!(
+                !to.contains("crate"),
+                "{from} imports from the crate root of {crate_name}; import the module that defines the item instead"
+            );
+        }
     }
     if let Some(cycle) = find_cycle(&edges) {
+        let groups: Vec<String> = circles(&edges)
+            .iter()
+            .map(|g| format!("[{}]", g.join(", ")))
+            .collect();
         panic!(
-            "the emulator's modules import in a circle: {}. Move what both sides need into a leaf module (as reply.rs, sync.rs, value.rs are).",
-            cycle.join(" -> ")
+            "the modules of {crate_name} import in a circle: {}. Move what both sides need into a leaf module. Every group of modules in a circle: {}",
+            cycle.join(" -> "),
+            groups.join(" ")
         );
     }
 }
 
-#[test]
-fn a_circle_is_found_and_named() {
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    edges
-        .entry("store".into())
-        .or_default()
-        .insert("link".into());
-    edges
-        .entry("link".into())
-        .or_default()
-        .insert("server".into());
-    edges
-        .entry("server".into())
-        .or_default()
-        .insert("store".into());
-    edges.entry("value".into()).or_default();
-    assert_eq!(
-        find_cycle(&edges),
-        Some(vec![
-            "link".to_string(),
-            "server".into(),
-            "store".into(),
-            "link".into()
-        ])
-    );
-    edges.get_mut("server").unwrap().clear();
-    assert_eq!(find_cycle(&edges), None);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[test]
-fn imports_are_read_from_use_groups_and_inline_paths() {
-    let text = "use crate::menu::{Menu, MenuRules};\nuse super::{ethernet::set_ether, macsec};\n// use crate::ignored;\nfn f() { crate::menus::file::handle(); }\n";
-    let modules: BTreeSet<Vec<String>> = [
-        vec!["menu".to_string()],
-        vec!["menus".into()],
-        vec!["menus".into(), "ethernet".into()],
-        vec!["menus".into(), "macsec".into()],
-        vec!["menus".into(), "file".into()],
-        vec!["ignored".into()],
-    ]
-    .into_iter()
-    .collect();
-    assert!(names_relative(
-        "const M: Menu = Menu::new(&macsec::MacsecMenu);",
-        "macsec"
-    ));
-    assert!(!names_relative(
-        "use crate::menus::macsec::X; // macsec::",
-        "macsec"
-    ));
-    let from = vec!["menus".to_string(), "interface".to_string()];
-    let found: BTreeSet<Vec<String>> = named_paths(text)
-        .iter()
-        .filter_map(|p| target(&from, p, &modules))
+    #[test]
+    fn a_circle_is_found_and_named() {
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        edges
+            .entry("store".into())
+            .or_default()
+            .insert("link".into());
+        edges
+            .entry("link".into())
+            .or_default()
+            .insert("server".into());
+        edges
+            .entry("server".into())
+            .or_default()
+            .insert("store".into());
+        edges.entry("value".into()).or_default();
+        assert_eq!(
+            find_cycle(&edges),
+            Some(vec![
+                "link".to_string(),
+                "server".into(),
+                "store".into(),
+                "link".into()
+            ])
+        );
+        edges.get_mut("server").unwrap().clear();
+        assert_eq!(find_cycle(&edges), None);
+    }
+
+    #[test]
+    fn imports_are_read_from_use_groups_and_inline_paths() {
+        let text = "use crate::menu::{Menu, MenuRules};\nuse super::{ethernet::set_ether, macsec};\n// use crate::ignored;\nfn f() { crate::menus::file::handle(); }\n";
+        let modules: BTreeSet<Vec<String>> = [
+            vec!["menu".to_string()],
+            vec!["menus".into()],
+            vec!["menus".into(), "ethernet".into()],
+            vec!["menus".into(), "macsec".into()],
+            vec!["menus".into(), "file".into()],
+            vec!["ignored".into()],
+        ]
+        .into_iter()
         .collect();
-    let expected: BTreeSet<Vec<String>> = [
-        vec!["menu".to_string()],
-        vec!["menus".into(), "ethernet".into()],
-        vec!["menus".into(), "macsec".into()],
-        vec!["menus".into(), "file".into()],
-    ]
-    .into_iter()
-    .collect();
-    assert_eq!(found, expected);
+        assert!(names_relative(
+            "const M: Menu = Menu::new(&macsec::MacsecMenu);",
+            "macsec"
+        ));
+        assert!(!names_relative(
+            "use crate::menus::macsec::X; // macsec::",
+            "macsec"
+        ));
+        let from = vec!["menus".to_string(), "interface".to_string()];
+        let found: BTreeSet<Vec<String>> = named_paths(text)
+            .iter()
+            .filter_map(|p| target(&from, p, &modules))
+            .collect();
+        let expected: BTreeSet<Vec<String>> = [
+            vec!["menu".to_string()],
+            vec!["menus".into(), "ethernet".into()],
+            vec!["menus".into(), "macsec".into()],
+            vec!["menus".into(), "file".into()],
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(found, expected);
+    }
+
+    /// A crate written to a temporary directory: (relative path, text).
+    fn crate_at(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("module-graph-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn siblings_importing_each_other_are_a_circle_a_folder_using_its_parent_is_not() {
+        let siblings = crate_at(
+            "siblings",
+            &[
+                ("lib.rs", "mod a;\nmod b;\n"),
+                ("a.rs", "use crate::b::B;\npub struct A;\n"),
+                ("b.rs", "use crate::a::A;\npub struct B;\n"),
+            ],
+        );
+        let found = find_cycle(&graph(&siblings));
+        std::fs::remove_dir_all(&siblings).unwrap();
+        assert_eq!(found, Some(vec!["a".to_string(), "b".into(), "a".into()]));
+
+        let folder = crate_at(
+            "folder",
+            &[
+                ("lib.rs", "mod c;\n"),
+                (
+                    "c/mod.rs",
+                    "mod d;\npub struct Shared;\npub fn f() { d::g() }\n",
+                ),
+                ("c/d.rs", "use crate::c::Shared;\npub fn g() {}\n"),
+            ],
+        );
+        let edges = graph(&folder);
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert!(edges["c"].contains("c::d"), "{edges:?}");
+        assert_eq!(find_cycle(&edges), None, "{edges:?}");
+    }
 }

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tonic::Status;
 
-use super::action::Progress;
-use super::diag::Diagnostics;
-use super::engine::Engine;
-use super::proto::tfplugin5 as pb;
-use super::resource::Provider;
-use super::server::{client_capabilities, decode_value, diagnostics_to_proto, schema_to_proto};
-use super::value::Value;
+use super::{client_capabilities, decode_value, diagnostics_to_proto, schema_to_proto};
+use crate::action::Progress;
+use crate::diag::Diagnostics;
+use crate::engine::Engine;
+use crate::proto::tfplugin5 as pb;
+use crate::resource::Provider;
+use crate::value::Value;
 
 /// The stream InvokeAction answers with.
 pub type InvokeStream =
@@ -53,7 +53,7 @@ fn decode_config<P: Provider>(
     config: Option<&pb::DynamicValue>,
 ) -> Result<Value, Diagnostics> {
     let schema = engine.action_schema(type_name).ok_or_else(|| {
-        Diagnostics::from(super::diag::Diagnostic::error(
+        Diagnostics::from(crate::diag::Diagnostic::error(
             format!("Unknown action type {type_name:?}"),
             format!(
                 "The {} provider has no action type {type_name:?}. Check the spelling in your configuration, \

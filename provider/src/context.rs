@@ -1,3 +1,6 @@
+//! The context every call receives, a leaf of the provider crate's modules
+//! (it imports only the lower crates, so every layer above may import it).
+//!
 //! [`Configured`]: what `Configure` makes of one provider configuration and
 //! every resource, data source, ephemeral resource and action call receives
 //! (as `ctx.client`).
@@ -6,8 +9,9 @@
 //! process each carry their own router client and their own age identities,
 //! so neither can decrypt with the other's keys.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::plugin::diag::Diagnostic;
 use crate::routeros::Client;
@@ -29,6 +33,9 @@ pub struct Configured {
     /// Whether the router's being unusable (unreachable, too old) was
     /// reported in full: see [`Configured::unusable`].
     unusable_reported: AtomicBool,
+    /// What each planned router object is claimed by: see
+    /// [`Configured::claim`].
+    claims: Mutex<HashMap<String, u64>>,
 }
 
 impl Configured {
@@ -38,6 +45,7 @@ impl Configured {
             router,
             identities,
             unusable_reported: AtomicBool::new(false),
+            claims: Mutex::new(HashMap::new()),
         }
     }
 
@@ -64,6 +72,17 @@ impl Configured {
     /// `generate` command and tests use.
     pub fn from_environment(router: Client) -> Self {
         Configured::new(router, Arc::new(Identities::default()))
+    }
+
+    /// Claims router object `object` (such as `routeros_macsec_key
+    /// macsec1`) for a resource whose configuration hashes to `config`, for
+    /// the life of this provider configuration (one Terraform command).
+    /// False when another resource claimed it first: two resources would
+    /// manage one object and undo each other on every apply. The same
+    /// configuration may claim again (Terraform plans a replacement twice).
+    pub fn claim(&self, object: &str, config: u64) -> bool {
+        let mut claims = self.claims.lock().unwrap_or_else(|p| p.into_inner());
+        *claims.entry(object.to_string()).or_insert(config) == config
     }
 
     /// The age identities of this configuration.
