@@ -595,7 +595,7 @@ async fn a_backup_slower_than_its_create_timeout_says_which_timeout() {
         .await
         .unwrap();
     let ctx = Ctx {
-        client: std::sync::Arc::new(crate::provider::Configured::from_environment(client)),
+        client: std::sync::Arc::new(crate::context::Configured::from_environment(client)),
         terraform_version: String::new(),
         write_only_allowed: false,
     };
