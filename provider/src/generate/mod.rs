@@ -35,11 +35,12 @@ pub use export::{Export, parse_export};
 pub use hcl::{hcl_string, label};
 pub use render::{File, Item, KeyInput, Lit, Output, out_dir, render};
 
-/// What `generate` was asked to do.
-#[derive(Debug, Default, PartialEq)]
+/// What `generate` was asked to do (from its flags: [`crate::cli`]).
+#[derive(Default, PartialEq)]
 pub struct Options {
-    /// Provider settings given as flags (`url`, `username`, ...); the rest
-    /// come from the environment, as for the provider.
+    /// Provider settings given as flags, keyed by attribute (`url`,
+    /// `username`, ...); the rest come from the environment, as for the
+    /// provider.
     pub provider: BTreeMap<String, String>,
     /// Read this `/export` text instead of a live router.
     pub from_export: Option<PathBuf>,
@@ -53,72 +54,18 @@ pub struct Options {
     pub replace_files: bool,
 }
 
-const USAGE: &str = "usage: terraform-provider-routeros generate [--url URL] [--username NAME] [--password PASSWORD] [--ca-certificate PEM|FILE] [--insecure] [--from-export FILE] [--out FILE] [--import-commands] [--age-recipient RECIPIENT]... [--replace-files]
+// `provider` may hold the password.
+redact::debug!(Options {
+    from_export,
+    out,
+    import_commands,
+    age_recipients,
+    replace_files
+});
 
-Writes the Terraform configuration of a router configured by hand: a
-resource block per MACsec interface, profile, key and carrier port, with
-import blocks (Terraform / OpenTofu 1.5+), or with --import-commands a
-script of `terraform import` lines (import.sh, beside --out). Settings not
-given as flags come from ROUTEROS_URL, ROUTEROS_USERNAME, ROUTEROS_PASSWORD,
-... as for the provider. --from-export reads the text of `/export` (or
-`/export show-sensitive`) instead of a router. With --age-recipient, every
-CAK the router shows is written age-encrypted to <label>.cak.age beside
---out (default imported.tf). Existing files are not overwritten unless
---replace-files is given; symbolic links are never written through.
-";
-
-/// Parses the arguments after `generate`.
-pub fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        out: PathBuf::from("imported.tf"),
-        ..Options::default()
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag {
-            "--url" | "--username" | "--password" | "--ca-certificate" | "--timeout" => {
-                let v = value(flag)?;
-                o.provider
-                    .insert(flag.trim_start_matches("--").replace('-', "_"), v);
-            }
-            "--insecure" => {
-                o.provider.insert("insecure".into(), "true".into());
-            }
-            "--from-export" => o.from_export = Some(PathBuf::from(value(flag)?)),
-            "--out" => o.out = PathBuf::from(value(flag)?),
-            "--import-commands" => o.import_commands = true,
-            "--replace-files" => o.replace_files = true,
-            "--age-recipient" => o.age_recipients.push(value(flag)?),
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    Ok(o)
-}
-
-/// The `generate` subcommand; returns the exit code.
-pub fn main(args: &[String]) -> i32 {
-    let opts = match parse(args) {
-        Ok(o) => o,
-        Err(e) if e.is_empty() => {
-            print!("{USAGE}");
-            return 0;
-        }
-        Err(e) => {
-            eprintln!("generate: {e}\n\n{USAGE}");
-            return 2;
-        }
-    };
+/// The `generate` subcommand: runs it and prints what it did (stderr);
+/// returns the exit code.
+pub fn main(opts: &Options) -> i32 {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -129,7 +76,7 @@ pub fn main(args: &[String]) -> i32 {
             return 1;
         }
     };
-    match runtime.block_on(run(&opts)) {
+    match runtime.block_on(run(opts)) {
         Ok(summary) => {
             eprintln!("{summary}");
             0
@@ -141,8 +88,9 @@ pub fn main(args: &[String]) -> i32 {
     }
 }
 
-/// The provider attributes `generate` takes as flags.
-const FLAGS: [(&str, &str); 6] = [
+/// The provider attributes `generate` takes as flags, with the flags
+/// ([`crate::cli`] defines them; a test there keeps the two the same).
+pub(crate) const FLAGS: [(&str, &str); 6] = [
     ("url", "--url"),
     ("username", "--username"),
     ("password", "--password"),

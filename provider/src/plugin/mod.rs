@@ -19,4 +19,4 @@ pub mod text;
 pub mod tls;
 pub mod value;
 
-pub use serve::{run, serve};
+pub use serve::{Mode, ProviderInfo, run, serve};
