@@ -160,35 +160,26 @@ pub struct ProviderConfig {
     pub suppress_syso_del_warn: Option<bool>,
 }
 
-/// Shows the configuration without its secrets (`password`,
-/// `age_identity`).
-impl std::fmt::Debug for ProviderConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let hidden = |v: &Option<String>| v.as_ref().map(|_| "(sensitive)");
-        f.debug_struct("ProviderConfig")
-            .field("url", &self.url.as_deref().map(redact_url))
-            .field("hosturl", &self.hosturl.as_deref().map(redact_url))
-            .field("username", &self.username)
-            .field("password", &hidden(&self.password))
-            .field(
-                "password_age",
-                &self.password_age.as_ref().map(|_| "(age ciphertext)"),
-            )
-            .field("age_identity", &hidden(&self.age_identity))
-            .field("age_identity_file", &self.age_identity_file)
-            .field("ca_certificate", &self.ca_certificate)
-            .field("tls_fingerprint", &self.tls_fingerprint)
-            .field("tls_skip_hostname_check", &self.tls_skip_hostname_check)
-            .field("insecure", &self.insecure)
-            .field("max_reply_bytes", &self.max_reply_bytes)
-            .field("max_reply_rows", &self.max_reply_rows)
-            .field("timeout", &self.timeout)
-            .field("rest_timeout", &self.rest_timeout)
-            .field("routeros_version", &self.routeros_version)
-            .field("suppress_syso_del_warn", &self.suppress_syso_del_warn)
-            .finish()
-    }
-}
+// Shows the configuration without its secrets (`password`, `age_identity`).
+redact::debug!(ProviderConfig {
+    url = |c| c.url.as_deref().map(redact_url),
+    hosturl = |c| c.hosturl.as_deref().map(redact_url),
+    username,
+    password = |c| c.password.as_ref().map(|_| "(sensitive)"),
+    password_age = |c| c.password_age.as_ref().map(|_| "(age ciphertext)"),
+    age_identity = |c| c.age_identity.as_ref().map(|_| "(sensitive)"),
+    age_identity_file,
+    ca_certificate,
+    tls_fingerprint,
+    tls_skip_hostname_check,
+    insecure,
+    max_reply_bytes,
+    max_reply_rows,
+    timeout,
+    rest_timeout,
+    routeros_version,
+    suppress_syso_del_warn
+});
 
 /// Looks up the first set, non-empty environment variable of `names`.
 fn env_first(names: &[&str]) -> Option<(String, String)> {

@@ -64,7 +64,7 @@ macro_rules! __field {
 
 /// Calls `get` on `value`: lets [`debug!`] infer the closure's argument.
 #[doc(hidden)]
-pub fn apply<T: ?Sized, R>(value: &T, get: impl FnOnce(&T) -> R) -> R {
+pub fn apply<'a, T: ?Sized, R>(value: &'a T, get: impl FnOnce(&'a T) -> R) -> R {
     get(value)
 }
 

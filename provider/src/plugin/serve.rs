@@ -671,13 +671,7 @@ impl AsyncWrite for PluginConn {
     }
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for PluginConn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PluginConn").finish_non_exhaustive()
-    }
-}
+redact::debug!(PluginConn);
 
 #[cfg(test)]
 mod tests {
