@@ -1,9 +1,7 @@
 //! The provider itself: configuration (with environment fallbacks), the
 //! connection to the router, and the list of resources.
 
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use schemars::JsonSchema;
@@ -12,12 +10,12 @@ use serde::Deserialize;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource};
 use crate::plugin::schema::{Schema, schema_from_model};
-use crate::plugin::value::{Value, to_model};
+use crate::plugin::value::Value;
 use crate::resources;
-use crate::routeros::{Client, ConnectOptions, Error, Stop, rest::TlsOptions};
-use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
+use crate::routeros::{Client, ConnectOptions, Error, Stop};
 
 mod compat;
+mod configure;
 mod configured;
 mod limits;
 mod security;
@@ -462,183 +460,21 @@ impl Provider for RouterosProvider {
         _terraform_version: &str,
         diags: &mut Diagnostics,
     ) -> Option<Configured> {
-        if !config.is_wholly_known() {
-            diags.push(Diagnostic::warning(
-                "Provider configuration not known yet",
-                "Some provider arguments depend on values known only after apply; the router will be contacted once they are known.",
-            ));
-            return None;
-        }
-        let cfg: ProviderConfig = match to_model(config) {
-            Ok(c) => c,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Invalid provider configuration",
-                    e.to_string(),
-                ));
-                return None;
-            }
-        };
-        if cfg.url.is_some() && cfg.hosturl.is_some() {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting router URL settings",
-                    "`url` and `hosturl` (its name in the terraform-routeros provider) both name the router: keep one of them.",
-                )
-                .at_attr("hosturl"),
-            );
-            return None;
-        }
-        let url = cfg
-            .url
-            .or(cfg.hosturl)
-            .or_else(|| env_first(&URL_ENV).map(|(_, v)| v));
-        let Some(url) = url else {
-            diags.push(
-                Diagnostic::error(
-                    "No router URL",
-                    format!(
-                        "Set `url` in the provider block (for example https://192.168.88.1) or the {} environment variable.",
-                        env_names(&URL_ENV)
-                    ),
-                )
-                .at_attr("url"),
-            );
-            return None;
-        };
-        let url = match normalise_url(&url) {
-            Ok(u) => u,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid router URL",
-                        format!("{:?}: {e}.", redact_url(&url)),
-                    )
-                    .at_attr("url"),
-                );
-                return None;
-            }
-        };
-        let username = cfg
-            .username
-            .or_else(|| env_first(&USERNAME_ENV).map(|(_, v)| v));
-        let Some(username) = username else {
-            diags.push(
-                Diagnostic::error(
-                    "No router user name",
-                    format!(
-                        "Set `username` in the provider block or the {} environment variable.",
-                        env_names(&USERNAME_ENV)
-                    ),
-                )
-                .at_attr("username"),
-            );
-            return None;
-        };
-        let identities = Arc::new(Identities::new(IdentityConfig {
-            age_identity: cfg.age_identity.map(SecretString::from),
-            age_identity_file: cfg
-                .age_identity_file
-                .filter(|p| !p.trim().is_empty())
-                .map(PathBuf::from),
-        }));
-        if cfg.password.is_some() && cfg.password_age.is_some() {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting password settings",
-                    "`password` gives the password in the clear, `password_age` gives it age-encrypted: set one of them, not both.",
-                )
-                .at_attr("password_age"),
-            );
-            return None;
-        }
-        let password = match cfg.password {
-            Some(p) => Zeroizing::new(p),
-            None => match cfg.password_age {
-                Some(ct) => secrets::decrypt_text(&ct, "password_age", &identities, diags)?,
-                None => match env_first(&PASSWORD_ENV) {
-                    Some((_, v)) => Zeroizing::new(v),
-                    None => match env_first(&["ROUTEROS_PASSWORD_AGE"]) {
-                        Some((_, ct)) => {
-                            secrets::decrypt_text(&ct, "password_age", &identities, diags)?
-                        }
-                        None => Zeroizing::new(String::new()),
-                    },
-                },
-            },
-        };
-        let trust = match security::resolve_trust(
-            cfg.insecure,
-            cfg.tls_fingerprint.as_deref(),
-            cfg.ca_certificate.as_deref(),
-            |name| std::env::var(name).ok(),
-        ) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        };
-        let (insecure, fingerprint, ca_certificate) = match trust {
-            security::TrustChoice::System => (false, None, None),
-            security::TrustChoice::Insecure(_) => (true, None, None),
-            security::TrustChoice::Fingerprint(fp, _) => (false, Some(fp), None),
-            security::TrustChoice::Ca(ca, _) => (false, None, Some(ca)),
-        };
-        let limits = match limits::reply_limits(cfg.max_reply_bytes, cfg.max_reply_rows, |name| {
-            std::env::var(name).ok()
-        }) {
-            Ok(l) => l,
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        };
-        let ca_pem = match ca_certificate.as_deref().map(load_pem).transpose() {
-            Ok(p) => p,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "Cannot load ca_certificate",
-                        format!("{e}. Give a PEM file path or PEM text."),
-                    )
-                    .at_attr("ca_certificate"),
-                );
-                return None;
-            }
-        };
-        let is_tls = matches!(url.split("://").next(), Some("https" | "apis"));
-        if let (Some(pem), Some(source), true) = (&ca_pem, &ca_certificate, is_tls) {
-            let source = if source.contains("-----BEGIN") {
-                "the PEM text given".to_string()
-            } else {
-                format!("the file {source:?}")
-            };
-            if !security::check_ca(pem, &source, diags) {
-                return None;
-            }
-        }
-        security::exposure_warnings(
-            &url,
-            insecure,
-            ca_certificate.is_some(),
-            fingerprint.is_some(),
-            diags,
-        );
-        let timeout = compat::timeout(cfg.timeout, cfg.rest_timeout)
-            .unwrap_or(DEFAULT_TIMEOUT_SECONDS)
-            .clamp(1, 3600);
+        // Each step reports what is wrong in `diags` and ends the
+        // configuration with `None`; the order is the order of the checks.
+        let mut cfg = configure::read_settings(config, diags)?;
+        let (url, username) = configure::router_and_user(&mut cfg, diags)?;
+        let identities = configure::identities(&mut cfg);
+        let password = configure::password(&mut cfg, &identities, diags)?;
+        let trust = configure::trust(&cfg, diags)?;
+        let limits = configure::limits(&cfg, diags)?;
+        let tls = configure::tls_options(trust, &cfg, &url, diags)?;
         let opts = ConnectOptions {
             url,
-            username: username.clone(),
+            username,
             password: password.as_str().to_owned(),
-            tls: TlsOptions {
-                ca_pem,
-                insecure,
-                fingerprint,
-                skip_hostname_check: cfg.tls_skip_hostname_check == Some(true),
-            },
-            timeout: Duration::from_secs(timeout as u64),
+            tls,
+            timeout: configure::timeout(&cfg),
             limits,
             stop: self.stop.clone(),
         };
