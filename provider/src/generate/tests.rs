@@ -3,6 +3,9 @@
 
 use super::*;
 use crate::cli::generate_options as parse;
+use crate::plugin::diag::Diagnostics;
+use crate::plugin::value::Value;
+use crate::resources::menus;
 
 #[test]
 fn flags() {
