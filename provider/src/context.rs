@@ -91,15 +91,11 @@ impl Configured {
     }
 }
 
-/// Names the router and the identities' sources, never a secret.
-impl std::fmt::Debug for Configured {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Configured")
-            .field("router", &self.router.endpoint())
-            .field("identities", &self.identities)
-            .finish()
-    }
-}
+// Names the router and the identities' sources, never a secret.
+redact::debug!(Configured {
+    router = |c| c.router.endpoint(),
+    identities
+});
 
 impl std::ops::Deref for Configured {
     type Target = Client;

@@ -9,10 +9,12 @@
 /// release version `make dist` built it as, else the Cargo.toml version.
 pub const VERSION: &str = env!("PROVIDER_VERSION");
 
-/// The provider's Registry namespace (`registry.terraform.io/<namespace>/routeros`).
-pub const PROVIDER_NAMESPACE: &str = "macsec-gitops";
+/// The provider's source address without the registry host:
+/// `<namespace>/<type>` (`required_providers`, `TF_REATTACH_PROVIDERS`).
+pub const SOURCE: &str = "macsec-gitops/routeros";
 
 pub mod actions;
+pub mod cli;
 pub mod context;
 pub mod data_sources;
 pub mod docs;
@@ -29,19 +31,9 @@ pub use ::routeros;
 /// nothing of RouterOS.
 pub use tfplugin as plugin;
 
-/// The binary's entry point: serves the `routeros` provider to Terraform
-/// (or handles `--debug`, `--version`, `--help`, and the `generate`
-/// subcommand); returns the exit code.
+/// The binary's entry point: the command line ([`cli`]); with no
+/// arguments, serves the `routeros` provider to Terraform. Returns the exit
+/// code.
 pub fn main_entry() -> i32 {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("generate") {
-        return generate::main(&args[1..]);
-    }
-    plugin::run(
-        provider::RouterosProvider::new(),
-        plugin::ProviderInfo {
-            namespace: PROVIDER_NAMESPACE,
-            version: VERSION,
-        },
-    )
+    cli::main(std::env::args().skip(1))
 }

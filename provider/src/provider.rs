@@ -1,25 +1,21 @@
 //! The provider itself: configuration (with environment fallbacks), the
 //! connection to the router, and the list of resources.
 
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::model::to_model;
 use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
 use crate::resources;
-use crate::routeros::{Client, ConnectOptions, Error, Stop, rest::TlsOptions};
-use crate::secrets::{self, Identities, IdentityConfig, SecretString, Zeroizing};
+use crate::routeros::{Client, ConnectOptions, Error, Stop};
 
 mod compat;
-
+mod configure;
 mod limits;
 mod security;
 
@@ -161,35 +157,26 @@ pub struct ProviderConfig {
     pub suppress_syso_del_warn: Option<bool>,
 }
 
-/// Shows the configuration without its secrets (`password`,
-/// `age_identity`).
-impl std::fmt::Debug for ProviderConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let hidden = |v: &Option<String>| v.as_ref().map(|_| "(sensitive)");
-        f.debug_struct("ProviderConfig")
-            .field("url", &self.url.as_deref().map(redact_url))
-            .field("hosturl", &self.hosturl.as_deref().map(redact_url))
-            .field("username", &self.username)
-            .field("password", &hidden(&self.password))
-            .field(
-                "password_age",
-                &self.password_age.as_ref().map(|_| "(age ciphertext)"),
-            )
-            .field("age_identity", &hidden(&self.age_identity))
-            .field("age_identity_file", &self.age_identity_file)
-            .field("ca_certificate", &self.ca_certificate)
-            .field("tls_fingerprint", &self.tls_fingerprint)
-            .field("tls_skip_hostname_check", &self.tls_skip_hostname_check)
-            .field("insecure", &self.insecure)
-            .field("max_reply_bytes", &self.max_reply_bytes)
-            .field("max_reply_rows", &self.max_reply_rows)
-            .field("timeout", &self.timeout)
-            .field("rest_timeout", &self.rest_timeout)
-            .field("routeros_version", &self.routeros_version)
-            .field("suppress_syso_del_warn", &self.suppress_syso_del_warn)
-            .finish()
-    }
-}
+// Shows the configuration without its secrets (`password`, `age_identity`).
+redact::debug!(ProviderConfig {
+    url = |c| c.url.as_deref().map(redact_url),
+    hosturl = |c| c.hosturl.as_deref().map(redact_url),
+    username,
+    password = |c| c.password.as_ref().map(|_| "(sensitive)"),
+    password_age = |c| c.password_age.as_ref().map(|_| "(age ciphertext)"),
+    age_identity = |c| c.age_identity.as_ref().map(|_| "(sensitive)"),
+    age_identity_file,
+    ca_certificate,
+    tls_fingerprint,
+    tls_skip_hostname_check,
+    insecure,
+    max_reply_bytes,
+    max_reply_rows,
+    timeout,
+    rest_timeout,
+    routeros_version,
+    suppress_syso_del_warn
+});
 
 /// Looks up the first set, non-empty environment variable of `names`.
 fn env_first(names: &[&str]) -> Option<(String, String)> {
@@ -472,183 +459,21 @@ impl Provider for RouterosProvider {
         _terraform_version: &str,
         diags: &mut Diagnostics,
     ) -> Option<Configured> {
-        if !config.is_wholly_known() {
-            diags.push(Diagnostic::warning(
-                "Provider configuration not known yet",
-                "Some provider arguments depend on values known only after apply; the router will be contacted once they are known.",
-            ));
-            return None;
-        }
-        let cfg: ProviderConfig = match to_model(config) {
-            Ok(c) => c,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "Invalid provider configuration",
-                    e.to_string(),
-                ));
-                return None;
-            }
-        };
-        if cfg.url.is_some() && cfg.hosturl.is_some() {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting router URL settings",
-                    "`url` and `hosturl` (its name in the terraform-routeros provider) both name the router: keep one of them.",
-                )
-                .at_attr("hosturl"),
-            );
-            return None;
-        }
-        let url = cfg
-            .url
-            .or(cfg.hosturl)
-            .or_else(|| env_first(&URL_ENV).map(|(_, v)| v));
-        let Some(url) = url else {
-            diags.push(
-                Diagnostic::error(
-                    "No router URL",
-                    format!(
-                        "Set `url` in the provider block (for example https://192.168.88.1) or the {} environment variable.",
-                        env_names(&URL_ENV)
-                    ),
-                )
-                .at_attr("url"),
-            );
-            return None;
-        };
-        let url = match normalise_url(&url) {
-            Ok(u) => u,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid router URL",
-                        format!("{:?}: {e}.", redact_url(&url)),
-                    )
-                    .at_attr("url"),
-                );
-                return None;
-            }
-        };
-        let username = cfg
-            .username
-            .or_else(|| env_first(&USERNAME_ENV).map(|(_, v)| v));
-        let Some(username) = username else {
-            diags.push(
-                Diagnostic::error(
-                    "No router user name",
-                    format!(
-                        "Set `username` in the provider block or the {} environment variable.",
-                        env_names(&USERNAME_ENV)
-                    ),
-                )
-                .at_attr("username"),
-            );
-            return None;
-        };
-        let identities = Arc::new(Identities::new(IdentityConfig {
-            age_identity: cfg.age_identity.map(SecretString::from),
-            age_identity_file: cfg
-                .age_identity_file
-                .filter(|p| !p.trim().is_empty())
-                .map(PathBuf::from),
-        }));
-        if cfg.password.is_some() && cfg.password_age.is_some() {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting password settings",
-                    "`password` gives the password in the clear, `password_age` gives it age-encrypted: set one of them, not both.",
-                )
-                .at_attr("password_age"),
-            );
-            return None;
-        }
-        let password = match cfg.password {
-            Some(p) => Zeroizing::new(p),
-            None => match cfg.password_age {
-                Some(ct) => secrets::decrypt_text(&ct, "password_age", &identities, diags)?,
-                None => match env_first(&PASSWORD_ENV) {
-                    Some((_, v)) => Zeroizing::new(v),
-                    None => match env_first(&["ROUTEROS_PASSWORD_AGE"]) {
-                        Some((_, ct)) => {
-                            secrets::decrypt_text(&ct, "password_age", &identities, diags)?
-                        }
-                        None => Zeroizing::new(String::new()),
-                    },
-                },
-            },
-        };
-        let trust = match security::resolve_trust(
-            cfg.insecure,
-            cfg.tls_fingerprint.as_deref(),
-            cfg.ca_certificate.as_deref(),
-            |name| std::env::var(name).ok(),
-        ) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        };
-        let (insecure, fingerprint, ca_certificate) = match trust {
-            security::TrustChoice::System => (false, None, None),
-            security::TrustChoice::Insecure(_) => (true, None, None),
-            security::TrustChoice::Fingerprint(fp, _) => (false, Some(fp), None),
-            security::TrustChoice::Ca(ca, _) => (false, None, Some(ca)),
-        };
-        let limits = match limits::reply_limits(cfg.max_reply_bytes, cfg.max_reply_rows, |name| {
-            std::env::var(name).ok()
-        }) {
-            Ok(l) => l,
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        };
-        let ca_pem = match ca_certificate.as_deref().map(load_pem).transpose() {
-            Ok(p) => p,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "Cannot load ca_certificate",
-                        format!("{e}. Give a PEM file path or PEM text."),
-                    )
-                    .at_attr("ca_certificate"),
-                );
-                return None;
-            }
-        };
-        let is_tls = matches!(url.split("://").next(), Some("https" | "apis"));
-        if let (Some(pem), Some(source), true) = (&ca_pem, &ca_certificate, is_tls) {
-            let source = if source.contains("-----BEGIN") {
-                "the PEM text given".to_string()
-            } else {
-                format!("the file {source:?}")
-            };
-            if !security::check_ca(pem, &source, diags) {
-                return None;
-            }
-        }
-        security::exposure_warnings(
-            &url,
-            insecure,
-            ca_certificate.is_some(),
-            fingerprint.is_some(),
-            diags,
-        );
-        let timeout = compat::timeout(cfg.timeout, cfg.rest_timeout)
-            .unwrap_or(DEFAULT_TIMEOUT_SECONDS)
-            .clamp(1, 3600);
+        // Each step reports what is wrong in `diags` and ends the
+        // configuration with `None`; the order is the order of the checks.
+        let mut cfg = configure::read_settings(config, diags)?;
+        let (url, username) = configure::router_and_user(&mut cfg, diags)?;
+        let identities = configure::identities(&mut cfg);
+        let password = configure::password(&mut cfg, &identities, diags)?;
+        let trust = configure::trust(&cfg, diags)?;
+        let limits = configure::limits(&cfg, diags)?;
+        let tls = configure::tls_options(trust, &cfg, &url, diags)?;
         let opts = ConnectOptions {
             url,
-            username: username.clone(),
+            username,
             password: password.as_str().to_owned(),
-            tls: TlsOptions {
-                ca_pem,
-                insecure,
-                fingerprint,
-                skip_hostname_check: cfg.tls_skip_hostname_check == Some(true),
-            },
-            timeout: Duration::from_secs(timeout as u64),
+            tls,
+            timeout: configure::timeout(&cfg),
             limits,
             stop: self.stop.clone(),
             user_agent: format!("terraform-provider-routeros/{}", crate::VERSION),

@@ -36,14 +36,10 @@ pub(super) struct Breaker {
     probe_failed: AtomicBool,
 }
 
-impl std::fmt::Debug for Breaker {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Breaker")
-            .field("endpoint", &self.inner.endpoint())
-            .field("open", &*self.open.borrow())
-            .finish()
-    }
-}
+redact::debug!(Breaker {
+    endpoint = |b| b.inner.endpoint(),
+    open = |b| *b.open.borrow()
+});
 
 impl Breaker {
     /// Wraps `inner`.

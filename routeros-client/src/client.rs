@@ -468,13 +468,7 @@ async fn read_version(transport: Box<dyn Transport>) -> Result<Connected, Error>
     })
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").finish_non_exhaustive()
-    }
-}
+redact::debug!(Client);
 
 #[cfg(test)]
 mod tests {

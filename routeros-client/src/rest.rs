@@ -27,13 +27,7 @@ pub struct RestTransport {
     gate: tokio::sync::Mutex<()>,
 }
 
-impl std::fmt::Debug for RestTransport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RestTransport")
-            .field("base", &self.base)
-            .finish_non_exhaustive()
-    }
-}
+redact::debug!(RestTransport { base });
 
 impl RestTransport {
     /// A transport for `base` (`https://host[:port]`, no path), with the

@@ -34,11 +34,23 @@ fn routeros_sim_old_version_flag_with_a_value_still_sets_the_routeros_version() 
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("--routeros-version V"),
+        String::from_utf8_lossy(&out.stdout).contains("--routeros-version <V>"),
         "help expected"
     );
     assert!(
         stderr.contains("warning: --version 7.16") && stderr.contains("--routeros-version 7.16"),
         "{stderr}"
     );
+}
+
+#[test]
+fn routeros_sim_mistyped_flag_names_the_flag_meant_and_exits_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_routeros-sim"))
+        .args(["--routeros-verison", "7.16"])
+        .output()
+        .expect("run routeros-sim --routeros-verison 7.16");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "it served");
+    assert!(stderr.contains("'--routeros-version'"), "{stderr}");
 }

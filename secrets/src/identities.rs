@@ -19,7 +19,6 @@
 //! (ed25519 or RSA), or both. Nothing is read until [`Identities::load`]
 //! is first called, which happens only when a value must be decrypted.
 
-use std::fmt;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -54,17 +53,10 @@ pub struct IdentityConfig {
     pub age_identity_file: Option<PathBuf>,
 }
 
-impl fmt::Debug for IdentityConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdentityConfig")
-            .field(
-                "age_identity",
-                &self.age_identity.as_ref().map(|_| "(sensitive)"),
-            )
-            .field("age_identity_file", &self.age_identity_file)
-            .finish()
-    }
-}
+redact::debug!(IdentityConfig {
+    age_identity = |c| c.age_identity.as_ref().map(|_| "(sensitive)"),
+    age_identity_file
+});
 
 /// One identity with the place it came from.
 pub struct IdentitySource {
@@ -84,13 +76,7 @@ impl IdentitySource {
     }
 }
 
-impl fmt::Debug for IdentitySource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdentitySource")
-            .field("source", &self.source)
-            .finish_non_exhaustive()
-    }
-}
+redact::debug!(IdentitySource { source });
 
 /// The identities available to this provider instance, loaded on first use.
 pub struct Identities {
@@ -99,17 +85,10 @@ pub struct Identities {
     loaded: OnceLock<Result<Vec<IdentitySource>, SecretError>>,
 }
 
-impl fmt::Debug for Identities {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Identities")
-            .field("config", &self.config)
-            .field(
-                "loaded",
-                &self.loaded.get().map(|r| r.as_ref().map(|v| v.len())),
-            )
-            .finish()
-    }
-}
+redact::debug!(Identities {
+    config,
+    loaded = |i| i.loaded.get().map(|r| r.as_ref().map(|v| v.len()))
+});
 
 impl Default for Identities {
     fn default() -> Self {

@@ -13,10 +13,4 @@ pub struct Ctx<C> {
     pub write_only_allowed: bool,
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl<C> std::fmt::Debug for Ctx<C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ctx").finish_non_exhaustive()
-    }
-}
+redact::debug!(Ctx<C>);

@@ -342,18 +342,6 @@ impl<P: Provider> Engine<P> {
     }
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for Schemas {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Schemas").finish_non_exhaustive()
-    }
-}
+redact::debug!(Schemas);
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl<P: Provider> std::fmt::Debug for Engine<P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").finish_non_exhaustive()
-    }
-}
+redact::debug!(Engine<P> where P: Provider);

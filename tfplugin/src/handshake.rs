@@ -97,7 +97,7 @@ impl fmt::Display for HandshakeError {
         match self {
             HandshakeError::NotLaunchedByTerraform => write!(
                 f,
-                "This binary is a plugin for Terraform/OpenTofu (the routeros provider). \
+                "This binary is a plugin for Terraform/OpenTofu (a provider). \
                  It is not meant to be run directly: Terraform or OpenTofu start it.\n\
                  To use a local build, add the directory holding this binary to the \
                  dev_overrides block of your CLI configuration (TF_CLI_CONFIG_FILE or \

@@ -21,4 +21,4 @@ pub mod text;
 pub mod tls;
 pub mod value;
 
-pub use serve::{ProviderInfo, run, serve};
+pub use serve::{Mode, ProviderInfo, run, serve};

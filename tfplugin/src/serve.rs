@@ -8,11 +8,15 @@
 //! tests make a Unix build serve over TCP with
 //! [`handshake::TRANSPORT_KEY`]`=tcp`, so both paths are exercised on Linux.
 //!
-//! [`run`] is the whole `main` of a provider binary; [`serve`] is the async
-//! part for callers that bring their own runtime.
+//! [`run`] serves for a provider binary's `main`, given who the provider is
+//! ([`ProviderInfo`]) and how it was started ([`Mode`]); the command line
+//! is the binary's own. [`serve`] is the async part for callers that bring
+//! their own runtime.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::path::Path;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -37,17 +41,6 @@ use super::tls;
 
 /// Largest gRPC message sent or received (Terraform uses the same limit).
 pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
-
-/// Who the provider is, as its binary tells Terraform and people: the plugin
-/// layer knows no provider of its own, so the caller says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProviderInfo {
-    /// Registry namespace, used for the `--debug` reattach address
-    /// (`registry.terraform.io/<namespace>/<type>`).
-    pub namespace: &'static str,
-    /// The version `--version` prints.
-    pub version: &'static str,
-}
 
 /// Most async worker threads a provider process starts.
 const MAX_WORKER_THREADS: usize = 4;
@@ -176,83 +169,52 @@ impl Transport {
     }
 }
 
-/// What the command line asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Serve for Terraform (no arguments).
-    Serve,
-    /// `--debug`: serve for a reattaching Terraform.
-    Debug,
-    /// `--version`.
-    Version,
-    /// `--help` / `-h`.
-    Help,
+/// Who is being served. The plugin layer knows no provider of its own: the
+/// binary's entry point says which one it serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderInfo {
+    /// The provider's type name, the last part of its source address
+    /// (`routeros` in `registry.terraform.io/macsec-gitops/routeros`).
+    pub name: &'static str,
+    /// The registry namespace of its source address (`macsec-gitops`).
+    pub namespace: &'static str,
+    /// The provider's version, as the binary reports it.
+    pub version: &'static str,
 }
 
-/// Parses the command line (without the program name).
-pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, String> {
-    let mut command = Command::Serve;
-    for arg in args {
-        command = match arg.as_str() {
-            "--debug" | "-debug" => Command::Debug,
-            "--version" | "-version" | "-v" => Command::Version,
-            "--help" | "-help" | "-h" => Command::Help,
-            other => return Err(format!("unknown argument {other:?}; try --help")),
-        };
+impl ProviderInfo {
+    /// The provider's source address on the Terraform registry, the key of
+    /// its `TF_REATTACH_PROVIDERS` entry in debug mode.
+    pub fn address(&self) -> String {
+        format!("registry.terraform.io/{}/{}", self.namespace, self.name)
     }
-    Ok(command)
 }
 
-fn usage(program: &str, version: &str) -> String {
-    format!(
-        "{program} {version}\n\
-         A Terraform/OpenTofu provider plugin; Terraform starts it, you do not run it directly.\n\n\
-         Usage:\n  {program}            serve for Terraform (needs the go-plugin environment)\n  \
-         {program} --debug    serve for debugging and print TF_REATTACH_PROVIDERS\n  \
-         {program} --version  print the version\n",
-    )
+/// How the process was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// By Terraform: check the go-plugin handshake environment, print the
+    /// handshake line, serve until Terraform is done.
+    Terraform,
+    /// By hand, for a debugger: serve without the handshake environment,
+    /// print the `TF_REATTACH_PROVIDERS` value, stop on Ctrl-C.
+    Debug,
 }
 
-/// The whole `main` of a provider binary: parses arguments, checks the
-/// handshake environment, serves until Terraform is done, and returns the
+/// The serving half of a provider binary's `main` (the command line is
+/// the caller's): checks the handshake environment (in
+/// [`Mode::Terraform`]), serves until Terraform is done, and returns the
 /// process exit code.
-pub fn run<P: Provider>(provider: P, info: ProviderInfo) -> i32 {
-    let program = std::env::args()
-        .next()
-        .and_then(|p| {
-            Path::new(&p)
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(|| format!("terraform-provider-{}", provider.type_name()));
-    let command = match parse_args(std::env::args().skip(1)) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{program}: {e}");
-            return 2;
-        }
-    };
-    let config = match command {
-        Command::Version => {
-            println!("{program} {}", info.version);
-            return 0;
-        }
-        Command::Help => {
-            print!("{}", usage(&program, info.version));
-            return 0;
-        }
-        Command::Debug => ServeConfig {
+pub fn run<P: Provider>(provider: P, info: &ProviderInfo, mode: Mode) -> i32 {
+    let config = match mode {
+        Mode::Debug => ServeConfig {
             protocol_version: handshake::PROTOCOL_VERSION,
             client_cert_pem: None,
             socket_dir: None,
             transport: Transport::from_env(),
-            debug_provider_address: Some(format!(
-                "registry.terraform.io/{}/{}",
-                info.namespace,
-                provider.type_name()
-            )),
+            debug_provider_address: Some(info.address()),
         },
-        Command::Serve => {
+        Mode::Terraform => {
             let checked =
                 handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
                     .and_then(|()| {
@@ -273,6 +235,12 @@ pub fn run<P: Provider>(provider: P, info: ProviderInfo) -> i32 {
     };
 
     super::log::init();
+    log::debug!(
+        "serving {} {} over plugin protocol {}",
+        info.address(),
+        info.version,
+        config.protocol_version
+    );
     // One worker per core is tokio's default: on a large machine that is
     // dozens of threads started (and stacks touched) at every launch, for
     // a process whose calls are small; Terraform launches it several times
@@ -703,34 +671,11 @@ impl AsyncWrite for PluginConn {
     }
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for PluginConn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PluginConn").finish_non_exhaustive()
-    }
-}
+redact::debug!(PluginConn);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn command_line() {
-        assert_eq!(parse_args(args(&[])), Ok(Command::Serve));
-        assert_eq!(parse_args(args(&["--debug"])), Ok(Command::Debug));
-        assert_eq!(parse_args(args(&["--version"])), Ok(Command::Version));
-        assert_eq!(parse_args(args(&["-h"])), Ok(Command::Help));
-        assert!(
-            parse_args(args(&["--bogus"]))
-                .unwrap_err()
-                .contains("--bogus")
-        );
-    }
 
     #[test]
     fn tcp_listens_on_loopback_within_the_port_range() {

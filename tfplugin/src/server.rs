@@ -395,10 +395,4 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
 #[cfg(test)]
 mod tests;
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl<P: Provider> std::fmt::Debug for ProviderService<P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProviderService").finish_non_exhaustive()
-    }
-}
+redact::debug!(ProviderService<P> where P: Provider);

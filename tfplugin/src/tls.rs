@@ -51,14 +51,10 @@ pub struct ServerIdentity {
     key_der: PrivatePkcs8KeyDer<'static>,
 }
 
-impl std::fmt::Debug for ServerIdentity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never print the private key.
-        f.debug_struct("ServerIdentity")
-            .field("cert_der_len", &self.cert_der.len())
-            .finish_non_exhaustive()
-    }
-}
+// Never print the private key.
+redact::debug!(ServerIdentity {
+    cert_der_len = |s| s.cert_der.len()
+});
 
 /// The rustls crypto provider used everywhere in the plugin layer.
 pub fn crypto_provider() -> Arc<CryptoProvider> {

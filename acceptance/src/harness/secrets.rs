@@ -302,10 +302,4 @@ pub fn request_log_artifact(sim: &Sim) -> (String, String) {
     )
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for Files {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Files").finish_non_exhaustive()
-    }
-}
+redact::debug!(Files);

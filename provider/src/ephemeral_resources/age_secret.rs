@@ -112,21 +112,9 @@ fn open_with(
     }
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for AgeSecretModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgeSecretModel").finish_non_exhaustive()
-    }
-}
+redact::debug!(AgeSecretModel);
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for AgeSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgeSecret").finish_non_exhaustive()
-    }
-}
+redact::debug!(AgeSecret);
 
 #[cfg(test)]
 mod tests {

@@ -184,7 +184,7 @@ pub fn render(
 }
 
 /// The provider's source address in `required_providers`.
-pub const SOURCE: &str = "macsec-gitops/routeros";
+pub const SOURCE: &str = crate::SOURCE;
 
 /// The head of a generated configuration: a comment, the `terraform` block
 /// with `required_providers` (with `required`), and the `provider` block

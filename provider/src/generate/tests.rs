@@ -2,6 +2,10 @@
 //! out, and the regression tests of issue 19 (router text in the output).
 
 use super::*;
+use crate::cli::generate_options as parse;
+use crate::plugin::diag::Diagnostics;
+use crate::plugin::value::Value;
+use crate::resources::menus;
 
 #[test]
 fn flags() {
@@ -17,6 +21,7 @@ fn flags() {
     assert!(o.import_commands && o.replace_files);
     assert_eq!(o.age_recipients, ["age1x"]);
     assert!(parse(&["--bogus".into()]).is_err());
+    assert_eq!(parse(&[]).unwrap().out, PathBuf::from("imported.tf"));
 }
 
 use std::path::Path;

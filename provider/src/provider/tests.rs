@@ -1,6 +1,10 @@
 //! Tests of the provider: URLs, the environment fallbacks, `password_age`, conflicts.
 
 use super::*;
+use std::time::Duration;
+
+use crate::routeros::rest::TlsOptions;
+use crate::secrets::{self, Identities, SecretString};
 
 #[test]
 fn url_gets_https_by_default_and_loses_rest_suffix() {

@@ -670,10 +670,4 @@ mod resource;
 #[cfg(test)]
 mod tests;
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl<T> std::fmt::Debug for Row<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Row").finish_non_exhaustive()
-    }
-}
+redact::debug!(Row<T>);

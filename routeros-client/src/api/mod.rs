@@ -181,15 +181,8 @@ pub struct ApiTransport {
     session: tokio::sync::Mutex<Option<Arc<Session>>>,
 }
 
-impl std::fmt::Debug for ApiTransport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never the password.
-        f.debug_struct("ApiTransport")
-            .field("endpoint", &self.endpoint)
-            .field("username", &self.username)
-            .finish_non_exhaustive()
-    }
-}
+// Never the password.
+redact::debug!(ApiTransport { endpoint, username });
 
 impl ApiTransport {
     /// A transport for `url` (`api://host[:port]` or `apis://host[:port]`)

@@ -10,9 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use clap::{CommandFactory, Parser};
 use routeros_sim::{Listeners, Sim, SimConfig};
 
-const HELP: &str = "\
+/// What `--help` says before the flags.
+const ABOUT: &str = "\
 routeros-sim: a RouterOS 7 emulator serving the REST API (/rest) over HTTP and HTTPS,
 and the classic API (api://, apis://) on the same configuration.
 
@@ -30,54 +32,103 @@ always the plain HTTP one (where GET /sim/stats answers).
 
 GET /sim/stats on the HTTP port answers {\"requests\": N, \"rows\": M}: the REST requests
 and API sentences received and the rows served (every row of a listing, one for a
-single record) since start. It needs no password and is not itself counted.
-
-USAGE:
-  routeros-sim [OPTIONS]
-
-OPTIONS:
-  --listen ADDR         HTTP address (default 127.0.0.1:0, a free port)
-  --https-listen ADDR   HTTPS address (default 127.0.0.1:0, a free port)
-  --no-https            no TLS: neither HTTPS nor the API over TLS (ROUTEROS_URL is the
-                        HTTP URL; no ROUTEROS_APIS_URL / ROUTEROS_CA_CERTIFICATE)
-  --api-listen ADDR     API address (default 127.0.0.1:0, a free port)
-  --apis-listen ADDR    API-over-TLS address (default 127.0.0.1:0, a free port)
-  --no-api              serve no API (no ROUTEROS_API_URL / ROUTEROS_APIS_URL)
-  --legacy-login        API login the pre-6.43 way (MD5 challenge) instead of plain text
-  --routeros-version V  RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
-  --ports N             number of Ethernet ports ether1..etherN (default 8)
-  --username U          REST user (default admin)
-  --password P          REST password (default: 16 random letters and digits)
-  --no-serialize        handle requests concurrently (RouterOS handles them one at a time)
-  --latency MS          add MS milliseconds to every request, as a router across a network
-                        does (default 0)
-  --row-cost US         add US microseconds for every row a reply carries, rows served one
-                        at a time as RouterOS does (default 0)
-  --rest-timeout-secs S how long a REST command that runs until cut off (monitor without
-                        once) waits before `Session closed` (default 60, as RouterOS)
-  --cert-dir DIR        write the CA certificate to DIR/ca.pem (default: a temporary
-                        directory removed on exit)
-  --identity NAME       /system/identity name (default MikroTik)
-  --board-name NAME     /system/resource board-name (default CHR)
-  --pair                run a second router in the same process, its ether1 cabled to the
-                        first one's ether1 (a MACsec link between them can come up); it has
-                        the same options on free ports, identity NAME-peer, and its own
-                        line after the first one's (with --cert-dir: DIR/peer/ca.pem)
-  --from-export FILE    start with the configuration of an /export script (RouterOS's own,
-                        terse or not, with or without show-sensitive, or hand-written):
-                        Ethernet ports, MACsec profiles, interfaces and keys where present,
-                        identity; version and board from its header unless
-                        --routeros-version is given.
-                        Lines for menus the emulator does not model are counted on stderr
-  -v, --verbose         log every request (method, path, status; never bodies) to stderr
-  --version             print routeros-sim's own version and exit (`--version V`, the
-                        old spelling of --routeros-version V, still works, with a warning)
-  -h, --help            show this help
-";
+single record) since start. It needs no password and is not itself counted.";
 
 /// What `routeros-sim --version` prints: the name and the release version (the one
 /// `make dist` builds with, else the Cargo.toml version).
 const VERSION_LINE: &str = concat!("routeros-sim ", env!("SIM_VERSION"));
+
+/// The command line, as clap parses it (the provider's binary uses the same parser).
+#[derive(Debug, Parser)]
+#[command(
+    name = "routeros-sim",
+    about = ABOUT,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+struct Cli {
+    /// HTTP address (default 127.0.0.1:0, a free port)
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// HTTPS address (default 127.0.0.1:0, a free port)
+    #[arg(long, value_name = "ADDR")]
+    https_listen: Option<SocketAddr>,
+    /// No TLS: neither HTTPS nor the API over TLS (ROUTEROS_URL is the HTTP URL; no
+    /// ROUTEROS_APIS_URL / ROUTEROS_CA_CERTIFICATE)
+    #[arg(long)]
+    no_https: bool,
+    /// API address (default 127.0.0.1:0, a free port)
+    #[arg(long, value_name = "ADDR")]
+    api_listen: Option<SocketAddr>,
+    /// API-over-TLS address (default 127.0.0.1:0, a free port)
+    #[arg(long, value_name = "ADDR")]
+    apis_listen: Option<SocketAddr>,
+    /// Serve no API (no ROUTEROS_API_URL / ROUTEROS_APIS_URL)
+    #[arg(long)]
+    no_api: bool,
+    /// API login the pre-6.43 way (MD5 challenge) instead of plain text
+    #[arg(long)]
+    legacy_login: bool,
+    /// RouterOS version to emulate (default 7.18; e.g. 7.23, 6.49)
+    #[arg(long, value_name = "V")]
+    routeros_version: Option<String>,
+    /// Number of Ethernet ports ether1..etherN (default 8)
+    #[arg(long, value_name = "N")]
+    ports: Option<usize>,
+    /// REST user (default admin)
+    #[arg(long, value_name = "U")]
+    username: Option<String>,
+    /// REST password (default: 16 random letters and digits)
+    #[arg(long, value_name = "P")]
+    password: Option<String>,
+    /// Handle requests concurrently (RouterOS handles them one at a time)
+    #[arg(long)]
+    no_serialize: bool,
+    /// Add MS milliseconds to every request, as a router across a network does (default 0)
+    #[arg(long, value_name = "MS")]
+    latency: Option<u64>,
+    /// Add US microseconds for every row a reply carries, rows served one at a time as
+    /// RouterOS does (default 0)
+    #[arg(long, value_name = "US")]
+    row_cost: Option<u64>,
+    /// How long a REST command that runs until cut off (monitor without once) waits
+    /// before `Session closed` (default 60, as RouterOS)
+    #[arg(long, value_name = "S")]
+    rest_timeout_secs: Option<u64>,
+    /// Write the CA certificate to DIR/ca.pem (default: a temporary directory removed
+    /// on exit)
+    #[arg(long, value_name = "DIR")]
+    cert_dir: Option<PathBuf>,
+    /// /system/identity name (default MikroTik)
+    #[arg(long, value_name = "NAME")]
+    identity: Option<String>,
+    /// /system/resource board-name (default CHR)
+    #[arg(long, value_name = "NAME")]
+    board_name: Option<String>,
+    /// Run a second router in the same process, its ether1 cabled to the first one's
+    /// ether1 (a MACsec link between them can come up); it has the same options on free
+    /// ports, identity NAME-peer, and its own line after the first one's (with
+    /// --cert-dir: DIR/peer/ca.pem)
+    #[arg(long)]
+    pair: bool,
+    /// Start with the configuration of an /export script (RouterOS's own, terse or not,
+    /// with or without show-sensitive, or hand-written): Ethernet ports, MACsec
+    /// profiles, interfaces and keys where present, identity; version and board from
+    /// its header unless --routeros-version is given. Lines for menus the emulator
+    /// does not model are counted on stderr
+    #[arg(long, value_name = "FILE")]
+    from_export: Option<PathBuf>,
+    /// Log every request (method, path, status; never bodies) to stderr
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print routeros-sim's own version and exit (`--version V`, the old spelling of
+    /// --routeros-version V, still works, with a warning)
+    #[arg(long, value_name = "V", num_args = 0..=1)]
+    version: Option<Option<String>>,
+    /// Show this help
+    #[arg(short, long)]
+    help: bool,
+}
 
 /// What the command line asks for.
 enum Command {
@@ -101,135 +152,77 @@ struct Options {
     from_export: Option<(PathBuf, bool)>,
 }
 
-/// Parses the arguments; warnings (old spellings still accepted) go to `warn`.
+/// Parses the arguments (without the program name); warnings (old spellings still
+/// accepted) go to `warn`.
 fn parse_args(
     args: impl IntoIterator<Item = String>,
     warn: &mut dyn FnMut(&str),
-) -> anyhow::Result<Command> {
-    let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
-    let mut options = Options {
-        config: SimConfig::default(),
-        http: localhost,
-        https: Some(localhost),
-        api: localhost,
-        apis: localhost,
-        verbose: false,
-        pair: false,
-        from_export: None,
-    };
-    let mut version_given = false;
-    let mut args = args.into_iter().peekable();
-    while let Some(arg) = args.next() {
-        // Accept both `--flag value` and `--flag=value`.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> anyhow::Result<String> {
-            match inline.clone() {
-                Some(v) => Ok(v),
-                None => args
-                    .next()
-                    .with_context(|| format!("{name} needs a value; see --help")),
-            }
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            // `--version` alone asks for the emulator's version. Followed by a
-            // value (`--version 7.23`, `--version=7.23`) it is the old spelling
-            // of `--routeros-version`, kept working with a warning.
-            "--version" => {
-                let old = match inline.clone() {
-                    Some(v) => Some(v),
-                    None => args.next_if(|next| !next.starts_with('-')),
-                };
-                let Some(v) = old else {
-                    return Ok(Command::Version);
-                };
-                warn(&format!(
-                    "--version {v} sets the emulated RouterOS version, which is now \
-                     --routeros-version {v}; --version alone prints routeros-sim's own version"
-                ));
-                options.config.version = v;
-                version_given = true;
-            }
-            "-v" | "--verbose" => options.verbose = true,
-            "--listen" => {
-                let v = value("--listen")?;
-                options.http = v.parse().with_context(|| {
-                    format!("--listen {v:?} is not an address like 127.0.0.1:8080")
-                })?;
-            }
-            "--https-listen" => {
-                let v = value("--https-listen")?;
-                options.https = Some(v.parse().with_context(|| {
-                    format!("--https-listen {v:?} is not an address like 127.0.0.1:8443")
-                })?);
-            }
-            "--no-https" => options.https = None,
-            "--api-listen" => {
-                let v = value("--api-listen")?;
-                options.api = v.parse().with_context(|| {
-                    format!("--api-listen {v:?} is not an address like 127.0.0.1:8728")
-                })?;
-            }
-            "--apis-listen" => {
-                let v = value("--apis-listen")?;
-                options.apis = v.parse().with_context(|| {
-                    format!("--apis-listen {v:?} is not an address like 127.0.0.1:8729")
-                })?;
-            }
-            "--no-api" => options.config.api = false,
-            "--legacy-login" => options.config.legacy_login = true,
-            "--routeros-version" => {
-                options.config.version = value("--routeros-version")?;
-                version_given = true;
-            }
-            "--from-export" => {
-                options.from_export = Some((PathBuf::from(value("--from-export")?), false));
-            }
-            "--ports" => {
-                let v = value("--ports")?;
-                options.config.ethernet_ports = v
-                    .parse()
-                    .with_context(|| format!("--ports {v:?} is not a number"))?;
-            }
-            "--username" => options.config.username = value("--username")?,
-            "--password" => options.config.password = value("--password")?,
-            "--no-serialize" => options.config.serialize = false,
-            "--latency" => {
-                let v = value("--latency")?;
-                let ms: u64 = v.parse().with_context(|| {
-                    format!("--latency {v:?} is not a whole number of milliseconds")
-                })?;
-                options.config.latency = std::time::Duration::from_millis(ms);
-            }
-            "--row-cost" => {
-                let v = value("--row-cost")?;
-                let us: u64 = v.parse().with_context(|| {
-                    format!("--row-cost {v:?} is not a whole number of microseconds")
-                })?;
-                options.config.row_cost = std::time::Duration::from_micros(us);
-            }
-            "--rest-timeout-secs" => {
-                let v = value("--rest-timeout-secs")?;
-                let secs: u64 = v.parse().with_context(|| {
-                    format!("--rest-timeout-secs {v:?} is not a whole number of seconds")
-                })?;
-                options.config.rest_timeout = std::time::Duration::from_secs(secs);
-            }
-            "--cert-dir" => options.config.cert_dir = Some(PathBuf::from(value("--cert-dir")?)),
-            "--identity" => options.config.identity = value("--identity")?,
-            "--board-name" => options.config.board_name = value("--board-name")?,
-            "--pair" => options.pair = true,
-            other => bail!("unknown option {other:?}; see --help"),
+) -> Result<Command, clap::Error> {
+    let cli = Cli::try_parse_from(std::iter::once("routeros-sim".to_string()).chain(args))?;
+    // `--version` alone asks for the emulator's version. With a value
+    // (`--version 7.23`, `--version=7.23`) it is the old spelling of
+    // `--routeros-version`, kept working with a warning.
+    let mut routeros_version = cli.routeros_version;
+    match cli.version {
+        Some(Some(v)) => {
+            warn(&format!(
+                "--version {v} sets the emulated RouterOS version, which is now \
+                 --routeros-version {v}; --version alone prints routeros-sim's own version"
+            ));
+            routeros_version.get_or_insert(v);
         }
+        Some(None) if !cli.help => return Ok(Command::Version),
+        _ => {}
     }
-    options.config.https = options.https.is_some();
-    if let Some((_, keep)) = &mut options.from_export {
-        *keep = version_given;
+    if cli.help {
+        return Ok(Command::Help);
     }
-    Ok(Command::Serve(Box::new(options)))
+    let localhost = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut config = SimConfig::default();
+    let version_given = routeros_version.is_some();
+    if let Some(v) = routeros_version {
+        config.version = v;
+    }
+    if let Some(n) = cli.ports {
+        config.ethernet_ports = n;
+    }
+    if let Some(u) = cli.username {
+        config.username = u;
+    }
+    if let Some(p) = cli.password {
+        config.password = p;
+    }
+    if let Some(name) = cli.identity {
+        config.identity = name;
+    }
+    if let Some(name) = cli.board_name {
+        config.board_name = name;
+    }
+    config.serialize = !cli.no_serialize;
+    config.api = !cli.no_api;
+    config.legacy_login = cli.legacy_login;
+    config.https = !cli.no_https;
+    config.cert_dir = cli.cert_dir;
+    config.latency = std::time::Duration::from_millis(cli.latency.unwrap_or(0));
+    config.row_cost = std::time::Duration::from_micros(cli.row_cost.unwrap_or(0));
+    if let Some(secs) = cli.rest_timeout_secs {
+        config.rest_timeout = std::time::Duration::from_secs(secs);
+    }
+    Ok(Command::Serve(Box::new(Options {
+        config,
+        http: cli.listen.unwrap_or(localhost),
+        https: (!cli.no_https).then(|| cli.https_listen.unwrap_or(localhost)),
+        api: cli.api_listen.unwrap_or(localhost),
+        apis: cli.apis_listen.unwrap_or(localhost),
+        verbose: cli.verbose,
+        pair: cli.pair,
+        from_export: cli.from_export.map(|path| (path, version_given)),
+    })))
+}
+
+/// The help `--help` prints.
+fn help() -> String {
+    Cli::command().render_help().to_string()
 }
 
 /// Quotes a value for POSIX shells when it holds anything beyond safe characters.
@@ -369,18 +362,23 @@ fn spawn_from_export(
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let options = match parse_args(std::env::args().skip(1), &mut |w| {
+    let parsed = parse_args(std::env::args().skip(1), &mut |w| {
         eprintln!("routeros-sim: warning: {w}")
-    })? {
-        Command::Help => {
-            print!("{HELP}");
+    });
+    let options = match parsed {
+        Err(e) => {
+            let _ = e.print();
+            return Ok(ExitCode::from(2));
+        }
+        Ok(Command::Help) => {
+            print!("{}", help());
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Version => {
+        Ok(Command::Version) => {
             println!("{VERSION_LINE}");
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Serve(options) => *options,
+        Ok(Command::Serve(options)) => *options,
     };
     if options.verbose {
         static LOGGER: StderrLogger = StderrLogger;
@@ -443,7 +441,7 @@ mod tests {
     use super::*;
 
     /// The options to serve with, `None` for help or version; warnings are dropped.
-    fn parse(args: &[&str]) -> anyhow::Result<Option<Options>> {
+    fn parse(args: &[&str]) -> Result<Option<Options>, clap::Error> {
         Ok(
             match parse_args(args.iter().map(|s| s.to_string()), &mut |_| {})? {
                 Command::Serve(options) => Some(*options),
@@ -619,6 +617,43 @@ mod tests {
         assert_eq!(config.cert_dir, Some(PathBuf::from("/tmp/certs/peer")));
         assert!(listeners.https.is_some() && listeners.apis.is_some());
         assert!(!parse(&[]).unwrap().unwrap().pair);
+    }
+
+    /// Issue 20: the help is clap's, made from the flags themselves.
+    #[test]
+    fn help_lists_every_flag() {
+        let text = help();
+        let flags: Vec<String> = Cli::command()
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        assert!(flags.len() >= 23, "{flags:?}");
+        for flag in &flags {
+            assert!(text.contains(flag.as_str()), "{flag} missing:\n{text}");
+        }
+        assert!(text.contains("-v, --verbose") && text.contains("-h, --help"));
+        assert!(text.contains("GET /sim/stats"), "{text}");
+        let (command, _) = parse_warned(&["-h"]);
+        assert!(matches!(command, Command::Help));
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_mistyped_flag_suggests_the_right_one() {
+        for (args, meant) in [
+            (&["--routeros-verison", "7.23"][..], "--routeros-version"),
+            (&["--no-http"], "--no-https"),
+            (&["--latnecy", "5"], "--latency"),
+            (&["--from-exprot", "x.rsc"], "--from-export"),
+        ] {
+            let Err(e) = parse(args) else {
+                panic!("{args:?} parsed")
+            };
+            assert!(
+                e.to_string().contains(&format!("'{meant}'")),
+                "{args:?}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -209,18 +209,6 @@ impl<P: Provider> Engine<P> {
 #[cfg(test)]
 mod tests;
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for ApplyRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApplyRequest").finish_non_exhaustive()
-    }
-}
+redact::debug!(ApplyRequest);
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for ApplyResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApplyResponse").finish_non_exhaustive()
-    }
-}
+redact::debug!(ApplyResponse);

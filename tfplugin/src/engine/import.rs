@@ -186,10 +186,4 @@ impl<P: Provider> Engine<P> {
 #[cfg(test)]
 mod tests;
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for Imported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Imported").finish_non_exhaustive()
-    }
-}
+redact::debug!(Imported);

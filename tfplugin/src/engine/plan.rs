@@ -303,18 +303,6 @@ impl<P: Provider> Engine<P> {
 #[cfg(test)]
 mod tests;
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for PlanRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlanRequest").finish_non_exhaustive()
-    }
-}
+redact::debug!(PlanRequest);
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for PlanResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlanResponse").finish_non_exhaustive()
-    }
-}
+redact::debug!(PlanResponse);

@@ -293,14 +293,7 @@ pub struct LocalFile {
     sink: Option<Sink>,
 }
 
-impl std::fmt::Debug for LocalFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalFile")
-            .field("target", &self.target)
-            .field("temp", &self.temp)
-            .finish_non_exhaustive()
-    }
-}
+redact::debug!(LocalFile { target, temp });
 
 impl LocalFile {
     /// Starts writing `target`; with `recipients`, what is written is

@@ -64,13 +64,7 @@ pub fn written_message(written: &super::Written, size: u64) -> String {
     )
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl<W: Write> std::fmt::Debug for DownloadProgress<'_, W> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DownloadProgress").finish_non_exhaustive()
-    }
-}
+redact::debug!(DownloadProgress<'a, W> where W: Write);
 
 #[cfg(test)]
 mod tests {

@@ -3,8 +3,6 @@
 //! messages for a bad CAK or CKN; and what a read makes of the router's
 //! answer ([`RouterCak`], [`refreshed_cak`]).
 
-use std::fmt;
-
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 
@@ -24,11 +22,7 @@ impl Drop for Cak {
     }
 }
 
-impl fmt::Debug for Cak {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Cak(<redacted>)")
-    }
-}
+redact::debug!(Cak);
 
 /// Why a text is not a CAK. Messages never quote the key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -68,7 +68,7 @@ fn cak_messages_say_the_form_and_how_to_make_one_without_the_key() {
     assert!(msg.contains("256-bit"), "{msg}");
     assert!(!msg.contains(KEY), "{msg}");
     assert!(cak_problem(KEY).is_none());
-    assert_eq!(format!("{:?}", Cak::parse(KEY).unwrap()), "Cak(<redacted>)");
+    assert_eq!(format!("{:?}", Cak::parse(KEY).unwrap()), "Cak { .. }");
 }
 
 #[test]

@@ -222,26 +222,8 @@ fn fail<T>(diags: &mut Diagnostics, d: Diagnostic) -> Option<T> {
     None
 }
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for PlanCtx<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlanCtx").finish_non_exhaustive()
-    }
-}
+redact::debug!(PlanCtx<'a>);
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for ApplyCtx<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApplyCtx").finish_non_exhaustive()
-    }
-}
+redact::debug!(ApplyCtx<'a>);
 
-/// Names the type only: its fields may hold secrets, clients or trait
-/// objects that have no useful `Debug` form.
-impl std::fmt::Debug for Made {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Made").finish_non_exhaustive()
-    }
-}
+redact::debug!(Made);
