@@ -16,6 +16,7 @@ pub mod ethernet_binding;
 pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
+pub mod mapping;
 pub mod menus;
 pub mod renamed;
 pub mod row;
