@@ -10,9 +10,11 @@
 //!   another RouterOS name, or `""` for an attribute RouterOS does not hold
 //!   (kept from the prior state).
 //! - **Values**: a bool is sent as `yes`/`no` and read from `yes`/`true`/
-//!   `no`/`false` (a bool RouterOS leaves out is false); a number is decimal
+//!   `no`/`false`; a number is decimal
 //!   text (whole numbers only); a list or set is comma-separated text (empty
 //!   members dropped when read); text is text, verbatim.
+//! - **Left out**: a value RouterOS does not print reads as the
+//!   attribute's default (`disabled` is false), else null.
 //! - **Read-only** attributes (`x-tf-read-only`) are read, never sent.
 //! - **Optional** attributes that RouterOS prints empty or leaves out are
 //!   null, unless the prior state held the empty text (RouterOS does not echo an empty
@@ -50,6 +52,8 @@ pub struct Field {
     pub required: bool,
     /// Whether it is only read from the router.
     pub read_only: bool,
+    /// Its default, which a value RouterOS leaves out reads as.
+    pub default: Option<J>,
 }
 
 /// The derived mapping of one model.
@@ -173,6 +177,7 @@ impl Mapping {
                     ty: a.ty.clone().unwrap_or(Type::String),
                     required: a.required,
                     read_only: a.computed && !a.optional,
+                    default: a.default.clone(),
                 }
             })
             .collect();
@@ -272,10 +277,14 @@ impl Mapping {
     }
 }
 
-/// What a missing RouterOS value reads as.
+/// What a missing RouterOS value reads as: the attribute's default, else
+/// empty or zero when required, else null.
 fn missing(f: &Field) -> J {
+    if let Some(d) = &f.default {
+        return d.clone();
+    }
     match (&f.ty, f.required) {
-        (Type::Bool, _) => J::Bool(false),
+        (Type::Bool, true) => J::Bool(false),
         (Type::String, true) => J::String(String::new()),
         (Type::Number, true) => J::from(0),
         _ => J::Null,

@@ -13,6 +13,7 @@ pub mod backup_common;
 pub mod backup_progress;
 pub mod config_export;
 pub mod ethernet_binding;
+pub mod logging_action;
 pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
         row::row(ethernet_binding::EthernetBinding),
         Arc::new(macsec_key::MacsecKey),
         row::row(macsec_profile::MacsecProfile),
+        row::row(logging_action::LoggingAction),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
     ];

@@ -85,6 +85,9 @@ pub trait MenuRow: Send + Sync + 'static {
     /// added or removed: creating one by its key adopts it, destroying it
     /// resets it ([`MenuRow::reset_args`]) or leaves it.
     const BUILT_IN: bool = false;
+    /// Attributes that only some RouterOS versions have: setting one on
+    /// another version is a plan-time error naming the router's version.
+    const SINCE: &'static [Since] = &[];
 
     /// The row's `.id` in the model.
     fn id(m: &Self::Model) -> Option<&str>;
@@ -217,6 +220,102 @@ pub trait MenuRow: Send + Sync + 'static {
     fn filter_row(&self, _filter: &ListFilter, _row: &Record) -> bool {
         true
     }
+}
+
+/// An attribute that RouterOS has from one version on, or until one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since {
+    /// The Terraform attribute.
+    pub attr: &'static str,
+    /// The version (major, minor) that added it, or that dropped it.
+    pub version: (u32, u32),
+    /// True: RouterOS has it from `version` on; false: before it.
+    pub from: bool,
+}
+
+impl Since {
+    /// `attr` needs RouterOS `major.minor` or later.
+    pub const fn from(attr: &'static str, major: u32, minor: u32) -> Self {
+        Since {
+            attr,
+            version: (major, minor),
+            from: true,
+        }
+    }
+
+    /// `attr` is gone from RouterOS `major.minor` on.
+    pub const fn until(attr: &'static str, major: u32, minor: u32) -> Self {
+        Since {
+            attr,
+            version: (major, minor),
+            from: false,
+        }
+    }
+}
+
+/// Plan-time errors for the attributes of `config` that the router's
+/// `version` does not have ([`MenuRow::SINCE`]).
+pub fn check_versions<T: MenuRow + ?Sized>(
+    version: &crate::routeros::Version,
+    endpoint: &str,
+    config: &Value,
+    diags: &mut Diagnostics,
+) {
+    for s in T::SINCE {
+        if config.get(s.attr).is_none_or(Value::is_null)
+            || version.at_least(s.version.0, s.version.1) == s.from
+        {
+            continue;
+        }
+        let (major, minor) = s.version;
+        let when = if s.from {
+            "or later"
+        } else {
+            "and later do not have it"
+        };
+        let first = if s.from {
+            format!("needs RouterOS {major}.{minor} or later")
+        } else {
+            format!("exists before RouterOS {major}.{minor} only")
+        };
+        diags.push(
+            Diagnostic::error(
+                format!("{} {first}", s.attr),
+                format!(
+                    "The router at {endpoint} runs RouterOS {version}, which has no `{}` for a {} (RouterOS {major}.{minor} {when}). Remove `{}` from this {}, or use a router whose version has it.",
+                    s.attr,
+                    T::NOUN,
+                    s.attr,
+                    T::TYPE_NAME
+                ),
+            )
+            .at_attr(s.attr),
+        );
+    }
+}
+
+/// The plan-time check of a name attribute: not empty, no control
+/// characters, no surrounding spaces (`example` shows a good one).
+pub fn check_name(config: &Value, attr: &str, example: &str, diags: &mut Diagnostics) {
+    let Some(name) = config.get_str(attr) else {
+        return;
+    };
+    let problem = if name.is_empty() {
+        "is empty"
+    } else if name.chars().any(char::is_control) {
+        "contains control characters"
+    } else if name.trim() != name {
+        "starts or ends with white space"
+    } else {
+        return;
+    };
+    diags.push(
+        Diagnostic::error(
+            format!("Invalid {attr}"),
+            format!("`{attr}` {problem}. Use a name such as {example}: printable characters, no surrounding spaces."),
+        )
+        .at_attr(attr),
+    );
 }
 
 /// The filters a `list` block takes: a shell-style pattern on the natural

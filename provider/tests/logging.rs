@@ -1,0 +1,238 @@
+//! `routeros_logging_action` against the emulator, over REST and the
+//! classic API: create, read, update, import by name and by `*id`, list,
+//! delete, the built-in actions adopted and left, and the attributes of
+//! another RouterOS version refused at plan. Asserts what the router holds.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use acceptance::sim::{Sim, SimConfig};
+use terraform_provider_routeros::plugin::diag::Diagnostics;
+use terraform_provider_routeros::plugin::resource::{
+    Ctx, ListRequest, PlanInput, Private, Resource, value_of,
+};
+use terraform_provider_routeros::plugin::value::Value;
+use terraform_provider_routeros::provider::Configured;
+use terraform_provider_routeros::resources::logging_action::{LoggingAction, LoggingActionModel};
+use terraform_provider_routeros::resources::row;
+use terraform_provider_routeros::routeros::rest::TlsOptions;
+use terraform_provider_routeros::routeros::{Client, ConnectOptions};
+
+const MENU: &str = "/system/logging/action";
+
+fn sim(version: &str) -> Sim {
+    Sim::spawn(SimConfig {
+        version: version.into(),
+        https: false,
+        ..SimConfig::default()
+    })
+    .expect("start routeros-sim")
+}
+
+async fn ctx(sim: &Sim, url: String) -> Ctx<Configured> {
+    let client = Client::connect(&ConnectOptions {
+        url,
+        username: sim.username().to_string(),
+        password: sim.password().to_string(),
+        tls: TlsOptions::default(),
+        timeout: Duration::from_secs(30),
+        ..Default::default()
+    })
+    .await
+    .expect("connect to routeros-sim");
+    Ctx {
+        client: Arc::new(Configured::from_environment(client)),
+        terraform_version: String::new(),
+        write_only_allowed: false,
+    }
+}
+
+fn value(r: &dyn Resource<Configured>, m: &LoggingActionModel) -> Value {
+    value_of(m, &r.schema(), &mut Diagnostics::new()).unwrap()
+}
+
+/// The router's row of action `name`, fresh.
+async fn on_router(
+    ctx: &Ctx<Configured>,
+    name: &str,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    ctx.client
+        .list_fresh(MENU)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r["name"] == name)
+}
+
+async fn lifecycle(sim: &Sim, url: String) {
+    let ctx = ctx(sim, url).await;
+    let r = row::row(LoggingAction);
+    let r = r.as_ref();
+    let mut private = Private::default();
+    let mut diags = Diagnostics::new();
+
+    // Create a remote syslog action.
+    let plan = LoggingActionModel {
+        name: "syslog \"x\"; ${y}".into(),
+        target: "remote".into(),
+        remote: Some("192.0.2.10".into()),
+        remote_port: Some(1514),
+        syslog_facility: Some("local0".into()),
+        remote_log_format: Some("default".into()),
+        comment: Some("central\nlog".into()),
+        ..Default::default()
+    };
+    let planned = value(r, &plan);
+    let state = r
+        .create(&ctx, &planned, &planned, &mut private, &mut diags)
+        .await;
+    assert!(!diags.has_error(), "{diags:?}");
+    let state = state.unwrap();
+    let held = on_router(&ctx, &plan.name).await.expect("created");
+    assert_eq!(held["remote"], "192.0.2.10");
+    assert_eq!(held["remote-port"], "1514");
+    assert_eq!(held["syslog-facility"], "local0");
+    assert_eq!(held["comment"], "central\nlog");
+    assert_eq!(
+        state.get_str("remote_protocol"),
+        Some("udp"),
+        "the router's default, read back"
+    );
+
+    // Update one setting; read shows it.
+    let mut changed = plan.clone();
+    changed.id = state.get_str("id").map(str::to_string);
+    changed.remote_port = Some(514);
+    changed.comment = None;
+    let state2 = r
+        .update(
+            &ctx,
+            &state,
+            &value(r, &changed),
+            &Value::Null,
+            &mut private,
+            &mut diags,
+        )
+        .await
+        .unwrap();
+    assert!(!diags.has_error(), "{diags:?}");
+    let held = on_router(&ctx, &plan.name).await.unwrap();
+    assert_eq!(held["remote-port"], "514");
+    assert_eq!(held["comment"], "", "a removed comment is cleared");
+    let read = r
+        .read(&ctx, &state2, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert_eq!(read.get_i64("remote_port"), Some(514));
+
+    // Import by name and by id give the same state.
+    let by_name = r.import(&ctx, &plan.name, &mut diags).await.unwrap();
+    let id = held[".id"].to_lowercase();
+    let by_id = r.import(&ctx, &id, &mut diags).await.unwrap();
+    assert_eq!(by_name, by_id);
+    assert_eq!(by_name.get_str("name"), Some(plan.name.as_str()));
+
+    // Listed; the built-in actions are not.
+    let items = r
+        .list(
+            &ctx,
+            &ListRequest {
+                config: &Value::Null,
+                include_resource: true,
+                limit: None,
+            },
+            &mut diags,
+        )
+        .await;
+    let names: Vec<&str> = items
+        .iter()
+        .filter_map(|i| i.identity.get_str("name"))
+        .collect();
+    assert_eq!(names, [plan.name.as_str()]);
+
+    // Destroy removes it.
+    r.delete(&ctx, &state2, &private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+    assert!(on_router(&ctx, &plan.name).await.is_none());
+
+    // The built-in `memory` is adopted (not duplicated) and left on destroy.
+    let memory = LoggingActionModel {
+        name: "memory".into(),
+        target: "memory".into(),
+        memory_lines: Some(5000),
+        ..Default::default()
+    };
+    let planned = value(r, &memory);
+    let state = r
+        .create(&ctx, &planned, &planned, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert!(!diags.has_error(), "{diags:?}");
+    let all = ctx.client.list_fresh(MENU).await.unwrap();
+    assert_eq!(all.iter().filter(|r| r["name"] == "memory").count(), 1);
+    assert_eq!(
+        on_router(&ctx, "memory").await.unwrap()["memory-lines"],
+        "5000"
+    );
+    r.delete(&ctx, &state, &private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+    assert!(
+        on_router(&ctx, "memory").await.is_some(),
+        "a built-in action stays"
+    );
+}
+
+#[tokio::test]
+async fn a_logging_action_lives_and_dies_over_rest() {
+    let sim = sim("7.20");
+    lifecycle(&sim, sim.http_url()).await;
+}
+
+#[tokio::test]
+async fn a_logging_action_lives_and_dies_over_the_api() {
+    let sim = sim("7.20");
+    lifecycle(&sim, sim.api_url().unwrap()).await;
+}
+
+#[tokio::test]
+async fn attributes_of_another_version_are_refused_at_plan() {
+    let sim = sim("7.16");
+    let ctx = ctx(&sim, sim.http_url()).await;
+    let r = row::row(LoggingAction);
+    let config = value(
+        r.as_ref(),
+        &LoggingActionModel {
+            name: "syslog".into(),
+            target: "remote".into(),
+            remote_protocol: Some("tcp".into()),
+            bsd_syslog: Some(true),
+            ..Default::default()
+        },
+    );
+    let mut planned = config.clone();
+    let mut diags = Diagnostics::new();
+    let input = PlanInput {
+        prior_state: &Value::Null,
+        config: &config,
+        proposed: &config,
+    };
+    r.modify_plan(
+        &ctx,
+        &input,
+        &mut planned,
+        &mut Private::default(),
+        &mut diags,
+    )
+    .await;
+    let attrs: Vec<String> = diags
+        .0
+        .iter()
+        .filter_map(|d| d.attribute.as_ref().map(|a| a.to_string()))
+        .collect();
+    assert_eq!(attrs, ["remote_protocol"], "{diags:?}");
+    assert!(
+        diags.0[0].detail.contains("RouterOS 7.16"),
+        "{}",
+        diags.0[0].detail
+    );
+}
