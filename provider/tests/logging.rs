@@ -14,6 +14,7 @@ use terraform_provider_routeros::plugin::resource::{
 use terraform_provider_routeros::plugin::value::Value;
 use terraform_provider_routeros::provider::Configured;
 use terraform_provider_routeros::resources::logging_action::{LoggingAction, LoggingActionModel};
+use terraform_provider_routeros::resources::logging_rule::{LoggingRule, LoggingRuleModel};
 use terraform_provider_routeros::resources::row;
 use terraform_provider_routeros::routeros::rest::TlsOptions;
 use terraform_provider_routeros::routeros::{Client, ConnectOptions};
@@ -47,7 +48,7 @@ async fn ctx(sim: &Sim, url: String) -> Ctx<Configured> {
     }
 }
 
-fn value(r: &dyn Resource<Configured>, m: &LoggingActionModel) -> Value {
+fn value<M: serde::Serialize>(r: &dyn Resource<Configured>, m: &M) -> Value {
     value_of(m, &r.schema(), &mut Diagnostics::new()).unwrap()
 }
 
@@ -182,6 +183,118 @@ async fn lifecycle(sim: &Sim, url: String) {
     );
 }
 
+const RULES: &str = "/system/logging";
+
+/// The router's rules, fresh.
+async fn rules(ctx: &Ctx<Configured>) -> Vec<std::collections::BTreeMap<String, String>> {
+    ctx.client.list_fresh(RULES).await.unwrap()
+}
+
+async fn rule_lifecycle(sim: &Sim, url: String) {
+    let ctx = ctx(sim, url).await;
+    let r = row::row(LoggingRule);
+    let r = r.as_ref();
+    let mut private = Private::default();
+    let mut diags = Diagnostics::new();
+    let before = rules(&ctx).await.len();
+
+    // A rule for MACsec and MKA events (RouterOS's `interface` topic).
+    let plan = LoggingRuleModel {
+        topics: vec!["interface".into(), "!debug".into()],
+        action: "memory".into(),
+        prefix: Some("macsec \"${x}\";".into()),
+        regex: Some("MKA|macsec".into()),
+        comment: Some("MACsec and MKA".into()),
+        ..Default::default()
+    };
+    let planned = value(r, &plan);
+    let state = r
+        .create(&ctx, &planned, &planned, &mut private, &mut diags)
+        .await;
+    assert!(!diags.has_error(), "{diags:?}");
+    let state = state.unwrap();
+    let id = state.get_str("id").unwrap().to_string();
+    let held = rules(&ctx)
+        .await
+        .into_iter()
+        .find(|r| r[".id"] == id)
+        .unwrap();
+    assert_eq!(held["topics"], "interface,!debug");
+    assert_eq!(held["prefix"], "macsec \"${x}\";");
+    assert_eq!(held["regex"], "MKA|macsec");
+    assert_eq!(rules(&ctx).await.len(), before + 1);
+
+    // Update: disabled, prefix removed (cleared on the router).
+    let changed = LoggingRuleModel {
+        id: Some(id.clone()),
+        disabled: Some(true),
+        prefix: None,
+        ..plan.clone()
+    };
+    let state = r
+        .update(
+            &ctx,
+            &state,
+            &value(r, &changed),
+            &Value::Null,
+            &mut private,
+            &mut diags,
+        )
+        .await
+        .unwrap();
+    assert!(!diags.has_error(), "{diags:?}");
+    let held = rules(&ctx)
+        .await
+        .into_iter()
+        .find(|r| r[".id"] == id)
+        .unwrap();
+    assert_eq!(
+        (held["disabled"].as_str(), held["prefix"].as_str()),
+        ("true", "")
+    );
+    assert_eq!(state.get("prefix"), Some(&Value::Null));
+
+    // Import by id (any case); identity is the id.
+    let imported = r
+        .import(&ctx, &id.to_lowercase(), &mut diags)
+        .await
+        .unwrap();
+    assert_eq!(imported, state);
+    assert_eq!(r.identity(&state).unwrap().get_str("id"), Some(id.as_str()));
+
+    // Destroy removes it.
+    r.delete(&ctx, &state, &private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+    assert_eq!(rules(&ctx).await.len(), before);
+
+    // A rule with the topics of a default rule adopts it, and destroy leaves it.
+    let info = LoggingRuleModel {
+        topics: vec!["info".into()],
+        action: "memory".into(),
+        prefix: Some("i".into()),
+        ..Default::default()
+    };
+    let planned = value(r, &info);
+    let state = r
+        .create(&ctx, &planned, &planned, &mut private, &mut diags)
+        .await
+        .unwrap();
+    assert!(!diags.has_error(), "{diags:?}");
+    let infos: Vec<_> = rules(&ctx)
+        .await
+        .into_iter()
+        .filter(|r| r["topics"] == "info")
+        .collect();
+    assert_eq!(infos.len(), 1, "adopted, not duplicated");
+    assert_eq!(
+        (infos[0]["default"].as_str(), infos[0]["prefix"].as_str()),
+        ("true", "i")
+    );
+    r.delete(&ctx, &state, &private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+    assert_eq!(rules(&ctx).await.len(), before, "a default rule stays");
+}
+
 #[tokio::test]
 async fn a_logging_action_lives_and_dies_over_rest() {
     let sim = sim("7.20");
@@ -192,6 +305,49 @@ async fn a_logging_action_lives_and_dies_over_rest() {
 async fn a_logging_action_lives_and_dies_over_the_api() {
     let sim = sim("7.20");
     lifecycle(&sim, sim.api_url().unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_logging_rule_lives_and_dies_over_rest() {
+    let sim = sim("7.24");
+    rule_lifecycle(&sim, sim.http_url()).await;
+}
+
+#[tokio::test]
+async fn a_logging_rule_lives_and_dies_over_the_api() {
+    let sim = sim("7.24");
+    rule_lifecycle(&sim, sim.api_url().unwrap()).await;
+}
+
+#[test]
+fn an_unknown_topic_is_refused_at_plan_naming_it_and_the_nearest_known() {
+    let r = row::row(LoggingRule);
+    let config = value(
+        r.as_ref(),
+        &LoggingRuleModel {
+            topics: vec!["macsec".into(), "interfase".into(), "info".into()],
+            action: "memory".into(),
+            ..Default::default()
+        },
+    );
+    let mut diags = Diagnostics::new();
+    r.validate(&config, &mut diags);
+    assert_eq!(diags.0.len(), 2, "{diags:?}");
+    assert!(
+        diags.0[0].detail.contains("\"macsec\" is not")
+            && diags.0[0].detail.contains("`interface`")
+    );
+    assert!(
+        diags.0[1].detail.contains("nearest known are interface"),
+        "{}",
+        diags.0[1].detail
+    );
+    assert!(
+        diags
+            .0
+            .iter()
+            .all(|d| d.attribute.as_ref().unwrap().to_string() == "topics")
+    );
 }
 
 #[tokio::test]

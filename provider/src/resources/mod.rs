@@ -14,6 +14,7 @@ pub mod backup_progress;
 pub mod config_export;
 pub mod ethernet_binding;
 pub mod logging_action;
+pub mod logging_rule;
 pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
@@ -31,6 +32,7 @@ pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
         Arc::new(macsec_key::MacsecKey),
         row::row(macsec_profile::MacsecProfile),
         row::row(logging_action::LoggingAction),
+        row::row(logging_rule::LoggingRule),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
     ];

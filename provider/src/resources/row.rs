@@ -518,7 +518,18 @@ pub async fn recover_lost_add<T: MenuRow + ?Sized>(
     key: &str,
     sent: &Record,
 ) -> Result<Option<Record>, Result<Vec<String>, Error>> {
-    match client.find_after_lost_reply(T::MENU, T::KEY.0, key).await {
+    // A menu keyed by `.id` alone (rows without a name): the newest row
+    // that holds what was sent.
+    let found = if T::KEY.0 == ".id" {
+        client.list_fresh(T::MENU).await.map(|rows| {
+            rows.into_iter()
+                .rev()
+                .find(|r| differences(sent, r).is_empty())
+        })
+    } else {
+        client.find_after_lost_reply(T::MENU, T::KEY.0, key).await
+    };
+    match found {
         Ok(Some(row)) => {
             let differs = differences(sent, &row);
             if differs.is_empty() {
