@@ -52,6 +52,47 @@ fn value<M: serde::Serialize>(r: &dyn Resource<Configured>, m: &M) -> Value {
     value_of(m, &r.schema(), &mut Diagnostics::new()).unwrap()
 }
 
+/// `create`, which must succeed.
+async fn create(
+    r: &dyn Resource<Configured>,
+    ctx: &Ctx<Configured>,
+    planned: &Value,
+    private: &mut Private,
+) -> Value {
+    let mut diags = Diagnostics::new();
+    let state = r.create(ctx, planned, planned, private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+    state.unwrap()
+}
+
+/// `update` from `state` to `planned`, which must succeed.
+async fn update(
+    r: &dyn Resource<Configured>,
+    ctx: &Ctx<Configured>,
+    state: &Value,
+    planned: &Value,
+    private: &mut Private,
+) -> Value {
+    let mut diags = Diagnostics::new();
+    let state = r
+        .update(ctx, state, planned, &Value::Null, private, &mut diags)
+        .await;
+    assert!(!diags.has_error(), "{diags:?}");
+    state.unwrap()
+}
+
+/// `delete`, which must succeed.
+async fn delete(
+    r: &dyn Resource<Configured>,
+    ctx: &Ctx<Configured>,
+    state: &Value,
+    private: &Private,
+) {
+    let mut diags = Diagnostics::new();
+    r.delete(ctx, state, private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+}
+
 /// The router's row of action `name`, fresh.
 async fn on_router(
     ctx: &Ctx<Configured>,
@@ -84,11 +125,7 @@ async fn lifecycle(sim: &Sim, url: String) {
         ..Default::default()
     };
     let planned = value(r, &plan);
-    let state = r
-        .create(&ctx, &planned, &planned, &mut private, &mut diags)
-        .await;
-    assert!(!diags.has_error(), "{diags:?}");
-    let state = state.unwrap();
+    let state = create(r, &ctx, &planned, &mut private).await;
     let held = on_router(&ctx, &plan.name).await.expect("created");
     assert_eq!(held["remote"], "192.0.2.10");
     assert_eq!(held["remote-port"], "1514");
@@ -105,18 +142,7 @@ async fn lifecycle(sim: &Sim, url: String) {
     changed.id = state.get_str("id").map(str::to_string);
     changed.remote_port = Some(514);
     changed.comment = None;
-    let state2 = r
-        .update(
-            &ctx,
-            &state,
-            &value(r, &changed),
-            &Value::Null,
-            &mut private,
-            &mut diags,
-        )
-        .await
-        .unwrap();
-    assert!(!diags.has_error(), "{diags:?}");
+    let state2 = update(r, &ctx, &state, &value(r, &changed), &mut private).await;
     let held = on_router(&ctx, &plan.name).await.unwrap();
     assert_eq!(held["remote-port"], "514");
     assert_eq!(held["comment"], "", "a removed comment is cleared");
@@ -152,8 +178,7 @@ async fn lifecycle(sim: &Sim, url: String) {
     assert_eq!(names, [plan.name.as_str()]);
 
     // Destroy removes it.
-    r.delete(&ctx, &state2, &private, &mut diags).await;
-    assert!(!diags.has_error(), "{diags:?}");
+    delete(r, &ctx, &state2, &private).await;
     assert!(on_router(&ctx, &plan.name).await.is_none());
 
     // The built-in `memory` is adopted (not duplicated) and left on destroy.
@@ -164,19 +189,14 @@ async fn lifecycle(sim: &Sim, url: String) {
         ..Default::default()
     };
     let planned = value(r, &memory);
-    let state = r
-        .create(&ctx, &planned, &planned, &mut private, &mut diags)
-        .await
-        .unwrap();
-    assert!(!diags.has_error(), "{diags:?}");
+    let state = create(r, &ctx, &planned, &mut private).await;
     let all = ctx.client.list_fresh(MENU).await.unwrap();
     assert_eq!(all.iter().filter(|r| r["name"] == "memory").count(), 1);
     assert_eq!(
         on_router(&ctx, "memory").await.unwrap()["memory-lines"],
         "5000"
     );
-    r.delete(&ctx, &state, &private, &mut diags).await;
-    assert!(!diags.has_error(), "{diags:?}");
+    delete(r, &ctx, &state, &private).await;
     assert!(
         on_router(&ctx, "memory").await.is_some(),
         "a built-in action stays"
@@ -208,11 +228,7 @@ async fn rule_lifecycle(sim: &Sim, url: String) {
         ..Default::default()
     };
     let planned = value(r, &plan);
-    let state = r
-        .create(&ctx, &planned, &planned, &mut private, &mut diags)
-        .await;
-    assert!(!diags.has_error(), "{diags:?}");
-    let state = state.unwrap();
+    let state = create(r, &ctx, &planned, &mut private).await;
     let id = state.get_str("id").unwrap().to_string();
     let held = rules(&ctx)
         .await
@@ -231,18 +247,7 @@ async fn rule_lifecycle(sim: &Sim, url: String) {
         prefix: None,
         ..plan.clone()
     };
-    let state = r
-        .update(
-            &ctx,
-            &state,
-            &value(r, &changed),
-            &Value::Null,
-            &mut private,
-            &mut diags,
-        )
-        .await
-        .unwrap();
-    assert!(!diags.has_error(), "{diags:?}");
+    let state = update(r, &ctx, &state, &value(r, &changed), &mut private).await;
     let held = rules(&ctx)
         .await
         .into_iter()
@@ -263,8 +268,7 @@ async fn rule_lifecycle(sim: &Sim, url: String) {
     assert_eq!(r.identity(&state).unwrap().get_str("id"), Some(id.as_str()));
 
     // Destroy removes it.
-    r.delete(&ctx, &state, &private, &mut diags).await;
-    assert!(!diags.has_error(), "{diags:?}");
+    delete(r, &ctx, &state, &private).await;
     assert_eq!(rules(&ctx).await.len(), before);
 
     // A rule with the topics of a default rule adopts it, and destroy leaves it.
@@ -275,11 +279,7 @@ async fn rule_lifecycle(sim: &Sim, url: String) {
         ..Default::default()
     };
     let planned = value(r, &info);
-    let state = r
-        .create(&ctx, &planned, &planned, &mut private, &mut diags)
-        .await
-        .unwrap();
-    assert!(!diags.has_error(), "{diags:?}");
+    let state = create(r, &ctx, &planned, &mut private).await;
     let infos: Vec<_> = rules(&ctx)
         .await
         .into_iter()
@@ -290,8 +290,7 @@ async fn rule_lifecycle(sim: &Sim, url: String) {
         (infos[0]["default"].as_str(), infos[0]["prefix"].as_str()),
         ("true", "i")
     );
-    r.delete(&ctx, &state, &private, &mut diags).await;
-    assert!(!diags.has_error(), "{diags:?}");
+    delete(r, &ctx, &state, &private).await;
     assert_eq!(rules(&ctx).await.len(), before, "a default rule stays");
 }
 
