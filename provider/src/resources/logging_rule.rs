@@ -15,6 +15,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, Private};
 use crate::plugin::value::Value;
 use crate::provider::Configured;
+use crate::routeros::Record;
 
 /// RouterOS's topic list and the nearest-topic hint.
 pub mod topics;
@@ -55,7 +56,7 @@ pub struct LoggingRule;
 impl MenuRow for LoggingRule {
     type Model = LoggingRuleModel;
     const TYPE_NAME: &'static str = "routeros_logging_rule";
-    const DESCRIPTION: &'static str = "A logging rule (`/system/logging`): sends the events that carry all its topics to a logging action. Its identity and import id are RouterOS's id (a rule has no name). A rule with the topics of one of RouterOS's default rules (`info`, `error`, `warning`, `critical`) adopts it on create and leaves it on destroy.";
+    const DESCRIPTION: &'static str = "A logging rule (`/system/logging`): sends the events that carry all its topics to a logging action. Its identity and import id are RouterOS's id (a rule has no name). A rule with the topics of one of RouterOS's default rules (`info`, `error`, `warning`, `critical`) adopts it on create and leaves it on destroy; `terraform query` lists the rules added.";
     const MENU: &'static str = menus::LOGGING;
     const NOUN: &'static str = "logging rule";
     const KEY: (&'static str, &'static str) = (".id", "id");
@@ -95,6 +96,11 @@ impl MenuRow for LoggingRule {
             None => row::create::<Self>(&ctx.client, plan, diags).await?,
         };
         row::model::<Self>(&row, Some(plan), diags)
+    }
+
+    /// `terraform query` and `generate` list the rules added to the router.
+    async fn listed(&self, _ctx: &Ctx<Configured>, row: &Record) -> bool {
+        !is_builtin(row)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
