@@ -23,6 +23,7 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::mapping::MappingError;
 use super::row::{self, ListFilter, MenuRow};
 use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
 use crate::context::Configured;
@@ -61,9 +62,6 @@ pub const SIZES: [&str; 2] = ["mtu", "l2mtu"];
 /// Values accepted at plan time for `mtu` and `l2mtu` (the router's own
 /// `max-l2mtu` is checked against the port too).
 pub const MTU_RANGE: std::ops::RangeInclusive<i64> = 64..=65535;
-
-/// RouterOS argument names and the Terraform attributes they map to.
-const ATTRIBUTES: &[(&str, &str)] = &[("disabled", "disabled"), ("mtu", "mtu"), ("l2mtu", "l2mtu")];
 
 /// Port values recorded before the binding changed them.
 pub type Originals = BTreeMap<String, String>;
@@ -110,19 +108,11 @@ pub struct EthernetBindingModel {
 }
 
 impl EthernetBindingModel {
-    /// The port values this binding sets, as RouterOS arguments.
+    /// The port values this binding sets, as RouterOS arguments (the
+    /// port's `name` is its key, never set).
     pub fn desired(&self) -> Record {
-        let mut args = Record::new();
-        args.insert(
-            "disabled".into(),
-            ros_bool_text(self.disabled.unwrap_or(false)),
-        );
-        if let Some(mtu) = self.mtu {
-            args.insert("mtu".into(), mtu.to_string());
-        }
-        if let Some(l2mtu) = self.l2mtu {
-            args.insert("l2mtu".into(), l2mtu.to_string());
-        }
+        let mut args = row::mapping::<EthernetBinding>().encode(self);
+        args.remove("name");
         args
     }
 }
@@ -214,24 +204,15 @@ pub fn from_record(
     row: &Record,
     prior: &EthernetBindingModel,
     managed: &Managed,
-) -> EthernetBindingModel {
-    let number = |k: &str| row.get(k).and_then(|v| v.trim().parse::<i64>().ok());
-    let size = |attr: &str, prior: Option<i64>| {
-        if manages(managed, attr) {
-            number(attr)
-        } else {
-            prior.or_else(|| number(attr))
-        }
-    };
-    EthernetBindingModel {
-        id: row.get(".id").cloned(),
-        ethernet: row.get("name").cloned().unwrap_or_default(),
-        macsec_interface: prior.macsec_interface.clone(),
-        disabled: Some(row.get("disabled").is_some_and(|d| ros_bool(d))),
-        mtu: size("mtu", prior.mtu),
-        l2mtu: size("l2mtu", prior.l2mtu),
-        mac_address: row.get("mac-address").cloned(),
+) -> Result<EthernetBindingModel, MappingError> {
+    let mut m = EthernetBinding::from_record(row, Some(prior))?;
+    if !manages(managed, "mtu") {
+        m.mtu = prior.mtu.or(m.mtu);
     }
+    if !manages(managed, "l2mtu") {
+        m.l2mtu = prior.l2mtu.or(m.l2mtu);
+    }
+    Ok(m)
 }
 
 /// The sizes the binding manages, from private state.
@@ -464,6 +445,19 @@ impl EthernetBinding {
     }
 
     /// Sets `args` on the port `id` and reads the port back.
+    /// [`from_record`], with an unreadable value as a diagnostic.
+    fn model(
+        &self,
+        row: &Record,
+        prior: &EthernetBindingModel,
+        managed: &Managed,
+        diags: &mut Diagnostics,
+    ) -> Option<EthernetBindingModel> {
+        from_record(row, prior, managed)
+            .map_err(|e| diags.push(e.diagnostic(Self::NOUN, &prior.ethernet)))
+            .ok()
+    }
+
     async fn write(
         &self,
         ctx: &Ctx<Configured>,
@@ -484,7 +478,8 @@ impl MenuRow for EthernetBinding {
     const MENU: &'static str = MENU;
     const NOUN: &'static str = "Ethernet port";
     const KEY: (&'static str, &'static str) = ("name", "ethernet");
-    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
+    const RENAMES: &'static [(&'static str, &'static str)] =
+        &[("ethernet", "name"), ("macsec_interface", "")];
     const IMPORT_HINT: &'static str = "the Ethernet port's name (ether1)";
     const CREATE_ADDS: bool = false;
 
@@ -494,10 +489,6 @@ impl MenuRow for EthernetBinding {
 
     fn key(m: &EthernetBindingModel) -> &str {
         &m.ethernet
-    }
-
-    fn from_record(r: &Record, prior: Option<&EthernetBindingModel>) -> EthernetBindingModel {
-        from_record(r, prior.unwrap_or(&EthernetBindingModel::default()), &None)
     }
 
     fn to_args(planned: &EthernetBindingModel, _prior: Option<&EthernetBindingModel>) -> Record {
@@ -702,7 +693,7 @@ impl MenuRow for EthernetBinding {
         let after = self.write(ctx, &id, &args, &action, diags).await?;
         store_originals(private, &originals);
         store_managed(private, &wanted_model);
-        Some(from_record(&after, plan, &managed_of(private)))
+        self.model(&after, plan, &managed_of(private), diags)
     }
 
     async fn read(
@@ -725,7 +716,7 @@ impl MenuRow for EthernetBinding {
         });
         record_originals(&mut originals, &wanted, &row);
         store_originals(private, &originals);
-        Some(from_record(&row, prior, &managed))
+        self.model(&row, prior, &managed, diags)
     }
 
     async fn update(
@@ -764,7 +755,7 @@ impl MenuRow for EthernetBinding {
             .await?;
         store_originals(private, &originals);
         store_managed(private, &wanted_model);
-        Some(from_record(&after, plan, &managed_of(private)))
+        self.model(&after, plan, &managed_of(private), diags)
     }
 
     async fn delete(
@@ -847,17 +838,10 @@ impl MenuRow for EthernetBinding {
             ));
             return None;
         };
-        let number = |k: &str| row.get(k).and_then(|v| v.trim().parse::<i64>().ok());
-        let stub = EthernetBindingModel {
-            id: row.get(".id").cloned(),
-            ethernet: port.clone(),
+        Some(EthernetBindingModel {
             macsec_interface: m.get("name").cloned().unwrap_or_default(),
-            disabled: Some(row.get("disabled").is_some_and(|d| ros_bool(d))),
-            mtu: number("mtu"),
-            l2mtu: number("l2mtu"),
-            mac_address: row.get("mac-address").cloned(),
-        };
-        Some(stub)
+            ..row::model::<Self>(row, None, diags)?
+        })
     }
 }
 

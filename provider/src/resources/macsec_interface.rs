@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::row::{ListFilter, MenuRow};
-use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
+use super::{menus, request_diagnostic};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
@@ -17,16 +17,6 @@ use crate::routeros::Record;
 
 /// The RouterOS menu.
 pub const MENU: &str = menus::MACSEC;
-
-/// RouterOS argument names and the Terraform attributes they map to.
-const ATTRIBUTES: &[(&str, &str)] = &[
-    ("name", "name"),
-    ("interface", "interface"),
-    ("mtu", "mtu"),
-    ("profile", "profile"),
-    ("disabled", "disabled"),
-    ("comment", "comment"),
-];
 
 /// Smallest and largest `mtu` accepted at plan time.
 pub const MTU_RANGE: std::ops::RangeInclusive<i64> = 64..=65535;
@@ -81,63 +71,6 @@ pub struct MacsecInterfaceModel {
 #[derive(Debug, Default)]
 pub struct MacsecInterface;
 
-/// The model of a router entry. `prior` keeps forms RouterOS does not echo
-/// (an empty comment) so they never show as drift.
-pub fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecInterfaceModel {
-    let comment = match r.get("comment").filter(|c| !c.is_empty()) {
-        Some(c) => Some(c.clone()),
-        None => prior
-            .and_then(|p| p.comment.clone())
-            .filter(|c| c.is_empty()),
-    };
-    MacsecInterfaceModel {
-        id: r.get(".id").cloned(),
-        name: r.get("name").cloned().unwrap_or_default(),
-        interface: r.get("interface").cloned().unwrap_or_default(),
-        mtu: r.get("mtu").and_then(|m| m.parse().ok()),
-        profile: r.get("profile").cloned(),
-        disabled: Some(r.get("disabled").is_some_and(|d| ros_bool(d))),
-        comment,
-    }
-}
-
-/// The arguments that turn `prior` (or nothing) into `planned`.
-pub fn to_args(planned: &MacsecInterfaceModel, prior: Option<&MacsecInterfaceModel>) -> Record {
-    let mut args = Record::new();
-    let changed =
-        |f: &dyn Fn(&MacsecInterfaceModel) -> String| prior.is_none_or(|p| f(p) != f(planned));
-    if changed(&|m| m.name.clone()) {
-        args.insert("name".into(), planned.name.clone());
-    }
-    if changed(&|m| m.interface.clone()) {
-        args.insert("interface".into(), planned.interface.clone());
-    }
-    if let Some(mtu) = planned.mtu {
-        if prior.is_none_or(|p| p.mtu != Some(mtu)) {
-            args.insert("mtu".into(), mtu.to_string());
-        }
-    }
-    if let Some(profile) = &planned.profile {
-        if prior.is_none_or(|p| p.profile.as_ref() != Some(profile)) {
-            args.insert("profile".into(), profile.clone());
-        }
-    }
-    let disabled = planned.disabled.unwrap_or(false);
-    if prior.is_none_or(|p| p.disabled.unwrap_or(false) != disabled) {
-        args.insert("disabled".into(), ros_bool_text(disabled));
-    }
-    match (&planned.comment, prior.and_then(|p| p.comment.as_ref())) {
-        (Some(c), old) if old != Some(c) => {
-            args.insert("comment".into(), c.clone());
-        }
-        (None, Some(_)) => {
-            args.insert("comment".into(), String::new());
-        }
-        _ => {}
-    }
-    args
-}
-
 /// Plan-time checks of a name (skipped when unknown).
 fn check_name(name: &str) -> Option<String> {
     if name.is_empty() {
@@ -163,7 +96,6 @@ impl MenuRow for MacsecInterface {
     const MENU: &'static str = MENU;
     const NOUN: &'static str = "MACsec interface";
     const KEY: (&'static str, &'static str) = ("name", "name");
-    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
     const IMPORT_HINT: &'static str = "name (macsec1)";
 
     fn id(m: &MacsecInterfaceModel) -> Option<&str> {
@@ -172,14 +104,6 @@ impl MenuRow for MacsecInterface {
 
     fn key(m: &MacsecInterfaceModel) -> &str {
         &m.name
-    }
-
-    fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecInterfaceModel {
-        from_record(r, prior)
-    }
-
-    fn to_args(planned: &MacsecInterfaceModel, prior: Option<&MacsecInterfaceModel>) -> Record {
-        to_args(planned, prior)
     }
 
     fn filter_row(&self, filter: &ListFilter, row: &Record) -> bool {
@@ -358,6 +282,14 @@ impl MacsecInterface {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn from_record(r: &Record, prior: Option<&MacsecInterfaceModel>) -> MacsecInterfaceModel {
+        MacsecInterface::from_record(r, prior).unwrap()
+    }
+
+    fn to_args(planned: &MacsecInterfaceModel, prior: Option<&MacsecInterfaceModel>) -> Record {
+        MacsecInterface::to_args(planned, prior)
+    }
 
     fn rec(pairs: &[(&str, &str)]) -> Record {
         pairs

@@ -12,8 +12,8 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::menus;
 use super::row::{self, MenuRow};
-use super::{menus, request_diagnostic, ros_bool};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
@@ -22,13 +22,6 @@ use crate::routeros::{Record, Version};
 
 /// The RouterOS menu.
 pub const MENU: &str = menus::MACSEC_PROFILE;
-
-/// RouterOS argument names and the Terraform attributes they map to.
-const ATTRIBUTES: &[(&str, &str)] = &[
-    ("name", "name"),
-    ("server-priority", "server_priority"),
-    ("ciphers", "ciphers"),
-];
 
 /// RouterOS's default `server-priority`.
 pub const DEFAULT_SERVER_PRIORITY: i64 = 10;
@@ -82,54 +75,6 @@ pub struct MacsecProfile;
 /// True when `version` has the profile `ciphers` argument.
 pub fn has_ciphers(version: &Version) -> bool {
     version.at_least(CIPHERS_SINCE.0, CIPHERS_SINCE.1)
-}
-
-/// The model of a router entry.
-pub fn from_record(r: &Record) -> MacsecProfileModel {
-    MacsecProfileModel {
-        id: r.get(".id").cloned(),
-        name: r.get("name").cloned().unwrap_or_default(),
-        server_priority: r.get("server-priority").and_then(|p| p.parse().ok()),
-        ciphers: r.get("ciphers").map(|c| parse_ciphers(c)),
-    }
-}
-
-/// RouterOS's comma-separated `ciphers` as a set.
-fn parse_ciphers(text: &str) -> BTreeSet<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// A set of ciphers as RouterOS takes it.
-fn ciphers_text(set: &BTreeSet<String>) -> String {
-    set.iter().cloned().collect::<Vec<_>>().join(",")
-}
-
-/// True for RouterOS's built-in profile.
-fn is_builtin(r: &Record) -> bool {
-    r.get("default").is_some_and(|d| ros_bool(d))
-}
-
-/// The arguments that turn `prior` (or nothing) into `planned`.
-pub fn to_args(planned: &MacsecProfileModel, prior: Option<&MacsecProfileModel>) -> Record {
-    let mut args = Record::new();
-    if prior.is_none_or(|p| p.name != planned.name) {
-        args.insert("name".into(), planned.name.clone());
-    }
-    if let Some(sp) = planned.server_priority {
-        if prior.is_none_or(|p| p.server_priority != Some(sp)) {
-            args.insert("server-priority".into(), sp.to_string());
-        }
-    }
-    if let Some(c) = &planned.ciphers {
-        if prior.is_none_or(|p| p.ciphers.as_ref() != Some(c)) {
-            args.insert("ciphers".into(), ciphers_text(c));
-        }
-    }
-    args
 }
 
 /// The arguments that reset the built-in profile to RouterOS's defaults.
@@ -202,9 +147,9 @@ impl MenuRow for MacsecProfile {
     const MENU: &'static str = MENU;
     const NOUN: &'static str = "MACsec profile";
     const KEY: (&'static str, &'static str) = ("name", "name");
-    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
     const IMPORT_HINT: &'static str = "name (default, uplink)";
     const ON_A_PORT: bool = false;
+    const BUILT_IN: bool = true;
 
     fn id(m: &MacsecProfileModel) -> Option<&str> {
         m.id.as_deref()
@@ -212,19 +157,6 @@ impl MenuRow for MacsecProfile {
 
     fn key(m: &MacsecProfileModel) -> &str {
         &m.name
-    }
-
-    /// The built-in profile is adopted on create.
-    fn adopts(&self, row: &Record) -> bool {
-        is_builtin(row)
-    }
-
-    fn from_record(r: &Record, _prior: Option<&MacsecProfileModel>) -> MacsecProfileModel {
-        from_record(r)
-    }
-
-    fn to_args(planned: &MacsecProfileModel, prior: Option<&MacsecProfileModel>) -> Record {
-        to_args(planned, prior)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -302,44 +234,12 @@ impl MenuRow for MacsecProfile {
         }
     }
 
-    /// The built-in profile cannot be added: it is adopted.
-    async fn create(
-        &self,
-        ctx: &Ctx<Configured>,
-        plan: &MacsecProfileModel,
-        _config: &Value,
-        _private: &mut Private,
-        diags: &mut Diagnostics,
-    ) -> Option<MacsecProfileModel> {
-        let existing = match ctx.client.find(MENU, "name", &plan.name).await {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(request_diagnostic(
-                    &format!("looking up MACsec profile {:?}", plan.name),
-                    &e,
-                    &[],
-                ));
-                return None;
-            }
-        };
-        let row = match existing.filter(is_builtin) {
-            Some(r) => {
-                let id = r.get(".id").cloned().unwrap_or_default();
-                let args = to_args(plan, Some(&from_record(&r)));
-                let action = format!("updating the built-in MACsec profile {:?}", plan.name);
-                let row =
-                    row::write::<Self>(&ctx.client, &id, &args, &action, "adopting it", diags)
-                        .await?;
-                log::info!("adopted the built-in {MENU} {id} ({})", plan.name);
-                row
-            }
-            None => row::create::<Self>(&ctx.client, plan, diags).await?,
-        };
-        Some(from_record(&row))
+    /// The built-in profile is reset to RouterOS's defaults.
+    fn reset_args(&self, version: &Version) -> Option<Record> {
+        Some(reset_args(version))
     }
 
-    /// The built-in profile cannot be removed: it is reset to RouterOS's
-    /// defaults.
+    /// A profile in use cannot be removed: the error says how to do it.
     async fn delete(
         &self,
         ctx: &Ctx<Configured>,
@@ -347,26 +247,8 @@ impl MenuRow for MacsecProfile {
         _private: &Private,
         diags: &mut Diagnostics,
     ) {
-        let Some(record) = row::read::<Self>(&ctx.client, old, diags).await else {
-            return;
-        };
-        let id = record.get(".id").cloned().unwrap_or_default();
-        if is_builtin(&record) {
-            let args = reset_args(ctx.client.version());
-            let action = format!(
-                "resetting the built-in MACsec profile {:?} to RouterOS's defaults",
-                old.name
-            );
-            if row::write::<Self>(&ctx.client, &id, &args, &action, "the reset", diags)
-                .await
-                .is_some()
-            {
-                log::info!("reset the built-in {MENU} {id} to RouterOS's defaults");
-            }
-            return;
-        }
         let before = diags.0.len();
-        row::remove::<Self>(&ctx.client, old, diags).await;
+        row::remove_or_reset(self, &ctx.client, old, diags).await;
         if let Some(d) = diags.0.get_mut(before) {
             if d.detail.contains("used by") {
                 d.detail.push_str(
@@ -380,6 +262,15 @@ impl MenuRow for MacsecProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::row::is_builtin;
+
+    fn from_record(r: &Record) -> MacsecProfileModel {
+        MacsecProfile::from_record(r, None).unwrap()
+    }
+
+    fn to_args(planned: &MacsecProfileModel, prior: Option<&MacsecProfileModel>) -> Record {
+        MacsecProfile::to_args(planned, prior)
+    }
     use crate::plugin::schema::{Type, try_schema_from_model};
 
     fn rec(pairs: &[(&str, &str)]) -> Record {

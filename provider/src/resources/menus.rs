@@ -8,3 +8,7 @@ pub const MACSEC_PROFILE: &str = "/interface/macsec/profile";
 pub const ETHERNET: &str = "/interface/ethernet";
 /// Every interface, with its `type`.
 pub const INTERFACE: &str = "/interface";
+/// Where logged events go.
+pub const LOGGING_ACTION: &str = "/system/logging/action";
+/// The rules that send topics to logging actions.
+pub const LOGGING: &str = "/system/logging";

@@ -12,9 +12,12 @@ use crate::routeros::Error;
 pub mod backup_common;
 pub mod config_export;
 pub mod ethernet_binding;
+pub mod logging_action;
+pub mod logging_rule;
 pub mod macsec_interface;
 pub mod macsec_key;
 pub mod macsec_profile;
+pub mod mapping;
 pub mod menus;
 pub mod renamed;
 pub mod row;
@@ -27,6 +30,8 @@ pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
         row::row(ethernet_binding::EthernetBinding),
         Arc::new(macsec_key::MacsecKey),
         row::row(macsec_profile::MacsecProfile),
+        row::row(logging_action::LoggingAction),
+        row::row(logging_rule::LoggingRule),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
     ];

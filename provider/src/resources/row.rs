@@ -24,6 +24,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::mapping::{Mapping, MappingError};
 use super::request_diagnostic;
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
@@ -66,9 +67,11 @@ pub trait MenuRow: Send + Sync + 'static {
     /// The natural key: the RouterOS column and the Terraform attribute that
     /// hold it. The attribute is also the resource identity.
     const KEY: (&'static str, &'static str);
-    /// RouterOS argument names and the Terraform attributes they map to,
-    /// so that a rejected write points at the attribute.
-    const ATTRIBUTES: &'static [(&'static str, &'static str)];
+    /// The attributes whose RouterOS name is not theirs in kebab-case
+    /// (attribute, RouterOS argument), or that RouterOS does not hold
+    /// (attribute, `""`): see [`super::mapping`]. Every other attribute
+    /// maps by rule.
+    const RENAMES: &'static [(&'static str, &'static str)] = &[];
     /// How to name a row on import, such as `name (macsec1)`.
     const IMPORT_HINT: &'static str;
     /// Whether a row rides on an Ethernet port, so that lists take the
@@ -78,15 +81,28 @@ pub trait MenuRow: Send + Sync + 'static {
     /// always there, such as an Ethernet port), so that a planned create
     /// whose key the router already has is reported at plan time.
     const CREATE_ADDS: bool = true;
+    /// Whether the menu has built-in rows (`default=true`) that cannot be
+    /// added or removed: creating one by its key adopts it, destroying it
+    /// resets it ([`MenuRow::reset_args`]) or leaves it.
+    const BUILT_IN: bool = false;
+    /// Attributes that only some RouterOS versions have: setting one on
+    /// another version is a plan-time error naming the router's version.
+    const SINCE: &'static [Since] = &[];
 
     /// The row's `.id` in the model.
     fn id(m: &Self::Model) -> Option<&str>;
     /// The natural key in the model.
     fn key(m: &Self::Model) -> &str;
-    /// The model of a router row; `prior` keeps forms RouterOS does not echo.
-    fn from_record(r: &Record, prior: Option<&Self::Model>) -> Self::Model;
-    /// The arguments that turn `prior` (or nothing) into `planned`.
-    fn to_args(planned: &Self::Model, prior: Option<&Self::Model>) -> Record;
+    /// The model of a router row; `prior` keeps forms RouterOS does not
+    /// echo (default: the derived [`Mapping`]).
+    fn from_record(r: &Record, prior: Option<&Self::Model>) -> Result<Self::Model, MappingError> {
+        mapping::<Self>().decode(r, prior)
+    }
+    /// The arguments that turn `prior` (or nothing) into `planned`
+    /// (default: the derived [`Mapping`]).
+    fn to_args(planned: &Self::Model, prior: Option<&Self::Model>) -> Record {
+        mapping::<Self>().to_args(planned, prior)
+    }
 
     /// Configuration checks (skip unknowns).
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
@@ -111,8 +127,8 @@ pub trait MenuRow: Send + Sync + 'static {
         _private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
-        let row = create::<Self>(&ctx.client, plan, diags).await?;
-        Some(Self::from_record(&row, Some(plan)))
+        let row = create_or_adopt::<Self>(&ctx.client, plan, diags).await?;
+        model::<Self>(&row, Some(plan), diags)
     }
 
     /// Reads the row; `None` without an error when it is gone.
@@ -124,7 +140,7 @@ pub trait MenuRow: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
         let row = read::<Self>(&ctx.client, prior, diags).await?;
-        Some(Self::from_record(&row, Some(prior)))
+        model::<Self>(&row, Some(prior), diags)
     }
 
     /// Updates the changed arguments (default: [`update`]).
@@ -138,7 +154,7 @@ pub trait MenuRow: Send + Sync + 'static {
         diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
         let row = update::<Self>(&ctx.client, old, plan, diags).await?;
-        Some(Self::from_record(&row, Some(plan)))
+        model::<Self>(&row, Some(plan), diags)
     }
 
     /// Deletes the row (default: [`remove`]).
@@ -149,7 +165,13 @@ pub trait MenuRow: Send + Sync + 'static {
         _private: &Private,
         diags: &mut Diagnostics,
     ) {
-        remove::<Self>(&ctx.client, old, diags).await;
+        remove_or_reset(self, &ctx.client, old, diags).await;
+    }
+
+    /// The arguments that reset a built-in row to RouterOS's defaults on
+    /// destroy (default: none, it is left as it is).
+    fn reset_args(&self, _version: &crate::routeros::Version) -> Option<Record> {
+        None
     }
 
     /// The state of an imported row (default: the row's model). Override
@@ -158,15 +180,16 @@ pub trait MenuRow: Send + Sync + 'static {
         &self,
         _ctx: &Ctx<Configured>,
         row: &Record,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
     ) -> Option<Self::Model> {
-        Some(Self::from_record(row, None))
+        model::<Self>(row, None, diags)
     }
 
     /// Whether create takes over `row`, already on the router under the
-    /// planned key, by design (default: no; a built-in profile: yes).
-    fn adopts(&self, _row: &Record) -> bool {
-        false
+    /// planned key, by design (default: a built-in row of a
+    /// [`MenuRow::BUILT_IN`] menu).
+    fn adopts(&self, row: &Record) -> bool {
+        Self::BUILT_IN && is_builtin(row)
     }
 
     /// The model of one `terraform query` list item, which
@@ -197,6 +220,102 @@ pub trait MenuRow: Send + Sync + 'static {
     fn filter_row(&self, _filter: &ListFilter, _row: &Record) -> bool {
         true
     }
+}
+
+/// An attribute that RouterOS has from one version on, or until one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since {
+    /// The Terraform attribute.
+    pub attr: &'static str,
+    /// The version (major, minor) that added it, or that dropped it.
+    pub version: (u32, u32),
+    /// True: RouterOS has it from `version` on; false: before it.
+    pub from: bool,
+}
+
+impl Since {
+    /// `attr` needs RouterOS `major.minor` or later.
+    pub const fn from(attr: &'static str, major: u32, minor: u32) -> Self {
+        Since {
+            attr,
+            version: (major, minor),
+            from: true,
+        }
+    }
+
+    /// `attr` is gone from RouterOS `major.minor` on.
+    pub const fn until(attr: &'static str, major: u32, minor: u32) -> Self {
+        Since {
+            attr,
+            version: (major, minor),
+            from: false,
+        }
+    }
+}
+
+/// Plan-time errors for the attributes of `config` that the router's
+/// `version` does not have ([`MenuRow::SINCE`]).
+pub fn check_versions<T: MenuRow + ?Sized>(
+    version: &crate::routeros::Version,
+    endpoint: &str,
+    config: &Value,
+    diags: &mut Diagnostics,
+) {
+    for s in T::SINCE {
+        if config.get(s.attr).is_none_or(Value::is_null)
+            || version.at_least(s.version.0, s.version.1) == s.from
+        {
+            continue;
+        }
+        let (major, minor) = s.version;
+        let when = if s.from {
+            "or later"
+        } else {
+            "and later do not have it"
+        };
+        let first = if s.from {
+            format!("needs RouterOS {major}.{minor} or later")
+        } else {
+            format!("exists before RouterOS {major}.{minor} only")
+        };
+        diags.push(
+            Diagnostic::error(
+                format!("{} {first}", s.attr),
+                format!(
+                    "The router at {endpoint} runs RouterOS {version}, which has no `{}` for a {} (RouterOS {major}.{minor} {when}). Remove `{}` from this {}, or use a router whose version has it.",
+                    s.attr,
+                    T::NOUN,
+                    s.attr,
+                    T::TYPE_NAME
+                ),
+            )
+            .at_attr(s.attr),
+        );
+    }
+}
+
+/// The plan-time check of a name attribute: not empty, no control
+/// characters, no surrounding spaces (`example` shows a good one).
+pub fn check_name(config: &Value, attr: &str, example: &str, diags: &mut Diagnostics) {
+    let Some(name) = config.get_str(attr) else {
+        return;
+    };
+    let problem = if name.is_empty() {
+        "is empty"
+    } else if name.chars().any(char::is_control) {
+        "contains control characters"
+    } else if name.trim() != name {
+        "starts or ends with white space"
+    } else {
+        return;
+    };
+    diags.push(
+        Diagnostic::error(
+            format!("Invalid {attr}"),
+            format!("`{attr}` {problem}. Use a name such as {example}: printable characters, no surrounding spaces."),
+        )
+        .at_attr(attr),
+    );
 }
 
 /// The filters a `list` block takes: a shell-style pattern on the natural
@@ -233,6 +352,103 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 // ---------------------------------------------------------------------------
 // The steps, usable by resources that override one lifecycle step
 // ---------------------------------------------------------------------------
+
+/// The derived mapping of `T`'s model (see [`super::mapping`]).
+pub fn mapping<T: MenuRow + ?Sized>() -> std::sync::Arc<Mapping> {
+    Mapping::of::<T::Model>(T::RENAMES)
+}
+
+/// The model of router row `r` (see [`MenuRow::from_record`]), or an
+/// error diagnostic at the attribute whose value does not parse.
+pub fn model<T: MenuRow + ?Sized>(
+    r: &Record,
+    prior: Option<&T::Model>,
+    diags: &mut Diagnostics,
+) -> Option<T::Model> {
+    match T::from_record(r, prior) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            let key = r.get(T::KEY.0).map(String::as_str).unwrap_or("?");
+            diags.push(e.diagnostic(T::NOUN, &crate::plugin::text::printable(key)));
+            None
+        }
+    }
+}
+
+/// True for a row RouterOS marks as built in (`default=true`).
+pub fn is_builtin(r: &Record) -> bool {
+    r.get("default").is_some_and(|d| super::ros_bool(d))
+}
+
+/// Creates the row for `plan` ([`create`]); in a [`MenuRow::BUILT_IN`]
+/// menu, a built-in row with the planned key is adopted instead: set to
+/// the plan.
+pub async fn create_or_adopt<T: MenuRow + ?Sized>(
+    client: &Client,
+    plan: &T::Model,
+    diags: &mut Diagnostics,
+) -> Option<Record> {
+    if !T::BUILT_IN {
+        return create::<T>(client, plan, diags).await;
+    }
+    let key = T::key(plan);
+    let existing = match client.find(T::MENU, T::KEY.0, key).await {
+        Ok(r) => r,
+        Err(e) => {
+            let action = format!("looking up {} {key:?}", T::NOUN);
+            diags.push(request_diagnostic(&action, &e, &[]));
+            return None;
+        }
+    };
+    let Some(r) = existing.filter(is_builtin) else {
+        return create::<T>(client, plan, diags).await;
+    };
+    let id = r.get(".id").cloned().unwrap_or_default();
+    let args = T::to_args(plan, Some(&model::<T>(&r, None, diags)?));
+    let action = format!("updating the built-in {} {key:?}", T::NOUN);
+    let row = write::<T>(client, &id, &args, &action, "adopting it", diags).await?;
+    log::info!("adopted the built-in {} {id} ({key})", T::MENU);
+    Some(row)
+}
+
+/// Removes the row of `old` ([`remove`]); in a [`MenuRow::BUILT_IN`] menu,
+/// a built-in row is reset to RouterOS's defaults
+/// ([`MenuRow::reset_args`]) or left as it is.
+pub async fn remove_or_reset<T: MenuRow + ?Sized>(
+    t: &T,
+    client: &Client,
+    old: &T::Model,
+    diags: &mut Diagnostics,
+) {
+    if !T::BUILT_IN {
+        return remove::<T>(client, old, diags).await;
+    }
+    let Some(record) = read::<T>(client, old, diags).await else {
+        return;
+    };
+    if !is_builtin(&record) {
+        return remove::<T>(client, old, diags).await;
+    }
+    let id = record.get(".id").cloned().unwrap_or_default();
+    let Some(args) = t.reset_args(client.version()) else {
+        log::info!(
+            "the built-in {} {id} cannot be removed: left as it is",
+            T::MENU
+        );
+        return;
+    };
+    let action = format!(
+        "resetting the built-in {} {:?} to RouterOS's defaults",
+        T::NOUN,
+        T::key(old)
+    );
+    if write::<T>(client, &id, &args, &action, "the reset", diags)
+        .await
+        .is_some()
+    {
+        log::info!("reset the built-in {} {id} to RouterOS's defaults", T::MENU);
+    }
+}
 
 /// The row of `T::MENU`: by `.id` when known (a row whose id is gone is
 /// gone, even if another row now has the key), else by natural key.
@@ -302,7 +518,18 @@ pub async fn recover_lost_add<T: MenuRow + ?Sized>(
     key: &str,
     sent: &Record,
 ) -> Result<Option<Record>, Result<Vec<String>, Error>> {
-    match client.find_after_lost_reply(T::MENU, T::KEY.0, key).await {
+    // A menu keyed by `.id` alone (rows without a name): the newest row
+    // that holds what was sent.
+    let found = if T::KEY.0 == ".id" {
+        client.list_fresh(T::MENU).await.map(|rows| {
+            rows.into_iter()
+                .rev()
+                .find(|r| differences(sent, r).is_empty())
+        })
+    } else {
+        client.find_after_lost_reply(T::MENU, T::KEY.0, key).await
+    };
+    match found {
         Ok(Some(row)) => {
             let differs = differences(sent, &row);
             if differs.is_empty() {
@@ -345,7 +572,11 @@ pub async fn create<T: MenuRow + ?Sized>(
                 Some(row)
             }
             Ok(None) => {
-                diags.push(request_diagnostic(&action, &e, T::ATTRIBUTES));
+                diags.push(request_diagnostic(
+                    &action,
+                    &e,
+                    &mapping::<T>().attributes(),
+                ));
                 None
             }
             Err(Ok(differs)) => {
@@ -362,7 +593,7 @@ pub async fn create<T: MenuRow + ?Sized>(
                 None
             }
             Err(Err(lookup)) => {
-                let mut d = request_diagnostic(&action, &e, T::ATTRIBUTES);
+                let mut d = request_diagnostic(&action, &e, &mapping::<T>().attributes());
                 d.detail.push_str(&format!(
                     " Looking {key:?} up afterwards failed too ({lookup}), so whether it was created is unknown: run `terraform plan` once the router answers; if it shows {key:?} to be created but the router has it, import it."
                 ));
@@ -380,7 +611,7 @@ pub async fn create<T: MenuRow + ?Sized>(
                 );
                 return Some(row);
             }
-            let mut d = request_diagnostic(&action, &e, T::ATTRIBUTES);
+            let mut d = request_diagnostic(&action, &e, &mapping::<T>().attributes());
             d.detail.push_str(&format!(
                 " A {} named {key:?} is already on the router: import it with `terraform import <address> {key}`, or pick another {}.",
                 T::NOUN,
@@ -390,7 +621,11 @@ pub async fn create<T: MenuRow + ?Sized>(
             None
         }
         Err(e) => {
-            diags.push(request_diagnostic(&action, &e, T::ATTRIBUTES));
+            diags.push(request_diagnostic(
+                &action,
+                &e,
+                &mapping::<T>().attributes(),
+            ));
             None
         }
     }
@@ -474,7 +709,7 @@ pub async fn write<T: MenuRow + ?Sized>(
             None
         }
         Err(e) => {
-            diags.push(request_diagnostic(action, &e, T::ATTRIBUTES));
+            diags.push(request_diagnostic(action, &e, &mapping::<T>().attributes()));
             None
         }
     }

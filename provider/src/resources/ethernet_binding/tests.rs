@@ -98,13 +98,13 @@ fn originals_round_trip_through_private_state() {
 #[test]
 fn unmanaged_sizes_are_not_read_back() {
     let managed = Some(vec!["l2mtu".to_string()]);
-    let m = from_record(&port_row(), &binding(Some(1400), Some(1), false), &managed);
+    let m = from_record(&port_row(), &binding(Some(1400), Some(1), false), &managed).unwrap();
     assert_eq!(
         m.mtu,
         Some(1400),
         "mtu is not managed: a change on the router is no drift"
     );
-    let m = from_record(&port_row(), &binding(None, Some(1), false), &managed);
+    let m = from_record(&port_row(), &binding(None, Some(1), false), &managed).unwrap();
     assert_eq!(m.mtu, Some(1500), "an unknown unmanaged size is the port's");
     assert_eq!(m.l2mtu, Some(1598));
     assert_eq!(m.disabled, Some(true));

@@ -44,6 +44,7 @@ pub use cak::{
 pub use input::{CakInput, cak_input};
 pub use model::{MacsecKeyModel, from_record, key_args, refreshed_ckn};
 
+use super::mapping::MappingError;
 use super::row::{ListFilter, MenuRow, Row};
 use super::{menus, request_diagnostic};
 use crate::context::Configured;
@@ -60,9 +61,6 @@ use write::Lookup;
 
 /// The RouterOS menu whose entries carry the keys.
 pub const MENU: &str = menus::MACSEC;
-
-/// RouterOS argument names and the Terraform attributes they map to.
-const ATTRIBUTES: &[(&str, &str)] = &[("cak", "cak"), ("ckn", "ckn"), ("interface", "interface")];
 
 /// Length of a CAK in hexadecimal characters (16 bytes, 128 bits).
 pub const CAK_HEX_LEN: usize = 32;
@@ -117,7 +115,15 @@ impl MenuRow for MacsecKey {
     const MENU: &'static str = MENU;
     const NOUN: &'static str = "MACsec interface";
     const KEY: (&'static str, &'static str) = ("name", "interface");
-    const ATTRIBUTES: &'static [(&'static str, &'static str)] = ATTRIBUTES;
+    /// The age inputs and outputs and the fingerprint are the provider's.
+    const RENAMES: &'static [(&'static str, &'static str)] = &[
+        ("cak_age", ""),
+        ("cak_age_out", ""),
+        ("cak_age_recipients", ""),
+        ("cak_fingerprint", ""),
+        ("cak_wo", ""),
+        ("cak_wo_version", ""),
+    ];
     const IMPORT_HINT: &'static str = "the name of its MACsec interface (macsec1)";
 
     fn id(m: &MacsecKeyModel) -> Option<&str> {
@@ -128,8 +134,11 @@ impl MenuRow for MacsecKey {
         &m.interface
     }
 
-    fn from_record(r: &Record, prior: Option<&MacsecKeyModel>) -> MacsecKeyModel {
-        from_record(r, prior)
+    fn from_record(
+        r: &Record,
+        prior: Option<&MacsecKeyModel>,
+    ) -> Result<MacsecKeyModel, MappingError> {
+        Ok(from_record(r, prior))
     }
 
     /// Only the CKN: the CAK is written by the key's own create and update.

@@ -6,7 +6,7 @@ use super::cak::RouterCak;
 use super::input::{self, ApplyCtx, Made, cak_input};
 use super::model::{MacsecKeyModel, from_record, key_args, refreshed_ckn};
 use super::plan::salt;
-use super::{ATTRIBUTES, MENU, MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_WRITTEN};
+use super::{MENU, MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_WRITTEN};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, Private};
@@ -182,7 +182,11 @@ impl MacsecKey {
         };
         if !args.is_empty() {
             if let Err(e) = ctx.client.set(MENU, &id, &args).await {
-                diags.push(request_diagnostic(&what, &e, ATTRIBUTES));
+                diags.push(request_diagnostic(
+                    &what,
+                    &e,
+                    &crate::resources::row::mapping::<MacsecKey>().attributes(),
+                ));
                 return None;
             }
             log::info!(

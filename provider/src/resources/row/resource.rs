@@ -27,6 +27,12 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
         private: &mut Private,
         diags: &mut Diagnostics,
     ) {
+        check_versions::<T>(
+            ctx.client.version(),
+            ctx.client.endpoint(),
+            input.config,
+            diags,
+        );
         self.0
             .modify_plan(ctx, input, planned, private, diags)
             .await;

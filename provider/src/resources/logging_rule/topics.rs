@@ -1,0 +1,188 @@
+//! RouterOS's logging topics (DESIGN.md, "Facts: logging"), and the
+//! nearest known topics to one it does not know.
+
+/// The topic names RouterOS 7 accepts in a logging rule's `topics`: the
+/// RouterOS Log documentation's list and the names later versions added.
+/// Neither `macsec` nor `mka` is a topic.
+pub const TOPICS: &[&str] = &[
+    "account",
+    "acme-client",
+    "amt",
+    "async",
+    "backup",
+    "bfd",
+    "bgp",
+    "bridge",
+    "calc",
+    "caps",
+    "certificate",
+    "client",
+    "clock",
+    "container",
+    "critical",
+    "ddns",
+    "debug",
+    "dhcp",
+    "discover",
+    "disk",
+    "dns",
+    "dot1x",
+    "dude",
+    "e-mail",
+    "error",
+    "event",
+    "evpn",
+    "fetch",
+    "firewall",
+    "gps",
+    "gsm",
+    "health",
+    "hotspot",
+    "igmp-proxy",
+    "info",
+    "interface",
+    "ipsec",
+    "iscsi",
+    "isdn",
+    "isis",
+    "kvm",
+    "l2tp",
+    "ldp",
+    "lora",
+    "lte",
+    "manager",
+    "mme",
+    "mpls",
+    "mqtt",
+    "mvrp",
+    "natpmp",
+    "netinstall",
+    "netwatch",
+    "ntp",
+    "ospf",
+    "ovpn",
+    "packet",
+    "pim",
+    "poe-in",
+    "poe-out",
+    "ppp",
+    "pppoe",
+    "pptp",
+    "ptp",
+    "queue",
+    "radius",
+    "radvd",
+    "raw",
+    "read",
+    "rip",
+    "route",
+    "rpki",
+    "rproxy",
+    "rsvp",
+    "script",
+    "sertcp",
+    "simulator",
+    "smb",
+    "snmp",
+    "socksify",
+    "ssh",
+    "ssld",
+    "sstp",
+    "state",
+    "store",
+    "stp",
+    "system",
+    "telephony",
+    "tftp",
+    "timer",
+    "tr069",
+    "update",
+    "upnp",
+    "ups",
+    "vpls",
+    "vrrp",
+    "warning",
+    "watchdog",
+    "web-proxy",
+    "wiliot",
+    "wireguard",
+    "wireless",
+    "write",
+    "zerotier",
+];
+
+/// The edit distance (Levenshtein) between `a` and `b`, in characters.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known topics nearest to `topic` (at most three, closest first).
+pub fn nearest(topic: &str) -> Vec<&'static str> {
+    let mut by: Vec<(usize, &str)> = TOPICS.iter().map(|t| (distance(topic, t), *t)).collect();
+    by.sort();
+    by.into_iter().take(3).map(|(_, t)| t).collect()
+}
+
+/// The problem with one member of `topics` (`!` negates a topic), if any.
+pub fn check(topic: &str) -> Option<String> {
+    let name = topic.strip_prefix('!').unwrap_or(topic);
+    if TOPICS.contains(&name) {
+        return None;
+    }
+    let name: String = name.chars().take(64).collect();
+    let shown = crate::plugin::text::printable(&name);
+    let hint = match name.as_str() {
+        "macsec" | "mka" => {
+            " RouterOS has no macsec or mka topic: it logs MACsec and MKA events under `interface` (with `info` and `warning`)."
+        }
+        _ => "",
+    };
+    Some(format!(
+        "{shown:?} is not a RouterOS logging topic; the nearest known are {}.{hint}",
+        nearest(&name).join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_topic_is_named_with_the_nearest_known_ones() {
+        assert_eq!(check("interface"), None);
+        assert_eq!(check("!debug"), None);
+        let e = check("interfase").unwrap();
+        assert!(
+            e.starts_with("\"interfase\" is not") && e.contains("nearest known are interface"),
+            "{e}"
+        );
+        let e = check("macsec").unwrap();
+        assert!(e.contains("under `interface`"), "{e}");
+        assert_eq!(nearest("dhpc")[0], "dhcp");
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn hostile_topics_are_shown_printable_and_short() {
+        let e = check(&format!("a\nb\u{202e}{}", "x".repeat(10_000))).unwrap();
+        assert!(
+            !e.contains('\n') && !e.contains('\u{202e}') && e.len() < 400,
+            "{e}"
+        );
+        assert!(check("").is_some() && check("!").is_some());
+    }
+}
