@@ -458,10 +458,18 @@ impl DataSource<Configured> for Log {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         let known = |name: &str| config.get(name).is_some_and(Value::is_wholly_known);
         let model = LogModel {
-            topics: known("topics")
-                .then(|| model_of::<LogModel>(config, &mut Diagnostics::new()))
-                .flatten()
-                .and_then(|m| m.topics),
+            topics: match config.get("topics") {
+                Some(Value::List(items) | Value::Set(items)) if known("topics") => Some(
+                    items
+                        .iter()
+                        .filter_map(|t| match t {
+                            Value::String(t) => Some(t.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            },
             message_regex: known("message_regex")
                 .then(|| config.get_str("message_regex").map(str::to_string))
                 .flatten(),

@@ -280,3 +280,33 @@ fn the_schema_has_four_optional_inputs_and_computed_entries() {
         assert!(a.computed && !a.optional, "{computed}");
     }
 }
+
+#[test]
+fn validate_checks_what_is_known_and_skips_unknowns() {
+    let mut diags = Diagnostics::new();
+    Log.validate(
+        &Value::object(&[
+            (
+                "topics",
+                Value::List(vec![Value::string("interface"), Value::string("mka")]),
+            ),
+            ("since", Value::unknown()),
+            ("message_regex", Value::unknown()),
+        ]),
+        &mut diags,
+    );
+    assert_eq!(diags.0.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags.0[0].attribute,
+        Some(AttributePath::root("topics").index(1))
+    );
+    let mut diags = Diagnostics::new();
+    Log.validate(
+        &Value::object(&[
+            ("topics", Value::unknown()),
+            ("since", Value::string("soon")),
+        ]),
+        &mut diags,
+    );
+    assert_eq!(diags.0[0].attribute, Some(AttributePath::root("since")));
+}
