@@ -509,3 +509,21 @@ fn rules_and_actions_over_the_api() {
         "{out:?}"
     );
 }
+
+#[test]
+fn system_clock_reads_the_routers_clock_in_the_version_format() {
+    let mut r = router("7.20");
+    let clock = ok(&mut r, "GET", "/rest/system/clock", Value::Null);
+    let full = crate::file_store::ros_time(r.clock, r.version());
+    assert_eq!(clock["date"], full[..10]);
+    assert_eq!(clock["time"], full[11..]);
+    assert_eq!(clock["gmt-offset"], "+00:00");
+    r.clock += std::time::Duration::from_secs(3600);
+    let later = ok(&mut r, "GET", "/rest/system/clock", Value::Null);
+    assert_ne!(later["time"], clock["time"], "it follows the clock");
+    let out = api(&mut r, &["/system/clock/print"]);
+    assert!(format!("{out:?}").contains("gmt-offset"), "{out:?}");
+    let mut old = router("7.9.2");
+    let clock = ok(&mut old, "GET", "/rest/system/clock", Value::Null);
+    assert_eq!(clock["date"].as_str().unwrap().as_bytes()[3], b'/');
+}
