@@ -310,3 +310,53 @@ fn validate_checks_what_is_known_and_skips_unknowns() {
     );
     assert_eq!(diags.0[0].attribute, Some(AttributePath::root("since")));
 }
+
+/// Seeded random text for the property below: mostly the characters log
+/// times and topics are made of, with the worst bytes mixed in.
+fn random_text(rng: &mut impl rand::Rng, max: usize) -> String {
+    const PIECES: [&str; 20] = [
+        "0", "1", "2", "9", ":", "/", "-", " ", ",", "dec", "jan", "feb", "2026", "\u{0}", "\n",
+        "\u{202e}", "${", "\"", "\\", "é",
+    ];
+    let n = rng.random_range(0..max);
+    (0..n)
+        .map(|_| PIECES[rng.random_range(0..PIECES.len())])
+        .collect()
+}
+
+#[test]
+fn any_router_text_is_read_or_kept_as_text_never_a_panic() {
+    use rand::SeedableRng;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(22);
+    let now = clock("2026-12-06", "12:00:00", "+00:00");
+    let f = filter(&[], Some("MKA"), Some("1h"), Some(3));
+    for _ in 0..5000 {
+        let rows: Vec<Record> = (0..4)
+            .map(|_| {
+                entry(
+                    &random_text(&mut rng, 24),
+                    &random_text(&mut rng, 12),
+                    &format!("MKA {}", random_text(&mut rng, 40)),
+                )
+            })
+            .collect();
+        let (kept, matched) = f.select(&rows, &now);
+        assert!(kept.len() <= 3 && matched >= kept.len());
+        for row in [
+            rec(&[
+                ("date", &random_text(&mut rng, 14)),
+                ("time", &random_text(&mut rng, 10)),
+            ]),
+            rec(&[
+                ("date", "2026-12-06"),
+                ("time", "12:00:00"),
+                ("gmt-offset", &random_text(&mut rng, 8)),
+            ]),
+        ] {
+            if let Some(c) = RouterClock::from_record(&row) {
+                let _ = c.entry_time(&random_text(&mut rng, 24));
+            }
+        }
+        let _ = parse_since(&random_text(&mut rng, 16));
+    }
+}
