@@ -263,6 +263,27 @@ impl Workdir {
         out
     }
 
+    /// Runs every `terraform import` line of the `import.sh` that
+    /// `generate --import-commands` wrote here (each must succeed), as its
+    /// user would; returns how many there were.
+    #[track_caller]
+    pub fn run_import_script(&self) -> usize {
+        let script = std::fs::read_to_string(self.dir.join("import.sh")).expect("import.sh");
+        let lines: Vec<&str> = script
+            .lines()
+            .filter(|l| l.starts_with("terraform import"))
+            .collect();
+        for line in &lines {
+            let words: Vec<String> = line
+                .split_whitespace()
+                .skip(2)
+                .map(|w| w.trim_matches('\'').to_string())
+                .collect();
+            self.import(&words[0], &words[1]);
+        }
+        lines.len()
+    }
+
     /// `import <address> <id>`, whatever the outcome.
     #[track_caller]
     pub fn try_import(&self, address: &str, id: &str) -> Output {

@@ -169,20 +169,7 @@ fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
         assert!(!hcl.contains(&"00000001".repeat(4)), "a key in the clear");
         assert!(wd.path().join("macsec7.cak.age").exists());
         if old {
-            let script = std::fs::read_to_string(wd.path().join("import.sh")).unwrap();
-            let lines: Vec<&str> = script
-                .lines()
-                .filter(|l| l.starts_with("terraform import"))
-                .collect();
-            assert_eq!(lines.len(), objects);
-            for line in lines {
-                let words: Vec<String> = line
-                    .split_whitespace()
-                    .skip(2)
-                    .map(|w| w.trim_matches('\'').to_string())
-                    .collect();
-                wd.import(&words[0], &words[1]);
-            }
+            assert_eq!(wd.run_import_script(), objects);
         }
         apply_then_clean(&wd, &sim);
         keys_untouched(&sim);

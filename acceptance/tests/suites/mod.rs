@@ -13,6 +13,7 @@ mod gitops_ci;
 mod import_router;
 mod import_router_by_hand;
 mod install;
+mod log;
 mod logging;
 mod macsec_interface;
 mod macsec_key;

@@ -390,10 +390,10 @@ fn generated_configuration_for_hostile_names_imports_them_and_runs_nothing() {
     let plan = wd.run(&["plan", "-input=false", "-no-color"]);
     plan.assert_success();
     // The interface, its key, its port, the built-in profile and three
-    // more; the key's `cak_age` enters state (an update of state only).
+    // more; the key's `cak_age` file holds the key the import stored.
     assert!(
         plan.stdout
-            .contains("Plan: 7 to import, 0 to add, 1 to change, 0 to destroy."),
+            .contains("Plan: 7 to import, 0 to add, 0 to change, 0 to destroy."),
         "{}",
         plan.stdout
     );
@@ -530,6 +530,61 @@ resource "routeros_macsec_key" "k" {{
             .assert_code(0);
         wd.apply();
         wd.assert_no_changes();
+        assert_eq!(sim.records(MENU), before, "nothing written");
+    });
+}
+
+/// Regression: after `terraform import` of a key, the configuration
+/// `generate` wrote for it (`cak_age = file("macsec1.cak.age")`) planned a
+/// one-time update of state only: import stored its own age encryption of
+/// the CAK, the file held another ciphertext of the same key. Now `generate
+/// --import-commands`, its `terraform import` lines and a plan give exit 0
+/// (every Terraform), and a key found by `terraform query` and imported
+/// with the block `-generate-config-out` wrote plans no change (1.14+).
+/// The router is not written to.
+#[test]
+fn a_key_imported_with_the_cak_age_file_generate_wrote_plans_no_change() {
+    for_each_terraform(|tf| {
+        let sim = hand_configured();
+        let (identity, recipient) = acceptance::harness::secrets::identity();
+        let before = sim.records(MENU);
+        let mut wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
+        wd.set_env("ROUTEROS_AGE_IDENTITY", &identity);
+        acceptance::harness::run_generate(
+            &sim,
+            wd.path(),
+            &[
+                "--out",
+                "imported.tf",
+                "--age-recipient",
+                &recipient,
+                "--import-commands",
+            ],
+        );
+        assert!(wd.path().join("macsec1.cak.age").exists());
+        assert!(wd.run_import_script() >= IMPORTED.len());
+        wd.assert_no_changes();
+        assert_eq!(sim.records(MENU), before, "nothing written");
+
+        if tf.version_tuple() < (1, 14, 0) {
+            return;
+        }
+        let mut wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
+        wd.set_env("ROUTEROS_AGE_IDENTITY", &identity);
+        wd.write_file(
+            "keys.tfquery.hcl",
+            "list \"routeros_macsec_key\" \"keys\" {\n  provider         = routeros\n  include_resource = true\n}\n",
+        );
+        wd.run(&["query", "-no-color", "-generate-config-out=imported.tf"])
+            .assert_success();
+        let plan = wd.run(&["plan", "-input=false", "-no-color"]);
+        plan.assert_success();
+        assert!(
+            plan.stdout
+                .contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy."),
+            "{}",
+            plan.stdout
+        );
         assert_eq!(sim.records(MENU), before, "nothing written");
     });
 }

@@ -11,6 +11,8 @@ terraform import routeros_macsec_key.uplink '*1'
 # When the router shows the CAK (a user with the `sensitive` policy) and the
 # provider has an age identity, the import itself stores the key as cak_age,
 # encrypted to that identity, and `-generate-config-out` writes it: that block
-# plans no change. Your own input instead plans a one-time update of state
-# only (Terraform compares state with the configuration); applying it writes
-# no key when the fingerprints agree.
+# plans no change. So does cak_age = file("macsec-uplink.cak.age") from
+# `generate`, or any cak_age that decrypts to the key on the router: the plan
+# keeps the import's ciphertext in state. cak_wo_version or cak instead plans
+# a one-time update of state only (Terraform compares state with the
+# configuration); applying it writes no key when the fingerprints agree.

@@ -12,6 +12,7 @@ use crate::resources::{menus, request_diagnostic};
 use crate::routeros::{Client, Record};
 
 pub mod config_export;
+pub mod log;
 pub mod macsec_interfaces;
 pub mod macsec_status;
 pub mod system_resource;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<Arc<dyn DataSource<Configured>>> {
         Arc::new(macsec_status::MacsecStatus),
         Arc::new(system_resource::SystemResource),
         Arc::new(config_export::ConfigExportData),
+        Arc::new(log::Log),
     ]
 }
 

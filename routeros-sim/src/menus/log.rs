@@ -8,8 +8,13 @@
 //!   `warning` and `error` to `memory`, so most events show.
 //! - The buffer holds the `memory-lines` of the `memory` action (default 1000) newest
 //!   entries; older ones are dropped. Ids count on (`*1`, `*2`, ...).
-//! - A row: `.id`, `time` (the router's clock, in the version's format), `topics`
-//!   (`script,info`), `message`. `print` has no `topics` argument in any version
+//! - A row: `.id`, `time`, `topics` (`script,info`), `message`. `time` is printed as
+//!   RouterOS prints it (MT-LOG): only the time (`12:00:00`) for an entry of the
+//!   clock's current day; the month and day without the year (`dec/05 12:00:00`) for
+//!   an earlier day of the current year before 7.10; otherwise the date and time in the
+//!   version's format (`2025-12-05 12:00:00` from 7.10, `dec/05/2025 12:00:00` before).
+//!   Whether 7.10 and later drop the year for the current year is not observed (gap);
+//!   the emulator prints it. `print` has no `topics` argument in any version
 //!   (INSPECT); a client filters with a query (`?topics=script,info`) or `where`.
 //! - `/log/info`, `/log/warning`, `/log/error`, `/log/debug` log `message` under
 //!   `script` and the level, as a script's `:log` does.
@@ -17,12 +22,15 @@
 //!   stored and printed but do nothing: the emulator writes no files for `disk`, sends
 //!   nothing to a syslog server and prints nothing on a console.
 
+use std::time::SystemTime;
+
 use serde_json::Value;
 
 use crate::error::RosError;
 use crate::file_store::ros_time;
 use crate::menu::MenuRules;
 use crate::query::Row;
+use crate::schema::Version;
 use crate::state::{LogEntry, Router};
 use crate::value::{Args, arg, format_id};
 
@@ -75,9 +83,25 @@ fn entry_row(r: &Router, e: &LogEntry) -> Row {
     let mut row = Row::new();
     row.insert(".id".into(), format_id(e.id));
     row.insert("message".into(), e.message.clone());
-    row.insert("time".into(), ros_time(e.time, r.version()));
+    row.insert("time".into(), log_time(e.time, r.clock, r.version()));
     row.insert("topics".into(), e.topics.clone());
     row
+}
+
+/// The `time` of an entry stamped `time`, printed when the router's clock reads `now`
+/// (see the module doc).
+pub(crate) fn log_time(time: SystemTime, now: SystemTime, version: &Version) -> String {
+    let full = ros_time(time, version);
+    let today = ros_time(now, version);
+    let (date, clock) = full.split_once(' ').unwrap_or((&full, ""));
+    if today.split_once(' ').map(|(d, _)| d) == Some(date) {
+        return clock.to_string();
+    }
+    if !version.at_least(7, 10, 0) && date.get(7..) == today.get(7..11) {
+        // `dec/05/2025` this year: `dec/05`.
+        return format!("{} {clock}", &date[..6]);
+    }
+    full
 }
 
 /// `true` when a rule's `topics` (`info`, `script,!debug`) select an event with `topics`.

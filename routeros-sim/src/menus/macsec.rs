@@ -486,12 +486,20 @@ impl Router {
     /// cable is logged when this router next serves a request. Messages name the
     /// interface and what failed, never a key.
     pub(crate) fn log_macsec_changes(&mut self) {
-        let links: Vec<(u32, String, MacsecLink)> = self
+        let links: Vec<(u32, String, String, MacsecLink)> = self
             .macsecs
             .iter()
-            .map(|m| (m.id, m.name.clone(), self.macsec_link(m)))
+            .map(|m| {
+                let port = self.ether(m.interface).map(|e| e.name.clone());
+                (
+                    m.id,
+                    m.name.clone(),
+                    port.unwrap_or_default(),
+                    self.macsec_link(m),
+                )
+            })
             .collect();
-        for (id, name, link) in links {
+        for (id, name, port, link) in links {
             let now = format!("{}:{:?}", link.status, link.why);
             let before = self.macsec_seen.insert(id, now.clone());
             if before.as_deref() == Some(now.as_str()) {
@@ -523,7 +531,10 @@ impl Router {
                 )),
                 (Some(Failure::NoPeer), _) if was_open => Some((
                     "warning",
-                    format!("{name}: MKA peer lost, status {}", link.status),
+                    format!(
+                        "{name}: MKA peer lost: no MKA frames from the peer on {port} (link down, or the other end's MACsec interface disabled or removed), status {}",
+                        link.status
+                    ),
                 )),
                 _ => None,
             };

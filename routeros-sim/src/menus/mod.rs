@@ -12,6 +12,7 @@
 //! Imports go one way: the menu files import `menu.rs` and `state.rs`, never this file;
 //! this file imports them; the front ends import this file.
 
+mod clock;
 mod ethernet;
 pub(crate) mod export;
 pub(crate) mod file;
@@ -55,6 +56,8 @@ impl Menu {
     pub(crate) const Identity: Menu = Menu::new(&identity::IdentityMenu);
     /// `/system/resource` (a single object).
     pub(crate) const Resource: Menu = Menu::new(&resource::ResourceMenu);
+    /// `/system/clock` (a single, read-only object).
+    pub(crate) const Clock: Menu = Menu::new(&clock::ClockMenu);
     /// `/system/logging/action`.
     pub(crate) const LoggingAction: Menu = Menu::new(&logging_action::ActionMenu);
     /// `/system/logging`.
@@ -68,13 +71,14 @@ impl Menu {
 
     /// Every menu, in the order exports and backups write them (a profile before the
     /// MACsec interfaces that name it).
-    pub(crate) const ALL: [Menu; 11] = [
+    pub(crate) const ALL: [Menu; 12] = [
         Menu::Interface,
         Menu::Ethernet,
         Menu::MacsecProfile,
         Menu::Macsec,
         Menu::Identity,
         Menu::Resource,
+        Menu::Clock,
         Menu::LoggingAction,
         Menu::Logging,
         Menu::Log,

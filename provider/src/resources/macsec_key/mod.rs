@@ -78,6 +78,12 @@ const PRIVATE_SALT: &str = "cak_salt";
 /// drift on the router from a change in configuration).
 const PRIVATE_WRITTEN: &str = "cak_written";
 
+/// Private-state key: state's `cak_age` is the provider's own encryption of
+/// the router's key, made by an import or a listing (see [`MacsecKey::imported`]),
+/// not a ciphertext the configuration gave. A plan keeps it while the
+/// configuration's `cak_age` decrypts to the same key.
+const PRIVATE_IMPORTED_AGE: &str = "cak_age_imported";
+
 /// The command that makes a good CAK, quoted in messages and docs.
 pub const CAK_HOWTO: &str = "openssl rand -hex 16";
 
@@ -158,10 +164,11 @@ impl MenuRow for MacsecKey {
     /// age identity, state gets `cak_age`: the key encrypted to the
     /// provider's own identities (as a listed key has), so that the block
     /// `-generate-config-out` writes carries it and plans no change. A
-    /// configuration with its own CAK input (`cak_age` with other
-    /// ciphertext, `cak_wo_version`, `cak`) plans an update of state only
-    /// after an import: Terraform compares state with the configuration,
-    /// and only write-only values are exempt.
+    /// configuration's own `cak_age` (another ciphertext, such as the file
+    /// `generate` writes) that decrypts to the same key plans no change
+    /// either: the plan keeps state's ciphertext (see `input::age`). Other
+    /// inputs (`cak_wo_version`, `cak`) plan an update of state only:
+    /// Terraform compares state with the configuration.
     async fn imported(
         &self,
         ctx: &Ctx<Configured>,
@@ -298,6 +305,9 @@ impl Resource<Configured> for MacsecKey {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let prior = self.model(state, diags)?;
+        // Every plan makes the salt, so a key without one was never
+        // planned: its state is an import's, and so is its `cak_age`.
+        let imported = !private.contains_key(PRIVATE_SALT);
         match self.lookup(&ctx.client, &prior).await {
             Ok(Lookup::Found(r)) => {
                 let router = RouterCak::of(&r);
@@ -319,6 +329,9 @@ impl Resource<Configured> for MacsecKey {
                     (RouterCak::Hidden, _) => prior.cak_fingerprint.clone(),
                 };
                 model.cak_age = prior.cak_age.clone();
+                if imported && model.cak_age.is_some() {
+                    private.insert(PRIVATE_IMPORTED_AGE.into(), serde_json::Value::Bool(true));
+                }
                 model.cak_wo_version = prior.cak_wo_version;
                 model.cak_age_recipients = prior.cak_age_recipients.clone();
                 model.cak_age_out = prior.cak_age_out.clone();

@@ -3,7 +3,7 @@
 //! them); the input's strategy says which fingerprint it wants.
 
 use super::input::{self, PlanCtx, Want, cak_input};
-use super::{MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_SALT, PRIVATE_WRITTEN};
+use super::{MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_IMPORTED_AGE, PRIVATE_SALT, PRIVATE_WRITTEN};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
@@ -85,6 +85,8 @@ pub(super) async fn modify_plan(
         interface: &interface,
         salt: &salt,
         identities: ctx.client.identities(),
+        imported_cak_age: !creating
+            && private.get(PRIVATE_IMPORTED_AGE) == Some(&serde_json::Value::Bool(true)),
     };
     let Some(want) = strategy.plan(&p, planned, diags) else {
         return;

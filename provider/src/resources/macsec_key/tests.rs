@@ -463,6 +463,84 @@ async fn import_of_a_key_then_plan_is_clean() {
     assert_eq!(planned, state, "the plan changes nothing");
 }
 
+/// The plan of the key block `config` over `state` (with `private`).
+async fn plan_of(
+    ctx: &Ctx<Configured>,
+    state: &Value,
+    config: &Value,
+    private: &mut Private,
+) -> Value {
+    let mut planned = crate::resources::proposed_new_state(&MacsecKey.schema(), state, config);
+    let input = PlanInput {
+        prior_state: state,
+        config,
+        proposed: &planned.clone(),
+    };
+    let mut diags = Diagnostics::new();
+    Resource::modify_plan(&MacsecKey, ctx, &input, &mut planned, private, &mut diags).await;
+    assert!(!diags.has_error(), "{diags:?}");
+    planned
+}
+
+/// `cak_age` encrypted to `recipient`, as `generate --age-recipient` writes
+/// it to `<label>.cak.age`.
+fn encrypted_to(recipient: &str, key: &str) -> String {
+    let recipients = secrets::parse_recipients(&[recipient.to_string()]).unwrap();
+    secrets::encrypt_armored(key.as_bytes(), &recipients).unwrap()
+}
+
+/// Regression: after `terraform import` of a key, the configuration
+/// `generate` writes for it (`cak_age = file("macsec1.cak.age")`, another
+/// age ciphertext of the same CAK) planned a one-time update of state only.
+/// Now the plan keeps the import's ciphertext while the configuration's
+/// decrypts to the same key; another key, or a key this provider wrote from
+/// the configuration, still plans the configuration's ciphertext.
+#[tokio::test]
+async fn a_key_imported_then_given_generates_cak_age_file_plans_no_change() {
+    use crate::secrets::ExposeSecret;
+    let id = age::x25519::Identity::generate();
+    let recipient = id.to_public().to_string();
+    let ids = || {
+        secrets::Identities::from_text(
+            "test",
+            secrets::SecretString::from(id.to_string().expose_secret().to_owned()),
+        )
+        .unwrap()
+    };
+    let block = |ciphertext: &str| {
+        Value::object(&[
+            ("interface", Value::string("macsec1")),
+            ("cak_age", Value::string(ciphertext)),
+        ])
+    };
+    let from_generate = encrypted_to(&recipient, KEY);
+
+    let (ctx, state, mut private) = imported_key(ids()).await;
+    let planned = plan_of(&ctx, &state, &block(&from_generate), &mut private).await;
+    for attr in ["cak_age", "cak_fingerprint", "ckn", "id"] {
+        assert_eq!(
+            planned.get(attr),
+            state.get(attr),
+            "{attr}: the plan changes nothing"
+        );
+    }
+
+    // Another key: the configuration's ciphertext, and a new fingerprint.
+    let other = encrypted_to(&recipient, &KEY.replace('7', "8"));
+    let (ctx, state, mut private) = imported_key(ids()).await;
+    let planned = plan_of(&ctx, &state, &block(&other), &mut private).await;
+    assert_eq!(planned.get_str("cak_age"), Some(other.as_str()));
+    assert_ne!(planned.get("cak_fingerprint"), state.get("cak_fingerprint"));
+
+    // A ciphertext the configuration gave (no import mark): re-encrypting
+    // the same key updates state, as before.
+    let (ctx, state, mut private) = imported_key(ids()).await;
+    private.remove(PRIVATE_IMPORTED_AGE);
+    let planned = plan_of(&ctx, &state, &block(&from_generate), &mut private).await;
+    assert_eq!(planned.get_str("cak_age"), Some(from_generate.as_str()));
+    assert_eq!(planned.get("cak_fingerprint"), state.get("cak_fingerprint"));
+}
+
 #[tokio::test]
 async fn a_key_block_without_a_cak_input_names_generate_and_the_attributes() {
     let none = secrets::Identities::with_env(

@@ -6,7 +6,7 @@ use super::cak::RouterCak;
 use super::input::{self, ApplyCtx, Made, cak_input};
 use super::model::{MacsecKeyModel, from_record, key_args, refreshed_ckn};
 use super::plan::salt;
-use super::{MENU, MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_WRITTEN};
+use super::{MENU, MacsecKey, PRIVATE_CAK_READABLE, PRIVATE_IMPORTED_AGE, PRIVATE_WRITTEN};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, Private};
@@ -234,6 +234,10 @@ impl MacsecKey {
                 PRIVATE_WRITTEN.into(),
                 serde_json::Value::String(fp.clone()),
             );
+        }
+        // State's `cak_age` stays the import's only while the plan kept it.
+        if prior.is_none_or(|p| p.cak_age != plan.cak_age) {
+            private.remove(PRIVATE_IMPORTED_AGE);
         }
         let new = MacsecKeyModel {
             id: Some(id),

@@ -250,15 +250,29 @@ fn log_reads_over_the_api_with_a_topics_query() {
 }
 
 #[test]
-fn log_time_follows_the_version_format() {
+fn log_time_is_the_time_only_today_and_the_date_in_the_version_format_before() {
+    let day = std::time::Duration::from_secs(86_400);
     let mut new = router("7.18");
     api(&mut new, &["/log/info", "=message=x"]);
+    let time = log(&mut new)[0]["time"].as_str().unwrap().to_string();
+    assert_eq!((time.len(), time.as_bytes()[2]), (8, b':'), "{time}");
+    new.clock += day;
     let time = log(&mut new)[0]["time"].as_str().unwrap().to_string();
     assert_eq!(time.as_bytes()[4], b'-', "{time}");
     let mut old = router("7.9.2");
     api(&mut old, &["/log/info", "=message=x"]);
+    old.clock += day;
     let time = log(&mut old)[0]["time"].as_str().unwrap().to_string();
-    assert_eq!(time.as_bytes()[3], b'/', "{time}");
+    let full = crate::file_store::ros_time(old.clock - day, old.version());
+    if full[7..11] == crate::file_store::ros_time(old.clock, old.version())[7..11] {
+        // Earlier this year: `dec/05 12:00:00`.
+        assert_eq!(time, format!("{} {}", &full[..6], &full[12..]));
+    } else {
+        assert_eq!(time, full);
+    }
+    old.clock += day * 400;
+    let time = log(&mut old)[0]["time"].as_str().unwrap().to_string();
+    assert_eq!(time, full, "another year: the full date");
 }
 
 // ----- MACsec and MKA events -----
@@ -346,7 +360,7 @@ fn an_open_link_that_loses_its_peer_logs_peer_lost() {
         events.last().unwrap(),
         &(
             "interface,warning".to_string(),
-            "macsec1: MKA peer lost, status negotiating".to_string()
+            "macsec1: MKA peer lost: no MKA frames from the peer on ether1 (link down, or the other end's MACsec interface disabled or removed), status negotiating".to_string()
         )
     );
 }
@@ -494,4 +508,22 @@ fn rules_and_actions_over_the_api() {
         matches!(&out[0], Out::Trap(_, m) if m.contains("default action disk can not be removed")),
         "{out:?}"
     );
+}
+
+#[test]
+fn system_clock_reads_the_routers_clock_in_the_version_format() {
+    let mut r = router("7.20");
+    let clock = ok(&mut r, "GET", "/rest/system/clock", Value::Null);
+    let full = crate::file_store::ros_time(r.clock, r.version());
+    assert_eq!(clock["date"], full[..10]);
+    assert_eq!(clock["time"], full[11..]);
+    assert_eq!(clock["gmt-offset"], "+00:00");
+    r.clock += std::time::Duration::from_secs(3600);
+    let later = ok(&mut r, "GET", "/rest/system/clock", Value::Null);
+    assert_ne!(later["time"], clock["time"], "it follows the clock");
+    let out = api(&mut r, &["/system/clock/print"]);
+    assert!(format!("{out:?}").contains("gmt-offset"), "{out:?}");
+    let mut old = router("7.9.2");
+    let clock = ok(&mut old, "GET", "/rest/system/clock", Value::Null);
+    assert_eq!(clock["date"].as_str().unwrap().as_bytes()[3], b'/');
 }

@@ -3,6 +3,17 @@
 //! router) and at apply. State keeps only the ciphertext and the
 //! fingerprint, so the same key re-encrypted to other recipients changes no
 //! router.
+//!
+//! After an import, state holds the provider's own encryption of the
+//! router's key and the configuration another ciphertext of it (the file
+//! `generate` writes: age encryption is randomised, so the two never agree
+//! byte for byte). While the configuration's ciphertext decrypts to the key
+//! state's decrypts to, the plan keeps state's: Terraform accepts the prior
+//! value of a configured attribute as a normalised form of the
+//! configuration's (DESIGN.md, "Terraform facts the code relies on"), so
+//! the import plans no change on every version, and neither ciphertext is
+//! ever shown. A ciphertext the configuration gave is not kept this way:
+//! re-encrypting it to other recipients still updates state.
 
 use super::{ApplyCtx, KeyInput, Made, PlanCtx, Want, fail};
 use crate::plugin::diag::{Diagnostic, Diagnostics};
@@ -35,10 +46,15 @@ impl KeyInput for AgeKey {
     }
 
     /// The decrypted key's fingerprint; unknown while the ciphertext is.
-    fn plan(&self, p: &PlanCtx<'_>, _planned: &mut Value, diags: &mut Diagnostics) -> Option<Want> {
+    fn plan(&self, p: &PlanCtx<'_>, planned: &mut Value, diags: &mut Diagnostics) -> Option<Want> {
         match p.config.get("cak_age") {
             Some(Value::String(text)) => match decrypt_cak(p.identities, text, "cak_age") {
-                Ok(cak) => Some(Want::Known(p.fingerprint(&cak))),
+                Ok(cak) => {
+                    if let Some(imported) = same_key_imported(p, text, &cak) {
+                        planned.set("cak_age", Value::string(imported));
+                    }
+                    Some(Want::Known(p.fingerprint(&cak)))
+                }
                 Err(d) => fail(diags, d),
             },
             _ => Some(Want::Unknown),
@@ -55,6 +71,18 @@ impl KeyInput for AgeKey {
             Err(d) => fail(diags, d),
         }
     }
+}
+
+/// State's `cak_age` when it is the provider's own (an import's) and
+/// decrypts to `cak`, the key of the configuration's other ciphertext
+/// `configured`; `None` otherwise (nothing to keep).
+fn same_key_imported<'a>(p: &PlanCtx<'a>, configured: &str, cak: &Cak) -> Option<&'a str> {
+    let prior = p.prior_state.get_str("cak_age")?;
+    if !p.imported_cak_age || prior == configured {
+        return None;
+    }
+    let old = decrypt_cak(p.identities, prior, "cak_age").ok()?;
+    old.matches(cak.as_hex()).then_some(prior)
 }
 
 /// Decrypts the age ciphertext of attribute `attribute` into a [`Cak`]

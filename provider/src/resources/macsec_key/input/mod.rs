@@ -132,6 +132,9 @@ pub struct PlanCtx<'a> {
     pub salt: &'a [u8],
     /// The identities of the provider configuration.
     pub identities: &'a Identities,
+    /// State's `cak_age` is the provider's own encryption of the router's
+    /// key, made by an import or a listing, not one the configuration gave.
+    pub imported_cak_age: bool,
 }
 
 impl PlanCtx<'_> {
