@@ -8,3 +8,7 @@ pub const MACSEC_PROFILE: &str = "/interface/macsec/profile";
 pub const ETHERNET: &str = "/interface/ethernet";
 /// Every interface, with its `type`.
 pub const INTERFACE: &str = "/interface";
+/// Scripts (a backup schedule's).
+pub const SCRIPT: &str = "/system/script";
+/// Scheduler entries (a backup schedule's).
+pub const SCHEDULER: &str = "/system/scheduler";

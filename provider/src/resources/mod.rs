@@ -11,6 +11,7 @@ use crate::routeros::Error;
 
 pub mod backup_common;
 pub mod backup_progress;
+pub mod backup_schedule;
 pub mod config_export;
 pub mod ethernet_binding;
 pub mod macsec_interface;
@@ -30,6 +31,7 @@ pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
         row::row(macsec_profile::MacsecProfile),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
+        row::row(backup_schedule::BackupSchedule),
     ];
     all.extend(
         renamed::ALL
