@@ -29,6 +29,8 @@ use crate::secrets::{self, Zeroizing};
 
 pub mod entry;
 pub mod script;
+#[cfg(test)]
+mod script_check;
 
 pub use entry::{EntryModel, EntryRow, ScriptModel, ScriptRow, interval_seconds};
 use script::Params;

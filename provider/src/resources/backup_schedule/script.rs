@@ -222,5 +222,20 @@ pub fn text_problem(text: &str, max: usize) -> Option<String> {
     ))
 }
 
+/// Printable ASCII that means something to RouterOS, Terraform or a shell:
+/// the texts the tests put into messages and passwords.
+#[cfg(test)]
+pub(crate) const HOSTILE_TEXTS: [&str; 9] = [
+    "say \"hi\"",
+    "back\\slash\\",
+    "${var} $var \\$",
+    "%{ if x }",
+    "[/system reboot]",
+    "; /file remove [find]",
+    "what? ../../etc",
+    "}\" do={ :log info x }",
+    "\\\"\\n",
+];
+
 #[cfg(test)]
 mod tests;

@@ -185,6 +185,11 @@ fn backups(sim: &Sim, prefix: &str) -> Vec<String> {
     names
 }
 
+/// True when a diagnostic's summary contains `text`.
+fn says(d: &Diagnostics, text: &str) -> bool {
+    d.0.iter().any(|d| d.summary.contains(text))
+}
+
 fn row_named(
     sim: &Sim,
     menu: &str,
@@ -400,11 +405,7 @@ async fn a_failed_scheduler_entry_takes_its_script_with_it() {
         .create(&f.ctx, &planned, &planned, &mut Private::new(), &mut d)
         .await;
     assert!(made.is_none());
-    assert!(
-        d.0.iter()
-            .any(|d| d.summary.contains("already on the router")),
-        "{d:?}"
-    );
+    assert!(says(&d, "already on the router"), "{d:?}");
     assert!(
         sim.records(menus::SCRIPT).is_empty(),
         "the script is removed again"
@@ -442,11 +443,7 @@ async fn import_by_name_reads_the_arguments_back_and_plans_clean() {
     assert_eq!(listed[0].object.as_ref(), Some(&state));
     // Another script is not imported.
     f.resource.import(&f.ctx, "other", &mut d).await;
-    assert!(
-        d.0.iter()
-            .any(|d| d.summary.contains("is not a backup schedule's")),
-        "{d:?}"
-    );
+    assert!(says(&d, "is not a backup schedule's"), "{d:?}");
 }
 
 #[tokio::test]
@@ -454,10 +451,7 @@ async fn routeros_before_7_10_is_refused_at_plan() {
     let sim = sim("7.9.2");
     let f = fixture(&sim, false).await;
     let (_, d) = f.plan(&Value::Null, &daily("old")).await;
-    assert!(
-        d.0.iter().any(|d| d.summary.contains("7.10 or later")),
-        "{d:?}"
-    );
+    assert!(says(&d, "7.10 or later"), "{d:?}");
 }
 
 #[tokio::test]
@@ -551,4 +545,89 @@ async fn generate_writes_a_block_and_an_import_with_the_password_encrypted_to_th
     for absent in ["b4ckup", "source", "on_event", "scheduler_id"] {
         assert!(!block.contains(absent), "{absent}: {block}");
     }
+}
+
+#[tokio::test]
+async fn hostile_messages_and_passwords_reach_the_log_and_the_backup_exactly() {
+    let sim = sim("7.24");
+    let f = fixture(&sim, false).await;
+    for (i, text) in script::HOSTILE_TEXTS.iter().enumerate() {
+        f.create(&BackupScheduleModel {
+            prefix: format!("h{i}"),
+            log_message: Some(text.to_string()),
+            password_age: Some(f.encrypt(text)),
+            ..daily(&format!("h{i}"))
+        })
+        .await;
+    }
+    let count = script::HOSTILE_TEXTS.len();
+    assert_eq!(sim.advance_clock(Duration::ZERO), count);
+    let log = f.ctx.client.list("/log").await.unwrap();
+    for (i, text) in script::HOSTILE_TEXTS.iter().enumerate() {
+        let name = backups(&sim, &format!("h{i}_")).pop().expect("a backup");
+        let message = format!("{text}{name}");
+        assert!(
+            log.iter().any(|e| e.get("message") == Some(&message)),
+            "{message:?} in {log:?}"
+        );
+        let load = |pw: &str| {
+            Record::from([
+                ("name".to_string(), name.clone()),
+                ("password".to_string(), pw.to_string()),
+            ])
+        };
+        let client = &f.ctx.client;
+        assert!(
+            client
+                .command("/system/backup/load", &load("x"), false)
+                .await
+                .is_err()
+        );
+        client
+            .command("/system/backup/load", &load(text), false)
+            .await
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    }
+}
+
+/// Bytes from a seeded generator (an xorshift: the same inputs every run).
+fn seeded_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Mostly printable ASCII and the separator, some of anything.
+            match x % 8 {
+                0 => 0xFF,
+                1 => (x >> 8) as u8,
+                _ => b' ' + ((x >> 8) % 95) as u8,
+            }
+        })
+        .collect()
+}
+
+/// The fuzz target's property on stable Rust: seeded inputs and the
+/// committed corpus.
+#[test]
+fn the_backup_script_holds_its_property_for_any_text() {
+    let (mut cases, mut rendered) = (0, 0);
+    for seed in 0..3000 {
+        rendered += usize::from(super::script_check::check(&seeded_bytes(
+            seed,
+            16 + (seed as usize % 240),
+        )));
+        cases += 1;
+    }
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/backup_script");
+    for entry in std::fs::read_dir(&corpus).expect("the committed corpus") {
+        rendered += usize::from(super::script_check::check(
+            &std::fs::read(entry.unwrap().path()).unwrap(),
+        ));
+        cases += 1;
+    }
+    assert!(cases > 3000);
+    assert!(rendered > 150, "only {rendered} inputs rendered a script");
 }

@@ -12,18 +12,6 @@ fn params(message: &str, password: Option<&str>) -> Params {
     }
 }
 
-/// Printable ASCII that means something to RouterOS, Terraform or a shell.
-const HOSTILE: [&str; 8] = [
-    "say \"hi\"",
-    "back\\slash\\",
-    "${var} $var \\$",
-    "%{ if x }",
-    "[/system reboot]",
-    "; /file remove [find]",
-    "what? ../../etc",
-    "}\" do={ :log info x }",
-];
-
 #[test]
 fn the_template_is_the_emulators_fixture_without_its_comments() {
     let fixture =
@@ -38,7 +26,7 @@ fn the_template_is_the_emulators_fixture_without_its_comments() {
 
 #[test]
 fn a_rendered_script_reads_back_as_what_it_was_made_from() {
-    for text in HOSTILE {
+    for text in HOSTILE_TEXTS {
         for password in [None, Some(text)] {
             let p = params(text, password);
             let source = render(&p);
