@@ -10,7 +10,8 @@
 //! runs (exactly the 7 newest backups remain), a clean plan, hand edits of
 //! the script and of the scheduler entry (plan exit 2, apply repairs
 //! them), import by name, destroy (no script or scheduler entry left, the
-//! backups stay). The cases the unit tests beside the resource prove
+//! backups stay). The applies that write the password run with
+//! `TF_LOG=trace`, and no output holds it. The cases the unit tests beside the resource prove
 //! against the emulator (both transports, both file time properties, a
 //! changed password, lost replies, refusals) are not repeated here.
 
@@ -63,8 +64,14 @@ fn scenario(tf: &Terraform, scheme: Scheme) {
     wd.write_file("identity.txt", &key);
     wd.write_file("backup-password.age", &encrypt(&recipient, PASSWORD));
 
-    // The example applies; the password is in the router's script only.
-    wd.apply().assert_never_shows("n1ghtly");
+    // The example applies; the password is in the router's script only,
+    // never in Terraform's or the provider's logs (at trace level).
+    let traced = |args: &[&str]| {
+        let out = wd.run_env(args, &[("TF_LOG", "trace")]);
+        out.assert_success().assert_never_shows("n1ghtly");
+        assert!(out.stderr.contains("routeros_backup_schedule"), "traced");
+    };
+    traced(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     let script = row_named(&sim, SCRIPT, NAME);
     assert!(script["source"].contains("password=\"n1ghtly \\\"backup\\\" \\$pass\""));
     let entry = row_named(&sim, SCHEDULER, NAME);
@@ -108,7 +115,7 @@ fn scenario(tf: &Terraform, scheme: Scheme) {
     wd.plan_exitcode()
         .assert_code(2)
         .assert_never_shows("n1ghtly");
-    wd.apply();
+    traced(&["apply", "-auto-approve", "-input=false", "-no-color"]);
     assert_eq!(row_named(&sim, SCRIPT, NAME)["source"], script["source"]);
     let repaired = row_named(&sim, SCHEDULER, NAME);
     assert_eq!(
