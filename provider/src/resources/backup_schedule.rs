@@ -32,7 +32,9 @@ pub mod script;
 #[cfg(test)]
 mod script_check;
 
-pub use entry::{EntryModel, EntryRow, ScriptModel, ScriptRow, interval_seconds};
+pub use entry::{
+    EntryModel, EntryRow, ScriptModel, ScriptRow, canonical_interval, interval_seconds,
+};
 use script::Params;
 
 /// Longest log message, in bytes.
@@ -256,7 +258,7 @@ fn entry_of(m: &BackupScheduleModel) -> EntryModel {
     EntryModel {
         id: m.scheduler_id.clone(),
         name: m.name.clone(),
-        interval: m.interval.clone(),
+        interval: m.interval.as_deref().map(canonical_interval),
         start_time: m.start_time.clone(),
         start_date: m.start_date.clone(),
         on_event: Some(m.name.clone()),

@@ -255,6 +255,29 @@ pub fn interval_seconds(text: &str) -> Option<u64> {
     (!text.is_empty()).then_some(total)
 }
 
+/// An interval as RouterOS prints it (`1d`, `1w2d`, `12h30m`), so that
+/// what is sent compares equal to the router's row after a lost reply;
+/// text that is not an interval is left as it is (the plan refuses it).
+pub fn canonical_interval(text: &str) -> String {
+    let Some(mut rest) = interval_seconds(text).filter(|s| *s > 0) else {
+        return text.to_string();
+    };
+    let mut out = String::new();
+    for (suffix, size) in [
+        ("w", 604_800),
+        ("d", 86_400),
+        ("h", 3_600),
+        ("m", 60),
+        ("s", 1),
+    ] {
+        if rest >= size {
+            out.push_str(&format!("{}{suffix}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
 /// True for `HH:MM:SS` (a valid time of day).
 fn is_time_of_day(text: &str) -> bool {
     chrono::NaiveTime::parse_from_str(text, "%H:%M:%S").is_ok() && text.len() == 8

@@ -502,6 +502,15 @@ fn intervals_compare_by_length() {
     for bad in ["", "1x", "1:2", "::", "d", "1d:00"] {
         assert_eq!(interval_seconds(bad), None, "{bad}");
     }
+    for (text, printed) in [
+        ("24h", "1d"),
+        ("1d12:00:00", "1d12h"),
+        ("90", "1m30s"),
+        ("7d", "1w"),
+        ("1x", "1x"),
+    ] {
+        assert_eq!(canonical_interval(text), printed, "{text}");
+    }
 }
 
 #[tokio::test]
@@ -630,4 +639,25 @@ fn the_backup_script_holds_its_property_for_any_text() {
     }
     assert!(cases > 3000);
     assert!(rendered > 150, "only {rendered} inputs rendered a script");
+}
+
+/// Regression: an interval written otherwise than RouterOS prints it
+/// (`24h`, printed `1d`) made the look-up after a lost reply see another
+/// entry, so the create failed with a conflict although the router held
+/// the entry as sent.
+#[tokio::test]
+async fn a_lost_reply_to_adding_an_entry_of_24h_adopts_the_1d_entry() {
+    let sim = sim("7.20");
+    let f = fixture(&sim, false).await;
+    sim.inject_rest_fault(RestFault::DropReply("PUT /rest/system/scheduler".into()));
+    let config = BackupScheduleModel {
+        interval: Some("24h".into()),
+        ..daily("hours")
+    };
+    let state = f.create(&config).await;
+    assert_eq!(sim.pending_rest_faults(), 0);
+    assert_eq!(sim.records(menus::SCHEDULER).len(), 1);
+    assert_eq!(state.get_str("interval"), Some("24h"));
+    let (refreshed, planned, _) = f.refresh_plan_apply(&state, &config).await;
+    assert_eq!((&refreshed, &planned), (&state, &state));
 }
