@@ -212,8 +212,10 @@ impl MenuRow for EntryRow {
 
 /// The length of a RouterOS interval in seconds: `1w2d3h4m5s`, `1d`,
 /// `00:30:00`, `1d12:00:00`, a bare number of seconds; `None` for any other
-/// text.
+/// text. Spaces are ignored (`1d 00:00:00`).
 pub fn interval_seconds(text: &str) -> Option<u64> {
+    let text: String = text.split_whitespace().collect();
+    let text = text.as_str();
     let (units, clock) = match text.rfind(|c: char| c.is_ascii_alphabetic()) {
         Some(i) if text.contains(':') => text.split_at(i + 1),
         None if text.contains(':') => ("", text),

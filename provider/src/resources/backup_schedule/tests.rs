@@ -496,6 +496,7 @@ fn intervals_compare_by_length() {
         ("1d12:00:00", 129_600),
         ("90", 90),
         ("1h30m", 5_400),
+        ("1d 00:00:00", 86_400),
     ] {
         assert_eq!(interval_seconds(text), Some(secs), "{text}");
     }
