@@ -3,6 +3,7 @@
 mod actions;
 mod api_errors;
 mod backup;
+mod backup_schedule;
 mod beside_terraform_routeros;
 mod ethernet_binding;
 mod examples;

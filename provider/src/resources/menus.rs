@@ -12,3 +12,7 @@ pub const INTERFACE: &str = "/interface";
 pub const LOGGING_ACTION: &str = "/system/logging/action";
 /// The rules that send topics to logging actions.
 pub const LOGGING: &str = "/system/logging";
+/// Scripts (a backup schedule's).
+pub const SCRIPT: &str = "/system/script";
+/// Scheduler entries (a backup schedule's).
+pub const SCHEDULER: &str = "/system/scheduler";

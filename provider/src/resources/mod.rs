@@ -10,6 +10,7 @@ use crate::plugin::resource::Resource;
 use crate::routeros::Error;
 
 pub mod backup_common;
+pub mod backup_schedule;
 pub mod config_export;
 pub mod ethernet_binding;
 pub mod logging_action;
@@ -34,6 +35,7 @@ pub fn all() -> Vec<Arc<dyn Resource<Configured>>> {
         row::row(logging_rule::LoggingRule),
         Arc::new(system_backup::SystemBackup),
         Arc::new(config_export::ConfigExport),
+        row::row(backup_schedule::BackupSchedule),
     ];
     all.extend(
         renamed::ALL
