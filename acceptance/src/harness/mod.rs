@@ -93,6 +93,11 @@ pub const ENV_FULL_MATRIX: &str = "TF_ACC_FULL_MATRIX";
 /// unset or empty means all four.
 pub const ENV_SCHEMES: &str = "TF_ACC_SCHEMES";
 
+/// Environment variable: a file to which every Terraform command the harness
+/// runs appends one line, `<test>\t<Terraform version>\t<subcommand>`, so
+/// runs can be counted per test and suite (see [`count_run`]). Unset: no log.
+pub const ENV_RUN_LOG: &str = "TF_ACC_RUN_LOG";
+
 /// Name of the plan file written by [`Workdir::plan_to_file`].
 pub const PLAN_FILE: &str = "tfplan";
 

@@ -605,3 +605,46 @@ fn the_fault_proxy_answers_500_for_an_http_reply_and_forwards_once_stopped() {
     proxy.stop_faults();
     assert_eq!(through(&proxy, "c").as_deref(), Some("ok:c"));
 }
+
+#[test]
+fn run_log_line_names_test_version_and_subcommand_only() {
+    assert_eq!(
+        run_log_line(
+            "suites::backup::lifecycle",
+            "1.15.5",
+            &["apply", "-auto-approve", "-var=cak=SECRET"]
+        ),
+        "suites::backup::lifecycle\t1.15.5\tapply\n"
+    );
+    assert_eq!(
+        run_log_line("t", "1.0.3", &["-chdir=x", "plan"]),
+        "t\t1.0.3\tplan\n"
+    );
+    assert_eq!(run_log_line("t", "1.0.3", &[]), "t\t1.0.3\t-\n");
+    // A tab or newline in any part cannot split or add a record.
+    let line = run_log_line("a\tb\nc", "1.\r0", &["im\nport"]);
+    assert_eq!(line, "a b c\t1. 0\tim port\n");
+    assert_eq!(line.matches('\n').count(), 1);
+    assert_eq!(line.matches('\t').count(), 2);
+}
+
+#[test]
+fn test_name_comes_from_nextests_exact_argument_only() {
+    let args = |a: &[&str]| {
+        a.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+    assert_eq!(
+        test_name_from_args(args(&["--exact", "suites::x::y", "--nocapture"])),
+        "suites::x::y"
+    );
+    assert_eq!(
+        test_name_from_args(args(&["suites::x::y", "--exact"])),
+        "suites::x::y"
+    );
+    // cargo test with a filter runs many tests in one process: no name.
+    assert_eq!(test_name_from_args(args(&["suites::x::"])), "-");
+    assert_eq!(test_name_from_args(args(&[])), "-");
+}
