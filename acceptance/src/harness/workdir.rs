@@ -331,10 +331,19 @@ pub(super) fn run_log_line(test: &str, version: &str, args: &[&str]) -> String {
     )
 }
 
-/// The test this process runs when nextest started it (`<binary> --exact NAME`),
-/// else `-`.
-fn current_test_name() -> String {
-    test_name_from_args(std::env::args().skip(1))
+/// The test running: the one nextest started this process for
+/// (`<binary> --exact NAME`), else the name of the calling thread when it
+/// is a test's thread (plain `cargo test` names it after the test; call
+/// this from the test's own thread, not a scenario thread), else `-`.
+pub fn current_test_name() -> String {
+    let from_args = test_name_from_args(std::env::args().skip(1));
+    if from_args != "-" {
+        return from_args;
+    }
+    match std::thread::current().name() {
+        Some(name) if name.contains("::") => name.to_string(),
+        _ => "-".to_string(),
+    }
 }
 
 /// The test named in a test binary's arguments when they hold `--exact`

@@ -6,7 +6,7 @@
 //!
 //! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
 //! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
-//! `for_each_terraform_and_scheme`), each run with its own emulator and
+//! `for_rotating_scheme`), each run with its own emulator and
 //! working directories; what the scenarios do at the router by hand goes
 //! over REST.
 
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_scheme,
-    for_each_terraform_and_scheme, hcl_string,
+    for_each_terraform_rotating_schemes, for_rotating_scheme, hcl_string,
 };
 use acceptance::harness::{assert_provider_reached, rest, sim_for};
 use acceptance::sim::Sim;
@@ -47,27 +47,29 @@ fn configure_router(sim: &Sim) {
     assert_eq!(status, 200, "{body}");
 }
 
-struct AgeKey {
+/// A fresh age identity for a scenario's local files (also the
+/// `every_transport` suite's).
+pub(super) struct AgeKey {
     identity: age::x25519::Identity,
 }
 
 impl AgeKey {
-    fn new() -> AgeKey {
+    pub(super) fn new() -> AgeKey {
         AgeKey {
             identity: age::x25519::Identity::generate(),
         }
     }
 
-    fn recipient(&self) -> String {
+    pub(super) fn recipient(&self) -> String {
         self.identity.to_public().to_string()
     }
 
-    fn identity_text(&self) -> String {
+    pub(super) fn identity_text(&self) -> String {
         self.identity.to_string().expose_secret().to_string()
     }
 
     #[track_caller]
-    fn decrypt(&self, path: &Path) -> Vec<u8> {
+    pub(super) fn decrypt(&self, path: &Path) -> Vec<u8> {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         assert!(
             bytes.starts_with(b"age-encryption.org/v1"),
@@ -79,7 +81,7 @@ impl AgeKey {
 
     /// `text` age-encrypted to this key, as base64 of the binary age file
     /// (what `filebase64()` gives).
-    fn encrypt_b64(&self, text: &str) -> String {
+    pub(super) fn encrypt_b64(&self, text: &str) -> String {
         let bytes = age::encrypt(&self.identity.to_public(), text.as_bytes()).expect("encrypt");
         base64::engine::general_purpose::STANDARD.encode(bytes)
     }
@@ -165,7 +167,7 @@ fn assert_nothing_written(dir: &Path, target: &Path) {
 /// password reached the router (a load with it works, with another fails).
 #[test]
 fn backup_lifecycle_with_age() {
-    for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
+    for_rotating_scheme(|tf: &Terraform, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let key = AgeKey::new();
@@ -293,7 +295,7 @@ fn backup_lifecycle_with_age() {
 /// local file (unencrypted, `dont_encrypt`) equals the router's file.
 #[test]
 fn kept_router_copy_is_removed_on_destroy() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
@@ -333,7 +335,8 @@ fn kept_router_copy_is_removed_on_destroy() {
 /// never the state or plan; older Terraform gets a clear error.
 #[test]
 fn write_only_password() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    let terraforms = Terraform::available();
+    for_each_terraform_rotating_schemes(&terraforms, |tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -459,7 +462,7 @@ fn twenty_megabyte_backup_streams_with_flat_memory() {
 /// Bad input fails with a clear diagnostic and leaves no file behind.
 #[test]
 fn bad_input_is_refused_cleanly() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -528,7 +531,7 @@ fn bad_input_is_refused_cleanly() {
 /// is untouched; `overwrite = true` replaces only a regular file.
 #[test]
 fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -593,7 +596,7 @@ fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
 /// no router copy.
 #[test]
 fn old_router_without_file_read() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.12", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
@@ -635,7 +638,7 @@ fn old_router_without_file_read() {
 #[test]
 fn lost_save_reply_leaves_no_backup_on_the_router() {
     use acceptance::sim::{ApiFault, RestFault};
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");

@@ -5,6 +5,7 @@ mod api_errors;
 mod backup;
 mod beside_terraform_routeros;
 mod ethernet_binding;
+mod every_transport;
 mod examples;
 mod export;
 mod fault_proxy;

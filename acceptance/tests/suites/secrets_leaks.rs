@@ -17,7 +17,7 @@
 //! every encoding, and in the real files it reads (a planted secret).
 
 use acceptance::harness::secrets::*;
-use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform};
+use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform, for_newest_terraform};
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::Value;
 
@@ -196,7 +196,7 @@ fn plain_cak_leaks_nothing_outside_state() {
 
 #[test]
 fn write_only_cak_from_ephemeral_resource_leaks_nothing() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         if write_only_capable(tf) {
             assert_no_leaks(tf, Style::WriteOnlyEphemeral);
         }
@@ -205,7 +205,7 @@ fn write_only_cak_from_ephemeral_resource_leaks_nothing() {
 
 #[test]
 fn write_only_cak_from_ephemeral_variable_leaks_nothing() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         if write_only_capable(tf) {
             assert_no_leaks(tf, Style::WriteOnlyVariable);
         }
