@@ -369,8 +369,21 @@ pub fn for_each_scheme<F>(scenario: F)
 where
     F: Fn(Scheme) + Sync,
 {
+    for_each_of_schemes(&Scheme::ALL, scenario);
+}
+
+/// Like [`for_each_scheme`] over those of `schemes` that are selected (all
+/// of them with [`ENV_ALL_SCHEMES`]`=1`): for a scenario too costly to run
+/// four times that still needs more than one transport.
+#[track_caller]
+pub fn for_each_of_schemes<F>(schemes: &[Scheme], scenario: F)
+where
+    F: Fn(Scheme) + Sync,
+{
+    let all = std::env::var_os(ENV_ALL_SCHEMES).is_some_and(|v| v == "1");
     let runs: Vec<(String, Scheme)> = Scheme::selected()
         .into_iter()
+        .filter(|scheme| all || schemes.contains(scheme))
         .map(|scheme| (format!("scheme-{}", scheme.as_str()), scheme))
         .collect();
     let failed = run_parallel(&runs, |scheme| scenario(*scheme));

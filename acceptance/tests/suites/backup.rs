@@ -1,19 +1,20 @@
 //! Acceptance scenarios for `routeros_system_backup`: the real Terraform CLI
-//! (1.15.5 and 1.0.3 from `make tools`) drives the freshly built provider
+//! drives the freshly built provider
 //! against routeros-sim, and the tests look at what a user sees: exit codes,
 //! diagnostics, plan and state, the local files (decrypted with age), and
 //! what the router's file area holds afterwards.
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
-//! `for_rotating_scheme`), each run with its own emulator and
-//! working directories; what the scenarios do at the router by hand goes
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`; `suites::every_transport`
+//! backs up over all four); `write_only_password` also runs on Terraform
+//! 1.0.3, which has no write-only attributes. Each run has its own emulator
+//! and working directories; what the scenarios do at the router by hand goes
 //! over REST.
 
 use std::path::{Path, PathBuf};
 
 use acceptance::harness::{
-    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_scheme,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_of_schemes,
     for_each_terraform_rotating_schemes, for_rotating_scheme, hcl_string,
 };
 use acceptance::harness::{assert_provider_reached, rest, sim_for};
@@ -415,14 +416,17 @@ fn logged_peak_kib(out: &Output) -> u64 {
 }
 
 /// A 20 MB backup streams to disk (age-encrypted) with the provider's peak
-/// memory under 64 MB, over every scheme. How the provider downloads does
-/// not depend on the Terraform that drives it, and each run costs seconds of
-/// CPU, so only the newest Terraform runs it.
+/// memory under 64 MB, over both download paths: REST (`http://`) and the
+/// API (`apis://`, TLS). How the provider downloads does not depend on the
+/// Terraform that drives it, and each run costs seconds of CPU, so only the
+/// newest Terraform runs it, and `https://` and `api://` (the same download
+/// code with and without TLS) only with `TF_ACC_ALL_SCHEMES=1`; the
+/// `every_transport` suite downloads a backup over all four.
 #[test]
 fn twenty_megabyte_backup_streams_with_flat_memory() {
     const PADDING: usize = 20 * 1024 * 1024;
     let tf = &Terraform::newest();
-    for_each_scheme(|scheme| {
+    for_each_of_schemes(&[Scheme::Http, Scheme::Apis], |scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         sim.set_backup_padding(PADDING);

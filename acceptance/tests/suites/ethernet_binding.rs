@@ -1,15 +1,14 @@
 //! Acceptance scenarios for `routeros_ethernet_binding` and the
 //! `routeros_macsec_interfaces` / `routeros_system_resource` data sources:
-//! the real Terraform CLI (1.15.5 and 1.0.3 from `make tools`) drives the
-//! freshly built provider binary against routeros-sim.
+//! the real Terraform CLI drives the freshly built provider binary against
+//! routeros-sim.
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, see
-//! `for_rotating_scheme`): the provider must behave the same over
-//! REST and the classic API. Each run starts its own emulator, so the runs
-//! go in parallel; changes made by hand go over REST. Assertions look at
-//! what a user sees (exit codes, diagnostics, plan JSON, state, outputs) and
-//! at the router afterwards.
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`); `suites::every_transport` runs
+//! the binding and both data sources over all four schemes. Each run starts
+//! its own emulator, so the runs go in parallel; changes made by hand go
+//! over REST. Assertions look at what a user sees (exit codes, diagnostics,
+//! plan JSON, state, outputs) and at the router afterwards.
 
 use std::collections::BTreeMap;
 

@@ -3,9 +3,11 @@
 //! system backup, configuration export) and each data source (MACsec
 //! interfaces, MACsec status, system resource, configuration export) runs
 //! over `http://`, `https://`, `api://` and `apis://` (`for_each_scheme`,
-//! each with its own emulator and the newest Terraform): create, clean plan,
-//! in-place update, import of every row resource into an emptied state,
-//! clean plan, destroy, and the router as it was.
+//! each with its own emulator and the newest Terraform): create (checked on
+//! the router, in the local files and in the data sources' outputs), clean
+//! plan, in-place update, import of every row resource into an emptied
+//! state (one apply then sets the key, whose CAK no import can read), clean
+//! plan, destroy, and the router as it was.
 //!
 //! The other suites run each scenario once, over the scheme the rotation
 //! gives it (`for_rotating_scheme`); this suite is what proves that no

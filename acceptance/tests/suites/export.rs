@@ -1,11 +1,11 @@
 //! Acceptance scenarios for `routeros_config_export` (resource and data
-//! source): the real Terraform CLI (1.15.5 and 1.0.3) drives the freshly
+//! source): the real Terraform CLI drives the freshly
 //! built provider against routeros-sim. A decrypted export holds the CAKs;
 //! no state, plan or log does.
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
-//! `for_rotating_scheme`), each run with its own emulator; what
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`; `suites::every_transport`
+//! exports over all four), each run with its own emulator; what
 //! the scenarios do at the router by hand goes over REST.
 
 use std::path::{Path, PathBuf};

@@ -1,13 +1,13 @@
 //! Acceptance scenarios for `routeros_macsec_interface`: the real Terraform
-//! CLI (every version the harness finds: 1.15.5 and 1.0.3 from `make tools`)
-//! drives the freshly built provider binary against routeros-sim.
+//! CLI (the newest the harness finds) drives the freshly built provider
+//! binary against routeros-sim.
 //!
 //! Every test starts its own emulator and working directories, so tests run
-//! in parallel, and each runs its scenario for all Terraform versions at once.
-//! Scenarios that do not depend on the transport run over `http://`,
-//! `https://`, `api://` and `apis://` (every scheme with the newest
-//! Terraform, see `for_rotating_scheme`): the provider must behave
-//! the same over REST and the classic API.
+//! in parallel. Scenarios that do not depend on the transport run once over
+//! the scheme the rotation gives them (`for_rotating_scheme`);
+//! `state_written_over_one_transport_reads_back_identically_over_the_others`
+//! compares the transports, and `suites::every_transport` runs every object
+//! over all four.
 //! Assertions look at what a user sees: exit codes, diagnostics, plan JSON,
 //! state, and what the router holds afterwards.
 
@@ -293,11 +293,11 @@ fn assert_provider_used(sim: &Sim, scheme: Scheme) {
     );
 }
 
-/// The lifecycle over `http://`, `https://` (trusting the emulator's CA
-/// file), `api://` and `apis://`, with every Terraform: the provider must
-/// behave the same over REST and the classic API.
+/// The lifecycle, over the scheme the rotation gives it (with `https://`
+/// and `apis://` trusting the emulator's CA file); `assert_provider_used`
+/// checks the transport taken. `TF_ACC_ALL_SCHEMES=1` runs all four.
 #[test]
-fn lifecycle_over_every_scheme() {
+fn lifecycle_of_one_interface() {
     for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         lifecycle(tf, &sim, scheme);

@@ -1,12 +1,13 @@
 //! Acceptance scenarios for `routeros_macsec_key`: the real Terraform CLI
-//! (1.15.5 and 1.0.3) drives the freshly built provider against
+//! drives the freshly built provider against
 //! routeros-sim, as a user who may read the CAK (`sensitive` policy) and as
 //! one who may not.
 //!
-//! Every test starts its own emulator and working directories. Every
-//! scenario runs over `http://`, `https://`, `api://` and `apis://` (every
-//! scheme with the newest Terraform, see `for_rotating_scheme`):
-//! the provider must behave the same over REST and the classic API.
+//! Every test starts its own emulator and working directories. Each
+//! scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`); `suites::every_transport`
+//! runs the key over all four schemes, and
+//! `key_writes_are_told_apart_per_transport` checks what each one sends.
 //! Assertions look at what a user sees (exit codes, diagnostics, plan JSON,
 //! state) and at the keys the router holds afterwards; changes made by hand
 //! go over REST.

@@ -10,10 +10,10 @@
 //! - a CAK changed by hand on one end drops the link to `negotiating`, is
 //!   drift, and the next apply brings the link back.
 //!
-//! Runs over `http://`, `https://`, `api://` and `apis://` (every scheme with
-//! the newest Terraform, 1.0.3 over `http://`; see
-//! `for_rotating_scheme`), each run with its own pair of
-//! emulators; changes made by hand go over REST.
+//! Runs once, with the newest Terraform over the scheme the rotation gives
+//! it (`for_rotating_scheme`; `suites::every_transport` reads the status
+//! over all four), with its own pair of emulators; changes made by hand go
+//! over REST.
 //!
 //! The link is managed by one root module and its status read by another
 //! (the "observer"). Terraform 1.15 counts every data source of a root

@@ -1,11 +1,11 @@
 //! Acceptance scenarios for `routeros_macsec_profile`: the real Terraform
-//! CLI (1.15.5 and 1.0.3) drives the freshly built provider against
+//! CLI drives the freshly built provider against
 //! routeros-sim emulating RouterOS 7.23 (profiles with `ciphers`) and 7.18
 //! (without).
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, see
-//! `for_rotating_scheme`), each with its own emulator; changes
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`; `suites::every_transport`
+//! runs the profile over all four), each with its own emulator; changes
 //! made by hand go over REST.
 
 use std::collections::BTreeMap;

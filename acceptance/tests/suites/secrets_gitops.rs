@@ -9,7 +9,7 @@
 //! - rotation: `cak_file = "uplink-next.cak.age"` changes both ends in one
 //!   apply, and the link is `open-encrypted` again with the new key.
 //!
-//! Runs on Terraform 1.15.5 and 1.0.3, each with its own pair of emulators.
+//! Runs on the newest Terraform, with its own pair of emulators.
 
 use std::path::PathBuf;
 

@@ -13,6 +13,11 @@
 //! There must be no hit, except the CAK in state and plan for the plain
 //! `cak` attribute, whose documentation says it sits in state.
 //!
+//! `cak_age`, the generated key and `cak` run on every installed Terraform
+//! (what Terraform writes to state, plan files and logs differs between
+//! versions: 1.0.3 is the compatibility check); the write-only inputs,
+//! which need Terraform 1.11, on the newest.
+//!
 //! `scanner_*` tests show that the scanner finds what it looks for: in
 //! every encoding, and in the real files it reads (a planted secret).
 

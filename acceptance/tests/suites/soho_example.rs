@@ -3,10 +3,11 @@
 //! a working directory, its variables from `TF_VAR_*`. It must apply
 //! cleanly, plan clean afterwards, and report the uplink `open-encrypted`
 //! on both ends through `routeros_macsec_status`; destroy gives both
-//! devices back as they were. It runs over `http://`, `https://`, `api://`
-//! and `apis://` (every scheme with the newest Terraform, 1.0.3 over
-//! `http://`; see `for_rotating_scheme`), the URLs and CA
-//! certificates coming in through the example's variables.
+//! devices back as they were. It runs on every installed Terraform (the
+//! example says `>= 1.0`: 1.0.3 is the compatibility check of four
+//! resources, a data source and two aliased providers), each over one
+//! scheme taken in turn (`for_each_terraform_rotating_schemes`), the URLs
+//! and CA certificates coming in through the example's variables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
