@@ -16,10 +16,11 @@
 //!   parallel.
 //! * [`Scheme`] names the four ways the provider reaches a router (`http://`,
 //!   `https://`, `api://`, `apis://`); [`ProviderBlock::for_sim`] points a
-//!   provider block at an emulator over one of them, and
-//!   [`for_each_scheme`] / [`for_each_terraform_and_scheme`] run one scenario
-//!   over every scheme (with the newest Terraform; the others over `http://`),
-//!   in parallel.
+//!   provider block at an emulator over one of them. [`for_rotating_scheme`]
+//!   runs a scenario once, with the newest Terraform over the one scheme the
+//!   rotation gives its test ([`rotating_scheme`]: the four take turns across
+//!   tests); [`for_each_scheme`] runs it over all four, in parallel (the
+//!   `every_transport` suite).
 //!
 //! * The emulator side ([`start_sim`], [`sim_for`], [`start_pair`], [`rest`],
 //!   [`assert_provider_reached`]) starts emulators and changes them by hand,
@@ -83,15 +84,25 @@ pub const ENV_KEEP_WORKDIR: &str = "TF_ACC_KEEP_WORKDIR";
 /// Environment variable: seconds one Terraform command may take (default 300).
 pub const ENV_COMMAND_TIMEOUT: &str = "TF_ACC_COMMAND_TIMEOUT";
 
-/// Environment variable: when set to `1`, [`for_each_terraform_and_scheme`]
-/// runs every Terraform over every scheme instead of every scheme with the
-/// newest Terraform only.
+/// Environment variable: when set to `1`, [`for_rotating_scheme`] runs its
+/// scenario with every available Terraform over every selected scheme (the
+/// full matrix) instead of the newest Terraform over one scheme.
 pub const ENV_FULL_MATRIX: &str = "TF_ACC_FULL_MATRIX";
 
+/// Environment variable: when set to `1`, [`for_rotating_scheme`] runs its
+/// scenario over every selected scheme (with the newest Terraform) instead of
+/// the one the rotation gives the test.
+pub const ENV_ALL_SCHEMES: &str = "TF_ACC_ALL_SCHEMES";
+
 /// Environment variable: the schemes [`for_each_scheme`] and
-/// [`for_each_terraform_and_scheme`] run, comma-separated (`http,api`);
+/// [`for_rotating_scheme`] choose from, comma-separated (`http,api`);
 /// unset or empty means all four.
 pub const ENV_SCHEMES: &str = "TF_ACC_SCHEMES";
+
+/// Environment variable: a file to which every Terraform command the harness
+/// runs appends one line, `<test>\t<Terraform version>\t<subcommand>`, so
+/// runs can be counted per test and suite (see [`count_run`]). Unset: no log.
+pub const ENV_RUN_LOG: &str = "TF_ACC_RUN_LOG";
 
 /// Name of the plan file written by [`Workdir::plan_to_file`].
 pub const PLAN_FILE: &str = "tfplan";

@@ -241,6 +241,19 @@ where
     );
 }
 
+/// Runs `scenario` with the newest available Terraform only: for scenarios
+/// whose outcome does not depend on the Terraform version. Those that do
+/// (a feature some versions lack, a Terraform quirk, what a version writes
+/// to state) call [`for_each_terraform`]. `TF_ACC_TERRAFORM_PATH` runs
+/// everything on another Terraform.
+#[track_caller]
+pub fn for_newest_terraform<F>(scenario: F)
+where
+    F: FnOnce(&Terraform),
+{
+    scenario(&Terraform::newest());
+}
+
 // ---------------------------------------------------------------------------
 // Transports
 // ---------------------------------------------------------------------------
@@ -356,8 +369,21 @@ pub fn for_each_scheme<F>(scenario: F)
 where
     F: Fn(Scheme) + Sync,
 {
+    for_each_of_schemes(&Scheme::ALL, scenario);
+}
+
+/// Like [`for_each_scheme`] over those of `schemes` that are selected (all
+/// of them with [`ENV_ALL_SCHEMES`]`=1`): for a scenario too costly to run
+/// four times that still needs more than one transport.
+#[track_caller]
+pub fn for_each_of_schemes<F>(schemes: &[Scheme], scenario: F)
+where
+    F: Fn(Scheme) + Sync,
+{
+    let all = std::env::var_os(ENV_ALL_SCHEMES).is_some_and(|v| v == "1");
     let runs: Vec<(String, Scheme)> = Scheme::selected()
         .into_iter()
+        .filter(|scheme| all || schemes.contains(scheme))
         .map(|scheme| (format!("scheme-{}", scheme.as_str()), scheme))
         .collect();
     let failed = run_parallel(&runs, |scheme| scenario(*scheme));
@@ -372,27 +398,98 @@ where
     );
 }
 
-/// Runs `scenario` for pairs of an available Terraform and a selected
-/// [`Scheme`], each pair in its own thread (named `tf-<version>-<scheme>`),
-/// and fails naming the pairs it failed on. Each run should start its own
-/// emulator.
+/// Runs `scenario` once: with the newest Terraform over the scheme the
+/// rotation gives the calling test ([`rotating_scheme`] of its name among
+/// the selected schemes), in a thread named `tf-<version>-<scheme>`. The
+/// rotation spreads the four schemes across the suites' tests, so every
+/// transport is used on every run while each scenario runs once; the
+/// `every_transport` suite runs every kind of object over all four.
 ///
-/// The pairs are those of [`terraform_scheme_pairs`]: every scheme with the
-/// newest Terraform, and every other Terraform over `http://` only, because
-/// how the provider talks to the router does not depend on the Terraform
-/// that drives it. With [`ENV_FULL_MATRIX`]`=1` every Terraform runs over
-/// every scheme.
+/// [`ENV_ALL_SCHEMES`]`=1` runs the scenario over every selected scheme
+/// instead, [`ENV_FULL_MATRIX`]`=1` also with every available Terraform;
+/// [`ENV_SCHEMES`] narrows the schemes the rotation takes turns over. Each
+/// run should start its own emulator.
 #[track_caller]
-pub fn for_each_terraform_and_scheme<F>(scenario: F)
+pub fn for_rotating_scheme<F>(scenario: F)
 where
     F: Fn(&Terraform, Scheme) + Sync,
 {
     let terraforms = Terraform::available();
-    let full = std::env::var_os(ENV_FULL_MATRIX).is_some_and(|v| v == "1");
-    run_pairs(
-        terraform_scheme_pairs(&terraforms, &Scheme::selected(), full),
-        scenario,
-    );
+    let flag = |name: &str| std::env::var_os(name).is_some_and(|v| v == "1");
+    let mode = if flag(ENV_FULL_MATRIX) {
+        Rotation::FullMatrix
+    } else if flag(ENV_ALL_SCHEMES) {
+        Rotation::AllSchemes
+    } else {
+        Rotation::One
+    };
+    let test = current_test_name();
+    let pairs = rotation_pairs(&terraforms, &Scheme::selected(), &test, mode);
+    if let [(tf, scheme)] = pairs.as_slice() {
+        eprintln!(
+            "[harness] {test}: Terraform {} over {scheme} (the rotation's turn; {ENV_ALL_SCHEMES}=1 runs every scheme)",
+            tf.version()
+        );
+    }
+    run_pairs(pairs, scenario);
+}
+
+/// What [`for_rotating_scheme`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rotation {
+    /// The newest Terraform over the test's one scheme (the default).
+    One,
+    /// The newest Terraform over every selected scheme ([`ENV_ALL_SCHEMES`]).
+    AllSchemes,
+    /// Every Terraform over every selected scheme ([`ENV_FULL_MATRIX`]).
+    FullMatrix,
+}
+
+/// The scheme the rotation gives the test named `test`: the FNV-1a hash of
+/// the name, modulo the number of `schemes`. It depends on the name alone,
+/// so a test keeps its scheme when others are added, renamed or run alone,
+/// and the schemes take turns across a suite's tests. `None` when `schemes`
+/// is empty.
+pub fn rotating_scheme(test: &str, schemes: &[Scheme]) -> Option<Scheme> {
+    if schemes.is_empty() {
+        return None;
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in test.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let len = u64::try_from(schemes.len()).unwrap_or(u64::MAX);
+    let index = usize::try_from(hash % len).unwrap_or(0);
+    Some(schemes[index])
+}
+
+/// The (Terraform, scheme) pairs [`for_rotating_scheme`] runs for `test`:
+/// the newest of `terraforms` over [`rotating_scheme`] (`One`), over every
+/// one of `schemes` (`AllSchemes`), or every Terraform over every scheme
+/// (`FullMatrix`). None when either list is empty.
+pub fn rotation_pairs<'a>(
+    terraforms: &'a [Terraform],
+    schemes: &[Scheme],
+    test: &str,
+    mode: Rotation,
+) -> Vec<(&'a Terraform, Scheme)> {
+    let newest = terraforms
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, tf)| (tf.version_tuple(), std::cmp::Reverse(*i)))
+        .map(|(_, tf)| tf);
+    match (mode, newest) {
+        (_, None) => Vec::new(),
+        (Rotation::One, Some(tf)) => rotating_scheme(test, schemes)
+            .map(|scheme| vec![(tf, scheme)])
+            .unwrap_or_default(),
+        (Rotation::AllSchemes, Some(tf)) => schemes.iter().map(|s| (tf, *s)).collect(),
+        (Rotation::FullMatrix, Some(_)) => terraforms
+            .iter()
+            .flat_map(|tf| schemes.iter().map(move |s| (tf, *s)))
+            .collect(),
+    }
 }
 
 /// Runs `scenario` for each (Terraform, scheme) pair, each in its own thread
@@ -421,36 +518,6 @@ where
             .collect::<Vec<_>>()
             .join(", ")
     );
-}
-
-/// The (Terraform, scheme) pairs [`for_each_terraform_and_scheme`] runs:
-/// with `full`, all of them; otherwise every scheme in `schemes` with the
-/// newest Terraform, then each other Terraform with `http://` (or, when
-/// `http` is not selected, the first selected scheme).
-pub fn terraform_scheme_pairs<'a>(
-    terraforms: &'a [Terraform],
-    schemes: &[Scheme],
-    full: bool,
-) -> Vec<(&'a Terraform, Scheme)> {
-    let newest = terraforms
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, tf)| (tf.version_tuple(), std::cmp::Reverse(*i)))
-        .map(|(i, _)| i);
-    let fallback = if schemes.contains(&Scheme::Http) {
-        Some(Scheme::Http)
-    } else {
-        schemes.first().copied()
-    };
-    let mut pairs = Vec::new();
-    for (i, tf) in terraforms.iter().enumerate() {
-        if full || Some(i) == newest {
-            pairs.extend(schemes.iter().map(|s| (tf, *s)));
-        } else if let Some(scheme) = fallback {
-            pairs.push((tf, scheme));
-        }
-    }
-    pairs
 }
 
 /// Runs `scenario` once per Terraform of `terraforms`, each over one scheme

@@ -335,40 +335,69 @@ fn smoke_versions_are_found_in_the_tools_dir_or_left_out_when_the_variable_is_em
 }
 
 #[test]
-fn every_scheme_runs_with_the_newest_terraform_and_the_others_over_http() {
+fn the_rotation_runs_one_scheme_with_the_newest_terraform() {
     let terraforms = [tf("1.0.3"), tf("1.15.5"), tf("1.9.0")];
+    let one = rotation_pairs(&terraforms, &Scheme::ALL, "suites::a::b", Rotation::One);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].0.version(), "1.15.5");
     assert_eq!(
-        show(terraform_scheme_pairs(&terraforms, &Scheme::ALL, false)),
-        [
-            "1.0.3 http",
-            "1.15.5 http",
-            "1.15.5 https",
-            "1.15.5 api",
-            "1.15.5 apis",
-            "1.9.0 http"
-        ]
+        Some(one[0].1),
+        rotating_scheme("suites::a::b", &Scheme::ALL)
     );
     assert_eq!(
-        show(terraform_scheme_pairs(
-            &terraforms[..1],
-            &[Scheme::Api, Scheme::Apis],
-            false
-        )),
-        ["1.0.3 api", "1.0.3 apis"]
-    );
-    assert_eq!(
-        show(terraform_scheme_pairs(
+        show(rotation_pairs(
             &terraforms,
             &[Scheme::Https, Scheme::Api],
-            false
+            "t",
+            Rotation::AllSchemes
         )),
-        ["1.0.3 https", "1.15.5 https", "1.15.5 api", "1.9.0 https"]
+        ["1.15.5 https", "1.15.5 api"]
     );
     assert_eq!(
-        terraform_scheme_pairs(&terraforms, &Scheme::ALL, true).len(),
+        rotation_pairs(&terraforms, &Scheme::ALL, "t", Rotation::FullMatrix).len(),
         12
     );
-    assert!(terraform_scheme_pairs(&[], &Scheme::ALL, false).is_empty());
+    assert!(rotation_pairs(&[], &Scheme::ALL, "t", Rotation::One).is_empty());
+    assert!(rotation_pairs(&terraforms, &[], "t", Rotation::One).is_empty());
+    assert!(rotation_pairs(&terraforms, &[], "t", Rotation::FullMatrix).is_empty());
+}
+
+#[test]
+fn the_rotation_is_fixed_per_name_and_uses_every_scheme_across_tests() {
+    // The same name always gets the same scheme; a narrowed selection is honoured.
+    for name in ["suites::backup::x", "", "a\tb\n\"${x}", "é"] {
+        let scheme = rotating_scheme(name, &Scheme::ALL).unwrap();
+        assert_eq!(rotating_scheme(name, &Scheme::ALL), Some(scheme));
+        assert_eq!(
+            rotating_scheme(name, &[Scheme::Api]),
+            Some(Scheme::Api),
+            "{name:?}"
+        );
+    }
+    assert_eq!(rotating_scheme("x", &[]), None);
+    // Across a suite's worth of tests every scheme takes a turn, none more
+    // than half of them.
+    let names: Vec<String> = (0..16)
+        .map(|i| format!("suites::kind::scenario_{i}"))
+        .collect();
+    let mut turns = std::collections::BTreeMap::new();
+    for name in &names {
+        *turns
+            .entry(rotating_scheme(name, &Scheme::ALL).unwrap())
+            .or_insert(0) += 1;
+    }
+    assert_eq!(turns.len(), 4, "{turns:?}");
+    assert!(turns.values().all(|n| *n <= 8), "{turns:?}");
+}
+
+#[test]
+fn the_running_tests_name_comes_from_the_arguments_or_the_test_thread() {
+    // Under nextest the arguments name the test; under cargo test the thread does.
+    let name = current_test_name();
+    assert!(
+        name.ends_with("the_running_tests_name_comes_from_the_arguments_or_the_test_thread"),
+        "{name}"
+    );
 }
 
 #[test]
@@ -604,4 +633,47 @@ fn the_fault_proxy_answers_500_for_an_http_reply_and_forwards_once_stopped() {
     assert_eq!(proxy.faults_fired(), 1);
     proxy.stop_faults();
     assert_eq!(through(&proxy, "c").as_deref(), Some("ok:c"));
+}
+
+#[test]
+fn run_log_line_names_test_version_and_subcommand_only() {
+    assert_eq!(
+        run_log_line(
+            "suites::backup::lifecycle",
+            "1.15.5",
+            &["apply", "-auto-approve", "-var=cak=SECRET"]
+        ),
+        "suites::backup::lifecycle\t1.15.5\tapply\n"
+    );
+    assert_eq!(
+        run_log_line("t", "1.0.3", &["-chdir=x", "plan"]),
+        "t\t1.0.3\tplan\n"
+    );
+    assert_eq!(run_log_line("t", "1.0.3", &[]), "t\t1.0.3\t-\n");
+    // A tab or newline in any part cannot split or add a record.
+    let line = run_log_line("a\tb\nc", "1.\r0", &["im\nport"]);
+    assert_eq!(line, "a b c\t1. 0\tim port\n");
+    assert_eq!(line.matches('\n').count(), 1);
+    assert_eq!(line.matches('\t').count(), 2);
+}
+
+#[test]
+fn test_name_comes_from_nextests_exact_argument_only() {
+    let args = |a: &[&str]| {
+        a.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+    assert_eq!(
+        test_name_from_args(args(&["--exact", "suites::x::y", "--nocapture"])),
+        "suites::x::y"
+    );
+    assert_eq!(
+        test_name_from_args(args(&["suites::x::y", "--exact"])),
+        "suites::x::y"
+    );
+    // cargo test with a filter runs many tests in one process: no name.
+    assert_eq!(test_name_from_args(args(&["suites::x::"])), "-");
+    assert_eq!(test_name_from_args(args(&[])), "-");
 }

@@ -135,6 +135,7 @@ impl Workdir {
             command.env(key, value);
         }
         let label = format!("terraform {}", args.join(" "));
+        count_run(self.terraform.version(), args);
         let out = run_with_timeout(command, command_timeout())
             .unwrap_or_else(|e| panic!("{label} in {}: {e}", self.dir.display()));
         let output = Output {
@@ -308,6 +309,74 @@ impl Drop for Workdir {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Appends one line for a Terraform command to the file [`ENV_RUN_LOG`]
+/// names, when it is set: the test running it, the Terraform version and the
+/// subcommand (`plan`, `apply`, ...; never the other arguments). The test is
+/// the name nextest passes the test binary (`--exact NAME`); under plain
+/// `cargo test` it is `-`. One `write` of a short line per command, in append
+/// mode, so tests running side by side do not mix their lines.
+pub fn count_run(version: &str, args: &[&str]) {
+    let Some(path) = std::env::var_os(ENV_RUN_LOG).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let line = run_log_line(&current_test_name(), version, args);
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
+    if let Err(e) = written {
+        panic!(
+            "{ENV_RUN_LOG}={}: cannot append to it: {e}. Point it at a writable file or unset it.",
+            Path::new(&path).display()
+        );
+    }
+}
+
+/// One line of the run log: `<test>\t<version>\t<subcommand>\n`, with tabs
+/// and newlines in the parts made spaces so a line stays one record.
+pub(super) fn run_log_line(test: &str, version: &str, args: &[&str]) -> String {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let subcommand = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .copied()
+        .unwrap_or("-");
+    format!(
+        "{}\t{}\t{}\n",
+        clean(test),
+        clean(version),
+        clean(subcommand)
+    )
+}
+
+/// The test running: the one nextest started this process for
+/// (`<binary> --exact NAME`), else the name of the calling thread when it
+/// is a test's thread (plain `cargo test` names it after the test; call
+/// this from the test's own thread, not a scenario thread), else `-`.
+pub fn current_test_name() -> String {
+    let from_args = test_name_from_args(std::env::args().skip(1));
+    if from_args != "-" {
+        return from_args;
+    }
+    match std::thread::current().name() {
+        Some(name) if name.contains("::") => name.to_string(),
+        _ => "-".to_string(),
+    }
+}
+
+/// The test named in a test binary's arguments when they hold `--exact`
+/// (nextest's form: one test per process), else `-`.
+pub(super) fn test_name_from_args(args: impl Iterator<Item = String>) -> String {
+    let args: Vec<String> = args.collect();
+    if !args.iter().any(|a| a == "--exact") {
+        return "-".to_string();
+    }
+    args.into_iter()
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_else(|| "-".to_string())
 }
 
 pub(super) fn unique_temp_dir(label: &str) -> PathBuf {

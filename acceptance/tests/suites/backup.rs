@@ -1,20 +1,21 @@
 //! Acceptance scenarios for `routeros_system_backup`: the real Terraform CLI
-//! (1.15.5 and 1.0.3 from `make tools`) drives the freshly built provider
+//! drives the freshly built provider
 //! against routeros-sim, and the tests look at what a user sees: exit codes,
 //! diagnostics, plan and state, the local files (decrypted with age), and
 //! what the router's file area holds afterwards.
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
-//! `for_each_terraform_and_scheme`), each run with its own emulator and
-//! working directories; what the scenarios do at the router by hand goes
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`; `suites::every_transport`
+//! backs up over all four); `write_only_password` also runs on Terraform
+//! 1.0.3, which has no write-only attributes. Each run has its own emulator
+//! and working directories; what the scenarios do at the router by hand goes
 //! over REST.
 
 use std::path::{Path, PathBuf};
 
 use acceptance::harness::{
-    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_scheme,
-    for_each_terraform_and_scheme, hcl_string,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_of_schemes,
+    for_each_terraform_rotating_schemes, for_rotating_scheme, hcl_string,
 };
 use acceptance::harness::{assert_provider_reached, rest, sim_for};
 use acceptance::sim::Sim;
@@ -47,27 +48,29 @@ fn configure_router(sim: &Sim) {
     assert_eq!(status, 200, "{body}");
 }
 
-struct AgeKey {
+/// A fresh age identity for a scenario's local files (also the
+/// `every_transport` suite's).
+pub(super) struct AgeKey {
     identity: age::x25519::Identity,
 }
 
 impl AgeKey {
-    fn new() -> AgeKey {
+    pub(super) fn new() -> AgeKey {
         AgeKey {
             identity: age::x25519::Identity::generate(),
         }
     }
 
-    fn recipient(&self) -> String {
+    pub(super) fn recipient(&self) -> String {
         self.identity.to_public().to_string()
     }
 
-    fn identity_text(&self) -> String {
+    pub(super) fn identity_text(&self) -> String {
         self.identity.to_string().expose_secret().to_string()
     }
 
     #[track_caller]
-    fn decrypt(&self, path: &Path) -> Vec<u8> {
+    pub(super) fn decrypt(&self, path: &Path) -> Vec<u8> {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         assert!(
             bytes.starts_with(b"age-encryption.org/v1"),
@@ -79,7 +82,7 @@ impl AgeKey {
 
     /// `text` age-encrypted to this key, as base64 of the binary age file
     /// (what `filebase64()` gives).
-    fn encrypt_b64(&self, text: &str) -> String {
+    pub(super) fn encrypt_b64(&self, text: &str) -> String {
         let bytes = age::encrypt(&self.identity.to_public(), text.as_bytes()).expect("encrypt");
         base64::engine::general_purpose::STANDARD.encode(bytes)
     }
@@ -165,7 +168,7 @@ fn assert_nothing_written(dir: &Path, target: &Path) {
 /// password reached the router (a load with it works, with another fails).
 #[test]
 fn backup_lifecycle_with_age() {
-    for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
+    for_rotating_scheme(|tf: &Terraform, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let key = AgeKey::new();
@@ -293,7 +296,7 @@ fn backup_lifecycle_with_age() {
 /// local file (unencrypted, `dont_encrypt`) equals the router's file.
 #[test]
 fn kept_router_copy_is_removed_on_destroy() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
@@ -333,7 +336,8 @@ fn kept_router_copy_is_removed_on_destroy() {
 /// never the state or plan; older Terraform gets a clear error.
 #[test]
 fn write_only_password() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    let terraforms = Terraform::available();
+    for_each_terraform_rotating_schemes(&terraforms, |tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -412,14 +416,17 @@ fn logged_peak_kib(out: &Output) -> u64 {
 }
 
 /// A 20 MB backup streams to disk (age-encrypted) with the provider's peak
-/// memory under 64 MB, over every scheme. How the provider downloads does
-/// not depend on the Terraform that drives it, and each run costs seconds of
-/// CPU, so only the newest Terraform runs it.
+/// memory under 64 MB, over both download paths: REST (`http://`) and the
+/// API (`apis://`, TLS). How the provider downloads does not depend on the
+/// Terraform that drives it, and each run costs seconds of CPU, so only the
+/// newest Terraform runs it, and `https://` and `api://` (the same download
+/// code with and without TLS) only with `TF_ACC_ALL_SCHEMES=1`; the
+/// `every_transport` suite downloads a backup over all four.
 #[test]
 fn twenty_megabyte_backup_streams_with_flat_memory() {
     const PADDING: usize = 20 * 1024 * 1024;
     let tf = &Terraform::newest();
-    for_each_scheme(|scheme| {
+    for_each_of_schemes(&[Scheme::Http, Scheme::Apis], |scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         sim.set_backup_padding(PADDING);
@@ -459,7 +466,7 @@ fn twenty_megabyte_backup_streams_with_flat_memory() {
 /// Bad input fails with a clear diagnostic and leaves no file behind.
 #[test]
 fn bad_input_is_refused_cleanly() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -528,7 +535,7 @@ fn bad_input_is_refused_cleanly() {
 /// is untouched; `overwrite = true` replaces only a regular file.
 #[test]
 fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = backup_dir(&wd);
@@ -593,7 +600,7 @@ fn special_files_and_foreign_files_at_path_are_refused_at_plan() {
 /// no router copy.
 #[test]
 fn old_router_without_file_read() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.12", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
@@ -635,7 +642,7 @@ fn old_router_without_file_read() {
 #[test]
 fn lost_save_reply_leaves_no_backup_on_the_router() {
     use acceptance::sim::{ApiFault, RestFault};
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");

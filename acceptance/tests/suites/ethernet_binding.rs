@@ -1,21 +1,18 @@
 //! Acceptance scenarios for `routeros_ethernet_binding` and the
 //! `routeros_macsec_interfaces` / `routeros_system_resource` data sources:
-//! the real Terraform CLI (1.15.5 and 1.0.3 from `make tools`) drives the
-//! freshly built provider binary against routeros-sim.
+//! the real Terraform CLI drives the freshly built provider binary against
+//! routeros-sim.
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, see
-//! `for_each_terraform_and_scheme`): the provider must behave the same over
-//! REST and the classic API. Each run starts its own emulator, so the runs
-//! go in parallel; changes made by hand go over REST. Assertions look at
-//! what a user sees (exit codes, diagnostics, plan JSON, state, outputs) and
-//! at the router afterwards.
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`); `suites::every_transport` runs
+//! the binding and both data sources over all four schemes. Each run starts
+//! its own emulator, so the runs go in parallel; changes made by hand go
+//! over REST. Assertions look at what a user sees (exit codes, diagnostics,
+//! plan JSON, state, outputs) and at the router afterwards.
 
 use std::collections::BTreeMap;
 
-use acceptance::harness::{
-    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme,
-};
+use acceptance::harness::{Output, ProviderBlock, Scheme, Terraform, Workdir, for_rotating_scheme};
 use acceptance::harness::{ResourceBlock, assert_provider_reached, rest, start_sim};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
@@ -265,14 +262,14 @@ fn lifecycle(tf: &Terraform, scheme: Scheme) {
 
 #[test]
 fn lifecycle_on_the_emulator() {
-    for_each_terraform_and_scheme(lifecycle);
+    for_rotating_scheme(lifecycle);
 }
 
 /// A binding created in the same apply as its MACsec interface (checked at
 /// apply), then destroyed together with it: the port is given back.
 #[test]
 fn binding_and_macsec_interface_together() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let before = port_values(&sim, "ether3");
         let body = "resource \"routeros_macsec_interface\" \"m\" {\n  name = \"macsec3\"\n  interface = \"ether3\"\n  mtu = 1500\n}\n\
@@ -293,7 +290,7 @@ resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = routeros_macsec_
 
 #[test]
 fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         let before = sim.records(ETHERNET);
@@ -330,7 +327,7 @@ fn a_port_that_is_not_ethernet_or_does_not_exist_fails_at_plan() {
 
 #[test]
 fn a_binding_whose_port_and_macsec_interface_disagree_names_both() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         let before = sim.records(ETHERNET);
@@ -372,7 +369,7 @@ resource \"routeros_ethernet_binding\" \"test\" {\n  ethernet = \"ether5\"\n  ma
 
 #[test]
 fn frames_that_do_not_fit_warn_at_plan() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
 
@@ -417,7 +414,7 @@ fn frames_that_do_not_fit_warn_at_plan() {
 
 #[test]
 fn import_of_a_port_without_macsec_explains() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec2", "interface": "ether2"}));
         let wd = tf.workdir(&main_tf(
@@ -440,7 +437,7 @@ fn import_of_a_port_without_macsec_explains() {
 
 #[test]
 fn macsec_interfaces_lists_and_filters_without_the_key() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         add_macsec(&sim, json!({"name": "macsec1", "interface": "ether1"}));
         add_macsec(
@@ -494,7 +491,7 @@ output \"on2\" {\n  value = data.routeros_macsec_interfaces.on2.interfaces\n}\n"
 
 #[test]
 fn system_resource_reports_version_and_features() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let body = "data \"routeros_system_resource\" \"r\" {}\n\
 output \"r\" {\n  value = data.routeros_system_resource.r\n}\n";

@@ -1,17 +1,17 @@
 //! Acceptance scenarios for `routeros_config_export` (resource and data
-//! source): the real Terraform CLI (1.15.5 and 1.0.3) drives the freshly
+//! source): the real Terraform CLI drives the freshly
 //! built provider against routeros-sim. A decrypted export holds the CAKs;
 //! no state, plan or log does.
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, 1.0.3 over `http://`; see
-//! `for_each_terraform_and_scheme`), each run with its own emulator; what
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`; `suites::every_transport`
+//! exports over all four), each run with its own emulator; what
 //! the scenarios do at the router by hand goes over REST.
 
 use std::path::{Path, PathBuf};
 
 use acceptance::harness::{
-    ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string, normalise,
+    ProviderBlock, Scheme, Terraform, Workdir, for_rotating_scheme, hcl_string, normalise,
 };
 use acceptance::harness::{assert_provider_reached, rest, sim_for};
 use acceptance::sim::Sim;
@@ -118,7 +118,7 @@ fn assert_no_cak(what: &str, text: &str) {
 /// replace on trigger, local file deleted out of band, destroy.
 #[test]
 fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
-    for_each_terraform_and_scheme(|tf: &Terraform, scheme| {
+    for_rotating_scheme(|tf: &Terraform, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let (id, recipient) = key();
@@ -213,7 +213,7 @@ fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
 /// `allow_plaintext_secrets` the export is written in the clear.
 #[test]
 fn plaintext_secrets_need_an_explicit_opt_in() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
@@ -275,7 +275,7 @@ fn plaintext_secrets_need_an_explicit_opt_in() {
 /// before.
 #[test]
 fn menu_filter_follows_the_router_version() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let old = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
@@ -348,7 +348,7 @@ fn exports_are_recognised_per_transport() {
 /// on the router.
 #[test]
 fn data_source_returns_the_export_without_secrets() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let wd = tf.workdir("");
@@ -406,7 +406,7 @@ fn data_source_returns_the_export_without_secrets() {
 /// exported and nothing written.
 #[test]
 fn bad_input_is_refused_cleanly() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         let wd = tf.workdir("");
         let dir = export_dir(&wd);
@@ -464,7 +464,7 @@ fn export_files_on_router(sim: &Sim) -> Vec<String> {
 #[test]
 fn lost_export_reply_leaves_no_secret_on_the_router() {
     use acceptance::sim::{ApiFault, RestFault};
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = sim_for("7.18", scheme);
         configure_router(&sim);
         let (id, recipient) = key();

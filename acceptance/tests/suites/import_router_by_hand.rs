@@ -39,8 +39,14 @@ fn python() -> PathBuf {
 
 /// An emulator with `LINKS` ports, configured by hand over the classic API.
 fn router_made_by_hand() -> Sim {
+    router_with_links(LINKS)
+}
+
+/// An emulator with `links` ports, each with a MACsec link configured by
+/// hand over the classic API.
+fn router_with_links(links: usize) -> Sim {
     let sim = Sim::spawn(SimConfig {
-        ethernet_ports: LINKS,
+        ethernet_ports: links,
         ..SimConfig::default()
     })
     .expect("start routeros-sim");
@@ -51,7 +57,7 @@ fn router_made_by_hand() -> Sim {
             "--url",
             &sim.api_url().expect("API"),
             "--count",
-            &LINKS.to_string(),
+            &links.to_string(),
         ])
         .env("ROUTEROS_USERNAME", sim.username())
         .env("ROUTEROS_PASSWORD", sim.password())
@@ -65,7 +71,7 @@ fn router_made_by_hand() -> Sim {
         String::from_utf8_lossy(&out.stderr)
     );
     let summary: Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
-    assert_eq!(summary, json!({"interfaces": LINKS, "profiles": LINKS}));
+    assert_eq!(summary, json!({"interfaces": links, "profiles": links}));
     sim
 }
 
@@ -91,10 +97,28 @@ fn text(out: &Output) -> String {
 /// Applies what was generated, then the plan must be empty; the router
 /// keeps exactly the links the client made.
 #[track_caller]
-fn apply_then_clean(wd: &Workdir, sim: &Sim) {
+fn apply_then_clean(wd: &Workdir, sim: &Sim, links: usize) {
     wd.apply();
     wd.plan_exitcode().assert_code(0);
-    assert_eq!(sim.records("/interface/macsec").len(), LINKS);
+    assert_eq!(sim.records("/interface/macsec").len(), links);
+}
+
+/// The `terraform import ADDRESS ID` lines of a generated `import.sh`, as
+/// (address, id).
+fn import_commands(dir: &Path) -> Vec<(String, String)> {
+    let script = std::fs::read_to_string(dir.join("import.sh")).unwrap();
+    script
+        .lines()
+        .filter(|l| l.starts_with("terraform import"))
+        .map(|line| {
+            let words: Vec<String> = line
+                .split_whitespace()
+                .skip(2)
+                .map(|w| w.trim_matches('\'').to_string())
+                .collect();
+            (words[0].clone(), words[1].clone())
+        })
+        .collect()
 }
 
 /// Every CAK on the router is still the one the client set.
@@ -140,18 +164,27 @@ list "routeros_ethernet_binding" "ports" {
         3 * LINKS
     );
     assert!(text(&plan).contains(&want), "{plan}");
-    apply_then_clean(&wd, &sim);
+    apply_then_clean(&wd, &sim, LINKS);
     keys_untouched(&sim);
 }
 
+/// `generate` on every Terraform: import blocks (Terraform 1.5+) for all
+/// fifty links; `--import-commands` (older Terraform) on a router of
+/// `OLD_LINKS` links, each command run, since one `terraform import` per
+/// object proves per object what the import-block run proves for fifty.
+/// The fifty-link `import.sh` is checked line by line against the import
+/// blocks instead of run.
 #[test]
 fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
+    /// Links on the router the `terraform import` commands run against.
+    const OLD_LINKS: usize = 2;
     acceptance::harness::for_each_terraform(|tf| {
-        let sim = router_made_by_hand();
+        let old = tf.version_tuple() < (1, 5, 0);
+        let links = if old { OLD_LINKS } else { LINKS };
+        let sim = router_with_links(links);
         let (secret, recipient) = identity();
         let mut wd = tf.workdir(&ProviderBlock::for_sim(&sim, Scheme::Http).main_tf(""));
         wd.set_env("ROUTEROS_AGE_IDENTITY", &secret);
-        let old = tf.version_tuple() < (1, 5, 0);
         let mut args = vec!["--out", "imported.tf", "--age-recipient", &recipient];
         if old {
             args.push("--import-commands");
@@ -160,18 +193,46 @@ fn generate_imports_fifty_links_with_their_keys_on_every_terraform() {
         let summary = String::from_utf8_lossy(&out.stderr);
         // Every link's interface, profile, key and port, and the built-in
         // profile `default`.
-        let objects = 4 * LINKS + 1;
+        let objects = 4 * links + 1;
         assert!(
             summary.contains(&format!("wrote {objects} resource(s)")),
             "{summary}"
         );
         let hcl = std::fs::read_to_string(wd.path().join("imported.tf")).unwrap();
         assert!(!hcl.contains(&"00000001".repeat(4)), "a key in the clear");
-        assert!(wd.path().join("macsec7.cak.age").exists());
+        assert!(wd.path().join("macsec1.cak.age").exists());
         if old {
             assert_eq!(wd.run_import_script(), objects);
+        } else {
+            // The same router as import commands: one per import block.
+            let scripted = tempfile::tempdir().unwrap();
+            let out = generate(
+                &sim,
+                scripted.path(),
+                &[
+                    "--out",
+                    "imported.tf",
+                    "--age-recipient",
+                    &recipient,
+                    "--import-commands",
+                ],
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let commands = import_commands(scripted.path());
+            assert_eq!(commands.len(), objects);
+            for (address, id) in &commands {
+                let block = format!(
+                    "to = {address}\n  id = {}",
+                    acceptance::harness::hcl_string(id)
+                );
+                assert!(hcl.contains(&block), "no import block {block:?} in:\n{hcl}");
+            }
         }
-        apply_then_clean(&wd, &sim);
+        apply_then_clean(&wd, &sim, links);
         keys_untouched(&sim);
     });
 }
@@ -217,6 +278,6 @@ fn generate_from_the_routers_own_export_gives_the_same_result() {
             &recipient,
         ],
     );
-    apply_then_clean(&wd, &sim);
+    apply_then_clean(&wd, &sim, LINKS);
     keys_untouched(&sim);
 }

@@ -16,7 +16,7 @@
 //! transports taken in turn (1.0.3 `http://`, 1.6.6 `https://`, 1.11.4
 //! `api://`, 1.14.9 `apis://`, 1.15.5 `http://`): how the provider talks to
 //! the router does not depend on the Terraform that drives it, and the other
-//! suites run every transport.
+//! suites run every transport (`suites::every_transport`).
 //!
 //! Cost: the archive is made once per run, and from the debug binary the
 //! other suites use (`DIST_BINARY`), not from a second (musl, release)

@@ -1,13 +1,13 @@
 //! Acceptance scenarios for `routeros_macsec_interface`: the real Terraform
-//! CLI (every version the harness finds: 1.15.5 and 1.0.3 from `make tools`)
-//! drives the freshly built provider binary against routeros-sim.
+//! CLI (the newest the harness finds) drives the freshly built provider
+//! binary against routeros-sim.
 //!
 //! Every test starts its own emulator and working directories, so tests run
-//! in parallel, and each runs its scenario for all Terraform versions at once.
-//! Scenarios that do not depend on the transport run over `http://`,
-//! `https://`, `api://` and `apis://` (every scheme with the newest
-//! Terraform, see `for_each_terraform_and_scheme`): the provider must behave
-//! the same over REST and the classic API.
+//! in parallel. Scenarios that do not depend on the transport run once over
+//! the scheme the rotation gives them (`for_rotating_scheme`);
+//! `state_written_over_one_transport_reads_back_identically_over_the_others`
+//! compares the transports, and `suites::every_transport` runs every object
+//! over all four.
 //! Assertions look at what a user sees: exit codes, diagnostics, plan JSON,
 //! state, and what the router holds afterwards.
 
@@ -16,7 +16,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use acceptance::harness::{
-    Output, ProviderBlock, Scheme, Terraform, for_each_terraform, for_each_terraform_and_scheme,
+    Output, ProviderBlock, Scheme, Terraform, for_newest_terraform, for_rotating_scheme,
 };
 use acceptance::harness::{ResourceBlock, closed_port, rest, start_sim};
 use acceptance::sim::{Sim, SimConfig};
@@ -293,12 +293,12 @@ fn assert_provider_used(sim: &Sim, scheme: Scheme) {
     );
 }
 
-/// The lifecycle over `http://`, `https://` (trusting the emulator's CA
-/// file), `api://` and `apis://`, with every Terraform: the provider must
-/// behave the same over REST and the classic API.
+/// The lifecycle, over the scheme the rotation gives it (with `https://`
+/// and `apis://` trusting the emulator's CA file); `assert_provider_used`
+/// checks the transport taken. `TF_ACC_ALL_SCHEMES=1` runs all four.
 #[test]
-fn lifecycle_over_every_scheme() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+fn lifecycle_of_one_interface() {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         lifecycle(tf, &sim, scheme);
     });
@@ -361,7 +361,7 @@ fn state_written_over_one_transport_reads_back_identically_over_the_others() {
 #[test]
 fn wrong_password_is_one_clear_diagnostic() {
     const WRONG: &str = "not-the-Passw0rd-7f3a";
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start_sim(SimConfig::default());
         let mut provider = http_provider(&sim);
         provider.password = Some(WRONG.into());
@@ -378,7 +378,7 @@ fn wrong_password_is_one_clear_diagnostic() {
 
 #[test]
 fn unreachable_router_fails_within_the_timeout() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         // Nothing listens: refused at once.
         let port = closed_port();
         let mut provider = ProviderBlock::new(&format!("http://127.0.0.1:{port}"), "admin", "x");
@@ -410,7 +410,7 @@ fn unreachable_router_fails_within_the_timeout() {
 
 #[test]
 fn untrusted_https_certificate_says_how_to_fix_it() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = https_sim();
         let macsec = Macsec::new("macsec1", "ether1");
 
@@ -448,7 +448,7 @@ fn untrusted_https_certificate_says_how_to_fix_it() {
 
 #[test]
 fn environment_variables_configure_the_provider() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = https_sim();
         let config =
             ProviderBlock::default().main_tf(&Macsec::new("macsec1", "ether1").hcl("test"));
@@ -487,7 +487,7 @@ fn environment_variables_configure_the_provider() {
 
 #[test]
 fn routeros_6_gets_one_diagnostic_and_no_changes() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         sim.set_version("6.49.10");
         let wd = tf.workdir(&main_tf(
@@ -523,7 +523,7 @@ fn points_at(main_tf: &str, needle: &str) -> String {
 
 #[test]
 fn nonexistent_port_is_named_and_points_at_interface() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let detail = refusal_detail(&sim, json!({"name": "probe", "interface": "ether99"}));
         let config = main_tf(
@@ -547,7 +547,7 @@ fn nonexistent_port_is_named_and_points_at_interface() {
 /// `interface`, before RouterOS is asked.
 #[test]
 fn second_macsec_interface_on_a_port_is_a_plan_error_naming_the_first() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let (status, body) = rest(
             &sim,
@@ -579,7 +579,7 @@ fn second_macsec_interface_on_a_port_is_a_plan_error_naming_the_first() {
 
 #[test]
 fn refresh_of_five_interfaces_reads_the_menu_once() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig {
             ethernet_ports: 8,
             ..SimConfig::default()
@@ -638,7 +638,7 @@ fn touches_macsec_menu(entry: &str) -> bool {
 
 #[test]
 fn tf_log_debug_shows_provider_lines_without_secrets() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim(SimConfig::default());
         let wd = tf.workdir(&main_tf(
             &ProviderBlock::for_sim(&sim, scheme),

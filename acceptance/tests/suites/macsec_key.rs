@@ -1,18 +1,19 @@
 //! Acceptance scenarios for `routeros_macsec_key`: the real Terraform CLI
-//! (1.15.5 and 1.0.3) drives the freshly built provider against
+//! drives the freshly built provider against
 //! routeros-sim, as a user who may read the CAK (`sensitive` policy) and as
 //! one who may not.
 //!
-//! Every test starts its own emulator and working directories. Every
-//! scenario runs over `http://`, `https://`, `api://` and `apis://` (every
-//! scheme with the newest Terraform, see `for_each_terraform_and_scheme`):
-//! the provider must behave the same over REST and the classic API.
+//! Every test starts its own emulator and working directories. Each
+//! scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`); `suites::every_transport`
+//! runs the key over all four schemes, and
+//! `key_writes_are_told_apart_per_transport` checks what each one sends.
 //! Assertions look at what a user sees (exit codes, diagnostics, plan JSON,
 //! state) and at the keys the router holds afterwards; changes made by hand
 //! go over REST.
 
 use acceptance::harness::{
-    Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
+    Output, ProviderBlock, Scheme, Terraform, Workdir, for_rotating_scheme, hcl_string,
 };
 use acceptance::harness::{assert_provider_reached, patch_named, rest, row_named};
 use acceptance::sim::{Sim, SimConfig, SimUser};
@@ -318,7 +319,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
 
 #[test]
 fn lifecycle_with_a_readable_cak() {
-    for_each_terraform_and_scheme(|tf, scheme| lifecycle(tf, &start_sim(), scheme));
+    for_rotating_scheme(|tf, scheme| lifecycle(tf, &start_sim(), scheme));
 }
 
 // ---------------------------------------------------------------------------
@@ -327,7 +328,7 @@ fn lifecycle_with_a_readable_cak() {
 
 #[test]
 fn hidden_cak_keeps_state_and_import_explains_the_plan() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim();
         let provider = reader(&sim, scheme);
         let key = Key {
@@ -431,7 +432,7 @@ fn config_with_cak_variable(provider: &ProviderBlock, ckn: Option<&str>) -> Stri
 
 #[test]
 fn malformed_cak_and_ckn_fail_at_plan_time() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim();
         let provider = admin(&sim, scheme);
         let mut wd = tf.workdir(&config_with_cak_variable(&provider, None));
@@ -483,7 +484,7 @@ fn malformed_cak_and_ckn_fail_at_plan_time() {
 
 #[test]
 fn a_key_for_a_missing_interface_fails_at_apply_with_what_to_do() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim();
         let body = format!(
             "resource \"routeros_macsec_key\" \"uplink\" {{\n  interface = \"macsec-nowhere\"\n  cak = {}\n}}\n",

@@ -10,10 +10,10 @@
 //! - a CAK changed by hand on one end drops the link to `negotiating`, is
 //!   drift, and the next apply brings the link back.
 //!
-//! Runs over `http://`, `https://`, `api://` and `apis://` (every scheme with
-//! the newest Terraform, 1.0.3 over `http://`; see
-//! `for_each_terraform_and_scheme`), each run with its own pair of
-//! emulators; changes made by hand go over REST.
+//! Runs once, with the newest Terraform over the scheme the rotation gives
+//! it (`for_rotating_scheme`; `suites::every_transport` reads the status
+//! over all four), with its own pair of emulators; changes made by hand go
+//! over REST.
 //!
 //! The link is managed by one root module and its status read by another
 //! (the "observer"). Terraform 1.15 counts every data source of a root
@@ -24,8 +24,7 @@
 //! is not affected in either).
 
 use acceptance::harness::{
-    ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
-    state_resource,
+    ProviderBlock, Scheme, Terraform, Workdir, for_rotating_scheme, hcl_string, state_resource,
 };
 use acceptance::harness::{assert_provider_reached, dependency_order_ignored, patch_named};
 use acceptance::sim::{Sim, SimConfig};
@@ -259,5 +258,5 @@ fn scenario(tf: &Terraform, scheme: Scheme) {
 
 #[test]
 fn paired_routers_reach_open_encrypted_and_recover_after_a_key_change() {
-    for_each_terraform_and_scheme(scenario);
+    for_rotating_scheme(scenario);
 }

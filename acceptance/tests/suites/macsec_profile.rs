@@ -1,17 +1,17 @@
 //! Acceptance scenarios for `routeros_macsec_profile`: the real Terraform
-//! CLI (1.15.5 and 1.0.3) drives the freshly built provider against
+//! CLI drives the freshly built provider against
 //! routeros-sim emulating RouterOS 7.23 (profiles with `ciphers`) and 7.18
 //! (without).
 //!
-//! Every scenario runs over `http://`, `https://`, `api://` and `apis://`
-//! (every scheme with the newest Terraform, see
-//! `for_each_terraform_and_scheme`), each with its own emulator; changes
+//! Each scenario runs once, with the newest Terraform over the scheme the
+//! rotation gives it (`for_rotating_scheme`; `suites::every_transport`
+//! runs the profile over all four), each with its own emulator; changes
 //! made by hand go over REST.
 
 use std::collections::BTreeMap;
 
 use acceptance::harness::{
-    ProviderBlock, Scheme, Terraform, Workdir, for_each_terraform_and_scheme, hcl_string,
+    ProviderBlock, Scheme, Terraform, Workdir, for_rotating_scheme, hcl_string,
 };
 use acceptance::harness::{assert_provider_reached, patch_named, rest, row_named};
 use acceptance::sim::{Sim, SimConfig};
@@ -230,7 +230,7 @@ fn lifecycle(tf: &Terraform, sim: &Sim, scheme: Scheme) {
 
 #[test]
 fn lifecycle_on_7_23() {
-    for_each_terraform_and_scheme(|tf, scheme| lifecycle(tf, &start_sim("7.23"), scheme));
+    for_rotating_scheme(|tf, scheme| lifecycle(tf, &start_sim("7.23"), scheme));
 }
 
 // ---------------------------------------------------------------------------
@@ -275,7 +275,7 @@ fn builtin(tf: &Terraform, sim: &Sim, scheme: Scheme, ciphers: bool) {
 
 #[test]
 fn builtin_profile_is_adopted_and_reset() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         builtin(tf, &start_sim("7.23"), scheme, true);
         builtin(tf, &start_sim("7.18"), scheme, false);
     });
@@ -287,7 +287,7 @@ fn builtin_profile_is_adopted_and_reset() {
 
 #[test]
 fn ciphers_on_a_router_older_than_7_23_is_a_plan_error() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim("7.18");
         let profile = Profile {
             ciphers: Some(vec!["aes-gcm-128"]),
@@ -320,7 +320,7 @@ fn assert_invalid(wd: &Workdir, sim: &Sim, phrases: &[&str]) {
 
 #[test]
 fn bad_priority_and_ciphers_fail_at_plan_time() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim("7.23");
         let wd = tf.workdir(&main_tf(
             &sim,
@@ -366,7 +366,7 @@ fn bad_priority_and_ciphers_fail_at_plan_time() {
 
 #[test]
 fn a_profile_in_use_is_released_before_it_is_removed() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    for_rotating_scheme(|tf, scheme| {
         let sim = start_sim("7.23");
         let interface = |profile: &str| {
             format!(

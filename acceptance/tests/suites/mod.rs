@@ -6,6 +6,7 @@ mod backup;
 mod backup_schedule;
 mod beside_terraform_routeros;
 mod ethernet_binding;
+mod every_transport;
 mod examples;
 mod export;
 mod fault_proxy;

@@ -5,6 +5,7 @@
 
 use acceptance::harness::{
     ProviderBlock, Scheme, Terraform, dependency_order_ignored, for_each_terraform,
+    for_newest_terraform,
 };
 use acceptance::sim::{ApiFault, RestFault, Sim, SimConfig};
 use serde_json::{Value, json};
@@ -188,7 +189,7 @@ fn a_planned_name_the_router_already_has_is_a_plan_error_with_the_import_block()
 /// error. Asserted on the router's request count, not on time.
 #[test]
 fn a_plan_of_fifty_reads_against_a_hung_router_sends_about_one_request() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = Sim::spawn(SimConfig {
             https: false,
             api: false,
@@ -237,7 +238,7 @@ fn sim() -> Sim {
 /// the router.
 #[test]
 fn fractional_mtu_is_a_plan_error_naming_mtu() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = sim();
         let provider = ProviderBlock::for_sim(&sim, Scheme::Http);
         let body = "resource \"routeros_macsec_interface\" \"m\" {\n  name = \"macsec1\"\n  interface = \"ether1\"\n  mtu = 1.5\n}\n";
@@ -256,7 +257,7 @@ fn fractional_mtu_is_a_plan_error_naming_mtu() {
 #[test]
 fn url_with_password_or_space_is_refused_without_echoing_the_password() {
     const SECRET: &str = "s3cr3t-in-url-7f3a";
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = sim();
         let host = sim.http_url().trim_start_matches("http://").to_string();
         for (url, phrase) in [

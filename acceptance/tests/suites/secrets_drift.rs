@@ -11,7 +11,7 @@
 //! - generated: new recipients re-encrypt the same key (no router change).
 
 use acceptance::harness::secrets::*;
-use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform, normalise};
+use acceptance::harness::{Output, Terraform, Workdir, for_newest_terraform, normalise};
 use acceptance::sim::{Sim, SimConfig};
 
 /// Sets the CAK of `macsec-uplink` on `sim` as an operator would, through
@@ -117,17 +117,17 @@ fn drift_is_repaired(tf: &Terraform, style: Style) {
 
 #[test]
 fn drift_of_an_age_key_is_seen_and_repaired() {
-    for_each_terraform(|tf| drift_is_repaired(tf, Style::Age));
+    for_newest_terraform(|tf| drift_is_repaired(tf, Style::Age));
 }
 
 #[test]
 fn drift_of_a_generated_key_is_seen_and_repaired() {
-    for_each_terraform(|tf| drift_is_repaired(tf, Style::Generated));
+    for_newest_terraform(|tf| drift_is_repaired(tf, Style::Generated));
 }
 
 #[test]
 fn drift_of_a_write_only_key_is_seen_and_repaired() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         if tf.version_tuple() >= (1, 11, 0) {
             drift_is_repaired(tf, Style::WriteOnlyVariable);
         }
@@ -136,7 +136,7 @@ fn drift_of_a_write_only_key_is_seen_and_repaired() {
 
 #[test]
 fn write_only_key_changes_only_with_its_version() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         if tf.version_tuple() < (1, 11, 0) {
             return;
         }
@@ -168,7 +168,7 @@ fn write_only_key_changes_only_with_its_version() {
 
 #[test]
 fn generated_key_is_reencrypted_to_new_recipients_without_a_router_change() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let (sim, wd, identity, recipient, _) = setup(tf, Style::Generated);
         wd.apply();
         let cak = macsec_row(&sim, "macsec-uplink")["cak"].clone();

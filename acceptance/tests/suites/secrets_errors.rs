@@ -12,7 +12,7 @@
 //! - two CAK inputs at once.
 
 use acceptance::harness::secrets::*;
-use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform};
+use acceptance::harness::{Output, Terraform, Workdir, for_each_terraform, for_newest_terraform};
 use acceptance::sim::{Sim, SimConfig};
 
 /// A working directory for `body` whose provider has the password in the
@@ -42,7 +42,7 @@ fn start() -> Sim {
 
 #[test]
 fn no_identity_names_every_place_looked_at() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start();
         let (_, recipient) = identity();
         let (wd, _home) = workdir(tf, &sim, &key_config(Style::Age, &recipient, 1));
@@ -64,7 +64,7 @@ fn no_identity_names_every_place_looked_at() {
 
 #[test]
 fn no_identity_for_the_router_password() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start();
         let (_, recipient) = identity();
         let home = tempfile::tempdir().expect("empty HOME");
@@ -88,7 +88,7 @@ fn no_identity_for_the_router_password() {
 
 #[test]
 fn wrong_identity_says_no_identity_matches() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start();
         let (_, recipient) = identity();
         let (other, _) = identity();
@@ -107,7 +107,7 @@ fn wrong_identity_says_no_identity_matches() {
 
 #[test]
 fn malformed_armor_is_reported() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start();
         let (id, recipient) = identity();
         let (mut wd, _home) = workdir(tf, &sim, &key_config(Style::Age, &recipient, 1));
@@ -127,7 +127,7 @@ fn malformed_armor_is_reported() {
 
 #[test]
 fn plaintext_that_is_not_a_cak_is_refused_without_echo() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start();
         let (id, recipient) = identity();
         let (mut wd, _home) = workdir(tf, &sim, &key_config(Style::Age, &recipient, 1));
@@ -148,7 +148,7 @@ fn plaintext_that_is_not_a_cak_is_refused_without_echo() {
 
 #[test]
 fn two_cak_inputs_are_refused() {
-    for_each_terraform(|tf| {
+    for_newest_terraform(|tf| {
         let sim = start();
         let (id, recipient) = identity();
         let body = key_config(Style::Age, &recipient, 1).replace(

@@ -9,12 +9,12 @@
 //! - rotation: `cak_file = "uplink-next.cak.age"` changes both ends in one
 //!   apply, and the link is `open-encrypted` again with the new key.
 //!
-//! Runs on Terraform 1.15.5 and 1.0.3, each with its own pair of emulators.
+//! Runs on the newest Terraform, with its own pair of emulators.
 
 use std::path::PathBuf;
 
 use acceptance::harness::secrets::{decrypt, macsec_row, sets_the_key};
-use acceptance::harness::{Terraform, Workdir, for_each_terraform, workspace_root};
+use acceptance::harness::{Terraform, Workdir, for_newest_terraform, workspace_root};
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::Value;
 
@@ -224,5 +224,5 @@ fn encrypt_to_many(recipients: &str, plaintext: &str) -> String {
 
 #[test]
 fn gitops_example_applies_reencrypts_and_rotates() {
-    for_each_terraform(scenario);
+    for_newest_terraform(scenario);
 }

@@ -3,17 +3,18 @@
 //! a working directory, its variables from `TF_VAR_*`. It must apply
 //! cleanly, plan clean afterwards, and report the uplink `open-encrypted`
 //! on both ends through `routeros_macsec_status`; destroy gives both
-//! devices back as they were. It runs over `http://`, `https://`, `api://`
-//! and `apis://` (every scheme with the newest Terraform, 1.0.3 over
-//! `http://`; see `for_each_terraform_and_scheme`), the URLs and CA
-//! certificates coming in through the example's variables.
+//! devices back as they were. It runs on every installed Terraform (the
+//! example says `>= 1.0`: 1.0.3 is the compatibility check of four
+//! resources, a data source and two aliased providers), each over one
+//! scheme taken in turn (`for_each_terraform_rotating_schemes`), the URLs
+//! and CA certificates coming in through the example's variables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use acceptance::harness::assert_provider_reached;
 use acceptance::harness::{
-    Scheme, Terraform, Workdir, for_each_terraform_and_scheme, workspace_root,
+    Scheme, Terraform, Workdir, for_each_terraform_rotating_schemes, workspace_root,
 };
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::{Value, json};
@@ -166,7 +167,8 @@ fn scenario(tf: &Terraform, scheme: Scheme, routeros: &str) {
 
 #[test]
 fn soho_example_applies_plans_clean_and_links_up() {
-    for_each_terraform_and_scheme(|tf, scheme| {
+    let terraforms = Terraform::available();
+    for_each_terraform_rotating_schemes(&terraforms, |tf, scheme| {
         for routeros in ["7.18", "7.23.2"] {
             scenario(tf, scheme, routeros);
         }

@@ -5,7 +5,7 @@
 //! connections that expose the password and the CAKs; a bad CA file
 //! reported against `ca_certificate`.
 
-use acceptance::harness::{Output, Terraform, for_each_terraform, hcl_string, terraform_block};
+use acceptance::harness::{Output, Terraform, for_newest_terraform, hcl_string, terraform_block};
 use acceptance::sim::{Sim, SimConfig};
 
 const BODY: &str = "data \"routeros_system_resource\" \"r\" {}\n\
@@ -45,7 +45,7 @@ fn all_text(out: &Output) -> String {
 /// `/certificate print detail` shows and with colons.
 #[test]
 fn routeros_self_signed_certificate_is_trusted_by_file_and_by_fingerprint() {
-    for_each_terraform(|tf: &Terraform| {
+    for_newest_terraform(|tf: &Terraform| {
         let sim = self_signed_sim();
         let ca = sim.ca_certificate_path().unwrap();
         let fp = sim.certificate_fingerprint().unwrap();
@@ -86,7 +86,7 @@ fn routeros_self_signed_certificate_is_trusted_by_file_and_by_fingerprint() {
 /// warns in plan and in apply, naming what is exposed.
 #[test]
 fn unprotected_connections_warn_in_every_plan_and_apply() {
-    for_each_terraform(|tf: &Terraform| {
+    for_newest_terraform(|tf: &Terraform| {
         let sim = self_signed_sim();
         let ca = sim.ca_certificate_path().unwrap();
         let wd = tf.workdir("");
@@ -139,7 +139,7 @@ fn unprotected_connections_warn_in_every_plan_and_apply() {
 /// `ca_certificate` saying what is wrong with the file.
 #[test]
 fn bad_ca_files_are_reported_against_ca_certificate() {
-    for_each_terraform(|tf: &Terraform| {
+    for_newest_terraform(|tf: &Terraform| {
         let sim = self_signed_sim();
         let pem = sim.ca_certificate_pem().unwrap();
         let wd = tf.workdir("");
