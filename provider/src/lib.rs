@@ -17,16 +17,20 @@ pub mod generate;
 pub mod plugin;
 pub mod provider;
 pub mod resources;
+pub mod restore;
 pub mod routeros;
 pub mod secrets;
 
 /// The binary's entry point: serves the `routeros` provider to Terraform
 /// (or handles `--debug`, `--version`, `--help`, and the `generate`
-/// subcommand); returns the exit code.
+/// and `restore` subcommands); returns the exit code.
 pub fn main_entry() -> i32 {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("generate") {
         return generate::main(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("restore") {
+        return restore::cli::main(&args[1..]);
     }
     plugin::run(provider::RouterosProvider::new())
 }

@@ -43,9 +43,11 @@ use crate::secrets;
 mod local_file;
 mod output;
 pub mod timeouts;
+mod upload;
 
 pub use local_file::*;
 pub use output::*;
+pub use upload::*;
 
 /// Largest chunk `/file/read` returns (`chunk-size` upper bound).
 pub const READ_CHUNK: u64 = 32 * 1024;

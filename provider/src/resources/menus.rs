@@ -8,3 +8,11 @@ pub const MACSEC_PROFILE: &str = "/interface/macsec/profile";
 pub const ETHERNET: &str = "/interface/ethernet";
 /// Every interface, with its `type`.
 pub const INTERFACE: &str = "/interface";
+/// The router's name (a single item).
+pub const IDENTITY: &str = "/system/identity";
+/// Version, board and uptime (a single item).
+pub const RESOURCE: &str = "/system/resource";
+/// Loads a backup and reboots into it (a command).
+pub const BACKUP_LOAD: &str = "/system/backup/load";
+/// Runs a configuration script from the file area (a command).
+pub const IMPORT: &str = "/import";
