@@ -20,6 +20,7 @@ pub mod resources;
 pub mod restore;
 pub mod routeros;
 pub mod secrets;
+pub mod subcommand;
 
 /// The binary's entry point: serves the `routeros` provider to Terraform
 /// (or handles `--debug`, `--version`, `--help`, and the `generate`

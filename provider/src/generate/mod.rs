@@ -108,37 +108,9 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
 
 /// The `generate` subcommand; returns the exit code.
 pub fn main(args: &[String]) -> i32 {
-    let opts = match parse(args) {
-        Ok(o) => o,
-        Err(e) if e.is_empty() => {
-            print!("{USAGE}");
-            return 0;
-        }
-        Err(e) => {
-            eprintln!("generate: {e}\n\n{USAGE}");
-            return 2;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("generate: {e}");
-            return 1;
-        }
-    };
-    match runtime.block_on(run(&opts)) {
-        Ok(summary) => {
-            eprintln!("{summary}");
-            0
-        }
-        Err(e) => {
-            eprintln!("generate: {e}");
-            1
-        }
-    }
+    crate::subcommand::main("generate", USAGE, parse(args), |opts| async move {
+        run(&opts).await
+    })
 }
 
 /// The provider attributes `generate` takes as flags.

@@ -125,37 +125,9 @@ pub fn failure_text(f: &Failure) -> String {
 
 /// The `restore` subcommand; returns the exit code.
 pub fn main(args: &[String]) -> i32 {
-    let opts = match parse(args) {
-        Ok(o) => o,
-        Err(e) if e.is_empty() => {
-            print!("{USAGE}");
-            return 0;
-        }
-        Err(e) => {
-            eprintln!("restore: {e}\n\n{USAGE}");
-            return 2;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("restore: {e}");
-            return 1;
-        }
-    };
-    match runtime.block_on(run(&opts)) {
-        Ok(summary) => {
-            eprintln!("{summary}");
-            0
-        }
-        Err(e) => {
-            eprintln!("restore: {e}");
-            1
-        }
-    }
+    crate::subcommand::main("restore", USAGE, parse(args), |opts| async move {
+        run(&opts).await
+    })
 }
 
 /// Connects, restores, and returns the closing line (or the error text).

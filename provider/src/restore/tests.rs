@@ -30,6 +30,23 @@ async fn client_for(sim: &Sim, url: String) -> Client {
     .unwrap()
 }
 
+/// A client of `sim` over `scheme` (`rest` or `api`).
+async fn client_over(sim: &Sim, scheme: &str) -> Client {
+    let url = match scheme {
+        "rest" => sim.http_url(),
+        _ => sim.api_url().unwrap(),
+    };
+    client_for(sim, url).await
+}
+
+/// A fresh age key, and the identities holding it.
+fn test_identities() -> (age::x25519::Identity, Identities) {
+    let key = age::x25519::Identity::generate();
+    let text = age::secrecy::ExposeSecret::expose_secret(&key.to_string()).to_string();
+    let ids = Identities::from_text("test", SecretString::from(text)).unwrap();
+    (key, ids)
+}
+
 fn record(pairs: &[(&str, &str)]) -> Record {
     pairs
         .iter()
@@ -173,19 +190,10 @@ async fn an_upload_is_byte_identical_and_bounded_over_both_transports() {
 #[tokio::test]
 async fn a_backup_brings_back_macsec_removed_by_hand_over_both_transports() {
     let dir = tempfile::tempdir().unwrap();
-    let key = age::x25519::Identity::generate();
-    let ids = Identities::from_text(
-        "test",
-        SecretString::from(age::secrecy::ExposeSecret::expose_secret(&key.to_string()).to_string()),
-    )
-    .unwrap();
+    let (key, ids) = test_identities();
     for scheme in ["rest", "api"] {
         let sim = sim("7.21");
-        let url = match scheme {
-            "rest" => sim.http_url(),
-            _ => sim.api_url().unwrap(),
-        };
-        let client = client_for(&sim, url).await;
+        let client = client_over(&sim, scheme).await;
         configure(&client).await;
         let plain = backup_to(&sim, &client, dir.path(), Some("s3cret pw")).await;
         let encrypted = dir.path().join(format!("{scheme}.backup.age"));
@@ -365,19 +373,10 @@ async fn a_load_whose_reply_is_lost_is_waited_for_and_verified() {
 #[tokio::test]
 async fn an_export_brings_back_macsec_through_import_over_both_transports() {
     let dir = tempfile::tempdir().unwrap();
-    let key = age::x25519::Identity::generate();
-    let ids = Identities::from_text(
-        "test",
-        SecretString::from(age::secrecy::ExposeSecret::expose_secret(&key.to_string()).to_string()),
-    )
-    .unwrap();
+    let (key, ids) = test_identities();
     for scheme in ["rest", "api"] {
         let sim = sim("7.20");
-        let url = match scheme {
-            "rest" => sim.http_url(),
-            _ => sim.api_url().unwrap(),
-        };
-        let client = client_for(&sim, url).await;
+        let client = client_over(&sim, scheme).await;
         configure(&client).await;
         let export = sim.export_text(false);
         let path = dir.path().join(format!("{scheme}.rsc.age"));
