@@ -289,7 +289,7 @@ impl Resource<Configured> for MacsecKey {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let prior = self.model(state, diags)?;
-        match self.lookup(&ctx.client, &prior).await {
+        match self.lookup_for_read(&ctx.client, &prior, private).await {
             Ok(Lookup::Found(r)) => {
                 let router = RouterCak::of(&r);
                 private.insert(
