@@ -160,6 +160,39 @@ fn uptimes_parse_in_both_formats() {
     }
 }
 
+/// Uptimes from the router are hostile text: any bytes parse or are
+/// refused, never a panic or an overflow, and every uptime RouterOS writes
+/// reads back as its seconds (seeded, 20,000 cases).
+#[test]
+fn any_uptime_text_parses_or_is_refused() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(22);
+    let alphabet = b"0123456789wdhms: \0\n\"$%{}./";
+    for _ in 0..10_000 {
+        let len = rng.random_range(0..24);
+        let text: String = (0..len)
+            .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+            .collect();
+        let _ = parse_uptime(&text);
+        let secs: u64 = rng.random_range(0..10_000_000);
+        let (w, d, h, m, s) = (
+            secs / 604_800,
+            secs % 604_800 / 86_400,
+            secs % 86_400 / 3600,
+            secs % 3600 / 60,
+            secs % 60,
+        );
+        let mut written = String::new();
+        for (n, unit) in [(w, 'w'), (d, 'd'), (h, 'h'), (m, 'm')] {
+            if n > 0 || !written.is_empty() {
+                written.push_str(&format!("{n}{unit}"));
+            }
+        }
+        written.push_str(&format!("{s}s"));
+        assert_eq!(parse_uptime(&written), Some(secs), "{written}");
+    }
+}
+
 /// Every byte value goes up and comes back whole, over REST and the API;
 /// a file over the `contents` limit is refused before any request.
 #[tokio::test]
@@ -461,5 +494,95 @@ fn hostile_local_files_are_refused_or_read_as_data() {
     assert_eq!(
         form_of(Path::new("x.backup.age")).unwrap(),
         (Form::Backup, true)
+    );
+}
+
+/// A router that takes the load and never reboots (its uptime only grows):
+/// counts the requests of each kind.
+#[derive(Clone, Default)]
+struct NeverReboots {
+    files: std::sync::Arc<std::sync::Mutex<Vec<Record>>>,
+    uptime_reads: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+#[async_trait::async_trait]
+impl crate::routeros::Transport for NeverReboots {
+    async fn list(&self, menu: &str) -> Result<Vec<Record>, Error> {
+        Ok(match menu {
+            "/file" => self.files.lock().unwrap().clone(),
+            _ => Vec::new(),
+        })
+    }
+    async fn get(&self, menu: &str) -> Result<Record, Error> {
+        Ok(match menu {
+            menus::IDENTITY => record(&[("name", "edge1")]),
+            _ => {
+                let n = self
+                    .uptime_reads
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                record(&[("version", "7.18"), ("uptime", &format!("1h{n}s"))])
+            }
+        })
+    }
+    async fn add(&self, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!("no add")
+    }
+    async fn set(&self, _: &str, _: &str, _: &Record) -> Result<Record, Error> {
+        unreachable!("no set")
+    }
+    async fn remove(&self, menu: &str, id: &str) -> Result<(), Error> {
+        assert_eq!(menu, "/file");
+        self.files.lock().unwrap().retain(|f| f[".id"] != id);
+        Ok(())
+    }
+    async fn command(&self, path: &str, args: &Record) -> Result<Vec<Record>, Error> {
+        if path == "/file/add" {
+            let size = common::decode_data(&args["contents"]).len().to_string();
+            self.files.lock().unwrap().push(record(&[
+                (".id", "*1"),
+                ("name", &args["name"]),
+                ("size", &size),
+            ]));
+        }
+        Ok(Vec::new())
+    }
+    fn endpoint(&self) -> &str {
+        "never-reboots"
+    }
+}
+
+/// A router that does not come back in `reboot_timeout` is an error naming
+/// the timeout after a bounded number of attempts (one per pause, in paused
+/// time: no clock is waited for), and the uploaded file is still removed.
+#[tokio::test(start_paused = true)]
+async fn a_router_that_never_reboots_fails_after_the_timeout_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edge1.backup");
+    std::fs::write(&path, b"RSIMBAK1 not loaded by this router").unwrap();
+    let router = NeverReboots::default();
+    let client = Client::with_transport(Box::new(router.clone()))
+        .await
+        .unwrap();
+    let req = Request {
+        timeout: Duration::from_secs(10),
+        macsec_interfaces: Vec::new(),
+        ..request(path)
+    };
+    let err = restore(&client, &no_identities(), &req, &Progress::silent())
+        .await
+        .unwrap_err();
+    assert_eq!(err.summary, "The router did not come back");
+    assert_eq!(err.attribute, Some("reboot_timeout"));
+    assert!(err.detail.contains("within 10 s"), "{err}");
+    assert!(err.detail.contains("uptime shows no reboot"), "{err}");
+    // The version read, the uptime before the load, then one attempt at 0,
+    // 2, 4, 6, 8 and 10 s.
+    let reads = router
+        .uptime_reads
+        .load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(reads, 1 + 1 + 6, "bounded attempts");
+    assert!(
+        router.files.lock().unwrap().is_empty(),
+        "the upload was removed"
     );
 }
