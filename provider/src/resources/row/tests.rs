@@ -404,6 +404,10 @@ async fn a_row_under_a_new_id_after_a_restore_is_found_by_its_name() {
         name: "macsec9".into(),
         ..prior
     };
-    assert!(read::<MacsecInterface>(&client, &gone, &mut diags).await.is_none());
+    assert!(
+        read::<MacsecInterface>(&client, &gone, &mut diags)
+            .await
+            .is_none()
+    );
     assert!(!diags.has_error());
 }
