@@ -88,7 +88,7 @@ fn workdir_with_identity(tf: &Terraform, key: &age::x25519::Identity) -> Workdir
 
 /// The rehearsal with the action (Terraform 1.14+), over REST and the API:
 /// backup (age-encrypted), MACsec removed by hand, restore, MACsec back,
-/// plan clean; the backup restored onto "another router" (an `identity`
+/// plan clean; the backup restored onto "another router" (an `router_name`
 /// that is not the twin's) is refused naming both; and over REST the
 /// `.rsc` form brings MACsec back through `/import`.
 #[test]
@@ -118,15 +118,15 @@ action "routeros_system_backup" "b" {{
 action "routeros_system_restore" "r" {{
   config {{
     path              = "out/edge1.backup.age"
-    identity          = "edge1"
+    router_name       = "edge1"
     macsec_interfaces = ["macsec1"]
   }}
 }}
 
 action "routeros_system_restore" "onto_core1" {{
   config {{
-    path     = "out/edge1.backup.age"
-    identity = "core1"
+    path        = "out/edge1.backup.age"
+    router_name = "core1"
   }}
 }}
 
@@ -238,7 +238,7 @@ resource "routeros_system_backup" "b" {{
         let restore = |args: &[&str]| run_subcommand("restore", &url, &sim, wd.path(), args, &env);
         let out = restore(&[
             "out/edge1.backup.age",
-            "--identity",
+            "--router-name",
             "edge1",
             "--macsec-interface",
             "macsec1",
@@ -255,7 +255,7 @@ resource "routeros_system_backup" "b" {{
         }
         macsec_back_and_no_leftovers(&sim);
         wd.assert_no_changes();
-        let out = restore(&["out/edge1.backup.age", "--identity", "core1"]);
+        let out = restore(&["out/edge1.backup.age", "--router-name", "core1"]);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         for says in [

@@ -20,7 +20,7 @@ variable "backup_password_age" {
 action "routeros_system_restore" "edge1" {
   config {
     path              = "${path.module}/backups/edge1.backup.age"
-    identity          = "edge1"
+    router_name       = "edge1"
     macsec_interfaces = ["macsec-uplink"] # must be back afterwards
     password_age      = var.backup_password_age
     reboot_timeout    = 300

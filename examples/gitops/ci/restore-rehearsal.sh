@@ -54,7 +54,7 @@ if [[ -z "$twin_url" ]]; then
   trap 'kill "$(cat "$pid_file")" 2>/dev/null || true' EXIT
 fi
 
-args=("$file" --identity "$name" --allow-other-identity)
+args=("$file" --router-name "$name" --allow-other-identity)
 for m in ${REHEARSAL_MACSEC:-}; do
   args+=(--macsec-interface "$m")
 done

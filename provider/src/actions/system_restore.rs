@@ -41,7 +41,7 @@ pub struct SystemRestoreModel {
     /// identity, and the identity is verified after it. Required for a
     /// `.backup` (whose format the provider cannot read) unless
     /// `allow_other_identity = true`; an export sets the identity itself.
-    pub identity: Option<String>,
+    pub router_name: Option<String>,
     /// Restore onto a router whose identity is not the backup's (a twin, a
     /// replacement). Without it such a restore is refused, naming both.
     pub allow_other_identity: Option<bool>,
@@ -80,7 +80,7 @@ impl SystemRestore {
         Some(Request {
             path: model.path.clone().into(),
             password,
-            identity: model.identity.clone(),
+            identity: model.router_name.clone(),
             allow_other_identity: model.allow_other_identity == Some(true),
             macsec_interfaces: model.macsec_interfaces.clone().unwrap_or_default(),
             timeout: model

@@ -15,7 +15,7 @@ use crate::plugin::action::Progress;
 use crate::plugin::diag::Diagnostics;
 use crate::secrets;
 
-const USAGE: &str = "usage: terraform-provider-routeros restore FILE [--identity NAME] [--allow-other-identity] [--macsec-interface NAME]... [--backup-password-age FILE] [--reboot-timeout SECONDS] [--url URL] [--username NAME] [--password PASSWORD] [--ca-certificate PEM|FILE] [--insecure] [--timeout SECONDS]
+const USAGE: &str = "usage: terraform-provider-routeros restore FILE [--router-name NAME] [--allow-other-identity] [--macsec-interface NAME]... [--backup-password-age FILE] [--reboot-timeout SECONDS] [--url URL] [--username NAME] [--password PASSWORD] [--ca-certificate PEM|FILE] [--insecure] [--timeout SECONDS]
 
 Restores a router from FILE: a .backup (loaded with /system/backup/load; the
 router reboots) or an /export .rsc (run with /import), either optionally
@@ -26,9 +26,9 @@ its MACsec interfaces (those the export adds, and every --macsec-interface)
 are verified.
 
 A restore onto a router whose identity is not the backup's is refused:
---identity names the router a .backup is from (an export says it itself);
+--router-name names the router a .backup is from (an export says it itself);
 --allow-other-identity restores it whatever the router is called (a twin;
-with --identity, the router must be that one afterwards).
+with --router-name, the router must be that one afterwards).
 --backup-password-age is an age-encrypted file holding the backup's
 password. --reboot-timeout bounds the wait for the router to come back
 (default 300). Settings not given as flags come from ROUTEROS_URL,
@@ -38,7 +38,7 @@ ROUTEROS_USERNAME, ROUTEROS_PASSWORD, ... as for the provider.
 /// The action's argument names and the flags that give them here.
 const FLAGS: [(&str, &str); 6] = [
     ("path", "FILE"),
-    ("identity", "--identity"),
+    ("router_name", "--router-name"),
     ("allow_other_identity", "--allow-other-identity"),
     ("macsec_interfaces", "--macsec-interface"),
     ("password_age", "--backup-password-age"),
@@ -50,7 +50,7 @@ const FLAGS: [(&str, &str); 6] = [
 pub struct Options {
     /// The local file.
     pub path: PathBuf,
-    /// `--identity`.
+    /// `--router-name`.
     pub identity: Option<String>,
     /// `--allow-other-identity`.
     pub allow_other_identity: bool,
@@ -81,7 +81,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
                 .ok_or_else(|| format!("{flag} needs a value"))
         };
         match flag {
-            "--identity" => o.identity = Some(value()?),
+            "--router-name" => o.identity = Some(value()?),
             "--allow-other-identity" => o.allow_other_identity = true,
             "--macsec-interface" => o.macsec_interfaces.push(value()?),
             "--backup-password-age" => o.password_age = Some(PathBuf::from(value()?)),
@@ -205,7 +205,7 @@ mod tests {
     fn flags_parse_into_the_request_and_the_provider_settings() {
         let o = parse(&args(&[
             "b/edge1.backup.age",
-            "--identity=edge1",
+            "--router-name=edge1",
             "--macsec-interface",
             "m1",
             "--macsec-interface=m2",
@@ -233,7 +233,10 @@ mod tests {
             (&[][..], "give the FILE"),
             (&["a.rsc", "b.rsc"][..], "one FILE only"),
             (&["a.rsc", "--reboot-timeout=0"][..], "from 1 to 86400"),
-            (&["a.rsc", "--identity"][..], "--identity needs a value"),
+            (
+                &["a.rsc", "--router-name"][..],
+                "--router-name needs a value",
+            ),
             (&["a.rsc", "--force"][..], "unknown argument"),
         ] {
             let err = parse(&args(list)).unwrap_err();
@@ -246,11 +249,11 @@ mod tests {
     fn failures_name_the_flags_not_the_attributes() {
         let f = Failure::new(
             "Refusing to restore onto another router",
-            "Set `allow_other_identity = true`, or give `identity`.",
+            "Set `allow_other_identity = true`, or give `router_name`.",
         );
         let text = failure_text(&f);
         assert!(text.contains("`--allow-other-identity`"), "{text}");
-        assert!(text.contains("`--identity`"), "{text}");
+        assert!(text.contains("`--router-name`"), "{text}");
         assert!(!text.contains("allow_other_identity"), "{text}");
     }
 }

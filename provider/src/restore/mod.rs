@@ -10,7 +10,7 @@
 //! 2. Check the router's identity against the backup's: a restore onto
 //!    another router is refused, naming both, unless `allow_other_identity`.
 //!    A RouterOS backup's format is not public, so for a `.backup` the
-//!    backup's identity is the `identity` argument; an export says it
+//!    backup's identity is the `router_name` argument; an export says it
 //!    itself (`/system identity set name=`).
 //! 3. Upload the file (`/file/add`, [`upload`]) under a fresh name.
 //! 4. `.backup`: `/system/backup/load name= password=`, which reboots the
@@ -167,17 +167,17 @@ async fn uptime_of(client: &Client) -> Result<Option<u64>, Error> {
     Ok(row.get("uptime").and_then(|u| parse_uptime(u)))
 }
 
-/// Which identity the backup is from: the export's, else `identity`; an
-/// export and `identity` that disagree are an error.
+/// Which identity the backup is from: the export's, else `router_name`; an
+/// export and `router_name` that disagree are an error.
 fn backup_identity(source: &Source, req: &Request) -> Result<Option<String>, Failure> {
     match (&source.identity, &req.identity) {
         (Some(file), Some(given)) if file != given => Err(Failure::new(
             "The export is of another router",
             format!(
-                "The export sets the identity {file:?}, but `identity` says {given:?}. Give the identity the export sets, or leave `identity` out."
+                "The export sets the identity {file:?}, but `router_name` says {given:?}. Give the identity the export sets, or leave `router_name` out."
             ),
         )
-        .at("identity")),
+        .at("router_name")),
         (Some(file), _) => Ok(Some(file.clone())),
         (None, given) => Ok(given.clone()),
     }
@@ -221,11 +221,11 @@ pub async fn restore(
             return Err(Failure::new(
                 "Which router is the backup from?",
                 format!(
-                    "{why} Give `identity`, the name (`/system identity`) of the router it was taken from ({current:?} is the router at {}), or set `allow_other_identity = true` to restore it whatever the router is called.",
+                    "{why} Give `router_name`, the name (`/system identity`) of the router it was taken from ({current:?} is the router at {}), or set `allow_other_identity = true` to restore it whatever the router is called.",
                     client.endpoint()
                 ),
             )
-            .at("identity"));
+            .at("router_name"));
         }
         _ => {}
     }
@@ -424,10 +424,10 @@ async fn verify(
         return Err(Failure::new(
             "The restored router has another identity",
             format!(
-                "After the restore the router is {identity:?}, not {want:?} as the backup was said to be (`identity`). The restore ran; check which router's backup this is."
+                "After the restore the router is {identity:?}, not {want:?} as the backup was said to be (`router_name`). The restore ran; check which router's backup this is."
             ),
         )
-        .at("identity"));
+        .at("router_name"));
     }
     progress.report(format!("verified identity {identity:?}"));
     let mut wanted: Vec<String> = source.macsec_interfaces.clone();

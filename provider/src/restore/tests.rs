@@ -311,7 +311,7 @@ async fn a_restore_onto_another_router_is_refused_naming_both() {
         !core.request_log().iter().any(|l| l.contains("/file")),
         "nothing uploaded"
     );
-    // Without `identity`, a backup cannot say which router it is from.
+    // Without `router_name`, a backup cannot say which router it is from.
     let req = Request {
         identity: None,
         ..request(path.clone())
@@ -319,7 +319,7 @@ async fn a_restore_onto_another_router_is_refused_naming_both() {
     let err = restore(&client, &no_identities(), &req, &Progress::silent())
         .await
         .unwrap_err();
-    assert_eq!(err.attribute, Some("identity"), "{err}");
+    assert_eq!(err.attribute, Some("router_name"), "{err}");
     let req = Request {
         allow_other_identity: true,
         ..request(path)
@@ -430,7 +430,7 @@ async fn an_export_brings_back_macsec_through_import_over_both_transports() {
         assert_eq!(restored.macsec_interfaces, ["macsec1"]);
         assert_eq!(macsec_names(&sim), ["macsec1"], "{scheme}");
         assert!(restore_files(&sim).is_empty());
-        // An export that disagrees with `identity` is refused.
+        // An export that disagrees with `router_name` is refused.
         let req = Request {
             identity: Some("core1".into()),
             ..request(dir.path().join(format!("{scheme}.rsc.age")))
@@ -438,7 +438,7 @@ async fn an_export_brings_back_macsec_through_import_over_both_transports() {
         let err = restore(&client, &ids, &req, &Progress::silent())
             .await
             .unwrap_err();
-        assert_eq!(err.attribute, Some("identity"), "{err}");
+        assert_eq!(err.attribute, Some("router_name"), "{err}");
     }
 }
 
