@@ -80,10 +80,14 @@ enum Command {
     Generate(GenerateArgs),
     // A new subcommand is a variant here (its doc comment is its line in
     // `--help`), its flags an `Args` struct below, and an arm in `main`.
-    // One whose module parses its own arguments (`restore::main(&[String])`)
-    // can take them as they come until it moves to an `Args` struct:
-    //   #[command(disable_help_flag = true)]
-    //   Restore { #[arg(trailing_var_arg = true, allow_hyphen_values = true)] args: Vec<String> },
+    /// Restore a backup (.backup, .rsc, or either age-encrypted) onto a
+    /// router and verify it came back (`restore --help` lists its flags).
+    #[command(disable_help_flag = true)]
+    Restore {
+        /// The restore command's own arguments (see `restore --help`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// The flags of `serve`, also taken with no subcommand.
@@ -221,6 +225,7 @@ pub fn main(args: impl IntoIterator<Item = String>) -> i32 {
         None => serve(&cli.serve),
         Some(Command::Serve(args)) => serve(&args),
         Some(Command::Generate(args)) => generate::main(&args.into_options()),
+        Some(Command::Restore { args }) => crate::restore::cli::main(&args),
     }
 }
 

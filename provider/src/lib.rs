@@ -22,7 +22,9 @@ pub mod ephemeral_resources;
 pub mod generate;
 pub mod provider;
 pub mod resources;
+pub mod restore;
 pub mod secrets;
+pub mod subcommand;
 
 /// The RouterOS client (the `routeros-client` crate): REST and the classic
 /// API, knowing nothing of Terraform.

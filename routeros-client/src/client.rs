@@ -125,6 +125,17 @@ impl Client {
         Ok(client)
     }
 
+    /// A new client for the same router: a new connection, an empty cache
+    /// and a closed breaker, sharing this client's [`Stop`]. For talking to
+    /// a router that rebooted (`/system/backup/load`); `None` for a client
+    /// made by [`Client::with_transport`].
+    pub fn reconnected(&self) -> Option<Client> {
+        let mut opts = self.opts.clone()?;
+        opts.stop = self.stop.clone();
+        opts.limits = self.limits;
+        Some(Client::lazy(opts))
+    }
+
     /// Wraps an existing transport and reads the router's version.
     pub async fn with_transport(transport: Box<dyn Transport>) -> Result<Client, Error> {
         let connected = read_version(transport).await?;
@@ -229,6 +240,12 @@ impl Client {
     /// state), read by callers that consume the rows as they go.
     pub async fn list_fresh(&self, menu: &str) -> Result<Vec<Record>, Error> {
         self.transport().await?.list(menu).await
+    }
+
+    /// The single item of `menu` (`/system/identity`), as the router has
+    /// it now (not cached).
+    pub async fn get_fresh(&self, menu: &str) -> Result<Record, Error> {
+        self.transport().await?.get(menu).await
     }
 
     /// The first row of `menu` (in the router's order) whose `key` equals

@@ -34,15 +34,7 @@ pub fn provider_dir() -> PathBuf {
 /// with its output when it fails.
 #[track_caller]
 pub fn run_generate(sim: &Sim, dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = Command::new(provider_dir().join(provider_file_name()))
-        .arg("generate")
-        .args(args)
-        .current_dir(dir)
-        .env("ROUTEROS_URL", sim.http_url())
-        .env("ROUTEROS_USERNAME", sim.username())
-        .env("ROUTEROS_PASSWORD", sim.password())
-        .output()
-        .expect("run generate");
+    let out = run_subcommand("generate", &sim.http_url(), sim, dir, args, &[]);
     assert!(
         out.status.success(),
         "generate {args:?}:\n{}\n{}",
@@ -50,6 +42,34 @@ pub fn run_generate(sim: &Sim, dir: &Path, args: &[&str]) -> std::process::Outpu
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Runs the provider binary's `subcommand` with `args` in `dir`, the router
+/// `sim` at `url` and `env` given in the environment, as a user would; the
+/// output, whatever the exit code.
+pub fn run_subcommand(
+    subcommand: &str,
+    url: &str,
+    sim: &Sim,
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    Command::new(provider_binary())
+        .arg(subcommand)
+        .args(args)
+        .current_dir(dir)
+        .env("ROUTEROS_URL", url)
+        .env("ROUTEROS_USERNAME", sim.username())
+        .env("ROUTEROS_PASSWORD", sim.password())
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("run {subcommand}: {e}"))
+}
+
+/// The provider binary the suites run (see [`provider_dir`]).
+pub fn provider_binary() -> PathBuf {
+    provider_dir().join(provider_file_name())
 }
 
 pub(super) fn provider_file_name() -> String {

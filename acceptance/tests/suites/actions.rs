@@ -248,7 +248,7 @@ fn action_examples_validate() {
         wd.run(&["validate", "-no-color"]).assert_success();
         seen += 1;
     }
-    assert_eq!(seen, 2, "one example per action");
+    assert_eq!(seen, 3, "one example per action");
 }
 
 /// An action that cannot run says why before the router is touched: a

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use acceptance::harness::{Terraform, Workdir, hcl_string, provider_dir, workspace_root};
+use acceptance::harness::{
+    Terraform, Workdir, hcl_string, provider_binary, provider_dir, workspace_root,
+};
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::{Value, json};
 
@@ -20,10 +22,11 @@ fn example_dir() -> PathBuf {
     workspace_root().join("examples").join("gitops")
 }
 
-fn start_router() -> Sim {
+fn start_router(identity: &str) -> Sim {
     Sim::spawn(SimConfig {
         password: TEST_PASSWORD.into(),
         https: false,
+        identity: identity.into(),
         ..SimConfig::default()
     })
     .expect("start routeros-sim")
@@ -176,7 +179,7 @@ fn check_script_exits_0_2_0_with_backups_taken_by_actions() {
         eprintln!("skipped: actions need Terraform 1.14+, newest is {tf}");
         return;
     }
-    let (core, edge) = (start_router(), start_router());
+    let (core, edge) = (start_router("core"), start_router("edge"));
     let wd = checkout(&tf);
     // The repository is applied (what the pull-request workflow's merge
     // leads to).
@@ -217,6 +220,36 @@ fn check_script_exits_0_2_0_with_backups_taken_by_actions() {
             "{name}: router copy removed"
         );
     }
+
+    // 1b. The weekly rehearsal: the core router's latest export (taken by
+    //     check.sh with the backups) restored onto a twin fresh from the
+    //     box comes back as core, with its MACsec interface.
+    let rehearsal = Command::new("bash")
+        .arg(wd.path().join("ci/restore-rehearsal.sh"))
+        .arg("core")
+        .current_dir(wd.path())
+        .env("ROUTEROS_SIM", acceptance::sim_binary())
+        .env("PROVIDER_BINARY", provider_binary())
+        .env("TWIN_PASSWORD", TEST_PASSWORD)
+        .env("REHEARSAL_MACSEC", "macsec-uplink")
+        .env(
+            "ROUTEROS_AGE_IDENTITY_FILE",
+            example_dir().join("test-identity.txt"),
+        )
+        .output()
+        .expect("run restore-rehearsal.sh");
+    let said = String::from_utf8_lossy(&rehearsal.stderr).into_owned()
+        + &String::from_utf8_lossy(&rehearsal.stdout);
+    assert!(rehearsal.status.success(), "{said}");
+    for step in [
+        "restore: importing ",
+        "restore: verified identity \"core\"",
+        "restore: verified MACsec interfaces [\"macsec-uplink\"]",
+        "restore-rehearsal: core restored from backups/core.rsc.age",
+    ] {
+        assert!(said.contains(step), "{step}: {said}");
+    }
+    assert!(!said.contains(TEST_PASSWORD), "no secret in the output");
 
     // 2. A change made by hand on the core router: exit 2, naming the
     //    resource and the attribute.
@@ -270,7 +303,7 @@ fn pull_request_job_applies_to_twins_from_the_committed_exports() {
         eprintln!("skipped: the example has actions (Terraform 1.14+), newest is {tf}");
         return;
     }
-    let (core, edge) = (start_router(), start_router());
+    let (core, edge) = (start_router("core"), start_router("edge"));
     let identity_file = example_dir().join("test-identity.txt");
     let real = checkout(&tf);
     real.run_env(

@@ -24,6 +24,7 @@ mod macsec_profile;
 mod python_clients;
 mod real_router;
 mod regression;
+mod restore;
 mod secrets_drift;
 mod secrets_errors;
 mod secrets_gitops;

@@ -87,3 +87,27 @@ action "routeros_system_backup" "edge" {
     age_recipients = local.backup_recipients
   }
 }
+
+# Exports with the CAKs (show_sensitive), age-encrypted like the backups: what
+# ci/restore-rehearsal.sh restores onto an emulated twin each week (a
+# RouterOS .backup loads only on RouterOS itself), and the second way back
+# (`routeros_system_restore` with a .rsc file).
+action "routeros_config_export" "core_export" {
+  provider = routeros.core
+  config {
+    path           = "${var.backup_dir}/core.rsc" # written as core.rsc.age
+    overwrite      = true
+    show_sensitive = true
+    age_recipients = local.backup_recipients
+  }
+}
+
+action "routeros_config_export" "edge_export" {
+  provider = routeros.edge
+  config {
+    path           = "${var.backup_dir}/edge.rsc"
+    overwrite      = true
+    show_sensitive = true
+    age_recipients = local.backup_recipients
+  }
+}

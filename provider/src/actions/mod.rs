@@ -9,6 +9,8 @@
 //! Each action takes the arguments of the resource of the same name
 //! (without `triggers`, which only exists to replace a resource) and runs
 //! the same code as that resource's create, with progress reported.
+//! `routeros_system_restore` (`system_restore.rs`) has no resource: it runs
+//! `crate::restore`, which the `restore` command runs too.
 
 use std::sync::Arc;
 
@@ -25,11 +27,14 @@ use crate::resources::system_backup::{
     SystemBackup, SystemBackupModel, backup_password, take_backup,
 };
 
+pub mod system_restore;
+
 /// Every action of the provider.
 pub fn all() -> Vec<Arc<dyn Action<Configured>>> {
     vec![
         Arc::new(ResourceAction(SystemBackup)),
         Arc::new(ResourceAction(ConfigExport)),
+        Arc::new(system_restore::SystemRestore),
     ]
 }
 

@@ -26,11 +26,19 @@ pub(crate) const FLAGS: [(&str, &str); 6] = [
 /// the client and the provider's warnings (an unprotected connection), as
 /// [`for_generate`] words them.
 pub(super) async fn connect(opts: &Options) -> Result<(Configured, Vec<String>), String> {
+    connect_with(&opts.provider).await
+}
+
+/// [`connect`] with the provider flags by attribute name (`url`, ...); the
+/// `restore` command connects the same way.
+pub(crate) async fn connect_with(
+    flags: &BTreeMap<String, String>,
+) -> Result<(Configured, Vec<String>), String> {
     let provider = RouterosProvider::new();
     let schema = provider.schema();
     let mut attributes = BTreeMap::new();
     for a in &schema.block.attributes {
-        let v = match (a.name.as_str(), opts.provider.get(&a.name)) {
+        let v = match (a.name.as_str(), flags.get(&a.name)) {
             (_, None) => Value::Null,
             ("insecure", Some(v)) => Value::Bool(v == "true"),
             ("timeout", Some(v)) => match v.parse() {

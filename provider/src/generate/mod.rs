@@ -24,7 +24,7 @@ use crate::plugin::resource::Ctx;
 use crate::routeros::Client;
 
 mod connect;
-mod export;
+pub(crate) mod export;
 mod files;
 pub mod hcl;
 mod items;
@@ -32,6 +32,7 @@ pub mod render;
 
 pub(crate) use connect::FLAGS;
 use connect::connect;
+pub(crate) use connect::connect_with;
 use export::ExportTransport;
 pub use export::{Export, parse_export};
 pub use files::write_files;
@@ -70,26 +71,12 @@ redact::debug!(Options {
 /// The `generate` subcommand: runs it and prints what it did (stderr);
 /// returns the exit code.
 pub fn main(opts: &Options) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("generate: {e}");
-            return 1;
-        }
-    };
-    match runtime.block_on(run(opts)) {
-        Ok(summary) => {
-            eprintln!("{summary}");
-            0
-        }
-        Err(e) => {
-            eprintln!("generate: {e}");
-            1
-        }
-    }
+    crate::subcommand::main(
+        "generate",
+        "",
+        Ok(opts),
+        |opts| async move { run(opts).await },
+    )
 }
 
 /// Reads the router (or the export), writes the files; returns a summary.

@@ -45,9 +45,11 @@ pub use progress::{encrypting_message, written_message};
 mod local_file;
 mod output;
 pub mod timeouts;
+mod upload;
 
 pub use local_file::*;
 pub use output::*;
+pub use upload::*;
 
 /// Largest chunk `/file/read` returns (`chunk-size` upper bound).
 pub const READ_CHUNK: u64 = 32 * 1024;

@@ -20,10 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use super::row::{self, MenuRow, diag};
 use super::{menus, request_diagnostic, ros_bool, ros_bool_text};
+use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::provider::Configured;
 use crate::routeros::{Client, Record, Version};
 use crate::secrets::{self, Zeroizing};
 

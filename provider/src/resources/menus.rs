@@ -16,3 +16,11 @@ pub const LOGGING: &str = "/system/logging";
 pub const SCRIPT: &str = "/system/script";
 /// Scheduler entries (a backup schedule's).
 pub const SCHEDULER: &str = "/system/scheduler";
+/// The router's name (a single item).
+pub const IDENTITY: &str = "/system/identity";
+/// Version, board and uptime (a single item).
+pub const RESOURCE: &str = "/system/resource";
+/// Loads a backup and reboots into it (a command).
+pub const BACKUP_LOAD: &str = "/system/backup/load";
+/// Runs a configuration script from the file area (a command).
+pub const IMPORT: &str = "/import";

@@ -631,13 +631,29 @@ pub async fn create<T: MenuRow + ?Sized>(
     }
 }
 
-/// Reads the row of `prior`; `None` without an error when it is gone.
+/// Reads the row of `prior` by its `.id`, else by its natural key (a
+/// router that loaded a backup has its objects under new `.id`s); `None`
+/// without an error when it is gone.
 pub async fn read<T: MenuRow + ?Sized>(
     client: &Client,
     prior: &T::Model,
     diags: &mut Diagnostics,
 ) -> Option<Record> {
-    match find::<T>(client, T::id(prior), T::key(prior)).await {
+    let mut found = find::<T>(client, T::id(prior), T::key(prior)).await;
+    if let (Ok(None), Some(id)) = (&found, T::id(prior)) {
+        // A router that loaded a backup (`routeros_system_restore`) has
+        // the same objects under new `.id`s: the natural key finds them.
+        found = find::<T>(client, None, T::key(prior)).await;
+        if let Ok(Some(_)) = &found {
+            log::info!(
+                "{} {:?} has a new .id (was {id}): found by its {}",
+                T::MENU,
+                T::key(prior),
+                T::KEY.0
+            );
+        }
+    }
+    match found {
         Ok(Some(r)) => Some(r),
         Ok(None) => {
             log::info!(

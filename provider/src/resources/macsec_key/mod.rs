@@ -308,7 +308,7 @@ impl Resource<Configured> for MacsecKey {
         // Every plan makes the salt, so a key without one was never
         // planned: its state is an import's, and so is its `cak_age`.
         let imported = !private.contains_key(PRIVATE_SALT);
-        match self.lookup(&ctx.client, &prior).await {
+        match self.lookup_for_read(&ctx.client, &prior, private).await {
             Ok(Lookup::Found(r)) => {
                 let router = RouterCak::of(&r);
                 private.insert(

@@ -570,3 +570,36 @@ async fn a_key_block_without_a_cak_input_names_generate_and_the_attributes() {
     }
     assert!(!d.detail.contains(KEY));
 }
+
+/// Regression: after a router loaded a backup its MACsec interface has a
+/// new `.id`, and the key in state was reported gone (the plan after a
+/// restore wanted to write it again). The router shows the same CAK (its
+/// fingerprint is the one in state): the key is found. Another CAK on an
+/// interface of that name (made again by hand) still counts as gone.
+#[tokio::test]
+async fn a_key_under_a_new_interface_id_is_found_by_its_cak_fingerprint() {
+    let (ids, _) = test_identity();
+    let (ctx, state, mut private) = imported_key(ids).await;
+    let with = |key: &str, value: &str| {
+        let Value::Object(mut attrs) = state.clone() else {
+            panic!("state is an object")
+        };
+        attrs.insert(key.into(), Value::string(value.to_string()));
+        Value::Object(attrs)
+    };
+    let renumbered = with("id", "*OLD");
+    let mut diags = Diagnostics::new();
+    let read = Resource::read(&MacsecKey, &ctx, &renumbered, &mut private, &mut diags).await;
+    assert!(diags.is_empty(), "{diags:?}");
+    let read = read.expect("the same key under a new .id");
+    assert_ne!(read.get_str("id"), Some("*OLD"), "the new .id is kept");
+    let other = Value::Object(match with("id", "*OLD") {
+        Value::Object(mut attrs) => {
+            attrs.insert("cak_fingerprint".into(), Value::string("0".repeat(64)));
+            attrs
+        }
+        _ => unreachable!(),
+    });
+    let read = Resource::read(&MacsecKey, &ctx, &other, &mut private, &mut diags).await;
+    assert!(read.is_none(), "another key on a remade interface is gone");
+}

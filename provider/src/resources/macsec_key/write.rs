@@ -48,6 +48,39 @@ impl MacsecKey {
         })
     }
 
+    /// [`MacsecKey::lookup`] for a read: an interface under a new `.id`
+    /// still holds the key in state when the router shows a CAK with the
+    /// fingerprint in state. A router that loaded a backup
+    /// (`routeros_system_restore`) has its interfaces, keys and all, under
+    /// new `.id`s; an interface removed and made again by hand has no key
+    /// or another one, and stays gone. A hidden CAK proves nothing: gone.
+    pub(super) async fn lookup_for_read(
+        &self,
+        client: &Client,
+        model: &MacsecKeyModel,
+        private: &mut Private,
+    ) -> Result<Lookup, crate::routeros::Error> {
+        let found = self.lookup(client, model).await?;
+        let (Lookup::Gone, Some(fingerprint)) = (&found, &model.cak_fingerprint) else {
+            return Ok(found);
+        };
+        let Some(row) = client.find(MENU, "name", &model.interface).await? else {
+            return Ok(found);
+        };
+        let same = match (RouterCak::of(&row), salt(private)) {
+            (RouterCak::Shown(k), Ok(salt)) => secrets::fingerprint(&salt, &k) == *fingerprint,
+            _ => false,
+        };
+        if !same {
+            return Ok(found);
+        }
+        log::info!(
+            "{MENU} {:?} has a new .id and the key in state: found by its name",
+            model.interface
+        );
+        Ok(Lookup::Found(row))
+    }
+
     /// Create (`prior` is `None`) or update: the key the input gives, when
     /// it must be written, then [`MacsecKey::write`].
     pub(super) async fn apply(

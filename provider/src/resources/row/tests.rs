@@ -376,3 +376,38 @@ async fn a_macsec_interface_planned_on_a_port_that_carries_another_is_a_plan_err
     assert_eq!(d.attribute.as_ref().unwrap().to_string(), "interface");
     assert_eq!(router.adds.load(Ordering::SeqCst), 0);
 }
+
+/// Regression: after a router loaded a backup, its MACsec interface came
+/// back under a new `.id` and the read reported it deleted (the plan after a
+/// restore wanted to create it again). It is found by its name, and the new
+/// `.id` goes into state; a row with neither the `.id` nor the name is gone.
+#[tokio::test]
+async fn a_row_under_a_new_id_after_a_restore_is_found_by_its_name() {
+    let router = Arc::new(LosingReplies::default());
+    router.rows.lock().unwrap().push(rec(&[
+        (".id", "*2A"),
+        ("name", "macsec1"),
+        ("interface", "ether1"),
+        ("mtu", "1468"),
+    ]));
+    let client = Client::with_transport(Box::new(router)).await.unwrap();
+    let prior = MacsecInterfaceModel {
+        id: Some("*7".into()),
+        name: "macsec1".into(),
+        interface: "ether1".into(),
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let row = read::<MacsecInterface>(&client, &prior, &mut diags).await;
+    assert_eq!(row.expect("found by name")[".id"], "*2A");
+    let gone = MacsecInterfaceModel {
+        name: "macsec9".into(),
+        ..prior
+    };
+    assert!(
+        read::<MacsecInterface>(&client, &gone, &mut diags)
+            .await
+            .is_none()
+    );
+    assert!(!diags.has_error());
+}
