@@ -660,7 +660,11 @@ fn tf_log_debug_shows_provider_lines_without_secrets() {
             .filter(|line| {
                 line.contains("[DEBUG]")
                     && line.contains("provider.terraform-provider-routeros")
-                    && line.contains("terraform_provider_routeros")
+                    // The Rust module path: the provider's crates are
+                    // `terraform_provider_routeros`, `tfplugin` and `routeros`.
+                    && ["target=terraform_provider_routeros", "target=tfplugin::", "target=routeros::"]
+                        .iter()
+                        .any(|t| line.contains(t))
                     && line.contains("timestamp=")
                     && !line.contains("\"@level\"")
             })
