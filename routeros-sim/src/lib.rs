@@ -158,26 +158,21 @@ impl Default for SimConfig {
     }
 }
 
-impl std::fmt::Debug for SimConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimConfig")
-            .field("version", &self.version)
-            .field("ethernet_ports", &self.ethernet_ports)
-            .field("username", &self.username)
-            .field("password", &"<redacted>")
-            .field("serialize", &self.serialize)
-            .field("https", &self.https)
-            .field("cert_dir", &self.cert_dir)
-            .field("identity", &self.identity)
-            .field("board_name", &self.board_name)
-            .field("users", &self.users)
-            .field("api", &self.api)
-            .field("legacy_login", &self.legacy_login)
-            .field("latency", &self.latency)
-            .field("row_cost", &self.row_cost)
-            .finish()
-    }
-}
+redact::debug!(SimConfig {
+    version,
+    ethernet_ports,
+    username,
+    serialize,
+    https,
+    cert_dir,
+    identity,
+    board_name,
+    users,
+    api,
+    legacy_login,
+    latency,
+    row_cost
+});
 
 fn random_password() -> String {
     rand::rng()
@@ -208,17 +203,13 @@ pub struct Sim {
     _temp_dir: Option<tempfile::TempDir>,
 }
 
-impl std::fmt::Debug for Sim {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sim")
-            .field("http_addr", &self.http_addr)
-            .field("https_addr", &self.https_addr)
-            .field("api_addr", &self.api_addr)
-            .field("apis_addr", &self.apis_addr)
-            .field("ca_path", &self.ca_path)
-            .finish_non_exhaustive()
-    }
-}
+redact::debug!(Sim {
+    http_addr,
+    https_addr,
+    api_addr,
+    apis_addr,
+    ca_path
+});
 
 fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<StdTcpListener> {
     let listener = StdTcpListener::bind(addr).with_context(|| {

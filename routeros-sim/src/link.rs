@@ -12,7 +12,6 @@
 //! paired emulators cannot deadlock.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::sync::lock;
@@ -49,17 +48,12 @@ pub(crate) struct MacsecEnd {
     pub(crate) ciphers: Vec<String>,
 }
 
-impl fmt::Debug for MacsecEnd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MacsecEnd")
-            .field("enabled", &self.enabled)
-            .field("cak", &"<redacted>")
-            .field("ckn", &self.ckn)
-            .field("server_priority", &self.server_priority)
-            .field("ciphers", &self.ciphers)
-            .finish()
-    }
-}
+redact::debug!(MacsecEnd {
+    enabled,
+    ckn,
+    server_priority,
+    ciphers
+});
 
 /// What is at the other end of a port's cable.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,11 +80,7 @@ pub(crate) struct LinkHub {
     state: Mutex<HubState>,
 }
 
-impl fmt::Debug for LinkHub {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LinkHub").finish_non_exhaustive()
-    }
-}
+redact::debug!(LinkHub);
 
 impl LinkHub {
     /// The hub every emulator of this process registers with, so any two can be paired.
@@ -118,13 +108,7 @@ pub(crate) struct Registration {
     id: RouterId,
 }
 
-impl fmt::Debug for Registration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Registration")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+redact::debug!(Registration { id });
 
 impl Registration {
     /// Replaces everything this router shows on its ports.

@@ -557,3 +557,27 @@ fn rejects_bad_configuration() {
     let err = Sim::spawn_on(SimConfig::default(), taken.local_addr().unwrap(), None).unwrap_err();
     assert!(err.to_string().contains("could not listen"), "{err}");
 }
+
+#[test]
+fn debug_of_the_config_and_a_macsec_end_never_shows_the_password_or_the_cak() {
+    let config = SimConfig {
+        password: "s3cret-pass".into(),
+        ..SimConfig::default()
+    };
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("s3cret-pass"), "{shown}");
+    assert!(shown.contains("username"), "{shown}");
+    let end = crate::link::MacsecEnd {
+        enabled: true,
+        cak: "71a7c363794da400dbde595d3926b0e9".into(),
+        ckn: "01".into(),
+        server_priority: 10,
+        ciphers: vec!["aes-gcm-128".into()],
+    };
+    let shown = format!("{end:?}");
+    assert!(
+        !shown.contains("71a7c363794da400dbde595d3926b0e9"),
+        "{shown}"
+    );
+    assert!(shown.contains("server_priority: 10"), "{shown}");
+}

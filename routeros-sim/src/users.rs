@@ -5,8 +5,6 @@
 //! The emulator models only that policy: a user either has it (like `admin`, whose group
 //! is `full`) or not.
 
-use std::fmt;
-
 /// A REST user of the emulator. `Debug` output leaves the password out.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SimUser {
@@ -29,15 +27,7 @@ impl SimUser {
     }
 }
 
-impl fmt::Debug for SimUser {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SimUser")
-            .field("name", &self.name)
-            .field("password", &"<redacted>")
-            .field("sensitive", &self.sensitive)
-            .finish()
-    }
-}
+redact::debug!(SimUser { name, sensitive });
 
 /// What an authenticated request may see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
