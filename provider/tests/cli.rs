@@ -3,7 +3,7 @@
 //! and exit 2, `--version`, `--debug` (the plugin layer's serving is tested
 //! in tfplugin's own `tests/handshake.rs`).
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-routeros");
@@ -69,18 +69,7 @@ fn debug_mode_prints_the_reattach_address_under_the_provider_namespace() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut reattach = None;
-    let mut line = String::new();
-    while stdout.read_line(&mut line).unwrap() > 0 {
-        if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
-            reattach = Some(rest.trim_end_matches('\'').to_string());
-            break;
-        }
-        line.clear();
-    }
-    let reattach: serde_json::Value =
-        serde_json::from_str(&reattach.expect("TF_REATTACH_PROVIDERS line")).unwrap();
+    let reattach = tfplugin::testing::read_reattach(BufReader::new(child.stdout.take().unwrap()));
     let entry = &reattach["registry.terraform.io/macsec-gitops/routeros"];
     assert_eq!(entry["Pid"], child.id());
     assert_eq!(entry["ProtocolVersion"], 5);

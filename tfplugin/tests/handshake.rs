@@ -808,18 +808,7 @@ async fn debug_mode_prints_reattach_config_and_serves_plaintext() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut reattach = None;
-    let mut line = String::new();
-    while stdout.read_line(&mut line).unwrap() > 0 {
-        if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
-            reattach = Some(rest.trim_end_matches('\'').to_string());
-            break;
-        }
-        line.clear();
-    }
-    let reattach: serde_json::Value =
-        serde_json::from_str(&reattach.expect("TF_REATTACH_PROVIDERS line")).unwrap();
+    let reattach = tfplugin::testing::read_reattach(BufReader::new(child.stdout.take().unwrap()));
     let entry = &reattach["registry.terraform.io/test/routeros"];
     assert_eq!(entry["Pid"], child.id());
     assert_eq!(entry["ProtocolVersion"], 5);

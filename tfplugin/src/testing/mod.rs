@@ -25,6 +25,26 @@ use super::value::Value;
 
 mod action;
 mod widget;
+
+/// Reads a plugin's `--debug` output up to its `TF_REATTACH_PROVIDERS='…'`
+/// line and returns that JSON (the tests of every provider binary that
+/// serves in debug mode read it the same way). Panics when the output ends
+/// first or the value is not JSON.
+pub fn read_reattach(mut stdout: impl std::io::BufRead) -> serde_json::Value {
+    let mut line = String::new();
+    while stdout
+        .read_line(&mut line)
+        .expect("read the plugin's stdout")
+        > 0
+    {
+        if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
+            return serde_json::from_str(rest.trim_end_matches('\''))
+                .expect("TF_REATTACH_PROVIDERS is JSON");
+        }
+        line.clear();
+    }
+    panic!("no TF_REATTACH_PROVIDERS line in the plugin's output");
+}
 #[cfg(test)]
 pub(crate) use widget::{Widget, echo_type, widget_type};
 
