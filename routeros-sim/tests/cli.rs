@@ -54,3 +54,109 @@ fn routeros_sim_mistyped_flag_names_the_flag_meant_and_exits_2() {
     assert!(out.stdout.is_empty(), "it served");
     assert!(stderr.contains("'--routeros-version'"), "{stderr}");
 }
+
+/// A child killed when the test ends, whatever happens.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn routeros_sim_fleet_prints_one_line_per_router_in_inventory_order_and_the_tfvars() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &inventory,
+        "routers:\n  edge: { url: https://10.0.9.1 }\n  core: { url: https://10.0.0.1 }\n\
+         links:\n  core-edge:\n    a: { router: core, port: ether2 }\n    b: { router: edge, port: ether1 }\n",
+    )
+    .unwrap();
+    let tfvars = dir.path().join("twin.tfvars.json");
+    let mut child = Running(
+        Command::new(env!("CARGO_BIN_EXE_routeros-sim"))
+            .arg("--fleet")
+            .arg(&inventory)
+            .arg("--tfvars")
+            .arg(&tfvars)
+            .args(["--no-https", "--password", "fleet-pw"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("run routeros-sim --fleet"),
+    );
+    let mut stdout = std::io::BufReader::new(child.0.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        // EOF (the process ended) reads nothing and fails below.
+        stdout.read_line(&mut line).unwrap();
+        lines.push(line);
+    }
+    let routers: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            l.strip_prefix("ROUTER=")
+                .and_then(|rest| rest.split(' ').next())
+                .unwrap_or_else(|| panic!("{l:?}"))
+        })
+        .collect();
+    assert_eq!(routers, ["edge", "core"]);
+    // The --tfvars file is in place once the lines are printed.
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&tfvars).unwrap()).unwrap();
+    for line in &lines {
+        let field = |key: &str| {
+            line.split_whitespace()
+                .find_map(|f| f.strip_prefix(&format!("{key}=")))
+                .unwrap_or_else(|| panic!("no {key} in {line:?}"))
+                .to_string()
+        };
+        let url = field("ROUTEROS_URL");
+        assert_eq!(field("ROUTEROS_PASSWORD"), "fleet-pw");
+        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        assert_eq!(
+            written["router_overrides"][field("ROUTER")],
+            serde_json::json!({ "url": url })
+        );
+        // Each router answers as itself.
+        let identity: serde_json::Value = reqwest::Client::new()
+            .get(format!("{url}/rest/system/identity"))
+            .basic_auth("admin", Some("fleet-pw"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(identity["name"], field("ROUTER"));
+    }
+}
+
+#[test]
+fn routeros_sim_fleet_with_a_bad_inventory_names_the_file_and_key_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &inventory,
+        "routers: { core: {} }\nlinks:\n  l1: { a: { router: core, port: ether1 }, b: { router: edge, port: ether1 } }\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_routeros-sim"))
+        .arg("--fleet")
+        .arg(&inventory)
+        .output()
+        .expect("run routeros-sim --fleet");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "it served");
+    assert!(
+        stderr.contains(&inventory.display().to_string())
+            && stderr.contains("links.l1.b.router: \"edge\" is not a router of this inventory"),
+        "{stderr}"
+    );
+}
