@@ -160,3 +160,79 @@ fn routeros_sim_fleet_with_a_bad_inventory_names_the_file_and_key_and_exits_2() 
         "{stderr}"
     );
 }
+
+/// `examples/gitops/ci/start-twin-fleet.sh` starts the fleet in the background
+/// and prints the variables file, which is complete when printed.
+#[cfg(unix)]
+#[test]
+fn start_twin_fleet_script_prints_the_tfvars_of_a_running_fleet() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = dir.path().join("inventory.yaml");
+    std::fs::write(
+        &inventory,
+        "routers:\n  core: {}\n  edge: {}\nlinks:\n  core-edge: { a: { router: core, port: ether1 }, b: { router: edge, port: ether1 } }\n",
+    )
+    .unwrap();
+    let exports = dir.path().join("twin");
+    std::fs::create_dir(&exports).unwrap();
+    std::fs::write(
+        exports.join("edge.rsc"),
+        "/interface macsec profile\nadd name=strict\n",
+    )
+    .unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/gitops/ci/start-twin-fleet.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(&inventory)
+        .arg(&exports)
+        .arg("--no-api")
+        .env("ROUTEROS_SIM", env!("CARGO_BIN_EXE_routeros-sim"))
+        .env("TWIN_PASSWORD", "fleet-pw")
+        .output()
+        .expect("run start-twin-fleet.sh");
+    let pid_file = dir.path().join("inventory.yaml.twin.pid");
+    let pid = std::fs::read_to_string(&pid_file).unwrap_or_default();
+    let stop = || {
+        if !pid.trim().is_empty() {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() {
+        stop();
+        panic!("exit {:?}: {stderr}", out.status);
+    }
+    let printed = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+    let tfvars = std::fs::read_to_string(&printed);
+    let lines = std::fs::read_to_string(dir.path().join("inventory.yaml.twin.lines"));
+    stop();
+    assert_eq!(
+        printed,
+        format!("{}.twin.tfvars.json", inventory.display()),
+        "{stderr}"
+    );
+    let tfvars: serde_json::Value = serde_json::from_str(&tfvars.unwrap()).unwrap();
+    let overrides = tfvars["router_overrides"].as_object().unwrap();
+    assert_eq!(overrides.keys().collect::<Vec<_>>(), ["core", "edge"]);
+    for entry in overrides.values() {
+        assert!(
+            entry["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://127.0.0.1:")
+        );
+        assert!(
+            entry["ca_certificate"]
+                .as_str()
+                .unwrap()
+                .ends_with("ca.pem")
+        );
+    }
+    let lines = lines.unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert!(
+        stderr.contains("router edge: loaded 1 command(s)"),
+        "{stderr}"
+    );
+}
