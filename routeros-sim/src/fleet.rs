@@ -171,6 +171,25 @@ impl FleetPlan {
     }
 }
 
+/// The `.rsc` files in `dir` named after no router of `inventory`, sorted: a
+/// misspelt file name would otherwise leave its router empty unnoticed.
+pub fn unmatched_exports(inventory: &Inventory, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let what = || format!("listing --exports {}", dir.display());
+    let mut unmatched = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(what)? {
+        let path = entry.with_context(what)?.path();
+        let stem = match (path.extension(), path.file_stem()) {
+            (Some(ext), Some(stem)) if ext == "rsc" => stem,
+            _ => continue,
+        };
+        if !inventory.routers.iter().any(|r| stem == r.as_str()) {
+            unmatched.push(path);
+        }
+    }
+    unmatched.sort();
+    Ok(unmatched)
+}
+
 /// One running router of a fleet.
 #[derive(Debug)]
 pub struct FleetRouter {

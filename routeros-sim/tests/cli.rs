@@ -180,6 +180,7 @@ fn start_twin_fleet_script_prints_the_tfvars_of_a_running_fleet() {
         "/interface macsec profile\nadd name=strict\n",
     )
     .unwrap();
+    std::fs::write(exports.join("egde.rsc"), "").unwrap();
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../examples/gitops/ci/start-twin-fleet.sh");
     let out = Command::new("bash")
@@ -232,7 +233,8 @@ fn start_twin_fleet_script_prints_the_tfvars_of_a_running_fleet() {
     let lines = lines.unwrap();
     assert_eq!(lines.lines().count(), 2, "{lines}");
     assert!(
-        stderr.contains("router edge: loaded 1 command(s)"),
+        stderr.contains("router edge: loaded 1 command(s)")
+            && stderr.contains("egde.rsc is named after no router of the inventory"),
         "{stderr}"
     );
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
-use routeros_sim::fleet::{Fleet, FleetMember, FleetPlan, Inventory};
+use routeros_sim::fleet::{Fleet, FleetMember, FleetPlan, Inventory, unmatched_exports};
 use routeros_sim::{Listeners, Sim, SimConfig};
 
 /// What `--help` says before the flags.
@@ -386,6 +386,15 @@ fn plan(options: Options) -> anyhow::Result<FleetPlan> {
             inventory, exports, ..
         } => {
             let inventory = Inventory::read(inventory, options.config.ethernet_ports)?;
+            if let Some(dir) = exports.as_deref().filter(|dir| dir.is_dir()) {
+                for path in unmatched_exports(&inventory, dir)? {
+                    eprintln!(
+                        "routeros-sim: warning: {} is named after no router of the inventory \
+                         and is not loaded: rename it <router>.rsc",
+                        path.display()
+                    );
+                }
+            }
             FleetPlan::from_inventory(
                 &inventory,
                 &options.config,

@@ -480,6 +480,15 @@ async fn exports_load_a_routers_file_and_leave_the_others_empty() {
     )
     .unwrap();
 
+    // A file named after no router is reported, not loaded.
+    std::fs::write(exports.join("cor.rsc"), "/system identity\nset name=cor\n").unwrap();
+    std::fs::write(exports.join("notes.txt"), "not an export").unwrap();
+    let inventory = Inventory::parse(THREE, 8).unwrap();
+    assert_eq!(
+        unmatched_exports(&inventory, &exports).unwrap(),
+        [exports.join("cor.rsc")]
+    );
+
     let fleet = start(THREE, Some(&exports));
     let core = fleet.router("core").unwrap();
     let macsec = core.records("/interface/macsec");
