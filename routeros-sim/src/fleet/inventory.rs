@@ -316,7 +316,7 @@ fn end(
             format!(
                 "{} is not a router of this inventory: use one of {}, or add it under `routers:`",
                 shown(&router),
-                routers.join(", ")
+                listed(routers)
             ),
         ));
     }
@@ -332,6 +332,16 @@ fn end(
         ));
     }
     Ok(LinkEnd { router, port })
+}
+
+/// The first ten names, then how many more.
+fn listed(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = names[..names.len().min(SHOWN)].join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" (and {} more)", names.len() - SHOWN));
+    }
+    text
 }
 
 /// `etherN` with N in 1..=ports, written as RouterOS names it (no leading zero).

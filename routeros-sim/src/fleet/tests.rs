@@ -614,3 +614,88 @@ fn tfvars_hold_every_router_and_survive_a_hostile_cert_dir() {
         json!({"router_overrides": {"core": {"url": plain.router("core").unwrap().http_url()}}})
     );
 }
+
+/// The fuzz target `sim_inventory`'s property on seeded inputs: pieces of
+/// inventories, hostile bytes and the committed corpus.
+#[test]
+fn inventories_of_any_bytes_are_read_or_refused_in_one_bounded_line() {
+    const PIECES: &[&str] = &[
+        "routers:",
+        "links:",
+        "\n  ",
+        "\n    ",
+        "core",
+        "edge",
+        "l1",
+        ": ",
+        "{ ",
+        " }",
+        "[",
+        "]",
+        ", ",
+        "a: { router: core, port: ether1 }",
+        "b: { router: edge, port: ether2 }",
+        "router: ",
+        "port: ",
+        "ether1",
+        "ether9",
+        "&x ",
+        "*x",
+        "!t ",
+        "\"",
+        "'",
+        "\\",
+        "${",
+        "%{",
+        "../",
+        "\0",
+        "\u{202e}",
+        "~",
+        "12",
+        "- ",
+        "? ",
+        "# c",
+    ];
+    let mut seed = 0x5eed_0021_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..next() % 40 {
+            let r = next();
+            if r % 7 == 0 {
+                text.push(char::from((r >> 8) as u8 % 128));
+            } else {
+                text.push_str(PIECES[(r >> 8) as usize % PIECES.len()]);
+            }
+        }
+        crate::fuzzing::inventory_is_total_and_bounded(text.as_bytes());
+    }
+    // A list of known routers in an error is cut too.
+    let mut many = String::from("routers:\n");
+    for i in 0..MAX_FLEET_ROUTERS {
+        many.push_str(&format!("  {}{i}: {{}}\n", "r".repeat(60)));
+    }
+    many.push_str(
+        "links: { l: { a: { router: x, port: ether1 }, b: { router: x, port: ether2 } } }\n",
+    );
+    let error = refused(&many);
+    assert!(
+        error.contains("(and 246 more)") && error.len() < 1024,
+        "{error}"
+    );
+    crate::fuzzing::inventory_is_total_and_bounded(many.as_bytes());
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/sim_inventory");
+    let mut n = 0;
+    for entry in std::fs::read_dir(corpus).expect("the committed corpus") {
+        crate::fuzzing::inventory_is_total_and_bounded(
+            &std::fs::read(entry.unwrap().path()).unwrap(),
+        );
+        n += 1;
+    }
+    assert!(n >= 5, "{n} corpus files in {corpus}");
+}
