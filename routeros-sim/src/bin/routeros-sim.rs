@@ -39,7 +39,7 @@ single record) since start. It needs no password and is not itself counted.
 --fleet INVENTORY.yaml starts one router per entry of the inventory's `routers:`
 (identity = its name, its own ports and certificate), cabled port to port as its
 `links:` say (`a: { router: core, port: ether1 }`, `b: ...`); nothing else in the
-file is read, and no router's `url` is contacted. A MACsec link comes up when both
+file is used, and no router's `url` is contacted. A MACsec link comes up when both
 ends' configuration matches, as with --pair.";
 
 /// What `routeros-sim --version` prints: the name and the release version (the one

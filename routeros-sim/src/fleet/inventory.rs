@@ -1,6 +1,7 @@
 //! The inventory `--fleet` reads: which routers, and which of their ports are
 //! cabled to which. Everything else in it (connection settings, keys,
-//! profiles) is the Terraform configuration's and is not read.
+//! profiles) is the Terraform configuration's: parsed within the bounds, and
+//! left alone.
 
 use std::collections::HashMap;
 use std::fmt;
