@@ -3,8 +3,9 @@
 //! data source has no way to show them), for CI jobs that diff the router
 //! against the last reviewed export.
 //!
-//! The export is written to a file on the router, downloaded (see
-//! `resources::backup_common`) and the router's copy removed.
+//! The export is written to a file on the router, downloaded and the
+//! router's copy removed, by the code the export resource and action use
+//! (`crate::backup`).
 
 use async_trait::async_trait;
 use schemars::JsonSchema;
@@ -12,16 +13,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{model_of, state_of};
+use crate::backup::export::{
+    ATTRIBUTES, EXPORTING, ExportOptions, menu_problem, menu_version_diagnostic, run_export,
+};
+use crate::backup::{self as common, FetchError, fetch_diagnostic};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::resources::backup_common::{self as common, FetchError};
-use crate::resources::config_export::{
-    ExportOptions, menu_problem, menu_version_diagnostic, run_export,
-};
-use crate::resources::system_backup::fetch_diagnostic;
 
 /// Largest export the data source holds in memory (16 MiB).
 pub const MAX_EXPORT: u64 = 16 << 20;
@@ -116,10 +116,10 @@ impl DataSource<Configured> for ConfigExportData {
             verbose: model.verbose.unwrap_or(false),
             menu: model.menu.clone(),
         };
-        let file_name = match run_export(client, &options, |_| {}).await {
+        let file_name = match run_export(client, &options).await {
             Ok(f) => f,
             Err(failure) => {
-                failure.diagnostics(diags);
+                failure.diagnostics(EXPORTING, ATTRIBUTES, diags);
                 return None;
             }
         };
