@@ -1,11 +1,11 @@
 //! Taking an export of the router's configuration (`/export file=`) and
 //! bringing it home: the `routeros_config_export` resource's create and the
-//! action of the same name, and the file the `routeros_config_export` data
-//! source reads into memory ([`run_export`]).
+//! action of the same name, and the export the `routeros_config_export`
+//! data source reads into memory ([`read_export`]).
 
 use super::{
-    Command, CommandFailure, Destination, Left, Taken, open_output, take, unique_name,
-    write_router_file,
+    Command, CommandFailure, Destination, FetchError, Left, Taken, download, fetch_diagnostic,
+    open_output, remove_router_file, take, unique_name, wait_for_file, write_router_file,
 };
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
@@ -21,6 +21,9 @@ pub const PATH_SINCE: (u32, u32) = (7, 23);
 
 /// What an export does, for its errors (`request_diagnostic`'s `action`).
 pub const EXPORTING: &str = "exporting the configuration";
+
+/// What the download of an export is, for its errors.
+const DOWNLOADING: &str = "downloading the export";
 
 /// RouterOS's argument of `/export` that an error may name, with the
 /// attribute it is.
@@ -125,14 +128,71 @@ fn fresh_file() -> (String, String) {
 /// Runs `/export` into a fresh router file and returns the file's name.
 /// When the command fails, the file is removed if the router wrote it (see
 /// [`write_router_file`]).
-pub async fn run_export(
-    client: &Client,
-    options: &ExportOptions,
-) -> Result<String, CommandFailure> {
+async fn run_export(client: &Client, options: &ExportOptions) -> Result<String, CommandFailure> {
     let (base, file_name) = fresh_file();
     log::info!("exporting into router file {file_name}");
     write_router_file(client, EXPORT, &export_args(&base, options), &file_name).await?;
     Ok(file_name)
+}
+
+/// Takes an export into memory (the `routeros_config_export` data source):
+/// runs `/export` into a fresh router file, downloads it when it is at most
+/// `max` bytes, and removes the router's copy (one that cannot be removed
+/// is named in a warning). `None` with the error in `diags`.
+pub async fn read_export(
+    client: &Client,
+    options: &ExportOptions,
+    max: u64,
+    diags: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    if options.menu.is_some()
+        && let Some(d) = menu_version_diagnostic(client)
+    {
+        diags.push(d);
+        return None;
+    }
+    let file_name = match run_export(client, options).await {
+        Ok(f) => f,
+        Err(failure) => {
+            failure.diagnostics(EXPORTING, ATTRIBUTES, diags);
+            return None;
+        }
+    };
+    let fetched = async {
+        let file = wait_for_file(client, &file_name)
+            .await?
+            .ok_or_else(|| FetchError::Missing {
+                name: file_name.clone(),
+            })?;
+        if file.size > max {
+            return Err(FetchError::Mismatch {
+                name: file_name.clone(),
+                offset: 0,
+                got: 0,
+                size: file.size,
+                hint: format!(
+                    " (the data source holds exports of at most {max} bytes; use the routeros_config_export resource, which streams to a file)"
+                ),
+            });
+        }
+        let mut buf = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
+        download(client, &file, &mut buf).await?;
+        Ok::<_, FetchError>(buf)
+    }
+    .await;
+    if let Err(e) = remove_router_file(client, &file_name).await {
+        diags.push(Diagnostic::warning(
+            "Export left on the router",
+            format!("The export {file_name:?} could not be removed from the router's file area ({e}). Remove it by hand (/file remove {file_name})."),
+        ));
+    }
+    match fetched {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            diags.push(fetch_diagnostic(DOWNLOADING, &e));
+            None
+        }
+    }
 }
 
 /// Takes the export `request` describes into its local file: the work of
@@ -178,7 +238,7 @@ pub async fn take_export(
         progress: EXPORTING.to_string(),
         action: EXPORTING.to_string(),
         attributes: ATTRIBUTES,
-        download: "downloading the export".to_string(),
+        download: DOWNLOADING.to_string(),
         keep: false,
         file_name,
     };
