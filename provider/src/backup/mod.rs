@@ -252,201 +252,6 @@ pub fn leftover_diagnostic(name: &str, err: &Error, error: bool) -> Diagnostic {
 /// could not be removed (`None`: nothing left).
 pub type Left = Option<(String, Error)>;
 
-/// Runs `command` (`/system/backup/save`, `/export`) with `args`, which
-/// writes router file `file_name`. When it fails (a lost or late reply
-/// included: the router may have written the file anyway), the file is
-/// looked for and removed; `Err` carries the command's error and, when that
-/// removal could not be confirmed, the file's name and why.
-pub async fn write_router_file(
-    client: &Client,
-    command: &str,
-    args: &Record,
-    file_name: &str,
-) -> Result<(), CommandFailure> {
-    if let Err(error) = client.command(command, args, true).await {
-        let left = remove_after_failure(client, file_name)
-            .await
-            .err()
-            .map(|e| (file_name.to_owned(), e));
-        return Err(CommandFailure {
-            error,
-            file_name: file_name.to_owned(),
-            left,
-        });
-    }
-    Ok(())
-}
-
-/// A failed command that was to write a router file (see
-/// [`write_router_file`]).
-#[derive(Debug)]
-pub struct CommandFailure {
-    /// Why the command failed.
-    pub error: Error,
-    /// The router file the command was to write.
-    pub file_name: String,
-    /// The router file that may be left, and why it could not be removed.
-    pub left: Left,
-}
-
-impl CommandFailure {
-    /// Diagnostics for the failure while `action` (such as "exporting the
-    /// configuration"; `attributes` as for `request_diagnostic`): the
-    /// command's error, and an error naming a file left on the router.
-    pub fn diagnostics(&self, action: &str, attributes: &[(&str, &str)], diags: &mut Diagnostics) {
-        diags.push(request_diagnostic(action, &self.error, attributes));
-        if let Some((name, e)) = &self.left {
-            diags.push(leftover_diagnostic(name, e, true));
-        }
-    }
-}
-
-/// What a backup or an export wrote: the computed values of its state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Taken {
-    /// The router file it was written to before the download.
-    pub file_name: String,
-    /// The local file written: the path, plus `.age` when age-encrypted.
-    pub output_path: String,
-    /// Its size in bytes as the router wrote it (before any age encryption).
-    pub size: u64,
-    /// SHA-256 (hex) of the local file as written.
-    pub sha256: String,
-    /// The RouterOS version that wrote it.
-    pub routeros_version: String,
-    /// When it was taken (RFC 3339, UTC).
-    pub created_at: String,
-}
-
-/// A backup or an export to take (the router's side): the command that
-/// writes the router file, and the words of its messages. Its `Debug`
-/// leaves out the arguments, which may hold the backup's password.
-pub struct Command<'a> {
-    /// What is taken, for the log: `backup`, `export`.
-    pub noun: &'a str,
-    /// The RouterOS command (`/system/backup/save`, `/export`).
-    pub path: &'a str,
-    /// Its arguments (may hold the backup's password: dropped once sent).
-    pub args: Record,
-    /// The router file it writes.
-    pub file_name: String,
-    /// The progress line before it runs (`on ROUTER` is appended).
-    pub progress: String,
-    /// What it does, for an error (`request_diagnostic`'s `action`).
-    pub action: String,
-    /// RouterOS's argument names that an error may name, with the
-    /// attribute each is (`request_diagnostic`'s `attributes`).
-    pub attributes: &'a [(&'a str, &'a str)],
-    /// What the download is, for an error (`fetch_diagnostic`'s `action`).
-    pub download: String,
-    /// Keep the router's copy after a successful download.
-    pub keep: bool,
-}
-
-redact::debug!(Command<'a> { noun, path, file_name, keep });
-
-/// Takes `command`'s file into `output`: records the router file in
-/// `private` (a resource's; an action has none, and its errors name the
-/// file) before the command runs, runs it, downloads the file, and removes
-/// the router's copy unless `keep` (and the download succeeded). Each step
-/// is reported to `progress`. `Err` carries the router file that may be
-/// left, with why it could not be removed; the diagnostics are pushed. A
-/// router file confirmed gone is forgotten from `private`.
-pub async fn take(
-    client: &Client,
-    output: Output,
-    command: Command<'_>,
-    mut private: Option<&mut Private>,
-    progress: &Progress,
-    diags: &mut Diagnostics,
-) -> Result<Taken, Left> {
-    let Command {
-        noun,
-        path,
-        args,
-        file_name,
-        progress: doing,
-        action,
-        attributes,
-        download,
-        keep,
-    } = command;
-    if let Some(p) = private.as_deref_mut() {
-        record_leftover(p, &file_name);
-    }
-    progress.report(format!("{doing} on {}", client.endpoint()));
-    let written = write_router_file(client, path, &args, &file_name).await;
-    drop(args);
-    if let Err(failure) = written {
-        failure.diagnostics(&action, attributes, diags);
-        return Err(forget_unless_left(private, &file_name, failure.left));
-    }
-    log::info!("{noun} {file_name} written on {}", client.endpoint());
-    let fetched = output.fetch(client, &file_name, progress).await;
-    let mut left = None;
-    if !keep || fetched.is_err() {
-        match remove_router_file(client, &file_name).await {
-            Ok(_) => log::info!("removed {file_name} from the router"),
-            Err(e) => left = Some((file_name.clone(), e)),
-        }
-    }
-    let (size, written) = match fetched {
-        Ok(x) => x,
-        Err(e) => {
-            diags.push(fetch_diagnostic(&download, &e));
-            if let Some((name, e)) = &left {
-                diags.push(leftover_diagnostic(name, e, true));
-            }
-            return Err(forget_unless_left(private, &file_name, left));
-        }
-    };
-    if let Some((name, e)) = &left {
-        diags.push(leftover_diagnostic(name, e, false));
-    }
-    // Kept on purpose (`keep`), or removed.
-    forget_unless_left(private, &file_name, left);
-    log::info!(
-        "wrote {noun} {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
-        written.path.display(),
-        peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
-    );
-    progress.report(written_message(&written, size));
-    Ok(Taken {
-        file_name,
-        output_path: written.path.to_string_lossy().into_owned(),
-        size,
-        sha256: written.sha256,
-        routeros_version: client.version().to_string(),
-        created_at: now_rfc3339(),
-    })
-}
-
-/// `left`, after forgetting router file `file_name` from `private` when
-/// nothing is left.
-fn forget_unless_left(private: Option<&mut Private>, file_name: &str, left: Left) -> Left {
-    if left.is_none()
-        && let Some(p) = private
-    {
-        forget_leftover(p, file_name);
-    }
-    left
-}
-
-/// A diagnostic for a failed download while `action` (such as
-/// "downloading the export"); a local file that cannot be written is
-/// an error at `path`.
-pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
-    match err {
-        FetchError::Router(e) => request_diagnostic(action, e, &[]),
-        FetchError::Local(e) => Diagnostic::error(
-            format!("Cannot write the local file: {action}"),
-            format!("{e}."),
-        )
-        .at_attr("path"),
-        other => Diagnostic::error(format!("Failed: {action}"), format!("{other}.")),
-    }
-}
-
 /// A router file name nobody else uses: `<prefix>-<utc time>-<random hex>`.
 pub fn unique_name(prefix: &str) -> String {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
@@ -772,6 +577,205 @@ impl Output {
         let size = download(client, &file, &mut sink).await?;
         let written = self.local.commit()?;
         Ok((size, written))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Taking a backup or an export
+// ---------------------------------------------------------------------------
+
+/// Runs `command` (`/system/backup/save`, `/export`) with `args`, which
+/// writes router file `file_name`. When it fails (a lost or late reply
+/// included: the router may have written the file anyway), the file is
+/// looked for and removed; `Err` carries the command's error and, when that
+/// removal could not be confirmed, the file's name and why.
+pub async fn write_router_file(
+    client: &Client,
+    command: &str,
+    args: &Record,
+    file_name: &str,
+) -> Result<(), CommandFailure> {
+    if let Err(error) = client.command(command, args, true).await {
+        let left = remove_after_failure(client, file_name)
+            .await
+            .err()
+            .map(|e| (file_name.to_owned(), e));
+        return Err(CommandFailure {
+            error,
+            file_name: file_name.to_owned(),
+            left,
+        });
+    }
+    Ok(())
+}
+
+/// A failed command that was to write a router file (see
+/// [`write_router_file`]).
+#[derive(Debug)]
+pub struct CommandFailure {
+    /// Why the command failed.
+    pub error: Error,
+    /// The router file the command was to write.
+    pub file_name: String,
+    /// The router file that may be left, and why it could not be removed.
+    pub left: Left,
+}
+
+impl CommandFailure {
+    /// Diagnostics for the failure while `action` (such as "exporting the
+    /// configuration"; `attributes` as for `request_diagnostic`): the
+    /// command's error, and an error naming a file left on the router.
+    pub fn diagnostics(&self, action: &str, attributes: &[(&str, &str)], diags: &mut Diagnostics) {
+        diags.push(request_diagnostic(action, &self.error, attributes));
+        if let Some((name, e)) = &self.left {
+            diags.push(leftover_diagnostic(name, e, true));
+        }
+    }
+}
+
+/// What a backup or an export wrote: the computed values of its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    /// The router file it was written to before the download.
+    pub file_name: String,
+    /// The local file written: the path, plus `.age` when age-encrypted.
+    pub output_path: String,
+    /// Its size in bytes as the router wrote it (before any age encryption).
+    pub size: u64,
+    /// SHA-256 (hex) of the local file as written.
+    pub sha256: String,
+    /// The RouterOS version that wrote it.
+    pub routeros_version: String,
+    /// When it was taken (RFC 3339, UTC).
+    pub created_at: String,
+}
+
+/// A backup or an export to take (the router's side): the command that
+/// writes the router file, and the words of its messages. Its `Debug`
+/// leaves out the arguments, which may hold the backup's password.
+pub struct Command<'a> {
+    /// What is taken, for the log: `backup`, `export`.
+    pub noun: &'a str,
+    /// The RouterOS command (`/system/backup/save`, `/export`).
+    pub path: &'a str,
+    /// Its arguments (may hold the backup's password: dropped once sent).
+    pub args: Record,
+    /// The router file it writes.
+    pub file_name: String,
+    /// The progress line before it runs (`on ROUTER` is appended).
+    pub progress: String,
+    /// What it does, for an error (`request_diagnostic`'s `action`).
+    pub action: String,
+    /// RouterOS's argument names that an error may name, with the
+    /// attribute each is (`request_diagnostic`'s `attributes`).
+    pub attributes: &'a [(&'a str, &'a str)],
+    /// What the download is, for an error (`fetch_diagnostic`'s `action`).
+    pub download: String,
+    /// Keep the router's copy after a successful download.
+    pub keep: bool,
+}
+
+redact::debug!(Command<'a> { noun, path, file_name, keep });
+
+/// Takes `command`'s file into `output`: records the router file in
+/// `private` (a resource's; an action has none, and its errors name the
+/// file) before the command runs, runs it, downloads the file, and removes
+/// the router's copy unless `keep` (and the download succeeded). Each step
+/// is reported to `progress`. `Err` carries the router file that may be
+/// left, with why it could not be removed; the diagnostics are pushed. A
+/// router file confirmed gone is forgotten from `private`.
+pub async fn take(
+    client: &Client,
+    output: Output,
+    command: Command<'_>,
+    mut private: Option<&mut Private>,
+    progress: &Progress,
+    diags: &mut Diagnostics,
+) -> Result<Taken, Left> {
+    let Command {
+        noun,
+        path,
+        args,
+        file_name,
+        progress: doing,
+        action,
+        attributes,
+        download,
+        keep,
+    } = command;
+    if let Some(p) = private.as_deref_mut() {
+        record_leftover(p, &file_name);
+    }
+    progress.report(format!("{doing} on {}", client.endpoint()));
+    let written = write_router_file(client, path, &args, &file_name).await;
+    drop(args);
+    if let Err(failure) = written {
+        failure.diagnostics(&action, attributes, diags);
+        return Err(forget_unless_left(private, &file_name, failure.left));
+    }
+    log::info!("{noun} {file_name} written on {}", client.endpoint());
+    let fetched = output.fetch(client, &file_name, progress).await;
+    let mut left = None;
+    if !keep || fetched.is_err() {
+        match remove_router_file(client, &file_name).await {
+            Ok(_) => log::info!("removed {file_name} from the router"),
+            Err(e) => left = Some((file_name.clone(), e)),
+        }
+    }
+    let (size, written) = match fetched {
+        Ok(x) => x,
+        Err(e) => {
+            diags.push(fetch_diagnostic(&download, &e));
+            if let Some((name, e)) = &left {
+                diags.push(leftover_diagnostic(name, e, true));
+            }
+            return Err(forget_unless_left(private, &file_name, left));
+        }
+    };
+    if let Some((name, e)) = &left {
+        diags.push(leftover_diagnostic(name, e, false));
+    }
+    // Kept on purpose (`keep`), or removed.
+    forget_unless_left(private, &file_name, left);
+    log::info!(
+        "wrote {noun} {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
+        written.path.display(),
+        peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
+    );
+    progress.report(written_message(&written, size));
+    Ok(Taken {
+        file_name,
+        output_path: written.path.to_string_lossy().into_owned(),
+        size,
+        sha256: written.sha256,
+        routeros_version: client.version().to_string(),
+        created_at: now_rfc3339(),
+    })
+}
+
+/// `left`, after forgetting router file `file_name` from `private` when
+/// nothing is left.
+fn forget_unless_left(private: Option<&mut Private>, file_name: &str, left: Left) -> Left {
+    if left.is_none()
+        && let Some(p) = private
+    {
+        forget_leftover(p, file_name);
+    }
+    left
+}
+
+/// A diagnostic for a failed download while `action` (such as
+/// "downloading the export"); a local file that cannot be written is
+/// an error at `path`.
+pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
+    match err {
+        FetchError::Router(e) => request_diagnostic(action, e, &[]),
+        FetchError::Local(e) => Diagnostic::error(
+            format!("Cannot write the local file: {action}"),
+            format!("{e}."),
+        )
+        .at_attr("path"),
+        other => Diagnostic::error(format!("Failed: {action}"), format!("{other}.")),
     }
 }
 

@@ -147,4 +147,22 @@ mod tests {
         assert_eq!(file_name_for("x"), "x.backup");
         assert_eq!(file_name_for("x.backup"), "x.backup");
     }
+
+    #[test]
+    fn a_save_command_never_shows_its_password() {
+        let command = Command {
+            noun: "backup",
+            path: SAVE,
+            args: save_args("n", DEFAULT_ENCRYPTION, Some("hunter2\"${x}\n"), false),
+            file_name: "n.backup".into(),
+            progress: String::new(),
+            action: String::new(),
+            attributes: &[],
+            download: String::new(),
+            keep: false,
+        };
+        let shown = format!("{command:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("n.backup"), "{shown}");
+    }
 }
