@@ -25,6 +25,31 @@ pub(super) fn hermetic_env(command: &mut Command) {
         .env("CHECKPOINT_DISABLE", "1");
 }
 
+/// Copies `from` (files and subdirectories, recursively) into `to`, as a
+/// checkout of an example has them; panics naming the path that failed.
+#[track_caller]
+pub fn copy_tree(from: &Path, to: &Path) {
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+        let target = to.join(entry.file_name());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::create_dir_all(&target)
+                .unwrap_or_else(|e| panic!("create {}: {e}", target.display()));
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| {
+                panic!(
+                    "copy {} to {}: {e}",
+                    entry.path().display(),
+                    target.display()
+                )
+            });
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Working directories
 // ---------------------------------------------------------------------------
