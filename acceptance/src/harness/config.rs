@@ -112,6 +112,35 @@ impl ProviderBlock {
     pub fn main_tf(&self, body: &str) -> String {
         format!("{}\n{}\n{body}", terraform_block(), self.to_hcl())
     }
+
+    /// One provider block serving a fleet: `shared` (its own settings,
+    /// such as `username`, which every router inherits) with a `routers`
+    /// map of each named router's settings (its `url`, `password`,
+    /// `ca_certificate`, `insecure`, `timeout`, as strings).
+    pub fn fleet_hcl(shared: &ProviderBlock, routers: &[(&str, ProviderBlock)]) -> String {
+        let mut out = shared.to_hcl();
+        out.truncate(out.trim_end().len() - 1); // the closing brace
+        out.push_str("  routers = {\n");
+        for (name, r) in routers {
+            out.push_str(&format!("    {} = {{\n", hcl_string(name)));
+            let values = [
+                ("url", r.url.clone()),
+                ("username", r.username.clone()),
+                ("password", r.password.clone()),
+                ("ca_certificate", r.ca_certificate.clone()),
+                ("insecure", r.insecure.map(|b| b.to_string())),
+                ("timeout", r.timeout.map(|t| t.to_string())),
+            ];
+            for (key, value) in values {
+                if let Some(v) = value {
+                    out.push_str(&format!("      {key} = {}\n", hcl_string(&v)));
+                }
+            }
+            out.push_str("    }\n");
+        }
+        out.push_str("  }\n}\n");
+        out
+    }
 }
 
 /// The CLI configuration that makes Terraform use the provider in `dir`
