@@ -185,6 +185,30 @@ impl Workdir {
         output
     }
 
+    /// A shell script of this directory (`rel`, such as `ci/check.sh`) as
+    /// a CI job runs it: `bash <dir>/<rel>` from the directory, with the
+    /// hermetic environment plus the directory's own ([`Workdir::set_env`]),
+    /// `TERRAFORM` naming this directory's Terraform and `TF_CLI_CONFIG_FILE`
+    /// its CLI configuration. Add arguments and variables, then run it.
+    pub fn script(&self, rel: &str) -> Command {
+        let mut command = Command::new("bash");
+        command
+            .arg(self.dir.join(rel))
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        hermetic_env(&mut command);
+        command
+            .env("TERRAFORM", self.terraform.path())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config);
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        command
+    }
+
     /// `apply -auto-approve`; must succeed.
     #[track_caller]
     pub fn apply(&self) -> Output {

@@ -323,14 +323,8 @@ fn scenario(tf: &Terraform) {
         // One end's key changed by hand: ci/link-check.sh fails naming that
         // link only.
         twin.change_cak("core", "macsec-core-dist1", &random_cak());
-        let out = Command::new("bash")
-            .arg(wd.path().join("ci/link-check.sh"))
-            .current_dir(wd.path())
-            .env("TERRAFORM", tf.path())
-            .env("TF_CLI_CONFIG_FILE", wd.path().join("harness.tfrc"))
-            .env("TF_IN_AUTOMATION", "1")
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("SOPS_AGE_KEY_FILE", test_identity_file())
+        let out = wd
+            .script("ci/link-check.sh")
             // -chdir: a relative var file would be read from link-check/.
             .env(
                 "CHECK_PLAN_ARGS",
