@@ -1,8 +1,9 @@
-//! `examples/fleet/` applied as it is committed to a twin of its fleet:
-//! `routeros-sim --fleet` starts the five routers of the inventory in one
-//! process, cabled as its links say, with core loaded from the example's
-//! `exports/core.rsc`, and writes the var file (`--tfvars`) that points the
-//! example at the twins.
+//! `examples/fleet/` applied as it is committed to a twin of its fleet, the
+//! way the fleet's pull-request job (`examples/gitops/ci/github/fleet-pull-request.yml`)
+//! does it: `ci/start-twin-fleet.sh` starts the five routers of the
+//! inventory in one `routeros-sim --fleet` process, cabled as its links say,
+//! with core loaded from the example's `exports/core.rsc`, and writes the
+//! var file that points the example at the twins.
 //!
 //! - apply: every link is `open-encrypted` on both ends, each end holding
 //!   the CAK of the link's key file (read from the twins over REST); the
@@ -14,14 +15,15 @@
 //!   fails naming a link whose key was changed by hand on one end, and no
 //!   other.
 //!
-//! REST (HTTPS, with the var file as the twin writes it) on the newest
-//! Terraform, the classic API on Terraform 1.0.3.
+//! On the newest Terraform over REST (HTTPS, the var file as the twin
+//! writes it) through the job's own scripts (`ci/twin-apply.sh`, then
+//! `ci/link-check.sh`); on Terraform 1.0.3 over the classic API, with
+//! `apply` and `plan` run directly.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use acceptance::harness::secrets::{decrypt, random_cak};
 use acceptance::harness::{
@@ -111,46 +113,49 @@ fn inventory_pointing_at(text: &str, port: u16) -> String {
     out
 }
 
-/// A `routeros-sim --fleet` process, killed when dropped, and the lines it
-/// announced: one per router, `KEY=value` words.
+/// A twin fleet started by `ci/start-twin-fleet.sh` (one `routeros-sim
+/// --fleet` process, stopped when dropped) and the lines it announced: one
+/// per router, `KEY=value` words.
 struct Twin {
-    child: Child,
+    pid: u32,
     routers: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Drop for Twin {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = Command::new("kill").arg(self.pid.to_string()).status();
     }
 }
 
 impl Twin {
-    /// Starts the twin of the fleet of `dir`'s `inventory.yaml`, core loaded
-    /// from `dir/exports`, and `dir/twin.tfvars.json` written.
-    fn start(dir: &Path) -> Twin {
-        let mut child = Command::new(acceptance::sim_binary())
-            .arg("--fleet")
-            .arg(dir.join("inventory.yaml"))
-            .arg("--exports")
-            .arg(dir.join("exports"))
-            .arg("--tfvars")
-            .arg(dir.join("twin.tfvars.json"))
-            .args(["--username", USERNAME, "--password", TEST_PASSWORD])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start routeros-sim --fleet");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let mut routers = BTreeMap::new();
-        for expected in ROUTERS {
-            let line = match lines.next() {
-                Some(Ok(line)) => line,
-                other => {
-                    let _ = child.kill();
-                    panic!("routeros-sim --fleet announced no line for {expected}: {other:?}");
-                }
-            };
+    /// Starts the twin of the fleet of `wd`'s `inventory.yaml` as the CI job
+    /// does, core loaded from `exports/`; the script writes `twin.tfvars.json`.
+    fn start(wd: &Workdir) -> Twin {
+        let out = wd
+            .script("ci/start-twin-fleet.sh")
+            .args(["inventory.yaml", "exports", "--username", USERNAME])
+            .env("ROUTEROS_SIM", acceptance::sim_binary())
+            .env("TWIN_PASSWORD", TEST_PASSWORD)
+            .env("TWIN_TFVARS", "twin.tfvars.json")
+            .output()
+            .expect("run start-twin-fleet.sh");
+        let read = |name: &str| std::fs::read_to_string(wd.path().join(name)).unwrap_or_default();
+        let pid = read("inventory.yaml.twin.pid").trim().parse().unwrap_or(0);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && pid > 0,
+            "start-twin-fleet.sh: {stderr}"
+        );
+        let mut twin = Twin {
+            pid,
+            routers: BTreeMap::new(),
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "twin.tfvars.json"
+        );
+        let lines = read("inventory.yaml.twin.lines");
+        for (line, expected) in lines.lines().zip(ROUTERS) {
             let words: BTreeMap<String, String> = line
                 .split_whitespace()
                 .filter_map(|w| w.split_once('='))
@@ -159,11 +164,16 @@ impl Twin {
             assert_eq!(
                 words.get("ROUTER").map(String::as_str),
                 Some(expected),
-                "lines in inventory order: {line}"
+                "lines in inventory order: {lines}"
             );
-            routers.insert(expected.to_string(), words);
+            twin.routers.insert(expected.to_string(), words);
         }
-        Twin { child, routers }
+        assert_eq!(
+            twin.routers.len(),
+            ROUTERS.len(),
+            "one line per router: {lines}"
+        );
+        twin
     }
 
     fn value(&self, router: &str, key: &str) -> &str {
@@ -278,36 +288,47 @@ fn scenario(tf: &Terraform) {
     let real = RealRouters::new();
     let mirror = tempfile::tempdir().unwrap();
     let wd = checkout(tf, &real, mirror.path());
-    let twin = Twin::start(wd.path());
-    // Over REST the var file as the twin wrote it; over the API one with
-    // the API URLs.
-    let var_name = if api {
+    // Absolute: the scripts run Terraform with -chdir too.
+    let vars = format!("-var-file={}", wd.path().join("twin.tfvars.json").display());
+    let twin = Twin::start(&wd);
+    if api {
+        // The var file with each router's API URL.
         wd.write_file("twin-api.tfvars.json", &api_var_file(&twin));
-        "twin-api.tfvars.json"
-    } else {
-        "twin.tfvars.json"
-    };
-    let var_file = &format!("-var-file={var_name}");
-
-    wd.run(&["init", "-input=false", "-no-color"])
+        let var_file = "-var-file=twin-api.tfvars.json";
+        wd.run(&["init", "-input=false", "-no-color"])
+            .assert_success();
+        wd.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            var_file,
+        ])
         .assert_success();
-    wd.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        var_file,
-    ])
-    .assert_success();
-    assert_links_open_encrypted(&twin);
-    wd.run(&[
-        "plan",
-        "-detailed-exitcode",
-        "-input=false",
-        "-no-color",
-        var_file,
-    ])
-    .assert_code(0);
+        assert_links_open_encrypted(&twin);
+        wd.run(&[
+            "plan",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+            var_file,
+        ])
+        .assert_code(0);
+    } else {
+        // The CI job: apply from the (empty) real state, then check.sh's
+        // plan -detailed-exitcode must exit 0.
+        let out = wd
+            .script("ci/twin-apply.sh")
+            .env("CHECK_PLAN_ARGS", &vars)
+            .output()
+            .expect("run twin-apply.sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "twin-apply.sh: {stderr}");
+        let replan =
+            std::fs::read_to_string(wd.path().join("twin-replan.txt")).expect("twin-replan.txt");
+        assert!(replan.contains("No changes."), "{replan}");
+        assert_links_open_encrypted(&twin);
+    }
 
     // The export of core loaded, and the apply kept what it does not manage.
     let identity = twin.get("core", "/system/identity");
@@ -325,11 +346,7 @@ fn scenario(tf: &Terraform) {
         twin.change_cak("core", "macsec-core-dist1", &random_cak());
         let out = wd
             .script("ci/link-check.sh")
-            // -chdir: a relative var file would be read from link-check/.
-            .env(
-                "CHECK_PLAN_ARGS",
-                format!("-var-file={}", wd.path().join(var_name).display()),
-            )
+            .env("CHECK_PLAN_ARGS", &vars)
             .output()
             .expect("run link-check.sh");
         let stderr = String::from_utf8_lossy(&out.stderr);
