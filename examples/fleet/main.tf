@@ -7,9 +7,9 @@
 #
 # Try it against a twin of the fleet (test identity, test password):
 #   export SOPS_AGE_KEY_FILE=$PWD/../gitops/test-identity.txt
-#   routeros-sim --fleet inventory.yaml --tfvars twin.tfvars.json \
-#     --username terraform --password fleet-example-TEST-password --no-https &
-#   terraform apply -var-file twin.tfvars.json
+#   routeros-sim --fleet inventory.yaml --exports exports --tfvars twin.tfvars.json \
+#     --username terraform --password fleet-example-TEST-password &
+#   terraform apply -var-file=twin.tfvars.json   (once routeros-sim printed its lines)
 #
 # This directory runs on Terraform 1.0 and later. The check that every link
 # is open-encrypted is a `check` block (Terraform 1.5), so it lives in its
