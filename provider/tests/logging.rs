@@ -11,6 +11,7 @@ use terraform_provider_routeros::plugin::diag::Diagnostics;
 use terraform_provider_routeros::plugin::resource::{
     Ctx, ListRequest, PlanInput, Private, Resource, value_of,
 };
+use terraform_provider_routeros::plugin::schema::Served;
 use terraform_provider_routeros::plugin::value::Value;
 use terraform_provider_routeros::provider::Configured;
 use terraform_provider_routeros::resources::logging_action::{LoggingAction, LoggingActionModel};
@@ -30,7 +31,7 @@ fn sim(version: &str) -> Sim {
     .expect("start routeros-sim")
 }
 
-async fn ctx(sim: &Sim, url: String) -> Ctx<Configured> {
+async fn ctx(sim: &Sim, url: String, r: &dyn Resource<Configured>) -> Ctx<Configured> {
     let client = Client::connect(&ConnectOptions {
         url,
         username: sim.username().to_string(),
@@ -41,15 +42,11 @@ async fn ctx(sim: &Sim, url: String) -> Ctx<Configured> {
     })
     .await
     .expect("connect to routeros-sim");
-    Ctx {
-        client: Arc::new(Configured::from_environment(client)),
-        terraform_version: String::new(),
-        write_only_allowed: false,
-    }
+    Ctx::new(Arc::new(Configured::from_environment(client)), r.schema())
 }
 
 fn value<M: serde::Serialize>(r: &dyn Resource<Configured>, m: &M) -> Value {
-    value_of(m, &r.schema(), &mut Diagnostics::new()).unwrap()
+    value_of(m, &Served::new(r.schema()), &mut Diagnostics::new()).unwrap()
 }
 
 /// `create`, which must succeed.
@@ -107,9 +104,9 @@ async fn on_router(
 }
 
 async fn lifecycle(sim: &Sim, url: String) {
-    let ctx = ctx(sim, url).await;
     let r = row::row(LoggingAction);
     let r = r.as_ref();
+    let ctx = ctx(sim, url, r).await;
     let mut private = Private::default();
     let mut diags = Diagnostics::new();
 
@@ -211,9 +208,9 @@ async fn rules(ctx: &Ctx<Configured>) -> Vec<std::collections::BTreeMap<String, 
 }
 
 async fn rule_lifecycle(sim: &Sim, url: String) {
-    let ctx = ctx(sim, url).await;
     let r = row::row(LoggingRule);
     let r = r.as_ref();
+    let ctx = ctx(sim, url, r).await;
     let mut private = Private::default();
     let mut diags = Diagnostics::new();
     let before = rules(&ctx).await.len();
@@ -352,8 +349,8 @@ fn an_unknown_topic_is_refused_at_plan_naming_it_and_the_nearest_known() {
 #[tokio::test]
 async fn attributes_of_another_version_are_refused_at_plan() {
     let sim = sim("7.16");
-    let ctx = ctx(&sim, sim.http_url()).await;
     let r = row::row(LoggingAction);
+    let ctx = ctx(&sim, sim.http_url(), r.as_ref()).await;
     let config = value(
         r.as_ref(),
         &LoggingActionModel {

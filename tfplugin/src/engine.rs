@@ -446,12 +446,14 @@ impl<P: Provider> Engine<P> {
         &self,
         caps: Option<ClientCapabilities>,
         route: Option<&str>,
+        schema: &Arc<Served>,
     ) -> Result<Ctx<P::Client>, Diagnostic> {
         let guard = self.configured.read().await;
         let c = guard.as_ref().ok_or_else(not_configured)?;
         let client = self.provider.ready(&c.configured, route).await?;
         Ok(Ctx {
             client,
+            schema: Arc::clone(schema),
             terraform_version: c.terraform_version.clone(),
             write_only_allowed: caps.map_or(c.write_only_allowed, |k| {
                 k.write_only_attributes_allowed || c.write_only_allowed
@@ -465,9 +467,10 @@ impl<P: Provider> Engine<P> {
         &self,
         caps: Option<ClientCapabilities>,
         v: &Value,
+        schema: &Arc<Served>,
     ) -> Result<(Ctx<P::Client>, Option<String>), Diagnostic> {
         let route = self.route_in(v)?;
-        let ctx = self.ctx(caps, route.as_deref()).await?;
+        let ctx = self.ctx(caps, route.as_deref(), schema).await?;
         Ok((ctx, route))
     }
 

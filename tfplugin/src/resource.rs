@@ -218,8 +218,14 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync {
     }
 
     /// The configuration `-generate-config-out` writes for an object in
-    /// `state` (None: Terraform's own, from the state).
-    fn generate_config(&self, _state: &Value, _diags: &mut Diagnostics) -> Option<Value> {
+    /// `state`, of the type's served `schema` (None: Terraform's own, from
+    /// the state).
+    fn generate_config(
+        &self,
+        _schema: &crate::schema::Served,
+        _state: &Value,
+        _diags: &mut Diagnostics,
+    ) -> Option<Value> {
         None
     }
 }
@@ -370,14 +376,15 @@ pub fn model_of<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The value of `model` in the shape of `schema`. When it does not fit (a
-/// provider bug), adds an error diagnostic and returns `None`.
+/// The value of `model` in the shape of `schema` (usually the call's
+/// [`Ctx::schema`]). When it does not fit (a provider bug), adds an error
+/// diagnostic and returns `None`.
 pub fn value_of<T: serde::Serialize>(
     model: &T,
-    schema: &Schema,
+    schema: &crate::schema::Served,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
-    match super::model::from_model(model, &schema.block.value_type()) {
+    match super::model::from_model(model, &schema.ty) {
         Ok(v) => Some(v),
         Err(e) => {
             diags.push(super::diag::Diagnostic::error(

@@ -272,11 +272,6 @@ pub struct Schema {
 // Schemas from model structs
 // ---------------------------------------------------------------------------
 
-/// The schema of a resource, data source or provider configuration whose
-/// model struct is `T`, by the rules in this module's documentation.
-/// `description` describes the whole block; when empty, the struct's doc
-/// comment is used.
-///
 /// A schema as the plugin engine serves it, with its value type: the
 /// engine builds one per type the first time a call needs it and shares it
 /// with every call after (the one schema cache, in `engine.rs`), so
@@ -306,6 +301,15 @@ impl std::ops::Deref for Served {
     }
 }
 
+/// The schema of a resource, data source or provider configuration whose
+/// model struct is `T`, by the rules in this module's documentation.
+/// `description` describes the whole block; when empty, the struct's doc
+/// comment is used.
+///
+/// Built anew on each call: the engine calls a type's `schema()` once and
+/// keeps what it serves ([`Served`]), and every call converts values with
+/// that ([`crate::resource::Ctx::schema`]).
+///
 /// A model the rules cannot express (a field whose type has no Terraform
 /// equivalent) is a provider bug: the offending attribute is logged and
 /// typed `dynamic`. Unit tests should call [`try_schema_from_model`] to
@@ -314,43 +318,7 @@ pub fn schema_from_model<T: schemars::JsonSchema + 'static>(
     version: i64,
     description: &str,
 ) -> Schema {
-    (*shared_schema_from_model::<T>(version, description)).clone()
-}
-
-/// [`schema_from_model`], built once per model type, version and
-/// description for the life of the process and then shared: the calls
-/// that convert a model to a value (every read and plan) need the schema,
-/// and building it from the model's JSON Schema costs more than the rest
-/// of such a call.
-pub fn shared_schema_from_model<T: schemars::JsonSchema + 'static>(
-    version: i64,
-    description: &str,
-) -> std::sync::Arc<Schema> {
-    type Built = Vec<(i64, String, std::sync::Arc<Schema>)>;
-    static BUILT: std::sync::OnceLock<
-        std::sync::Mutex<std::collections::HashMap<std::any::TypeId, Built>>,
-    > = std::sync::OnceLock::new();
-    let built = BUILT.get_or_init(Default::default);
-    let key = std::any::TypeId::of::<T>();
-    let lookup = |map: &std::collections::HashMap<std::any::TypeId, Built>| {
-        map.get(&key)?
-            .iter()
-            .find(|(v, d, _)| *v == version && d == description)
-            .map(|(_, _, s)| s.clone())
-    };
-    if let Some(s) = lookup(&built.lock().unwrap_or_else(|p| p.into_inner())) {
-        return s;
-    }
-    // Built outside the lock: a debug build panics here on a bad model.
-    let schema = std::sync::Arc::new(build_model_schema::<T>(version, description));
-    let mut map = built.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(s) = lookup(&map) {
-        return s;
-    }
-    map.entry(key)
-        .or_default()
-        .push((version, description.to_string(), schema.clone()));
-    schema
+    build_model_schema::<T>(version, description)
 }
 
 fn build_model_schema<T: schemars::JsonSchema>(version: i64, description: &str) -> Schema {

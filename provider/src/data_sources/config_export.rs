@@ -116,7 +116,7 @@ impl DataSource<Configured> for ConfigExportData {
         model.body = Some(body);
         model.text = Some(text);
         model.routeros_version = Some(client.version().to_string());
-        state_of(&model, &self.schema(), diags)
+        state_of(&model, &ctx.schema, diags)
     }
 }
 

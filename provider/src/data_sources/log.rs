@@ -504,7 +504,7 @@ impl DataSource<Configured> for Log {
         let (entries, matched) = filter.select(&rows, &clock);
         model.entries = Some(entries);
         model.matched = Some(matched as i64);
-        state_of(&model, &self.schema(), diags)
+        state_of(&model, &ctx.schema, diags)
     }
 }
 

@@ -157,7 +157,7 @@ impl DataSource<Configured> for MacsecInterfaces {
             }
         }
         model.interfaces = Some(select(rows, model.interface.as_deref()));
-        state_of(&model, &self.schema(), diags)
+        state_of(&model, &ctx.schema, diags)
     }
 }
 
@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(one.status.as_deref(), Some("open-encrypted"));
         assert!(one.running && !one.inactive && !one.hw_offloaded && !one.disabled);
         assert_eq!(one.comment, None);
-        let schema = MacsecInterfaces.schema();
+        let schema = crate::plugin::schema::Served::new(MacsecInterfaces.schema());
         let state = state_of(
             &MacsecInterfacesModel {
                 interface: None,

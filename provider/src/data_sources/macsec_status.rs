@@ -341,7 +341,7 @@ impl DataSource<Configured> for MacsecStatus {
                 return None;
             }
         };
-        state_of(&result, &self.schema(), diags)
+        state_of(&result, &ctx.schema, diags)
     }
 }
 

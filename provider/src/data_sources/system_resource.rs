@@ -141,11 +141,7 @@ impl DataSource<Configured> for SystemResource {
             ));
             return None;
         };
-        state_of(
-            &from_record(row, ctx.client.version()),
-            &self.schema(),
-            diags,
-        )
+        state_of(&from_record(row, ctx.client.version()), &ctx.schema, diags)
     }
 }
 

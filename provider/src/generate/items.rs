@@ -2,11 +2,14 @@
 //! `terraform query` uses) find on the router, with the attributes of each
 //! resource block and how a key gets its CAK.
 
+use std::sync::Arc;
+
 use super::connect::diagnostics_text;
 use super::render::{Item, KeyInput, Lit};
 use crate::context::Configured;
 use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, ListRequest};
+use crate::plugin::schema::Served;
 use crate::plugin::value::Value;
 use crate::resources::{self, menus};
 use crate::routeros::Client;
@@ -14,7 +17,7 @@ use crate::routeros::Client;
 /// Every object the list resources find, with the attributes its resource
 /// block gets.
 pub(super) async fn items(
-    ctx: &Ctx<Configured>,
+    client: &Arc<Configured>,
     recipients: &[crate::secrets::BoxedRecipient],
 ) -> Result<Vec<Item>, String> {
     let mut out = Vec::new();
@@ -22,6 +25,13 @@ pub(super) async fn items(
         if r.list_schema().is_none() {
             continue;
         }
+        let schema = Arc::new(Served::new(r.schema()));
+        let ctx = &Ctx {
+            client: Arc::clone(client),
+            schema: Arc::clone(&schema),
+            terraform_version: String::new(),
+            write_only_allowed: false,
+        };
         let mut diags = Diagnostics::new();
         let request = ListRequest {
             config: &Value::Null,
@@ -32,13 +42,14 @@ pub(super) async fn items(
         if diags.has_error() {
             return Err(diagnostics_text(&diags));
         }
-        let schema = r.schema();
         for item in listed {
             let Some(object) = item.object else { continue };
             let key = key_of(&item.identity);
             let row = object.get_str("id").unwrap_or("?").to_string();
             let mut gen_diags = Diagnostics::new();
-            let config = r.generate_config(&object, &mut gen_diags).unwrap_or(object);
+            let config = r
+                .generate_config(&schema, &object, &mut gen_diags)
+                .unwrap_or(object);
             let attributes = schema
                 .block
                 .attributes

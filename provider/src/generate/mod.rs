@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::context::Configured;
-use crate::plugin::resource::Ctx;
 use crate::routeros::Client;
 
 mod connect;
@@ -128,12 +127,7 @@ pub async fn output(client: Configured, opts: &Options) -> Result<Output, String
     } else {
         crate::secrets::parse_recipients(&opts.age_recipients).map_err(|e| e.to_string())?
     };
-    let ctx = Ctx {
-        client: Arc::new(client),
-        terraform_version: String::new(),
-        write_only_allowed: false,
-    };
-    let items = items(&ctx, &recipients).await?;
+    let items = items(&Arc::new(client), &recipients).await?;
     render(&items, &opts.out, &header(opts), opts.import_commands)
 }
 

@@ -26,7 +26,7 @@ fn flags() {
 
 use std::path::Path;
 
-use crate::plugin::resource::Resource;
+use crate::plugin::resource::{Ctx, Resource};
 use crate::resources::macsec_interface::MacsecInterface;
 use crate::resources::row::Row;
 
@@ -294,8 +294,8 @@ fn a_name_that_looks_like_an_id_imports_the_named_object() {
         .unwrap();
     runtime.block_on(async {
         // The router the configuration is applied to: ids as it numbers them.
-        let ctx = Ctx {
-            client: Arc::new(
+        let ctx = Ctx::new(
+            Arc::new(
                 router(&[(
                     menus::MACSEC,
                     &[
@@ -305,9 +305,8 @@ fn a_name_that_looks_like_an_id_imports_the_named_object() {
                 )])
                 .await,
             ),
-            terraform_version: String::new(),
-            write_only_allowed: false,
-        };
+            Row(MacsecInterface).schema(),
+        );
         let mut diags = Diagnostics::new();
         let imported = Row(MacsecInterface).import(&ctx, &id, &mut diags).await;
         assert_eq!(

@@ -316,6 +316,11 @@ async fn configured(identities: Identities) -> crate::plugin::resource::Ctx<Conf
     let router = Client::with_transport(Box::new(VersionOnly)).await.unwrap();
     crate::plugin::resource::Ctx {
         client: Arc::new(Configured::new(router, Arc::new(identities))),
+        schema: std::sync::Arc::new(crate::plugin::schema::Served::new(
+            crate::plugin::resource::EphemeralResource::schema(
+                &crate::ephemeral_resources::age_secret::AgeSecret,
+            ),
+        )),
         terraform_version: String::new(),
         write_only_allowed: true,
     }

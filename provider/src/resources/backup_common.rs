@@ -13,7 +13,7 @@ use crate::backup::{
 };
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{PlanInput, Private, model_of, value_of};
-use crate::plugin::schema::Schema;
+use crate::plugin::schema::Served;
 use crate::plugin::value::Value;
 use crate::routeros::Client;
 use crate::secrets;
@@ -155,7 +155,7 @@ pub trait OutputModel: Clone + serde::Serialize + serde::de::DeserializeOwned {
 pub fn created_state<M: OutputModel>(
     outcome: Result<M, Left>,
     plan: &M,
-    schema: &Schema,
+    schema: &Served,
     private: &mut Private,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
@@ -176,7 +176,7 @@ pub fn created_state<M: OutputModel>(
 pub async fn read_state<M: OutputModel>(
     client: &Client,
     state: &Value,
-    schema: &Schema,
+    schema: &Served,
     private: &mut Private,
     kind: &str,
     diags: &mut Diagnostics,

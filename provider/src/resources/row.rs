@@ -31,7 +31,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{
     Ctx, IdentitySchema, ListItem, ListRequest, PlanInput, Private, Resource, model_of, value_of,
 };
-use crate::plugin::schema::{Schema, schema_from_model};
+use crate::plugin::schema::{Schema, Served, schema_from_model};
 use crate::plugin::value::Value;
 use crate::routeros::{Client, Error, Record};
 
@@ -819,14 +819,10 @@ pub fn row<T: MenuRow>(t: T) -> std::sync::Arc<dyn Resource<Configured>> {
 }
 
 impl<T: MenuRow> Row<T> {
-    fn state(&self, model: &T::Model, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &Self::model_schema(), diags)
-    }
-
-    /// The resource's schema, built once (see
-    /// [`crate::plugin::schema::shared_schema_from_model`]).
-    fn model_schema() -> std::sync::Arc<crate::plugin::schema::Schema> {
-        crate::plugin::schema::shared_schema_from_model::<T::Model>(0, T::DESCRIPTION)
+    /// `model` as a value of the type's served `schema` (the call's
+    /// [`Ctx::schema`]).
+    fn state(&self, schema: &Served, model: &T::Model, diags: &mut Diagnostics) -> Option<Value> {
+        value_of(model, schema, diags)
     }
 
     /// A planned create whose natural key the router already has is

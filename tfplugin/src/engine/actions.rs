@@ -14,7 +14,12 @@ use crate::value::{Value, conform};
 
 /// An action, its configuration conformed to its schema, and what the
 /// checks found.
-type Checked<C> = (Arc<dyn Action<C>>, Value, Diagnostics);
+type Checked<C> = (
+    Arc<dyn Action<C>>,
+    Arc<crate::schema::Served>,
+    Value,
+    Diagnostics,
+);
 
 impl<P: Provider> Engine<P> {
     fn action(&self, type_name: &str) -> Result<Arc<dyn Action<P::Client>>, Diagnostic> {
@@ -72,13 +77,13 @@ impl<P: Provider> Engine<P> {
             &mut diags,
         );
         a.validate(&config, &mut diags);
-        Ok((a, config, diags))
+        Ok((a, schema, config, diags))
     }
 
     /// ValidateActionConfig.
     pub async fn validate_action_config(&self, type_name: &str, config: Value) -> Diagnostics {
         match self.check_action(type_name, config) {
-            Ok((_, _, diags)) | Err(diags) => diags,
+            Ok((_, _, _, diags)) | Err(diags) => diags,
         }
     }
 
@@ -90,14 +95,14 @@ impl<P: Provider> Engine<P> {
         config: Value,
         caps: ClientCapabilities,
     ) -> Diagnostics {
-        let (a, config, mut diags) = match self.check_action(type_name, config) {
+        let (a, schema, config, mut diags) = match self.check_action(type_name, config) {
             Ok(x) => x,
             Err(d) => return d,
         };
         if diags.has_error() {
             return diags;
         }
-        match self.ctx_for(Some(caps), &config).await {
+        match self.ctx_for(Some(caps), &config, &schema).await {
             Ok((ctx, _)) => a.plan(&ctx, &config, &mut diags).await,
             Err(d) => diags.push(d),
         }
@@ -112,7 +117,7 @@ impl<P: Provider> Engine<P> {
         caps: ClientCapabilities,
         progress: &Progress,
     ) -> Diagnostics {
-        let (a, config, mut diags) = match self.check_action(type_name, config) {
+        let (a, schema, config, mut diags) = match self.check_action(type_name, config) {
             Ok(x) => x,
             Err(d) => return d,
         };
@@ -126,7 +131,7 @@ impl<P: Provider> Engine<P> {
             ));
             return diags;
         }
-        let ctx = match self.ctx_for(Some(caps), &config).await {
+        let ctx = match self.ctx_for(Some(caps), &config, &schema).await {
             Ok((c, _)) => c,
             Err(d) => {
                 diags.push(d);

@@ -165,7 +165,7 @@ impl<P: Provider> Engine<P> {
         // A delete goes where the object was; a create or update where
         // the plan puts it.
         let routed_by = if planned.is_null() { &prior } else { &planned };
-        let (ctx, route) = match self.ctx_for(None, routed_by).await {
+        let (ctx, route) = match self.ctx_for(None, routed_by, &schema).await {
             Ok(x) => x,
             Err(d) => return ApplyResponse::kept(prior, req.planned_private, d.into()),
         };

@@ -68,7 +68,7 @@ impl<P: Provider> Engine<P> {
             }
             return (v, diags);
         }
-        let (ctx, route) = match self.ctx_for(Some(caps), &config).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &config, &schema).await {
             Ok(c) => c,
             Err(e) => return (Value::Null, e.into()),
         };

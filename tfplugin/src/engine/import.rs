@@ -82,7 +82,7 @@ impl<P: Provider> Engine<P> {
                 None => (None, id.to_string()),
             }
         };
-        let ctx = match self.ctx(Some(caps), route.as_deref()).await {
+        let ctx = match self.ctx(Some(caps), route.as_deref(), &schema).await {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };
@@ -111,7 +111,7 @@ impl<P: Provider> Engine<P> {
             Ok(x) => x,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let (ctx, route) = match self.ctx_for(Some(caps), &identity).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &identity, &schema).await {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };

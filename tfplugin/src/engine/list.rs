@@ -58,7 +58,7 @@ impl<P: Provider> Engine<P> {
         } else {
             conform(config, &list_schema.ty)
         };
-        let (ctx, route) = match self.ctx_for(None, &config).await {
+        let (ctx, route) = match self.ctx_for(None, &config, &schema).await {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };
@@ -92,7 +92,9 @@ impl<P: Provider> Engine<P> {
         let ty = schema.ty.clone();
         let state = conform(state, &ty);
         let route = self.route_in(&state).ok().flatten();
-        let mut config = r.generate_config(&state, &mut diags).unwrap_or(state);
+        let mut config = r
+            .generate_config(&schema, &state, &mut diags)
+            .unwrap_or(state);
         self.stamp(&mut config, route.as_deref());
         if let Value::Object(map) = &mut config {
             for a in &schema.block.attributes {

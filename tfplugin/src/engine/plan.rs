@@ -249,7 +249,10 @@ impl<P: Provider> Engine<P> {
         if req.proposed_new_state.is_null() {
             return PlanResponse::unplanned(Value::Null, req.prior_private, diags);
         }
-        let ctx = match self.ctx_for(Some(req.capabilities), &req.config).await {
+        let ctx = match self
+            .ctx_for(Some(req.capabilities), &req.config, &schema)
+            .await
+        {
             Ok((c, _)) => c,
             Err(d) => {
                 return PlanResponse::unplanned(

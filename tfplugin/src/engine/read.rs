@@ -87,7 +87,7 @@ impl<P: Provider> Engine<P> {
         if state.is_null() {
             return (Value::Null, private, diags);
         }
-        let (ctx, route) = match self.ctx_for(Some(caps), &state).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &state, &schema).await {
             Ok(c) => c,
             Err(d) => return (state, private, d.into()),
         };
@@ -125,7 +125,7 @@ impl<P: Provider> Engine<P> {
         let schema = self.data_source_schema_of(type_name, d);
         let ty = schema.ty.clone();
         let config = conform(config, &ty);
-        let (ctx, route) = match self.ctx_for(Some(caps), &config).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &config, &schema).await {
             Ok(c) => c,
             Err(e) => return (Value::Null, e.into()),
         };

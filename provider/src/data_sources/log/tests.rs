@@ -259,7 +259,12 @@ fn hostile_messages_come_through_as_data_and_bounded() {
         ..LogModel::default()
     };
     let mut diags = Diagnostics::new();
-    let value = state_of(&model, &Log.schema(), &mut diags).expect("a value");
+    let value = state_of(
+        &model,
+        &crate::plugin::schema::Served::new(Log.schema()),
+        &mut diags,
+    )
+    .expect("a value");
     assert!(diags.is_empty(), "{diags:?}");
     assert!(value.is_wholly_known());
 }

@@ -134,7 +134,7 @@ impl<K: OutputKind> Resource<Configured> for OutputResource<K> {
                 return None;
             }
         };
-        let state = created_state(taken, &plan, &self.schema(), private, diags)?;
+        let state = created_state(taken, &plan, &ctx.schema, private, diags)?;
         Some(with_timeouts(state, planned))
     }
 
@@ -145,15 +145,14 @@ impl<K: OutputKind> Resource<Configured> for OutputResource<K> {
         private: &mut Private,
         diags: &mut Diagnostics,
     ) -> Option<Value> {
-        let now =
-            read_state::<K::Model>(&ctx.client, state, &self.schema(), private, K::NOUN, diags)
-                .await?;
+        let now = read_state::<K::Model>(&ctx.client, state, &ctx.schema, private, K::NOUN, diags)
+            .await?;
         Some(with_timeouts(now, state))
     }
 
     async fn update(
         &self,
-        _ctx: &Ctx<Configured>,
+        ctx: &Ctx<Configured>,
         _prior: &Value,
         planned: &Value,
         _config: &Value,
@@ -162,10 +161,7 @@ impl<K: OutputKind> Resource<Configured> for OutputResource<K> {
     ) -> Option<Value> {
         let mut plan: K::Model = model_of(planned, diags)?;
         self.0.updated(&mut plan);
-        Some(with_timeouts(
-            value_of(&plan, &self.schema(), diags)?,
-            planned,
-        ))
+        Some(with_timeouts(value_of(&plan, &ctx.schema, diags)?, planned))
     }
 
     async fn delete(

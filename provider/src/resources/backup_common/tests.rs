@@ -55,6 +55,7 @@ async fn a_backup_slower_than_its_create_timeout_says_which_timeout() {
         .unwrap();
     let ctx = Ctx {
         client: std::sync::Arc::new(crate::context::Configured::from_environment(client)),
+        schema: std::sync::Arc::new(crate::plugin::schema::Served::new(SystemBackup.schema())),
         terraform_version: String::new(),
         write_only_allowed: false,
     };
@@ -65,7 +66,7 @@ async fn a_backup_slower_than_its_create_timeout_says_which_timeout() {
         ..Default::default()
     };
     let mut diags = Diagnostics::new();
-    let mut planned = value_of(&model, &SystemBackup.schema(), &mut diags).unwrap();
+    let mut planned = value_of(&model, &ctx.schema, &mut diags).unwrap();
     planned.set(
         "timeouts",
         Value::Object(

@@ -56,6 +56,9 @@ async fn fixture(sim: &Sim, api: bool) -> Fixture {
     Fixture {
         ctx: Ctx {
             client: Arc::new(Configured::new(client, Arc::new(ids))),
+            schema: Arc::new(crate::plugin::schema::Served::new(
+                row::row(BackupSchedule).schema(),
+            )),
             terraform_version: String::new(),
             write_only_allowed: false,
         },
@@ -72,7 +75,7 @@ impl Fixture {
 
     fn config(&self, m: &BackupScheduleModel) -> Value {
         let mut d = Diagnostics::new();
-        let v = value_of(m, &self.resource.schema(), &mut d).unwrap();
+        let v = value_of(m, &self.ctx.schema, &mut d).unwrap();
         assert!(!d.has_error(), "{d:?}");
         v
     }

@@ -265,6 +265,9 @@ async fn fixture() -> (Arc<Fake>, Ctx<Configured>) {
         .unwrap();
     let ctx = Ctx {
         client: Arc::new(Configured::from_environment(client)),
+        schema: std::sync::Arc::new(crate::plugin::schema::Served::new(
+            crate::plugin::resource::Resource::schema(&Row(EthernetBinding)),
+        )),
         terraform_version: String::new(),
         write_only_allowed: false,
     };
@@ -276,8 +279,12 @@ fn port_now(fake: &Fake) -> Record {
 }
 
 fn value(m: &EthernetBindingModel) -> Value {
-    crate::plugin::resource::value_of(m, &Row(EthernetBinding).schema(), &mut Diagnostics::new())
-        .unwrap()
+    crate::plugin::resource::value_of(
+        m,
+        &crate::plugin::schema::Served::new(Row(EthernetBinding).schema()),
+        &mut Diagnostics::new(),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -449,7 +456,13 @@ async fn imported_binding() -> (Ctx<Configured>, Value, Private) {
 async fn import_of_a_binding_then_plan_is_clean() {
     let r = Row(EthernetBinding);
     let (_, state, _) = imported_binding().await;
-    let generated = r.generate_config(&state, &mut Diagnostics::new()).unwrap();
+    let generated = r
+        .generate_config(
+            &crate::plugin::schema::Served::new(r.schema()),
+            &state,
+            &mut Diagnostics::new(),
+        )
+        .unwrap();
     for (what, config) in [
         ("the minimal block", config_of(None, None)),
         ("the port's sizes", config_of(Some(1500), Some(1598))),

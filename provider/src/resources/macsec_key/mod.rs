@@ -52,7 +52,7 @@ use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{
     Ctx, IdentitySchema, ListItem, ListRequest, PlanInput, Private, Resource, model_of, value_of,
 };
-use crate::plugin::schema::{Schema, shared_schema_from_model};
+use crate::plugin::schema::{Schema, Served, schema_from_model};
 use crate::plugin::value::Value;
 use crate::routeros::Record;
 use crate::secrets;
@@ -96,13 +96,15 @@ pub const CAK_HOWTO: &str = "openssl rand -hex 16";
 pub struct MacsecKey;
 
 impl MacsecKey {
-    fn state(&self, model: &MacsecKeyModel, diags: &mut Diagnostics) -> Option<Value> {
-        value_of(model, &Self::model_schema(), diags)
-    }
-
-    /// The resource's schema, built once.
-    fn model_schema() -> std::sync::Arc<Schema> {
-        shared_schema_from_model::<MacsecKeyModel>(0, <Self as MenuRow>::DESCRIPTION)
+    /// `model` as a value of the served `schema` (the call's
+    /// [`Ctx::schema`]).
+    fn state(
+        &self,
+        schema: &Served,
+        model: &MacsecKeyModel,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        value_of(model, schema, diags)
     }
 
     fn model(&self, value: &Value, diags: &mut Diagnostics) -> Option<MacsecKeyModel> {
@@ -247,7 +249,7 @@ impl Resource<Configured> for MacsecKey {
     }
 
     fn schema(&self) -> Schema {
-        (*Self::model_schema()).clone()
+        schema_from_model::<MacsecKeyModel>(0, <Self as MenuRow>::DESCRIPTION)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -335,7 +337,7 @@ impl Resource<Configured> for MacsecKey {
                 model.cak_wo_version = prior.cak_wo_version;
                 model.cak_age_recipients = prior.cak_age_recipients.clone();
                 model.cak_age_out = prior.cak_age_out.clone();
-                self.state(&model, diags)
+                self.state(&ctx.schema, &model, diags)
             }
             Ok(Lookup::Gone) => {
                 log::info!(
@@ -472,8 +474,13 @@ impl Resource<Configured> for MacsecKey {
         Row(MacsecKey).list(ctx, request, diags).await
     }
 
-    fn generate_config(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
-        Row(MacsecKey).generate_config(state, diags)
+    fn generate_config(
+        &self,
+        schema: &Served,
+        state: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
+        Row(MacsecKey).generate_config(schema, state, diags)
     }
 }
 

@@ -418,6 +418,9 @@ async fn imported_key(ids: secrets::Identities) -> (Ctx<Configured>, Value, Priv
         .unwrap();
     let ctx = Ctx {
         client: std::sync::Arc::new(Configured::new(client, std::sync::Arc::new(ids))),
+        schema: std::sync::Arc::new(crate::plugin::schema::Served::new(
+            crate::plugin::resource::Resource::schema(&MacsecKey),
+        )),
         terraform_version: String::new(),
         write_only_allowed: true,
     };
@@ -440,7 +443,9 @@ async fn import_of_a_key_then_plan_is_clean() {
     assert_eq!(state.get("cak"), Some(&Value::Null), "no key in the clear");
     // The block -generate-config-out writes from the imported state.
     let mut diags = Diagnostics::new();
-    let config = MacsecKey.generate_config(&state, &mut diags).unwrap();
+    let config = MacsecKey
+        .generate_config(&ctx.schema, &state, &mut diags)
+        .unwrap();
     assert!(diags.is_empty(), "{diags:?}");
     Resource::validate(&MacsecKey, &config, &mut diags);
     assert!(diags.is_empty(), "the generated block is valid: {diags:?}");
@@ -549,10 +554,12 @@ async fn a_key_block_without_a_cak_input_names_generate_and_the_attributes() {
     );
     // No identity: import cannot encrypt the key, so the generated block
     // has no input, and validating it says what to do.
-    let (_, state, _) = imported_key(none).await;
+    let (ctx, state, _) = imported_key(none).await;
     assert_eq!(state.get("cak_age"), Some(&Value::Null));
     let mut diags = Diagnostics::new();
-    let config = MacsecKey.generate_config(&state, &mut diags).unwrap();
+    let config = MacsecKey
+        .generate_config(&ctx.schema, &state, &mut diags)
+        .unwrap();
     let mut diags = Diagnostics::new();
     Resource::validate(&MacsecKey, &config, &mut diags);
     let d = diags

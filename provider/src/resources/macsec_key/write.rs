@@ -287,6 +287,6 @@ impl MacsecKey {
             cak_fingerprint: fingerprint,
             ckn: refreshed_ckn(planned_ckn, record.get("ckn").map(String::as_str)),
         };
-        self.state(&new, diags)
+        self.state(&ctx.schema, &new, diags)
     }
 }

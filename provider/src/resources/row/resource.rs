@@ -12,7 +12,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
     }
 
     fn schema(&self) -> Schema {
-        (*Self::model_schema()).clone()
+        crate::plugin::schema::schema_from_model::<T::Model>(0, T::DESCRIPTION)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -62,7 +62,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
         private.remove(REPLACING);
         let plan: T::Model = model_of(planned, diags)?;
         let made = self.0.create(ctx, &plan, config, private, diags).await?;
-        self.state(&made, diags)
+        self.state(&ctx.schema, &made, diags)
     }
 
     async fn read(
@@ -74,7 +74,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
     ) -> Option<Value> {
         let prior: T::Model = model_of(state, diags)?;
         let now = self.0.read(ctx, &prior, private, diags).await?;
-        self.state(&now, diags)
+        self.state(&ctx.schema, &now, diags)
     }
 
     async fn update(
@@ -93,7 +93,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
             .0
             .update(ctx, &old, &plan, config, private, diags)
             .await?;
-        self.state(&now, diags)
+        self.state(&ctx.schema, &now, diags)
     }
 
     async fn delete(
@@ -116,7 +116,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
     ) -> Option<Value> {
         let row = lookup_import::<T>(&ctx.client, id, diags).await?;
         let model = self.0.imported(ctx, &row, diags).await?;
-        self.state(&model, diags)
+        self.state(&ctx.schema, &model, diags)
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
@@ -158,7 +158,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
             Some(key) if !key.trim().is_empty() => {
                 let row = lookup_key::<T>(&ctx.client, key, diags).await?;
                 let model = self.0.imported(ctx, &row, diags).await?;
-                self.state(&model, diags)
+                self.state(&ctx.schema, &model, diags)
             }
             _ => {
                 diags.push(diag::identity_incomplete(T::NOUN, T::KEY.1));
@@ -242,7 +242,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
                 let Some(model) = self.0.list_model(ctx, r, diags).await else {
                     continue;
                 };
-                let Some(v) = self.state(&model, diags) else {
+                let Some(v) = self.state(&ctx.schema, &model, diags) else {
                     continue;
                 };
                 Some(v)
@@ -258,9 +258,14 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
         items
     }
 
-    fn generate_config(&self, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
+    fn generate_config(
+        &self,
+        schema: &Served,
+        state: &Value,
+        diags: &mut Diagnostics,
+    ) -> Option<Value> {
         let model: T::Model = model_of(state, diags)?;
         let config = self.0.generated_config(model, diags);
-        self.state(&config, diags)
+        self.state(schema, &config, diags)
     }
 }

@@ -116,6 +116,9 @@ async fn lists_filter_by_name_pattern_and_profiles_refuse_a_port_filter() {
     let client = Client::with_transport(Box::new(router)).await.unwrap();
     let ctx = Ctx {
         client: Arc::new(Configured::from_environment(client)),
+        schema: Arc::new(crate::plugin::schema::Served::new(
+            Row(MacsecInterface).schema(),
+        )),
         terraform_version: String::new(),
         write_only_allowed: false,
     };
@@ -347,6 +350,9 @@ async fn a_macsec_interface_planned_on_a_port_that_carries_another_is_a_plan_err
         .unwrap();
     let ctx = Ctx {
         client: Arc::new(Configured::from_environment(client)),
+        schema: Arc::new(crate::plugin::schema::Served::new(
+            Row(MacsecInterface).schema(),
+        )),
         terraform_version: String::new(),
         write_only_allowed: false,
     };
