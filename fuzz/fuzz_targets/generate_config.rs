@@ -35,6 +35,6 @@ mod hcl;
 mod render;
 
 fuzz_target!(|data: &[u8]| {
-    let (items, import_commands) = check::items_from_bytes(data);
-    check::check(&items, import_commands);
+    let (items, case) = check::items_from_bytes(data);
+    check::check(&items, &case);
 });
