@@ -80,6 +80,25 @@ impl Output {
         diagnostic_headings(&self.stderr, "Error: ")
     }
 
+    /// Every error diagnostic on stderr whole (summary, address, detail),
+    /// each [`normalise`]d, so that a phrase wrapped across lines matches.
+    pub fn error_texts(&self) -> Vec<String> {
+        self.stderr
+            .split('╷')
+            .skip(1)
+            .map(|block| block.split('╵').next().unwrap_or_default())
+            .map(|block| {
+                block
+                    .lines()
+                    .map(|line| line.trim_start_matches(['│', ' ']))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .filter(|block| block.trim_start().starts_with("Error: "))
+            .map(|block| normalise(&block))
+            .collect()
+    }
+
     /// Panics unless stderr holds exactly one error diagnostic.
     #[track_caller]
     pub fn assert_single_error(&self) -> &Self {
