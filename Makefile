@@ -78,5 +78,5 @@ bench: tools ## Benchmarks (release build, real Terraform), ratios against basel
 	$(CARGO) bench -p terraform-provider-routeros --bench scale
 	$(CARGO) bench -p terraform-provider-routeros --bench refresh
 
-fuzz: ## Fuzz the API decoders, the export readers and generate's output for FUZZ_SECONDS (default 300) each (nightly + cargo-fuzz, installed if missing)
+fuzz: ## Fuzz the API decoders, the export readers, the fleet inventory reader and generate's output for FUZZ_SECONDS (default 300) each (nightly + cargo-fuzz, installed if missing)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh

@@ -456,12 +456,14 @@ fn main() {
     let routers: Vec<Sim> = (0..ROUTERS)
         .map(|_| sim(PER_ROUTER, Duration::ZERO, Duration::ZERO))
         .collect();
-    let entries: Vec<(String, ProviderBlock)> = routers
+    let names: Vec<String> = (0..ROUTERS).map(|i| format!("r{i}")).collect();
+    let entries: Vec<(&str, ProviderBlock)> = names
         .iter()
-        .enumerate()
-        .map(|(i, r)| (format!("r{i}"), ProviderBlock::for_sim(r, Scheme::Http)))
+        .zip(&routers)
+        .map(|(n, r)| (n.as_str(), ProviderBlock::for_sim(r, Scheme::Http)))
         .collect();
-    let mut one_tf = terraform_block() + &ProviderBlock::fleet_hcl(&entries);
+    let mut one_tf =
+        terraform_block() + &ProviderBlock::fleet_hcl(&ProviderBlock::default(), &entries);
     for i in 0..ROUTERS {
         one_tf.push_str(&format!(
             "resource \"routeros_macsec_interface\" \"r{i}\" {{\n  router    = \"r{i}\"\n  count     = {PER_ROUTER}\n  name      = \"macsec${{count.index + 1}}\"\n  interface = \"ether${{count.index + 1}}\"\n}}\n"

@@ -36,6 +36,9 @@ pub struct Configured {
     /// What each planned router object is claimed by: see
     /// [`Configured::claim`].
     claims: Mutex<HashMap<String, u64>>,
+    /// The router's name in the provider's `routers`, for a router of a
+    /// fleet; `None` for the provider block's own router.
+    name: Option<String>,
 }
 
 impl Configured {
@@ -46,6 +49,29 @@ impl Configured {
             identities,
             unusable_reported: AtomicBool::new(false),
             claims: Mutex::new(HashMap::new()),
+            name: None,
+        }
+    }
+
+    /// This configuration as the router `name` of the provider's
+    /// `routers`.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
+    }
+
+    /// The router's name in the provider's `routers` (`None` for the
+    /// provider block's own router).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The router for messages: `router "core" (https://10.0.0.1)`, or the
+    /// provider block's router by its address.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(n) => format!("router {n:?} ({})", self.router.endpoint()),
+            None => format!("the router at {}", self.router.endpoint()),
         }
     }
 
@@ -58,11 +84,18 @@ impl Configured {
         if !self.unusable_reported.swap(true, Ordering::SeqCst) {
             return full;
         }
+        let setting = match &self.name {
+            Some(n) => format!("`routers[{n:?}]`"),
+            None => "`url`".to_string(),
+        };
+        let mut label = self.label();
+        if let Some(first) = label.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
         Diagnostic::error(
             full.summary,
             format!(
-                "The router at {} cannot be used; one error of this run about it says why and what to do (check `url` and the router).",
-                self.router.endpoint()
+                "{label} cannot be used; one error of this run about it says why and what to do (check {setting} and the router)."
             ),
         )
     }
@@ -93,6 +126,7 @@ impl Configured {
 
 // Names the router and the identities' sources, never a secret.
 redact::debug!(Configured {
+    name,
     router = |c| c.router.endpoint(),
     identities
 });

@@ -183,6 +183,7 @@ fn identity_section(type_name: &str, identity: &crate::plugin::resource::Identit
     let attrs: Vec<String> = identity
         .attributes
         .iter()
+        .filter(|(n, _)| !identity.optional.contains(n))
         .map(|(n, _)| format!("{n} = \"{}\"", example_key(type_name)))
         .collect();
     s.push_str(&attrs.join(", "));
@@ -191,7 +192,12 @@ fn identity_section(type_name: &str, identity: &crate::plugin::resource::Identit
         identity.version
     ));
     for (n, d) in &identity.attributes {
-        s.push_str(&format!("- `{n}` (String, required for import) {d}\n"));
+        let need = if identity.optional.contains(n) {
+            "optional"
+        } else {
+            "required for import"
+        };
+        s.push_str(&format!("- `{n}` (String, {need}) {d}\n"));
     }
     s
 }
@@ -219,12 +225,15 @@ pub fn render(root: &Path) -> Vec<DocFile> {
     index.push_str(&schema_section(&schema.block));
     files.push(("docs/index.md".to_string(), index));
 
+    // The schemas as served: the engine adds `router` to each.
+    let engine = crate::plugin::engine::Engine::new(RouterosProvider::new());
+    let served = engine.schemas();
     for r in resources::all() {
         let name = r.type_name();
         if resources::renamed::is_renamed(name) {
             continue;
         }
-        let schema = r.schema();
+        let schema = &served.resources[name];
         let mut page = page_head(root, &RESOURCE, name, &schema.block);
         page.push_str(&schema_section(&schema.block));
         if let Some(import) = read(root, &format!("examples/resources/{name}/import.sh")) {
@@ -233,27 +242,36 @@ pub fn render(root: &Path) -> Vec<DocFile> {
                 import.trim_end()
             ));
         }
-        if let Some(identity) = r.identity_schema() {
-            page.push_str(&identity_section(name, &identity));
+        if let Some(identity) = served.identities.get(name) {
+            page.push_str(&identity_section(name, identity));
         }
         files.push((RESOURCE.path(name), page));
-        if let Some(list) = r.list_schema() {
+        if let Some(list) = served.list_resources.get(name) {
             files.push((LIST_RESOURCE.path(name), list_page(name, &list.block)));
         }
     }
     for d in data_sources::all() {
-        files.push(simple_page(root, &DATA_SOURCE, d.type_name(), &d.schema()));
+        let name = d.type_name();
+        files.push(simple_page(
+            root,
+            &DATA_SOURCE,
+            name,
+            &served.data_sources[name],
+        ));
     }
     for e in ephemeral_resources::all() {
+        let name = e.type_name();
         files.push(simple_page(
             root,
             &EPHEMERAL_RESOURCE,
-            e.type_name(),
-            &e.schema(),
+            name,
+            &served.ephemeral_resources[name],
         ));
     }
+    let actions = engine.action_schemas();
     for a in crate::actions::all() {
-        files.push(simple_page(root, &ACTION, a.type_name(), &a.schema()));
+        let name = a.type_name();
+        files.push(simple_page(root, &ACTION, name, &actions[name]));
     }
     // docs/guides/ is written by hand and not generated.
     files

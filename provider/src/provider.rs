@@ -1,6 +1,7 @@
 //! The provider itself: configuration (with environment fallbacks), the
 //! connection to the router, and the list of resources.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -8,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::plugin::diag::{Diagnostic, Diagnostics};
-use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource};
+use crate::plugin::resource::{DataSource, EphemeralResource, Provider, Resource, Route};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
 use crate::resources;
@@ -16,10 +17,12 @@ use crate::routeros::{Client, ConnectOptions, Error, Stop};
 
 mod compat;
 mod configure;
+pub mod fleet;
 mod limits;
 mod security;
 
 pub use crate::context::Configured;
+pub use fleet::Fleet;
 
 /// The oldest RouterOS with `/interface/macsec`.
 pub const MIN_MACSEC_VERSION: (u32, u32) = (7, 9);
@@ -47,7 +50,7 @@ pub const INSECURE_ENV: [&str; 3] = ["ROUTEROS_INSECURE", "ROS_INSECURE", "MIKRO
 
 /// Configuration of the `routeros` provider. Every attribute can come from
 /// the environment instead, so CI can configure the provider without HCL.
-#[derive(Default, Deserialize, JsonSchema)]
+#[derive(Clone, Default, Deserialize, JsonSchema)]
 pub struct ProviderConfig {
     /// Address of the router: `https://router.example.net` (REST over HTTPS,
     /// the default when no scheme is given), `http://router.example.net`
@@ -155,6 +158,27 @@ pub struct ProviderConfig {
     /// works, and does nothing (a warning says so): this provider has no
     /// system-object deletion warning to suppress.
     pub suppress_syso_del_warn: Option<bool>,
+    /// Several routers served by this one provider configuration (a
+    /// fleet): a map from a router's name (1 to 64 letters, digits, `_` or
+    /// `-`) to its connection settings, each meaning what the provider
+    /// block's argument of that name means: `url` (or `hosturl`; required),
+    /// `username`, `password`, `password_age`, `ca_certificate`,
+    /// `tls_fingerprint`, `tls_skip_hostname_check`, `insecure`, `timeout`.
+    /// What an entry leaves unset comes from the provider block (and its
+    /// environment fallbacks), except `url`. `password` and `password_age`
+    /// count as one setting, and so do `ca_certificate`, `tls_fingerprint`
+    /// and `insecure`: an entry that sets one of a group uses only its own
+    /// values of that group (so an entry's `tls_fingerprint` never meets
+    /// the provider block's `ca_certificate`). Values are strings;
+    /// `insecure = true` and `timeout = 30` work too (Terraform converts
+    /// them). Every resource, data source, ephemeral resource, list and
+    /// action picks one with its `router` argument; without it, the
+    /// provider block's own `url` is used. Each router is connected only
+    /// when a call first needs it, and one that cannot be reached fails
+    /// only its own resources. Sensitive, since an entry may hold a
+    /// password.
+    #[schemars(extend("x-tf-sensitive" = true))]
+    pub routers: Option<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 // Shows the configuration without its secrets (`password`, `age_identity`).
@@ -175,7 +199,8 @@ redact::debug!(ProviderConfig {
     timeout,
     rest_timeout,
     routeros_version,
-    suppress_syso_del_warn
+    suppress_syso_del_warn,
+    routers = |c| c.routers.as_ref().map(|r| r.keys().cloned().collect::<Vec<_>>())
 });
 
 /// Looks up the first set, non-empty environment variable of `names`.
@@ -389,8 +414,89 @@ async fn usable(client: &Configured) -> Result<(), Diagnostic> {
     Err(Diagnostic::error("MACsec needs RouterOS 7", detail))
 }
 
+/// The plan-time checks of a provider block `config` (the provider's own,
+/// and each `routers` entry read as one: see [`fleet::validate`]).
+fn check_block(config: &Value, diags: &mut Diagnostics) {
+    let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
+    if set("password") && set("password_age") {
+        diags.push(
+            Diagnostic::error(
+                "Conflicting password settings",
+                "`password` gives the password in the clear, `password_age` gives it age-encrypted: set one of them, not both.",
+            )
+            .at_attr("password_age"),
+        );
+    }
+    if set("url") && set("hosturl") {
+        diags.push(
+            Diagnostic::error(
+                "Conflicting router URL settings",
+                "`url` and `hosturl` (its name in the terraform-routeros provider) both name the router: keep one of them.",
+            )
+            .at_attr("hosturl"),
+        );
+    }
+    security::validate(config, diags);
+    limits::validate(config, diags);
+    compat::validate(config, diags);
+    for attr in ["url", "hosturl"] {
+        if let Some(url) = config.get_str(attr) {
+            if let Err(e) = normalise_url(url) {
+                diags.push(
+                    Diagnostic::error("Invalid router URL", format!("{:?}: {e}.", redact_url(url)))
+                        .at_attr(attr),
+                );
+            }
+        }
+    }
+    if let Some(t) = config.get_i64("timeout") {
+        if !(1..=3600).contains(&t) {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid timeout",
+                    format!("timeout = {t}: give a number of seconds from 1 to 3600."),
+                )
+                .at_attr("timeout"),
+            );
+        }
+    }
+}
+
+impl RouterosProvider {
+    /// The client of one router from its settings `cfg` (the provider
+    /// block, or a `routers` entry read as one); `env_trust`: whether the
+    /// environment's trust settings apply (not for an entry with trust
+    /// settings of its own). No connection yet: the first call that needs
+    /// the router connects (see `ready`).
+    fn connect(
+        &self,
+        mut cfg: ProviderConfig,
+        identities: &Arc<crate::secrets::Identities>,
+        env_trust: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Configured> {
+        let (url, username) = configure::router_and_user(&mut cfg, diags)?;
+        let password = configure::password(&mut cfg, identities, diags)?;
+        let trust = configure::trust(&cfg, env_trust, diags)?;
+        let limits = configure::limits(&cfg, diags)?;
+        let tls = configure::tls_options(trust, &cfg, &url, diags)?;
+        let opts = ConnectOptions {
+            url,
+            username,
+            password: password.as_str().to_owned(),
+            tls,
+            timeout: configure::timeout(&cfg),
+            limits,
+            stop: self.stop.clone(),
+            user_agent: format!("terraform-provider-routeros/{}", crate::VERSION),
+        };
+        Some(Configured::new(Client::lazy(opts), Arc::clone(identities)))
+    }
+}
+
 #[async_trait]
 impl Provider for RouterosProvider {
+    type Configured = Fleet;
     type Client = Configured;
 
     fn type_name(&self) -> &'static str {
@@ -405,52 +511,8 @@ impl Provider for RouterosProvider {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let set = |name: &str| config.get(name).is_some_and(|v| !v.is_null());
-        if set("password") && set("password_age") {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting password settings",
-                    "`password` gives the password in the clear, `password_age` gives it age-encrypted: set one of them, not both.",
-                )
-                .at_attr("password_age"),
-            );
-        }
-        if set("url") && set("hosturl") {
-            diags.push(
-                Diagnostic::error(
-                    "Conflicting router URL settings",
-                    "`url` and `hosturl` (its name in the terraform-routeros provider) both name the router: keep one of them.",
-                )
-                .at_attr("hosturl"),
-            );
-        }
-        security::validate(config, diags);
-        limits::validate(config, diags);
-        compat::validate(config, diags);
-        for attr in ["url", "hosturl"] {
-            if let Some(url) = config.get_str(attr) {
-                if let Err(e) = normalise_url(url) {
-                    diags.push(
-                        Diagnostic::error(
-                            "Invalid router URL",
-                            format!("{:?}: {e}.", redact_url(url)),
-                        )
-                        .at_attr(attr),
-                    );
-                }
-            }
-        }
-        if let Some(t) = config.get_i64("timeout") {
-            if !(1..=3600).contains(&t) {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid timeout",
-                        format!("timeout = {t}: give a number of seconds from 1 to 3600."),
-                    )
-                    .at_attr("timeout"),
-                );
-            }
-        }
+        check_block(config, diags);
+        fleet::validate(config, diags, check_block);
     }
 
     async fn configure(
@@ -458,37 +520,70 @@ impl Provider for RouterosProvider {
         config: &Value,
         _terraform_version: &str,
         diags: &mut Diagnostics,
-    ) -> Option<Configured> {
+    ) -> Option<Fleet> {
         // Each step reports what is wrong in `diags` and ends the
         // configuration with `None`; the order is the order of the checks.
         let mut cfg = configure::read_settings(config, diags)?;
-        let (url, username) = configure::router_and_user(&mut cfg, diags)?;
         let identities = configure::identities(&mut cfg);
-        let password = configure::password(&mut cfg, &identities, diags)?;
-        let trust = configure::trust(&cfg, diags)?;
-        let limits = configure::limits(&cfg, diags)?;
-        let tls = configure::tls_options(trust, &cfg, &url, diags)?;
-        let opts = ConnectOptions {
-            url,
-            username,
-            password: password.as_str().to_owned(),
-            tls,
-            timeout: configure::timeout(&cfg),
-            limits,
-            stop: self.stop.clone(),
-            user_agent: format!("terraform-provider-routeros/{}", crate::VERSION),
+        let entries = fleet::entries_of(config);
+        // The provider block's own router: its `url`, else the
+        // environment's; none is an error only without `routers`.
+        let default = if entries.is_empty()
+            || cfg.url.is_some()
+            || cfg.hosturl.is_some()
+            || env_first(&URL_ENV).is_some()
+        {
+            Some(Arc::new(self.connect(cfg, &identities, true, diags)?))
+        } else {
+            None
         };
-        // No connection yet: the first call that needs the router connects
-        // (see `ready`).
-        Some(Configured::new(Client::lazy(opts), identities))
+        let mut routers = BTreeMap::new();
+        for (name, entry) in &entries {
+            let mut found = Diagnostics::new();
+            let router = fleet::entry_block(config, name, entry, &mut found).and_then(|block| {
+                let own_trust = fleet::own_trust(entry);
+                let mut local = Diagnostics::new();
+                let made = configure::read_settings(&block, &mut local)
+                    .and_then(|cfg| self.connect(cfg, &identities, !own_trust, &mut local));
+                for d in local.0 {
+                    found.push(fleet::relocate(name, d));
+                }
+                made
+            });
+            diags.extend(found);
+            if let Some(r) = router {
+                routers.insert(name.clone(), Arc::new(r.named(name)));
+            }
+        }
+        if diags.has_error() {
+            return None;
+        }
+        Some(Fleet { default, routers })
+    }
+
+    fn route(&self) -> Option<Route> {
+        Some(Route {
+            attribute: fleet::ROUTER,
+            description: "The router this object lives on: the name of an entry of the provider's `routers`. Unset: the provider block's own router (`url`). Import ids take it as a prefix (`core/macsec1`).",
+        })
+    }
+
+    async fn ready(
+        &self,
+        fleet: &Fleet,
+        route: Option<&str>,
+    ) -> Result<Arc<Configured>, Diagnostic> {
+        let client = fleet.pick(route)?;
+        usable(client).await.map_err(|full| client.unusable(full))?;
+        Ok(Arc::clone(client))
+    }
+
+    fn route_names(&self, fleet: &Fleet) -> Vec<String> {
+        fleet.routers.keys().cloned().collect()
     }
 
     fn stop(&self) {
         self.stop.trip();
-    }
-
-    async fn ready(&self, client: &Configured) -> Result<(), Diagnostic> {
-        usable(client).await.map_err(|full| client.unusable(full))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<Configured>>> {

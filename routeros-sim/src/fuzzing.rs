@@ -162,3 +162,39 @@ pub fn exports_with_a_secret_on_a_bad_line() -> Vec<String> {
     .map(|line| format!("/interface macsec\n{line}\n"))
     .collect()
 }
+
+/// Any bytes as the inventory `routeros-sim --fleet` reads: no panic; what
+/// is accepted holds only checked names, known routers, ports `ether1` to
+/// `ether8` and no port twice; an error is one line of bounded length.
+pub fn inventory_is_total_and_bounded(data: &[u8]) {
+    use crate::fleet::{Inventory, MAX_FLEET_ROUTERS, check_name};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match Inventory::parse(text, 8) {
+        Ok(inventory) => {
+            assert!(!inventory.routers.is_empty());
+            assert!(inventory.routers.len() <= MAX_FLEET_ROUTERS);
+            let mut ends = std::collections::HashSet::new();
+            for name in &inventory.routers {
+                assert!(check_name(name).is_ok(), "{name:?}");
+            }
+            for link in &inventory.links {
+                assert!(check_name(&link.name).is_ok(), "{:?}", link.name);
+                for end in [&link.a, &link.b] {
+                    assert!(inventory.routers.contains(&end.router));
+                    let n: usize = end.port.strip_prefix("ether").unwrap().parse().unwrap();
+                    assert!((1..=8).contains(&n) && end.port == format!("ether{n}"));
+                    assert!(ends.insert((&end.router, &end.port)), "{end:?} twice");
+                }
+            }
+        }
+        Err(e) => {
+            let shown = e.to_string();
+            // Inventory text in an error is escaped (no line breaks or control
+            // characters) and cut; serde_norway's own messages are short.
+            assert!(!shown.chars().any(char::is_control), "{shown:?}");
+            assert!(shown.len() < 1024, "{} bytes: {shown:.200}", shown.len());
+        }
+    }
+}

@@ -19,7 +19,8 @@
 //! every reply. Links: [`Sim::pair`] (or [`link`]) cables an Ethernet port of one emulator
 //! to a port of another in the same process; MACsec link state (`status`, `running`,
 //! `monitor` key server and cipher suite, `print stats` counters) is then derived from
-//! both ends on every read.
+//! both ends on every read. [`fleet`] starts several routers cabled as an
+//! inventory says (`routeros-sim --fleet`).
 //!
 //! ```no_run
 //! use routeros_sim::{Sim, SimConfig};
@@ -37,10 +38,12 @@ mod error;
 #[cfg(test)]
 mod fidelity_tests;
 mod file_store;
+pub mod fleet;
 #[doc(hidden)]
 pub mod fuzzing;
 mod import;
 mod link;
+mod local_file;
 #[cfg(test)]
 mod macsec_tests;
 mod menu;
@@ -476,6 +479,12 @@ impl Sim {
         format!("http://{}", self.http_addr)
     }
 
+    /// The URL a client is given first (`ROUTEROS_URL` of the line the binary
+    /// prints): the HTTPS URL when HTTPS is served, else the HTTP one.
+    pub fn url(&self) -> String {
+        self.https_url().unwrap_or_else(|| self.http_url())
+    }
+
     /// `https://127.0.0.1:PORT`, when HTTPS is served.
     pub fn https_url(&self) -> Option<String> {
         self.https_addr.map(|a| format!("https://{a}"))
@@ -691,6 +700,11 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// Sets `/system/identity` (as `/system/identity/set name=` does).
+    pub fn set_identity(&self, name: &str) {
+        lock(&self.shared.router).identity = name.to_string();
     }
 
     /// Moves the router's clock on by `by` (whole seconds) and runs every

@@ -28,8 +28,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::diag::Diagnostic;
-use super::resource::{Ctx, DataSource, EphemeralResource, IdentitySchema, Provider, Resource};
-use super::schema::Schema;
+use super::resource::{
+    Ctx, DataSource, EphemeralResource, IdentitySchema, Provider, Resource, Route,
+};
+use super::schema::{Attribute, Schema, Type};
+use super::value::Value;
 
 mod actions;
 mod apply;
@@ -44,6 +47,8 @@ mod validate;
 
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+mod route_tests;
 #[cfg(test)]
 mod tests;
 
@@ -80,8 +85,9 @@ pub struct Schemas {
 type ResourceRef<C> = Arc<dyn Resource<C>>;
 
 /// What a successful Configure left behind.
-struct Configured<C> {
-    client: Arc<C>,
+struct Configured<K> {
+    /// What the provider's Configure built.
+    configured: K,
     terraform_version: String,
     write_only_allowed: bool,
 }
@@ -92,9 +98,11 @@ pub struct Engine<P: Provider> {
     resources: BTreeMap<String, ResourceRef<P::Client>>,
     data_sources: BTreeMap<String, Arc<dyn DataSource<P::Client>>>,
     ephemeral_resources: BTreeMap<String, Arc<dyn EphemeralResource<P::Client>>>,
-    configured: tokio::sync::RwLock<Option<Configured<P::Client>>>,
+    configured: tokio::sync::RwLock<Option<Configured<P::Configured>>>,
     /// Schemas built once (from schemars) and reused by every call.
     schema_cache: SchemaCache,
+    /// The provider's route attribute, if it has one.
+    route: Option<Route>,
 }
 
 /// Schemas by kind and type name, each built on first use.
@@ -106,6 +114,8 @@ impl SchemaCache {
     const RESOURCE: u8 = 1;
     const DATA_SOURCE: u8 = 2;
     const EPHEMERAL: u8 = 3;
+    const ACTION: u8 = 4;
+    const LIST: u8 = 5;
 
     /// The schema of `kind` `name`, built with `build` the first time.
     fn get(&self, kind: u8, name: &str, build: impl FnOnce() -> Schema) -> Arc<Schema> {
@@ -166,13 +176,19 @@ impl<P: Provider> Engine<P> {
             .map(|e| (e.type_name().to_string(), e))
             .collect();
         Engine {
-            provider,
             resources,
             data_sources,
             ephemeral_resources,
             configured: tokio::sync::RwLock::new(None),
             schema_cache: SchemaCache::default(),
+            route: provider.route(),
+            provider,
         }
+    }
+
+    /// The provider the engine serves.
+    pub fn provider(&self) -> &P {
+        &self.provider
     }
 
     /// The provider type name.
@@ -208,15 +224,21 @@ impl<P: Provider> Engine<P> {
     pub fn identity_schemas(&self) -> BTreeMap<String, IdentitySchema> {
         self.resources
             .iter()
-            .filter_map(|(n, r)| r.identity_schema().map(|s| (n.clone(), s)))
+            .filter_map(|(n, r)| self.identity_schema_of(r).map(|s| (n.clone(), s)))
             .collect()
+    }
+
+    /// The identity schema of resource `r` as served (with the route
+    /// attribute), if it has one.
+    fn identity_schema_of(&self, r: &ResourceRef<P::Client>) -> Option<IdentitySchema> {
+        r.identity_schema().map(|s| self.routed_identity(s))
     }
 
     /// The list-resource schema of every resource type that can be listed.
     pub fn list_schemas(&self) -> BTreeMap<String, Schema> {
         self.resources
             .iter()
-            .filter_map(|(n, r)| r.list_schema().map(|s| (n.clone(), s)))
+            .filter_map(|(n, r)| self.list_schema_of(n, r).map(|s| (n.clone(), (*s).clone())))
             .collect()
     }
 
@@ -255,13 +277,15 @@ impl<P: Provider> Engine<P> {
     }
 
     fn resource_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Arc<Schema> {
-        self.schema_cache
-            .get(SchemaCache::RESOURCE, name, || r.schema())
+        self.schema_cache.get(SchemaCache::RESOURCE, name, || {
+            self.routed(r.schema(), true)
+        })
     }
 
     fn data_source_schema_of(&self, name: &str, d: &Arc<dyn DataSource<P::Client>>) -> Arc<Schema> {
-        self.schema_cache
-            .get(SchemaCache::DATA_SOURCE, name, || d.schema())
+        self.schema_cache.get(SchemaCache::DATA_SOURCE, name, || {
+            self.routed(d.schema(), false)
+        })
     }
 
     fn ephemeral_schema_of(
@@ -269,8 +293,109 @@ impl<P: Provider> Engine<P> {
         name: &str,
         e: &Arc<dyn EphemeralResource<P::Client>>,
     ) -> Arc<Schema> {
-        self.schema_cache
-            .get(SchemaCache::EPHEMERAL, name, || e.schema())
+        self.schema_cache.get(SchemaCache::EPHEMERAL, name, || {
+            self.routed(e.schema(), false)
+        })
+    }
+
+    /// The schema of the `config` block of resource type `name`'s list
+    /// blocks, if it can be listed.
+    fn list_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Option<Arc<Schema>> {
+        r.list_schema()?;
+        Some(self.schema_cache.get(SchemaCache::LIST, name, || {
+            self.routed(r.list_schema().unwrap_or_default(), false)
+        }))
+    }
+
+    /// `schema` with the provider's route attribute added (optional; a
+    /// change `replaces` the object when asked).
+    fn routed(&self, mut schema: Schema, replaces: bool) -> Schema {
+        if let Some(route) = self.route {
+            schema
+                .block
+                .attributes
+                .retain(|a| a.name != route.attribute);
+            schema.block.attributes.push(Attribute {
+                name: route.attribute.to_string(),
+                ty: Some(Type::String),
+                description: route.description.to_string(),
+                optional: true,
+                requires_replace: replaces,
+                ..Default::default()
+            });
+            schema.block.attributes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        schema
+    }
+
+    /// `identity` with the provider's route attribute added (optional for
+    /// import), one version on: a stored identity from before has no such
+    /// attribute, and [`Engine::upgrade_resource_identity`] adds it.
+    fn routed_identity(&self, mut identity: IdentitySchema) -> IdentitySchema {
+        if let Some(route) = self.route {
+            identity.version += 1;
+            identity
+                .attributes
+                .push((route.attribute.to_string(), route.description.to_string()));
+            identity.optional.push(route.attribute.to_string());
+        }
+        identity
+    }
+
+    /// The route a call takes from the value `v` (a configuration, plan,
+    /// state or identity): its route attribute, `None` when unset or when
+    /// the provider has none; an error when it is not known yet.
+    fn route_in(&self, v: &Value) -> Result<Option<String>, Diagnostic> {
+        let Some(route) = self.route else {
+            return Ok(None);
+        };
+        match v.get(route.attribute) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Diagnostic::error(
+                format!("`{}` is not known yet", route.attribute),
+                format!(
+                    "`{}` picks where this object lives, so it must be known when Terraform plans: \
+                     give it a value that does not depend on another resource's result.",
+                    route.attribute
+                ),
+            )
+            .at_attr(route.attribute)),
+        }
+    }
+
+    /// Records `route` in the object `v` returned by a call (a state, a
+    /// data source or ephemeral result, an identity).
+    fn stamp(&self, v: &mut Value, route: Option<&str>) {
+        if let (Some(r), Value::Object(map)) = (self.route, v) {
+            map.insert(
+                r.attribute.to_string(),
+                route.map_or(Value::Null, Value::string),
+            );
+        }
+    }
+
+    /// The route and the rest of an import id: `core/macsec1` goes to
+    /// `core` when `core` is one of the route names, any other id to the
+    /// default route whole.
+    fn split_import_id<'a>(
+        &self,
+        configured: &P::Configured,
+        id: &'a str,
+    ) -> (Option<String>, &'a str) {
+        if self.route.is_some() {
+            if let Some((head, rest)) = id.split_once('/') {
+                if self
+                    .provider
+                    .route_names(configured)
+                    .iter()
+                    .any(|n| n == head)
+                {
+                    return (Some(head.to_string()), rest);
+                }
+            }
+        }
+        (None, id)
     }
 
     /// The schema of a resource type, if it exists.
@@ -297,13 +422,18 @@ impl<P: Provider> Engine<P> {
             .ok_or_else(|| unknown_type("resource", type_name, self.type_name()))
     }
 
-    /// The context for a resource call, or the "not configured" error.
-    async fn ctx(&self, caps: Option<ClientCapabilities>) -> Result<Ctx<P::Client>, Diagnostic> {
+    /// The context for a call routed to `route` (see [`Route`]), or the
+    /// "not configured" error, or why that route's client cannot be used.
+    async fn ctx(
+        &self,
+        caps: Option<ClientCapabilities>,
+        route: Option<&str>,
+    ) -> Result<Ctx<P::Client>, Diagnostic> {
         let guard = self.configured.read().await;
         let c = guard.as_ref().ok_or_else(not_configured)?;
-        self.provider.ready(&c.client).await?;
+        let client = self.provider.ready(&c.configured, route).await?;
         Ok(Ctx {
-            client: Arc::clone(&c.client),
+            client,
             terraform_version: c.terraform_version.clone(),
             write_only_allowed: caps.map_or(c.write_only_allowed, |k| {
                 k.write_only_attributes_allowed || c.write_only_allowed
@@ -311,15 +441,16 @@ impl<P: Provider> Engine<P> {
         })
     }
 
-    /// The resource, its schema and the context for a call, or the
-    /// diagnostic for an unknown type or an unconfigured provider.
-    async fn resource_and_ctx(
+    /// The context for a call on the object `v` (configuration, plan or
+    /// state), routed by its route attribute, and that route.
+    async fn ctx_for(
         &self,
-        type_name: &str,
         caps: Option<ClientCapabilities>,
-    ) -> Result<(&ResourceRef<P::Client>, Arc<Schema>, Ctx<P::Client>), Diagnostic> {
-        let (r, schema) = self.resource(type_name)?;
-        Ok((r, schema, self.ctx(caps).await?))
+        v: &Value,
+    ) -> Result<(Ctx<P::Client>, Option<String>), Diagnostic> {
+        let route = self.route_in(v)?;
+        let ctx = self.ctx(caps, route.as_deref()).await?;
+        Ok((ctx, route))
     }
 
     /// Stop: asks the provider to cancel in-flight work (returns at once).

@@ -31,13 +31,15 @@ pub struct PlanInput<'a> {
 
 /// The identity schema of a resource type (protocol 5.9, Terraform 1.12+):
 /// string attributes that name one object on the router.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentitySchema {
     /// Version; [`Resource::upgrade_identity`] brings older ones forward.
     pub version: i64,
-    /// (name, description) of each attribute; all strings, all required
-    /// for import.
+    /// (name, description) of each attribute; all strings, required for
+    /// import unless named in `optional`.
     pub attributes: Vec<(String, String)>,
+    /// The attributes an import may leave out.
+    pub optional: Vec<String>,
 }
 
 /// A `list` block's request (`terraform query`, Terraform 1.14+).
@@ -247,10 +249,29 @@ pub trait EphemeralResource<C: Send + Sync + 'static>: Send + Sync {
     async fn open(&self, ctx: &Ctx<C>, config: &Value, diags: &mut Diagnostics) -> Option<Value>;
 }
 
+/// An attribute that every type of a provider has and that picks which
+/// of the provider's clients a call uses, such as the router of a fleet
+/// that one provider configuration serves. The engine adds it to every
+/// schema (a resource's requires replacement when it changes), reads it
+/// from the configuration or state of each call, asks
+/// [`Provider::ready`] for that client, and records it in every state it
+/// returns: the types themselves never see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The attribute's name, such as `router`.
+    pub attribute: &'static str,
+    /// Its description, for every schema that carries it.
+    pub description: &'static str,
+}
+
 /// The provider itself.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
-    /// What [`Provider::configure`] builds and every call receives.
+    /// What [`Provider::configure`] builds: one client, or several that
+    /// the [`Route`] attribute picks from.
+    type Configured: Send + Sync + 'static;
+
+    /// What every call receives (from [`Provider::ready`]).
     type Client: Send + Sync + 'static;
 
     /// The provider type name, e.g. `routeros`.
@@ -262,21 +283,38 @@ pub trait Provider: Send + Sync + 'static {
     /// Checks the provider configuration, which may hold unknowns.
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
-    /// Builds the client from the configuration (connects, checks versions).
+    /// The attribute that routes a call to one of several clients, if the
+    /// provider has one (see [`Route`]).
+    fn route(&self) -> Option<Route> {
+        None
+    }
+
+    /// Builds the clients from the configuration (need not connect: see
+    /// [`Provider::ready`]).
     async fn configure(
         &self,
         config: &Value,
         terraform_version: &str,
         diags: &mut Diagnostics,
-    ) -> Option<Self::Client>;
+    ) -> Option<Self::Configured>;
 
-    /// Makes `client` ready for a call that uses it (connects on first
-    /// use), or says why it cannot be. The engine awaits this before every
-    /// resource, data source, ephemeral resource and action call, so
-    /// [`Provider::configure`] need not connect: the calls that never need
-    /// the router (schema, validation, Configure) cost no connection.
-    async fn ready(&self, _client: &Self::Client) -> Result<(), Diagnostic> {
-        Ok(())
+    /// The client for a call whose [`Route`] attribute is `route` (`None`
+    /// when unset or when the provider has no route), made ready for the
+    /// call (connected on first use), or why it cannot be. The engine
+    /// awaits this before every resource, data source, ephemeral resource
+    /// and action call, so [`Provider::configure`] need not connect: the
+    /// calls that never need the router (schema, validation, Configure)
+    /// cost no connection.
+    async fn ready(
+        &self,
+        configured: &Self::Configured,
+        route: Option<&str>,
+    ) -> Result<Arc<Self::Client>, Diagnostic>;
+
+    /// The names the [`Route`] attribute may take in `configured`: an
+    /// import id that starts with one of them and a `/` is routed there.
+    fn route_names(&self, _configured: &Self::Configured) -> Vec<String> {
+        Vec::new()
     }
 
     /// Terraform's Stop (`StopProvider`, the first Ctrl-C): asks in-flight

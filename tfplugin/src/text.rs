@@ -41,6 +41,52 @@ pub fn printable(s: &str) -> String {
     out
 }
 
+/// At most `max` characters of `s` (a name from outside, before it goes
+/// into a message).
+pub fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// The edit distance (Levenshtein) between `a` and `b`, in characters.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The `n` of `candidates` nearest to `word` by [`distance`], closest
+/// first (ties in alphabetical order): the names a "did you mean" or a
+/// "the nearest known are" message offers.
+pub fn nearest<'a>(word: &str, candidates: &[&'a str], n: usize) -> Vec<&'a str> {
+    let word = clip(word, 256);
+    let mut by: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (distance(&word, c), *c))
+        .collect();
+    by.sort();
+    by.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+/// The one of `candidates` that `word` was most likely meant to be: the
+/// nearest, when at most two edits or a third of its characters apart
+/// (two letters swapped are two edits).
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let best = *nearest(word, candidates, 1).first()?;
+    let allowed = (best.chars().count() / 3).max(2);
+    (distance(&clip(word, 256), best) <= allowed).then_some(best)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +104,22 @@ mod tests {
         assert_eq!(unprintable("ok\u{7}x"), Some('\u{7}'));
         assert_eq!(printable("a\u{1b}[2Jb\u{202e}"), "a\\u{001B}[2Jb\\u{202E}");
         assert_eq!(printable("plain \"q\""), "plain \"q\"");
+    }
+
+    #[test]
+    fn distance_and_the_nearest_names() {
+        assert_eq!(super::distance("kitten", "sitting"), 3);
+        assert_eq!(super::distance("", "abc"), 3);
+        assert_eq!(
+            super::nearest("dhpc", &["dns", "dhcp", "ntp"], 2),
+            ["dhcp", "dns"]
+        );
+        assert_eq!(
+            super::did_you_mean("pasword", &["password", "url"]),
+            Some("password")
+        );
+        assert_eq!(super::did_you_mean("zzz", &["password", "url"]), None);
+        assert_eq!(super::did_you_mean("egde", &["core", "edge"]), Some("edge"));
+        assert_eq!(super::clip("ab\u{e9}cd", 3), "ab\u{e9}");
     }
 }

@@ -108,45 +108,38 @@ impl ProviderBlock {
         out
     }
 
-    /// This block's settings as an entry of the provider's `routers`:
-    /// `"NAME" = { url = "...", ... }`, every value a string (the entries
-    /// are a map of strings: `insecure = "true"`, `timeout = "2"`).
-    pub fn routers_entry(&self, name: &str) -> String {
-        let insecure = self.insecure.map(|b| b.to_string());
-        let timeout = self.timeout.map(|t| t.to_string());
-        let settings = [
-            ("url", &self.url),
-            ("username", &self.username),
-            ("password", &self.password),
-            ("ca_certificate", &self.ca_certificate),
-            ("insecure", &insecure),
-            ("timeout", &timeout),
-        ];
-        let mut out = format!("    {} = {{\n", hcl_string(name));
-        for (key, value) in settings {
-            if let Some(value) = value {
-                out.push_str(&format!("      {key} = {}\n", hcl_string(value)));
-            }
-        }
-        out.push_str("    }\n");
-        out
-    }
-
-    /// A `provider "routeros"` block for a fleet: one entry of `routers`
-    /// per (name, block), and none of its own settings (so a type without
-    /// `router` has no router).
-    pub fn fleet_hcl(routers: &[(String, ProviderBlock)]) -> String {
-        let mut out = String::from("provider \"routeros\" {\n  routers = {\n");
-        for (name, block) in routers {
-            out.push_str(&block.routers_entry(name));
-        }
-        out.push_str("  }\n}\n");
-        out
-    }
-
     /// A whole `main.tf`: the `terraform` block, this provider block, then `body`.
     pub fn main_tf(&self, body: &str) -> String {
         format!("{}\n{}\n{body}", terraform_block(), self.to_hcl())
+    }
+
+    /// One provider block serving a fleet: `shared` (its own settings,
+    /// such as `username`, which every router inherits) with a `routers`
+    /// map of each named router's settings (its `url`, `password`,
+    /// `ca_certificate`, `insecure`, `timeout`, as strings).
+    pub fn fleet_hcl(shared: &ProviderBlock, routers: &[(&str, ProviderBlock)]) -> String {
+        let mut out = shared.to_hcl();
+        out.truncate(out.trim_end().len() - 1); // the closing brace
+        out.push_str("  routers = {\n");
+        for (name, r) in routers {
+            out.push_str(&format!("    {} = {{\n", hcl_string(name)));
+            let values = [
+                ("url", r.url.clone()),
+                ("username", r.username.clone()),
+                ("password", r.password.clone()),
+                ("ca_certificate", r.ca_certificate.clone()),
+                ("insecure", r.insecure.map(|b| b.to_string())),
+                ("timeout", r.timeout.map(|t| t.to_string())),
+            ];
+            for (key, value) in values {
+                if let Some(v) = value {
+                    out.push_str(&format!("      {key} = {}\n", hcl_string(&v)));
+                }
+            }
+            out.push_str("    }\n");
+        }
+        out.push_str("  }\n}\n");
+        out
     }
 }
 

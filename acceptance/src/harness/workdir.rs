@@ -242,6 +242,24 @@ impl Workdir {
         out.json()
     }
 
+    /// The instance object of managed resource `address` in the raw state
+    /// file (it holds the identity, which `show -json` may leave out);
+    /// panics when absent.
+    #[track_caller]
+    pub fn state_instance(&self, address: &str) -> Value {
+        let text =
+            std::fs::read_to_string(self.path().join("terraform.tfstate")).expect("state file");
+        let state: Value = serde_json::from_str(&text).expect("state JSON");
+        let (ty, name) = address.split_once('.').expect("type.name");
+        state["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["type"] == ty && r["name"] == name && r["mode"] == "managed")
+            .and_then(|r| r["instances"].get(0).cloned())
+            .unwrap_or_else(|| panic!("{address} is not in the state:\n{state:#}"))
+    }
+
     /// The `values` of resource `address` in the current state; panics when absent.
     #[track_caller]
     pub fn resource_values(&self, address: &str) -> Value {

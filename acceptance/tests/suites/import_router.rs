@@ -8,31 +8,16 @@
 
 use acceptance::harness::rest_ok;
 use acceptance::harness::secrets;
-use acceptance::harness::{Output, ProviderBlock, Scheme, Terraform, Workdir};
+use acceptance::harness::{Output, ProviderBlock, Scheme, Terraform};
 use acceptance::sim::{Sim, SimConfig};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const MACSEC: &str = "/interface/macsec";
 const PROFILE: &str = "/interface/macsec/profile";
 
 fn start_sim() -> Sim {
     Sim::spawn(SimConfig::default()).expect("start routeros-sim")
-}
-
-/// The instance object of `address` in the raw state file (it holds the
-/// identity, which `show -json` may leave out).
-fn state_instance(wd: &Workdir, address: &str) -> Value {
-    let text = std::fs::read_to_string(wd.path().join("terraform.tfstate")).expect("state file");
-    let state: Value = serde_json::from_str(&text).expect("state JSON");
-    let (ty, name) = address.split_once('.').expect("type.name");
-    state["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| r["type"] == ty && r["name"] == name && r["mode"] == "managed")
-        .and_then(|r| r["instances"].get(0).cloned())
-        .unwrap_or_else(|| panic!("{address} is not in the state:\n{state:#}"))
 }
 
 fn text(out: &Output) -> String {
@@ -95,11 +80,21 @@ resource "routeros_ethernet_binding" "e1" {
         "{plan}"
     );
     wd.apply();
-    let m1 = state_instance(&wd, "routeros_macsec_interface.m1");
-    assert_eq!(m1["identity"], json!({"name": "macsec1"}), "{m1:#}");
-    assert_eq!(m1["identity_schema_version"], json!(0), "{m1:#}");
-    let e1 = state_instance(&wd, "routeros_ethernet_binding.e1");
-    assert_eq!(e1["identity"], json!({"ethernet": "ether1"}), "{e1:#}");
+    let m1 = wd.state_instance("routeros_macsec_interface.m1");
+    // Version 1: `router` joined the identity (null: the provider
+    // block's own router).
+    assert_eq!(
+        m1["identity"],
+        json!({"name": "macsec1", "router": null}),
+        "{m1:#}"
+    );
+    assert_eq!(m1["identity_schema_version"], json!(1), "{m1:#}");
+    let e1 = wd.state_instance("routeros_ethernet_binding.e1");
+    assert_eq!(
+        e1["identity"],
+        json!({"ethernet": "ether1", "router": null}),
+        "{e1:#}"
+    );
     assert_eq!(sim.records(MACSEC).len(), 1, "nothing was created");
     wd.assert_no_changes();
 }

@@ -25,6 +25,7 @@ mod python_clients;
 mod real_router;
 mod regression;
 mod restore;
+mod routers;
 mod secrets_drift;
 mod secrets_errors;
 mod secrets_gitops;

@@ -67,7 +67,13 @@ pub(crate) async fn connect_with(
         .filter(|d| d.severity == Severity::Warning)
         .map(for_generate)
         .collect();
-    Ok((client.ok_or_else(|| diagnostics_text(&diags))?, warnings))
+    let fleet = client.ok_or_else(|| diagnostics_text(&diags))?;
+    // The flags name one router, the provider block's own.
+    let router = fleet
+        .default
+        .and_then(|r| std::sync::Arc::try_unwrap(r).ok())
+        .ok_or_else(|| "no router: give --url (or ROUTEROS_URL)".to_string())?;
+    Ok((router, warnings))
 }
 
 /// A provider diagnostic as `generate` prints it: the provider's text, with

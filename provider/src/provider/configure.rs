@@ -156,16 +156,18 @@ pub(super) fn password(
 }
 
 /// Which trust the provider block and the environment ask for (one
-/// precedence: [`security::resolve_trust`]).
+/// precedence: [`security::resolve_trust`]); `env`: whether the
+/// environment's trust settings apply.
 pub(super) fn trust(
     cfg: &ProviderConfig,
+    env: bool,
     diags: &mut Diagnostics,
 ) -> Option<security::TrustChoice> {
     security::resolve_trust(
         cfg.insecure,
         cfg.tls_fingerprint.as_deref(),
         cfg.ca_certificate.as_deref(),
-        |name| std::env::var(name).ok(),
+        |name| env.then(|| std::env::var(name).ok()).flatten(),
     )
     .map_err(|d| diags.push(d))
     .ok()

@@ -9,8 +9,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{CommandFactory, Parser};
+use routeros_sim::fleet::{Fleet, FleetMember, FleetPlan, Inventory, unmatched_exports};
 use routeros_sim::{Listeners, Sim, SimConfig};
 
 /// What `--help` says before the flags.
@@ -22,7 +23,8 @@ It emulates /system/resource, /system/identity, /interface, /interface/ethernet
 (ether1..etherN), /interface/macsec and /interface/macsec/profile with RouterOS's
 value encoding, ids, error bodies and per-version arguments.
 
-Once listening it prints ONE line on stdout (two with --pair) that a shell can evaluate, e.g.
+Once listening it prints ONE line on stdout (two with --pair, one per router with
+--fleet, each starting ROUTER=<name>) that a shell can evaluate, e.g.
   ROUTEROS_URL=https://127.0.0.1:41235 ROUTEROS_HTTP_URL=http://127.0.0.1:41234 \\
   ROUTEROS_API_URL=api://127.0.0.1:41236 ROUTEROS_APIS_URL=apis://127.0.0.1:41237 \\
   ROUTEROS_USERNAME=admin ROUTEROS_PASSWORD=... ROUTEROS_CA_CERTIFICATE=/tmp/.../ca.pem
@@ -32,7 +34,13 @@ always the plain HTTP one (where GET /sim/stats answers).
 
 GET /sim/stats on the HTTP port answers {\"requests\": N, \"rows\": M}: the REST requests
 and API sentences received and the rows served (every row of a listing, one for a
-single record) since start. It needs no password and is not itself counted.";
+single record) since start. It needs no password and is not itself counted.
+
+--fleet INVENTORY.yaml starts one router per entry of the inventory's `routers:`
+(identity = its name, its own ports and certificate), cabled port to port as its
+`links:` say (`a: { router: core, port: ether1 }`, `b: ...`); nothing else in the
+file is used, and no router's `url` is contacted. A MACsec link comes up when both
+ends' configuration matches, as with --pair.";
 
 /// What `routeros-sim --version` prints: the name and the release version (the one
 /// `make dist` builds with, else the Cargo.toml version).
@@ -111,6 +119,24 @@ struct Cli {
     /// --cert-dir: DIR/peer/ca.pem)
     #[arg(long)]
     pair: bool,
+    /// Run one router per entry of the inventory's `routers:` (at most 256; the file at
+    /// most 1 MiB), each on free ports with identity = its name (with --cert-dir:
+    /// DIR/<router>/ca.pem), cabled as its `links:` say; one line per router, in the
+    /// inventory's order, starting ROUTER=<name>
+    #[arg(
+        long,
+        value_name = "INVENTORY",
+        conflicts_with_all = ["pair", "identity", "from_export", "listen", "https_listen", "api_listen", "apis_listen"]
+    )]
+    fleet: Option<PathBuf>,
+    /// With --fleet: start each router from DIR/<router>.rsc (as --from-export) when that
+    /// file exists; a router without one starts empty
+    #[arg(long, value_name = "DIR", requires = "fleet")]
+    exports: Option<PathBuf>,
+    /// With --fleet: write {"router_overrides": {"<router>": {"url": ..., "ca_certificate":
+    /// ...}}} for terraform -var-file to FILE (atomically, before the lines are printed)
+    #[arg(long, value_name = "FILE", requires = "fleet")]
+    tfvars: Option<PathBuf>,
     /// Start with the configuration of an /export script (RouterOS's own, terse or not,
     /// with or without show-sensitive, or hand-written): Ethernet ports, MACsec
     /// profiles, interfaces and keys where present, identity; version and board from
@@ -147,9 +173,26 @@ struct Options {
     api: SocketAddr,
     apis: SocketAddr,
     verbose: bool,
-    pair: bool,
+    mode: Mode,
     /// `--from-export FILE`, and whether `--routeros-version` was given too.
     from_export: Option<(PathBuf, bool)>,
+    /// `--routeros-version` was given (an export's header does not change it).
+    version_given: bool,
+}
+
+/// How many routers to run.
+#[derive(Debug, PartialEq, Eq)]
+enum Mode {
+    /// One.
+    Single,
+    /// `--pair`.
+    Pair,
+    /// `--fleet INVENTORY [--exports DIR] [--tfvars FILE]`.
+    Fleet {
+        inventory: PathBuf,
+        exports: Option<PathBuf>,
+        tfvars: Option<PathBuf>,
+    },
 }
 
 /// Parses the arguments (without the program name); warnings (old spellings still
@@ -215,8 +258,17 @@ fn parse_args(
         api: cli.api_listen.unwrap_or(localhost),
         apis: cli.apis_listen.unwrap_or(localhost),
         verbose: cli.verbose,
-        pair: cli.pair,
+        mode: match (cli.fleet, cli.pair) {
+            (Some(inventory), _) => Mode::Fleet {
+                inventory,
+                exports: cli.exports,
+                tfvars: cli.tfvars,
+            },
+            (None, true) => Mode::Pair,
+            (None, false) => Mode::Single,
+        },
         from_export: cli.from_export.map(|path| (path, version_given)),
+        version_given,
     })))
 }
 
@@ -238,22 +290,19 @@ fn shell_quote(value: &str) -> String {
     }
 }
 
-/// The line scripts read: `ROUTEROS_URL=... ROUTEROS_USERNAME=... ...`.
+/// The line scripts read: `ROUTEROS_URL=... ROUTEROS_USERNAME=... ...`, with
+/// `ROUTER=<name>` in front for a router of `--fleet`.
 ///
-/// `ROUTEROS_URL` comes first and is the HTTPS URL whenever HTTPS is served:
+/// `ROUTEROS_URL` is the HTTPS URL whenever HTTPS is served:
 /// the line also names `ROUTEROS_CA_CERTIFICATE`, and a provider given a CA
 /// with an `http://` URL warns that the CA is unused.
-fn announcement(sim: &Sim) -> String {
-    let mut fields = match sim.https_url() {
-        Some(https) => vec![
-            ("ROUTEROS_URL", https),
-            ("ROUTEROS_HTTP_URL", sim.http_url()),
-        ],
-        None => vec![
-            ("ROUTEROS_URL", sim.http_url()),
-            ("ROUTEROS_HTTP_URL", sim.http_url()),
-        ],
-    };
+fn announcement(sim: &Sim, router: Option<&str>) -> String {
+    let mut fields = Vec::new();
+    if let Some(name) = router {
+        fields.push(("ROUTER", name.to_string()));
+    }
+    fields.push(("ROUTEROS_URL", sim.url()));
+    fields.push(("ROUTEROS_HTTP_URL", sim.http_url()));
     if let Some(url) = sim.api_url() {
         fields.push(("ROUTEROS_API_URL", url));
     }
@@ -314,51 +363,47 @@ fn wait_for_signal() -> anyhow::Result<()> {
     })
 }
 
-/// The second router of `--pair`: the same configuration on free ports (on
-/// the same addresses), identity `<identity>-peer`, its CA in `<cert-dir>/peer`.
-fn peer_of(options: &Options) -> (SimConfig, Listeners) {
-    let mut config = options.config.clone();
-    config.identity = format!("{}-peer", config.identity);
-    config.cert_dir = config.cert_dir.map(|dir| dir.join("peer"));
-    let free = |addr: SocketAddr| SocketAddr::new(addr.ip(), 0);
+/// The routers the options ask for: one, a `--pair`, or a `--fleet`.
+fn plan(options: Options) -> anyhow::Result<FleetPlan> {
     let listeners = Listeners {
-        http: free(options.http),
-        https: options.https.map(free),
-        api: Some(free(options.api)),
-        apis: options.https.map(|_| free(options.apis)),
+        http: options.http,
+        https: options.https,
+        api: Some(options.api),
+        // TLS services go together: no HTTPS means no API over TLS either.
+        apis: options.https.map(|_| options.apis),
     };
-    (config, listeners)
-}
-
-/// `--from-export`: the emulator with the export's configuration; what
-/// was not loaded is reported on stderr.
-fn spawn_from_export(
-    config: SimConfig,
-    listeners: Listeners,
-    path: &std::path::Path,
-    keep_version: bool,
-) -> anyhow::Result<Sim> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("reading the export {}", path.display()))?
-        .len();
-    if size > routeros_sim::MAX_EXPORT_BYTES as u64 {
-        bail!(
-            "the export {} is {size} bytes, more than the {} the emulator loads",
-            path.display(),
-            routeros_sim::MAX_EXPORT_BYTES
-        );
-    }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the export {}", path.display()))?;
-    let (sim, script) = Sim::spawn_from_export(config, listeners, &text, keep_version)
-        .with_context(|| format!("loading the export {}", path.display()))?;
-    eprintln!(
-        "routeros-sim: loaded {} command(s) from {}",
-        script.commands.len(),
-        path.display()
-    );
-    eprint!("{}", script.unmodelled_report());
-    Ok(sim)
+    let first = || FleetMember {
+        name: options.config.identity.clone(),
+        config: options.config.clone(),
+        listeners,
+        export: options.from_export.clone(),
+        identity_is_name: false,
+    };
+    Ok(match &options.mode {
+        Mode::Single => FleetPlan::single(first()),
+        Mode::Pair => FleetPlan::pair(first()),
+        Mode::Fleet {
+            inventory, exports, ..
+        } => {
+            let inventory = Inventory::read(inventory, options.config.ethernet_ports)?;
+            if let Some(dir) = exports.as_deref().filter(|dir| dir.is_dir()) {
+                for path in unmatched_exports(&inventory, dir)? {
+                    eprintln!(
+                        "routeros-sim: warning: {} is named after no router of the inventory \
+                         and is not loaded: rename it <router>.rsc",
+                        path.display()
+                    );
+                }
+            }
+            FleetPlan::from_inventory(
+                &inventory,
+                &options.config,
+                &listeners,
+                exports.as_deref(),
+                options.version_given,
+            )?
+        }
+    })
 }
 
 fn run() -> anyhow::Result<ExitCode> {
@@ -386,43 +431,45 @@ fn run() -> anyhow::Result<ExitCode> {
             log::set_max_level(log::LevelFilter::Debug);
         }
     }
-    let listeners = Listeners {
-        http: options.http,
-        https: options.https,
-        api: Some(options.api),
-        // TLS services go together: no HTTPS means no API over TLS either.
-        apis: options.https.map(|_| options.apis),
+    let (fleet_mode, tfvars) = match &options.mode {
+        Mode::Fleet { tfvars, .. } => (true, tfvars.clone()),
+        Mode::Single | Mode::Pair => (false, None),
     };
-    let peer = options.pair.then(|| peer_of(&options));
-    let sim = match &options.from_export {
-        None => Sim::spawn_with(options.config, listeners)?,
-        Some((path, keep_version)) => {
-            spawn_from_export(options.config, listeners, path, *keep_version)?
+    let fleet = Fleet::spawn(plan(options)?)?;
+    for router in fleet.routers() {
+        if let Some((path, script)) = &router.export {
+            let whose = if fleet_mode {
+                format!("router {}: ", router.name)
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "routeros-sim: {whose}loaded {} command(s) from {}",
+                script.commands.len(),
+                path.display()
+            );
+            eprint!("{}", script.unmodelled_report());
         }
-    };
-    let peer = match peer {
-        Some((config, listeners)) => {
-            if let Some(dir) = &config.cert_dir {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
-            let peer = Sim::spawn_with(config, listeners).context("starting the --pair router")?;
-            Sim::pair(&sim, "ether1", &peer, "ether1")?;
-            Some(peer)
-        }
-        None => None,
-    };
-    println!("{}", announcement(&sim));
-    if let Some(peer) = &peer {
-        println!("{}", announcement(peer));
     }
+    if let Some(path) = &tfvars {
+        fleet.write_tfvars(path)?;
+    }
+    // All lines in one write, after the --tfvars file is in place: a script that
+    // sees the first line sees them all, and the file.
+    let lines: String = fleet
+        .routers()
+        .iter()
+        .map(|r| announcement(&r.sim, fleet_mode.then_some(r.name.as_str())) + "\n")
+        .collect();
     use std::io::Write as _;
-    std::io::stdout()
-        .flush()
-        .context("writing the announcement line to stdout")?;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(lines.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing the announcement lines to stdout")?;
+    drop(stdout);
     wait_for_signal()?;
-    drop(peer);
-    drop(sim);
+    drop(fleet);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -439,6 +486,7 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use routeros_sim::fleet::Cable;
 
     /// The options to serve with, `None` for help or version; warnings are dropped.
     fn parse(args: &[&str]) -> Result<Option<Options>, clap::Error> {
@@ -499,7 +547,7 @@ mod tests {
     #[test]
     fn the_emulator_prints_the_https_url_first() {
         let sim = Sim::spawn(SimConfig::default()).unwrap();
-        let line = announcement(&sim);
+        let line = announcement(&sim, None);
         let https = sim.https_url().unwrap();
         assert!(
             line.starts_with(&format!("ROUTEROS_URL={https} ")),
@@ -515,7 +563,7 @@ mod tests {
             ..SimConfig::default()
         })
         .unwrap();
-        let line = announcement(&plain);
+        let line = announcement(&plain, None);
         assert!(
             line.starts_with(&format!("ROUTEROS_URL={} ", plain.http_url())),
             "{line}"
@@ -581,7 +629,7 @@ mod tests {
     #[test]
     fn announcement_lists_the_api_urls() {
         let sim = Sim::spawn(SimConfig::default()).unwrap();
-        let line = announcement(&sim);
+        let line = announcement(&sim, None);
         let api = sim.api_url().unwrap();
         let apis = sim.apis_url().unwrap();
         assert!(
@@ -597,7 +645,7 @@ mod tests {
             ..SimConfig::default()
         })
         .unwrap();
-        assert!(!announcement(&no_api).contains("ROUTEROS_API"));
+        assert!(!announcement(&no_api, None).contains("ROUTEROS_API"));
     }
 
     #[test]
@@ -605,18 +653,72 @@ mod tests {
         let o = parse(&["--pair", "--no-https", "--identity", "core"])
             .unwrap()
             .unwrap();
-        assert!(o.pair);
-        let (config, listeners) = peer_of(&o);
-        assert_eq!(config.identity, "core-peer");
-        assert_eq!(listeners.http.port(), 0);
-        assert!(listeners.https.is_none() && listeners.apis.is_none());
+        assert_eq!(o.mode, Mode::Pair);
+        let pair = plan(o).unwrap();
+        let [first, peer] = &pair.members[..] else {
+            panic!("{pair:?}")
+        };
+        assert_eq!(first.config.identity, "core");
+        assert_eq!(peer.config.identity, "core-peer");
+        assert_eq!(peer.listeners.http.port(), 0);
+        assert!(peer.listeners.https.is_none() && peer.listeners.apis.is_none());
+        assert_eq!(
+            pair.cables,
+            [Cable {
+                a: (0, "ether1".into()),
+                b: (1, "ether1".into())
+            }]
+        );
         let o = parse(&["--pair", "--cert-dir", "/tmp/certs"])
             .unwrap()
             .unwrap();
-        let (config, listeners) = peer_of(&o);
-        assert_eq!(config.cert_dir, Some(PathBuf::from("/tmp/certs/peer")));
-        assert!(listeners.https.is_some() && listeners.apis.is_some());
-        assert!(!parse(&[]).unwrap().unwrap().pair);
+        let pair = plan(o).unwrap();
+        assert_eq!(
+            pair.members[1].config.cert_dir,
+            Some(PathBuf::from("/tmp/certs/peer"))
+        );
+        assert!(pair.members[1].listeners.https.is_some());
+        assert!(pair.members[1].listeners.apis.is_some());
+        let single = plan_of(&[]);
+        assert_eq!((single.members.len(), single.cables.len()), (1, 0));
+    }
+
+    /// The plan of the arguments.
+    fn plan_of(args: &[&str]) -> FleetPlan {
+        plan(parse(args).unwrap().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn fleet_flags_go_together_and_exclude_the_single_routers_flags() {
+        let o = parse(&[
+            "--fleet",
+            "inv.yaml",
+            "--exports",
+            "x",
+            "--tfvars",
+            "t.json",
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            o.mode,
+            Mode::Fleet {
+                inventory: "inv.yaml".into(),
+                exports: Some("x".into()),
+                tfvars: Some("t.json".into())
+            }
+        );
+        for args in [
+            &["--exports", "x"][..],
+            &["--tfvars", "t.json"],
+            &["--fleet", "inv.yaml", "--pair"],
+            &["--fleet", "inv.yaml", "--identity", "core"],
+            &["--fleet", "inv.yaml", "--from-export", "core.rsc"],
+            &["--fleet", "inv.yaml", "--listen", "127.0.0.1:8080"],
+            &["--fleet", "inv.yaml", "--api-listen", "127.0.0.1:8728"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?} parsed");
+        }
     }
 
     /// Issue 20: the help is clap's, made from the flags themselves.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::checks::check_config;
-use super::{ClientCapabilities, Engine, provider_bug, unknown_type};
+use super::{ClientCapabilities, Engine, SchemaCache, provider_bug, unknown_type};
 use crate::action::{Action, Progress};
 use crate::diag::{AttributePath, Diagnostic, Diagnostics};
 use crate::resource::Provider;
@@ -30,13 +30,28 @@ impl<P: Provider> Engine<P> {
         self.provider
             .actions()
             .into_iter()
-            .map(|a| (a.type_name().to_string(), a.schema()))
+            .map(|a| {
+                (
+                    a.type_name().to_string(),
+                    (*self.action_schema_of(&a)).clone(),
+                )
+            })
             .collect()
     }
 
     /// The schema of an action type, if it exists.
     pub fn action_schema(&self, type_name: &str) -> Option<Schema> {
-        self.action(type_name).ok().map(|a| a.schema())
+        self.action(type_name)
+            .ok()
+            .map(|a| (*self.action_schema_of(&a)).clone())
+    }
+
+    /// The schema of action `a` as served, built on first use.
+    fn action_schema_of(&self, a: &Arc<dyn Action<P::Client>>) -> Arc<Schema> {
+        self.schema_cache
+            .get(SchemaCache::ACTION, a.type_name(), || {
+                self.routed(a.schema(), false)
+            })
     }
 
     /// Schema checks and the action's own checks of `config`.
@@ -46,7 +61,7 @@ impl<P: Provider> Engine<P> {
         config: Value,
     ) -> Result<Checked<P::Client>, Diagnostics> {
         let a = self.action(type_name).map_err(Diagnostics::from)?;
-        let schema = a.schema();
+        let schema = self.action_schema_of(&a);
         let config = conform(config, &schema.block.value_type());
         let mut diags = Diagnostics::new();
         check_config(
@@ -82,8 +97,8 @@ impl<P: Provider> Engine<P> {
         if diags.has_error() {
             return diags;
         }
-        match self.ctx(Some(caps)).await {
-            Ok(ctx) => a.plan(&ctx, &config, &mut diags).await,
+        match self.ctx_for(Some(caps), &config).await {
+            Ok((ctx, _)) => a.plan(&ctx, &config, &mut diags).await,
             Err(d) => diags.push(d),
         }
         diags
@@ -111,8 +126,8 @@ impl<P: Provider> Engine<P> {
             ));
             return diags;
         }
-        let ctx = match self.ctx(Some(caps)).await {
-            Ok(c) => c,
+        let ctx = match self.ctx_for(Some(caps), &config).await {
+            Ok((c, _)) => c,
             Err(d) => {
                 diags.push(d);
                 return diags;

@@ -153,7 +153,7 @@ impl<P: Provider> Engine<P> {
     /// bug naming the attribute, before Terraform's own generic check.
     pub async fn apply_resource_change(&self, req: ApplyRequest) -> ApplyResponse {
         let mut diags = Diagnostics::new();
-        let (r, schema, ctx) = match self.resource_and_ctx(&req.type_name, None).await {
+        let (r, schema) = match self.resource(&req.type_name) {
             Ok(x) => x,
             Err(d) => return ApplyResponse::kept(req.prior_state, req.planned_private, d.into()),
         };
@@ -162,6 +162,13 @@ impl<P: Provider> Engine<P> {
         let prior = conform(req.prior_state, &ty);
         let planned = conform(req.planned_state, &ty);
         let config = conform(req.config, &ty);
+        // A delete goes where the object was; a create or update where
+        // the plan puts it.
+        let routed_by = if planned.is_null() { &prior } else { &planned };
+        let (ctx, route) = match self.ctx_for(None, routed_by).await {
+            Ok(x) => x,
+            Err(d) => return ApplyResponse::kept(prior, req.planned_private, d.into()),
+        };
         let mut private = decode_private(&req.planned_private, &mut diags);
 
         if planned.is_null() {
@@ -186,7 +193,10 @@ impl<P: Provider> Engine<P> {
                 .await
         };
         let new_state = match out {
-            Some(v) => finish_state(block, &ty, v, "new state", &mut diags),
+            Some(mut v) => {
+                self.stamp(&mut v, route.as_deref());
+                finish_state(block, &ty, v, "new state", &mut diags)
+            }
             None => {
                 returned_nothing(op, &mut diags);
                 if !creating {

@@ -68,12 +68,13 @@ impl<P: Provider> Engine<P> {
             }
             return (v, diags);
         }
-        let ctx = match self.ctx(Some(caps)).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &config).await {
             Ok(c) => c,
             Err(e) => return (Value::Null, e.into()),
         };
         match e.open(&ctx, &config, &mut diags).await {
-            Some(v) => {
+            Some(mut v) => {
+                self.stamp(&mut v, route.as_deref());
                 let v = finish_state(&schema.block, &ty, v, "ephemeral result", &mut diags);
                 (v, diags)
             }

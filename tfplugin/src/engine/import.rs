@@ -72,11 +72,24 @@ impl<P: Provider> Engine<P> {
             Ok(x) => x,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let ctx = match self.ctx(Some(caps)).await {
+        let (route, rest) = {
+            let guard = self.configured.read().await;
+            match guard.as_ref() {
+                Some(c) => {
+                    let (route, rest) = self.split_import_id(&c.configured, id);
+                    (route, rest.to_string())
+                }
+                None => (None, id.to_string()),
+            }
+        };
+        let ctx = match self.ctx(Some(caps), route.as_deref()).await {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let stub = r.import(&ctx, id, &mut diags).await;
+        let mut stub = r.import(&ctx, &rest, &mut diags).await;
+        if let Some(s) = &mut stub {
+            self.stamp(s, route.as_deref());
+        }
         finish_import(
             type_name,
             &schema.block,
@@ -98,11 +111,14 @@ impl<P: Provider> Engine<P> {
             Ok(x) => x,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let ctx = match self.ctx(Some(caps)).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &identity).await {
             Ok(c) => c,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let stub = r.import_identity(&ctx, &identity, &mut diags).await;
+        let mut stub = r.import_identity(&ctx, &identity, &mut diags).await;
+        if let Some(s) = &mut stub {
+            self.stamp(s, route.as_deref());
+        }
         finish_import(type_name, &schema.block, stub, "the identity given", diags)
     }
 
@@ -131,8 +147,17 @@ impl<P: Provider> Engine<P> {
                 return Some(prior.clone());
             }
         }
-        r.identity(state)
+        self.identity_of(r, state)
             .or_else(|| prior_identity.filter(|p| !p.is_null()).cloned())
+    }
+
+    /// The identity of the object in `state` as served: the resource's
+    /// own, with the route the state records.
+    fn identity_of(&self, r: &super::ResourceRef<P::Client>, state: &Value) -> Option<Value> {
+        let mut identity = r.identity(state)?;
+        let route = self.route_in(state).ok().flatten();
+        self.stamp(&mut identity, route.as_deref());
+        Some(identity)
     }
 
     /// True when the plan changes the attribute the identity is made of
@@ -146,7 +171,8 @@ impl<P: Provider> Engine<P> {
         let (Some(r), Some(prior)) = (self.resources.get(type_name), prior_identity) else {
             return false;
         };
-        r.identity(planned).is_some_and(|now| &now != prior)
+        self.identity_of(r, planned)
+            .is_some_and(|now| &now != prior)
     }
 
     /// UpgradeResourceIdentity.
@@ -169,7 +195,32 @@ impl<P: Provider> Engine<P> {
                 );
             }
         };
-        match r.upgrade_identity(version, &parsed) {
+        // With a route, the served version is one past the resource's
+        // own: that one is read as it is, and an older one upgraded by the
+        // resource and given a null route (stored before routes existed).
+        let served = self.identity_schema_of(r).map_or(0, |s| s.version);
+        let upgraded = match self.route {
+            Some(_) if version == served => Ok(Value::Object(
+                self.identity_schema_of(r)
+                    .map(|s| s.attributes)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(name, _)| {
+                        let v = parsed
+                            .get(&name)
+                            .and_then(|v| v.as_str())
+                            .map_or(Value::Null, Value::string);
+                        (name, v)
+                    })
+                    .collect(),
+            )),
+            Some(_) => r.upgrade_identity(version, &parsed).map(|mut v| {
+                self.stamp(&mut v, None);
+                v
+            }),
+            None => r.upgrade_identity(version, &parsed),
+        };
+        match upgraded {
             Ok(v) => (v, Diagnostics::new()),
             Err(e) => (
                 Value::Null,

@@ -15,7 +15,11 @@ impl<P: Provider> Engine<P> {
         config: &Value,
     ) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        let Some(schema) = self.resources.get(type_name).and_then(|r| r.list_schema()) else {
+        let Some(schema) = self
+            .resources
+            .get(type_name)
+            .and_then(|r| self.list_schema_of(type_name, r))
+        else {
             return unknown_type("list resource", type_name, self.type_name()).into();
         };
         if !config.is_null() {
@@ -43,20 +47,20 @@ impl<P: Provider> Engine<P> {
             Ok(x) => x,
             Err(d) => return (Vec::new(), d.into()),
         };
-        let Some(list_schema) = r.list_schema() else {
+        let Some(list_schema) = self.list_schema_of(type_name, r) else {
             return (
                 Vec::new(),
                 unknown_type("list resource", type_name, self.type_name()).into(),
             );
         };
-        let ctx = match self.ctx(None).await {
-            Ok(c) => c,
-            Err(d) => return (Vec::new(), d.into()),
-        };
         let config = if config.is_null() {
             Value::Null
         } else {
             conform(config, &list_schema.block.value_type())
+        };
+        let (ctx, route) = match self.ctx_for(None, &config).await {
+            Ok(c) => c,
+            Err(d) => return (Vec::new(), d.into()),
         };
         let request = ListRequest {
             config: &config,
@@ -66,7 +70,9 @@ impl<P: Provider> Engine<P> {
         let ty = schema.block.value_type();
         let mut items = r.list(&ctx, &request, &mut diags).await;
         for item in &mut items {
-            if let Some(obj) = item.object.take() {
+            self.stamp(&mut item.identity, route.as_deref());
+            if let Some(mut obj) = item.object.take() {
+                self.stamp(&mut obj, route.as_deref());
                 let mut v = finish_state(&schema.block, &ty, obj, "listed object", &mut diags);
                 null_write_only(&schema.block, &mut v);
                 item.object = Some(v);
@@ -85,7 +91,9 @@ impl<P: Provider> Engine<P> {
         };
         let ty = schema.block.value_type();
         let state = conform(state, &ty);
+        let route = self.route_in(&state).ok().flatten();
         let mut config = r.generate_config(&state, &mut diags).unwrap_or(state);
+        self.stamp(&mut config, route.as_deref());
         if let Value::Object(map) = &mut config {
             for a in &schema.block.attributes {
                 if (a.computed && !a.optional && !a.required) || a.write_only {

@@ -249,8 +249,8 @@ impl<P: Provider> Engine<P> {
         if req.proposed_new_state.is_null() {
             return PlanResponse::unplanned(Value::Null, req.prior_private, diags);
         }
-        let ctx = match self.ctx(Some(req.capabilities)).await {
-            Ok(c) => c,
+        let ctx = match self.ctx_for(Some(req.capabilities), &req.config).await {
+            Ok((c, _)) => c,
             Err(d) => {
                 return PlanResponse::unplanned(
                     req.proposed_new_state,

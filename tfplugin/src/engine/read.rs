@@ -87,7 +87,7 @@ impl<P: Provider> Engine<P> {
         if state.is_null() {
             return (Value::Null, private, diags);
         }
-        let ctx = match self.ctx(Some(caps)).await {
+        let (ctx, route) = match self.ctx_for(Some(caps), &state).await {
             Ok(c) => c,
             Err(d) => return (state, private, d.into()),
         };
@@ -96,7 +96,8 @@ impl<P: Provider> Engine<P> {
         let mut p = decode_private(&private, &mut diags);
         let out = r.read(&ctx, &state, &mut p, &mut diags).await;
         match out {
-            Some(v) => {
+            Some(mut v) => {
+                self.stamp(&mut v, route.as_deref());
                 let v = finish_state(&schema.block, &ty, v, "refreshed state", &mut diags);
                 (v, encode_private(&p), diags)
             }
@@ -121,15 +122,16 @@ impl<P: Provider> Engine<P> {
                 unknown_type("data source", type_name, self.type_name()).into(),
             );
         };
-        let ctx = match self.ctx(Some(caps)).await {
-            Ok(c) => c,
-            Err(e) => return (Value::Null, e.into()),
-        };
         let schema = self.data_source_schema_of(type_name, d);
         let ty = schema.block.value_type();
         let config = conform(config, &ty);
+        let (ctx, route) = match self.ctx_for(Some(caps), &config).await {
+            Ok(c) => c,
+            Err(e) => return (Value::Null, e.into()),
+        };
         match d.read(&ctx, &config, &mut diags).await {
-            Some(v) => {
+            Some(mut v) => {
+                self.stamp(&mut v, route.as_deref());
                 let v = finish_state(&schema.block, &ty, v, "data source result", &mut diags);
                 (v, diags)
             }

@@ -2,8 +2,6 @@
 //! ValidateDataSourceConfig: the schema checks, then the provider's or
 //! resource's own.
 
-use std::sync::Arc;
-
 use super::checks::check_config;
 use super::{ClientCapabilities, Configured, Engine, unknown_type};
 use crate::diag::{AttributePath, Diagnostics};
@@ -36,13 +34,13 @@ impl<P: Provider> Engine<P> {
         let mut diags = Diagnostics::new();
         let schema = self.provider_schema();
         let config = conform(config, &schema.block.value_type());
-        if let Some(client) = self
+        if let Some(configured) = self
             .provider
             .configure(&config, terraform_version, &mut diags)
             .await
         {
             *self.configured.write().await = Some(Configured {
-                client: Arc::new(client),
+                configured,
                 terraform_version: terraform_version.to_string(),
                 write_only_allowed: caps.write_only_attributes_allowed,
             });

@@ -26,15 +26,16 @@ pub fn identity_schema_to_proto(s: &IdentitySchema) -> pb::ResourceIdentitySchem
         identity_attributes: s
             .attributes
             .iter()
-            .map(
-                |(name, description)| pb::resource_identity_schema::IdentityAttribute {
+            .map(|(name, description)| {
+                let optional = s.optional.contains(name);
+                pb::resource_identity_schema::IdentityAttribute {
                     name: name.clone(),
                     r#type: type_bytes(&Some(Type::String)),
-                    required_for_import: true,
-                    optional_for_import: false,
+                    required_for_import: !optional,
+                    optional_for_import: optional,
                     description: description.clone(),
-                },
-            )
+                }
+            })
             .collect(),
     }
 }

@@ -134,7 +134,13 @@ impl TestClient {
 pub struct TestProvider {
     client: TestClient,
     mode: Mode,
+    /// With [`TestProvider::routed`]: the clients of the lanes `a` and
+    /// `b`, which the route attribute `lane` picks.
+    lanes: Option<BTreeMap<String, Arc<TestClient>>>,
 }
+
+/// The route attribute of [`TestProvider::routed`].
+pub const LANE: &str = "lane";
 
 impl TestProvider {
     /// A provider with an empty in-memory store.
@@ -153,6 +159,26 @@ impl TestProvider {
     /// A client sharing this provider's store, for tests to look inside.
     pub fn client(&self) -> TestClient {
         self.client.clone()
+    }
+
+    /// A provider whose every type has the route attribute `lane`: `a`
+    /// and `b` pick a client of their own, unset picks the default one
+    /// ([`TestProvider::client`]), anything else is an error.
+    pub fn routed() -> Self {
+        TestProvider {
+            lanes: Some(
+                ["a", "b"]
+                    .into_iter()
+                    .map(|n| (n.to_string(), Arc::new(TestClient::default())))
+                    .collect(),
+            ),
+            ..Self::default()
+        }
+    }
+
+    /// The client of lane `name` of a [`TestProvider::routed`] provider.
+    pub fn lane(&self, name: &str) -> Option<Arc<TestClient>> {
+        self.lanes.as_ref()?.get(name).cloned()
     }
 }
 
@@ -364,7 +390,38 @@ impl Resource<TestClient> for ThingResource {
 
 #[async_trait]
 impl Provider for TestProvider {
+    type Configured = Arc<TestClient>;
     type Client = TestClient;
+
+    fn route(&self) -> Option<crate::resource::Route> {
+        self.lanes.as_ref().map(|_| crate::resource::Route {
+            attribute: LANE,
+            description: "The lane (`a` or `b`) whose client the call uses; unset: the default one.",
+        })
+    }
+
+    async fn ready(
+        &self,
+        configured: &Arc<TestClient>,
+        route: Option<&str>,
+    ) -> Result<Arc<TestClient>, Diagnostic> {
+        match route {
+            None => Ok(Arc::clone(configured)),
+            Some(name) => self.lane(name).ok_or_else(|| {
+                Diagnostic::error(
+                    format!("No lane named {name:?}"),
+                    "Set `lane` to a or b, or leave it unset.",
+                )
+                .at_attr(LANE)
+            }),
+        }
+    }
+
+    fn route_names(&self, _configured: &Arc<TestClient>) -> Vec<String> {
+        self.lanes
+            .as_ref()
+            .map_or_else(Vec::new, |l| l.keys().cloned().collect())
+    }
 
     fn type_name(&self) -> &'static str {
         "routeros"
@@ -392,7 +449,7 @@ impl Provider for TestProvider {
         config: &Value,
         terraform_version: &str,
         diags: &mut Diagnostics,
-    ) -> Option<TestClient> {
+    ) -> Option<Arc<TestClient>> {
         log::debug!("configuring the test provider for Terraform {terraform_version}");
         if let Some(path) = config.get_str("store_file") {
             let path = PathBuf::from(path);
@@ -427,7 +484,7 @@ impl Provider for TestProvider {
             loaded.file = Some(path);
             *self.client.store() = loaded;
         }
-        Some(self.client())
+        Some(Arc::new(self.client()))
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource<TestClient>>> {

@@ -13,29 +13,9 @@ pub static TOPICS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock:
         .collect()
 });
 
-/// The edit distance (Levenshtein) between `a` and `b`, in characters.
-pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (prev + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
 /// The known topics nearest to `topic` (at most three, closest first).
 pub fn nearest(topic: &str) -> Vec<&'static str> {
-    let mut by: Vec<(usize, &str)> = TOPICS.iter().map(|t| (distance(topic, t), *t)).collect();
-    by.sort();
-    by.into_iter().take(3).map(|(_, t)| t).collect()
+    crate::plugin::text::nearest(topic, &TOPICS, 3)
 }
 
 /// The problem with one member of `topics` (`!` negates a topic), if any.
@@ -74,8 +54,6 @@ mod tests {
         let e = check("macsec").unwrap();
         assert!(e.contains("under `interface`"), "{e}");
         assert_eq!(nearest("dhpc")[0], "dhcp");
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
     }
 
     #[test]

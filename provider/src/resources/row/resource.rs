@@ -131,6 +131,7 @@ impl<T: MenuRow> Resource<Configured> for Row<T> {
                     T::KEY.0
                 ),
             )],
+            optional: Vec::new(),
         })
     }
 

@@ -20,7 +20,7 @@ async fn apply_create_then_plan_is_clean_and_write_only_is_not_stored() {
         .await
         .as_ref()
         .unwrap()
-        .client
+        .configured
         .secrets
         .lock()
         .unwrap()
@@ -61,7 +61,7 @@ async fn apply_delete_returns_null_or_prior_on_error() {
             .await
             .as_ref()
             .unwrap()
-            .client
+            .configured
             .widgets
             .lock()
             .unwrap()

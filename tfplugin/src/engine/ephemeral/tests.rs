@@ -41,7 +41,7 @@ async fn ephemeral_resource_with_unknown_config_is_not_opened() {
     let log = configured
         .as_ref()
         .unwrap()
-        .client
+        .configured
         .log
         .lock()
         .unwrap()

@@ -78,7 +78,7 @@ async fn update_keeps_prior_computed_and_volatile_becomes_unknown() {
         .await
         .as_ref()
         .unwrap()
-        .client
+        .configured
         .log
         .lock()
         .unwrap()

@@ -18,7 +18,7 @@ async fn read_refreshes_and_returns_null_when_gone() {
         .await
         .as_ref()
         .unwrap()
-        .client
+        .configured
         .widgets
         .lock()
         .unwrap()
@@ -35,7 +35,7 @@ async fn read_refreshes_and_returns_null_when_gone() {
         .await
         .as_ref()
         .unwrap()
-        .client
+        .configured
         .widgets
         .lock()
         .unwrap()
