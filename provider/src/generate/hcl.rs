@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use crate::plugin::text::is_unprintable;
+pub use crate::plugin::text::route_name_problem as router_name_problem;
 
 /// The longest label made from a name before its hash suffix.
 const LABEL_MAX: usize = 64;
@@ -44,38 +45,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The longest router name (a key of the provider's `routers`).
-pub const ROUTER_NAME_MAX: usize = 64;
-
-/// What is wrong with `name` as a router name (a key of the provider's
-/// `routers`: 1 to 64 of `A-Z a-z 0-9 _ -`, so never a `/`, which import
-/// IDs use to separate the router), or `None` when it is one. The name
-/// itself is not repeated: it may hold anything.
-pub fn router_name_problem(name: &str) -> Option<String> {
-    let len = name.chars().count();
-    if len == 0 {
-        return Some("is empty".into());
-    }
-    if len > ROUTER_NAME_MAX {
-        return Some(format!(
-            "is {len} characters long, more than {ROUTER_NAME_MAX}"
-        ));
-    }
-    let (at, c) = name
-        .chars()
-        .enumerate()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))?;
-    Some(format!(
-        "has the character U+{:04X} at position {}: a router name is letters, digits, `_` and `-`",
-        c as u32,
-        at + 1
-    ))
-}
-
 /// The start of every label and file name `generate --router NAME` writes:
 /// `NAME_`, or `_NAME_` for a name that does not start with a letter or
 /// `_` (a label must, and a file name starting with `-` reads as a flag).
-/// `name` must be a router name ([`router_name_problem`]).
+/// `name` must be a router name ([`router_name_problem`], the provider's
+/// own rule for the keys of `routers`).
 pub fn router_prefix(name: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         format!("{name}_")
