@@ -390,10 +390,9 @@ pub(crate) fn items_from_bytes(data: &[u8]) -> (Vec<Item>, Case) {
     let taken = match (items.first(), flags >> 4) {
         (Some(first), 0..4) => vec![(
             first.type_name.clone(),
-            format!(
-                "{}{}",
-                router.as_deref().map(router_prefix).unwrap_or_default(),
-                super::hcl::label(&first.key)
+            super::hcl::label_after(
+                &router.as_deref().map(router_prefix).unwrap_or_default(),
+                &first.key,
             ),
         )],
         _ => Vec::new(),

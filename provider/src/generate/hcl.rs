@@ -18,6 +18,14 @@ const LABEL_MAX: usize = 64;
 /// a suffix, so that names differing only in punctuation get different
 /// labels whatever order they are read in.
 pub fn label(name: &str) -> String {
+    label_after("", name)
+}
+
+/// The label of `name` after `prefix` (a router's, [`router_prefix`], or
+/// none): as [`label`], except that after a prefix, which starts the label
+/// as a label must start, the name may start with a digit or `-`
+/// (`core_9m` rather than `core__9m_` and a hash).
+pub fn label_after(prefix: &str, name: &str) -> String {
     let mut s: String = name
         .chars()
         .take(LABEL_MAX)
@@ -29,13 +37,13 @@ pub fn label(name: &str) -> String {
             }
         })
         .collect();
-    if !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+    if prefix.is_empty() && !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         s.insert(0, '_');
     }
     if s != name {
         s.push_str(&format!("_{:08x}", fnv1a(name.as_bytes()) >> 32));
     }
-    s
+    format!("{prefix}{s}")
 }
 
 /// FNV-1a, 64 bits: a stable hash (the same in every build and run).
@@ -80,7 +88,7 @@ impl Labels {
 
     /// A label for `name` not yet given to another `type_name` object.
     pub fn unique(&mut self, type_name: &str, name: &str) -> String {
-        let base = format!("{}{}", self.prefix, label(name));
+        let base = label_after(&self.prefix, name);
         let mut candidate = base.clone();
         let mut n = 2;
         while !self
@@ -232,5 +240,8 @@ mod tests {
         let mut labels = Labels::new("core_", &[("t".into(), "core_m".into())]);
         assert_eq!(labels.unique("t", "m"), "core_m_2");
         assert_eq!(labels.unique("u", "m"), "core_m");
+        assert_eq!(labels.unique("u", "9m"), "core_9m");
+        assert_eq!(labels.unique("u", ""), "core_");
+        assert!(labels.unique("u", "-a.b").starts_with("core_-a_b_"));
     }
 }
