@@ -698,4 +698,13 @@ fn error_texts_are_whole_diagnostics() {
         "{errors:?}"
     );
     assert_eq!(out.errors(), ["Router down"]);
+    // Without colour (`-no-color`) there are no boxes.
+    let plain = Output {
+        stderr: "\nWarning: w\n\nnot an error\n\nError: A\n\n  with x.y,\nfirst\nline\n\nError: B\n\nsecond\n".into(),
+        ..out
+    };
+    assert_eq!(
+        plain.error_texts(),
+        ["error: a with x.y, first line", "error: b second"]
+    );
 }
