@@ -131,6 +131,8 @@ fn importing_a_hand_configured_fleet_with_generate_plans_clean() {
             objects += wrote;
             // The directory's provider block is kept; generate says which entry it needs.
             assert!(stderr.contains("routers need this entry"), "{stderr}");
+            // With the URL generate connected with (ROUTEROS_URL here).
+            assert!(stderr.contains(&sim.http_url()), "{stderr}");
         }
         for (_, prefix) in prefixes {
             let file = wd

@@ -174,6 +174,17 @@ fn header(opts: &Options, existing: &str) -> String {
             Some((attr.to_string(), lit))
         })
         .collect();
+    // An entry of `routers` needs the router's URL: the flag's, else the
+    // environment's that generate connected with.
+    let mut settings = settings;
+    if opts.router.is_some()
+        && opts.from_export.is_none()
+        && !settings.iter().any(|(attr, _)| attr == "url")
+    {
+        if let Some((_, url)) = crate::provider::env_first(&crate::provider::URL_ENV) {
+            settings.insert(0, ("url".to_string(), Lit::Str(url)));
+        }
+    }
     let has_provider = existing.contains("provider \"routeros\"");
     if let (true, Some(router)) = (has_provider, &opts.router) {
         eprintln!(

@@ -273,7 +273,8 @@ pub fn header(required: bool, provider: Option<&[(String, Lit)]>, router: Option
 
 /// The entry of `routers` for `router` with `settings`, each line indented
 /// by `indent`: `"NAME" = { url = "..." ... }`, every value a string (the
-/// entries are a map of strings: `insecure = "true"`, `timeout = "30"`).
+/// entries are a map of strings: `insecure = "true"`, `timeout = "30"`);
+/// without a URL in `settings` (from an export), a comment saying to add it.
 pub fn router_entry(router: &str, settings: &[(String, Lit)], indent: &str) -> String {
     let mut out = format!("{indent}{} = {{\n", hcl_string(router));
     let lines: Vec<(String, String)> = settings
@@ -288,6 +289,14 @@ pub fn router_entry(router: &str, settings: &[(String, Lit)], indent: &str) -> S
         })
         .collect();
     push_attributes(&mut out, &lines, &format!("{indent}  "));
+    if !settings
+        .iter()
+        .any(|(name, _)| name == "url" || name == "hosturl")
+    {
+        out.push_str(&format!(
+            "{indent}  # url = \"https://...\" (each entry of routers needs the router's URL)\n"
+        ));
+    }
     out.push_str(&format!("{indent}}}\n"));
     out
 }

@@ -795,3 +795,24 @@ fn a_router_name_that_is_not_one_is_refused_at_the_flag() {
         PathBuf::from("_-x.tf")
     );
 }
+
+/// `generate --router --from-export` knows no URL: the entry of `routers`
+/// it writes says to add one (an entry without a URL is an error at plan),
+/// and still parses.
+#[test]
+fn a_router_entry_without_a_url_says_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "/interface macsec profile\nadd name=p1\n";
+    let config = generate_from_export(dir.path(), text, &["--router", "core"]).unwrap();
+    let body = ::hcl::parse(&config).unwrap_or_else(|e| panic!("{e}\n{config}"));
+    assert_eq!(
+        body.blocks()
+            .filter(|b| b.identifier.as_str() == "provider")
+            .count(),
+        1
+    );
+    assert!(
+        config.contains("\"core\" = {\n      # url = \"https://...\""),
+        "{config}"
+    );
+}
