@@ -14,6 +14,7 @@ pub const VERSION: &str = env!("PROVIDER_VERSION");
 pub const SOURCE: &str = "macsec-gitops/routeros";
 
 pub mod actions;
+pub mod backup;
 pub mod cli;
 pub mod context;
 pub mod data_sources;

@@ -31,7 +31,7 @@ use super::diag::Diagnostic;
 use super::resource::{
     Ctx, DataSource, EphemeralResource, IdentitySchema, Provider, Resource, Route,
 };
-use super::schema::{Attribute, Schema, Type};
+use super::schema::{Attribute, Schema, Served, Type};
 use super::value::Value;
 
 mod actions;
@@ -107,7 +107,7 @@ pub struct Engine<P: Provider> {
 
 /// Schemas by kind and type name, each built on first use.
 #[derive(Default)]
-struct SchemaCache(std::sync::Mutex<std::collections::HashMap<(u8, String), Arc<Schema>>>);
+struct SchemaCache(std::sync::Mutex<std::collections::HashMap<(u8, String), Arc<Served>>>);
 
 impl SchemaCache {
     const PROVIDER: u8 = 0;
@@ -118,12 +118,12 @@ impl SchemaCache {
     const LIST: u8 = 5;
 
     /// The schema of `kind` `name`, built with `build` the first time.
-    fn get(&self, kind: u8, name: &str, build: impl FnOnce() -> Schema) -> Arc<Schema> {
+    fn get(&self, kind: u8, name: &str, build: impl FnOnce() -> Schema) -> Arc<Served> {
         let key = (kind, name.to_string());
         if let Some(s) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Arc::clone(s);
         }
-        let built = Arc::new(build());
+        let built = Arc::new(Served::new(build()));
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         Arc::clone(map.entry(key).or_insert(built))
     }
@@ -199,21 +199,21 @@ impl<P: Provider> Engine<P> {
     /// Every schema (GetSchema).
     pub fn schemas(&self) -> Schemas {
         Schemas {
-            provider: (*self.provider_schema()).clone(),
+            provider: self.provider_schema().schema.clone(),
             resources: self
                 .resources
                 .iter()
-                .map(|(n, r)| (n.clone(), (*self.resource_schema_of(n, r)).clone()))
+                .map(|(n, r)| (n.clone(), self.resource_schema_of(n, r).schema.clone()))
                 .collect(),
             data_sources: self
                 .data_sources
                 .iter()
-                .map(|(n, d)| (n.clone(), (*self.data_source_schema_of(n, d)).clone()))
+                .map(|(n, d)| (n.clone(), self.data_source_schema_of(n, d).schema.clone()))
                 .collect(),
             ephemeral_resources: self
                 .ephemeral_resources
                 .iter()
-                .map(|(n, e)| (n.clone(), (*self.ephemeral_schema_of(n, e)).clone()))
+                .map(|(n, e)| (n.clone(), self.ephemeral_schema_of(n, e).schema.clone()))
                 .collect(),
             identities: self.identity_schemas(),
             list_resources: self.list_schemas(),
@@ -238,7 +238,10 @@ impl<P: Provider> Engine<P> {
     pub fn list_schemas(&self) -> BTreeMap<String, Schema> {
         self.resources
             .iter()
-            .filter_map(|(n, r)| self.list_schema_of(n, r).map(|s| (n.clone(), (*s).clone())))
+            .filter_map(|(n, r)| {
+                self.list_schema_of(n, r)
+                    .map(|s| (n.clone(), s.schema.clone()))
+            })
             .collect()
     }
 
@@ -253,36 +256,51 @@ impl<P: Provider> Engine<P> {
     }
 
     /// The schema of resource type `name`, built on first use.
-    pub fn shared_resource_schema(&self, name: &str) -> Option<Arc<Schema>> {
+    pub fn shared_resource_schema(&self, name: &str) -> Option<Arc<Served>> {
         let r = self.resources.get(name)?;
         Some(self.resource_schema_of(name, r))
     }
 
     /// The schema of data source type `name`, built on first use.
-    pub fn shared_data_source_schema(&self, name: &str) -> Option<Arc<Schema>> {
+    pub fn shared_data_source_schema(&self, name: &str) -> Option<Arc<Served>> {
         let d = self.data_sources.get(name)?;
         Some(self.data_source_schema_of(name, d))
     }
 
     /// The schema of ephemeral resource type `name`, built on first use.
-    pub fn shared_ephemeral_schema(&self, name: &str) -> Option<Arc<Schema>> {
+    pub fn shared_ephemeral_schema(&self, name: &str) -> Option<Arc<Served>> {
         let e = self.ephemeral_resources.get(name)?;
         Some(self.ephemeral_schema_of(name, e))
     }
 
+    /// The schema of the `config` block of resource type `name`'s list
+    /// blocks, built on first use; `None` when it cannot be listed.
+    pub fn shared_list_schema(&self, name: &str) -> Option<Arc<Served>> {
+        let r = self.resources.get(name)?;
+        self.list_schema_of(name, r)
+    }
+
+    /// The value type of resource type `name`'s identity, when it has one.
+    pub fn identity_type(&self, name: &str) -> Option<Type> {
+        Some(
+            self.identity_schema_of(self.resources.get(name)?)?
+                .value_type(),
+        )
+    }
+
     /// The provider's own schema, built on first use.
-    pub fn provider_schema(&self) -> Arc<Schema> {
+    pub fn provider_schema(&self) -> Arc<Served> {
         self.schema_cache
             .get(SchemaCache::PROVIDER, "", || self.provider.schema())
     }
 
-    fn resource_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Arc<Schema> {
+    fn resource_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Arc<Served> {
         self.schema_cache.get(SchemaCache::RESOURCE, name, || {
             self.routed(r.schema(), true)
         })
     }
 
-    fn data_source_schema_of(&self, name: &str, d: &Arc<dyn DataSource<P::Client>>) -> Arc<Schema> {
+    fn data_source_schema_of(&self, name: &str, d: &Arc<dyn DataSource<P::Client>>) -> Arc<Served> {
         self.schema_cache.get(SchemaCache::DATA_SOURCE, name, || {
             self.routed(d.schema(), false)
         })
@@ -292,7 +310,7 @@ impl<P: Provider> Engine<P> {
         &self,
         name: &str,
         e: &Arc<dyn EphemeralResource<P::Client>>,
-    ) -> Arc<Schema> {
+    ) -> Arc<Served> {
         self.schema_cache.get(SchemaCache::EPHEMERAL, name, || {
             self.routed(e.schema(), false)
         })
@@ -300,7 +318,7 @@ impl<P: Provider> Engine<P> {
 
     /// The schema of the `config` block of resource type `name`'s list
     /// blocks, if it can be listed.
-    fn list_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Option<Arc<Schema>> {
+    fn list_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Option<Arc<Served>> {
         r.list_schema()?;
         Some(self.schema_cache.get(SchemaCache::LIST, name, || {
             self.routed(r.list_schema().unwrap_or_default(), false)
@@ -402,20 +420,20 @@ impl<P: Provider> Engine<P> {
     pub fn resource_schema(&self, type_name: &str) -> Option<Schema> {
         self.resources
             .get(type_name)
-            .map(|r| (*self.resource_schema_of(type_name, r)).clone())
+            .map(|r| self.resource_schema_of(type_name, r).schema.clone())
     }
 
     /// The schema of a data source type, if it exists.
     pub fn data_source_schema(&self, type_name: &str) -> Option<Schema> {
         self.data_sources
             .get(type_name)
-            .map(|d| (*self.data_source_schema_of(type_name, d)).clone())
+            .map(|d| self.data_source_schema_of(type_name, d).schema.clone())
     }
 
     fn resource(
         &self,
         type_name: &str,
-    ) -> Result<(&ResourceRef<P::Client>, Arc<Schema>), Diagnostic> {
+    ) -> Result<(&ResourceRef<P::Client>, Arc<Served>), Diagnostic> {
         self.resources
             .get(type_name)
             .map(|r| (r, self.resource_schema_of(type_name, r)))

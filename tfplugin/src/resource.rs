@@ -42,6 +42,18 @@ pub struct IdentitySchema {
     pub optional: Vec<String>,
 }
 
+impl IdentitySchema {
+    /// The value type of an identity: an object of strings.
+    pub fn value_type(&self) -> crate::schema::Type {
+        crate::schema::Type::Object(
+            self.attributes
+                .iter()
+                .map(|(n, _)| (n.clone(), crate::schema::Type::String))
+                .collect(),
+        )
+    }
+}
+
 /// A `list` block's request (`terraform query`, Terraform 1.14+).
 pub struct ListRequest<'a> {
     /// The `config` block of the list block (null when absent).

@@ -277,6 +277,35 @@ pub struct Schema {
 /// `description` describes the whole block; when empty, the struct's doc
 /// comment is used.
 ///
+/// A schema as the plugin engine serves it, with its value type: the
+/// engine builds one per type the first time a call needs it and shares it
+/// with every call after (the one schema cache, in `engine.rs`), so
+/// neither the schema nor its type is built twice. It dereferences to the
+/// [`Schema`].
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The schema.
+    pub schema: Schema,
+    /// Its value type ([`Block::value_type`]).
+    pub ty: Type,
+}
+
+impl Served {
+    /// `schema` with its value type.
+    pub fn new(schema: Schema) -> Self {
+        let ty = schema.block.value_type();
+        Served { schema, ty }
+    }
+}
+
+impl std::ops::Deref for Served {
+    type Target = Schema;
+
+    fn deref(&self) -> &Schema {
+        &self.schema
+    }
+}
+
 /// A model the rules cannot express (a field whose type has no Terraform
 /// equivalent) is a provider bug: the offending attribute is logged and
 /// typed `dynamic`. Unit tests should call [`try_schema_from_model`] to

@@ -12,8 +12,7 @@
 //! `list.rs` for `terraform query`), the conversions to and from protocol
 //! messages in `convert.rs`, go-plugin's services in `goplugin.rs`.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
@@ -35,120 +34,57 @@ mod validate;
 use convert::unknown_type;
 pub use convert::{
     client_capabilities, decode_value, diagnostics_to_proto, encode_value,
-    identity_schema_to_proto, identity_type, path_to_proto, schema_to_proto, server_capabilities,
+    identity_schema_to_proto, path_to_proto, schema_to_proto, server_capabilities,
 };
 pub use goplugin::{Controller, Stdio, wait_for_shutdown};
 
-/// The value types of the schemas, each computed from its schema the first
-/// time a call needs it: a launch of the provider answers a few calls about
-/// one or two types, and building every schema at its first call was most
-/// of what such a launch cost (Terraform starts one per provider
+/// The `tfplugin5.Provider` service over an [`Engine`]. The schemas and
+/// their value types come from the engine's one cache, each built the
+/// first time a call needs it: a launch of the provider answers a few calls
+/// about one or two types, and building every schema at its first call was
+/// most of what such a launch cost (Terraform starts one per provider
 /// configuration and walk).
-struct Types {
-    provider: OnceLock<Type>,
-    resources: BTreeMap<String, OnceLock<Type>>,
-    data_sources: BTreeMap<String, OnceLock<Type>>,
-    ephemeral_resources: BTreeMap<String, OnceLock<Type>>,
-    identities: OnceLock<BTreeMap<String, Type>>,
-    list_resources: OnceLock<BTreeMap<String, Type>>,
-}
-
-/// The `tfplugin5.Provider` service over an [`Engine`].
 pub struct ProviderService<P: Provider> {
     engine: Arc<Engine<P>>,
-    types: Types,
 }
 
 impl<P: Provider> ProviderService<P> {
     /// The service over `engine`.
     pub fn new(engine: Arc<Engine<P>>) -> Self {
-        let [resources, data_sources, ephemeral_resources] = engine
-            .type_names()
-            .map(|names| names.into_iter().map(|n| (n, OnceLock::new())).collect());
-        ProviderService {
-            engine,
-            types: Types {
-                provider: OnceLock::new(),
-                resources,
-                data_sources,
-                ephemeral_resources,
-                identities: OnceLock::new(),
-                list_resources: OnceLock::new(),
-            },
-        }
+        ProviderService { engine }
     }
 
-    fn provider_type(&self) -> &Type {
-        self.types
-            .provider
-            .get_or_init(|| self.engine.provider_schema().block.value_type())
+    fn provider_type(&self) -> Type {
+        self.engine.provider_schema().ty.clone()
     }
 
-    fn resource_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        let cell = self
-            .types
-            .resources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("resource", type_name, self.engine.type_name()))?;
-        Ok(cell.get_or_init(|| {
-            self.engine
-                .shared_resource_schema(type_name)
-                .map_or(Type::Dynamic, |s| s.block.value_type())
-        }))
+    fn resource_type(&self, type_name: &str) -> Result<Type, Diagnostics> {
+        self.engine
+            .shared_resource_schema(type_name)
+            .map(|s| s.ty.clone())
+            .ok_or_else(|| unknown_type("resource", type_name, self.engine.type_name()))
     }
 
-    fn data_source_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        let cell = self
-            .types
-            .data_sources
-            .get(type_name)
-            .ok_or_else(|| unknown_type("data source", type_name, self.engine.type_name()))?;
-        Ok(cell.get_or_init(|| {
-            self.engine
-                .shared_data_source_schema(type_name)
-                .map_or(Type::Dynamic, |s| s.block.value_type())
-        }))
+    fn data_source_type(&self, type_name: &str) -> Result<Type, Diagnostics> {
+        self.engine
+            .shared_data_source_schema(type_name)
+            .map(|s| s.ty.clone())
+            .ok_or_else(|| unknown_type("data source", type_name, self.engine.type_name()))
     }
 
-    fn ephemeral_type(&self, type_name: &str) -> Result<&Type, Diagnostics> {
-        let cell = self
-            .types
-            .ephemeral_resources
-            .get(type_name)
-            .ok_or_else(|| {
-                unknown_type("ephemeral resource", type_name, self.engine.type_name())
-            })?;
-        Ok(cell.get_or_init(|| {
-            self.engine
-                .shared_ephemeral_schema(type_name)
-                .map_or(Type::Dynamic, |s| s.block.value_type())
-        }))
+    fn ephemeral_type(&self, type_name: &str) -> Result<Type, Diagnostics> {
+        self.engine
+            .shared_ephemeral_schema(type_name)
+            .map(|s| s.ty.clone())
+            .ok_or_else(|| unknown_type("ephemeral resource", type_name, self.engine.type_name()))
     }
 
-    fn identity_types(&self) -> &BTreeMap<String, Type> {
-        self.types.identities.get_or_init(|| {
-            self.engine
-                .identity_schemas()
-                .iter()
-                .map(|(k, v)| (k.clone(), identity_type(v)))
-                .collect()
-        })
+    fn list_type(&self, type_name: &str) -> Result<Type, Diagnostics> {
+        self.engine
+            .shared_list_schema(type_name)
+            .map(|s| s.ty.clone())
+            .ok_or_else(|| unknown_type("list resource", type_name, self.engine.type_name()))
     }
-
-    fn list_types(&self) -> &BTreeMap<String, Type> {
-        self.types.list_resources.get_or_init(|| {
-            self.engine
-                .list_schemas()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.block.value_type()))
-                .collect()
-        })
-    }
-}
-
-/// The type names of `types`, each made into a metadata message.
-fn names<V, T>(types: &BTreeMap<String, V>, message: impl Fn(String) -> T) -> Vec<T> {
-    types.keys().cloned().map(message).collect()
 }
 
 type RpcResult<T> = Result<Response<T>, Status>;
@@ -159,21 +95,30 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _req: Request<pb::get_metadata::Request>,
     ) -> RpcResult<pb::get_metadata::Response> {
-        let types = &self.types;
+        let [resources, data_sources, ephemeral_resources] = self.engine.type_names();
+        let list_resources: Vec<String> = resources
+            .iter()
+            .filter(|n| self.engine.shared_list_schema(n).is_some())
+            .cloned()
+            .collect();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
-            resources: names(&types.resources, |type_name| {
-                pb::get_metadata::ResourceMetadata { type_name }
-            }),
-            data_sources: names(&types.data_sources, |type_name| {
-                pb::get_metadata::DataSourceMetadata { type_name }
-            }),
-            ephemeral_resources: names(&types.ephemeral_resources, |type_name| {
-                pb::get_metadata::EphemeralMetadata { type_name }
-            }),
-            list_resources: names(self.list_types(), |type_name| {
-                pb::get_metadata::ListResourceMetadata { type_name }
-            }),
+            resources: resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::ResourceMetadata { type_name })
+                .collect(),
+            data_sources: data_sources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::DataSourceMetadata { type_name })
+                .collect(),
+            ephemeral_resources: ephemeral_resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
+                .collect(),
+            list_resources: list_resources
+                .into_iter()
+                .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
+                .collect(),
             actions: actions::action_metadata(&self.engine),
             ..Default::default()
         }))

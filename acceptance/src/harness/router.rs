@@ -49,8 +49,30 @@ pub fn start_pair(version: &str) -> (Sim, Sim) {
 /// (`Null` when it is not JSON).
 #[track_caller]
 pub fn rest(sim: &Sim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}/rest{path}", sim.http_url().trim_end_matches('/'));
-    let (user, pass) = (sim.username().to_string(), sim.password().to_string());
+    rest_at(
+        &sim.http_url(),
+        sim.username(),
+        sim.password(),
+        method,
+        path,
+        body,
+    )
+}
+
+/// [`rest`] to a router known only by its HTTP URL and credentials (one of
+/// a `routeros-sim --fleet` process, which tests reach through its
+/// announcement lines).
+#[track_caller]
+pub fn rest_at(
+    base_url: &str,
+    user: &str,
+    pass: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let url = format!("{}/rest{path}", base_url.trim_end_matches('/'));
+    let (user, pass) = (user.to_string(), pass.to_string());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

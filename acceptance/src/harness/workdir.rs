@@ -25,6 +25,31 @@ pub(super) fn hermetic_env(command: &mut Command) {
         .env("CHECKPOINT_DISABLE", "1");
 }
 
+/// Copies `from` (files and subdirectories, recursively) into `to`, as a
+/// checkout of an example has them; panics naming the path that failed.
+#[track_caller]
+pub fn copy_tree(from: &Path, to: &Path) {
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.unwrap_or_else(|e| panic!("read {}: {e}", from.display()));
+        let target = to.join(entry.file_name());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::create_dir_all(&target)
+                .unwrap_or_else(|e| panic!("create {}: {e}", target.display()));
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| {
+                panic!(
+                    "copy {} to {}: {e}",
+                    entry.path().display(),
+                    target.display()
+                )
+            });
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Working directories
 // ---------------------------------------------------------------------------
@@ -158,6 +183,30 @@ impl Workdir {
             panic!("timed out after {:?}, killed:\n{output}", command_timeout());
         }
         output
+    }
+
+    /// A shell script of this directory (`rel`, such as `ci/check.sh`) as
+    /// a CI job runs it: `bash <dir>/<rel>` from the directory, with the
+    /// hermetic environment plus the directory's own ([`Workdir::set_env`]),
+    /// `TERRAFORM` naming this directory's Terraform and `TF_CLI_CONFIG_FILE`
+    /// its CLI configuration. Add arguments and variables, then run it.
+    pub fn script(&self, rel: &str) -> Command {
+        let mut command = Command::new("bash");
+        command
+            .arg(self.dir.join(rel))
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        hermetic_env(&mut command);
+        command
+            .env("TERRAFORM", self.terraform.path())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config);
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        command
     }
 
     /// `apply -auto-approve`; must succeed.

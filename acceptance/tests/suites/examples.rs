@@ -16,7 +16,9 @@
 
 use std::path::{Path, PathBuf};
 
-use acceptance::harness::{Terraform, Workdir, unpacked_mirror_cli_config, workspace_root};
+use acceptance::harness::{
+    Terraform, Workdir, copy_tree, unpacked_mirror_cli_config, workspace_root,
+};
 
 /// What a configuration may use, the first Terraform version that reads
 /// it, and how to find it in a `.tf` file (comments removed): `Block(word)`
@@ -273,20 +275,6 @@ fn oldest_admitted(terraforms: &[Terraform], minimum: (u32, u32)) -> Option<&Ter
             (major, minor) >= minimum
         })
         .min_by_key(|tf| tf.version_tuple())
-}
-
-/// Copies `from` (files and subdirectories) into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The folders of `examples/` that hold snippets for the docs (one type

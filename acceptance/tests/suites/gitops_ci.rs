@@ -99,13 +99,8 @@ struct Check {
 /// Runs `ci/check.sh` in `wd` as a CI job would (identity from the
 /// environment, routers' addresses as TF_VAR_*).
 fn run_check(wd: &Workdir, core: &Sim, edge: &Sim) -> Check {
-    let out = Command::new("bash")
-        .arg(wd.path().join("ci/check.sh"))
-        .current_dir(wd.path())
-        .env("TERRAFORM", wd.terraform().path())
-        .env("TF_CLI_CONFIG_FILE", wd.path().join("harness.tfrc"))
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
+    let out = wd
+        .script("ci/check.sh")
         .env("CHECK_SKIP_INIT", "1")
         .env("SOPS_AGE_KEY_FILE", example_dir().join("test-identity.txt"))
         .env("TF_VAR_core_url", core.http_url())
@@ -349,13 +344,9 @@ fn pull_request_job_applies_to_twins_from_the_committed_exports() {
     let mut twins = Twins(Vec::new());
     let core_twin = start_twin(&pr, "twin/core.rsc", &mut twins);
     let edge_twin = start_twin(&pr, "twin/edge.rsc", &mut twins);
-    let out = Command::new("bash")
-        .arg(pr.path().join("ci/twin-apply.sh"))
-        .current_dir(pr.path())
-        .env("TERRAFORM", tf.path())
+    let out = pr
+        .script("ci/twin-apply.sh")
         .env("TF_CLI_CONFIG_FILE", pr.path().join("mirror.tfrc"))
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
         .env("SOPS_AGE_KEY_FILE", &identity_file)
         .env("TF_VAR_core_url", &core_twin)
         .env("TF_VAR_edge_url", &edge_twin)

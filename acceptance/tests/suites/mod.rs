@@ -11,6 +11,7 @@ mod examples;
 mod export;
 mod fault_proxy;
 mod fault_suite;
+mod fleet;
 mod fleet_import_and_counts;
 mod gitops_ci;
 mod import_router;

@@ -8,7 +8,10 @@
 //!
 //! Each action takes the arguments of the resource of the same name
 //! (without `triggers`, which only exists to replace a resource) and runs
-//! the same code as that resource's create, with progress reported.
+//! the same code as that resource's create, with progress reported. The
+//! resources come from the registry (`crate::resources::actions`), not
+//! from their files: how they take a backup or an export is
+//! `crate::backup`.
 //! `routeros_system_restore` (`system_restore.rs`) has no resource: it runs
 //! `crate::restore`, which the `restore` command runs too.
 
@@ -19,23 +22,21 @@ use async_trait::async_trait;
 use crate::context::Configured;
 use crate::plugin::action::{Action, Progress, schema_from_resource};
 use crate::plugin::diag::Diagnostics;
-use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of};
+use crate::plugin::resource::{Ctx, PlanInput, Private, Resource};
 use crate::plugin::schema::Schema;
 use crate::plugin::value::Value;
-use crate::resources::config_export::{ConfigExport, ConfigExportModel, take_export};
-use crate::resources::system_backup::{
-    SystemBackup, SystemBackupModel, backup_password, take_backup,
-};
+use crate::resources::backup_common::AsAction;
 
 pub mod system_restore;
 
 /// Every action of the provider.
 pub fn all() -> Vec<Arc<dyn Action<Configured>>> {
-    vec![
-        Arc::new(ResourceAction(SystemBackup)),
-        Arc::new(ResourceAction(ConfigExport)),
-        Arc::new(system_restore::SystemRestore),
-    ]
+    let mut all: Vec<Arc<dyn Action<Configured>>> = crate::resources::actions()
+        .into_iter()
+        .map(|r| Arc::new(ResourceAction(r)) as Arc<dyn Action<Configured>>)
+        .collect();
+    all.push(Arc::new(system_restore::SystemRestore));
+    all
 }
 
 /// Resource attributes that have no meaning for an action.
@@ -43,8 +44,8 @@ const RESOURCE_ONLY: [&str; 1] = ["triggers"];
 
 /// The plan-time checks of `resource` for a create with `config` (local
 /// directory, router version), without a plan to keep.
-async fn plan_as_create(
-    resource: &dyn Resource<Configured>,
+async fn plan_as_create<R: Resource<Configured> + ?Sized>(
+    resource: &R,
     ctx: &Ctx<Configured>,
     config: &Value,
     diags: &mut Diagnostics,
@@ -60,37 +61,26 @@ async fn plan_as_create(
         .await;
 }
 
-/// A resource whose create can run as an action of the same name.
-#[async_trait]
-pub trait AsAction: Resource<Configured> + Sync + 'static {
-    /// The action's description (its schema's).
-    const DESCRIPTION: &'static str;
-
-    /// Does what the resource's create does with `config`, reporting to
-    /// `progress`; keeps nothing (a file left on the router is named in
-    /// the error).
-    async fn take(
-        &self,
-        ctx: &Ctx<Configured>,
-        config: &Value,
-        progress: &Progress,
-        diags: &mut Diagnostics,
-    );
-}
-
-/// The action of resource `R`: its arguments (without [`RESOURCE_ONLY`]),
+/// The action of a resource: its arguments (without [`RESOURCE_ONLY`]),
 /// its checks, its plan-time checks as for a create, and its create.
-#[derive(Debug, Default)]
-pub struct ResourceAction<R>(pub R);
+pub struct ResourceAction(pub Arc<dyn AsAction>);
+
+redact::debug!(ResourceAction {
+    type_name = |a| a.0.type_name()
+});
 
 #[async_trait]
-impl<R: AsAction> Action<Configured> for ResourceAction<R> {
+impl Action<Configured> for ResourceAction {
     fn type_name(&self) -> &'static str {
         self.0.type_name()
     }
 
     fn schema(&self) -> Schema {
-        schema_from_resource(&self.0.schema(), &RESOURCE_ONLY, R::DESCRIPTION)
+        schema_from_resource(
+            &self.0.schema(),
+            &RESOURCE_ONLY,
+            self.0.action_description(),
+        )
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -98,7 +88,7 @@ impl<R: AsAction> Action<Configured> for ResourceAction<R> {
     }
 
     async fn plan(&self, ctx: &Ctx<Configured>, config: &Value, diags: &mut Diagnostics) {
-        plan_as_create(&self.0, ctx, config, diags).await;
+        plan_as_create(&*self.0, ctx, config, diags).await;
     }
 
     async fn invoke(
@@ -112,55 +102,18 @@ impl<R: AsAction> Action<Configured> for ResourceAction<R> {
     }
 }
 
-#[async_trait]
-impl AsAction for SystemBackup {
-    const DESCRIPTION: &'static str = "Takes a backup of the router's configuration (`/system/backup/save`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_system_backup.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_system_backup` resource.";
-
-    async fn take(
-        &self,
-        ctx: &Ctx<Configured>,
-        config: &Value,
-        progress: &Progress,
-        diags: &mut Diagnostics,
-    ) {
-        let Some(model) = model_of::<SystemBackupModel>(config, diags) else {
-            return;
-        };
-        let Ok(password) = backup_password(&model, ctx.client.identities(), diags) else {
-            return;
-        };
-        let _ = take_backup(&ctx.client, &model, password, None, progress, diags).await;
-    }
-}
-
-#[async_trait]
-impl AsAction for ConfigExport {
-    const DESCRIPTION: &'static str = "Exports the router's configuration (`/export`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_config_export.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_config_export` resource.";
-
-    async fn take(
-        &self,
-        ctx: &Ctx<Configured>,
-        config: &Value,
-        progress: &Progress,
-        diags: &mut Diagnostics,
-    ) {
-        let Some(model) = model_of::<ConfigExportModel>(config, diags) else {
-            return;
-        };
-        let _ = take_export(&ctx.client, &model, None, progress, diags).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn action_arguments_are_the_resource_arguments_without_triggers() {
-        for (action, resource) in [
-            (ResourceAction(SystemBackup).schema(), SystemBackup.schema()),
-            (ResourceAction(ConfigExport).schema(), ConfigExport.schema()),
-        ] {
+        let resources = crate::resources::actions();
+        let names: Vec<_> = resources.iter().map(|r| r.type_name()).collect();
+        assert_eq!(names, ["routeros_system_backup", "routeros_config_export"]);
+        for resource in resources {
+            let action = ResourceAction(resource.clone()).schema();
+            let resource = resource.schema();
             let args: Vec<_> = resource
                 .block
                 .attributes
@@ -177,25 +130,12 @@ mod tests {
             assert_eq!(got, args);
             assert!(action.block.attributes.iter().all(|a| !a.computed));
         }
-        let pw = ResourceAction(SystemBackup).schema();
-        let pw = pw.block.attribute("password_wo").unwrap();
+        let backup = all()
+            .into_iter()
+            .find(|a| a.type_name() == "routeros_system_backup")
+            .unwrap()
+            .schema();
+        let pw = backup.block.attribute("password_wo").unwrap();
         assert!(pw.sensitive && !pw.write_only);
-    }
-
-    #[test]
-    fn an_action_configuration_reads_as_the_resource_model() {
-        let schema = ResourceAction(SystemBackup).schema();
-        let config = crate::plugin::codec::value_from_json(
-            serde_json::json!({"path": "b/x.backup", "dont_encrypt": true}),
-            &schema.block.value_type(),
-            crate::plugin::codec::Extra::Reject,
-        )
-        .unwrap();
-        let mut diags = Diagnostics::new();
-        let m = model_of::<SystemBackupModel>(&config, &mut diags).unwrap();
-        assert!(!diags.has_error());
-        assert_eq!(m.path, "b/x.backup");
-        assert_eq!(m.dont_encrypt, Some(true));
-        assert_eq!(m.triggers, None);
     }
 }

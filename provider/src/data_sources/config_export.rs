@@ -3,8 +3,9 @@
 //! data source has no way to show them), for CI jobs that diff the router
 //! against the last reviewed export.
 //!
-//! The export is written to a file on the router, downloaded (see
-//! `resources::backup_common`) and the router's copy removed.
+//! The export is written to a file on the router, downloaded and the
+//! router's copy removed, by the code the export resource and action use
+//! (`crate::backup`).
 
 use async_trait::async_trait;
 use schemars::JsonSchema;
@@ -12,16 +13,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{model_of, state_of};
+use crate::backup::export::{ExportOptions, menu_problem, read_export};
 use crate::context::Configured;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, DataSource};
 use crate::plugin::schema::{Schema, schema_from_model};
 use crate::plugin::value::Value;
-use crate::resources::backup_common::{self as common, FetchError};
-use crate::resources::config_export::{
-    ExportOptions, menu_problem, menu_version_diagnostic, run_export,
-};
-use crate::resources::system_backup::fetch_diagnostic;
 
 /// Largest export the data source holds in memory (16 MiB).
 pub const MAX_EXPORT: u64 = 16 << 20;
@@ -104,60 +101,13 @@ impl DataSource<Configured> for ConfigExportData {
     ) -> Option<Value> {
         let mut model: ConfigExportDataModel = model_of(config, diags)?;
         let client = &ctx.client;
-        if model.menu.is_some()
-            && let Some(d) = menu_version_diagnostic(client)
-        {
-            diags.push(d);
-            return None;
-        }
         let options = ExportOptions {
             show_sensitive: false,
             terse: model.terse.unwrap_or(false),
             verbose: model.verbose.unwrap_or(false),
             menu: model.menu.clone(),
         };
-        let file_name = match run_export(client, &options, |_| {}).await {
-            Ok(f) => f,
-            Err(failure) => {
-                failure.diagnostics(diags);
-                return None;
-            }
-        };
-        let fetched = async {
-            let file = common::wait_for_file(client, &file_name)
-                .await?
-                .ok_or_else(|| FetchError::Missing {
-                    name: file_name.clone(),
-                })?;
-            if file.size > MAX_EXPORT {
-                return Err(FetchError::Mismatch {
-                    name: file_name.clone(),
-                    offset: 0,
-                    got: 0,
-                    size: file.size,
-                    hint: format!(
-                        " (the data source holds exports of at most {MAX_EXPORT} bytes; use the routeros_config_export resource, which streams to a file)"
-                    ),
-                });
-            }
-            let mut buf = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
-            common::download(client, &file, &mut buf).await?;
-            Ok::<_, FetchError>(buf)
-        }
-        .await;
-        if let Err(e) = common::remove_router_file(client, &file_name).await {
-            diags.push(Diagnostic::warning(
-                "Export left on the router",
-                format!("The export {file_name:?} could not be removed from the router's file area ({e}). Remove it by hand (/file remove {file_name})."),
-            ));
-        }
-        let bytes = match fetched {
-            Ok(b) => b,
-            Err(e) => {
-                diags.push(fetch_diagnostic("downloading the export", &e));
-                return None;
-            }
-        };
+        let bytes = read_export(client, &options, MAX_EXPORT, diags).await?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = body_of(&text).to_string();
         let hash = hex::encode(Sha256::digest(body.as_bytes()));

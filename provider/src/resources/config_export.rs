@@ -1,6 +1,9 @@
 //! `routeros_config_export`: runs `/export` on the router into a file,
 //! downloads it, removes the router's copy and writes it to a local path,
-//! age-encrypted when `age_recipients` is set (see `backup_common`).
+//! age-encrypted when `age_recipients` is set. This file is the resource:
+//! its model, its checks and its lifecycle (`backup_common`); taking the
+//! export is `crate::backup::export`, shared with the action and the data
+//! source.
 //!
 //! With `show_sensitive` the export holds every secret of the router
 //! (MACsec CAKs among them), so it must be age-encrypted unless
@@ -15,24 +18,15 @@ use serde::{Deserialize, Serialize};
 
 use super::backup_common::{self as common, check_recipients};
 
-use super::request_diagnostic;
-use super::system_backup::fetch_diagnostic;
+use crate::backup::export::{
+    ExportOptions, ExportRequest, menu_problem, menu_version_diagnostic, take_export,
+};
+use crate::backup::{Destination, Left};
 use crate::context::Configured;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private};
 use crate::plugin::value::Value;
-use crate::routeros::{Client, Record};
-
-/// The RouterOS command.
-pub const EXPORT: &str = "/export";
-
-/// The RouterOS version (major, minor) from which `/export` takes `path`
-/// (in the inspect dump of 7.23, not in that of 7.20).
-pub const PATH_SINCE: (u32, u32) = (7, 23);
-
-/// Prefix of the router files exports are written to.
-const NAME_PREFIX: &str = "terraform-export";
 
 fn no() -> Option<bool> {
     Some(false)
@@ -124,137 +118,6 @@ pub type ConfigExport = common::OutputResource<ConfigExportKind>;
 #[allow(non_upper_case_globals)]
 pub const ConfigExport: ConfigExport = common::OutputResource(ConfigExportKind);
 
-/// The options of an export.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExportOptions {
-    /// `show-sensitive`.
-    pub show_sensitive: bool,
-    /// `terse`.
-    pub terse: bool,
-    /// `verbose` (else compact).
-    pub verbose: bool,
-    /// `path`.
-    pub menu: Option<String>,
-}
-
-/// The arguments of `/export` writing into router file `file`.
-pub fn export_args(file: &str, options: &ExportOptions) -> Record {
-    let mut args = Record::new();
-    args.insert("file".into(), file.to_string());
-    if options.show_sensitive {
-        args.insert("show-sensitive".into(), String::new());
-    }
-    if options.terse {
-        args.insert("terse".into(), String::new());
-    }
-    if options.verbose {
-        args.insert("verbose".into(), String::new());
-    }
-    if let Some(menu) = &options.menu {
-        args.insert("path".into(), normalise_menu(menu));
-    }
-    args
-}
-
-/// `/interface/macsec`, `interface/macsec` or `interface macsec` as RouterOS
-/// takes it after `path=`: `interface/macsec`.
-pub fn normalise_menu(menu: &str) -> String {
-    menu.split(|c: char| c == '/' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Plan-time problem with a `menu` value, if any.
-pub fn menu_problem(menu: &str) -> Option<String> {
-    let parts = normalise_menu(menu);
-    if parts.is_empty() {
-        return Some("`menu` is empty: give a menu such as /interface/macsec, or leave it out to export everything".into());
-    }
-    if !parts
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
-    {
-        return Some(format!(
-            "`menu` = {menu:?} is not a RouterOS menu path: use letters, digits and dashes separated by slashes, such as /interface/macsec"
-        ));
-    }
-    None
-}
-
-/// A diagnostic when `menu` is set for a router that cannot filter.
-pub fn menu_version_diagnostic(client: &Client) -> Option<Diagnostic> {
-    (!client.version().at_least(PATH_SINCE.0, PATH_SINCE.1)).then(|| {
-        Diagnostic::error(
-            "Export filter not supported by this RouterOS",
-            format!(
-                "`menu` uses `/export path=`, which RouterOS has from 7.23 on; the router at {} runs {}. Leave `menu` out to export the whole configuration, or upgrade the router.",
-                client.endpoint(),
-                client.version()
-            ),
-        )
-        .at_attr("menu")
-    })
-}
-
-/// Runs `/export` into a fresh router file, whose name is chosen (and
-/// handed to `chosen`, to be recorded) before the command is sent; returns
-/// the file's name. When the command fails (a lost or late reply included:
-/// the router may have written the file anyway), the file is looked for and
-/// removed; `Err` carries the command's error and, when that removal could
-/// not be confirmed, the file's name and why.
-pub async fn run_export(
-    client: &Client,
-    options: &ExportOptions,
-    chosen: impl FnOnce(&str),
-) -> Result<String, ExportFailure> {
-    let base = common::unique_name(NAME_PREFIX);
-    let file_name = format!("{base}.rsc");
-    chosen(&file_name);
-    log::info!("exporting into router file {file_name}");
-    if let Err(error) = client
-        .command(EXPORT, &export_args(&base, options), true)
-        .await
-    {
-        let left = common::remove_after_failure(client, &file_name)
-            .await
-            .err()
-            .map(|e| (file_name.clone(), e));
-        return Err(ExportFailure {
-            error,
-            file_name,
-            left,
-        });
-    }
-    Ok(file_name)
-}
-
-/// A failed `/export` (see [`run_export`]).
-#[derive(Debug)]
-pub struct ExportFailure {
-    /// Why the command failed.
-    pub error: crate::routeros::Error,
-    /// The router file the export was to write.
-    pub file_name: String,
-    /// The router file that may be left, and why it could not be removed.
-    pub left: Option<(String, crate::routeros::Error)>,
-}
-
-impl ExportFailure {
-    /// Diagnostics for the failure: the command's error, and an error
-    /// naming a file left on the router.
-    pub fn diagnostics(&self, diags: &mut Diagnostics) {
-        diags.push(request_diagnostic(
-            "exporting the configuration",
-            &self.error,
-            &[("path", "menu")],
-        ));
-        if let Some((name, e)) = &self.left {
-            diags.push(common::leftover_diagnostic(name, e, true));
-        }
-    }
-}
-
 /// Plan-time check: `show_sensitive` needs `age_recipients` unless
 /// plaintext secrets are allowed.
 pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
@@ -280,113 +143,24 @@ pub fn check_sensitive(config: &Value, diags: &mut Diagnostics) {
     );
 }
 
-/// Takes an export of `plan` into its local file: the work of the resource's
-/// create and of the action. `private` is where a resource records the router
-/// file before the command runs (an action has none: its errors name the
-/// file instead). `Err` carries the router file that may be left, with why it
-/// could not be removed; the diagnostics are already pushed.
-pub async fn take_export(
-    client: &Client,
-    plan: &ConfigExportModel,
-    mut private: Option<&mut Private>,
-    progress: &Progress,
-    diags: &mut Diagnostics,
-) -> Result<ConfigExportModel, common::Left> {
-    let options = ExportOptions {
-        show_sensitive: plan.show_sensitive.unwrap_or(false),
-        terse: plan.terse.unwrap_or(false),
-        verbose: plan.verbose.unwrap_or(false),
-        menu: plan.menu.clone(),
-    };
-    if options.show_sensitive
-        && plan.age_recipients.is_none()
-        && !plan.allow_plaintext_secrets.unwrap_or(false)
-    {
-        diags.push(Diagnostic::error(
-                "Secrets would be written in the clear",
-                "`show_sensitive = true` needs `age_recipients` or `allow_plaintext_secrets = true`.",
-            ).at_attr("show_sensitive"));
-        return Err(None);
-    }
-    if options.menu.is_some()
-        && let Some(d) = menu_version_diagnostic(client)
-    {
-        diags.push(d);
-        return Err(None);
-    }
-    let Some(output) = common::open_output(
-        client,
-        "export",
-        &plan.path,
-        plan.age_recipients.as_deref(),
-        plan.overwrite,
-        private.as_deref_mut(),
-        diags,
-    )
-    .await
-    else {
-        return Err(None);
-    };
-    progress.report(format!(
-        "exporting the configuration on {}",
-        client.endpoint()
-    ));
-    // The file's name is in private state before the command runs.
-    let file_name = match run_export(client, &options, |n| {
-        if let Some(p) = private.as_deref_mut() {
-            common::record_leftover(p, n);
-        }
-    })
-    .await
-    {
-        Ok(f) => f,
-        Err(failure) => {
-            failure.diagnostics(diags);
-            if failure.left.is_none()
-                && let Some(p) = private.as_deref_mut()
-            {
-                common::forget_leftover(p, &failure.file_name);
-            }
-            return Err(failure.left);
-        }
-    };
-    let fetched = output.fetch(client, &file_name, progress).await;
-    // The router's copy may hold secrets: it never stays.
-    let left = match common::remove_router_file(client, &file_name).await {
-        Ok(_) => None,
-        Err(e) => Some((file_name.clone(), e)),
-    };
-    let (size, written) = match fetched {
-        Ok(x) => x,
-        Err(e) => {
-            diags.push(fetch_diagnostic("downloading the export", &e));
-            if let Some((name, e)) = &left {
-                diags.push(common::leftover_diagnostic(name, e, true));
-            }
-            return Err(left);
-        }
-    };
-    match &left {
-        Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
-        None => {
-            if let Some(p) = private {
-                common::forget_leftover(p, &file_name);
-            }
+impl ConfigExportModel {
+    /// The export this plan asks for.
+    fn request(&self) -> ExportRequest {
+        ExportRequest {
+            to: Destination {
+                path: self.path.clone(),
+                overwrite: self.overwrite,
+                age_recipients: self.age_recipients.clone(),
+            },
+            allow_plaintext_secrets: self.allow_plaintext_secrets.unwrap_or(false),
+            options: ExportOptions {
+                show_sensitive: self.show_sensitive.unwrap_or(false),
+                terse: self.terse.unwrap_or(false),
+                verbose: self.verbose.unwrap_or(false),
+                menu: self.menu.clone(),
+            },
         }
     }
-    log::info!(
-        "wrote export {file_name} ({size} bytes) to {}",
-        written.path.display()
-    );
-    progress.report(common::written_message(&written, size));
-    let mut state = plan.clone();
-    state.id = Some(file_name);
-    state.output_path = Some(written.path.to_string_lossy().into_owned());
-    state.size = Some(size as i64);
-    state.sha256 = Some(written.sha256);
-    state.routeros_version = Some(client.version().to_string());
-    state.created_at = Some(common::now_rfc3339());
-    Ok(state)
 }
 
 impl common::OutputModel for ConfigExportModel {
@@ -407,6 +181,7 @@ impl common::OutputKind for ConfigExportKind {
     const TYPE_NAME: &'static str = "routeros_config_export";
     const DESCRIPTION: &'static str = "An export of the router's configuration (`/export`) as a RouterOS script, downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new export.";
     const NOUN: &'static str = "export";
+    const ACTION_DESCRIPTION: &'static str = "Exports the router's configuration (`/export`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_config_export.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_config_export` resource.";
 
     fn check(&self, config: &Value, diags: &mut Diagnostics) {
         check_sensitive(config, diags);
@@ -438,10 +213,21 @@ impl common::OutputKind for ConfigExportKind {
         ctx: &Ctx<Configured>,
         plan: &ConfigExportModel,
         _config: &Value,
-        private: &mut Private,
+        private: Option<&mut Private>,
+        progress: &Progress,
         diags: &mut Diagnostics,
-    ) -> Option<Result<ConfigExportModel, common::Left>> {
-        Some(take_export(&ctx.client, plan, Some(private), &Progress::silent(), diags).await)
+    ) -> Option<Result<ConfigExportModel, Left>> {
+        let taken = take_export(&ctx.client, &plan.request(), private, progress, diags).await;
+        Some(taken.map(|taken| {
+            let mut state = plan.clone();
+            state.id = Some(taken.file_name);
+            state.output_path = Some(taken.output_path);
+            state.size = Some(taken.size as i64);
+            state.sha256 = Some(taken.sha256);
+            state.routeros_version = Some(taken.routeros_version);
+            state.created_at = Some(taken.created_at);
+            state
+        }))
     }
 
     // The router's copy was removed after the download; the local file
@@ -520,27 +306,5 @@ mod tests {
             check_sensitive(&ok, &mut diags);
             assert!(diags.is_empty(), "{ok:?}: {diags:?}");
         }
-    }
-
-    #[test]
-    fn export_arguments_and_menus() {
-        let args = export_args(
-            "f",
-            &ExportOptions {
-                show_sensitive: true,
-                terse: true,
-                verbose: false,
-                menu: Some("/interface/macsec/".into()),
-            },
-        );
-        assert_eq!(args["file"], "f");
-        assert_eq!(args["show-sensitive"], "");
-        assert_eq!(args["terse"], "");
-        assert!(!args.contains_key("verbose"));
-        assert_eq!(args["path"], "interface/macsec");
-        assert_eq!(normalise_menu("interface macsec"), "interface/macsec");
-        assert!(menu_problem("/interface/macsec").is_none());
-        assert!(menu_problem("/").is_some());
-        assert!(menu_problem("/interface;/x").is_some());
     }
 }

@@ -1,7 +1,10 @@
 //! `routeros_system_backup`: takes a binary backup on the router
 //! (`/system/backup/save`), downloads it, and writes it to a local file,
-//! age-encrypted when `age_recipients` is set. See `backup_common` for how
-//! the download streams and why no partial file is ever left at `path`.
+//! age-encrypted when `age_recipients` is set. This file is the resource:
+//! its model, its checks and its lifecycle (`backup_common`); taking the
+//! backup is `crate::backup::save`, shared with the action, and
+//! `crate::backup` says how the download streams and why no partial file
+//! is ever left at `path`.
 //!
 //! The resource is the backup file taken at one apply: every argument
 //! forces a new backup (replace), `triggers` exists to force one, and a
@@ -14,32 +17,24 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::backup_common::{self as common, FetchError, check_recipients};
+use super::backup_common::{self as common, check_recipients};
 
 use super::request_diagnostic;
+use crate::backup::save::{BackupRequest, DEFAULT_ENCRYPTION, ENCRYPTIONS, take_backup};
+use crate::backup::{Destination, Left, has_file_read, remove_router_file};
 use crate::context::Configured;
 use crate::plugin::action::Progress;
 use crate::plugin::diag::{Diagnostic, Diagnostics};
 use crate::plugin::resource::{Ctx, PlanInput, Private, model_of};
 use crate::plugin::value::Value;
-use crate::routeros::{Client, Record};
 use crate::secrets::{self, Zeroizing};
-
-/// The RouterOS command that saves a backup.
-pub const SAVE: &str = "/system/backup/save";
-
-/// The encryption methods `/system/backup/save` offers.
-pub const ENCRYPTIONS: [&str; 2] = ["aes-sha256", "rc4"];
-
-/// Prefix of generated backup names.
-const NAME_PREFIX: &str = "terraform-backup";
 
 fn no() -> Option<bool> {
     Some(false)
 }
 
 fn default_encryption() -> Option<String> {
-    Some("aes-sha256".to_string())
+    Some(DEFAULT_ENCRYPTION.to_string())
 }
 
 /// A backup of the router's configuration, downloaded to a local file.
@@ -189,189 +184,20 @@ pub fn backup_password(
     Ok(None)
 }
 
-/// Takes the backup `plan` describes (the resource's create, and the
-/// `routeros_system_backup` action): saves it on the router, downloads it
-/// into the local file (age-encrypted to `age_recipients`), removes the
-/// router's copy unless `keep_on_router`, and reports each step to
-/// `progress`. `private` is where a resource records the router file before
-/// the command runs (an action has none: its errors name the file).
-/// Returns `plan` with the computed values filled in; `Err` with the
-/// diagnostics pushed and the router file that may be left, if any.
-/// Nothing is left at the local path on failure.
-pub async fn take_backup(
-    client: &Client,
-    plan: &SystemBackupModel,
-    password: Option<Zeroizing<String>>,
-    mut private: Option<&mut Private>,
-    progress: &Progress,
-    diags: &mut Diagnostics,
-) -> Result<SystemBackupModel, common::Left> {
-    let dont_encrypt = plan.dont_encrypt.unwrap_or(false);
-    if password.is_none() && !dont_encrypt {
-        diags.push(Diagnostic::error(
-                "No backup password",
-                "Neither `password_wo`, `password_age` nor `dont_encrypt = true` is set (a write-only value is not available to this Terraform version). Set one of them.",
-            ));
-        return Err(None);
-    }
-    // The local file first: an unusable path fails before the router is touched.
-    let Some(output) = common::open_output(
-        client,
-        "backup",
-        &plan.path,
-        plan.age_recipients.as_deref(),
-        plan.overwrite,
-        private.as_deref_mut(),
-        diags,
-    )
-    .await
-    else {
-        return Err(None);
-    };
-    let name = plan
-        .name
-        .clone()
-        .unwrap_or_else(|| common::unique_name(NAME_PREFIX));
-    let file_name = file_name_for(&name);
-    let encryption = plan
-        .encryption
-        .clone()
-        .unwrap_or_else(|| "aes-sha256".into());
-    let args = save_args(
-        &name,
-        &encryption,
-        password.as_deref().map(String::as_str),
-        dont_encrypt,
-    );
-    drop(password);
-    // Leftovers of an earlier failure went first (`open_output`); this
-    // backup's file name is in private state before the command runs.
-    if let Some(p) = private.as_deref_mut() {
-        common::record_leftover(p, &file_name);
-    }
-    progress.report(format!(
-        "saving backup {file_name} on {}",
-        client.endpoint()
-    ));
-    if let Err(e) = client.command(SAVE, &args, true).await {
-        diags.push(request_diagnostic(
-            &format!("saving backup {file_name:?}"),
-            &e,
-            &[("name", "name"), ("encryption", "encryption")],
-        ));
-        // The reply may be lost or late while the router saved the file.
-        let left = common::remove_after_failure(client, &file_name)
-            .await
-            .err()
-            .map(|e| (file_name.clone(), e));
-        return Err(forget_unless_left(private, &file_name, left, diags));
-    }
-    drop(args);
-    log::info!("saved backup {file_name} on {}", client.endpoint());
-    let keep = plan.keep_on_router.unwrap_or(false);
-    let fetched = output.fetch(client, &file_name, progress).await;
-    let remove_copy = !keep || fetched.is_err();
-    let mut left = None;
-    if remove_copy {
-        match common::remove_router_file(client, &file_name).await {
-            Ok(_) => log::info!("removed {file_name} from the router"),
-            Err(e) => left = Some((file_name.clone(), e)),
+impl SystemBackupModel {
+    /// The backup this plan asks for.
+    fn request(&self) -> BackupRequest {
+        BackupRequest {
+            to: Destination {
+                path: self.path.clone(),
+                overwrite: self.overwrite,
+                age_recipients: self.age_recipients.clone(),
+            },
+            name: self.name.clone(),
+            encryption: self.encryption.clone(),
+            dont_encrypt: self.dont_encrypt.unwrap_or(false),
+            keep_on_router: self.keep_on_router.unwrap_or(false),
         }
-    }
-    let (size, written) = match fetched {
-        Ok(x) => x,
-        Err(e) => {
-            diags.push(fetch_diagnostic(
-                &format!("downloading backup {file_name:?}"),
-                &e,
-            ));
-            return Err(forget_unless_left(private, &file_name, left, diags));
-        }
-    };
-    match &left {
-        Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, false)),
-        // Kept on purpose (keep_on_router), or removed.
-        None => {
-            if let Some(p) = private {
-                common::forget_leftover(p, &file_name);
-            }
-        }
-    }
-    log::info!(
-        "wrote backup {file_name} ({size} bytes) to {}; provider peak memory (VmHWM) {} kB",
-        written.path.display(),
-        common::peak_memory_kib().map_or_else(|| "unknown".to_string(), |k| k.to_string())
-    );
-    progress.report(common::written_message(&written, size));
-    let mut state = plan.clone();
-    state.id = Some(file_name.clone());
-    state.name = Some(name);
-    state.file_name = Some(file_name);
-    state.output_path = Some(written.path.to_string_lossy().into_owned());
-    state.size = Some(size as i64);
-    state.sha256 = Some(written.sha256);
-    state.routeros_version = Some(client.version().to_string());
-    state.created_at = Some(common::now_rfc3339());
-    state.password_wo = None;
-    Ok(state)
-}
-
-/// After a failed backup: a file that may be left is named in an error;
-/// one confirmed gone is forgotten from `private`.
-fn forget_unless_left(
-    private: Option<&mut Private>,
-    file_name: &str,
-    left: common::Left,
-    diags: &mut Diagnostics,
-) -> common::Left {
-    match &left {
-        Some((name, e)) => diags.push(common::leftover_diagnostic(name, e, true)),
-        None => {
-            if let Some(p) = private {
-                common::forget_leftover(p, file_name);
-            }
-        }
-    }
-    left
-}
-
-/// The arguments of `/system/backup/save`.
-pub fn save_args(
-    name: &str,
-    encryption: &str,
-    password: Option<&str>,
-    dont_encrypt: bool,
-) -> Record {
-    let mut args = Record::new();
-    args.insert("name".into(), name.to_string());
-    if dont_encrypt {
-        args.insert("dont-encrypt".into(), "yes".into());
-    } else if let Some(pw) = password {
-        args.insert("password".into(), pw.to_string());
-        args.insert("encryption".into(), encryption.to_string());
-    }
-    args
-}
-
-/// The router file name for backup `name`.
-pub fn file_name_for(name: &str) -> String {
-    if name.ends_with(".backup") {
-        name.to_string()
-    } else {
-        format!("{name}.backup")
-    }
-}
-
-/// A diagnostic for a failed download of `file`.
-pub fn fetch_diagnostic(action: &str, err: &FetchError) -> Diagnostic {
-    match err {
-        FetchError::Router(e) => request_diagnostic(action, e, &[]),
-        FetchError::Local(e) => Diagnostic::error(
-            format!("Cannot write the local file: {action}"),
-            format!("{e}."),
-        )
-        .at_attr("path"),
-        other => Diagnostic::error(format!("Failed: {action}"), format!("{other}.")),
     }
 }
 
@@ -381,6 +207,7 @@ impl common::OutputKind for SystemBackupKind {
     const TYPE_NAME: &'static str = "routeros_system_backup";
     const DESCRIPTION: &'static str = "A backup of the router's configuration (`/system/backup/save`), downloaded to a local file and optionally age-encrypted. Each apply that creates or replaces it takes a new backup.";
     const NOUN: &'static str = "backup";
+    const ACTION_DESCRIPTION: &'static str = "Takes a backup of the router's configuration (`/system/backup/save`) each time it is invoked, downloads it to a local file and optionally age-encrypts it. Nothing is kept in state: use it with `terraform apply -invoke=action.routeros_system_backup.NAME` or from a resource's `lifecycle { action_trigger { ... } }` (Terraform 1.14 and later). The arguments are those of the `routeros_system_backup` resource.";
 
     fn check(&self, config: &Value, diags: &mut Diagnostics) {
         if let Some(enc) = config.get_str("encryption")
@@ -441,7 +268,7 @@ impl common::OutputKind for SystemBackupKind {
         if !input.prior_state.is_null() {
             return;
         }
-        if !common::has_file_read(&ctx.client) {
+        if !has_file_read(&ctx.client) {
             diags.push(
                 Diagnostic::warning(
                     "Old RouterOS: backups above 60 KB cannot be downloaded",
@@ -460,22 +287,35 @@ impl common::OutputKind for SystemBackupKind {
         ctx: &Ctx<Configured>,
         plan: &SystemBackupModel,
         config: &Value,
-        private: &mut Private,
+        private: Option<&mut Private>,
+        progress: &Progress,
         diags: &mut Diagnostics,
-    ) -> Option<Result<SystemBackupModel, common::Left>> {
+    ) -> Option<Result<SystemBackupModel, Left>> {
         let cfg: SystemBackupModel = model_of(config, diags)?;
         let password = backup_password(&cfg, ctx.client.identities(), diags).ok()?;
-        Some(
-            take_backup(
-                &ctx.client,
-                plan,
-                password,
-                Some(private),
-                &Progress::silent(),
-                diags,
-            )
-            .await,
+        let taken = take_backup(
+            &ctx.client,
+            &plan.request(),
+            password,
+            private,
+            progress,
+            diags,
         )
+        .await;
+        Some(taken.map(|backup| {
+            let taken = backup.taken;
+            let mut state = plan.clone();
+            state.id = Some(taken.file_name.clone());
+            state.name = Some(backup.name);
+            state.file_name = Some(taken.file_name);
+            state.output_path = Some(taken.output_path);
+            state.size = Some(taken.size as i64);
+            state.sha256 = Some(taken.sha256);
+            state.routeros_version = Some(taken.routeros_version);
+            state.created_at = Some(taken.created_at);
+            state.password_wo = None;
+            state
+        }))
     }
 
     // Every argument replaces the backup; only a write-only value can
@@ -498,7 +338,7 @@ impl common::OutputKind for SystemBackupKind {
         let Some(file_name) = old.file_name.clone() else {
             return;
         };
-        match common::remove_router_file(&ctx.client, &file_name).await {
+        match remove_router_file(&ctx.client, &file_name).await {
             Ok(true) => log::info!("removed {file_name} from the router"),
             Ok(false) => log::info!("{file_name} was already gone from the router"),
             Err(e) => diags.push(request_diagnostic(
@@ -661,17 +501,5 @@ mod tests {
             .unwrap();
         assert!(path.detail.contains("does not exist"), "{}", path.detail);
         assert!(path.detail.contains("x.backup.age"), "{}", path.detail);
-    }
-
-    #[test]
-    fn save_arguments() {
-        let args = save_args("n", "aes-sha256", Some("pw"), false);
-        assert_eq!(args["password"], "pw");
-        assert_eq!(args["encryption"], "aes-sha256");
-        let args = save_args("n", "rc4", None, true);
-        assert_eq!(args.get("dont-encrypt").map(String::as_str), Some("yes"));
-        assert!(!args.contains_key("password") && !args.contains_key("encryption"));
-        assert_eq!(file_name_for("x"), "x.backup");
-        assert_eq!(file_name_for("x.backup"), "x.backup");
     }
 }

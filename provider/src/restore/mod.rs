@@ -25,8 +25,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::backup::{self as common, upload};
 use crate::plugin::action::Progress;
-use crate::resources::backup_common::{self as common, upload};
 use crate::resources::menus;
 use crate::routeros::{Client, Error, Record};
 use crate::secrets::{Identities, Zeroizing};

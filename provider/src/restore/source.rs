@@ -9,8 +9,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use crate::backup::{AGE_SUFFIX, CONTENTS_LIMIT};
 use crate::generate::export::script;
-use crate::resources::backup_common::{AGE_SUFFIX, CONTENTS_LIMIT};
 use crate::resources::menus;
 use crate::secrets::{self, Identities, Zeroizing};
 

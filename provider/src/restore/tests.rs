@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::*;
-use crate::resources::backup_common::{CONTENTS_LIMIT, encode_data};
+use crate::backup::{CONTENTS_LIMIT, encode_data};
 use crate::secrets::SecretString;
 use acceptance::sim::{RestFault, Sim, SimConfig};
 

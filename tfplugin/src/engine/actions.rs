@@ -33,7 +33,7 @@ impl<P: Provider> Engine<P> {
             .map(|a| {
                 (
                     a.type_name().to_string(),
-                    (*self.action_schema_of(&a)).clone(),
+                    self.action_schema_of(&a).schema.clone(),
                 )
             })
             .collect()
@@ -43,11 +43,11 @@ impl<P: Provider> Engine<P> {
     pub fn action_schema(&self, type_name: &str) -> Option<Schema> {
         self.action(type_name)
             .ok()
-            .map(|a| (*self.action_schema_of(&a)).clone())
+            .map(|a| self.action_schema_of(&a).schema.clone())
     }
 
     /// The schema of action `a` as served, built on first use.
-    fn action_schema_of(&self, a: &Arc<dyn Action<P::Client>>) -> Arc<Schema> {
+    fn action_schema_of(&self, a: &Arc<dyn Action<P::Client>>) -> Arc<crate::schema::Served> {
         self.schema_cache
             .get(SchemaCache::ACTION, a.type_name(), || {
                 self.routed(a.schema(), false)
@@ -62,7 +62,7 @@ impl<P: Provider> Engine<P> {
     ) -> Result<Checked<P::Client>, Diagnostics> {
         let a = self.action(type_name).map_err(Diagnostics::from)?;
         let schema = self.action_schema_of(&a);
-        let config = conform(config, &schema.block.value_type());
+        let config = conform(config, &schema.ty);
         let mut diags = Diagnostics::new();
         check_config(
             &schema.block,

@@ -158,7 +158,7 @@ impl<P: Provider> Engine<P> {
             Err(d) => return ApplyResponse::kept(req.prior_state, req.planned_private, d.into()),
         };
         let block = &schema.block;
-        let ty = block.value_type();
+        let ty = schema.ty.clone();
         let prior = conform(req.prior_state, &ty);
         let planned = conform(req.planned_state, &ty);
         let config = conform(req.config, &ty);

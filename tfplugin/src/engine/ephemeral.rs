@@ -13,7 +13,7 @@ impl<P: Provider> Engine<P> {
     pub fn ephemeral_resource_schema(&self, type_name: &str) -> Option<Schema> {
         self.ephemeral_resources
             .get(type_name)
-            .map(|e| (*self.ephemeral_schema_of(type_name, e)).clone())
+            .map(|e| self.ephemeral_schema_of(type_name, e).schema.clone())
     }
 
     /// ValidateEphemeralResourceConfig.
@@ -27,7 +27,7 @@ impl<P: Provider> Engine<P> {
             return unknown_type("ephemeral resource", type_name, self.type_name()).into();
         };
         let schema = self.ephemeral_schema_of(type_name, e);
-        let config = conform(config, &schema.block.value_type());
+        let config = conform(config, &schema.ty);
         check_config(
             &schema.block,
             &config,
@@ -57,7 +57,7 @@ impl<P: Provider> Engine<P> {
             );
         };
         let schema = self.ephemeral_schema_of(type_name, e);
-        let ty = schema.block.value_type();
+        let ty = schema.ty.clone();
         let config = conform(config, &ty);
         if !config.is_wholly_known() {
             let mut v = config;

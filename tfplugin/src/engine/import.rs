@@ -5,7 +5,7 @@ use super::checks::{null_unknowns, null_write_only};
 use super::{ClientCapabilities, Engine, provider_bug};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::Provider;
-use crate::schema::Block;
+use crate::schema::Served;
 use crate::value::{Value, check_type, conform};
 
 /// One imported object.
@@ -23,16 +23,16 @@ pub struct Imported {
 /// import that found nothing (`what` names what was given).
 fn finish_import(
     type_name: &str,
-    block: &Block,
+    schema: &Served,
     stub: Option<Value>,
     what: &str,
     mut diags: Diagnostics,
 ) -> (Vec<Imported>, Diagnostics) {
-    let ty = block.value_type();
+    let (block, ty) = (&schema.block, &schema.ty);
     match stub {
         Some(stub) if !stub.is_null() => {
-            let mut state = conform(stub, &ty);
-            if let Err(e) = check_type(&state, &ty) {
+            let mut state = conform(stub, ty);
+            if let Err(e) = check_type(&state, ty) {
                 diags.push(provider_bug("Provider returned a malformed import stub", e));
                 return (Vec::new(), diags);
             }
@@ -92,7 +92,7 @@ impl<P: Provider> Engine<P> {
         }
         finish_import(
             type_name,
-            &schema.block,
+            &schema,
             stub,
             &format!("the import id {id:?}"),
             diags,
@@ -119,7 +119,7 @@ impl<P: Provider> Engine<P> {
         if let Some(s) = &mut stub {
             self.stamp(s, route.as_deref());
         }
-        finish_import(type_name, &schema.block, stub, "the identity given", diags)
+        finish_import(type_name, &schema, stub, "the identity given", diags)
     }
 
     /// The identity to report with `state` (after a read, plan or apply).

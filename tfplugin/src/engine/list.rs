@@ -56,7 +56,7 @@ impl<P: Provider> Engine<P> {
         let config = if config.is_null() {
             Value::Null
         } else {
-            conform(config, &list_schema.block.value_type())
+            conform(config, &list_schema.ty)
         };
         let (ctx, route) = match self.ctx_for(None, &config).await {
             Ok(c) => c,
@@ -67,7 +67,7 @@ impl<P: Provider> Engine<P> {
             include_resource,
             limit,
         };
-        let ty = schema.block.value_type();
+        let ty = schema.ty.clone();
         let mut items = r.list(&ctx, &request, &mut diags).await;
         for item in &mut items {
             self.stamp(&mut item.identity, route.as_deref());
@@ -89,7 +89,7 @@ impl<P: Provider> Engine<P> {
             Ok(x) => x,
             Err(d) => return (Value::Null, d.into()),
         };
-        let ty = schema.block.value_type();
+        let ty = schema.ty.clone();
         let state = conform(state, &ty);
         let route = self.route_in(&state).ok().flatten();
         let mut config = r.generate_config(&state, &mut diags).unwrap_or(state);

@@ -260,7 +260,7 @@ impl<P: Provider> Engine<P> {
             }
         };
         let block = &schema.block;
-        let ty = block.value_type();
+        let ty = schema.ty.clone();
         let prior = conform(req.prior_state, &ty);
         let config = conform(req.config, &ty);
         let proposed = conform(req.proposed_new_state, &ty);

@@ -37,7 +37,7 @@ impl<P: Provider> Engine<P> {
         if json.is_empty() {
             return (Value::Null, diags);
         }
-        let ty = schema.block.value_type();
+        let ty = schema.ty.clone();
         let parsed: serde_json::Value = match serde_json::from_slice(json) {
             Ok(j) => j,
             Err(e) => {
@@ -91,7 +91,7 @@ impl<P: Provider> Engine<P> {
             Ok(c) => c,
             Err(d) => return (state, private, d.into()),
         };
-        let ty = schema.block.value_type();
+        let ty = schema.ty.clone();
         let state = conform(state, &ty);
         let mut p = decode_private(&private, &mut diags);
         let out = r.read(&ctx, &state, &mut p, &mut diags).await;
@@ -123,7 +123,7 @@ impl<P: Provider> Engine<P> {
             );
         };
         let schema = self.data_source_schema_of(type_name, d);
-        let ty = schema.block.value_type();
+        let ty = schema.ty.clone();
         let config = conform(config, &ty);
         let (ctx, route) = match self.ctx_for(Some(caps), &config).await {
             Ok(c) => c,

@@ -33,7 +33,7 @@ impl<P: Provider> Engine<P> {
     ) -> Diagnostics {
         let mut diags = Diagnostics::new();
         let schema = self.provider_schema();
-        let config = conform(config, &schema.block.value_type());
+        let config = conform(config, &schema.ty);
         if let Some(configured) = self
             .provider
             .configure(&config, terraform_version, &mut diags)

@@ -9,16 +9,6 @@ use crate::resource::IdentitySchema;
 use crate::schema::{self, Nesting, Type};
 use crate::value::Value;
 
-/// The value type of an identity: an object of strings.
-pub fn identity_type(s: &IdentitySchema) -> Type {
-    Type::Object(
-        s.attributes
-            .iter()
-            .map(|(n, _)| (n.clone(), Type::String))
-            .collect(),
-    )
-}
-
 /// An identity schema as the protocol message.
 pub fn identity_schema_to_proto(s: &IdentitySchema) -> pb::ResourceIdentitySchema {
     pb::ResourceIdentitySchema {
@@ -87,13 +77,14 @@ pub fn decode_value(
 
 /// Decodes a `DynamicValue` with the type a lookup found, or passes on
 /// the lookup's error (an unknown type name).
-pub(super) fn decode_typed<'t>(
-    ty: Result<&'t Type, Diagnostics>,
+pub(super) fn decode_typed(
+    ty: Result<Type, Diagnostics>,
     dv: Option<&pb::DynamicValue>,
     what: &str,
-) -> Result<(&'t Type, Value), Diagnostics> {
+) -> Result<(Type, Value), Diagnostics> {
     let ty = ty?;
-    Ok((ty, decode_value(dv, ty, what)?))
+    let v = decode_value(dv, &ty, what)?;
+    Ok((ty, v))
 }
 
 /// Encodes a value as a msgpack `DynamicValue` (the only encoding Terraform

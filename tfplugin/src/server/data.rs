@@ -34,7 +34,7 @@ impl<P: Provider> ProviderService<P> {
             .read_data_source(&req.type_name, config, caps)
             .await;
         Ok(Response::new(pb::read_data_source::Response {
-            state: Some(encode_value(&state, ty)),
+            state: Some(encode_value(&state, &ty)),
             diagnostics: diagnostics_to_proto(&diags),
             deferred: None,
         }))
@@ -47,7 +47,7 @@ impl<P: Provider> ProviderService<P> {
     ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
         let req = req.into_inner();
         let diags = match self.ephemeral_type(&req.type_name).and_then(|ty| {
-            decode_value(req.config.as_ref(), ty, "ephemeral resource configuration")
+            decode_value(req.config.as_ref(), &ty, "ephemeral resource configuration")
         }) {
             Ok(config) => {
                 self.engine
@@ -92,7 +92,7 @@ impl<P: Provider> ProviderService<P> {
         Ok(Response::new(pb::open_ephemeral_resource::Response {
             // No error result without a value: Terraform reads the
             // diagnostics then.
-            result: (!diags.has_error()).then(|| encode_value(&result, ty)),
+            result: (!diags.has_error()).then(|| encode_value(&result, &ty)),
             diagnostics: diagnostics_to_proto(&diags),
             // Nothing to renew, nothing to carry to Close.
             renew_at: None,

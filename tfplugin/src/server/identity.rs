@@ -11,8 +11,8 @@ use crate::schema::Type;
 use crate::value::Value;
 
 impl<P: Provider> ProviderService<P> {
-    fn identities_type(&self, type_name: &str) -> Option<&Type> {
-        self.identity_types().get(type_name)
+    fn identities_type(&self, type_name: &str) -> Option<Type> {
+        self.engine.identity_type(type_name)
     }
 
     /// The identity Terraform sent, when the type has one and it decodes.
@@ -22,7 +22,7 @@ impl<P: Provider> ProviderService<P> {
         data: Option<&pb::ResourceIdentityData>,
     ) -> Option<Value> {
         let ty = self.identities_type(type_name)?;
-        decode_value(data?.identity_data.as_ref(), ty, "identity")
+        decode_value(data?.identity_data.as_ref(), &ty, "identity")
             .ok()
             .filter(|v| !v.is_null())
     }
@@ -34,7 +34,7 @@ impl<P: Provider> ProviderService<P> {
     ) -> Option<pb::ResourceIdentityData> {
         let ty = self.identities_type(type_name)?;
         identity.map(|v| pb::ResourceIdentityData {
-            identity_data: Some(encode_value(&v, ty)),
+            identity_data: Some(encode_value(&v, &ty)),
         })
     }
 
@@ -53,7 +53,7 @@ impl<P: Provider> ProviderService<P> {
         }
         let identity = match req.identity.as_ref() {
             Some(data) => match self.identities_type(&req.type_name) {
-                Some(ty) => match decode_value(data.identity_data.as_ref(), ty, "identity") {
+                Some(ty) => match decode_value(data.identity_data.as_ref(), &ty, "identity") {
                     Ok(v) if !v.is_null() => Some(v),
                     Ok(_) => None,
                     Err(d) => {
@@ -94,7 +94,7 @@ impl<P: Provider> ProviderService<P> {
                         ),
                     );
                     imported_resources.push(pb::import_resource_state::ImportedResource {
-                        state: Some(encode_value(&item.state, ty)),
+                        state: Some(encode_value(&item.state, &ty)),
                         type_name: item.type_name,
                         private: item.private,
                         identity,

@@ -3,7 +3,6 @@
 
 use tonic::{Request, Response};
 
-use super::convert::unknown_type;
 use super::convert::{decode_value, diagnostics_to_proto, encode_value};
 use super::{ProviderService, RpcResult};
 use crate::diag::Diagnostics;
@@ -20,11 +19,8 @@ impl<P: Provider> ProviderService<P> {
         type_name: &str,
         dv: Option<&pb::DynamicValue>,
     ) -> Result<Value, Diagnostics> {
-        let ty = self
-            .list_types()
-            .get(type_name)
-            .ok_or_else(|| unknown_type("list resource", type_name, self.engine.type_name()))?;
-        match decode_value(dv, ty, "list configuration") {
+        let ty = self.list_type(type_name)?;
+        match decode_value(dv, &ty, "list configuration") {
             Ok(v) => Ok(v),
             Err(d) => {
                 // Some clients wrap it as `{config = {...}}`.
@@ -76,7 +72,7 @@ impl<P: Provider> ProviderService<P> {
                         .map(|item| pb::list_resource::Event {
                             identity: self.encode_identity(&req.type_name, Some(item.identity)),
                             display_name: item.display_name,
-                            resource_object: match (item.object, ty) {
+                            resource_object: match (item.object, &ty) {
                                 (Some(o), Some(ty)) => Some(encode_value(&o, ty)),
                                 _ => None,
                             },
@@ -100,13 +96,13 @@ impl<P: Provider> ProviderService<P> {
         req: Request<pb::generate_resource_config::Request>,
     ) -> RpcResult<pb::generate_resource_config::Response> {
         let req = req.into_inner();
-        let (config, diags) = match self
-            .resource_type(&req.type_name)
-            .and_then(|ty| Ok((ty, decode_value(req.state.as_ref(), ty, "state")?)))
-        {
+        let (config, diags) = match self.resource_type(&req.type_name).and_then(|ty| {
+            let state = decode_value(req.state.as_ref(), &ty, "state")?;
+            Ok((ty, state))
+        }) {
             Ok((ty, state)) => {
                 let (config, diags) = self.engine.generate_resource_config(&req.type_name, state);
-                (Some(encode_value(&config, ty)), diags)
+                (Some(encode_value(&config, &ty)), diags)
             }
             Err(d) => (None, d),
         };

@@ -39,7 +39,7 @@ impl<P: Provider> ProviderService<P> {
             .upgrade_resource_state(&req.type_name, req.version, &raw.json)
             .await;
         Ok(Response::new(pb::upgrade_resource_state::Response {
-            upgraded_state: Some(encode_value(&state, ty)),
+            upgraded_state: Some(encode_value(&state, &ty)),
             diagnostics: diagnostics_to_proto(&diags),
         }))
     }
@@ -61,7 +61,7 @@ impl<P: Provider> ProviderService<P> {
                 )));
             }
         };
-        let state = match decode_value(req.current_state.as_ref(), ty, "current state") {
+        let state = match decode_value(req.current_state.as_ref(), &ty, "current state") {
             Ok(v) => v,
             Err(d) => {
                 return Ok(Response::new(read_error(
@@ -87,7 +87,7 @@ impl<P: Provider> ProviderService<P> {
             ),
         );
         Ok(Response::new(pb::read_resource::Response {
-            new_state: Some(encode_value(&new_state, ty)),
+            new_state: Some(encode_value(&new_state, &ty)),
             diagnostics: diagnostics_to_proto(&diags),
             private,
             new_identity,
@@ -103,12 +103,12 @@ impl<P: Provider> ProviderService<P> {
         let req = req.into_inner();
         let caps = client_capabilities(req.client_capabilities.as_ref());
         let decoded = self.resource_type(&req.type_name).and_then(|ty| {
-            Ok((
-                ty,
-                decode_value(req.prior_state.as_ref(), ty, "prior state")?,
-                decode_value(req.proposed_new_state.as_ref(), ty, "proposed new state")?,
-                decode_value(req.config.as_ref(), ty, "configuration")?,
-            ))
+            let values = (
+                decode_value(req.prior_state.as_ref(), &ty, "prior state")?,
+                decode_value(req.proposed_new_state.as_ref(), &ty, "proposed new state")?,
+                decode_value(req.config.as_ref(), &ty, "configuration")?,
+            );
+            Ok((ty, values.0, values.1, values.2))
         });
         let (ty, prior_state, proposed_new_state, config) = match decoded {
             Ok(v) => v,
@@ -148,7 +148,7 @@ impl<P: Provider> ProviderService<P> {
             ),
         );
         Ok(Response::new(pb::plan_resource_change::Response {
-            planned_state: Some(encode_value(&plan.planned_state, ty)),
+            planned_state: Some(encode_value(&plan.planned_state, &ty)),
             requires_replace: plan.requires_replace.iter().map(path_to_proto).collect(),
             planned_private: plan.planned_private,
             diagnostics: diagnostics_to_proto(&plan.diagnostics),
@@ -164,12 +164,12 @@ impl<P: Provider> ProviderService<P> {
     ) -> RpcResult<pb::apply_resource_change::Response> {
         let req = req.into_inner();
         let decoded = self.resource_type(&req.type_name).and_then(|ty| {
-            Ok((
-                ty,
-                decode_value(req.prior_state.as_ref(), ty, "prior state")?,
-                decode_value(req.planned_state.as_ref(), ty, "planned state")?,
-                decode_value(req.config.as_ref(), ty, "configuration")?,
-            ))
+            let values = (
+                decode_value(req.prior_state.as_ref(), &ty, "prior state")?,
+                decode_value(req.planned_state.as_ref(), &ty, "planned state")?,
+                decode_value(req.config.as_ref(), &ty, "configuration")?,
+            );
+            Ok((ty, values.0, values.1, values.2))
         });
         let (ty, prior_state, planned_state, config) = match decoded {
             Ok(v) => v,
@@ -205,7 +205,7 @@ impl<P: Provider> ProviderService<P> {
             ),
         );
         Ok(Response::new(pb::apply_resource_change::Response {
-            new_state: Some(encode_value(&applied.new_state, ty)),
+            new_state: Some(encode_value(&applied.new_state, &ty)),
             private: applied.private,
             diagnostics: diagnostics_to_proto(&applied.diagnostics),
             new_identity,

@@ -18,12 +18,12 @@ impl<P: Provider> ProviderService<P> {
         let req = req.into_inner();
         let ty = self.provider_type();
         let (prepared, diags) =
-            match decode_value(req.config.as_ref(), ty, "provider configuration") {
+            match decode_value(req.config.as_ref(), &ty, "provider configuration") {
                 Ok(config) => self.engine.validate_provider_config(config).await,
                 Err(d) => (Value::Null, d),
             };
         Ok(Response::new(pb::prepare_provider_config::Response {
-            prepared_config: Some(encode_value(&prepared, ty)),
+            prepared_config: Some(encode_value(&prepared, &ty)),
             diagnostics: diagnostics_to_proto(&diags),
         }))
     }
@@ -37,7 +37,7 @@ impl<P: Provider> ProviderService<P> {
         let caps = client_capabilities(req.client_capabilities.as_ref());
         let diags = match self
             .resource_type(&req.type_name)
-            .and_then(|ty| decode_value(req.config.as_ref(), ty, "resource configuration"))
+            .and_then(|ty| decode_value(req.config.as_ref(), &ty, "resource configuration"))
         {
             Ok(config) => {
                 self.engine
@@ -59,7 +59,7 @@ impl<P: Provider> ProviderService<P> {
         let req = req.into_inner();
         let diags = match self
             .data_source_type(&req.type_name)
-            .and_then(|ty| decode_value(req.config.as_ref(), ty, "data source configuration"))
+            .and_then(|ty| decode_value(req.config.as_ref(), &ty, "data source configuration"))
         {
             Ok(config) => {
                 self.engine
@@ -83,7 +83,7 @@ impl<P: Provider> ProviderService<P> {
         log::debug!("Configure: Terraform {}", req.terraform_version);
         let diags = match decode_value(
             req.config.as_ref(),
-            self.provider_type(),
+            &self.provider_type(),
             "provider configuration",
         ) {
             Ok(config) => {

@@ -2,16 +2,20 @@
 //! whose create takes an output on the router (`/system/backup/save`,
 //! `/export`) and downloads it to a local file. A kind ([`OutputKind`])
 //! gives its model, its checks and how it takes the output; everything
-//! around the local file and the router's leftovers is here.
+//! around the local file and the router's leftovers is here. The same
+//! create runs as an action of the same name ([`AsAction`]; the actions
+//! themselves are in `crate::actions`).
 
 use async_trait::async_trait;
 use schemars::JsonSchema;
 
 use super::{
-    Left, OutputModel, check_path, created_state, forget_output, known_strings, read_state,
-    refuse_import, remove_leftovers, timeouts,
+    OutputModel, check_path, created_state, forget_output, known_strings, read_state,
+    refuse_import, timeouts,
 };
+use crate::backup::{Left, remove_leftovers};
 use crate::context::Configured;
+use crate::plugin::action::Progress;
 use crate::plugin::diag::Diagnostics;
 use crate::plugin::resource::{Ctx, PlanInput, Private, Resource, model_of, value_of};
 use crate::plugin::schema::{Schema, schema_from_model};
@@ -26,6 +30,8 @@ pub trait OutputKind: Send + Sync + 'static {
     const TYPE_NAME: &'static str;
     /// The schema's description.
     const DESCRIPTION: &'static str;
+    /// The description of the action of the same name.
+    const ACTION_DESCRIPTION: &'static str;
     /// What it takes, for people: `backup`, `export`.
     const NOUN: &'static str;
 
@@ -40,14 +46,17 @@ pub trait OutputKind: Send + Sync + 'static {
         diags: &mut Diagnostics,
     );
 
-    /// Takes the output on the router and downloads it; `None` when the
-    /// configuration could not be read (diagnostics say why).
+    /// Takes the output on the router and downloads it, reporting each
+    /// step to `progress`; `private` is the resource's (an action has
+    /// none). `None` when the configuration could not be read (diagnostics
+    /// say why).
     async fn take(
         &self,
         ctx: &Ctx<Configured>,
         plan: &Self::Model,
         config: &Value,
-        private: &mut Private,
+        private: Option<&mut Private>,
+        progress: &Progress,
         diags: &mut Diagnostics,
     ) -> Option<Result<Self::Model, Left>>;
 
@@ -108,7 +117,10 @@ impl<K: OutputKind> Resource<Configured> for OutputResource<K> {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         let plan: K::Model = model_of(planned, diags)?;
-        let work = self.0.take(ctx, &plan, config, private, diags);
+        let silent = Progress::silent();
+        let work = self
+            .0
+            .take(ctx, &plan, config, Some(private), &silent, diags);
         let taken = match timeouts::bounded(planned, "create", work).await {
             Ok(taken) => taken?,
             Err(limit) => {
@@ -185,6 +197,49 @@ impl<K: OutputKind> Resource<Configured> for OutputResource<K> {
         diags: &mut Diagnostics,
     ) -> Option<Value> {
         refuse_import(K::TYPE_NAME, K::NOUN, diags)
+    }
+}
+
+/// A resource whose create also runs as an action of the same name
+/// (`crate::actions::ResourceAction`): the action takes the resource's
+/// arguments, checks and plan-time checks, and keeps nothing.
+#[async_trait]
+pub trait AsAction: Resource<Configured> + Sync + 'static {
+    /// The action's description (its schema's).
+    fn action_description(&self) -> &'static str;
+
+    /// Does what the resource's create does with `config`, reporting to
+    /// `progress`; keeps nothing (a file left on the router is named in
+    /// the error).
+    async fn take(
+        &self,
+        ctx: &Ctx<Configured>,
+        config: &Value,
+        progress: &Progress,
+        diags: &mut Diagnostics,
+    );
+}
+
+#[async_trait]
+impl<K: OutputKind> AsAction for OutputResource<K> {
+    fn action_description(&self) -> &'static str {
+        K::ACTION_DESCRIPTION
+    }
+
+    async fn take(
+        &self,
+        ctx: &Ctx<Configured>,
+        config: &Value,
+        progress: &Progress,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(model) = model_of::<K::Model>(config, diags) else {
+            return;
+        };
+        let _ = self
+            .0
+            .take(ctx, &model, config, None, progress, diags)
+            .await;
     }
 }
 

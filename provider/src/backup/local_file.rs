@@ -153,7 +153,9 @@ pub fn release_local_file(path: &str, sha256: &str) {
         .insert(PathBuf::from(path), sha256.to_owned());
 }
 
-pub(super) fn released(path: &Path) -> Option<String> {
+/// The SHA-256 recorded for `path` when its resource was destroyed by this
+/// process (see [`release_local_file`]), if any.
+pub fn released(path: &Path) -> Option<String> {
     RELEASED
         .lock()
         .unwrap_or_else(|p| p.into_inner())
