@@ -24,6 +24,10 @@ pub mod plugin {
     pub use super::text;
 }
 
+/// The provider's source address, which `render.rs` takes from the
+/// provider's crate root (`provider/src/lib.rs`).
+pub const SOURCE: &str = "macsec-gitops/routeros";
+
 #[allow(dead_code)]
 #[path = "../../provider/src/generate/check.rs"]
 mod check;
