@@ -24,6 +24,10 @@ pub mod plugin {
     pub use super::text;
 }
 
+/// The provider's source address, which `render.rs` takes from the
+/// provider's crate root (`provider/src/lib.rs`).
+pub const SOURCE: &str = "macsec-gitops/routeros";
+
 #[allow(dead_code)]
 #[path = "../../provider/src/generate/check.rs"]
 mod check;
@@ -35,6 +39,6 @@ mod hcl;
 mod render;
 
 fuzz_target!(|data: &[u8]| {
-    let (items, import_commands) = check::items_from_bytes(data);
-    check::check(&items, import_commands);
+    let (items, case) = check::items_from_bytes(data);
+    check::check(&items, &case);
 });

@@ -12,7 +12,10 @@
 //! - `refresh_1000`: refresh-only plan of 1000 at `--latency 5` vs one GET
 //!   per resource (10 at a time, as Terraform's parallelism);
 //! - `fleet_20x10`: plan of 20 routers x 10 interfaces (one provider
-//!   configuration each) vs plan of 200 `terraform_data`;
+//!   configuration each, aliased) vs plan of 200 `terraform_data`;
+//! - `fleet_one_config`: the same fleet in one provider configuration (the
+//!   provider's `routers`, each resource's `router`) vs the same 200
+//!   `terraform_data`, with launches per plan and requests per router;
 //! - `rss_1000`, `rss_menu_10000`: the provider's peak RSS (largest over
 //!   the launches of one plan, from `getrusage` of the wrapper's child) at
 //!   1000 resources and for a plan reading a menu of 10,000 rows, against
@@ -39,7 +42,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use acceptance::harness::{
-    ProviderBlock, Scheme, Terraform, Workdir, terraform_block, workspace_root,
+    LaunchCounter, ProviderBlock, Scheme, Terraform, Workdir, terraform_block, workspace_root,
 };
 use acceptance::sim::{Sim, SimConfig};
 use serde_json::json;
@@ -130,40 +133,6 @@ fn release_dir() -> PathBuf {
     dir
 }
 
-/// A directory whose `terraform-provider-routeros` runs the real one and
-/// appends its peak RSS (KiB) to `launches.log`: one line per launch.
-fn counting_dir(real: &Path) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let log = dir.path().join("launches.log");
-    let script = format!(
-        "#!/usr/bin/env python3\nimport resource, subprocess, sys\n\
-         code = subprocess.call([{real:?}] + sys.argv[1:])\n\
-         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n\
-         open({log:?}, 'a').write('%d\\n' % rss)\n\
-         sys.exit(code)\n",
-        real = real
-            .join("terraform-provider-routeros")
-            .display()
-            .to_string(),
-        log = log.display().to_string(),
-    );
-    let wrapper = dir.path().join("terraform-provider-routeros");
-    std::fs::write(&wrapper, script).expect("write wrapper");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    (dir, log)
-}
-
-/// Launches and the largest peak RSS (MiB) in a launch log.
-fn launches(log: &Path) -> (usize, f64) {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let rss: Vec<f64> = text
-        .lines()
-        .filter_map(|l| l.trim().parse::<f64>().ok())
-        .collect();
-    (rss.len(), rss.iter().cloned().fold(0.0, f64::max) / 1024.0)
-}
-
 fn seconds(d: Duration) -> f64 {
     d.as_secs_f64()
 }
@@ -218,20 +187,19 @@ fn snapshot(sim: &Sim) -> (usize, usize) {
 /// and runs one plan there: (launches, peak RSS MiB).
 fn counted_plan(
     tf: &Terraform,
-    wrapper: &Path,
-    log: &Path,
+    counter: &LaunchCounter,
     main_tf: &str,
     from: &Workdir,
 ) -> (usize, f64) {
-    let _ = std::fs::remove_file(log);
-    let wd = Workdir::with_provider_dir(tf, wrapper, main_tf);
+    counter.reset();
+    let wd = Workdir::with_provider_dir(tf, counter.dir(), main_tf);
     std::fs::copy(
         from.path().join("terraform.tfstate"),
         wd.path().join("terraform.tfstate"),
     )
     .expect("copy state");
     plan(&wd);
-    launches(log)
+    counter.launches()
 }
 
 /// Time from exec to the handshake line of `bin`, with AutoMTLS, over
@@ -324,7 +292,7 @@ fn main() {
     let rounds = env_usize("BENCH_ROUNDS", 3).max(1);
     let dir = release_dir();
     let tf = Terraform::newest();
-    let (wrapper, log) = counting_dir(&dir);
+    let counter = LaunchCounter::new(&dir);
     let mut figures = Vec::new();
     eprintln!(
         "scale benchmarks: N = {n}, best of {rounds}, Terraform {}, provider {}",
@@ -371,7 +339,7 @@ fn main() {
     let bare_plan = best_plan(&bare_plan_wd, rounds);
     drop(bare_plan_wd);
     let before = snapshot(&zero);
-    let (launched, rss) = counted_plan(&tf, wrapper.path(), &log, &ours_tf, &ours);
+    let (launched, rss) = counted_plan(&tf, &counter, &ours_tf, &ours);
     let (requests, rows) = counts(&zero, before);
     figures.push(Figure {
         name: "plan_1000".into(),
@@ -470,7 +438,7 @@ fn main() {
     bare_fleet.apply();
     let bare_fleet_plan = best_plan(&bare_fleet, rounds);
     drop(bare_fleet);
-    let (launched, rss) = counted_plan(&tf, wrapper.path(), &log, &fleet_tf, &fleet);
+    let (launched, rss) = counted_plan(&tf, &counter, &fleet_tf, &fleet);
     figures.push(Figure {
         name: "fleet_20x10".into(),
         what: format!("plan of {ROUTERS} routers x {PER_ROUTER} interfaces"),
@@ -484,19 +452,79 @@ fn main() {
     drop(fleet);
     drop(routers);
 
+    // --- the same fleet in ONE provider configuration (`routers`) -----------
+    let routers: Vec<Sim> = (0..ROUTERS)
+        .map(|_| sim(PER_ROUTER, Duration::ZERO, Duration::ZERO))
+        .collect();
+    let names: Vec<String> = (0..ROUTERS).map(|i| format!("r{i}")).collect();
+    let entries: Vec<(&str, ProviderBlock)> = names
+        .iter()
+        .zip(&routers)
+        .map(|(n, r)| (n.as_str(), ProviderBlock::for_sim(r, Scheme::Http)))
+        .collect();
+    let mut one_tf =
+        terraform_block() + &ProviderBlock::fleet_hcl(&ProviderBlock::default(), &entries);
+    for i in 0..ROUTERS {
+        one_tf.push_str(&format!(
+            "resource \"routeros_macsec_interface\" \"r{i}\" {{\n  router    = \"r{i}\"\n  count     = {PER_ROUTER}\n  name      = \"macsec${{count.index + 1}}\"\n  interface = \"ether${{count.index + 1}}\"\n}}\n"
+        ));
+    }
+    let one = Workdir::with_provider_dir(&tf, &dir, &one_tf);
+    one.apply();
+    let one_plan = best_plan(&one, rounds);
+    let bare_one = Workdir::with_provider_dir(
+        &tf,
+        bare.path(),
+        &(terraform_block()
+            + &things(
+                ROUTERS * PER_ROUTER,
+                None,
+                Some(&store.path().join("fleet_one.json")),
+            )),
+    );
+    bare_one.apply();
+    let bare_one_plan = best_plan(&bare_one, rounds);
+    drop(bare_one);
+    let before: Vec<(usize, usize)> = routers.iter().map(snapshot).collect();
+    let (launched, rss) = counted_plan(&tf, &counter, &one_tf, &one);
+    let per_router: Vec<usize> = routers
+        .iter()
+        .zip(&before)
+        .map(|(r, b)| counts(r, *b).0)
+        .collect();
+    figures.push(Figure {
+        name: "fleet_one_config".into(),
+        what: format!(
+            "plan of {ROUTERS} routers x {PER_ROUTER} interfaces in one provider configuration, goal also <= 5 launches"
+        ),
+        ours: seconds(one_plan),
+        baseline: seconds(fleet_base_plan),
+        unit: "s",
+        goal: Some(2.0),
+        floor: Some(seconds(bare_one_plan)),
+        counts: json!({
+            "launches": launched,
+            "requests_per_router_min": per_router.iter().min(),
+            "requests_per_router_max": per_router.iter().max(),
+            "peak_rss_mib": rss,
+        }),
+    });
+    drop(one);
+    drop(routers);
+
     // --- peak RSS with 10,000 rows in the menu ----------------------------
     let rows = env_usize("BENCH_MENU_ROWS", 10_000);
     let big = sim(rows, Duration::ZERO, Duration::ZERO);
     seed_macsec(&big, rows);
     let big_tf = ProviderBlock::for_sim(&big, Scheme::Http)
         .main_tf("data \"routeros_macsec_interfaces\" \"all\" {}\n");
-    let _ = std::fs::remove_file(&log);
-    let big_wd = Workdir::with_provider_dir(&tf, wrapper.path(), &big_tf);
+    counter.reset();
+    let big_wd = Workdir::with_provider_dir(&tf, counter.dir(), &big_tf);
     let before = snapshot(&big);
     let out = big_wd.run(&["plan", "-input=false", "-no-color"]);
     out.assert_code(0);
     let (requests, served) = counts(&big, before);
-    let (launched, big_rss) = launches(&log);
+    let (launched, big_rss) = counter.launches();
     figures.push(Figure {
         name: "rss_menu_10000".into(),
         what: format!("provider peak RSS, plan reading a menu of {rows} rows, vs budget"),

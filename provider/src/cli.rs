@@ -75,7 +75,10 @@ enum Command {
                       `/export` (or `/export show-sensitive`) instead of a router. With \
                       --age-recipient, every CAK the router shows is written age-encrypted to \
                       <label>.cak.age beside --out. Existing files are not overwritten unless \
-                      --replace-files is given; symbolic links are never written through."
+                      --replace-files is given; symbolic links are never written through.\n\n\
+                      For a fleet (the provider's `routers`), run it once per router with \
+                      --router NAME into one directory: every block gets router = \"NAME\", \
+                      import IDs NAME/..., labels and files NAME_... (NAME.tf, NAME_import.sh)."
     )]
     Generate(GenerateArgs),
     // A new subcommand is a variant here (its doc comment is its line in
@@ -127,9 +130,20 @@ struct GenerateArgs {
     /// Read the text of `/export` from FILE instead of a live router.
     #[arg(long, value_name = "FILE")]
     from_export: Option<PathBuf>,
-    /// Where to write the configuration.
-    #[arg(long, value_name = "FILE", default_value = "imported.tf")]
-    out: PathBuf,
+    /// Where to write the configuration (default: imported.tf, or NAME.tf
+    /// with --router NAME).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write the configuration for the router NAME of the provider's
+    /// `routers`: `router = "NAME"` in every block, import IDs `NAME/...`,
+    /// labels and file names starting with `NAME_`.
+    ///
+    /// NAME is 1 to 64 letters, digits, `_` and `-`. A name that does not
+    /// start with a letter or `_` gets a `_` in front in labels and file
+    /// names. Run it once per router into one directory: blocks already
+    /// there keep their labels.
+    #[arg(long, value_name = "NAME", value_parser = router_name, allow_hyphen_values = true)]
+    router: Option<String>,
     /// Write `terraform import` commands (import.sh) instead of import blocks.
     #[arg(long)]
     import_commands: bool,
@@ -148,7 +162,8 @@ redact::debug!(GenerateArgs {
     insecure,
     timeout,
     from_export,
-    out
+    out,
+    router
 });
 
 impl GenerateArgs {
@@ -169,11 +184,28 @@ impl GenerateArgs {
                 .filter_map(|(attribute, v)| Some((attribute.to_string(), v?)))
                 .collect(),
             from_export: self.from_export,
-            out: self.out,
+            out: self.out.unwrap_or_else(|| match &self.router {
+                Some(r) => PathBuf::from(format!(
+                    "{}.tf",
+                    generate::hcl::router_prefix(r).trim_end_matches('_')
+                )),
+                None => PathBuf::from("imported.tf"),
+            }),
+            router: self.router,
             import_commands: self.import_commands,
             age_recipients: self.age_recipient,
             replace_files: self.replace_files,
         }
+    }
+}
+
+/// `--router`'s value, when it is a router name.
+fn router_name(name: &str) -> Result<String, String> {
+    match generate::hcl::router_name_problem(name) {
+        None => Ok(name.to_string()),
+        Some(problem) => Err(format!(
+            "the router name {problem}; give the key of the provider's `routers` this configuration is for"
+        )),
     }
 }
 

@@ -204,7 +204,7 @@ redact::debug!(ProviderConfig {
 });
 
 /// Looks up the first set, non-empty environment variable of `names`.
-fn env_first(names: &[&str]) -> Option<(String, String)> {
+pub(crate) fn env_first(names: &[&str]) -> Option<(String, String)> {
     first_set(names, |n| std::env::var(n).ok())
 }
 

@@ -87,6 +87,35 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     (distance(&clip(word, 256), best) <= allowed).then_some(best)
 }
 
+/// The longest name of a route (such as a router of a fleet: a key of
+/// the provider's `routers`).
+pub const ROUTE_NAME_MAX: usize = 64;
+
+/// What is wrong with `name` as the name of a route (a router of a fleet:
+/// 1 to 64 of `A-Z a-z 0-9 _ -`, so never a `/`, which separates the
+/// router from the id in an import id), or `None` when it is one. The
+/// name itself is not repeated: it may hold anything.
+pub fn route_name_problem(name: &str) -> Option<String> {
+    let len = name.chars().count();
+    if len == 0 {
+        return Some("is empty".into());
+    }
+    if len > ROUTE_NAME_MAX {
+        return Some(format!(
+            "is {len} characters long, more than {ROUTE_NAME_MAX}"
+        ));
+    }
+    let (at, c) = name
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))?;
+    Some(format!(
+        "has the character U+{:04X} at position {}: a router name is letters, digits, `_` and `-`",
+        c as u32,
+        at + 1
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,9 @@
 //! Modules: `terraform` (versions, schemes, parallel runs), `binary` (the
 //! provider binary), `config` (HCL), `workdir` (running commands), `output`
 //! (results and assertions), `router` (the emulator side), `secrets`, `fault_proxy` ([`FaultProxy`]: a
-//! seeded TCP proxy that drops, loses, delays, fails or hangs requests).
+//! seeded TCP proxy that drops, loses, delays, fails or hangs requests),
+//! `launches` ([`LaunchCounter`], [`SilentListener`]: provider launches and
+//! connections to a router that never answers, counted).
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -116,6 +118,7 @@ pub fn workspace_root() -> PathBuf {
 mod binary;
 mod config;
 mod fault_proxy;
+mod launches;
 mod output;
 mod router;
 pub mod secrets;
@@ -125,6 +128,7 @@ mod workdir;
 pub use binary::*;
 pub use config::*;
 pub use fault_proxy::*;
+pub use launches::*;
 pub use output::*;
 pub use router::*;
 pub use terraform::*;

@@ -80,6 +80,29 @@ impl Output {
         diagnostic_headings(&self.stderr, "Error: ")
     }
 
+    /// Every error diagnostic on stderr whole (summary, address, detail),
+    /// each [`normalise`]d, so that a phrase wrapped across lines matches.
+    pub fn error_texts(&self) -> Vec<String> {
+        let mut blocks: Vec<String> = Vec::new();
+        let mut open = false;
+        for line in self.stderr.lines() {
+            let line = line.trim_start_matches(['│', '╷', ' ']);
+            if line.starts_with("Error: ") || line.starts_with("Warning: ") {
+                open = line.starts_with("Error: ");
+                if open {
+                    blocks.push(String::new());
+                }
+            } else if line.starts_with('╵') {
+                open = false;
+            }
+            if let (true, Some(block)) = (open, blocks.last_mut()) {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+        blocks.iter().map(|b| normalise(b)).collect()
+    }
+
     /// Panics unless stderr holds exactly one error diagnostic.
     #[track_caller]
     pub fn assert_single_error(&self) -> &Self {

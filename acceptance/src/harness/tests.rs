@@ -677,3 +677,34 @@ fn test_name_comes_from_nextests_exact_argument_only() {
     assert_eq!(test_name_from_args(args(&["suites::x::"])), "-");
     assert_eq!(test_name_from_args(args(&[])), "-");
 }
+
+/// `error_texts` gives each error diagnostic whole (a phrase of its detail
+/// matches across Terraform's wrapping), and no warning.
+#[test]
+fn error_texts_are_whole_diagnostics() {
+    let out = Output {
+        command: "plan".into(),
+        terraform_version: "1.15.5".into(),
+        dir: PathBuf::from("."),
+        code: 1,
+        stdout: String::new(),
+        stderr: "\u{2577}\n\u{2502} Warning: w\n\u{2502} \n\u{2502} not an error\n\u{2575}\n\u{2577}\n\u{2502} Error: Router down\n\u{2502} \n\u{2502}   with x.y,\n\u{2502} The router at 127.0.0.1:1 did not\n\u{2502} answer.\n\u{2575}\n".into(),
+        elapsed: Duration::ZERO,
+    };
+    let errors = out.error_texts();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("127.0.0.1:1 did not answer"),
+        "{errors:?}"
+    );
+    assert_eq!(out.errors(), ["Router down"]);
+    // Without colour (`-no-color`) there are no boxes.
+    let plain = Output {
+        stderr: "\nWarning: w\n\nnot an error\n\nError: A\n\n  with x.y,\nfirst\nline\n\nError: B\n\nsecond\n".into(),
+        ..out
+    };
+    assert_eq!(
+        plain.error_texts(),
+        ["error: a with x.y, first line", "error: b second"]
+    );
+}

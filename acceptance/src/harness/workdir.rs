@@ -336,7 +336,15 @@ impl Workdir {
     /// user would; returns how many there were.
     #[track_caller]
     pub fn run_import_script(&self) -> usize {
-        let script = std::fs::read_to_string(self.dir.join("import.sh")).expect("import.sh");
+        self.run_import_script_named("import.sh")
+    }
+
+    /// [`Workdir::run_import_script`] for the script `name` (such as
+    /// `core_import.sh`, which `generate --router core` writes).
+    #[track_caller]
+    pub fn run_import_script_named(&self, name: &str) -> usize {
+        let script =
+            std::fs::read_to_string(self.dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let lines: Vec<&str> = script
             .lines()
             .filter(|l| l.starts_with("terraform import"))

@@ -12,6 +12,7 @@ mod export;
 mod fault_proxy;
 mod fault_suite;
 mod fleet;
+mod fleet_import_and_counts;
 mod gitops_ci;
 mod import_router;
 mod import_router_by_hand;

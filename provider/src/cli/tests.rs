@@ -104,6 +104,7 @@ fn help_lists_every_subcommand_and_every_flag() {
         "--import-commands",
         "--age-recipient",
         "--replace-files",
+        "--router",
     ] {
         assert!(generate.contains(flag), "{flag} missing:\n{generate}");
     }

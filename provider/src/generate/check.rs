@@ -7,7 +7,10 @@
 //! reads back as the object's name; `import.sh` passes each address and ID
 //! as one single-quoted word; every file is `--out` or a plain file inside
 //! its directory. Names with an unprintable character are refused, naming
-//! the row. Shared by the unit test in `tests.rs` and the `generate_config`
+//! the row. With a router (`--router`), every block's first attribute is
+//! `router` holding exactly its name, every label and file name starts
+//! with its prefix, every import ID with `NAME/`, and no label is one the
+//! directory already has. Shared by the unit test in `tests.rs` and the `generate_config`
 //! fuzz target (which compiles this file on its own).
 
 use std::collections::HashSet;
@@ -15,14 +18,35 @@ use std::path::Path;
 
 use ::hcl::{BlockLabel, Expression, TraversalOperator};
 
-use super::hcl::{BY_NAME, shell_quote};
-use super::render::{Item, KeyInput, Lit, out_dir, render};
+use super::hcl::{BY_NAME, router_prefix, shell_quote};
+use super::render::{Item, KeyInput, Layout, Lit, out_dir, render, script_name};
 use crate::plugin::text::{printable, unprintable};
 
-/// Renders `items` and panics (with the output) when the property fails.
-pub(crate) fn check(items: &[Item], import_commands: bool) {
+/// How one case is rendered: import commands or blocks, the router, the
+/// labels the directory already has.
+pub(crate) struct Case {
+    pub import_commands: bool,
+    pub router: Option<String>,
+    pub taken: Vec<(String, String)>,
+}
+
+/// Renders `items` as `case` says and panics (with the output) when the
+/// property fails.
+pub(crate) fn check(items: &[Item], case: &Case) {
     let out = Path::new("out/dir/imported.tf");
-    let result = render(items, out, "# header\n", import_commands);
+    let import_commands = case.import_commands;
+    let router = case.router.as_deref();
+    let prefix = router.map(router_prefix).unwrap_or_default();
+    let result = render(
+        items,
+        Layout {
+            out,
+            header: "# header\n",
+            import_commands,
+            router,
+            taken: &case.taken,
+        },
+    );
     if let Some(bad) = items.iter().find(|i| unprintable(&i.key).is_some()) {
         let err = result.expect_err("a name with a control character is refused");
         assert!(
@@ -39,7 +63,8 @@ pub(crate) fn check(items: &[Item], import_commands: bool) {
             assert_eq!(f.path.parent(), Some(dir.as_path()), "{:?}", f.path);
             let name = f.path.file_name().unwrap().to_str().unwrap();
             assert!(
-                !name.starts_with('.')
+                name.starts_with(&prefix)
+                    && !name.starts_with(['.', '-'])
                     && name
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)),
@@ -70,9 +95,14 @@ pub(crate) fn check(items: &[Item], import_commands: bool) {
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
             "{label:?}"
         );
+        assert!(label.starts_with(&prefix), "{label:?}");
         assert!(
             labels.insert((t.clone(), label.clone())),
             "{t}.{label} twice"
+        );
+        assert!(
+            !case.taken.contains(&(t.clone(), label.clone())),
+            "{t}.{label} was taken"
         );
         let cak_file = matches!(item.key_input, Some(KeyInput::File(_)));
         let mut expected: Vec<(&str, &Lit)> = item
@@ -83,6 +113,11 @@ pub(crate) fn check(items: &[Item], import_commands: bool) {
             .collect();
         let mut got: Vec<_> = block.body.attributes().collect();
         assert_eq!(block.body.blocks().count(), 0, "{text}");
+        if let Some(r) = router {
+            let first = got.remove(0);
+            assert_eq!(first.key.as_str(), "router", "{text}");
+            assert_eq!(first.expr, Expression::String(r.to_string()), "{text}");
+        }
         if cak_file {
             let cak = got.pop().expect("cak_age");
             assert_eq!(cak.key.as_str(), "cak_age");
@@ -99,12 +134,15 @@ pub(crate) fn check(items: &[Item], import_commands: bool) {
             assert_eq!(attr.key.as_str(), name);
             assert_same(&attr.expr, value, text);
         }
-        let id = import_id_of(&item.key);
+        let full_id = match router {
+            Some(r) => format!("{r}/{}", import_id_of(&item.key)),
+            None => import_id_of(&item.key),
+        };
         if import_commands {
             script_lines.push(format!(
                 "terraform import {} {}",
                 shell_quote(&format!("{t}.{label}")),
-                shell_quote(&id)
+                shell_quote(&full_id)
             ));
         } else {
             let import = blocks.next().expect("import block");
@@ -121,8 +159,22 @@ pub(crate) fn check(items: &[Item], import_commands: bool) {
                 matches!(&to.operators[..], [TraversalOperator::GetAttr(l)] if l.as_str() == label.as_str())
             );
             assert_eq!(attrs[1].key.as_str(), "id");
-            assert_eq!(attrs[1].expr, Expression::String(id.clone()), "{text}");
+            assert_eq!(attrs[1].expr, Expression::String(full_id.clone()), "{text}");
         }
+        // The provider reads the router from before the first `/`, only with one.
+        let id = match router {
+            Some(r) => full_id
+                .strip_prefix(&format!("{r}/"))
+                .expect("the router's prefix")
+                .to_string(),
+            None => {
+                assert!(
+                    !full_id.contains('/') || full_id.starts_with(BY_NAME),
+                    "{full_id:?}"
+                );
+                full_id
+            }
+        };
         // The import ID names the object by its name, read as the provider reads it.
         let named = match id.strip_prefix(BY_NAME) {
             Some(verbatim) => verbatim.to_string(),
@@ -138,7 +190,7 @@ pub(crate) fn check(items: &[Item], import_commands: bool) {
         let script = output
             .files
             .iter()
-            .find(|f| f.path == dir.join("import.sh"))
+            .find(|f| f.path == dir.join(script_name(router)))
             .expect("import.sh");
         let script = std::str::from_utf8(&script.contents).unwrap();
         let commands: Vec<&str> = script
@@ -288,11 +340,20 @@ const TYPES: [&str; 4] = [
     "routeros_macsec_key",
 ];
 
-/// Objects (and whether to write `import.sh`) made from arbitrary bytes:
-/// the fuzz target's input, and the seeded test's.
-pub(crate) fn items_from_bytes(data: &[u8]) -> (Vec<Item>, bool) {
+/// Router names the byte-driven cases use: plain, and those that cannot
+/// start a label or a file name as they are.
+const ROUTERS: [&str; 5] = ["core", "edge-1", "1core", "-x", "_"];
+
+/// Objects (and how to render them) made from arbitrary bytes: the fuzz
+/// target's input, and the seeded test's.
+pub(crate) fn items_from_bytes(data: &[u8]) -> (Vec<Item>, Case) {
     let mut b = Bytes(data);
-    let import_commands = b.byte() % 2 == 1;
+    let flags = b.byte();
+    let import_commands = flags % 2 == 1;
+    let router = match (flags >> 1) % 8 {
+        n @ 0..5 => Some(ROUTERS[usize::from(n)].to_string()),
+        _ => None,
+    };
     let count = b.byte() % 6;
     let mut items = Vec::new();
     for _ in 0..count {
@@ -325,7 +386,25 @@ pub(crate) fn items_from_bytes(data: &[u8]) -> (Vec<Item>, bool) {
             key_input,
         });
     }
-    (items, import_commands)
+    // Sometimes the directory already has the first object's label.
+    let taken = match (items.first(), flags >> 4) {
+        (Some(first), 0..4) => vec![(
+            first.type_name.clone(),
+            super::hcl::label_after(
+                &router.as_deref().map(router_prefix).unwrap_or_default(),
+                &first.key,
+            ),
+        )],
+        _ => Vec::new(),
+    };
+    (
+        items,
+        Case {
+            import_commands,
+            router,
+            taken,
+        },
+    )
 }
 
 /// Asserts that `expr` is the literal `value`.

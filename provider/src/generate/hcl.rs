@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use crate::plugin::text::is_unprintable;
+pub use crate::plugin::text::route_name_problem as router_name_problem;
 
 /// The longest label made from a name before its hash suffix.
 const LABEL_MAX: usize = 64;
@@ -17,6 +18,14 @@ const LABEL_MAX: usize = 64;
 /// a suffix, so that names differing only in punctuation get different
 /// labels whatever order they are read in.
 pub fn label(name: &str) -> String {
+    label_after("", name)
+}
+
+/// The label of `name` after `prefix` (a router's, [`router_prefix`], or
+/// none): as [`label`], except that after a prefix, which starts the label
+/// as a label must start, the name may start with a digit or `-`
+/// (`core_9m` rather than `core__9m_` and a hash).
+pub fn label_after(prefix: &str, name: &str) -> String {
     let mut s: String = name
         .chars()
         .take(LABEL_MAX)
@@ -28,13 +37,13 @@ pub fn label(name: &str) -> String {
             }
         })
         .collect();
-    if !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+    if prefix.is_empty() && !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         s.insert(0, '_');
     }
     if s != name {
         s.push_str(&format!("_{:08x}", fnv1a(name.as_bytes()) >> 32));
     }
-    s
+    format!("{prefix}{s}")
 }
 
 /// FNV-1a, 64 bits: a stable hash (the same in every build and run).
@@ -44,18 +53,48 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Hands out labels unique within one resource type: [`label`], then
-/// `_2`, `_3`, ... for the rare name whose label another name already has.
+/// The start of every label and file name `generate --router NAME` writes:
+/// `NAME_`, or `_NAME_` for a name that does not start with a letter or
+/// `_` (a label must, and a file name starting with `-` reads as a flag).
+/// `name` must be a router name ([`router_name_problem`], the provider's
+/// own rule for the keys of `routers`).
+pub fn router_prefix(name: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        format!("{name}_")
+    } else {
+        format!("_{name}_")
+    }
+}
+
+/// Hands out labels unique within one resource type: [`label`] (after the
+/// router's prefix, [`router_prefix`], with `--router`), then `_2`, `_3`,
+/// ... for the rare name whose label another name, or a block already in
+/// the directory, has.
 #[derive(Debug, Default)]
-pub struct Labels(HashSet<(String, String)>);
+pub struct Labels {
+    taken: HashSet<(String, String)>,
+    prefix: String,
+}
 
 impl Labels {
+    /// Labels starting with `prefix`, none of them one of `taken` (type
+    /// and label of the blocks already in the directory).
+    pub fn new(prefix: &str, taken: &[(String, String)]) -> Labels {
+        Labels {
+            taken: taken.iter().cloned().collect(),
+            prefix: prefix.to_string(),
+        }
+    }
+
     /// A label for `name` not yet given to another `type_name` object.
     pub fn unique(&mut self, type_name: &str, name: &str) -> String {
-        let base = label(name);
+        let base = label_after(&self.prefix, name);
         let mut candidate = base.clone();
         let mut n = 2;
-        while !self.0.insert((type_name.to_string(), candidate.clone())) {
+        while !self
+            .taken
+            .insert((type_name.to_string(), candidate.clone()))
+        {
             candidate = format!("{base}_{n}");
             n += 1;
         }
@@ -99,16 +138,28 @@ pub const BY_NAME: &str = "name=";
 /// The import ID of the object named `name`: the name itself when it
 /// cannot be read as anything else, else [`BY_NAME`] and the name (names
 /// that look like a RouterOS id `*...`, start with `name=` or `-`, are
-/// empty or have surrounding white space).
+/// empty, have surrounding white space, or hold a `/`, which the provider
+/// would read as a router's name before it when that router exists).
 pub fn import_id(name: &str) -> String {
     let plain = !name.is_empty()
         && !name.starts_with(['*', '-'])
         && !name.starts_with(BY_NAME)
+        && !name.contains('/')
         && name.trim() == name;
     if plain {
         name.to_string()
     } else {
         format!("{BY_NAME}{name}")
+    }
+}
+
+/// The import ID of the object named `name` on the router `router` (the
+/// provider's `routers` key): `ROUTER/` and [`import_id`]; without a
+/// router, [`import_id`] alone.
+pub fn router_import_id(router: Option<&str>, name: &str) -> String {
+    match router {
+        Some(r) => format!("{r}/{}", import_id(name)),
+        None => import_id(name),
     }
 }
 
@@ -149,5 +200,48 @@ mod tests {
         assert_eq!(import_id(" x"), "name= x");
         assert_eq!(import_id("-h"), "name=-h");
         assert_eq!(import_id(""), "name=");
+        assert_eq!(router_import_id(Some("core"), "*1F"), "core/name=*1F");
+        assert_eq!(router_import_id(Some("core"), "m1"), "core/m1");
+    }
+
+    /// Regression: a name holding `/` (`core/x`) was written as the import
+    /// ID `core/x`, which the provider reads as the object `x` on the
+    /// router `core` when the configuration has one.
+    #[test]
+    fn a_name_with_a_slash_is_not_read_as_a_router_prefix() {
+        assert_eq!(import_id("core/x"), "name=core/x");
+        assert_eq!(router_import_id(Some("edge"), "core/x"), "edge/name=core/x");
+    }
+
+    #[test]
+    fn router_names_are_checked_and_prefixes_start_labels() {
+        for ok in ["core", "edge-1", "_x", "1core", "-x", &"a".repeat(64)] {
+            assert_eq!(router_name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "a/b",
+            "../x",
+            "a b",
+            "a\"b",
+            "${x}",
+            "%{x}",
+            "a\0b",
+            "a\nb",
+            "é",
+            &"a".repeat(65),
+        ] {
+            let problem = router_name_problem(bad).unwrap_or_else(|| panic!("{bad:?} accepted"));
+            assert!(bad.is_empty() || !problem.contains(bad), "{problem}");
+        }
+        assert_eq!(router_prefix("core"), "core_");
+        assert_eq!(router_prefix("1core"), "_1core_");
+        assert_eq!(router_prefix("-x"), "_-x_");
+        let mut labels = Labels::new("core_", &[("t".into(), "core_m".into())]);
+        assert_eq!(labels.unique("t", "m"), "core_m_2");
+        assert_eq!(labels.unique("u", "m"), "core_m");
+        assert_eq!(labels.unique("u", "9m"), "core_9m");
+        assert_eq!(labels.unique("u", ""), "core_");
+        assert!(labels.unique("u", "-a.b").starts_with("core_-a_b_"));
     }
 }

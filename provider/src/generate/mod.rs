@@ -37,7 +37,7 @@ pub use export::{Export, parse_export};
 pub use files::write_files;
 pub use hcl::{hcl_string, label};
 use items::items;
-pub use render::{File, Item, KeyInput, Lit, Output, out_dir, render};
+pub use render::{File, Item, KeyInput, Layout, Lit, Output, out_dir, render, script_name};
 
 /// What `generate` was asked to do (from its flags: [`crate::cli`]).
 #[derive(Default, PartialEq)]
@@ -56,6 +56,9 @@ pub struct Options {
     pub age_recipients: Vec<String>,
     /// Replace files that exist (never through a symbolic link).
     pub replace_files: bool,
+    /// `--router NAME`: the key of the provider's `routers` the
+    /// configuration is for (checked by the command line).
+    pub router: Option<String>,
 }
 
 // `provider` may hold the password.
@@ -64,7 +67,8 @@ redact::debug!(Options {
     out,
     import_commands,
     age_recipients,
-    replace_files
+    replace_files,
+    router
 });
 
 /// The `generate` subcommand: runs it and prints what it did (stderr);
@@ -113,7 +117,9 @@ pub async fn run(opts: &Options) -> Result<String, String> {
     if opts.import_commands {
         summary.push_str(&format!(
             " and their import commands to {}",
-            out_dir(&opts.out).join("import.sh").display()
+            out_dir(&opts.out)
+                .join(script_name(opts.router.as_deref()))
+                .display()
         ));
     }
     Ok(summary)
@@ -128,15 +134,27 @@ pub async fn output(client: Configured, opts: &Options) -> Result<Output, String
         crate::secrets::parse_recipients(&opts.age_recipients).map_err(|e| e.to_string())?
     };
     let items = items(&Arc::new(client), &recipients).await?;
-    render(&items, &opts.out, &header(opts), opts.import_commands)
+    let existing = existing_configuration(&opts.out);
+    let taken = existing_labels(&existing);
+    render(
+        &items,
+        Layout {
+            out: &opts.out,
+            header: &header(opts, &existing),
+            import_commands: opts.import_commands,
+            router: opts.router.as_deref(),
+            taken: &taken,
+        },
+    )
 }
 
 /// The head of the configuration: a comment, then the `terraform` block
 /// with `required_providers` and the `provider` block (from the flags
-/// given, never the password), each unless a `.tf` file in `--out`'s
-/// directory already has it.
-fn header(opts: &Options) -> String {
-    let existing = existing_configuration(&opts.out);
+/// given, never the password; with `--router`, as that router's entry of
+/// `routers`), each unless `existing` (the other `.tf` files of `--out`'s
+/// directory) already has it. With `--router` and a provider block there,
+/// says on stderr which entry its `routers` needs.
+fn header(opts: &Options, existing: &str) -> String {
     let settings: Vec<(String, Lit)> = FLAGS
         .iter()
         .filter(|(attr, _)| *attr != "password")
@@ -150,10 +168,46 @@ fn header(opts: &Options) -> String {
             Some((attr.to_string(), lit))
         })
         .collect();
+    // An entry of `routers` needs the router's URL: the flag's, else the
+    // environment's that generate connected with.
+    let mut settings = settings;
+    if opts.router.is_some()
+        && opts.from_export.is_none()
+        && !settings.iter().any(|(attr, _)| attr == "url")
+    {
+        if let Some((_, url)) = crate::provider::env_first(&crate::provider::URL_ENV) {
+            settings.insert(0, ("url".to_string(), Lit::Str(url)));
+        }
+    }
+    let has_provider = existing.contains("provider \"routeros\"");
+    if let (true, Some(router)) = (has_provider, &opts.router) {
+        eprintln!(
+            "note: the provider block in {} is left as it is; its routers need this entry:\n{}",
+            out_dir(&opts.out).display(),
+            render::router_entry(router, &settings, "    ")
+        );
+    }
     render::header(
         !existing.contains("required_providers"),
-        (!existing.contains("provider \"routeros\"")).then_some(&settings[..]),
+        (!has_provider).then_some(&settings[..]),
+        opts.router.as_deref(),
     )
+}
+
+/// Type and label of every `resource "TYPE" "LABEL"` line in `text` (the
+/// directory's other `.tf` files), so that a new block takes neither: the
+/// output of `generate --router` for several routers, or a block written
+/// by hand, stays beside what `generate` writes.
+fn existing_labels(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("resource")?;
+            let mut parts = rest.split('"');
+            let (_, type_name, _, label) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+            Some((type_name.to_string(), label.to_string()))
+        })
+        .collect()
 }
 
 /// The text of the `.tf` files in `out`'s directory, other than `out`.

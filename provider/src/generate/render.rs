@@ -8,7 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::hcl::{Labels, hcl_string, import_id, shell_quote};
+use super::hcl::{
+    Labels, hcl_string, router_import_id, router_name_problem, router_prefix, shell_quote,
+};
 use crate::plugin::text::{printable, unprintable};
 
 /// An attribute value as it is written.
@@ -70,16 +72,60 @@ pub struct Output {
     pub resources: usize,
 }
 
-/// The configuration of `items` for `out` (and, with `import_commands`,
-/// `import.sh` beside it instead of import blocks); `header` goes first
-/// (such as the `terraform` and `provider` blocks). Refuses names with an
-/// unprintable character, naming each such row.
-pub fn render(
-    items: &[Item],
-    out: &Path,
-    header: &str,
-    import_commands: bool,
-) -> Result<Output, String> {
+/// Where and how [`render`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout<'a> {
+    /// The configuration file (`--out`); the other files go beside it.
+    pub out: &'a Path,
+    /// What goes first (such as the `terraform` and `provider` blocks).
+    pub header: &'a str,
+    /// Write `import.sh` instead of import blocks.
+    pub import_commands: bool,
+    /// `--router NAME`: every block gets `router = "NAME"`, import IDs
+    /// `NAME/`, labels and file names [`router_prefix`].
+    pub router: Option<&'a str>,
+    /// Type and label of the resource blocks already in the directory,
+    /// which no new block may take.
+    pub taken: &'a [(String, String)],
+}
+
+impl<'a> Layout<'a> {
+    /// `out` with `header`, import blocks, no router, nothing taken.
+    pub fn new(out: &'a Path, header: &'a str) -> Layout<'a> {
+        Layout {
+            out,
+            header,
+            import_commands: false,
+            router: None,
+            taken: &[],
+        }
+    }
+}
+
+/// The name of the import script: `import.sh`, or `NAME_import.sh` with
+/// `--router NAME` (after [`router_prefix`]).
+pub fn script_name(router: Option<&str>) -> String {
+    match router {
+        Some(r) => format!("{}import.sh", router_prefix(r)),
+        None => "import.sh".into(),
+    }
+}
+
+/// The configuration of `items` as `layout` says (and, with
+/// `import_commands`, the import script beside it instead of import
+/// blocks). Refuses names with an unprintable character, naming each such
+/// row, and a router name that is not one.
+pub fn render(items: &[Item], layout: Layout<'_>) -> Result<Output, String> {
+    let Layout {
+        out,
+        header,
+        import_commands,
+        router,
+        taken,
+    } = layout;
+    if let Some(problem) = router.and_then(router_name_problem) {
+        return Err(format!("--router {problem}"));
+    }
     let refused: Vec<String> = items
         .iter()
         .filter_map(|i| {
@@ -104,11 +150,14 @@ pub fn render(
     let mut script =
         String::from("#!/bin/sh\n# Written by `terraform-provider-routeros generate`.\nset -e\n");
     let mut files = Vec::new();
-    let mut labels = Labels::default();
+    let mut labels = Labels::new(&router.map(router_prefix).unwrap_or_default(), taken);
     for item in items {
         let label = labels.unique(&item.type_name, &item.key);
         let address = format!("{}.{label}", item.type_name);
-        let mut lines: Vec<(String, String)> = Vec::new();
+        let mut lines: Vec<(String, String)> = router
+            .map(|r| ("router".to_string(), hcl_string(r)))
+            .into_iter()
+            .collect();
         let mut comments: Vec<String> = Vec::new();
         let cak_file = matches!(item.key_input, Some(KeyInput::File(_)));
         for (name, value) in &item.attributes {
@@ -145,12 +194,12 @@ pub fn render(
             "\nresource \"{}\" \"{label}\" {{\n",
             item.type_name
         ));
-        push_attributes(&mut config, &lines);
+        push_attributes(&mut config, &lines, "  ");
         for c in &comments {
             config.push_str(&format!("  {c}\n"));
         }
         config.push_str("}\n");
-        let id = import_id(&item.key);
+        let id = router_import_id(router, &item.key);
         if import_commands {
             script.push_str(&format!(
                 "terraform import {} {}\n",
@@ -162,6 +211,7 @@ pub fn render(
             push_attributes(
                 &mut config,
                 &[("to".into(), address), ("id".into(), hcl_string(&id))],
+                "  ",
             );
             config.push_str("}\n");
         }
@@ -172,7 +222,7 @@ pub fn render(
     }];
     if import_commands {
         all.push(File {
-            path: dir.join("import.sh"),
+            path: dir.join(script_name(router)),
             contents: script.into_bytes(),
         });
     }
@@ -188,8 +238,9 @@ pub const SOURCE: &str = crate::SOURCE;
 
 /// The head of a generated configuration: a comment, the `terraform` block
 /// with `required_providers` (with `required`), and the `provider` block
-/// with `provider`'s settings (when given).
-pub fn header(required: bool, provider: Option<&[(String, Lit)]>) -> String {
+/// with `provider`'s settings (when given): as its own attributes, or with
+/// `router` as that router's entry of `routers` ([`router_entry`]).
+pub fn header(required: bool, provider: Option<&[(String, Lit)]>, router: Option<&str>) -> String {
     let mut out =
         String::from("# Written by `terraform-provider-routeros generate`: review, then keep.\n");
     if required {
@@ -199,15 +250,54 @@ pub fn header(required: bool, provider: Option<&[(String, Lit)]>) -> String {
     }
     if let Some(settings) = provider {
         out.push_str("\nprovider \"routeros\" {\n");
-        let lines: Vec<(String, String)> = settings
-            .iter()
-            .map(|(name, value)| (name.clone(), lit(value)))
-            .collect();
-        push_attributes(&mut out, &lines);
+        match router {
+            Some(r) => {
+                out.push_str("  routers = {\n");
+                out.push_str(&router_entry(r, settings, "    "));
+                out.push_str("  }\n");
+            }
+            None => {
+                let lines: Vec<(String, String)> = settings
+                    .iter()
+                    .map(|(name, value)| (name.clone(), lit(value)))
+                    .collect();
+                push_attributes(&mut out, &lines, "  ");
+            }
+        }
         out.push_str(
             "  # Settings not given here come from the environment: ROUTEROS_URL,\n  # ROUTEROS_USERNAME, ROUTEROS_PASSWORD (never written to this file), ...\n}\n",
         );
     }
+    out
+}
+
+/// The entry of `routers` for `router` with `settings`, each line indented
+/// by `indent`: `"NAME" = { url = "..." ... }`, every value a string (the
+/// entries are a map of strings: `insecure = "true"`, `timeout = "30"`);
+/// without a URL in `settings` (from an export), a comment saying to add it.
+pub fn router_entry(router: &str, settings: &[(String, Lit)], indent: &str) -> String {
+    let mut out = format!("{indent}{} = {{\n", hcl_string(router));
+    let lines: Vec<(String, String)> = settings
+        .iter()
+        .map(|(name, value)| {
+            let text = match value {
+                Lit::Str(s) | Lit::Num(s) => s.clone(),
+                Lit::Bool(b) => b.to_string(),
+                Lit::List(_) => String::new(),
+            };
+            (name.clone(), hcl_string(&text))
+        })
+        .collect();
+    push_attributes(&mut out, &lines, &format!("{indent}  "));
+    if !settings
+        .iter()
+        .any(|(name, _)| name == "url" || name == "hosturl")
+    {
+        out.push_str(&format!(
+            "{indent}  # url = \"https://...\" (each entry of routers needs the router's URL)\n"
+        ));
+    }
+    out.push_str(&format!("{indent}}}\n"));
     out
 }
 
@@ -219,11 +309,12 @@ pub fn out_dir(out: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Attribute lines with their `=` aligned, as `terraform fmt` writes them.
-fn push_attributes(out: &mut String, lines: &[(String, String)]) {
+/// Attribute lines indented by `indent` with their `=` aligned, as
+/// `terraform fmt` writes them.
+fn push_attributes(out: &mut String, lines: &[(String, String)], indent: &str) {
     let width = lines.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (name, value) in lines {
-        out.push_str(&format!("  {name:<width$} = {value}\n"));
+        out.push_str(&format!("{indent}{name:<width$} = {value}\n"));
     }
 }
 

@@ -50,15 +50,15 @@ fn generated_configuration_holds_exactly_the_routers_values_for_any_text() {
     let mut cases = 0;
     for seed in 0..3000 {
         let data = seeded_bytes(seed, 64 + (seed as usize % 192));
-        let (items, import_commands) = check::items_from_bytes(&data);
-        check::check(&items, import_commands);
+        let (items, case) = check::items_from_bytes(&data);
+        check::check(&items, &case);
         cases += 1;
     }
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/generate_config");
     for entry in std::fs::read_dir(&corpus).expect("the committed corpus") {
         let data = std::fs::read(entry.unwrap().path()).unwrap();
-        let (items, import_commands) = check::items_from_bytes(&data);
-        check::check(&items, import_commands);
+        let (items, case) = check::items_from_bytes(&data);
+        check::check(&items, &case);
         cases += 1;
     }
     assert!(cases > 3000);
@@ -545,9 +545,18 @@ fn generate_writes_required_providers_and_a_provider_block_without_secrets() {
 #[test]
 fn generated_configuration_is_formatted_as_terraform_fmt_writes_it() {
     let terraform = acceptance::harness::Terraform::newest();
-    let flags: [&[&str]; 2] = [
+    let flags: [&[&str]; 3] = [
         &["--url", "https://r", "--insecure", "--timeout", "30"],
         &["--import-commands"],
+        &[
+            "--router",
+            "1core",
+            "--url",
+            "https://r",
+            "--insecure",
+            "--timeout",
+            "30",
+        ],
     ];
     for args in flags {
         let dir = tempfile::tempdir().unwrap();
@@ -634,6 +643,175 @@ fn a_number_that_hcl_would_change_keeps_its_text() {
         key_input: None,
     };
     for n in ["00", "+1", "1e3", "1.50", "-0", "1468", "-3", "1.5"] {
-        check::check(&[item(n)], false);
+        check::check(
+            &[item(n)],
+            &check::Case {
+                import_commands: false,
+                router: None,
+                taken: Vec::new(),
+            },
+        );
     }
+}
+
+/// `generate --router` for two routers into one directory, from exports
+/// whose names collide and hold hostile text: every block has `router`,
+/// labels and files carry the router's prefix and stay distinct, import
+/// IDs the router's, the provider block the first router's entry of
+/// `routers`, and what the second run finds there it does not take.
+#[test]
+fn generate_for_two_routers_writes_one_directory_without_clashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let hostile = r#"x/${file("/etc/passwd")}%{ if 1 }"\\"#;
+    let quoted = hostile.replace('\\', "\\\\").replace('"', "\\\"");
+    let text = format!(
+        "/interface macsec\nadd interface=ether1 name=macsec1 cak={CAK}\nadd interface=ether2 name=\"{quoted}\" cak={CAK}\n"
+    );
+    let export = dir.path().join("router.rsc");
+    std::fs::write(&export, text).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut summaries = Vec::new();
+    for (router, file) in [("core", "core.tf"), ("9edge", "_9edge.tf")] {
+        let args: Vec<String> = [
+            "--from-export",
+            &export.display().to_string(),
+            "--out",
+            &out.join(file).display().to_string(),
+            "--router",
+            router,
+            "--url",
+            "https://r.example",
+            "--age-recipient",
+            &recipient(),
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        summaries.push(runtime.block_on(run(&parse(&args).unwrap())).unwrap());
+    }
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 6, "{files:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("core") || f.starts_with("_9edge")),
+        "{files:?}"
+    );
+    let mut config = String::new();
+    for f in ["core.tf", "_9edge.tf"] {
+        config.push_str(&std::fs::read_to_string(out.join(f)).unwrap());
+    }
+    let body = ::hcl::parse(&config).unwrap_or_else(|e| panic!("{e}\n{config}"));
+    let mut labels = std::collections::BTreeSet::new();
+    let mut ids = Vec::new();
+    let mut providers = 0;
+    for b in body.blocks() {
+        let attr = |name: &str| {
+            b.body
+                .attributes()
+                .find(|a| a.key.as_str() == name)
+                .map(|a| a.expr.clone())
+        };
+        match b.identifier.as_str() {
+            "resource" => {
+                let [_, ::hcl::BlockLabel::String(label)] = &b.labels[..] else {
+                    panic!("{:?}", b.labels)
+                };
+                let router = match attr("router") {
+                    Some(::hcl::Expression::String(r)) => r,
+                    other => panic!("router = {other:?}\n{config}"),
+                };
+                let prefix = if router == "core" { "core_" } else { "_9edge_" };
+                assert!(label.starts_with(prefix), "{label}");
+                assert!(labels.insert(format!("{:?}", b.labels)), "{label} twice");
+            }
+            "import" => match attr("id") {
+                Some(::hcl::Expression::String(id)) => ids.push(id),
+                other => panic!("id = {other:?}"),
+            },
+            "provider" => {
+                providers += 1;
+                let Some(::hcl::Expression::Object(routers)) = attr("routers") else {
+                    panic!("routers\n{config}")
+                };
+                assert_eq!(routers.len(), 1, "{config}");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        providers, 1,
+        "the second run keeps the first's provider block"
+    );
+    // Per router: two interfaces, their keys, their ports' bindings.
+    assert_eq!(labels.len(), 12, "{config}");
+    assert_eq!(ids.len(), 12, "{ids:?}");
+    for router in ["core", "9edge"] {
+        let own: Vec<&String> = ids
+            .iter()
+            .filter(|i| i.starts_with(&format!("{router}/")))
+            .collect();
+        assert_eq!(own.len(), 6, "{ids:?}");
+        // The hostile name (it holds a `/`) is imported by name, after the router.
+        assert!(ids.contains(&format!("{router}/name={hostile}")), "{ids:?}");
+    }
+    // The only template is the CAK file's path; the router's `${` is doubled.
+    let templates = config.replace("$${", "").replace("${path.module}", "");
+    assert!(!templates.contains("${"), "{config}");
+    assert!(summaries[1].contains("_9edge.tf"), "{summaries:?}");
+}
+
+/// `--router` takes only a router name: one that could leave a label, a
+/// path or a string (`../`, `/`, quotes, `${`, NUL, newline, too long) is
+/// refused at the flag, and its text is not echoed.
+#[test]
+fn a_router_name_that_is_not_one_is_refused_at_the_flag() {
+    let long = "r".repeat(65);
+    for bad in [
+        "", "../x", "a/b", "a\"b", "${x}", "%{x}", "a\0b", "a\nb", "a b", "é", &long,
+    ] {
+        let err = parse(&["--router".to_string(), bad.to_string()])
+            .err()
+            .unwrap_or_else(|| panic!("{bad:?} accepted"));
+        assert!(err.contains("--router"), "{err}");
+        assert!(err.contains("router name"), "{err}");
+    }
+    assert_eq!(
+        parse(&["--router".into(), "edge-1".into()]).unwrap().out,
+        PathBuf::from("edge-1.tf")
+    );
+    assert_eq!(
+        parse(&["--router".into(), "-x".into()]).unwrap().out,
+        PathBuf::from("_-x.tf")
+    );
+}
+
+/// `generate --router --from-export` knows no URL: the entry of `routers`
+/// it writes says to add one (an entry without a URL is an error at plan),
+/// and still parses.
+#[test]
+fn a_router_entry_without_a_url_says_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "/interface macsec profile\nadd name=p1\n";
+    let config = generate_from_export(dir.path(), text, &["--router", "core"]).unwrap();
+    let body = ::hcl::parse(&config).unwrap_or_else(|e| panic!("{e}\n{config}"));
+    assert_eq!(
+        body.blocks()
+            .filter(|b| b.identifier.as_str() == "provider")
+            .count(),
+        1
+    );
+    assert!(
+        config.contains("\"core\" = {\n      # url = \"https://...\""),
+        "{config}"
+    );
 }

@@ -47,10 +47,7 @@ const GROUPS: [&[&str]; 3] = [
 /// Whether `name` may name a router: 1 to 64 letters, digits, `_` or `-`
 /// (no `/`, which separates the router from the id in an import id).
 pub fn valid_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    crate::plugin::text::route_name_problem(name).is_none()
 }
 
 /// A router name for messages: quoted and escaped, whatever it holds.
