@@ -581,3 +581,26 @@ fn debug_of_the_config_and_a_macsec_end_never_shows_the_password_or_the_cak() {
     );
     assert!(shown.contains("server_priority: 10"), "{shown}");
 }
+
+/// Regression: `make bench` asks for a router of 1000 ports (one MACsec
+/// interface each) and failed at its default size once the emulator
+/// refused more than 128 ports; a caller may ask for up to
+/// [`MAX_PORTS_ASKED`], while an export stays bounded lower.
+#[test]
+fn the_scale_benchmarks_router_of_a_thousand_ports_starts() {
+    let sim = Sim::spawn(SimConfig {
+        ethernet_ports: 1000,
+        https: false,
+        api: false,
+        ..SimConfig::default()
+    })
+    .expect("a 1000-port router");
+    assert!(sim.records("/interface/ethernet").len() >= 1000);
+    let Err(e) = Sim::spawn(SimConfig {
+        ethernet_ports: MAX_PORTS_ASKED + 1,
+        ..SimConfig::default()
+    }) else {
+        panic!("more than the bound is refused");
+    };
+    assert!(e.to_string().contains("at most 1024"), "{e}");
+}
