@@ -242,7 +242,8 @@ impl Workdir {
         out.json()
     }
 
-    /// The `values` of resource `address` in the current state; panics when absent.
+    /// The `values` of resource `address` in the current state; panics when
+    /// absent. One `show` each: for several, see [`resource_values_in`].
     #[track_caller]
     pub fn resource_values(&self, address: &str) -> Value {
         let state = self.state_json();
