@@ -66,7 +66,7 @@ install: ## Build (release) and install into ~/.terraform.d/plugins, where `terr
 	@scripts/install-local.sh
 
 docs: ## Regenerate docs/ from the schemas and examples/ (commit the result with the schema change)
-	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test docs
+	UPDATE_DOCS=1 $(CARGO) test -p terraform-provider-routeros --test integration docs::
 
 chaos: tools build ## The fault suites with CHAOS_SEEDS seeds (default 20): the fault proxy (drop, lost reply, delay, 500, hang) under 50 interfaces + keys + a profile + a backup, and lost, late and cut create replies
 	CHAOS_SEEDS=$${CHAOS_SEEDS:-20} $(CARGO) test -p acceptance --test acceptance -- suites::fault_ --nocapture

@@ -241,6 +241,18 @@ impl Plan {
 }
 
 /// The `values` of resource `address` in the JSON of `terraform show -json`
+/// (root module only); panics, showing the state, when absent. A test that
+/// reads several resources, or the whole state too, takes one
+/// [`Workdir::state_json`] and reads them from it: each `show` is a
+/// Terraform run that starts the provider.
+#[track_caller]
+pub fn resource_values_in(state: &Value, address: &str) -> Value {
+    state_resource(state, address)
+        .unwrap_or_else(|| panic!("{address} is not in the state:\n{state:#}"))
+        .clone()
+}
+
+/// The `values` of resource `address` in the JSON of `terraform show -json`
 /// (root module only).
 pub fn state_resource<'a>(state: &'a Value, address: &str) -> Option<&'a Value> {
     state

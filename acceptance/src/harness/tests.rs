@@ -517,6 +517,10 @@ fn plan_actions_and_state_values_are_found_by_address() {
     ]}}});
     assert_eq!(state_resource(&state, "a.b").unwrap()["id"], "*1");
     assert!(state_resource(&state, "a.c").is_none());
+    assert_eq!(resource_values_in(&state, "a.b")["mtu"], 1468);
+    let missing = std::panic::catch_unwind(|| resource_values_in(&state, "a.c")).unwrap_err();
+    let message = missing.downcast_ref::<String>().unwrap();
+    assert!(message.contains("a.c is not in the state"), "{message}");
 }
 
 #[cfg(unix)]

@@ -309,7 +309,8 @@ impl Workdir {
             .unwrap_or_else(|| panic!("{address} is not in the state:\n{state:#}"))
     }
 
-    /// The `values` of resource `address` in the current state; panics when absent.
+    /// The `values` of resource `address` in the current state; panics when
+    /// absent. One `show` each: for several, see [`resource_values_in`].
     #[track_caller]
     pub fn resource_values(&self, address: &str) -> Value {
         let state = self.state_json();

@@ -17,7 +17,7 @@ use acceptance::harness::{
     Output, ProviderBlock, Scheme, Terraform, Workdir, for_each_of_schemes,
     for_each_terraform_rotating_schemes, for_rotating_scheme, hcl_string,
 };
-use acceptance::harness::{assert_provider_reached, rest, sim_for};
+use acceptance::harness::{assert_provider_reached, resource_values_in, rest, sim_for};
 use acceptance::sim::Sim;
 use age::secrecy::ExposeSecret;
 use base64::Engine as _;
@@ -193,7 +193,8 @@ fn backup_lifecycle_with_age() {
 
         // Create.
         wd.apply();
-        let state = wd.resource_values(ADDR);
+        let whole = wd.state_json();
+        let state = resource_values_in(&whole, ADDR);
         let output_path = PathBuf::from(text(&state, "output_path"));
         assert_eq!(output_path, dir.join("edge1.backup.age"), ".age appended");
         assert!(!path.exists(), "nothing at the bare path");
@@ -223,8 +224,10 @@ fn backup_lifecycle_with_age() {
             "the router's copy is removed"
         );
         assert!(partial_files(&dir).is_empty());
-        let state_text = wd.state_json().to_string();
-        assert!(!state_text.contains(password), "no password in state");
+        assert!(
+            !whole.to_string().contains(password),
+            "no password in state"
+        );
 
         // The password reached the router: loading needs it.
         sim.put_file("restore.backup", saved.clone());
@@ -372,9 +375,10 @@ fn write_only_password() {
             "password in the plan output"
         );
         wd.apply_saved_plan();
-        let state = wd.resource_values(ADDR);
+        let whole = wd.state_json();
+        let state = resource_values_in(&whole, ADDR);
         assert!(
-            !wd.state_json().to_string().contains(password),
+            !whole.to_string().contains(password),
             "no password in state"
         );
         let saved = sim.written_file(&text(&state, "file_name")).unwrap();

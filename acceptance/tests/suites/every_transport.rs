@@ -17,7 +17,8 @@
 
 use super::backup::AgeKey;
 use acceptance::harness::{
-    ProviderBlock, Scheme, Terraform, assert_provider_reached, for_each_scheme, hcl_string, sim_for,
+    ProviderBlock, Scheme, Terraform, assert_provider_reached, for_each_scheme, hcl_string,
+    resource_values_in, sim_for,
 };
 use acceptance::sim::Sim;
 
@@ -155,12 +156,12 @@ fn scenario(tf: &Terraform, scheme: Scheme) {
         outputs["export_has_the_interface"]["value"], true,
         "{scheme}"
     );
-    let backup = wd.resource_values("routeros_system_backup.bk");
+    let backup = resource_values_in(&state, "routeros_system_backup.bk");
     let local = key.decrypt(std::path::Path::new(
         backup["output_path"].as_str().unwrap(),
     ));
     assert!(!local.is_empty(), "{scheme}: an empty backup");
-    let export = wd.resource_values("routeros_config_export.ex");
+    let export = resource_values_in(&state, "routeros_config_export.ex");
     let text = String::from_utf8(key.decrypt(std::path::Path::new(
         export["output_path"].as_str().unwrap(),
     )))

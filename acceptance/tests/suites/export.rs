@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use acceptance::harness::{
     ProviderBlock, Scheme, Terraform, Workdir, for_rotating_scheme, hcl_string, normalise,
 };
-use acceptance::harness::{assert_provider_reached, rest, sim_for};
+use acceptance::harness::{assert_provider_reached, resource_values_in, rest, sim_for};
 use acceptance::sim::Sim;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -146,8 +146,9 @@ fn sensitive_export_is_encrypted_and_kept_out_of_state_plan_and_logs() {
         );
         out.assert_success();
         assert_no_cak("the apply log", &format!("{}{}", out.stdout, out.stderr));
-        let state = wd.resource_values(ADDR);
-        assert_no_cak("the state", &wd.state_json().to_string());
+        let whole = wd.state_json();
+        assert_no_cak("the state", &whole.to_string());
+        let state = resource_values_in(&whole, ADDR);
         let output = PathBuf::from(text(&state, "output_path"));
         assert_eq!(output, dir.join("edge1.rsc.age"));
         let export = decrypt(&id, &output);
