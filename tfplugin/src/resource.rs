@@ -43,6 +43,23 @@ pub struct IdentitySchema {
 }
 
 impl IdentitySchema {
+    /// A stored identity (`json`) of this schema's version as a value:
+    /// each attribute's string, null where it is missing or not a string.
+    pub fn read_json(&self, json: &serde_json::Value) -> Value {
+        Value::Object(
+            self.attributes
+                .iter()
+                .map(|(name, _)| {
+                    let v = json
+                        .get(name)
+                        .and_then(|v| v.as_str())
+                        .map_or(Value::Null, Value::string);
+                    (name.clone(), v)
+                })
+                .collect(),
+        )
+    }
+
     /// The value type of an identity: an object of strings.
     pub fn value_type(&self) -> crate::schema::Type {
         crate::schema::Type::Object(
@@ -168,22 +185,9 @@ pub trait Resource<C: Send + Sync + 'static>: Send + Sync {
                 "identity version {version} is not known (this provider writes version {current})"
             ));
         }
-        let attrs = self
+        Ok(self
             .identity_schema()
-            .map(|s| s.attributes)
-            .unwrap_or_default();
-        Ok(Value::Object(
-            attrs
-                .into_iter()
-                .map(|(name, _)| {
-                    let v = json
-                        .get(&name)
-                        .and_then(|v| v.as_str())
-                        .map_or(Value::Null, Value::string);
-                    (name, v)
-                })
-                .collect(),
-        ))
+            .map_or(Value::Object(BTreeMap::new()), |s| s.read_json(json)))
     }
 
     /// Imports by identity (`import { identity = {...} }`): a stub state

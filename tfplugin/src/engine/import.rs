@@ -198,27 +198,14 @@ impl<P: Provider> Engine<P> {
         // With a route, the served version is one past the resource's
         // own: that one is read as it is, and an older one upgraded by the
         // resource and given a null route (stored before routes existed).
-        let served = self.identity_schema_of(r).map_or(0, |s| s.version);
-        let upgraded = match self.route {
-            Some(_) if version == served => Ok(Value::Object(
-                self.identity_schema_of(r)
-                    .map(|s| s.attributes)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(name, _)| {
-                        let v = parsed
-                            .get(&name)
-                            .and_then(|v| v.as_str())
-                            .map_or(Value::Null, Value::string);
-                        (name, v)
-                    })
-                    .collect(),
-            )),
-            Some(_) => r.upgrade_identity(version, &parsed).map(|mut v| {
+        let served = self.identity_schema_of(r);
+        let upgraded = match (self.route, served) {
+            (Some(_), Some(s)) if version == s.version => Ok(s.read_json(&parsed)),
+            (Some(_), _) => r.upgrade_identity(version, &parsed).map(|mut v| {
                 self.stamp(&mut v, None);
                 v
             }),
-            None => r.upgrade_identity(version, &parsed),
+            (None, _) => r.upgrade_identity(version, &parsed),
         };
         match upgraded {
             Ok(v) => (v, Diagnostics::new()),
