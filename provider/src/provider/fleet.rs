@@ -38,10 +38,12 @@ pub const ENTRY_KEYS: [&str; 10] = [
 /// own values of that group, never the provider block's (a password from
 /// the block beside an entry's `password_age`, or the block's pin beside
 /// an entry's `insecure`, would be a conflict no one wrote).
-const GROUPS: [&[&str]; 3] = [
+const GROUPS: [&[&str]; 4] = [
     &["url", "hosturl"],
     &["password", "password_age"],
     &["ca_certificate", "tls_fingerprint", "insecure"],
+    // `rest_timeout` is terraform-routeros's name for `timeout`.
+    &["timeout", "rest_timeout"],
 ];
 
 /// Whether `name` may name a router: 1 to 64 letters, digits, `_` or `-`
@@ -236,7 +238,16 @@ pub(super) fn validate(
     check: impl Fn(&Value, &mut Diagnostics),
 ) {
     for (name, entry) in entries(config) {
-        if let Some(block) = entry_block(config, &name, &entry, diags) {
+        if let Some(mut block) = entry_block(config, &name, &entry, diags) {
+            // Only what an entry can set is checked again: the rest is the
+            // provider block's own, checked (and warned about) once there.
+            if let Value::Object(m) = &mut block {
+                for (key, v) in m.iter_mut() {
+                    if !ENTRY_KEYS.contains(&key.as_str()) {
+                        *v = Value::Null;
+                    }
+                }
+            }
             let mut found = Diagnostics::new();
             check(&block, &mut found);
             for d in found.0 {

@@ -267,3 +267,41 @@ async fn a_call_reaches_only_its_own_router_and_an_idle_router_gets_no_request()
         [("Unknown router".to_string(), ROUTER.to_string())]
     );
 }
+
+/// Regression: the provider block's own warnings (`routeros_version`
+/// does nothing) came once more for every entry, and an entry's `timeout`
+/// "disagreed" with the block's `rest_timeout`, its other name.
+#[test]
+fn an_entry_repeats_none_of_the_blocks_warnings_and_its_timeout_replaces_rest_timeout() {
+    let config = block(
+        &[
+            ("url", Value::string("https://default")),
+            ("routeros_version", Value::string("7.16")),
+            ("rest_timeout", Value::int(30)),
+        ],
+        &[
+            ("core", &[("url", "https://10.0.0.1"), ("timeout", "5")]),
+            ("edge", &[("url", "https://10.0.1.1")]),
+        ],
+    );
+    let mut diags = Diagnostics::new();
+    RouterosProvider::new().validate(&config, &mut diags);
+    assert_eq!(
+        summaries_at(&diags),
+        [(
+            "`routeros_version` does nothing in this provider".to_string(),
+            "routeros_version".to_string()
+        )]
+    );
+    let e = entry_block(
+        &config,
+        "core",
+        &strings(&[("url", "https://10.0.0.1"), ("timeout", "5")]),
+        &mut diags,
+    )
+    .unwrap();
+    assert_eq!(
+        (e.get_i64("timeout"), e.get("rest_timeout")),
+        (Some(5), Some(&Value::Null))
+    );
+}
