@@ -80,8 +80,13 @@ impl Configured {
     /// a short one pointing at it. Terraform asks once per resource, so a
     /// router that is down would otherwise print the same explanation a
     /// thousand times for a thousand resources.
-    pub fn unusable(&self, full: Diagnostic) -> Diagnostic {
+    /// A router of a fleet is named in both, so that the error says which
+    /// entry of `routers` to check.
+    pub fn unusable(&self, mut full: Diagnostic) -> Diagnostic {
         if !self.unusable_reported.swap(true, Ordering::SeqCst) {
+            if let Some(n) = &self.name {
+                full.detail = format!("Router {n:?} (`routers[{n:?}]`): {}", full.detail);
+            }
             return full;
         }
         let setting = match &self.name {

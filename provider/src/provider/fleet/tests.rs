@@ -305,3 +305,33 @@ fn an_entry_repeats_none_of_the_blocks_warnings_and_its_timeout_replaces_rest_ti
         (Some(5), Some(&Value::Null))
     );
 }
+
+/// A router of a fleet that cannot be reached is named in its error, full
+/// the first time and short after, so the user knows which entry of
+/// `routers` to check; the provider block's own router is not renamed.
+#[tokio::test]
+async fn an_unreachable_router_of_a_fleet_is_named_in_its_errors() {
+    let config = block(
+        &[("username", Value::string("terraform"))],
+        &[("core", &[("url", "http://127.0.0.1:1")])],
+    );
+    let p = RouterosProvider::new();
+    let mut diags = Diagnostics::new();
+    let fleet = p.configure(&config, "1.15.5", &mut diags).await.unwrap();
+    let full = p.ready(&fleet, Some("core")).await.err().unwrap();
+    assert!(
+        full.detail
+            .starts_with("Router \"core\" (`routers[\"core\"]`): "),
+        "{}",
+        full.detail
+    );
+    let short = p.ready(&fleet, Some("core")).await.err().unwrap();
+    assert!(
+        short
+            .detail
+            .starts_with("Router \"core\" (http://127.0.0.1:1) cannot be used")
+            && short.detail.contains("check `routers[\"core\"]`"),
+        "{}",
+        short.detail
+    );
+}
