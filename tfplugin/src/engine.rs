@@ -382,6 +382,22 @@ impl<P: Provider> Engine<P> {
         }
     }
 
+    /// A value a call returned (a state, a data source or ephemeral
+    /// result, a listed object) as Terraform gets it: finished to the
+    /// type's `schema` ([`checks::finish_state`], `what` naming it in a
+    /// provider-bug error) with the `route` it took recorded.
+    fn finished(
+        &self,
+        schema: &Served,
+        mut v: Value,
+        route: Option<&str>,
+        what: &str,
+        diags: &mut super::diag::Diagnostics,
+    ) -> Value {
+        self.stamp(&mut v, route);
+        checks::finish_state(&schema.block, &schema.ty, v, what, diags)
+    }
+
     /// Records `route` in the object `v` returned by a call (a state, a
     /// data source or ephemeral result, an identity).
     fn stamp(&self, v: &mut Value, route: Option<&str>) {

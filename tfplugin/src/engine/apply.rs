@@ -1,7 +1,6 @@
 //! ApplyResourceChange: delete, create or update, then the new state
 //! checked against the plan.
 
-use super::checks::finish_state;
 use super::private::{decode_private, encode_private};
 use super::{Engine, provider_bug};
 use crate::diag::Diagnostics;
@@ -158,10 +157,10 @@ impl<P: Provider> Engine<P> {
             Err(d) => return ApplyResponse::kept(req.prior_state, req.planned_private, d.into()),
         };
         let block = &schema.block;
-        let ty = schema.ty.clone();
-        let prior = conform(req.prior_state, &ty);
-        let planned = conform(req.planned_state, &ty);
-        let config = conform(req.config, &ty);
+        let ty = &schema.ty;
+        let prior = conform(req.prior_state, ty);
+        let planned = conform(req.planned_state, ty);
+        let config = conform(req.config, ty);
         // A delete goes where the object was; a create or update where
         // the plan puts it.
         let routed_by = if planned.is_null() { &prior } else { &planned };
@@ -193,10 +192,7 @@ impl<P: Provider> Engine<P> {
                 .await
         };
         let new_state = match out {
-            Some(mut v) => {
-                self.stamp(&mut v, route.as_deref());
-                finish_state(block, &ty, v, "new state", &mut diags)
-            }
+            Some(v) => self.finished(&schema, v, route.as_deref(), "new state", &mut diags),
             None => {
                 returned_nothing(op, &mut diags);
                 if !creating {

@@ -1,7 +1,7 @@
 //! The ephemeral resource RPCs: validate, open (nothing is opened while
 //! the configuration is not wholly known) and close.
 
-use super::checks::{check_config, finish_state};
+use super::checks::check_config;
 use super::{ClientCapabilities, Engine, provider_bug, unknown_type};
 use crate::diag::{AttributePath, Diagnostics};
 use crate::resource::Provider;
@@ -57,8 +57,8 @@ impl<P: Provider> Engine<P> {
             );
         };
         let schema = self.ephemeral_schema_of(type_name, e);
-        let ty = schema.ty.clone();
-        let config = conform(config, &ty);
+        let ty = &schema.ty;
+        let config = conform(config, ty);
         if !config.is_wholly_known() {
             let mut v = config;
             for a in schema.block.attributes.iter().filter(|a| a.computed) {
@@ -73,9 +73,8 @@ impl<P: Provider> Engine<P> {
             Err(e) => return (Value::Null, e.into()),
         };
         match e.open(&ctx, &config, &mut diags).await {
-            Some(mut v) => {
-                self.stamp(&mut v, route.as_deref());
-                let v = finish_state(&schema.block, &ty, v, "ephemeral result", &mut diags);
+            Some(v) => {
+                let v = self.finished(&schema, v, route.as_deref(), "ephemeral result", &mut diags);
                 (v, diags)
             }
             None => {

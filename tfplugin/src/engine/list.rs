@@ -1,7 +1,7 @@
 //! ValidateListResourceConfig, ListResource and GenerateResourceConfig:
 //! what `terraform query` asks of a resource type.
 
-use super::checks::{check_config, finish_state, null_write_only};
+use super::checks::{check_config, null_write_only};
 use super::{Engine, unknown_type};
 use crate::diag::{AttributePath, Diagnostics};
 use crate::resource::{ListItem, ListRequest, Provider};
@@ -67,13 +67,12 @@ impl<P: Provider> Engine<P> {
             include_resource,
             limit,
         };
-        let ty = schema.ty.clone();
         let mut items = r.list(&ctx, &request, &mut diags).await;
         for item in &mut items {
             self.stamp(&mut item.identity, route.as_deref());
-            if let Some(mut obj) = item.object.take() {
-                self.stamp(&mut obj, route.as_deref());
-                let mut v = finish_state(&schema.block, &ty, obj, "listed object", &mut diags);
+            if let Some(obj) = item.object.take() {
+                let mut v =
+                    self.finished(&schema, obj, route.as_deref(), "listed object", &mut diags);
                 null_write_only(&schema.block, &mut v);
                 item.object = Some(v);
             }
@@ -89,8 +88,8 @@ impl<P: Provider> Engine<P> {
             Ok(x) => x,
             Err(d) => return (Value::Null, d.into()),
         };
-        let ty = schema.ty.clone();
-        let state = conform(state, &ty);
+        let ty = &schema.ty;
+        let state = conform(state, ty);
         let route = self.route_in(&state).ok().flatten();
         let mut config = r
             .generate_config(&schema, &state, &mut diags)
@@ -103,6 +102,6 @@ impl<P: Provider> Engine<P> {
                 }
             }
         }
-        (conform(config, &ty), diags)
+        (conform(config, ty), diags)
     }
 }

@@ -263,10 +263,10 @@ impl<P: Provider> Engine<P> {
             }
         };
         let block = &schema.block;
-        let ty = schema.ty.clone();
-        let prior = conform(req.prior_state, &ty);
-        let config = conform(req.config, &ty);
-        let proposed = conform(req.proposed_new_state, &ty);
+        let ty = &schema.ty;
+        let prior = conform(req.prior_state, ty);
+        let config = conform(req.config, ty);
+        let proposed = conform(req.proposed_new_state, ty);
         let mut private = decode_private(&req.prior_private, &mut diags);
         let planner = Planner {
             block,
@@ -286,14 +286,7 @@ impl<P: Provider> Engine<P> {
         r.modify_plan(&ctx, &input, &mut planned, &mut private, &mut diags)
             .await;
         let replacing = !requires_replace.is_empty();
-        let planned = planner.enforce(
-            &req.type_name,
-            planned,
-            proposed,
-            &ty,
-            replacing,
-            &mut diags,
-        );
+        let planned = planner.enforce(&req.type_name, planned, proposed, ty, replacing, &mut diags);
         PlanResponse {
             planned_state: planned,
             requires_replace,

@@ -1,7 +1,7 @@
 //! UpgradeResourceState, ReadResource and ReadDataSource: stored or
 //! refreshed values brought to the current schema.
 
-use super::checks::{finish_state, null_write_only};
+use super::checks::null_write_only;
 use super::private::{decode_private, encode_private};
 use super::{ClientCapabilities, Engine, provider_bug, unknown_type};
 use crate::codec::{Extra, value_from_json};
@@ -37,7 +37,7 @@ impl<P: Provider> Engine<P> {
         if json.is_empty() {
             return (Value::Null, diags);
         }
-        let ty = schema.ty.clone();
+        let ty = &schema.ty;
         let parsed: serde_json::Value = match serde_json::from_slice(json) {
             Ok(j) => j,
             Err(e) => {
@@ -51,7 +51,7 @@ impl<P: Provider> Engine<P> {
                 return (Value::Null, diags);
             }
         };
-        match value_from_json(parsed, &ty, Extra::Drop) {
+        match value_from_json(parsed, ty, Extra::Drop) {
             Ok(mut v) => {
                 let block = &schema.block;
                 null_write_only(block, &mut v);
@@ -91,14 +91,13 @@ impl<P: Provider> Engine<P> {
             Ok(c) => c,
             Err(d) => return (state, private, d.into()),
         };
-        let ty = schema.ty.clone();
-        let state = conform(state, &ty);
+        let ty = &schema.ty;
+        let state = conform(state, ty);
         let mut p = decode_private(&private, &mut diags);
         let out = r.read(&ctx, &state, &mut p, &mut diags).await;
         match out {
-            Some(mut v) => {
-                self.stamp(&mut v, route.as_deref());
-                let v = finish_state(&schema.block, &ty, v, "refreshed state", &mut diags);
+            Some(v) => {
+                let v = self.finished(&schema, v, route.as_deref(), "refreshed state", &mut diags);
                 (v, encode_private(&p), diags)
             }
             // Gone: Terraform plans to create it again.
@@ -123,16 +122,21 @@ impl<P: Provider> Engine<P> {
             );
         };
         let schema = self.data_source_schema_of(type_name, d);
-        let ty = schema.ty.clone();
-        let config = conform(config, &ty);
+        let ty = &schema.ty;
+        let config = conform(config, ty);
         let (ctx, route) = match self.ctx_for(Some(caps), &config, &schema).await {
             Ok(c) => c,
             Err(e) => return (Value::Null, e.into()),
         };
         match d.read(&ctx, &config, &mut diags).await {
-            Some(mut v) => {
-                self.stamp(&mut v, route.as_deref());
-                let v = finish_state(&schema.block, &ty, v, "data source result", &mut diags);
+            Some(v) => {
+                let v = self.finished(
+                    &schema,
+                    v,
+                    route.as_deref(),
+                    "data source result",
+                    &mut diags,
+                );
                 (v, diags)
             }
             None => {
