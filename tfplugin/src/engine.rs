@@ -107,7 +107,10 @@ pub struct Engine<P: Provider> {
 
 /// Schemas by kind and type name, each built on first use.
 #[derive(Default)]
-struct SchemaCache(std::sync::Mutex<std::collections::HashMap<(u8, String), Arc<Served>>>);
+struct SchemaCache(std::sync::Mutex<std::collections::HashMap<(u8, String), Cached>>);
+
+/// One entry of [`SchemaCache`]: `None` for a schema the type does not have.
+type Cached = Option<Arc<Served>>;
 
 impl SchemaCache {
     const PROVIDER: u8 = 0;
@@ -119,13 +122,25 @@ impl SchemaCache {
 
     /// The schema of `kind` `name`, built with `build` the first time.
     fn get(&self, kind: u8, name: &str, build: impl FnOnce() -> Schema) -> Arc<Served> {
+        self.get_opt(kind, name, || Some(build()))
+            .expect("a schema that is always built is cached as one")
+    }
+
+    /// [`SchemaCache::get`] for a schema a type may not have (a list
+    /// block's): `None`, found by `build` the first time, is kept too.
+    fn get_opt(
+        &self,
+        kind: u8,
+        name: &str,
+        build: impl FnOnce() -> Option<Schema>,
+    ) -> Option<Arc<Served>> {
         let key = (kind, name.to_string());
         if let Some(s) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Arc::clone(s);
+            return s.clone();
         }
-        let built = Arc::new(Served::new(build()));
+        let built = build().map(|s| Arc::new(Served::new(s)));
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(map.entry(key).or_insert(built))
+        map.entry(key).or_insert(built).clone()
     }
 }
 
@@ -319,10 +334,9 @@ impl<P: Provider> Engine<P> {
     /// The schema of the `config` block of resource type `name`'s list
     /// blocks, if it can be listed.
     fn list_schema_of(&self, name: &str, r: &ResourceRef<P::Client>) -> Option<Arc<Served>> {
-        r.list_schema()?;
-        Some(self.schema_cache.get(SchemaCache::LIST, name, || {
-            self.routed(r.list_schema().unwrap_or_default(), false)
-        }))
+        self.schema_cache.get_opt(SchemaCache::LIST, name, || {
+            r.list_schema().map(|s| self.routed(s, false))
+        })
     }
 
     /// `schema` with the provider's route attribute added (optional; a
@@ -504,7 +518,11 @@ impl<P: Provider> Engine<P> {
             .0
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        let mut built: Vec<(u8, String)> = map.keys().cloned().collect();
+        let mut built: Vec<(u8, String)> = map
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
         built.sort();
         built
     }
